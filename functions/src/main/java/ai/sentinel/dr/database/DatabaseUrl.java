@@ -1,0 +1,146 @@
+package ai.sentinel.dr.database;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.errors.StepFailedError;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The database connection secret, in either shape seen in practice: the runbook's URL
+ * ({@code postgresql://user:password@host:5432/sentinel?sslmode=require}) or the JSON document RDS-managed secrets use
+ * ({@code {"username":..,"password":..,"host":..,"port":5432,"dbname":..}}). Only host and port are ever replaced;
+ * every other byte of the value is kept. {@link #toString()} never shows the password.
+ */
+public final class DatabaseUrl {
+  private final String prefix; // "postgresql://user:password@" for the URL shape
+  private final String host;
+  private final int port;
+  private final String tail; // "/sentinel?sslmode=require" for the URL shape
+  private final ObjectNode json; // non-null for the JSON shape
+
+  private DatabaseUrl(String prefix, String host, int port, String tail, ObjectNode json) {
+    this.prefix = prefix;
+    this.host = host;
+    this.port = port;
+    this.tail = tail;
+    this.json = json;
+  }
+
+  public static DatabaseUrl parse(String value) {
+    String trimmed = value.trim();
+    if (trimmed.startsWith("{")) {
+      JsonNode node;
+      try {
+        node = Json.MAPPER.readTree(trimmed);
+      } catch (Exception e) {
+        throw new StepFailedError("database secret looks like JSON but does not parse");
+      }
+      if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("host")) {
+        throw new StepFailedError("database secret JSON has no \"host\"");
+      }
+      int port = obj.path("port").asInt(5432);
+      return new DatabaseUrl(null, obj.get("host").asText(), port, null, obj);
+    }
+    int scheme = trimmed.indexOf("://");
+    int at = trimmed.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) {
+      throw new StepFailedError("database secret is neither scheme://user:password@host:port/db nor JSON");
+    }
+    String rest = trimmed.substring(at + 1);
+    int end = indexOfAny(rest, '/', '?');
+    String hostPort = end < 0 ? rest : rest.substring(0, end);
+    String tail = end < 0 ? "" : rest.substring(end);
+    int colon = hostPort.lastIndexOf(':');
+    String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+    int port;
+    try {
+      port = colon < 0 ? 5432 : Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new StepFailedError("database secret has a port that is not a number");
+    }
+    return new DatabaseUrl(trimmed.substring(0, at + 1), host, port, tail, null);
+  }
+
+  private static int indexOfAny(String s, char a, char b) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == a || s.charAt(i) == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public Integer port() {
+    return port;
+  }
+
+  public DatabaseUrl withHost(String newHost, int newPort) {
+    if (json != null) {
+      ObjectNode copy = json.deepCopy();
+      copy.put("host", newHost);
+      if (json.path("port").isTextual()) {
+        copy.put("port", String.valueOf(newPort));
+      } else {
+        copy.put("port", newPort);
+      }
+      return new DatabaseUrl(null, newHost, newPort, null, copy);
+    }
+    return new DatabaseUrl(prefix, newHost, newPort, tail, null);
+  }
+
+  /** The full secret value, password included: only for writing back to Secrets Manager. */
+  public String render() {
+    if (json != null) {
+      return json.toString();
+    }
+    return prefix + host + ":" + port + tail;
+  }
+
+  public String user() {
+    if (json != null) {
+      return json.path("username").asText(null);
+    }
+    String info = userInfo();
+    int colon = info.indexOf(':');
+    return decode(colon < 0 ? info : info.substring(0, colon));
+  }
+
+  public String password() {
+    if (json != null) {
+      return json.path("password").asText(null);
+    }
+    String info = userInfo();
+    int colon = info.indexOf(':');
+    return colon < 0 ? null : decode(info.substring(colon + 1));
+  }
+
+  public String database() {
+    if (json != null) {
+      return json.path("dbname").asText("postgres");
+    }
+    String path = tail.startsWith("/") ? tail.substring(1) : "";
+    int q = path.indexOf('?');
+    String db = q < 0 ? path : path.substring(0, q);
+    return db.isEmpty() ? "postgres" : decode(db);
+  }
+
+  private String userInfo() {
+    int scheme = prefix.indexOf("://");
+    return prefix.substring(scheme + 3, prefix.length() - 1);
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseUrl(host=" + host + ", port=" + port + ", user=" + user() + ", password=***)";
+  }
+}

@@ -1,0 +1,98 @@
+package ai.sentinel.dr.database;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.database.DatabaseState.Restore;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Step;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
+
+/**
+ * Scenario 1, Option B steps 1-2: list the snapshots, restore the latest available one (or the one the operator
+ * named) into {@code <instance>-recovery} with the original's settings. Running it twice restores once: an existing
+ * target is adopted, not recreated.
+ */
+public final class RestoreFromSnapshot extends Step {
+  private final RdsClient rds;
+
+  public RestoreFromSnapshot() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public RestoreFromSnapshot(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public RestoreFromSnapshot(Deps deps) {
+    super(deps);
+    this.rds = deps.clients().rds();
+  }
+
+  @Override
+  public String name() {
+    return "RestoreFromSnapshot";
+  }
+
+  @Override
+  protected Recovery run(Recovery recovery) {
+    String source = recovery.resource();
+    String target = deps.config().recoveryInstanceId();
+    DBSnapshot snapshot = chooseSnapshot(source, recovery.options().snapshotId());
+    String snapshotTime = String.valueOf(snapshot.snapshotCreateTime());
+    Optional<DBInstance> existing = RdsInstances.find(rds, target);
+    if (existing.isPresent()) {
+      Restore adopted = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
+          existing.get().dbInstanceStatus(), null, null, 0, false);
+      return recovery.withDatabase(recovery.database().withRestore(adopted)).log(entry("skipped", target
+          + " already exists ('" + existing.get().dbInstanceStatus() + "'): adopted, not restored again"));
+    }
+    RestoreSettings settings = RestoreSettings.of(recovery.database().diagnosis(), deps.config());
+    RestoreDbInstanceFromDbSnapshotRequest request = RestoreDbInstanceFromDbSnapshotRequest.builder()
+        .dbInstanceIdentifier(target)
+        .dbSnapshotIdentifier(snapshot.dbSnapshotIdentifier())
+        .dbInstanceClass(settings.instanceClass())
+        .vpcSecurityGroupIds(settings.securityGroups())
+        .dbSubnetGroupName(settings.subnetGroup())
+        .multiAZ(true)
+        .publiclyAccessible(false)
+        .build();
+    Mutation<?> sent = mutate(recovery, "rds", "RestoreDBInstanceFromDBSnapshot", target, request,
+        () -> rds.restoreDBInstanceFromDBSnapshot(request));
+    Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
+        sent.sent() ? "creating" : "planned", null, null, 0, false);
+    return sent.recovery().withDatabase(recovery.database().withRestore(restore))
+        .log(entry("restoring", target + " from " + snapshot.dbSnapshotIdentifier() + " (taken " + snapshotTime
+            + "): " + settings.describe()));
+  }
+
+  private DBSnapshot chooseSnapshot(String source, String requested) {
+    if (requested == null || requested.equals("latest")) {
+      return rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(source)).dbSnapshots().stream()
+          .filter(s -> "available".equals(s.status()) && s.snapshotCreateTime() != null)
+          .max(Comparator.comparing(DBSnapshot::snapshotCreateTime))
+          .orElseThrow(() -> new StepFailedError("no available snapshot of " + source + " to restore"));
+    }
+    DBSnapshot named;
+    try {
+      named = rds.describeDBSnapshots(b -> b.dbSnapshotIdentifier(requested)).dbSnapshots().stream().findFirst()
+          .orElseThrow(() -> new StepFailedError("snapshot " + requested + " not found"));
+    } catch (DbSnapshotNotFoundException e) {
+      throw new StepFailedError("snapshot " + requested + " not found");
+    }
+    if (!source.equals(named.dbInstanceIdentifier())) {
+      throw new StepFailedError("snapshot " + requested + " belongs to " + named.dbInstanceIdentifier()
+          + ", not " + source + ": refusing to restore another database's data");
+    }
+    if (!"available".equals(named.status())) {
+      throw new StepFailedError("snapshot " + requested + " is '" + named.status() + "', not available");
+    }
+    return named;
+  }
+}

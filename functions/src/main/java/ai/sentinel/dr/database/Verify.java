@@ -1,0 +1,139 @@
+package ai.sentinel.dr.database;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.errors.VerificationFailedError;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Step;
+import ai.sentinel.dr.recovery.Verification;
+import ai.sentinel.dr.recovery.Verification.Check;
+import ai.sentinel.dr.recovery.Verification.Result;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Scenario 1, Verification: the runbook's "psql $DATABASE_URL -c 'SELECT 1'" and "curl -f /health", plus the checks
+ * that the recovery did what it claims (instance available, secret pointing at it, services stable). Success is
+ * declared only when none failed; a failed check throws, so the state machine ends failed and escalates.
+ */
+public final class Verify extends Step {
+  private final RdsClient rds;
+  private final SecretsManagerClient secrets;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public Verify() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public Verify(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public Verify(Deps deps) {
+    super(deps);
+    this.rds = deps.clients().rds();
+    this.secrets = deps.clients().secrets();
+  }
+
+  @Override
+  public String name() {
+    return "Verify";
+  }
+
+  @Override
+  protected Recovery run(Recovery recovery) {
+    if (recovery.dryRun()) {
+      Verification skipped = Verification.of(List.of(new Check("all", Result.SKIP, "dry-run: nothing was changed")));
+      return recovery.withVerification(skipped).log(entry("skipped", "dry-run: verification not run"));
+    }
+    DatabaseState db = recovery.database();
+    boolean restored = db.restore() != null;
+    String instanceId = restored ? db.restore().targetInstanceId() : recovery.resource();
+    List<Check> checks = new ArrayList<>();
+    DBInstance instance = RdsInstances.find(rds, instanceId).orElse(null);
+    checks.add(instance != null && "available".equals(instance.dbInstanceStatus())
+        ? new Check("instance-available", Result.PASS, instanceId + " is available")
+        : new Check("instance-available", Result.FAIL, instanceId + " is "
+            + (instance == null ? "missing" : "'" + instance.dbInstanceStatus() + "'")));
+    DatabaseUrl url = DatabaseUrl.parse(secrets.getSecretValue(b -> b.secretId(deps.config().dbSecretId()))
+        .secretString());
+    if (restored) {
+      boolean points = db.restore().endpoint() != null && db.restore().endpoint().equals(url.host());
+      checks.add(new Check("secret-repointed", points ? Result.PASS : Result.FAIL, deps.config().dbSecretId()
+          + " points at " + url.host() + (points ? "" : ", expected " + db.restore().endpoint())));
+      boolean stable = recovery.services() != null && recovery.services().stable();
+      checks.add(new Check("services-stable", stable ? Result.PASS : Result.FAIL,
+          recovery.services() == null ? "services were not restarted" : recovery.services().status().toString()));
+    }
+    checks.add(selectOne(url));
+    checks.add(health());
+    Verification verification = Verification.of(checks);
+    Recovery out = recovery.withVerification(verification);
+    String summary = checks.stream().map(c -> c.name() + "=" + c.result()).toList().toString();
+    if (!verification.verified()) {
+      throw new VerificationFailedError("verification failed: " + checks.stream()
+          .filter(c -> c.result() == Result.FAIL).map(c -> c.name() + ": " + c.detail()).toList());
+    }
+    return out.log(entry("verified", summary));
+  }
+
+  /** "psql $DATABASE_URL -c 'SELECT 1'", with the credentials from the secret (never logged). */
+  private Check selectOne(DatabaseUrl url) {
+    if (!deps.config().verifyDbConnect()) {
+      return new Check("select-1", Result.SKIP, "VERIFY_DB_CONNECT=false: no network path to the database");
+    }
+    String address = deps.config().dbConnectHost() != null
+        ? deps.config().dbConnectHost() : url.host() + ":" + url.port();
+    Properties props = new Properties();
+    props.setProperty("user", url.user() == null ? "" : url.user());
+    if (url.password() != null) {
+      props.setProperty("password", url.password());
+    }
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", "10");
+    props.setProperty("loginTimeout", "10");
+    String jdbc = "jdbc:postgresql://" + address + "/" + url.database();
+    try (Connection c = DriverManager.getConnection(jdbc, props);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT 1")) {
+      boolean one = rs.next() && rs.getInt(1) == 1;
+      return new Check("select-1", one ? Result.PASS : Result.FAIL, "SELECT 1 on " + address + "/"
+          + url.database() + (one ? " returned 1" : " returned something else"));
+    } catch (Exception e) {
+      return new Check("select-1", Result.FAIL, "SELECT 1 on " + address + "/" + url.database() + " failed: "
+          + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** "curl -f https://api.sentinel.ai/health" where a URL is configured. */
+  private Check health() {
+    String url = deps.config().healthUrl();
+    if (url == null) {
+      return new Check("api-health", Result.SKIP, "HEALTH_URL not configured");
+    }
+    try {
+      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+          .GET().build(), HttpResponse.BodyHandlers.discarding());
+      boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
+      return new Check("api-health", ok ? Result.PASS : Result.FAIL, url + " answered " + response.statusCode());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return new Check("api-health", Result.FAIL, url + " did not answer: " + e.getClass().getSimpleName());
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package ai.sentinel.dr.database;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.errors.TimedOutError;
+import ai.sentinel.dr.database.DatabaseState.Failover;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Step;
+import java.util.Map;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+
+/**
+ * Scenario 1, Option A: "Verify failover completed". One poll per invocation; the state machine waits between polls.
+ * Reports the AZ change (the standby's zone becomes the primary's after a failover).
+ */
+public final class VerifyFailover extends Step {
+  private final RdsClient rds;
+
+  public VerifyFailover() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public VerifyFailover(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public VerifyFailover(Deps deps) {
+    super(deps);
+    this.rds = deps.clients().rds();
+  }
+
+  @Override
+  public String name() {
+    return "VerifyFailover";
+  }
+
+  @Override
+  protected Recovery run(Recovery recovery) {
+    DatabaseState db = recovery.database();
+    Failover previous = db.failover() == null
+        ? new Failover(null, db.diagnosis().availabilityZone(), null, 0, false)
+        : db.failover();
+    DBInstance instance = RdsInstances.find(rds, recovery.resource())
+        .orElseThrow(() -> new StepFailedError(recovery.resource() + " disappeared during failover"));
+    String status = instance.dbInstanceStatus();
+    boolean done = "available".equals(status);
+    Failover next = new Failover(status, previous.zoneBefore(), done ? instance.availabilityZone() : null,
+        previous.polls() + 1, done);
+    Recovery out = recovery.withDatabase(db.withFailover(next));
+    if (done) {
+      String move = previous.zoneBefore() != null && !previous.zoneBefore().equals(instance.availabilityZone())
+          ? "primary moved " + previous.zoneBefore() + " -> " + instance.availabilityZone()
+          : "primary in " + instance.availabilityZone() + " (no AZ change seen)";
+      return out.log(entry("done", recovery.resource() + " available; " + move));
+    }
+    int max = recovery.options().maxPolls();
+    if (next.polls() >= max) {
+      throw new TimedOutError(recovery.resource() + " still '" + status + "' after " + max + " polls");
+    }
+    return out.log(entry("waiting", recovery.resource() + " is '" + status + "' (poll " + next.polls() + ")"));
+  }
+}

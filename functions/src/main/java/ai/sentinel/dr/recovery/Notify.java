@@ -1,0 +1,112 @@
+package ai.sentinel.dr.recovery;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * Last step of every recovery: tells the on-call what happened on the SNS topic, with the timeline. On the success
+ * path it reports the verified recovery (or, in a dry-run, the plan); reached from a Catch it reports the failure and
+ * that a human is needed. The state machine then ends Succeeded or Failed accordingly; this step never decides that.
+ */
+public final class Notify extends Step {
+  private final SnsClient sns;
+
+  public Notify() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public Notify(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public Notify(Deps deps) {
+    super(deps);
+    this.sns = deps.clients().sns();
+  }
+
+  @Override
+  public String name() {
+    return "Notify";
+  }
+
+  @Override
+  protected Recovery run(Recovery recovery) {
+    Recovery out = recovery;
+    String outcome;
+    if (recovery.error() != null) {
+      String cause = cause(recovery.error());
+      out = out.log(entry("failed", cause));
+      outcome = "FAILED - human needed";
+    } else if (recovery.dryRun()) {
+      outcome = "DRY-RUN plan (" + recovery.plan().size() + " call(s), nothing sent)";
+    } else if (recovery.verification() != null && recovery.verification().verified()) {
+      outcome = "RECOVERED (verified)";
+    } else {
+      outcome = "NOT VERIFIED - human needed";
+    }
+    String subject = truncate("[Sentinel DR][" + recovery.environment() + "] " + recovery.scenario() + " on "
+        + recovery.resource() + ": " + outcome, 100);
+    String body = render(out, outcome);
+    String messageId = sns.publish(b -> b.topicArn(deps.config().topicArn()).subject(subject).message(body))
+        .messageId();
+    return out.log(entry("notified", outcome + " (SNS message " + messageId + ")"));
+  }
+
+  /** The Catch's Cause is Lambda's error JSON when a step threw; its errorMessage is what a human needs. */
+  static String cause(JsonNode error) {
+    String type = error.path("Error").asText("error");
+    String cause = error.path("Cause").asText("");
+    try {
+      JsonNode parsed = Json.MAPPER.readTree(cause);
+      if (parsed != null && parsed.has("errorMessage")) {
+        cause = parsed.get("errorMessage").asText();
+      }
+    } catch (Exception e) {
+      // not JSON: keep the text as it is
+    }
+    return simpleName(type) + ": " + cause;
+  }
+
+  private static String simpleName(String type) {
+    int dot = type.lastIndexOf('.');
+    int dollar = type.lastIndexOf('$');
+    return type.substring(Math.max(dot, dollar) + 1);
+  }
+
+  private static String render(Recovery r, String outcome) {
+    StringBuilder b = new StringBuilder();
+    b.append("Scenario: ").append(r.scenario()).append('\n');
+    b.append("Resource: ").append(r.resource()).append('\n');
+    b.append("Environment: ").append(r.environment()).append('\n');
+    b.append("Execution: ").append(r.executionName()).append('\n');
+    if (r.trigger() != null) {
+      b.append("Trigger: ").append(r.trigger().kind()).append(" via ").append(r.trigger().source()).append(" at ")
+          .append(r.trigger().time()).append(": ").append(r.trigger().summary()).append('\n');
+    }
+    b.append("Outcome: ").append(outcome).append("\n\nTimeline:\n");
+    for (TimelineEntry e : r.timeline()) {
+      b.append("- ").append(e.at()).append(' ').append(e.step()).append(' ').append(e.event()).append(": ")
+          .append(e.detail()).append('\n');
+    }
+    if (!r.plan().isEmpty()) {
+      b.append("\nPlan (dry-run, not sent):\n");
+      for (PlannedCall c : r.plan()) {
+        b.append("- ").append(c.step()).append(": ").append(c.service()).append(':').append(c.api()).append(" on ")
+            .append(c.target()).append(" ").append(c.request()).append('\n');
+      }
+    }
+    if (r.verification() != null) {
+      b.append("\nVerification:\n");
+      r.verification().checks().forEach(c -> b.append("- ").append(c.name()).append(": ").append(c.result())
+          .append(" (").append(c.detail()).append(")\n"));
+    }
+    return b.toString();
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+}

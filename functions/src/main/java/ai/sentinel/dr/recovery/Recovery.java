@@ -1,0 +1,76 @@
+package ai.sentinel.dr.recovery;
+
+import ai.sentinel.dr.database.DatabaseState;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The document a recovery's state machine carries from step to step. Every step handler reads it whole and returns
+ * it whole (ResultPath "$"), adding what it learned and a timeline entry; Choice states read its fields.
+ *
+ * @param scenario      runbook scenario id, e.g. database-failure
+ * @param resource      the protected resource, e.g. sentinel-db
+ * @param executionName the Step Functions execution name: dedup key and log correlation id
+ * @param environment   SENTINEL_ENV of the deployment
+ * @param trigger       what started it
+ * @param options       choices made by the trigger or the operator
+ * @param database      Scenario 1 working state (null for other scenarios)
+ * @param services      ECS services restarted and their stability
+ * @param verification  checks run before success is declared
+ * @param plan          calls recorded instead of sent (dry-run)
+ * @param timeline      every step, decision and outcome with its time
+ * @param error         set by a Catch: {"Error": ..., "Cause": ...}
+ */
+public record Recovery(
+    String scenario,
+    String resource,
+    String executionName,
+    String environment,
+    Trigger trigger,
+    Options options,
+    DatabaseState database,
+    ServicesState services,
+    Verification verification,
+    List<PlannedCall> plan,
+    List<TimelineEntry> timeline,
+    JsonNode error) {
+
+  public Recovery {
+    plan = plan == null ? List.of() : List.copyOf(plan);
+    timeline = timeline == null ? List.of() : List.copyOf(timeline);
+  }
+
+  public boolean dryRun() {
+    return options != null && options.dryRun();
+  }
+
+  public Recovery withDatabase(DatabaseState value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, value, services,
+        verification, plan, timeline, error);
+  }
+
+  public Recovery withServices(ServicesState value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, value,
+        verification, plan, timeline, error);
+  }
+
+  public Recovery withVerification(Verification value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
+        value, plan, timeline, error);
+  }
+
+  public Recovery withPlanned(PlannedCall call) {
+    List<PlannedCall> next = new ArrayList<>(plan);
+    next.add(call);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
+        verification, next, timeline, error);
+  }
+
+  public Recovery log(TimelineEntry entry) {
+    List<TimelineEntry> next = new ArrayList<>(timeline);
+    next.add(entry);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
+        verification, plan, next, error);
+  }
+}

@@ -1,0 +1,136 @@
+package ai.sentinel.dr.recovery;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.errors.OutsideBlastRadiusError;
+import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.errors.StepFailedError;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Base of every runbook step handler: reads the recovery document, runs the step, appends to the timeline, writes the
+ * document back. AWS errors become typed errors the state machine understands: throttling, 5xx and client-side I/O
+ * failures are {@link RetryableStepError}; the rest are {@link StepFailedError}.
+ */
+public abstract class Step implements RequestStreamHandler, Resource {
+  protected final Deps deps;
+
+  protected Step(Deps deps) {
+    this.deps = deps;
+    Core.getGlobalContext().register(this);
+  }
+
+  /** Runbook step name as it appears in state names, logs and the timeline. */
+  public abstract String name();
+
+  /** Does the step's work. Must be safe to run twice with the same input (the state machine retries). */
+  protected abstract Recovery run(Recovery recovery);
+
+  @Override
+  public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    Recovery in = Json.MAPPER.readValue(input, Recovery.class);
+    String correlation = in.executionName();
+    Log.info(correlation, "step.started", Map.of("step", name(), "scenario", String.valueOf(in.scenario()),
+        "resource", String.valueOf(in.resource()), "dryRun", in.dryRun()));
+    Recovery out;
+    try {
+      out = run(in);
+    } catch (AwsServiceException e) {
+      RuntimeException typed = classify(e);
+      logFailure(correlation, typed);
+      throw typed;
+    } catch (SdkClientException e) {
+      RuntimeException typed = new RetryableStepError(name() + ": " + e.getMessage(), e);
+      logFailure(correlation, typed);
+      throw typed;
+    } catch (RuntimeException e) {
+      logFailure(correlation, e);
+      throw e;
+    }
+    Log.info(correlation, "step.finished", Map.of("step", name()));
+    Json.MAPPER.writeValue(output, out);
+  }
+
+  private RuntimeException classify(AwsServiceException e) {
+    String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    String message = name() + ": " + code + " " + e.getMessage();
+    if (e.isThrottlingException() || e.statusCode() >= 500) {
+      return new RetryableStepError(message, e);
+    }
+    return new StepFailedError(message, e);
+  }
+
+  private void logFailure(String correlation, RuntimeException e) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("step", name());
+    fields.put("errorType", e.getClass().getName());
+    fields.put("message", String.valueOf(e.getMessage()));
+    Log.error(correlation, "step.failed", fields);
+  }
+
+  /** Timeline entry stamped now, for this step. */
+  protected TimelineEntry entry(String event, String detail) {
+    return new TimelineEntry(now(), name(), event, detail);
+  }
+
+  protected String now() {
+    return Instant.now(deps.clock()).toString();
+  }
+
+  /**
+   * Sends a mutating call, or in a dry-run records it in the plan and sends nothing. The target must be one the
+   * environment config names; anything else is refused before any request leaves.
+   */
+  protected <T> Mutation<T> mutate(Recovery recovery, String service, String api, String target, Object request,
+      Supplier<T> call) {
+    if (!deps.config().allows(service, target)) {
+      throw new OutsideBlastRadiusError(name() + " refused " + service + ":" + api + " on '" + target
+          + "': not a resource named in the " + deps.config().environment() + " environment config");
+    }
+    if (recovery.dryRun()) {
+      PlannedCall planned = new PlannedCall(name(), service, api, target, String.valueOf(request));
+      Log.info(recovery.executionName(), "step.planned", Map.of("step", name(), "service", service, "api", api,
+          "target", target));
+      return new Mutation<>(null, recovery.withPlanned(planned)
+          .log(entry("planned", service + ":" + api + " on " + target + " (dry-run, not sent)")));
+    }
+    T result = call.get();
+    Log.info(recovery.executionName(), "step.mutated", Map.of("step", name(), "service", service, "api", api,
+        "target", target));
+    return new Mutation<>(result, recovery.log(entry("requested", service + ":" + api + " on " + target)));
+  }
+
+  /** Result of {@link #mutate}: the SDK response (null in a dry-run) and the recovery with its audit entry. */
+  public record Mutation<T>(T response, Recovery recovery) {
+    public boolean sent() {
+      return response != null;
+    }
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    // SnapStart: load Jackson's and our model's classes before the snapshot so the first real event does not pay
+    Recovery sample = new Recovery("database-failure", "prime", "prime", "prime",
+        new Trigger("manual", "manual", "prime", "1970-01-01T00:00:00Z", "prime"),
+        new Options(null, "latest", null, true, 1, 1), null, null, null, null, null, null);
+    Json.read(Json.bytes(sample), Recovery.class);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to refresh: clients resolve credentials per call
+  }
+}

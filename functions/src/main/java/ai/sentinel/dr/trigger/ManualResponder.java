@@ -1,0 +1,20 @@
+package ai.sentinel.dr.trigger;
+
+import ai.sentinel.dr.common.Deps;
+import java.util.Map;
+import java.util.Set;
+
+/** Responder for manual invokes: aws lambda invoke --payload file://events/manual-database-failure.json. */
+public final class ManualResponder extends ResponderHandler {
+  public ManualResponder() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public ManualResponder(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public ManualResponder(Deps deps) {
+    super(deps, Set.of("manual"));
+  }
+}

@@ -1,0 +1,115 @@
+package ai.sentinel.dr.trigger;
+
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.recovery.Recovery;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
+
+/**
+ * The one code path from a raw payload to a started recovery, shared by every responder handler and by
+ * {@code ./sentinel classify}. Classification first (no AWS call); only a {@code start} reaches Step Functions, with
+ * an execution name derived from the signal, so a redelivered event finds its execution instead of starting another.
+ */
+public final class Responder {
+  private final DrConfig config;
+  private final EventClassifier classifier;
+  private final SfnClient sfn;
+
+  public Responder(DrConfig config, SfnClient sfn, Clock clock) {
+    this.config = config;
+    this.classifier = new EventClassifier(config, clock);
+    this.sfn = sfn;
+  }
+
+  /**
+   * What a responder answers.
+   *
+   * @param executionArn the recovery's execution (started now or earlier), when one exists
+   */
+  @JsonPropertyOrder({"action", "scenario", "resource", "dedupKey", "reason", "executionArn"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Response(String action, String scenario, String resource, String dedupKey, String reason,
+      String executionArn) {
+    static Response of(Classification c, String reason, String executionArn) {
+      return new Response(c.action(), c.scenario(), c.resource(), c.dedupKey(), reason, executionArn);
+    }
+  }
+
+  public EventClassifier classifier() {
+    return classifier;
+  }
+
+  /**
+   * Classifies and, when due, starts the recovery.
+   *
+   * @param accepted trigger kinds this responder subscribes to (alarm, rds-event, manual); others are rejected
+   */
+  public Response handle(byte[] raw, Set<String> accepted, String responderName) {
+    Classification c = classifier.classify(raw);
+    if (c.starts() && !accepted.contains(c.trigger().kind())) {
+      c = Classification.reject(responderName + " handles " + accepted + " triggers, not " + c.trigger().kind());
+    }
+    if (!c.starts()) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("responder", responderName);
+      fields.put("action", c.action());
+      fields.put("reason", c.reason());
+      if (c.dedupKey() != null) {
+        fields.put("dedupKey", c.dedupKey());
+      }
+      if (Classification.REJECT.equals(c.action())) {
+        Log.error(null, "trigger.rejected", fields);
+      } else {
+        Log.info(null, "trigger.ignored", fields);
+      }
+      return Response.of(c, c.reason(), null);
+    }
+    String stateMachine = config.stateMachines().get(c.scenario());
+    if (stateMachine == null) {
+      Classification rejected = Classification.reject("scenario " + c.scenario()
+          + " has no state machine deployed in " + config.environment());
+      Log.error(null, "trigger.rejected", Map.of("responder", responderName, "reason", rejected.reason()));
+      return Response.of(rejected, rejected.reason(), null);
+    }
+    String name = ExecutionNames.of(c.scenario(), c.resource(), c.dedupKey());
+    String executionArn = stateMachine.replace(":stateMachine:", ":execution:") + ":" + name;
+    if (exists(executionArn)) {
+      Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
+      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
+          "duplicate: recovery " + name + " already exists for this signal", executionArn);
+    }
+    Recovery input = new Recovery(c.scenario(), c.resource(), name, config.environment(), c.trigger(), c.options(),
+        null, null, null, null, null, null);
+    try {
+      StartExecutionResponse started = sfn.startExecution(b -> b.stateMachineArn(stateMachine).name(name)
+          .input(Json.write(input)));
+      Log.info(name, "trigger.started", Map.of("responder", responderName, "scenario", c.scenario(),
+          "resource", c.resource(), "dedupKey", c.dedupKey(), "executionArn", started.executionArn()));
+      return Response.of(c, c.reason(), started.executionArn());
+    } catch (ExecutionAlreadyExistsException e) {
+      // a concurrent copy of the same signal won the race: same recovery, nothing more to do
+      Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
+      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
+          "duplicate: recovery " + name + " already exists for this signal", executionArn);
+    }
+  }
+
+  private boolean exists(String executionArn) {
+    try {
+      sfn.describeExecution(b -> b.executionArn(executionArn));
+      return true;
+    } catch (ExecutionDoesNotExistException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package ai.sentinel.dr.support;
+
+import ai.sentinel.dr.common.Clients;
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.database.DatabaseState;
+import ai.sentinel.dr.recovery.Options;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Trigger;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.mockito.Answers;
+import org.mockito.Mockito;
+import software.amazon.awssdk.regions.Region;
+
+/** Shared test setup: the dev-like environment, SDK mocks, recovery documents, the events/ folder. */
+public final class Fixtures {
+  public static final Instant NOW = Instant.parse("2026-01-17T10:05:00Z");
+  public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  public static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:dev-sentinel-dr-notifications";
+  public static final String STATE_MACHINE =
+      "arn:aws:states:us-east-1:123456789012:stateMachine:dev-sentinel-dr-database-failure";
+
+  private Fixtures() {}
+
+  public static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SENTINEL_ENV", "dev");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("DB_INSTANCE_ID", "sentinel-db");
+    env.put("DB_SECRET_ID", "sentinel/database-url");
+    env.put("DB_SUBNET_GROUP", "sentinel-db-subnet");
+    env.put("DB_SECURITY_GROUPS", "sg-0fallback");
+    env.put("DB_INSTANCE_CLASS", "db.t3.medium");
+    env.put("ECS_CLUSTER", "sentinel-production");
+    env.put("ECS_SERVICES", "sentinel-api,sentinel-celery");
+    env.put("NOTIFY_TOPIC_ARN", TOPIC);
+    env.put("STATE_MACHINE_ARNS", "{\"database-failure\":\"" + STATE_MACHINE + "\"}");
+    env.put("ALARM_ROUTES", "{\"sentinel-rds-connections\":\"database-failure\","
+        + "\"sentinel-database-composite\":\"database-failure\"}");
+    env.put("POLL_SECONDS", "30");
+    env.put("MAX_POLLS", "5");
+    env.put("VERIFY_DB_CONNECT", "false");
+    return env;
+  }
+
+  public static DrConfig config() {
+    return DrConfig.fromEnv(env());
+  }
+
+  public static Deps deps(Object... clients) {
+    return deps(config(), clients);
+  }
+
+  public static Deps deps(DrConfig config, Object... clients) {
+    Map<Class<?>, Object> preset = new HashMap<>();
+    for (Object client : clients) {
+      for (Class<?> type : client.getClass().getInterfaces()) {
+        if (type.getName().startsWith("software.amazon.awssdk.services.")) {
+          preset.put(type, client);
+        }
+      }
+    }
+    return new Deps(config, Clients.preset(Region.US_EAST_1, preset), CLOCK);
+  }
+
+  /**
+   * A Mockito mock of an SDK client interface whose consumer-builder overloads build the request and call the
+   * request overload, so tests stub and capture one method per API whichever overload the code uses.
+   */
+  public static <T> T sdkMock(Class<T> type) {
+    return Mockito.mock(type, invocation -> {
+      Method m = invocation.getMethod();
+      if (m.isDefault() && m.getParameterCount() == 1 && Consumer.class.isAssignableFrom(m.getParameterTypes()[0])) {
+        return invocation.callRealMethod();
+      }
+      return Answers.RETURNS_DEFAULTS.answer(invocation);
+    });
+  }
+
+  public static Recovery recovery(boolean dryRun) {
+    return new Recovery("database-failure", "sentinel-db", "database-failure-sentinel-db-0123456789abcdef", "dev",
+        new Trigger("alarm", "eventbridge", "sentinel-rds-connections", "2026-01-17T10:02:11.482Z", "test"),
+        new Options(null, "latest", null, dryRun, 30, 5), null, null, null, null, null, null);
+  }
+
+  public static DatabaseState.Diagnosis diagnosis(boolean found, String status, boolean multiAz) {
+    return new DatabaseState.Diagnosis(found, status, found ? "us-east-1a" : null, found ? "us-east-1b" : null,
+        multiAz, found ? "db.r6g.large" : null, found ? "sentinel-db-subnet" : null,
+        found ? List.of("sg-0aaa", "sg-0bbb") : List.of(), found ? "sentinel-db.abc.us-east-1.rds.amazonaws.com" : null,
+        found ? 5432 : null, List.of(), null, "test");
+  }
+
+  /** The repository's events/ folder (tests run from the module directory). */
+  public static Path events() {
+    Path p = Path.of("..", "events");
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("events/ not found from " + Path.of("").toAbsolutePath());
+    }
+    return p;
+  }
+}
