@@ -1,0 +1,430 @@
+package ai.sentinel.dr.localcloud;
+
+import ai.sentinel.dr.localcloud.AwsRequests.Protocol;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The endpoint clients use as {@code AWS_ENDPOINT_URL}: runs Lambda invokes in this JVM through a
+ * {@link FunctionRegistry} and forwards every other request to moto unchanged. It logs each AWS call and can inject
+ * throttling and server faults.
+ *
+ * <p>How moto 5.2.1's Step Functions engine reads a Lambda failure (stepfunctions/parser/asl/component/state/exec/
+ * state_task/lambda_eval_utils.py, state_task_lambda.py, service/state_task_service_lambda.py): it calls Invoke with
+ * boto3 at {@code http://localhost:$MOTO_PORT} (this gateway), no retries. botocore maps the
+ * {@code X-Amz-Function-Error} header to {@code FunctionError}; if that is non-empty the engine raises
+ * {@code LambdaFunctionErrorException} with the payload as the cause, then takes the error name from the payload's
+ * {@code errorType} field ("Exception" when the payload is not JSON or has none). So both are needed: the header
+ * (any value) marks the failure, the body's {@code errorType} names it. The name is a CustomErrorName, which
+ * {@code ErrorEquals} matches by exact string, and which {@code States.ALL} and {@code States.TaskFailed} also match.
+ * This holds for a bare function ARN as {@code Resource} (history: LambdaFunctionFailed) and for
+ * {@code arn:aws:states:::lambda:invoke} (TaskFailed). A non-2xx answer instead becomes a ClientError: error
+ * "Exception" for a bare ARN, "Lambda.CODE" for lambda:invoke.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String INVOKE_PREFIX = "/2015-03-31/functions/";
+  static final String INVOKE_SUFFIX = "/invocations";
+
+  // not forwarded either way: connection-level, or set by the HTTP stack itself (java.net.http refuses some of them)
+  private static final Set<String> SKIPPED_HEADERS = Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
+      "content-length", "expect", "date");
+
+  private final URI motoEndpoint;
+  private final FunctionRegistry registry;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final HttpClient client;
+  private final List<CallRecord> calls = new ArrayList<>();
+  private final Object faultLock = new Object();
+  private double faultRate;
+  private Random faultRandom = new Random(0);
+
+  private Gateway(URI motoEndpoint, FunctionRegistry registry, HttpServer server, ExecutorService executor) {
+    this.motoEndpoint = motoEndpoint;
+    this.registry = registry;
+    this.server = server;
+    this.executor = executor;
+    this.client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(executor)
+        .build();
+  }
+
+  /**
+   * Starts a gateway on the loopback interface.
+   *
+   * @param port the port to listen on, or 0 for any free one (see {@link #port()})
+   * @param motoEndpoint where to forward, e.g. {@code http://127.0.0.1:5000}
+   * @param registry the functions that Lambda invokes run
+   */
+  public static Gateway start(int port, URI motoEndpoint, FunctionRegistry registry) throws IOException {
+    Objects.requireNonNull(motoEndpoint, "motoEndpoint");
+    Objects.requireNonNull(registry, "registry");
+    // IPv4 loopback explicitly: moto's engine dials localhost, and endpoint() must be a plain 127.0.0.1 URL
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
+    // unbounded: a state machine's Lambda call re-enters the gateway while the StartExecution or the handler that
+    // triggered it may still hold a thread, so a fixed pool could deadlock under load
+    ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("localcloud-gateway-"));
+    Gateway gateway = new Gateway(motoEndpoint, registry, server, executor);
+    server.createContext("/", gateway::handle);
+    server.setExecutor(executor);
+    server.start();
+    return gateway;
+  }
+
+  /** The port this gateway listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** What clients use as {@code AWS_ENDPOINT_URL}: {@code http://127.0.0.1:PORT}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port());
+  }
+
+  /** Where requests are forwarded. */
+  public URI motoEndpoint() {
+    return motoEndpoint;
+  }
+
+  /** A snapshot of the calls seen so far, oldest first. */
+  public List<CallRecord> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  /** Forgets the calls seen so far. */
+  public void clearCalls() {
+    synchronized (calls) {
+      calls.clear();
+    }
+  }
+
+  /**
+   * Makes a share of forwarded requests (never {@code /moto-api/} nor Lambda invokes) fail without reaching moto: a
+   * throttling error or a 500 for JSON and query APIs, a 503 for REST ones. Note that moto's Step Functions engine
+   * calls AWS through this gateway without retries, so its service integrations (e.g. sns:publish) fail too.
+   *
+   * @param rate the probability in [0, 1]; 0 turns injection off
+   * @param seed seeds the draws, so a sequential test sees the same faults every run
+   */
+  public void setFaultRate(double rate, long seed) {
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new IllegalArgumentException("Fault rate must be in [0, 1]: " + rate);
+    }
+    synchronized (faultLock) {
+      faultRate = rate;
+      faultRandom = new Random(seed);
+    }
+  }
+
+  /** The current fault rate. */
+  public double faultRate() {
+    synchronized (faultLock) {
+      return faultRate;
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) {
+    try (exchange) {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+      String rawPath = exchange.getRequestURI().getRawPath();
+      if (method.equals("POST") && rawPath.startsWith(INVOKE_PREFIX) && rawPath.endsWith(INVOKE_SUFFIX)
+          && rawPath.length() > INVOKE_PREFIX.length() + INVOKE_SUFFIX.length()) {
+        String encodedName = rawPath.substring(INVOKE_PREFIX.length(), rawPath.length() - INVOKE_SUFFIX.length());
+        if (encodedName.indexOf('/') < 0) {
+          invoke(exchange, AwsRequests.percentDecode(encodedName), body);
+          return;
+        }
+      }
+      forward(exchange, method, rawPath, body);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.log(Level.WARNING, "Gateway failed on " + exchange.getRequestURI(), e);
+      try {
+        sendJson(exchange, 502, Map.of(), Map.of("message", "Gateway error: " + e));
+      } catch (IOException | RuntimeException ignored) {
+        // the response was already under way: closing the exchange is all that is left
+      }
+    }
+  }
+
+  // ---- Lambda ----------------------------------------------------------------------------------------------------
+
+  private void invoke(HttpExchange exchange, String functionName, byte[] payload) throws IOException {
+    Map<String, String> query = AwsRequests.parseForm(exchange.getRequestURI().getRawQuery());
+    LambdaFunctionRef ref;
+    try {
+      ref = LambdaFunctionRef.parse(functionName);
+    } catch (IllegalArgumentException e) {
+      int status = sendLambdaError(exchange, 400, "InvalidParameterValueException", e.getMessage());
+      record("lambda", "Invoke:" + functionName, status, false);
+      return;
+    }
+    if (query.containsKey("Qualifier")) {
+      ref = ref.withQualifier(query.get("Qualifier"));
+    }
+    String action = "Invoke:" + ref.name();
+    Optional<LocalFunction> found = registry.find(ref.name());
+    if (found.isEmpty()) {
+      int status = sendLambdaError(exchange, 404, "ResourceNotFoundException", "Function not found: " + functionName);
+      record("lambda", action, status, false);
+      return;
+    }
+    LocalFunction function = found.get();
+    String invocationType = Objects.requireNonNullElse(
+        exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"), "RequestResponse");
+    Headers headers = exchange.getResponseHeaders();
+    headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
+    headers.set("X-Amz-Executed-Version", "$LATEST");
+    switch (invocationType) {
+      case "DryRun" -> {
+        record("lambda", action, 204, false);
+        exchange.sendResponseHeaders(204, -1);
+      }
+      case "Event" -> {
+        // asynchronous like Lambda's event queue: accepted now, run later, failures only logged
+        executor.execute(() -> {
+          try {
+            function.invoke(payload);
+          } catch (Throwable t) {
+            LOG.log(Level.WARNING, "Async invoke of " + function.name() + " failed: " + t, t);
+          }
+        });
+        record("lambda", action, 202, false);
+        exchange.sendResponseHeaders(202, -1);
+      }
+      default -> {
+        byte[] output;
+        try {
+          output = function.invoke(payload);
+        } catch (Throwable t) {
+          // as Lambda reports an unhandled error: 200, X-Amz-Function-Error, and errorType naming the class
+          LOG.log(Level.INFO, "Function " + function.name() + " failed: " + t);
+          LOG.log(Level.DEBUG, "Function " + function.name() + " stack trace", t);
+          ObjectNode error = JSON.createObjectNode();
+          error.put("errorMessage", t.getMessage());
+          error.put("errorType", t.getClass().getName());
+          error.putArray("stackTrace");
+          headers.set("X-Amz-Function-Error", "Unhandled");
+          record("lambda", action, 200, false);
+          sendBytes(exchange, 200, "application/json", JSON.writeValueAsBytes(error));
+          return;
+        }
+        record("lambda", action, 200, false);
+        sendBytes(exchange, 200, "application/json", output == null ? new byte[0] : output);
+      }
+    }
+  }
+
+  private static int sendLambdaError(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
+    sendJson(exchange, status, Map.of("x-amzn-ErrorType", type), Map.of("Type", "User", "message", message));
+    return status;
+  }
+
+  // ---- forwarding --------------------------------------------------------------------------------------------------
+
+  private void forward(HttpExchange exchange, String method, String rawPath, byte[] body)
+      throws IOException, InterruptedException {
+    Headers requestHeaders = exchange.getRequestHeaders();
+    boolean control = rawPath.startsWith("/moto-api");
+    String target = requestHeaders.getFirst("X-Amz-Target");
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    Map<String, String> params =
+        AwsRequests.parameters(rawQuery, requestHeaders.getFirst("Content-Type"), body);
+    String service = AwsRequests.service(requestHeaders.getFirst("Authorization"), AwsRequests.parseForm(rawQuery));
+    String action = AwsRequests.action(method, rawPath, target, params);
+
+    if (!control && drawFault()) {
+      int status = sendFault(exchange, AwsRequests.protocol(target, params));
+      record(service, action, status, true);
+      return;
+    }
+
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create(motoEndpoint + rawPath + (rawQuery == null ? "" : "?" + rawQuery)))
+        .timeout(Duration.ofMinutes(5));
+    for (Map.Entry<String, List<String>> header : requestHeaders.entrySet()) {
+      if (SKIPPED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      for (String value : header.getValue()) {
+        try {
+          request.header(header.getKey(), value);
+        } catch (IllegalArgumentException restricted) {
+          // java.net.http refuses a few headers it manages itself; moto does not need them
+        }
+      }
+    }
+    boolean bodiless = body.length == 0 && (method.equals("GET") || method.equals("HEAD"));
+    request.method(method,
+        bodiless ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "moto did not answer " + method + " " + rawPath + ": " + e);
+      sendJson(exchange, 502, Map.of(), Map.of("message", "moto did not answer: " + e));
+      if (!control) {
+        record(service, action, 502, false);
+      }
+      return;
+    }
+
+    Headers responseHeaders = exchange.getResponseHeaders();
+    response.headers().map().forEach((name, values) -> {
+      if (!name.startsWith(":") && !SKIPPED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        responseHeaders.put(name, new ArrayList<>(values));
+      }
+    });
+    int status = response.statusCode();
+    if (!control) {
+      record(service, action, status, false);
+    }
+    byte[] responseBody = response.body();
+    if (method.equals("HEAD")) {
+      // HttpServer sends no body and its own Content-length for HEAD; the size the caller asked about is moto's
+      response.headers().firstValue("Content-Length").ifPresent(v -> responseHeaders.set("Content-Length", v));
+      exchange.sendResponseHeaders(status, -1);
+    } else if (status == 204 || status == 304 || responseBody.length == 0) {
+      exchange.sendResponseHeaders(status, -1);
+    } else {
+      exchange.sendResponseHeaders(status, responseBody.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(responseBody);
+      }
+    }
+  }
+
+  // ---- faults ------------------------------------------------------------------------------------------------------
+
+  private boolean drawFault() {
+    synchronized (faultLock) {
+      return faultRate > 0 && faultRandom.nextDouble() < faultRate;
+    }
+  }
+
+  private boolean drawThrottle() {
+    synchronized (faultLock) {
+      return faultRandom.nextBoolean();
+    }
+  }
+
+  /** Answers as the service would when throttling or failing, in a shape the AWS SDKs classify as retryable. */
+  private int sendFault(HttpExchange exchange, Protocol protocol) throws IOException {
+    String requestId = UUID.randomUUID().toString();
+    exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+    switch (protocol) {
+      case JSON -> {
+        boolean throttle = drawThrottle();
+        String type = throttle ? "ThrottlingException" : "InternalFailure";
+        String message = throttle ? "Rate exceeded" : "Internal service error (injected)";
+        int status = throttle ? 400 : 500;
+        ObjectNode error = JSON.createObjectNode().put("__type", type).put("message", message);
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
+        sendBytes(exchange, status, "application/x-amz-json-1.1", JSON.writeValueAsBytes(error));
+        return status;
+      }
+      case QUERY -> {
+        boolean throttle = drawThrottle();
+        int status = throttle ? 400 : 500;
+        String xml = "<ErrorResponse><Error><Type>" + (throttle ? "Sender" : "Receiver") + "</Type><Code>"
+            + (throttle ? "Throttling" : "InternalFailure") + "</Code><Message>"
+            + (throttle ? "Rate exceeded" : "Internal service error (injected)") + "</Message></Error><RequestId>"
+            + requestId + "</RequestId></ErrorResponse>";
+        sendBytes(exchange, status, "text/xml", xml.getBytes(StandardCharsets.UTF_8));
+        return status;
+      }
+      default -> {
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", "ServiceUnavailableException");
+        sendBytes(exchange, 503, "application/json",
+            "{\"message\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8));
+        return 503;
+      }
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------------------------
+
+  private void record(String service, String action, int status, boolean injected) {
+    CallRecord call = new CallRecord(Instant.now(), service, action, status, injected);
+    synchronized (calls) {
+      calls.add(call);
+    }
+  }
+
+  private static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, Object body)
+      throws IOException {
+    headers.forEach(exchange.getResponseHeaders()::set);
+    sendBytes(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  private static void sendBytes(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (body.length == 0) {
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,311 @@
+package ai.sentinel.dr.localcloud;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local AWS cloud: moto on one loopback port behind a {@link Gateway} on another. Clients use {@link #endpoint()}
+ * (the gateway) as {@code AWS_ENDPOINT_URL}; moto runs with {@code MOTO_PORT} set to the gateway's port, so the calls
+ * its Step Functions engine makes (Lambda, SNS, ...) come back through the gateway too, where Lambda invokes run the
+ * registry's handlers in this JVM.
+ *
+ * <p>Needs {@code python3} with moto 5.2.1 ({@code pip install 'moto[server]==5.2.1'}); the system property
+ * {@code sentinel.localcloud.python} or the environment variable {@code SENTINEL_DR_PYTHON} names another
+ * interpreter.
+ */
+public final class LocalCloud implements AutoCloseable {
+
+  /** moto's default region and account: ARNs in tests and drills use these. */
+  public static final String REGION = "us-east-1";
+
+  public static final String ACCOUNT_ID = "123456789012";
+
+  static final String LAUNCHER_RESOURCE = "moto_launcher.py";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+  private static final String SFN_EXECUTION_CONFIG = "{\"stepfunctions\":{\"execute_state_machine\":true}}";
+  private static final int START_ATTEMPTS = 3;
+
+  private final Process moto;
+  private final URI motoEndpoint;
+  private final Gateway gateway;
+  private final Path logFile;
+  private final Path launcher;
+  private final HttpClient control;
+  private final Thread shutdownHook;
+  private boolean closed;
+
+  private LocalCloud(Process moto, URI motoEndpoint, Gateway gateway, Path logFile, Path launcher,
+      HttpClient control) {
+    this.moto = moto;
+    this.motoEndpoint = motoEndpoint;
+    this.gateway = gateway;
+    this.logFile = logFile;
+    this.launcher = launcher;
+    this.control = control;
+    // a test JVM that dies without close() must not leave moto holding its port
+    this.shutdownHook = new Thread(() -> killTree(moto), "localcloud-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts moto and the gateway, logging moto's output to a file in a new temporary directory. */
+  public static LocalCloud start(FunctionRegistry registry) throws IOException {
+    return start(registry, Files.createTempDirectory("sentinel-localcloud-"));
+  }
+
+  /**
+   * Starts moto and the gateway.
+   *
+   * @param registry the functions that Lambda invokes run
+   * @param workDir where moto's log ({@code moto.log}) and the launcher script go; created if missing
+   * @throws IOException when python3 cannot run or moto does not come up in time (the message ends with the log)
+   */
+  public static LocalCloud start(FunctionRegistry registry, Path workDir) throws IOException {
+    Objects.requireNonNull(registry, "registry");
+    Files.createDirectories(workDir);
+    Path launcher = workDir.resolve(LAUNCHER_RESOURCE);
+    try (InputStream in = LocalCloud.class.getResourceAsStream(LAUNCHER_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + LAUNCHER_RESOURCE);
+      }
+      Files.copy(in, launcher, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path logFile = workDir.resolve("moto.log");
+    HttpClient control = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2))
+        .build();
+
+    IOException last = null;
+    // moto's port is picked free then released before moto binds it; another process may take it in between
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      int motoPort = freeLoopbackPort();
+      URI motoEndpoint = URI.create("http://127.0.0.1:" + motoPort);
+      // the gateway binds first, so its port is known (and held) when moto is told MOTO_PORT
+      Gateway gateway = Gateway.start(0, motoEndpoint, registry);
+      Process process = null;
+      try {
+        process = launchMoto(launcher, motoPort, gateway.port(), logFile);
+        awaitReady(control, motoEndpoint, process, logFile);
+        configure(control, motoEndpoint);
+        return new LocalCloud(process, motoEndpoint, gateway, logFile, launcher, control);
+      } catch (IOException | RuntimeException e) {
+        gateway.close();
+        if (process != null) {
+          killTree(process);
+        }
+        if (e instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        last = (IOException) e;
+        if (!logTail(logFile).contains("Address already in use")) {
+          break;
+        }
+      }
+    }
+    throw last;
+  }
+
+  /** The gateway, for {@code AWS_ENDPOINT_URL} and the SDK's {@code endpointOverride}: {@code http://127.0.0.1:B}. */
+  public URI endpoint() {
+    return gateway.endpoint();
+  }
+
+  /** moto itself, bypassing the gateway (no call log, no faults, no in-process Lambda). */
+  public URI motoEndpoint() {
+    return motoEndpoint;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** moto's combined stdout and stderr. */
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** See {@link Gateway#calls()}. */
+  public List<CallRecord> calls() {
+    return gateway.calls();
+  }
+
+  /** See {@link Gateway#clearCalls()}. */
+  public void clearCalls() {
+    gateway.clearCalls();
+  }
+
+  /** See {@link Gateway#setFaultRate(double, long)}. */
+  public void setFaultRate(double rate, long seed) {
+    gateway.setFaultRate(rate, seed);
+  }
+
+  /**
+   * Empties every moto backend ({@code POST /moto-api/reset}) and turns state machine execution back on. The call log
+   * and the fault rate are left as they are.
+   */
+  public void reset() throws IOException {
+    post(control, motoEndpoint.resolve("/moto-api/reset"), "");
+    configure(control, motoEndpoint);
+  }
+
+  /** Stops the gateway and moto (the whole process tree) and waits for moto to exit. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    gateway.close();
+    killTree(moto);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or will: nothing to remove
+    }
+    try {
+      Files.deleteIfExists(launcher);
+    } catch (IOException ignored) {
+      // a leftover script in a temp directory is harmless
+    }
+  }
+
+  // ---- start-up ----------------------------------------------------------------------------------------------------
+
+  private static Process launchMoto(Path launcher, int motoPort, int gatewayPort, Path logFile) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(python(), launcher.toString(), "-H", "127.0.0.1", "-p",
+        Integer.toString(motoPort));
+    Map<String, String> env = builder.environment();
+    env.put("MOTO_PORT", Integer.toString(gatewayPort));
+    env.put("PYTHONUNBUFFERED", "1");
+    // the engine's boto3 calls go to http://localhost:MOTO_PORT and must never detour through a proxy
+    for (String name : List.of("NO_PROXY", "no_proxy")) {
+      String current = env.get(name);
+      env.put(name, (current == null || current.isBlank() ? "" : current + ",") + "localhost,127.0.0.1");
+    }
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new IOException("Cannot run " + python() + " (python3 with moto 5.2.1 is needed): " + e.getMessage(), e);
+    }
+  }
+
+  private static void awaitReady(HttpClient control, URI motoEndpoint, Process process, Path logFile)
+      throws IOException {
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    HttpRequest probe = HttpRequest.newBuilder(motoEndpoint.resolve("/moto-api/data.json"))
+        .timeout(Duration.ofSeconds(2))
+        .GET()
+        .build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("moto exited with code " + process.exitValue() + " before answering on "
+            + motoEndpoint + "; " + logFile + " ends with:\n" + logTail(logFile));
+      }
+      try {
+        if (control.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted while waiting for moto", e);
+      }
+      sleep(100);
+    }
+    throw new IOException("moto did not answer on " + motoEndpoint + " within " + STARTUP_TIMEOUT.toSeconds()
+        + " s; " + logFile + " ends with:\n" + logTail(logFile));
+  }
+
+  private static void configure(HttpClient control, URI motoEndpoint) throws IOException {
+    post(control, motoEndpoint.resolve("/moto-api/config"), SFN_EXECUTION_CONFIG);
+  }
+
+  private static void post(HttpClient control, URI uri, String json) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = control.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted calling " + uri, e);
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException("POST " + uri + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  static String python() {
+    String configured = System.getProperty("sentinel.localcloud.python");
+    if (configured == null || configured.isBlank()) {
+      configured = System.getenv("SENTINEL_DR_PYTHON");
+    }
+    return configured == null || configured.isBlank() ? "python3" : configured;
+  }
+
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static String logTail(Path logFile) {
+    try {
+      if (!Files.exists(logFile)) {
+        return "(no log)";
+      }
+      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  private static void killTree(Process process) {
+    List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
+    process.destroy();
+    descendants.forEach(ProcessHandle::destroy);
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while waiting for moto", e);
+    }
+  }
+}
