@@ -68,6 +68,9 @@ public final class ChooseOption extends Step {
     if (!d.instanceFound()) {
       return new Decision("B", "instance not found: restore the latest snapshot");
     }
+    if (d.status() == null) {
+      throw new StepFailedError("instance exists but reports no status: a human must look");
+    }
     if (LOST.contains(d.status())) {
       return new Decision("B", "instance is '" + d.status() + "', which does not recover by itself: restore the "
           + "latest snapshot");

@@ -44,7 +44,9 @@ public final class DatabaseUrl {
       return new DatabaseUrl(null, obj.get("host").asText(), port, null, obj);
     }
     int scheme = trimmed.indexOf("://");
-    int at = trimmed.lastIndexOf('@');
+    // an '@' in the query string (application_name=ops@team) is not the end of the user info
+    int query = trimmed.indexOf('?', Math.max(scheme, 0) + 3);
+    int at = trimmed.lastIndexOf('@', query < 0 ? trimmed.length() : query);
     if (scheme < 0 || at < scheme) {
       throw new StepFailedError("database secret is neither scheme://user:password@host:port/db nor JSON");
     }
@@ -135,8 +137,14 @@ public final class DatabaseUrl {
     return prefix.substring(scheme + 3, prefix.length() - 1);
   }
 
+  /** Percent-decoding of a URI component: '+' is a literal plus here, not a space as in form data. */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // the decoder's message quotes the characters after '%': never pass it on
+      throw new StepFailedError("database secret has an invalid %-escape in its user info or database name");
+    }
   }
 
   @Override

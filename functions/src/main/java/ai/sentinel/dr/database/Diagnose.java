@@ -2,6 +2,7 @@ package ai.sentinel.dr.database;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.database.DatabaseState.Diagnosis;
+import ai.sentinel.dr.errors.OutsideBlastRadiusError;
 import ai.sentinel.dr.database.DatabaseState.RdsEvent;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
@@ -49,6 +50,11 @@ public final class Diagnose extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String id = recovery.resource();
+    if (!id.equals(deps.config().dbInstanceId())) {
+      // a direct StartExecution bypasses the responders' checks: the steps hold the line too
+      throw new OutsideBlastRadiusError("resource '" + id + "' is not the protected instance "
+          + deps.config().dbInstanceId() + " of " + deps.config().environment());
+    }
     DBInstance instance = RdsInstances.find(rds, id).orElse(null);
     List<RdsEvent> events = rds.describeEvents(b -> b.sourceIdentifier(id).sourceType(SourceType.DB_INSTANCE)
             .duration(60)).events().stream()

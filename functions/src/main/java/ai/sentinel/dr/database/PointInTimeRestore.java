@@ -46,6 +46,7 @@ public final class PointInTimeRestore extends Step {
     Instant time = parse(requested);
     Optional<DBInstance> existing = RdsInstances.find(rds, target);
     if (existing.isPresent()) {
+      RdsInstances.requireCreatedBy(existing.get(), recovery.executionName());
       Restore adopted = new Restore(target, null, null, time == null ? "latest" : time.toString(), now(),
           existing.get().dbInstanceStatus(), null, null, 0, false);
       return recovery.withDatabase(recovery.database().withRestore(adopted)).log(entry("skipped", target
@@ -63,7 +64,8 @@ public final class PointInTimeRestore extends Step {
         .vpcSecurityGroupIds(settings.securityGroups())
         .dbSubnetGroupName(settings.subnetGroup())
         .multiAZ(true)
-        .publiclyAccessible(false);
+        .publiclyAccessible(false)
+        .tags(RdsInstances.tags(recovery.executionName(), null, point));
     RestoreDbInstanceToPointInTimeRequest request = time == null
         ? b.useLatestRestorableTime(true).build() : b.restoreTime(time).build();
     Mutation<?> sent = mutate(recovery, "rds", "RestoreDBInstanceToPointInTime", target, request,

@@ -44,15 +44,19 @@ public final class RestoreFromSnapshot extends Step {
   protected Recovery run(Recovery recovery) {
     String source = recovery.resource();
     String target = deps.config().recoveryInstanceId();
-    DBSnapshot snapshot = chooseSnapshot(source, recovery.options().snapshotId());
-    String snapshotTime = String.valueOf(snapshot.snapshotCreateTime());
     Optional<DBInstance> existing = RdsInstances.find(rds, target);
     if (existing.isPresent()) {
-      Restore adopted = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
-          existing.get().dbInstanceStatus(), null, null, 0, false);
+      // only our own earlier attempt is adopted; anything else there may hold other data
+      RdsInstances.requireCreatedBy(existing.get(), recovery.executionName());
+      String snapshotId = RdsInstances.tag(existing.get(), RdsInstances.SNAPSHOT_TAG);
+      Restore adopted = new Restore(target, snapshotId, RdsInstances.tag(existing.get(), RdsInstances.POINT_TAG),
+          null, now(), existing.get().dbInstanceStatus(), null, null, 0, false);
       return recovery.withDatabase(recovery.database().withRestore(adopted)).log(entry("skipped", target
-          + " already exists ('" + existing.get().dbInstanceStatus() + "'): adopted, not restored again"));
+          + " already exists from this recovery ('" + existing.get().dbInstanceStatus()
+          + "'): adopted, not restored again"));
     }
+    DBSnapshot snapshot = chooseSnapshot(source, recovery.options().snapshotId());
+    String snapshotTime = String.valueOf(snapshot.snapshotCreateTime());
     RestoreSettings settings = RestoreSettings.of(recovery.database().diagnosis(), deps.config());
     RestoreDbInstanceFromDbSnapshotRequest request = RestoreDbInstanceFromDbSnapshotRequest.builder()
         .dbInstanceIdentifier(target)
@@ -62,6 +66,7 @@ public final class RestoreFromSnapshot extends Step {
         .dbSubnetGroupName(settings.subnetGroup())
         .multiAZ(true)
         .publiclyAccessible(false)
+        .tags(RdsInstances.tags(recovery.executionName(), snapshot.dbSnapshotIdentifier(), snapshotTime))
         .build();
     Mutation<?> sent = mutate(recovery, "rds", "RestoreDBInstanceFromDBSnapshot", target, request,
         () -> rds.restoreDBInstanceFromDBSnapshot(request));
@@ -74,7 +79,8 @@ public final class RestoreFromSnapshot extends Step {
 
   private DBSnapshot chooseSnapshot(String source, String requested) {
     if (requested == null || requested.equals("latest")) {
-      return rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(source)).dbSnapshots().stream()
+      // every page: with more than 100 snapshots the newest may be on any of them
+      return rds.describeDBSnapshotsPaginator(b -> b.dbInstanceIdentifier(source)).dbSnapshots().stream()
           .filter(s -> "available".equals(s.status()) && s.snapshotCreateTime() != null)
           .max(Comparator.comparing(DBSnapshot::snapshotCreateTime))
           .orElseThrow(() -> new StepFailedError("no available snapshot of " + source + " to restore"));

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.database;
 
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
@@ -71,7 +72,8 @@ public final class Verify extends Step {
     DatabaseUrl url = DatabaseUrl.parse(secrets.getSecretValue(b -> b.secretId(deps.config().dbSecretId()))
         .secretString());
     if (restored) {
-      boolean points = db.restore().endpoint() != null && db.restore().endpoint().equals(url.host());
+      boolean points = db.restore().endpoint() != null && db.restore().endpoint().equals(url.host())
+          && url.port().equals(db.restore().port());
       checks.add(new Check("secret-repointed", points ? Result.PASS : Result.FAIL, deps.config().dbSecretId()
           + " points at " + url.host() + (points ? "" : ", expected " + db.restore().endpoint())));
       boolean stable = recovery.services() != null && recovery.services().stable();
@@ -98,14 +100,20 @@ public final class Verify extends Step {
     String address = deps.config().dbConnectHost() != null
         ? deps.config().dbConnectHost() : url.host() + ":" + url.port();
     Properties props = new Properties();
-    props.setProperty("user", url.user() == null ? "" : url.user());
-    if (url.password() != null) {
-      props.setProperty("password", url.password());
-    }
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", "10");
     props.setProperty("loginTimeout", "10");
-    String jdbc = "jdbc:postgresql://" + address + "/" + url.database();
+    String database;
+    try {
+      props.setProperty("user", url.user() == null ? "" : url.user());
+      if (url.password() != null) {
+        props.setProperty("password", url.password());
+      }
+      database = url.database();
+    } catch (StepFailedError e) {
+      return new Check("select-1", Result.FAIL, e.getMessage());
+    }
+    String jdbc = "jdbc:postgresql://" + address + "/" + database;
     try (Connection c = DriverManager.getConnection(jdbc, props);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT 1")) {

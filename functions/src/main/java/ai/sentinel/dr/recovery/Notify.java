@@ -47,8 +47,11 @@ public final class Notify extends Step {
     } else {
       outcome = "NOT VERIFIED - human needed";
     }
-    String subject = truncate("[Sentinel DR][" + recovery.environment() + "] " + recovery.scenario() + " on "
-        + recovery.resource() + ": " + outcome, 100);
+    // the outcome must survive truncation: shorten what it is about, never what happened
+    String head = "[Sentinel DR][" + recovery.environment() + "] ";
+    String tail = ": " + outcome;
+    String subject = truncate(head + truncate(recovery.scenario() + " on " + recovery.resource(),
+        Math.max(10, 99 - head.length() - tail.length())) + tail, 99);
     String body = render(out, outcome);
     String messageId = sns.publish(b -> b.topicArn(deps.config().topicArn()).subject(subject).message(body))
         .messageId();

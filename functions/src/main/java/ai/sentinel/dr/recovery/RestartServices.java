@@ -50,6 +50,11 @@ public final class RestartServices extends Step {
     Map<String, Service> current = new LinkedHashMap<>();
     ecs.describeServices(b -> b.cluster(cluster).services(names)).services()
         .forEach(s -> current.put(s.serviceName(), s));
+    // every service must exist before any is touched: no half-restarted platform
+    List<String> missing = names.stream().filter(n -> !current.containsKey(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new StepFailedError("ECS service(s) " + missing + " not found in " + cluster + ": nothing restarted");
+    }
     Map<String, String> deployments = new LinkedHashMap<>();
     List<String> restarted = new ArrayList<>();
     Recovery out = recovery;

@@ -79,7 +79,8 @@ public final class Fixtures {
   public static <T> T sdkMock(Class<T> type) {
     return Mockito.mock(type, invocation -> {
       Method m = invocation.getMethod();
-      if (m.isDefault() && m.getParameterCount() == 1 && Consumer.class.isAssignableFrom(m.getParameterTypes()[0])) {
+      if (m.isDefault() && m.getParameterCount() == 1
+          && (Consumer.class.isAssignableFrom(m.getParameterTypes()[0]) || m.getName().endsWith("Paginator"))) {
         return invocation.callRealMethod();
       }
       return Answers.RETURNS_DEFAULTS.answer(invocation);

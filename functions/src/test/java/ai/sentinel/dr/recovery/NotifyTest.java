@@ -1,0 +1,126 @@
+package ai.sentinel.dr.recovery;
+
+import static ai.sentinel.dr.recovery.StepHarness.invoke;
+import static ai.sentinel.dr.recovery.StepHarness.only;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.recovery.Verification.Check;
+import ai.sentinel.dr.recovery.Verification.Result;
+import ai.sentinel.dr.support.Fixtures;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+
+/** Last step: the on-call reads the subject first; it must never say RECOVERED unless verification passed. */
+class NotifyTest {
+  private final SnsClient sns = Fixtures.sdkMock(SnsClient.class);
+
+  @BeforeEach
+  void setUp() {
+    when(sns.publish(any(PublishRequest.class))).thenReturn(PublishResponse.builder().messageId("msg-1").build());
+  }
+
+  private PublishRequest published(Recovery in) {
+    Recovery out = invoke(new Notify(Fixtures.deps(sns)), in);
+    ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns, times(1)).publish(sent.capture());
+    assertTrue(only(out, "Notify", "notified").detail().contains("msg-1"));
+    PublishRequest req = sent.getValue();
+    assertEquals(Fixtures.TOPIC, req.topicArn());
+    assertTrue(req.subject().length() <= 100, req.subject());
+    assertFalse(req.subject().contains("\n"), req.subject());
+    return req;
+  }
+
+  private static Recovery withVerification(boolean verified) {
+    Verification v = Verification.of(List.of(new Check("instance-available", verified ? Result.PASS : Result.FAIL,
+        "sentinel-db-recovery is available")));
+    return Fixtures.recovery(false).withVerification(v)
+        .log(new TimelineEntry("2026-01-17T10:04:00Z", "ChooseOption", "decided", "Option B: instance not found"));
+  }
+
+  private static Recovery caught(Recovery r, String error, String cause) {
+    ObjectNode e = Json.object();
+    e.put("Error", error);
+    e.put("Cause", cause);
+    return new Recovery(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), r.options(),
+        r.database(), r.services(), r.verification(), r.plan(), r.timeline(), e);
+  }
+
+  @Test
+  void verifiedRecoveryIsReportedRecovered() {
+    PublishRequest req = published(withVerification(true));
+    assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: RECOVERED (verified)", req.subject());
+    assertTrue(req.message().contains("ChooseOption decided: Option B: instance not found"), req.message());
+    assertTrue(req.message().contains("instance-available: PASS"), req.message());
+    assertTrue(req.message().contains("Execution: " + Fixtures.recovery(false).executionName()), req.message());
+  }
+
+  @Test
+  void unverifiedRecoveryIsNeverReportedRecovered() {
+    assertFalse(published(withVerification(false)).subject().contains("RECOVERED"));
+  }
+
+  @Test
+  void recoveryWithoutVerificationIsNeverReportedRecovered() {
+    PublishRequest req = published(Fixtures.recovery(false));
+    assertFalse(req.subject().contains("RECOVERED"), req.subject());
+    assertTrue(req.subject().contains("human needed"), req.subject());
+  }
+
+  @Test
+  void failureFromACatchSaysFailedAndCarriesTheErrorMessage() {
+    String cause = "{\"errorMessage\":\"no available snapshot of sentinel-db to restore\","
+        + "\"errorType\":\"ai.sentinel.dr.errors.StepFailedError\",\"stackTrace\":[\"a.b.C.run(C.java:1)\"]}";
+    // even a verification that once passed does not turn a failure into a success
+    Recovery in = caught(withVerification(true), "ai.sentinel.dr.errors.StepFailedError", cause);
+    PublishRequest req = published(in);
+    assertTrue(req.subject().contains("FAILED"), req.subject());
+    assertFalse(req.subject().contains("RECOVERED"), req.subject());
+    assertTrue(req.message().contains("StepFailedError: no available snapshot of sentinel-db to restore"),
+        req.message());
+    assertFalse(req.message().contains("stackTrace"), req.message());
+  }
+
+  @Test
+  void failureWhoseCauseIsNotJsonKeepsTheText() {
+    PublishRequest req = published(caught(Fixtures.recovery(false), "States.Timeout", "task timed out"));
+    assertTrue(req.subject().contains("FAILED"), req.subject());
+    assertTrue(req.message().contains("Timeout: task timed out"), req.message());
+  }
+
+  @Test
+  void dryRunSaysSoAndListsThePlan() {
+    Recovery in = Fixtures.recovery(true).withPlanned(new PlannedCall("RestoreFromSnapshot", "rds",
+        "RestoreDBInstanceFromDBSnapshot", "sentinel-db-recovery", "RestoreDbInstanceFromDbSnapshotRequest(...)"));
+    PublishRequest req = published(in);
+    assertTrue(req.subject().contains("DRY-RUN"), req.subject());
+    assertFalse(req.subject().contains("RECOVERED"), req.subject());
+    assertTrue(req.message().contains("RestoreFromSnapshot: rds:RestoreDBInstanceFromDBSnapshot on sentinel-db-recovery"),
+        req.message());
+  }
+
+  @Test
+  void longSubjectIsCutToSnsLimit() {
+    Recovery r = Fixtures.recovery(false);
+    Recovery longName = new Recovery(r.scenario(), "sentinel-db-" + "x".repeat(120), r.executionName(),
+        "production-eu-west-1", r.trigger(), r.options(), null, null, null, null, null, null);
+    PublishRequest req = published(longName);
+    // SNS wants fewer than 100 characters; what happened must survive the cut
+    assertTrue(req.subject().length() < 100, req.subject());
+    assertTrue(req.subject().endsWith(": NOT VERIFIED - human needed"), req.subject());
+    assertTrue(req.subject().contains("..."), req.subject());
+  }
+}
