@@ -73,7 +73,7 @@ public final class PointInTimeRestore extends Step {
     Restore restore = new Restore(target, null, null, point, now(), sent.sent() ? "creating" : "planned", null,
         null, 0, false);
     return sent.recovery().withDatabase(recovery.database().withRestore(restore))
-        .log(entry("restoring", target + " from " + source + " at " + point + ": " + settings.describe()));
+        .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + source + " at " + point + ": " + settings.describe()));
   }
 
   private Instant parse(String requested) {

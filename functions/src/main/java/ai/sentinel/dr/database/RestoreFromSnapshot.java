@@ -73,7 +73,7 @@ public final class RestoreFromSnapshot extends Step {
     Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
         sent.sent() ? "creating" : "planned", null, null, 0, false);
     return sent.recovery().withDatabase(recovery.database().withRestore(restore))
-        .log(entry("restoring", target + " from " + snapshot.dbSnapshotIdentifier() + " (taken " + snapshotTime
+        .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + snapshot.dbSnapshotIdentifier() + " (taken " + snapshotTime
             + "): " + settings.describe()));
   }
 

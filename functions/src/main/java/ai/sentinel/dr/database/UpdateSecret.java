@@ -67,7 +67,7 @@ public final class UpdateSecret extends Step {
     SecretUpdate update = new SecretUpdate(secretId, restore.endpoint(),
         sent.sent() ? sent.response().versionId() : null, now());
     return sent.recovery().withDatabase(recovery.database().withSecret(update))
-        .log(entry("repointed", secretId + ": host " + url.host() + " -> " + restore.endpoint() + ":"
+        .log(entry(sent.sent() ? "repointed" : "would-repoint", secretId + ": host " + url.host() + " -> " + restore.endpoint() + ":"
             + restore.port() + " (user, password and database kept)"));
   }
 }

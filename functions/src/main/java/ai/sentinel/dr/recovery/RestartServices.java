@@ -81,7 +81,8 @@ public final class RestartServices extends Step {
       restarted.add(name);
     }
     ServicesState state = new ServicesState(cluster, names, now(), deployments, false, Map.of(), 0);
-    return out.withServices(state).log(entry("restarted", "forced new deployment of " + restarted + " in "
+    return out.withServices(state).log(entry(recovery.dryRun() ? "would-restart" : "restarted",
+        "forced new deployment of " + restarted + " in "
         + cluster));
   }
 

@@ -1,0 +1,155 @@
+package ai.sentinel.dr.cli;
+
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.drill.DatabaseDrill;
+import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.localcloud.CloudTemplate;
+import ai.sentinel.dr.trigger.Classification;
+import ai.sentinel.dr.trigger.EventClassifier;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./sentinel}: the on-call's command line.
+ *
+ * <pre>
+ *   ./sentinel classify FILE [--env dev]          what the responders would do with this payload (no AWS call)
+ *   ./sentinel drill database-failure [--dry-run] a recovery drill on the local cloud; exit 0 only when verified
+ * </pre>
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int REJECTED = 2;
+  static final int USAGE = 64;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(args, System.out, System.err);
+    } catch (EnvironmentConfig.InvalidConfigException e) {
+      System.err.println("sentinel: " + e.getMessage());
+      code = USAGE;
+    } catch (Exception e) {
+      System.err.println("sentinel: " + e);
+      code = FAILED;
+    }
+    System.exit(code);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      usage(out);
+      return args.length == 0 ? USAGE : OK;
+    }
+    List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+    String env = option(rest, "--env");
+    return switch (args[0]) {
+      case "classify" -> classify(rest, env == null ? "dev" : env, out, err);
+      case "drill" -> drill(rest, env == null ? "local" : env, out, err);
+      default -> {
+        err.println("sentinel: unknown command '" + args[0] + "'");
+        usage(err);
+        yield USAGE;
+      }
+    };
+  }
+
+  private static void usage(PrintStream out) {
+    out.println("usage:");
+    out.println("  ./sentinel classify FILE [--env dev]");
+    out.println("      what the responders would do with an event or manual payload: one JSON object");
+    out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject");
+    out.println("  ./sentinel drill database-failure [--dry-run] [--env local]");
+    out.println("      runs the scenario on the local cloud (moto + our handlers); exit 0 only when verified");
+  }
+
+  /** The responders' classification, from the same classifier object and the environment's deployed config. */
+  private static int classify(List<String> rest, String env, PrintStream out, PrintStream err) throws IOException {
+    if (rest.size() != 1) {
+      err.println("usage: ./sentinel classify FILE [--env NAME]");
+      return USAGE;
+    }
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(Path.of(rest.get(0)));
+    } catch (NoSuchFileException e) {
+      err.println("sentinel: no such file " + rest.get(0));
+      return USAGE;
+    }
+    DrConfig config = DrConfig.fromEnv(deployedEnvironment(EnvironmentConfig.fromCdkJson(
+        RepoPaths.cdkJson(RepoPaths.root()), env)));
+    Classification c = new EventClassifier(config, Clock.systemUTC()).classify(raw);
+    out.println(Json.write(c));
+    return Classification.REJECT.equals(c.action()) ? REJECTED : OK;
+  }
+
+  /**
+   * The function environment as the stack deploys it; the deployment-time ARNs are what the stack would name, since
+   * classification only needs to know which scenarios have a state machine.
+   */
+  static Map<String, String> deployedEnvironment(EnvironmentConfig config) {
+    Map<String, String> env = new LinkedHashMap<>(config.lambdaEnvironment());
+    String account = config.account() == null ? "123456789012" : config.account();
+    env.put("AWS_REGION", config.region());
+    env.put(DrConfig.Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:" + config.region() + ":" + account + ":"
+        + config.prefix() + "-notifications");
+    env.put(DrConfig.Vars.STATE_MACHINE_ARNS, Json.write(Map.of(Scenarios.DATABASE_FAILURE, "arn:aws:states:"
+        + config.region() + ":" + account + ":stateMachine:" + config.prefix() + "-" + Scenarios.DATABASE_FAILURE)));
+    return env;
+  }
+
+  private static int drill(List<String> rest, String env, PrintStream out, PrintStream err) throws Exception {
+    boolean dryRun = rest.remove("--dry-run");
+    if (rest.size() != 1) {
+      err.println("usage: ./sentinel drill SCENARIO [--dry-run] [--env NAME]   (scenarios: "
+          + Scenarios.DATABASE_FAILURE + ")");
+      return USAGE;
+    }
+    String scenario = rest.get(0);
+    if (!scenario.equals(Scenarios.DATABASE_FAILURE)) {
+      err.println("sentinel: no drill for '" + scenario + "' yet (available: " + Scenarios.DATABASE_FAILURE + ")");
+      return USAGE;
+    }
+    Path root = RepoPaths.root();
+    Path work = root.resolve(".local").resolve("drill-" + Instant.now().toString().replace(':', '-'));
+    out.println("synthesizing the CDK app for environment '" + env + "'...");
+    CloudTemplate template = Templates.synthesize(root, env);
+    Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
+    out.println("starting the local cloud (moto + gateway), logs in " + root.relativize(work));
+    try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, work)) {
+      DatabaseDrill.Result result = new DatabaseDrill(sentinel, out).run(dryRun);
+      out.println("logs: " + root.relativize(sentinel.functionLog()));
+      return result.passed() ? OK : FAILED;
+    }
+  }
+
+  private static String option(List<String> args, String name) {
+    int i = args.indexOf(name);
+    if (i < 0) {
+      return null;
+    }
+    if (i + 1 >= args.size()) {
+      throw new EnvironmentConfig.InvalidConfigException(name + " needs a value");
+    }
+    String value = args.get(i + 1);
+    args.remove(i + 1);
+    args.remove(i);
+    return value;
+  }
+}

@@ -1,0 +1,29 @@
+package ai.sentinel.dr.cli;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.infra.SentinelDrApp;
+import ai.sentinel.dr.infra.SentinelDrStack;
+import ai.sentinel.dr.localcloud.CloudTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import software.amazon.awscdk.App;
+
+/**
+ * Synthesizes the CDK app in process (the same stack `cdk synth -c env=NAME` builds) and returns its template, so
+ * the local cloud runs exactly the state machines and function settings that would be deployed.
+ */
+public final class Templates {
+  private Templates() {}
+
+  public static CloudTemplate synthesize(Path root, String env) throws IOException {
+    EnvironmentConfig config = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env);
+    Path out = Files.createTempDirectory("sentinel-cdk-");
+    App app = App.Builder.create().outdir(out.toString()).build();
+    SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));
+    Object template = app.synth().getStackByName(stack.getStackName()).getTemplate();
+    return CloudTemplate.parse(Json.write(template));
+  }
+}

@@ -1,0 +1,153 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.localcloud.CallRecord;
+import ai.sentinel.dr.recovery.PlannedCall;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.TimelineEntry;
+import ai.sentinel.dr.recovery.Verification;
+import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * Scenario 1 drill: the primary database is lost (deleted, automated backups kept), its connections alarm goes to
+ * ALARM, the real CloudWatch event reaches the alarm responder, and the state machine recovers through the real step
+ * handlers. It passes only when the execution succeeded and its verification passed (or, for a dry-run, when a plan
+ * was produced and nothing was changed).
+ */
+public final class DatabaseDrill {
+  private final LocalSentinel sentinel;
+  private final PrintStream out;
+
+  public DatabaseDrill(LocalSentinel sentinel, PrintStream out) {
+    this.sentinel = sentinel;
+    this.out = out;
+  }
+
+  /**
+   * What the drill saw.
+   *
+   * @param executionArn the recovery execution
+   * @param status       its final status
+   * @param recovery     its output document (null when it failed)
+   * @param passed       the drill's verdict
+   */
+  public record Result(String executionArn, ExecutionStatus status, Recovery recovery, boolean passed,
+      DescribeExecutionResponse execution) {}
+
+  public Result run(boolean dryRun) throws InterruptedException {
+    String db = sentinel.config.dbInstanceId();
+    out.println("== Drill: " + Scenarios.DATABASE_FAILURE + (dryRun ? " (dry-run)" : "") + " ==");
+    out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.seeded.dbEndpoint()
+        + "; snapshots " + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots()
+        .stream().map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
+    out.println("seeded: secret " + sentinel.config.dbSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
+        + sentinel.config.ecsServices() + "; alarm " + LocalSentinel.RDS_ALARM);
+    out.println("verify: SELECT 1 " + (sentinel.databaseReachable()
+        ? "against a local PostgreSQL standing in for the restored instance"
+        : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
+
+    injectFailure(db);
+    sentinel.cloud.clearCalls();
+    byte[] event = alarmEvent();
+    String responder = sentinel.deployment.functionFor(AlarmResponder.class);
+    out.println("deliver: CloudWatch Alarm State Change (" + LocalSentinel.RDS_ALARM + " -> ALARM) to " + responder);
+    JsonNode first = invoke(responder, event);
+    out.println("  responder: " + first.path("action").asText() + " - " + first.path("reason").asText());
+    JsonNode again = invoke(responder, event);
+    out.println("  redelivered: " + again.path("action").asText() + " - " + again.path("reason").asText());
+    String executionArn = first.path("executionArn").asText(null);
+    if (executionArn == null) {
+      out.println("FAILED: the responder started no recovery");
+      return new Result(null, null, null, false, null);
+    }
+    out.println("recovery: " + executionArn);
+    DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out)
+        .follow(executionArn, Duration.ofMinutes(5));
+    Recovery recovery = done.output() == null ? null : Json.read(done.output().getBytes(), Recovery.class);
+    boolean passed = report(done, recovery, dryRun);
+    return new Result(executionArn, done.status(), recovery, passed, done);
+  }
+
+  /** The failure: the primary is gone (its automated backups stay, as RDS keeps them when asked), no connections. */
+  private void injectFailure(String db) {
+    sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/RDS").metricData(d -> d
+        .metricName("DatabaseConnections").value(0.0).unit(StandardUnit.COUNT)
+        .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
+    sentinel.aws.rds.deleteDBInstance(b -> b.dbInstanceIdentifier(db).skipFinalSnapshot(true)
+        .deleteAutomatedBackups(false));
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(LocalSentinel.RDS_ALARM).stateValue(StateValue.ALARM)
+        .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
+            + "threshold (0.0)."));
+    out.println("inject: deleted " + db + " (primary lost), DatabaseConnections 0, " + LocalSentinel.RDS_ALARM
+        + " -> ALARM");
+  }
+
+  private byte[] alarmEvent() {
+    MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.RDS_ALARM))
+        .metricAlarms().get(0);
+    return AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id());
+  }
+
+  private JsonNode invoke(String function, byte[] payload) {
+    InvokeResponse r = sentinel.aws.lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromByteArray(
+        payload)));
+    if (r.functionError() != null) {
+      throw new IllegalStateException(function + " failed: " + r.payload().asUtf8String());
+    }
+    return Json.tree(r.payload().asUtf8String());
+  }
+
+  private boolean report(DescribeExecutionResponse done, Recovery recovery, boolean dryRun) {
+    out.println();
+    if (recovery != null) {
+      out.println("timeline:");
+      for (TimelineEntry e : recovery.timeline()) {
+        out.println("  " + e.at() + "  " + e.step() + " " + e.event() + ": " + e.detail());
+      }
+      if (recovery.verification() != null) {
+        out.println("verification:");
+        for (Verification.Check c : recovery.verification().checks()) {
+          out.println("  " + c.result() + "  " + c.name() + ": " + c.detail());
+        }
+      }
+      if (!recovery.plan().isEmpty()) {
+        out.println("plan (dry-run, nothing sent):");
+        for (PlannedCall c : recovery.plan()) {
+          out.println("  " + c.step() + ": " + c.service() + ":" + c.api() + " on " + c.target());
+        }
+      }
+    } else if (done.error() != null) {
+      out.println("error: " + done.error() + ": " + done.cause());
+    }
+    List<CallRecord> mutating = sentinel.cloud.calls().stream()
+        .filter(c -> c.mutating() && c.succeeded() && !"lambda".equals(c.service())
+            && !"states".equals(c.service()) && !"sns".equals(c.service()))
+        .toList();
+    boolean passed;
+    if (dryRun) {
+      passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && !recovery.plan().isEmpty()
+          && mutating.isEmpty();
+      out.println("mutating calls at the local cloud: " + mutating.size() + " (a dry-run must make none)");
+      out.println(passed ? "DRY-RUN OK: plan produced, nothing changed" : "DRY-RUN FAILED");
+    } else {
+      passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && recovery.verification() != null
+          && recovery.verification().verified();
+      out.println(passed ? "RECOVERED and VERIFIED in " + Duration.between(done.startDate(), done.stopDate())
+          .toMillis() / 1000.0 + " s" : "NOT RECOVERED: " + done.status());
+    }
+    return passed;
+  }
+}

@@ -1,0 +1,96 @@
+package ai.sentinel.dr.drill;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * Follows a state machine execution and prints each state as it is entered, with its time and the time since the
+ * execution started: the live view of a drill. Returns when the execution ends or the deadline passes.
+ */
+public final class ExecutionWatcher {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  private final SfnClient sfn;
+  private final PrintStream out;
+
+  public ExecutionWatcher(SfnClient sfn, PrintStream out) {
+    this.sfn = sfn;
+    this.out = out;
+  }
+
+  /** The history, printed as it grows; the final description once the execution is no longer running. */
+  public DescribeExecutionResponse follow(String executionArn, Duration deadline) throws InterruptedException {
+    Instant until = Instant.now().plus(deadline);
+    List<HistoryEvent> seen = new ArrayList<>();
+    Instant started = null;
+    while (true) {
+      DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
+      started = d.startDate();
+      List<HistoryEvent> events = history(executionArn);
+      for (HistoryEvent e : events.subList(Math.min(seen.size(), events.size()), events.size())) {
+        print(e, started);
+      }
+      seen = events;
+      if (d.status() != ExecutionStatus.RUNNING) {
+        return d;
+      }
+      if (Instant.now().isAfter(until)) {
+        out.println("  ! still RUNNING after " + deadline.toSeconds() + " s: giving up watching");
+        return d;
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private List<HistoryEvent> history(String executionArn) {
+    List<HistoryEvent> events = new ArrayList<>();
+    String token = null;
+    do {
+      String next = token;
+      var page = sfn.getExecutionHistory(b -> b.executionArn(executionArn).maxResults(1000).nextToken(next));
+      events.addAll(page.events());
+      token = page.nextToken();
+    } while (token != null);
+    return events;
+  }
+
+  private void print(HistoryEvent e, Instant started) {
+    String at = CLOCK.format(e.timestamp()) + "  +" + String.format("%6.1fs",
+        Duration.between(started, e.timestamp()).toMillis() / 1000.0);
+    HistoryEventType type = e.type();
+    switch (type) {
+      case TASK_STATE_ENTERED -> out.println("  " + at + "  > " + e.stateEnteredEventDetails().name());
+      case WAIT_STATE_ENTERED -> out.println("  " + at + "    " + e.stateEnteredEventDetails().name()
+          + " (waiting)");
+      case CHOICE_STATE_ENTERED -> out.println("  " + at + "    " + e.stateEnteredEventDetails().name());
+      case FAIL_STATE_ENTERED -> out.println("  " + at + "  x " + e.stateEnteredEventDetails().name());
+      case SUCCEED_STATE_ENTERED -> out.println("  " + at + "  = " + e.stateEnteredEventDetails().name());
+      case TASK_FAILED -> out.println("  " + at + "    ! " + e.taskFailedEventDetails().error() + ": "
+          + abbreviate(e.taskFailedEventDetails().cause()));
+      case LAMBDA_FUNCTION_FAILED -> out.println("  " + at + "    ! " + e.lambdaFunctionFailedEventDetails().error()
+          + ": " + abbreviate(e.lambdaFunctionFailedEventDetails().cause()));
+      case EXECUTION_SUCCEEDED -> out.println("  " + at + "  execution SUCCEEDED");
+      case EXECUTION_FAILED -> out.println("  " + at + "  execution FAILED: " + e.executionFailedEventDetails().error());
+      default -> {
+        // entered/exited pairs of the same state are shown once
+      }
+    }
+  }
+
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+}

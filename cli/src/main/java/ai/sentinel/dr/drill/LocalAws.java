@@ -1,0 +1,81 @@
+package ai.sentinel.dr.drill;
+
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SDK clients for the operator's side of a drill or test (seeding, injecting failures, reading results), pointed at
+ * the local cloud's endpoint with the dummy credentials moto accepts.
+ */
+public final class LocalAws implements AutoCloseable {
+  public static final Region REGION = Region.US_EAST_1;
+  public static final String ACCOUNT = "123456789012";
+
+  private final URI endpoint;
+  private final SdkHttpClient http = UrlConnectionHttpClient.create();
+  public final RdsClient rds;
+  public final Ec2Client ec2;
+  public final EcsClient ecs;
+  public final SecretsManagerClient secrets;
+  public final CloudWatchClient cloudWatch;
+  public final SnsClient sns;
+  public final SqsClient sqs;
+  public final SfnClient sfn;
+  public final LambdaClient lambda;
+
+  public LocalAws(String endpoint) {
+    this.endpoint = URI.create(endpoint);
+    this.rds = configure(RdsClient.builder()).httpClient(http).build();
+    this.ec2 = configure(Ec2Client.builder()).httpClient(http).build();
+    this.ecs = configure(EcsClient.builder()).httpClient(http).build();
+    this.secrets = configure(SecretsManagerClient.builder()).httpClient(http).build();
+    this.cloudWatch = configure(CloudWatchClient.builder()).httpClient(http).build();
+    this.sns = configure(SnsClient.builder()).httpClient(http).build();
+    this.sqs = configure(SqsClient.builder()).httpClient(http).build();
+    this.sfn = configure(SfnClient.builder()).httpClient(http).build();
+    this.lambda = configure(LambdaClient.builder()).httpClient(http)
+        .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
+  }
+
+  private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
+    return builder.region(REGION).endpointOverride(endpoint)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+  }
+
+  /** The environment a deployed function would see, pointed at the local cloud. */
+  public java.util.Map<String, String> functionEnvironment() {
+    return java.util.Map.of("AWS_REGION", REGION.id(), "AWS_ENDPOINT_URL", endpoint.toString(),
+        "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+  }
+
+  @Override
+  public void close() {
+    rds.close();
+    ec2.close();
+    ecs.close();
+    secrets.close();
+    cloudWatch.close();
+    sns.close();
+    sqs.close();
+    sfn.close();
+    lambda.close();
+    http.close();
+  }
+}

@@ -1,0 +1,192 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.localcloud.CloudTemplate;
+import ai.sentinel.dr.localcloud.CloudTemplate.LambdaFunctionDef;
+import ai.sentinel.dr.localcloud.FunctionRegistry;
+import ai.sentinel.dr.localcloud.LocalFunction;
+import ai.sentinel.dr.localcloud.ReflectiveHandlerFunction;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * "cdk deploy" onto the local cloud: takes the template the CDK app synthesized and creates what a recovery needs
+ * to run for real: its SNS topics and state machines in moto (with the exact ASL CDK generated, intrinsics resolved
+ * to local ARNs), and its Lambda functions as in-process handlers behind the gateway, each with the environment
+ * variables the template gives it. IAM, log groups, KMS and rules have no local behaviour and are skipped.
+ */
+public final class LocalDeployment implements FunctionRegistry {
+  private static final String ROLE = "arn:aws:iam::" + LocalAws.ACCOUNT + ":role/sentinel-dr-local";
+
+  private final CloudTemplate template;
+  private final Map<String, CloudTemplate.Resource> resources;
+  private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+  private final Map<String, String> stateMachineArns = new LinkedHashMap<>();
+  private final Map<String, String> topicArns = new LinkedHashMap<>();
+
+  public LocalDeployment(CloudTemplate template) {
+    this.template = template;
+    this.resources = template.resources();
+  }
+
+  @Override
+  public Optional<LocalFunction> find(String name) {
+    return Optional.ofNullable(functions.get(name));
+  }
+
+  /** Creates the template's topics and state machines in moto. */
+  public void deployResources(LocalAws aws) {
+    for (CloudTemplate.TopicDef topic : template.topics()) {
+      String arn = aws.sns.createTopic(b -> b.name(name(topic.logicalId()))).topicArn();
+      topicArns.put(topic.logicalId(), arn);
+    }
+    for (CloudTemplate.StateMachineDef sm : template.stateMachines()) {
+      String definition = template.definition(sm.logicalId(), this::ref, this::getAtt);
+      String arn = aws.sfn.createStateMachine(b -> b.name(name(sm.logicalId())).definition(definition)
+          .roleArn(ROLE)).stateMachineArn();
+      stateMachineArns.put(name(sm.logicalId()), arn);
+    }
+  }
+
+  /**
+   * Registers every function of the template with the gateway.
+   *
+   * @param overrides environment variables a real deployment would have from its environment config (e.g. the
+   *                  seeded security group ids) or that only make sense locally (DB_CONNECT_HOST); they win
+   */
+  public void registerFunctions(LocalAws aws, Map<String, String> overrides) {
+    for (LambdaFunctionDef fn : template.lambdaFunctions()) {
+      String functionName = name(fn.logicalId());
+      Map<String, String> env = new LinkedHashMap<>(environmentOf(functionName));
+      env.putAll(aws.functionEnvironment());
+      env.putAll(overrides);
+      functions.put(functionName, new ReflectiveHandlerFunction(functionName, fn.handler(), env));
+    }
+  }
+
+  /** State machine ARN by state machine name. */
+  public Map<String, String> stateMachines() {
+    return Map.copyOf(stateMachineArns);
+  }
+
+  /** Topic ARN by topic name. */
+  public Map<String, String> topics() {
+    Map<String, String> byName = new LinkedHashMap<>();
+    topicArns.forEach((id, arn) -> byName.put(arn.substring(arn.lastIndexOf(':') + 1), arn));
+    return byName;
+  }
+
+  /** The environment variables the template gives a function, resolved to local ARNs. */
+  public Map<String, String> environmentOf(String functionName) {
+    LambdaFunctionDef fn = template.lambdaFunctions().stream()
+        .filter(f -> name(f.logicalId()).equals(functionName)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no function " + functionName));
+    Map<String, String> env = new LinkedHashMap<>();
+    fn.environment().forEach((k, v) -> env.put(k, template.resolve(v, this::ref, this::getAtt).asText()));
+    return env;
+  }
+
+  /** Name of the function whose handler is the given class. */
+  public String functionFor(Class<?> handler) {
+    return template.lambdaFunctions().stream()
+        .filter(f -> f.handler() != null && f.handler().startsWith(handler.getName()))
+        .map(f -> name(f.logicalId())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("template has no function with handler " + handler));
+  }
+
+  /** ARN of the topic whose name ends with the suffix (e.g. "-notifications"). */
+  public String topicEndingWith(String suffix) {
+    return topics().entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue)
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("no topic named *" + suffix + " in "
+            + topics().keySet()));
+  }
+
+  /** Function names, as registered in the gateway. */
+  public java.util.Set<String> functionNames() {
+    return java.util.Set.copyOf(functions.keySet());
+  }
+
+  /** Physical name: the literal name property of the resource when CDK set one, else its logical id. */
+  private String name(String logicalId) {
+    CloudTemplate.Resource r = resource(logicalId);
+    String property = switch (r.type()) {
+      case "AWS::Lambda::Function" -> "FunctionName";
+      case "AWS::StepFunctions::StateMachine" -> "StateMachineName";
+      case "AWS::SNS::Topic" -> "TopicName";
+      case "AWS::DynamoDB::Table" -> "TableName";
+      case "AWS::Logs::LogGroup" -> "LogGroupName";
+      case "AWS::IAM::Role" -> "RoleName";
+      case "AWS::S3::Bucket" -> "BucketName";
+      case "AWS::Lambda::Alias" -> "Name";
+      default -> null;
+    };
+    if (property != null) {
+      JsonNode value = r.property(property);
+      if (!value.isMissingNode()) {
+        JsonNode resolved = template.resolve(value, this::ref, this::getAtt);
+        if (resolved.isTextual()) {
+          return resolved.asText();
+        }
+      }
+    }
+    return logicalId;
+  }
+
+  private CloudTemplate.Resource resource(String logicalId) {
+    CloudTemplate.Resource r = resources.get(logicalId);
+    if (r == null) {
+      throw new IllegalArgumentException("template has no resource " + logicalId);
+    }
+    return r;
+  }
+
+  private String prefix(String service) {
+    return "arn:aws:" + service + ":" + template.region() + ":" + template.accountId() + ":";
+  }
+
+  /** What CloudFormation's Ref returns, per resource type, with local physical names. */
+  String ref(String logicalId) {
+    if (!resources.containsKey(logicalId)) {
+      return null;
+    }
+    CloudTemplate.Resource r = resource(logicalId);
+    return switch (r.type()) {
+      case "AWS::SNS::Topic" -> prefix("sns") + name(logicalId);
+      case "AWS::StepFunctions::StateMachine" -> prefix("states") + "stateMachine:" + name(logicalId);
+      case "AWS::Lambda::Version" -> functionArn(r.property("FunctionName")) + ":1";
+      case "AWS::Lambda::Alias" -> functionArn(r.property("FunctionName")) + ":" + name(logicalId);
+      case "AWS::KMS::Key" -> "local-" + logicalId;
+      default -> name(logicalId);
+    };
+  }
+
+  /** What Fn::GetAtt returns for the attributes CDK templates use. */
+  String getAtt(String logicalId, String attribute) {
+    if (!resources.containsKey(logicalId)) {
+      return null;
+    }
+    CloudTemplate.Resource r = resource(logicalId);
+    String name = name(logicalId);
+    return switch (r.type() + "." + attribute) {
+      case "AWS::Lambda::Function.Arn" -> prefix("lambda") + "function:" + name;
+      case "AWS::StepFunctions::StateMachine.Arn" -> prefix("states") + "stateMachine:" + name;
+      case "AWS::StepFunctions::StateMachine.Name" -> name;
+      case "AWS::SNS::Topic.TopicArn" -> prefix("sns") + name;
+      case "AWS::SNS::Topic.TopicName" -> name;
+      case "AWS::DynamoDB::Table.Arn" -> prefix("dynamodb") + "table/" + name;
+      case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + template.accountId() + ":role/" + name;
+      case "AWS::KMS::Key.Arn" -> prefix("kms") + "key/local-" + logicalId;
+      case "AWS::Logs::LogGroup.Arn" -> prefix("logs") + "log-group:" + name + ":*";
+      case "AWS::Lambda::Version.Version" -> "1";
+      case "AWS::S3::Bucket.Arn" -> "arn:aws:s3:::" + name;
+      default -> logicalId + "." + attribute;
+    };
+  }
+
+  private String functionArn(JsonNode functionName) {
+    String resolved = template.resolve(functionName, this::ref, this::getAtt).asText();
+    return resolved.startsWith("arn:") ? resolved : prefix("lambda") + "function:" + resolved;
+  }
+}

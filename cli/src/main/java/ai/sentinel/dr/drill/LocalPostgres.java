@@ -1,0 +1,118 @@
+package ai.sentinel.dr.drill;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throwaway PostgreSQL server for drills and integration tests: the database that the local cloud's fake RDS
+ * endpoints stand for, so the runbook's "SELECT 1" verification runs against a real server. Uses Debian's
+ * postgresql package (initdb refuses root, so as root it runs as the postgres user).
+ */
+public final class LocalPostgres implements AutoCloseable {
+  public static final String USER = "sentinel_admin";
+  public static final String DATABASE = "sentinel";
+
+  private final Path dataDir;
+  private final Path bin;
+  private final int port;
+  private final String password;
+  private final boolean asPostgresUser;
+
+  private LocalPostgres(Path bin, Path dataDir, int port, String password, boolean asPostgresUser) {
+    this.bin = bin;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.password = password;
+    this.asPostgresUser = asPostgresUser;
+  }
+
+  /** The server binaries, when this machine has them. */
+  public static Optional<Path> binaries() {
+    Path root = Path.of("/usr/lib/postgresql");
+    if (!Files.isDirectory(root)) {
+      return Optional.empty();
+    }
+    try (var versions = Files.list(root)) {
+      return versions.map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+          .max(Path::compareTo);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  public static LocalPostgres start() throws IOException, InterruptedException {
+    Path bin = binaries().orElseThrow(() -> new IOException(
+        "PostgreSQL server not installed (apt-get install -y postgresql)"));
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Path dir = Files.createTempDirectory("sentinel-pg-");
+    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    int port = freePort();
+    LocalPostgres pg = new LocalPostgres(bin, dir.resolve("data"), port, password, root);
+    Path pwFile = dir.resolve("pw");
+    Files.writeString(pwFile, password + "\n");
+    if (root) {
+      pg.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+    }
+    pg.run(List.of(bin.resolve("initdb").toString(), "-D", pg.dataDir.toString(), "-U", USER, "-A", "scram-sha-256",
+        "--pwfile=" + pwFile, "-E", "UTF8", "--no-instructions"), true);
+    pg.run(List.of(bin.resolve("pg_ctl").toString(), "-D", pg.dataDir.toString(), "-l",
+        dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"), true);
+    pg.run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
+        DATABASE), true);
+    return pg;
+  }
+
+  private void run(List<String> command, boolean asPostgres) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    if (asPostgres && asPostgresUser) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", password);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", command.subList(0, 1)) + " failed: " + new String(out));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** host:port to reach it at. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Test and drill code only: the generated password goes into the seeded secret, never into a log. */
+  public String password() {
+    return password;
+  }
+
+  @Override
+  public void close() {
+    try {
+      run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"), true);
+    } catch (Exception e) {
+      // best effort: the directory is temporary
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package ai.sentinel.dr.infra;
+
+import ai.sentinel.dr.database.ChooseOption;
+import ai.sentinel.dr.database.Diagnose;
+import ai.sentinel.dr.database.PointInTimeRestore;
+import ai.sentinel.dr.database.RestoreFromSnapshot;
+import ai.sentinel.dr.database.UpdateSecret;
+import ai.sentinel.dr.database.Verify;
+import ai.sentinel.dr.database.VerifyFailover;
+import ai.sentinel.dr.database.WaitForInstance;
+import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.recovery.Notify;
+import ai.sentinel.dr.recovery.RestartServices;
+import ai.sentinel.dr.recovery.WaitForServices;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.Pass;
+import software.amazon.awscdk.services.stepfunctions.Result;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.constructs.Construct;
+
+/**
+ * Runbook Scenario 1 (database failure) as a Step Functions state machine {@code <env>-sentinel-dr-database-failure},
+ * with one function per runbook step, each allowed only the calls its step makes on the configured resources.
+ *
+ * <p>Every step receives the whole recovery document and returns it whole; Choices read the fields the steps set;
+ * Waits between polls take their length from the document ({@code $.options.pollSeconds}). Any error a step does not
+ * recover from by retrying goes to NotifyFailure (the on-call is told) and ends in RecoveryFailed: a recovery with a
+ * caught error never reaches Succeed.
+ */
+public final class DatabaseRecovery extends Construct {
+  /** Errors worth retrying: the steps' own transient error and Lambda's service-side failures. */
+  static final List<String> RETRYABLE = List.of(RetryableStepError.class.getName(), "Lambda.ServiceException",
+      "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+  static final String POLL_SECONDS = "$.options.pollSeconds";
+
+  /**
+   * @param config        the environment
+   * @param functions     makes the step functions
+   * @param notifications where Notify publishes
+   * @param tracing       X-Ray tracing of executions
+   */
+  public record Props(EnvironmentConfig config, RunbookFunctions functions, Notifications notifications,
+      boolean tracing) {}
+
+  private final Map<String, RunbookFunction> steps = new LinkedHashMap<>();
+  private final StateMachine stateMachine;
+  private final LogGroup logGroup;
+
+  public DatabaseRecovery(Construct scope, String id, Props props) {
+    super(scope, id);
+    EnvironmentConfig config = props.config();
+    // functions apart from the states, which are constructs too and take the step names as ids
+    Construct fns = new Construct(this, "Functions");
+    RunbookFunction diagnose = step(fns, props, Diagnose.class, null);
+    RunbookFunction chooseOption = step(fns, props, ChooseOption.class, null);
+    RunbookFunction verifyFailover = step(fns, props, VerifyFailover.class, null);
+    RunbookFunction restoreFromSnapshot = step(fns, props, RestoreFromSnapshot.class, null);
+    RunbookFunction pointInTimeRestore = step(fns, props, PointInTimeRestore.class, null);
+    RunbookFunction waitForInstance = step(fns, props, WaitForInstance.class, null);
+    RunbookFunction updateSecret = step(fns, props, UpdateSecret.class, null);
+    RunbookFunction restartServices = step(fns, props, RestartServices.class, null);
+    RunbookFunction waitForServices = step(fns, props, WaitForServices.class, null);
+    // the one step that may need the database's network: SELECT 1
+    RunbookFunction verify = step(fns, props, Verify.class, config.vpc());
+    RunbookFunction notify = step(fns, props, Notify.class, null);
+    new StepPermissions(this, config).grant(diagnose, verifyFailover, restoreFromSnapshot, pointInTimeRestore,
+        waitForInstance, updateSecret, restartServices, waitForServices, verify);
+    props.notifications().grantPublish(notify);
+
+    String name = Names.stateMachine(config.prefix(), Scenarios.DATABASE_FAILURE);
+    // the failure path: tell the on-call, then fail; if even that fails, fail anyway
+    Fail recoveryFailed = Fail.Builder.create(this, "RecoveryFailed")
+        .error("RecoveryFailed")
+        .cause("A runbook step failed and the recovery stopped; NotifyFailure told the on-call unless it failed "
+            + "too (see the execution history)")
+        .build();
+    LambdaInvoke notifyFailure = invoke("NotifyFailure", notify);
+    notifyFailure.addCatch(recoveryFailed, CatchProps.builder().errors(List.of("States.ALL"))
+        .resultPath("$.notifyError").build());
+    notifyFailure.next(recoveryFailed);
+
+    LambdaInvoke diagnoseTask = task("Diagnose", diagnose, notifyFailure);
+    LambdaInvoke chooseOptionTask = task("ChooseOption", chooseOption, notifyFailure);
+    LambdaInvoke verifyFailoverTask = task("VerifyFailover", verifyFailover, notifyFailure);
+    LambdaInvoke restoreFromSnapshotTask = task("RestoreFromSnapshot", restoreFromSnapshot, notifyFailure);
+    LambdaInvoke pointInTimeRestoreTask = task("PointInTimeRestore", pointInTimeRestore, notifyFailure);
+    LambdaInvoke waitForInstanceTask = task("WaitForInstance", waitForInstance, notifyFailure);
+    LambdaInvoke updateSecretTask = task("UpdateSecret", updateSecret, notifyFailure);
+    LambdaInvoke restartServicesTask = task("RestartServices", restartServices, notifyFailure);
+    LambdaInvoke waitForServicesTask = task("WaitForServices", waitForServices, notifyFailure);
+    LambdaInvoke verifyTask = task("Verify", verify, notifyFailure);
+    LambdaInvoke notifyTask = task("Notify", notify, notifyFailure);
+
+    // ChooseOption always decides; anything else is a bug that must reach a human, not a runtime error
+    Map<String, Object> unknown = new LinkedHashMap<>();
+    unknown.put("Error", "UnknownOption");
+    unknown.put("Cause", "ChooseOption did not choose option A, B or C");
+    Pass unknownOption = Pass.Builder.create(this, "Unknown option")
+        .result(Result.fromObject(unknown))
+        .resultPath("$.error")
+        .build();
+    unknownOption.next(notifyFailure);
+
+    verifyTask.next(notifyTask).next(new Succeed(this, "Recovered"));
+
+    Choice failoverDone = new Choice(this, "Failover done?")
+        .when(isTrue("$.database.failover.done"), verifyTask)
+        .otherwise(pollWait("Wait for failover").next(verifyFailoverTask));
+    verifyFailoverTask.next(failoverDone);
+
+    Choice servicesStable = new Choice(this, "Services stable?")
+        .when(isTrue("$.services.stable"), verifyTask)
+        .otherwise(pollWait("Wait for services").next(waitForServicesTask));
+    updateSecretTask.next(restartServicesTask).next(waitForServicesTask).next(servicesStable);
+
+    Choice instanceAvailable = new Choice(this, "Instance available?")
+        .when(isTrue("$.database.restore.available"), updateSecretTask)
+        .otherwise(pollWait("Wait for instance").next(waitForInstanceTask));
+    waitForInstanceTask.next(instanceAvailable);
+    restoreFromSnapshotTask.next(waitForInstanceTask);
+    pointInTimeRestoreTask.next(waitForInstanceTask);
+
+    String option = "$.database.decision.option";
+    Choice whichOption = new Choice(this, "Which option?")
+        .when(Condition.isNotPresent(option), unknownOption)
+        .when(Condition.stringEquals(option, "A"), verifyFailoverTask)
+        .when(Condition.stringEquals(option, "B"), restoreFromSnapshotTask)
+        .when(Condition.stringEquals(option, "C"), pointInTimeRestoreTask)
+        .otherwise(unknownOption);
+    diagnoseTask.next(chooseOptionTask).next(whichOption);
+
+    logGroup = LogGroup.Builder.create(this, "Logs")
+        // the /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per state machine
+        .logGroupName("/aws/vendedlogs/states/" + name)
+        .retention(config.logRetention())
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    stateMachine = StateMachine.Builder.create(this, "StateMachine")
+        .stateMachineName(name)
+        .comment("Sentinel DR runbook Scenario 1: database failure (" + config.name() + ")")
+        .definitionBody(DefinitionBody.fromChainable(diagnoseTask))
+        .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
+        .tracingEnabled(props.tracing())
+        .build();
+    Nag.suppressFindings(stateMachine, Nag.IAM5, "CloudWatch Logs delivery (logs:*LogDelivery, "
+        + "logs:DescribeResourcePolicies...) and X-Ray (PutTraceSegments...) support no resource-level permissions: "
+        + "AWS documents Resource '*' for state machine logging and tracing", "/^Resource::\\*$/");
+  }
+
+  private RunbookFunction step(Construct scope, Props props, Class<?> handler, EnvironmentConfig.Vpc vpc) {
+    RunbookFunction fn = props.functions().create(scope, handler, Map.of(), vpc);
+    steps.put(handler.getSimpleName(), fn);
+    return fn;
+  }
+
+  /** A step invocation: the whole document in, the function's answer as the whole document out. */
+  private LambdaInvoke invoke(String stateName, RunbookFunction fn) {
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
+        .lambdaFunction(fn.live())
+        .payloadResponseOnly(true)
+        .resultPath("$")
+        // CDK's default retry (6 attempts) is replaced by the runbook's below
+        .retryOnServiceExceptions(false)
+        .build();
+    task.addRetry(RetryProps.builder()
+        .errors(RETRYABLE)
+        .interval(Duration.seconds(2))
+        .maxAttempts(4)
+        .backoffRate(2.0)
+        .build());
+    return task;
+  }
+
+  private LambdaInvoke task(String stateName, RunbookFunction fn, LambdaInvoke notifyFailure) {
+    LambdaInvoke task = invoke(stateName, fn);
+    task.addCatch(notifyFailure, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    return task;
+  }
+
+  private Wait pollWait(String stateName) {
+    return Wait.Builder.create(this, stateName).time(WaitTime.secondsPath(POLL_SECONDS)).build();
+  }
+
+  /** True only when the field exists and is true: a missing field must loop, not fail the execution unnotified. */
+  private static Condition isTrue(String path) {
+    return Condition.and(Condition.isPresent(path), Condition.booleanEquals(path, true));
+  }
+
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public LogGroup logGroup() {
+    return logGroup;
+  }
+
+  /** The step functions by handler simple name (Diagnose, ChooseOption, ... Notify). */
+  public Map<String, RunbookFunction> steps() {
+    return Collections.unmodifiableMap(steps);
+  }
+}

@@ -1,0 +1,472 @@
+package ai.sentinel.dr.infra;
+
+import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Node;
+
+/**
+ * One deployment environment, as declared under {@code context.environments.<name>} in cdk.json and selected with
+ * {@code -c env=<name>}. Validated as a whole when loaded: every problem is reported at once, each naming the
+ * environment and the field, so a bad cdk.json fails the synth instead of a recovery at 3 a.m.
+ *
+ * @param name             environment name (dev, prod...): prefix of every resource name
+ * @param account          12-digit AWS account to pin the stack to, or null for the deploying credentials' account
+ * @param region           AWS region
+ * @param dryRun           recoveries record their mutating calls instead of sending them
+ * @param database         the protected RDS instance and its restore settings
+ * @param ecs              the services restarted after a repoint
+ * @param notificationEmails on-call addresses subscribed to the notification topic (may be empty)
+ * @param alarmRoutes      CloudWatch alarm name to scenario id
+ * @param healthUrl        https URL checked by Verify, or null
+ * @param pollSeconds      Wait between status polls
+ * @param maxPolls         polls before a wait loop gives up
+ * @param verifyDbConnect  Verify runs SELECT 1 against the database (needs {@code vpc})
+ * @param vpc              subnets and security groups for the Verify function, or null
+ * @param logRetentionDays retention of every log group (one of CloudWatch's allowed values)
+ */
+public record EnvironmentConfig(
+    String name,
+    String account,
+    String region,
+    boolean dryRun,
+    Database database,
+    Ecs ecs,
+    List<String> notificationEmails,
+    Map<String, String> alarmRoutes,
+    String healthUrl,
+    int pollSeconds,
+    int maxPolls,
+    boolean verifyDbConnect,
+    Vpc vpc,
+    int logRetentionDays) {
+
+  /** Context key selecting the environment ({@code -c env=dev}). */
+  public static final String ENV_CONTEXT = "env";
+  /** Context key holding every environment's settings (cdk.json {@code context.environments}). */
+  public static final String ENVIRONMENTS_CONTEXT = "environments";
+
+  /**
+   * The protected database.
+   *
+   * @param instanceId     RDS instance identifier (runbook: sentinel-db)
+   * @param secretId       name (not ARN) of the Secrets Manager secret holding the database URL
+   * @param instanceClass  class of a restored instance when the original cannot be described
+   * @param subnetGroup    DB subnet group of a restored instance, same fallback
+   * @param securityGroups VPC security groups of a restored instance, same fallback
+   */
+  public record Database(String instanceId, String secretId, String instanceClass, String subnetGroup,
+      List<String> securityGroups) {}
+
+  /** The ECS cluster and the services restarted after the database secret is repointed. */
+  public record Ecs(String cluster, List<String> services) {}
+
+  /** Where the Verify function runs when it must reach the database (SELECT 1). */
+  public record Vpc(List<String> subnetIds, List<String> securityGroupIds) {}
+
+  /** A cdk.json environment that cannot be deployed; the message names the environment and every bad field. */
+  public static final class InvalidConfigException extends IllegalArgumentException {
+    public InvalidConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /** CloudWatch Logs retention values CDK accepts, in days; INFINITE is deliberately not offered. */
+  static final Map<Integer, RetentionDays> RETENTION = retentionTable();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+  private static final int ENV_NAME_MAX = 20;
+  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
+  // RDS identifiers; 54 leaves room for the "-recovery" suffix within RDS's 63 characters
+  private static final Pattern DB_INSTANCE_ID = Pattern.compile("[a-zA-Z](-?[a-zA-Z0-9])*");
+  private static final int DB_INSTANCE_ID_MAX = 63 - "-recovery".length();
+  private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+  private static final Pattern DB_INSTANCE_CLASS = Pattern.compile("db\\.[a-z0-9-]+\\.[a-z0-9-]+");
+  private static final Pattern RDS_NAME = Pattern.compile("[A-Za-z0-9 ._-]{1,255}");
+  private static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+  private static final Pattern SECURITY_GROUP = Pattern.compile("sg-[0-9a-f]{8,17}");
+  private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Set<String> FIELDS = Set.of("account", "region", "dryRun", "database", "ecs",
+      "notifications", "alarmRoutes", "healthUrl", "pollSeconds", "maxPolls", "verifyDbConnect", "vpc",
+      "logRetentionDays");
+
+  public EnvironmentConfig {
+    database = new Database(database.instanceId(), database.secretId(), database.instanceClass(),
+        database.subnetGroup(), List.copyOf(database.securityGroups()));
+    ecs = new Ecs(ecs.cluster(), List.copyOf(ecs.services()));
+    notificationEmails = List.copyOf(notificationEmails);
+    alarmRoutes = Collections.unmodifiableMap(new TreeMap<>(alarmRoutes));
+    vpc = vpc == null ? null : new Vpc(List.copyOf(vpc.subnetIds()), List.copyOf(vpc.securityGroupIds()));
+  }
+
+  // ---- loading -----------------------------------------------------------------------------------------------------
+
+  /**
+   * The environment selected by {@code -c env=NAME}, from the {@code environments} context. The CDK CLI passes
+   * cdk.json's context; when the app runs without the CLI (no {@code environments} context), the repository's
+   * cdk.json is read instead.
+   */
+  public static EnvironmentConfig fromContext(Node node, Path cdkJson) {
+    Object selected = node.tryGetContext(ENV_CONTEXT);
+    Object environments = node.tryGetContext(ENVIRONMENTS_CONTEXT);
+    JsonNode envs = environments != null ? JSON.valueToTree(environments) : readContext(cdkJson);
+    if (selected == null || selected.toString().isBlank()) {
+      throw new InvalidConfigException("No environment selected: pass -c " + ENV_CONTEXT + "=NAME (known: "
+          + names(envs) + ")");
+    }
+    return load(envs, selected.toString());
+  }
+
+  /** Environment {@code name} from a cdk.json file (for tools that run without the CDK CLI, e.g. the local cloud). */
+  public static EnvironmentConfig fromCdkJson(Path cdkJson, String name) {
+    return load(readContext(cdkJson), name);
+  }
+
+  /** Environment {@code name} from the value of the {@code environments} context (a JSON object). */
+  public static EnvironmentConfig load(JsonNode environments, String name) {
+    if (environments == null || !environments.isObject()) {
+      throw new InvalidConfigException("cdk.json context has no \"" + ENVIRONMENTS_CONTEXT + "\" object");
+    }
+    JsonNode env = environments.get(name);
+    if (env == null) {
+      throw new InvalidConfigException("Unknown environment '" + name + "' (known: " + names(environments) + ")");
+    }
+    return new Reader(name, env).read();
+  }
+
+  private static JsonNode readContext(Path cdkJson) {
+    try {
+      return JSON.readTree(Files.readString(cdkJson)).path("context").path(ENVIRONMENTS_CONTEXT);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + cdkJson, e);
+    }
+  }
+
+  private static String names(JsonNode environments) {
+    Set<String> names = new TreeSet<>();
+    if (environments != null) {
+      environments.fieldNames().forEachRemaining(names::add);
+    }
+    return String.join(", ", names);
+  }
+
+  // ---- derived values ----------------------------------------------------------------------------------------------
+
+  /** Prefix of every physical name: {@code <env>-sentinel-dr}; also the stack name. */
+  public String prefix() {
+    return name + "-sentinel-dr";
+  }
+
+  public RetentionDays logRetention() {
+    return RETENTION.get(logRetentionDays);
+  }
+
+  /**
+   * The {@link ai.sentinel.dr.common.DrConfig} variables this environment fixes, for every function. Deployment-time
+   * values are not included: {@code NOTIFY_TOPIC_ARN} and {@code STATE_MACHINE_ARNS} (added by the stack, or by a
+   * local cloud from its own resources), {@code DB_CONNECT_HOST} (local clouds only) and {@code AWS_REGION} (set by
+   * Lambda).
+   */
+  public Map<String, String> lambdaEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(Vars.ENVIRONMENT, name);
+    env.put(Vars.DRY_RUN, Boolean.toString(dryRun));
+    env.put(Vars.DB_INSTANCE_ID, database.instanceId());
+    env.put(Vars.DB_SECRET_ID, database.secretId());
+    env.put(Vars.DB_SUBNET_GROUP, database.subnetGroup());
+    env.put(Vars.DB_SECURITY_GROUPS, String.join(",", database.securityGroups()));
+    env.put(Vars.DB_INSTANCE_CLASS, database.instanceClass());
+    env.put(Vars.ECS_CLUSTER, ecs.cluster());
+    env.put(Vars.ECS_SERVICES, String.join(",", ecs.services()));
+    env.put(Vars.ALARM_ROUTES, JSON.valueToTree(alarmRoutes).toString());
+    if (healthUrl != null) {
+      env.put(Vars.HEALTH_URL, healthUrl);
+    }
+    env.put(Vars.VERIFY_DB_CONNECT, Boolean.toString(verifyDbConnect));
+    env.put(Vars.POLL_SECONDS, Integer.toString(pollSeconds));
+    env.put(Vars.MAX_POLLS, Integer.toString(maxPolls));
+    return Collections.unmodifiableMap(env);
+  }
+
+  // ---- validation --------------------------------------------------------------------------------------------------
+
+  /** Reads one environment, collecting every problem before failing. */
+  private static final class Reader {
+    private final String env;
+    private final JsonNode root;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(String env, JsonNode root) {
+      this.env = env;
+      this.root = root;
+    }
+
+    EnvironmentConfig read() {
+      if (!ENV_NAME.matcher(env).matches() || env.length() > ENV_NAME_MAX) {
+        problems.add("the environment name must be lower-case letters, digits and single hyphens, starting with a "
+            + "letter, at most " + ENV_NAME_MAX + " characters (it prefixes every resource name)");
+      }
+      if (!root.isObject()) {
+        throw new InvalidConfigException("Environment '" + env + "' in cdk.json must be a JSON object");
+      }
+      root.fieldNames().forEachRemaining(f -> {
+        if (!FIELDS.contains(f)) {
+          problems.add("unknown field '" + f + "' (known: " + new TreeSet<>(FIELDS) + ")");
+        }
+      });
+      String account = optionalText(root, "account", ACCOUNT, "a 12-digit AWS account id as a string");
+      String region = text(root, "region", REGION, "an AWS region such as us-east-1");
+      boolean dryRun = bool(root, "dryRun");
+
+      JsonNode db = object(root, "database");
+      Database database = db == null ? null : new Database(
+          text(db, "database.instanceId", DB_INSTANCE_ID, "an RDS instance identifier of at most "
+              + DB_INSTANCE_ID_MAX + " characters (room for the '-recovery' suffix)", DB_INSTANCE_ID_MAX),
+          secretName(db),
+          text(db, "database.instanceClass", DB_INSTANCE_CLASS, "an RDS instance class such as db.t3.medium"),
+          text(db, "database.subnetGroup", RDS_NAME, "a DB subnet group name"),
+          list(db, "database.securityGroups", SECURITY_GROUP, "VPC security group ids (sg-...)", false));
+
+      JsonNode ecsNode = object(root, "ecs");
+      Ecs ecs = ecsNode == null ? null : new Ecs(text(ecsNode, "ecs.cluster", ECS_NAME, "an ECS cluster name"),
+          list(ecsNode, "ecs.services", ECS_NAME, "ECS service names", false));
+
+      JsonNode notifications = object(root, "notifications");
+      List<String> emails = notifications == null ? null
+          : list(notifications, "notifications.emails", EMAIL, "e-mail addresses", true);
+
+      Map<String, String> routes = alarmRoutes();
+      String healthUrl = healthUrl();
+      int pollSeconds = positive(root, "pollSeconds");
+      int maxPolls = positive(root, "maxPolls");
+      boolean verifyDbConnect = bool(root, "verifyDbConnect");
+      Vpc vpc = vpc();
+      if (verifyDbConnect && !root.has("vpc")) {
+        problems.add("verifyDbConnect is true but no vpc is configured: the Verify function would have no network "
+            + "path to the database (set vpc, or verifyDbConnect false)");
+      }
+      int retention = retention();
+
+      if (!problems.isEmpty()) {
+        throw new InvalidConfigException("Invalid environment '" + env + "' in cdk.json:\n  - "
+            + String.join("\n  - ", problems));
+      }
+      return new EnvironmentConfig(env, account, region, dryRun, database, ecs, emails, routes, healthUrl,
+          pollSeconds, maxPolls, verifyDbConnect, vpc, retention);
+    }
+
+    private String secretName(JsonNode db) {
+      if (db.path("secretId").asText("").startsWith("arn:")) {
+        problems.add("database.secretId must be the secret's name, not its ARN (IAM is scoped to name-??????)");
+        return null;
+      }
+      return text(db, "database.secretId", SECRET_NAME, "a Secrets Manager secret name");
+    }
+
+    private Map<String, String> alarmRoutes() {
+      Map<String, String> routes = new LinkedHashMap<>();
+      JsonNode node = root.get("alarmRoutes");
+      if (node == null || node.isNull()) {
+        problems.add("alarmRoutes is missing (use {} for none)");
+        return routes;
+      }
+      if (!node.isObject()) {
+        problems.add("alarmRoutes must be an object of alarm name -> scenario id");
+        return routes;
+      }
+      node.fields().forEachRemaining(route -> {
+        String field = "alarmRoutes." + route.getKey();
+        if (route.getKey().isBlank()) {
+          problems.add("alarmRoutes has an empty alarm name");
+        } else if (!route.getValue().isTextual()) {
+          problems.add(field + " must be a scenario id string (one of " + Scenarios.ALL + ")");
+        } else if (!Scenarios.ALL.contains(route.getValue().asText())) {
+          problems.add(field + " names unknown scenario '" + route.getValue().asText() + "' (known: "
+              + Scenarios.ALL + ")");
+        } else {
+          routes.put(route.getKey(), route.getValue().asText());
+        }
+      });
+      return routes;
+    }
+
+    private String healthUrl() {
+      JsonNode node = root.get("healthUrl");
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      String problem = "healthUrl must be an https URL with a host, got " + node;
+      if (!node.isTextual()) {
+        problems.add(problem);
+        return null;
+      }
+      try {
+        URI uri = new URI(node.asText());
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          problems.add(problem);
+          return null;
+        }
+        return uri.toString();
+      } catch (URISyntaxException e) {
+        problems.add(problem);
+        return null;
+      }
+    }
+
+    private Vpc vpc() {
+      JsonNode node = root.get("vpc");
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (!node.isObject()) {
+        problems.add("vpc must be an object {subnetIds: [...], securityGroupIds: [...]}");
+        return null;
+      }
+      return new Vpc(list(node, "vpc.subnetIds", SUBNET, "subnet ids (subnet-...)", false),
+          list(node, "vpc.securityGroupIds", SECURITY_GROUP, "security group ids (sg-...)", false));
+    }
+
+    private int retention() {
+      JsonNode node = root.get("logRetentionDays");
+      String allowed = "one of " + RETENTION.keySet();
+      if (node == null || node.isNull()) {
+        problems.add("logRetentionDays is missing (" + allowed + ")");
+        return 0;
+      }
+      if (!isInteger(node) || !RETENTION.containsKey(node.asInt())) {
+        problems.add("logRetentionDays must be " + allowed + ", got " + node);
+        return 0;
+      }
+      return node.asInt();
+    }
+
+    /** The object at {@code field}, or null (reported once, its fields are not) when it is missing. */
+    private JsonNode object(JsonNode parent, String field) {
+      JsonNode node = parent.get(field);
+      if (node == null || !node.isObject()) {
+        problems.add(field + (node == null ? " is missing" : " must be an object"));
+        return null;
+      }
+      return node;
+    }
+
+    private String text(JsonNode parent, String path, Pattern pattern, String what) {
+      return text(parent, path, pattern, what, Integer.MAX_VALUE);
+    }
+
+    private String text(JsonNode parent, String path, Pattern pattern, String what, int max) {
+      JsonNode node = parent.get(leaf(path));
+      if (node == null || node.isNull()) {
+        problems.add(path + " is missing (" + what + ")");
+        return null;
+      }
+      if (!node.isTextual() || !pattern.matcher(node.asText()).matches() || node.asText().length() > max) {
+        problems.add(path + " must be " + what + ", got " + node);
+        return null;
+      }
+      return node.asText();
+    }
+
+    private String optionalText(JsonNode parent, String path, Pattern pattern, String what) {
+      JsonNode node = parent.get(leaf(path));
+      return node == null || node.isNull() ? null : text(parent, path, pattern, what);
+    }
+
+    private List<String> list(JsonNode parent, String path, Pattern pattern, String what, boolean mayBeEmpty) {
+      JsonNode node = parent.get(leaf(path));
+      List<String> out = new ArrayList<>();
+      if (node == null || !node.isArray()) {
+        problems.add(path + (node == null ? " is missing" : " must be a list") + " (" + what + ")");
+        return out;
+      }
+      if (node.isEmpty() && !mayBeEmpty) {
+        problems.add(path + " must not be empty (" + what + ")");
+      }
+      for (JsonNode item : node) {
+        if (!item.isTextual() || !pattern.matcher(item.asText()).matches()) {
+          problems.add(path + " must hold " + what + ", got " + item);
+        } else if (out.contains(item.asText())) {
+          problems.add(path + " lists " + item + " twice");
+        } else {
+          out.add(item.asText());
+        }
+      }
+      return out;
+    }
+
+    private boolean bool(JsonNode parent, String path) {
+      JsonNode node = parent.get(leaf(path));
+      if (node == null || !node.isBoolean()) {
+        problems.add(path + (node == null ? " is missing" : " must be true or false, got " + node));
+        return false;
+      }
+      return node.asBoolean();
+    }
+
+    private int positive(JsonNode parent, String path) {
+      JsonNode node = parent.get(leaf(path));
+      if (node == null || !isInteger(node) || node.asLong() < 1 || node.asLong() > Integer.MAX_VALUE) {
+        problems.add(path + (node == null ? " is missing (an integer >= 1)" : " must be an integer >= 1, got "
+            + node));
+        return 0;
+      }
+      return node.asInt();
+    }
+
+    /** Integers may arrive as doubles (30.0) when the context passed through the CDK CLI. */
+    private static boolean isInteger(JsonNode node) {
+      return node.isIntegralNumber() || (node.isNumber() && node.asDouble() == Math.rint(node.asDouble()));
+    }
+
+    private static String leaf(String path) {
+      return path.substring(path.lastIndexOf('.') + 1);
+    }
+  }
+
+  private static Map<Integer, RetentionDays> retentionTable() {
+    Map<Integer, RetentionDays> t = new TreeMap<>();
+    t.put(1, RetentionDays.ONE_DAY);
+    t.put(3, RetentionDays.THREE_DAYS);
+    t.put(5, RetentionDays.FIVE_DAYS);
+    t.put(7, RetentionDays.ONE_WEEK);
+    t.put(14, RetentionDays.TWO_WEEKS);
+    t.put(30, RetentionDays.ONE_MONTH);
+    t.put(60, RetentionDays.TWO_MONTHS);
+    t.put(90, RetentionDays.THREE_MONTHS);
+    t.put(120, RetentionDays.FOUR_MONTHS);
+    t.put(150, RetentionDays.FIVE_MONTHS);
+    t.put(180, RetentionDays.SIX_MONTHS);
+    t.put(365, RetentionDays.ONE_YEAR);
+    t.put(400, RetentionDays.THIRTEEN_MONTHS);
+    t.put(545, RetentionDays.EIGHTEEN_MONTHS);
+    t.put(731, RetentionDays.TWO_YEARS);
+    t.put(1096, RetentionDays.THREE_YEARS);
+    t.put(1827, RetentionDays.FIVE_YEARS);
+    t.put(2192, RetentionDays.SIX_YEARS);
+    t.put(2557, RetentionDays.SEVEN_YEARS);
+    t.put(2922, RetentionDays.EIGHT_YEARS);
+    t.put(3288, RetentionDays.NINE_YEARS);
+    t.put(3653, RetentionDays.TEN_YEARS);
+    return Collections.unmodifiableMap(t);
+  }
+}

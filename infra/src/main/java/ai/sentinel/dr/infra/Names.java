@@ -1,0 +1,39 @@
+package ai.sentinel.dr.infra;
+
+/**
+ * Physical names, all derived from the environment prefix {@code <env>-sentinel-dr} so that two environments can
+ * share an account and every resource says which environment it belongs to.
+ */
+public final class Names {
+  private Names() {}
+
+  /** {@code RestoreFromSnapshot} becomes {@code restore-from-snapshot}. */
+  public static String kebab(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code <env>-sentinel-dr-<kebab-class-name>}, e.g. {@code dev-sentinel-dr-alarm-responder}. */
+  public static String function(String prefix, Class<?> handler) {
+    return prefix + "-" + kebab(handler.getSimpleName());
+  }
+
+  /** Lambda handler string of a {@code RequestStreamHandler}. */
+  public static String handler(Class<?> handler) {
+    return handler.getName() + "::handleRequest";
+  }
+
+  /** {@code <env>-sentinel-dr-<rule id>}: the rule id stays recoverable from the deployed name. */
+  public static String rule(String prefix, String ruleId) {
+    return prefix + "-" + ruleId;
+  }
+
+  /** The rule id of a rule named by {@link #rule}, or null for a name without the prefix. */
+  public static String ruleId(String prefix, String ruleName) {
+    return ruleName != null && ruleName.startsWith(prefix + "-") ? ruleName.substring(prefix.length() + 1) : null;
+  }
+
+  /** {@code <env>-sentinel-dr-<scenario id>}, e.g. {@code dev-sentinel-dr-database-failure}. */
+  public static String stateMachine(String prefix, String scenario) {
+    return prefix + "-" + scenario;
+  }
+}

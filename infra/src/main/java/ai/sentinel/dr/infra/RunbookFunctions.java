@@ -1,0 +1,49 @@
+package ai.sentinel.dr.infra;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * Makes the {@link RunbookFunction}s of one environment: same jar, same base environment, same retention, names
+ * derived from the handler class. Each construct that owns a concern creates its functions in its own scope.
+ */
+public final class RunbookFunctions {
+  private final String prefix;
+  private final Code code;
+  private final Map<String, String> environment;
+  private final RetentionDays logRetention;
+
+  /**
+   * @param prefix       {@code <env>-sentinel-dr}
+   * @param lambdaJar    the functions' shaded jar
+   * @param environment  variables every function gets
+   * @param logRetention retention of every function's log group
+   */
+  public RunbookFunctions(String prefix, Path lambdaJar, Map<String, String> environment,
+      RetentionDays logRetention) {
+    this.prefix = prefix;
+    // one asset: every function deploys the same jar
+    this.code = Code.fromAsset(lambdaJar.toString());
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    this.logRetention = logRetention;
+  }
+
+  /**
+   * The function of {@code handler}, construct id = the handler's simple name.
+   *
+   * @param extraEnvironment variables only this function gets (added to the common ones)
+   * @param vpc              where it runs, or null
+   */
+  public RunbookFunction create(Construct scope, Class<?> handler, Map<String, String> extraEnvironment,
+      EnvironmentConfig.Vpc vpc) {
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.putAll(extraEnvironment);
+    return new RunbookFunction(scope, handler.getSimpleName(), new RunbookFunction.Props(
+        Names.function(prefix, handler), handler, code, env, logRetention, vpc));
+  }
+}

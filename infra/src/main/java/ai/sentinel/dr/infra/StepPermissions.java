@@ -1,0 +1,82 @@
+package ai.sentinel.dr.infra;
+
+import java.util.List;
+import software.constructs.Construct;
+
+/**
+ * IAM of the Scenario 1 step functions: each step gets the calls it makes, on the resources the environment config
+ * names or the runbook derives from them ({@code <instance>-recovery}, {@code <instance>-pitr}). Where AWS supports
+ * only Resource '*', the suppression says so.
+ */
+final class StepPermissions {
+  private static final List<String> DESCRIBE_INSTANCES = List.of("rds:DescribeDBInstances");
+  private static final String DEFAULT_GROUPS = Nag.arnFinding("rds", "(og:default:|pg:default\\.)\\*");
+
+  private final Arns arns;
+  private final EnvironmentConfig.Database db;
+  private final EnvironmentConfig.Ecs ecs;
+  private final String instance;
+  private final String recoveryTarget;
+  private final String pitrTarget;
+
+  StepPermissions(Construct scope, EnvironmentConfig config) {
+    this.arns = new Arns(scope);
+    this.db = config.database();
+    this.ecs = config.ecs();
+    this.instance = arns.dbInstance(db.instanceId());
+    this.recoveryTarget = arns.dbInstance(db.instanceId() + "-recovery");
+    this.pitrTarget = arns.dbInstance(db.instanceId() + "-pitr");
+  }
+
+  void grant(RunbookFunction diagnose, RunbookFunction verifyFailover, RunbookFunction restoreFromSnapshot,
+      RunbookFunction pointInTimeRestore, RunbookFunction waitForInstance, RunbookFunction updateSecret,
+      RunbookFunction restartServices, RunbookFunction waitForServices, RunbookFunction verify) {
+    diagnose.allow(DESCRIBE_INSTANCES, List.of(instance));
+    diagnose.allow(List.of("rds:DescribeEvents", "cloudwatch:GetMetricStatistics"), List.of("*"));
+    Nag.suppressFindings(diagnose.role(), Nag.IAM5, "rds:DescribeEvents and cloudwatch:GetMetricStatistics "
+        + "support no resource-level permissions (AWS requires Resource '*'); both are read-only and the step "
+        + "filters them to the protected instance", "/^Resource::\\*$/");
+
+    verifyFailover.allow(DESCRIBE_INSTANCES, List.of(instance));
+
+    List<String> snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
+        arns.dbSnapshot(db.instanceId() + "-*"));
+    // the restored instance gets the engine's default option and parameter groups unless the snapshot names others
+    List<String> restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
+        arns.parameterGroup("default.*"));
+    restoreFromSnapshot.allow(DESCRIBE_INSTANCES, List.of(recoveryTarget));
+    restoreFromSnapshot.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
+    restoreFromSnapshot.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
+        concat(List.of(recoveryTarget), snapshots, restoreGroups));
+    Nag.suppressFindings(restoreFromSnapshot.role(), Nag.IAM5, "Snapshot names are chosen at run time: automated "
+        + "snapshots of the protected instance are rds:<instance>-<time>, manual ones must be named <instance>-...; "
+        + "a restore also reads the engine's default option group (default:<engine>-<version>) and parameter group "
+        + "(default.<engine><version>), whose names depend on the snapshot's engine version",
+        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
+
+    pointInTimeRestore.allow(DESCRIBE_INSTANCES, List.of(instance, pitrTarget));
+    pointInTimeRestore.allow(List.of("rds:RestoreDBInstanceToPointInTime", "rds:AddTagsToResource"),
+        concat(List.of(instance, pitrTarget), restoreGroups));
+    Nag.suppressFindings(pointInTimeRestore.role(), Nag.IAM5, "A restore reads the engine's default option group "
+        + "(default:<engine>-<version>) and parameter group (default.<engine><version>), whose names depend on the "
+        + "instance's engine version",
+        DEFAULT_GROUPS);
+
+    waitForInstance.allow(DESCRIBE_INSTANCES, List.of(recoveryTarget, pitrTarget));
+
+    String secret = arns.secret(db.secretId());
+    updateSecret.allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret"), List.of(secret));
+
+    List<String> services = ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList();
+    restartServices.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"), services);
+    waitForServices.allow(List.of("ecs:DescribeServices"), services);
+
+    verify.allow(DESCRIBE_INSTANCES, List.of(instance, recoveryTarget, pitrTarget));
+    verify.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret));
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+  }
+}

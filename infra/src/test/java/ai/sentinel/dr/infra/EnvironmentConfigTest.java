@@ -1,0 +1,208 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.DrConfig.Vars;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/** cdk.json's environments load, and every bad field fails with a message naming the environment and the field. */
+class EnvironmentConfigTest {
+
+  private static JsonNode environments() throws IOException {
+    return Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
+        .path("environments");
+  }
+
+  /** A copy of cdk.json's environments with {@code edit} applied to dev. */
+  private static JsonNode devWith(Consumer<ObjectNode> edit) throws IOException {
+    JsonNode envs = environments().deepCopy();
+    edit.accept((ObjectNode) envs.get("dev"));
+    return envs;
+  }
+
+  private static String failure(Consumer<ObjectNode> edit) throws IOException {
+    JsonNode envs = devWith(edit);
+    return assertThrows(EnvironmentConfig.InvalidConfigException.class, () -> EnvironmentConfig.load(envs, "dev"))
+        .getMessage();
+  }
+
+  @Test
+  void repositoryEnvironmentsLoad() throws IOException {
+    EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
+    assertEquals("dev-sentinel-dr", dev.prefix());
+    assertTrue(dev.dryRun());
+    assertEquals("sentinel-db", dev.database().instanceId());
+    assertEquals("sentinel/database-url", dev.database().secretId());
+    assertEquals("db.t3.medium", dev.database().instanceClass());
+    assertEquals("sentinel-db-subnet", dev.database().subnetGroup());
+    assertEquals("sentinel-production", dev.ecs().cluster());
+    assertEquals(List.of("sentinel-api", "sentinel-celery"), dev.ecs().services());
+    assertEquals("database-failure", dev.alarmRoutes().get("sentinel-rds-connections"));
+    assertEquals(30, dev.pollSeconds());
+    assertEquals(60, dev.maxPolls());
+    assertNull(dev.account());
+    assertNull(dev.vpc());
+
+    EnvironmentConfig prod = EnvironmentConfig.load(environments(), "prod");
+    assertEquals(false, prod.dryRun());
+    assertEquals("us-east-1", prod.region());
+    assertEquals("https://api.sentinel.ai/health", prod.healthUrl());
+    assertTrue(prod.verifyDbConnect());
+    assertEquals(RetentionDays.ONE_YEAR, prod.logRetention());
+  }
+
+  @Test
+  void lambdaEnvironmentIsWhatTheFunctionsRead() throws IOException {
+    EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
+    Map<String, String> env = new HashMap<>(dev.lambdaEnvironment());
+    env.put(Vars.REGION, "us-east-1");
+    env.put(Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:dev-sentinel-dr-notifications");
+    DrConfig config = DrConfig.fromEnv(env);
+    assertEquals("dev", config.environment());
+    assertTrue(config.dryRun());
+    assertEquals("sentinel-db", config.dbInstanceId());
+    assertEquals("sentinel/database-url", config.dbSecretId());
+    assertEquals("sentinel-db-subnet", config.dbSubnetGroup());
+    assertEquals(List.of("sg-0123456789abcdef0"), config.dbSecurityGroups());
+    assertEquals("db.t3.medium", config.dbInstanceClass());
+    assertEquals("sentinel-production", config.ecsCluster());
+    assertEquals(List.of("sentinel-api", "sentinel-celery"), config.ecsServices());
+    assertEquals(dev.alarmRoutes(), config.alarmRoutes());
+    assertNull(config.healthUrl());
+    assertEquals(false, config.verifyDbConnect());
+    assertEquals(30, config.pollSeconds());
+    assertEquals(60, config.maxPolls());
+    Set<String> deploymentTime = Set.of(Vars.NOTIFY_TOPIC_ARN, Vars.STATE_MACHINE_ARNS, Vars.REGION,
+        Vars.DB_CONNECT_HOST);
+    dev.lambdaEnvironment().keySet().forEach(k -> assertTrue(!deploymentTime.contains(k), k));
+  }
+
+  static Stream<Arguments> badFields() {
+    return Stream.of(
+        bad("account", e -> e.put("account", "12345"), "account"),
+        bad("account as a number", e -> e.put("account", 123456789012L), "account"),
+        bad("region", e -> e.put("region", "virginia"), "region"),
+        bad("missing region", e -> e.remove("region"), "region is missing"),
+        bad("dryRun", e -> e.put("dryRun", "yes"), "dryRun"),
+        bad("missing database", e -> e.remove("database"), "database is missing"),
+        bad("instanceId", e -> db(e).put("instanceId", "1-bad"), "database.instanceId"),
+        bad("instanceId too long", e -> db(e).put("instanceId", "a".repeat(55)), "database.instanceId"),
+        bad("secretId", e -> db(e).remove("secretId"), "database.secretId is missing"),
+        bad("secretId ARN", e -> db(e).put("secretId",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:sentinel/database-url-AbCdEf"), "not its ARN"),
+        bad("instanceClass", e -> db(e).put("instanceClass", "t3.medium"), "database.instanceClass"),
+        bad("subnetGroup", e -> db(e).put("subnetGroup", ""), "database.subnetGroup"),
+        bad("securityGroups empty", e -> db(e).putArray("securityGroups"), "database.securityGroups"),
+        bad("securityGroups id", e -> db(e).putArray("securityGroups").add("default"), "database.securityGroups"),
+        bad("ecs cluster", e -> ((ObjectNode) e.get("ecs")).remove("cluster"), "ecs.cluster"),
+        bad("ecs services", e -> ((ObjectNode) e.get("ecs")).put("services", "sentinel-api"), "ecs.services"),
+        bad("emails", e -> ((ObjectNode) e.get("notifications")).putArray("emails").add("oncall"),
+            "notifications.emails"),
+        bad("missing notifications", e -> e.remove("notifications"), "notifications is missing"),
+        bad("alarmRoutes scenario", e -> ((ObjectNode) e.get("alarmRoutes")).put("x", "database-outage"),
+            "alarmRoutes.x"),
+        bad("alarmRoutes type", e -> e.put("alarmRoutes", "sentinel-rds-connections"), "alarmRoutes"),
+        bad("healthUrl http", e -> e.put("healthUrl", "http://api.sentinel.ai/health"), "healthUrl"),
+        bad("pollSeconds zero", e -> e.put("pollSeconds", 0), "pollSeconds"),
+        bad("pollSeconds text", e -> e.put("pollSeconds", "30"), "pollSeconds"),
+        bad("maxPolls fraction", e -> e.put("maxPolls", 1.5), "maxPolls"),
+        bad("verifyDbConnect", e -> e.put("verifyDbConnect", 1), "verifyDbConnect"),
+        bad("verifyDbConnect without vpc", e -> e.put("verifyDbConnect", true), "no vpc"),
+        bad("vpc subnets", e -> e.putObject("vpc").putArray("subnetIds"), "vpc.subnetIds"),
+        bad("vpc security groups", e -> e.putObject("vpc").putArray("subnetIds").add("subnet-0123456789abcdef0"),
+            "vpc.securityGroupIds"),
+        bad("logRetentionDays", e -> e.put("logRetentionDays", 10), "logRetentionDays"),
+        bad("unknown field", e -> e.put("dryrun", true), "unknown field 'dryrun'"));
+  }
+
+  private static Arguments bad(String name, Consumer<ObjectNode> edit, String expected) {
+    return Arguments.of(name, edit, expected);
+  }
+
+  private static ObjectNode db(ObjectNode env) {
+    return (ObjectNode) env.get("database");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badFields")
+  void badFieldIsNamed(String name, Consumer<ObjectNode> edit, String expected) throws IOException {
+    String message = failure(edit);
+    assertTrue(message.contains("environment 'dev'"), message);
+    assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws IOException {
+    String message = failure(e -> {
+      e.put("pollSeconds", 0);
+      e.remove("region");
+      db(e).remove("secretId");
+    });
+    assertTrue(message.contains("pollSeconds") && message.contains("region")
+        && message.contains("database.secretId"), message);
+  }
+
+  @Test
+  void integersMayArriveAsDoubles() throws IOException {
+    // the CDK CLI's context passes through JavaScript, where 30 and 30.0 are the same number
+    JsonNode envs = devWith(e -> e.put("pollSeconds", 30.0));
+    assertEquals(30, EnvironmentConfig.load(envs, "dev").pollSeconds());
+  }
+
+  @Test
+  void badEnvironmentNameIsRejected() throws IOException {
+    JsonNode envs = environments().deepCopy();
+    ((ObjectNode) envs).set("Dev_1", envs.get("dev"));
+    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+        () -> EnvironmentConfig.load(envs, "Dev_1")).getMessage();
+    assertTrue(message.contains("environment name"), message);
+  }
+
+  @Test
+  void unknownEnvironmentListsTheKnownOnes() throws IOException {
+    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+        () -> EnvironmentConfig.load(environments(), "staging")).getMessage();
+    assertEquals("Unknown environment 'staging' (known: dev, prod)", message);
+  }
+
+  @Test
+  void environmentIsSelectedFromTheContext() {
+    App selected = new App(AppProps.builder().context(Map.of("env", "prod")).build());
+    assertEquals("prod", EnvironmentConfig.fromContext(selected.getNode(),
+        RepoPaths.cdkJson(RepoPaths.root())).name());
+    App none = new App();
+    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+        () -> EnvironmentConfig.fromContext(none.getNode(), RepoPaths.cdkJson(RepoPaths.root()))).getMessage();
+    assertEquals("No environment selected: pass -c env=NAME (known: dev, prod)", message);
+  }
+
+  @Test
+  void retentionTableCoversEveryFiniteCdkValue() {
+    Set<RetentionDays> offered = EnumSet.noneOf(RetentionDays.class);
+    offered.addAll(EnvironmentConfig.RETENTION.values());
+    Set<RetentionDays> all = EnumSet.allOf(RetentionDays.class);
+    all.remove(RetentionDays.INFINITE);
+    assertEquals(all, offered);
+  }
+}

@@ -1,0 +1,396 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.database.ChooseOption;
+import ai.sentinel.dr.database.Diagnose;
+import ai.sentinel.dr.database.PointInTimeRestore;
+import ai.sentinel.dr.database.RestoreFromSnapshot;
+import ai.sentinel.dr.database.UpdateSecret;
+import ai.sentinel.dr.database.Verify;
+import ai.sentinel.dr.database.VerifyFailover;
+import ai.sentinel.dr.database.WaitForInstance;
+import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.recovery.Notify;
+import ai.sentinel.dr.recovery.RestartServices;
+import ai.sentinel.dr.recovery.WaitForServices;
+import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.ManualResponder;
+import ai.sentinel.dr.trigger.RdsEventResponder;
+import ai.sentinel.dr.trigger.TriggerPatterns;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+/** The dev stack as synthesized from the repository's cdk.json. */
+class SentinelDrStackTest {
+  private static final List<Class<?>> STEPS = List.of(Diagnose.class, ChooseOption.class, VerifyFailover.class,
+      RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class,
+      RestartServices.class, WaitForServices.class, Verify.class, Notify.class);
+  private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
+      ManualResponder.class);
+  /** The runbook's step names, as the state machine must show them. */
+  private static final List<String> RUNBOOK_STATES = List.of("Diagnose", "ChooseOption", "Which option?",
+      "VerifyFailover", "Failover done?", "Wait for failover", "RestoreFromSnapshot", "PointInTimeRestore",
+      "WaitForInstance", "Instance available?", "Wait for instance", "UpdateSecret", "RestartServices",
+      "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Recovered", "NotifyFailure",
+      "RecoveryFailed");
+
+  private static Synth dev;
+  private static JsonNode states;
+
+  @BeforeAll
+  static void synth() {
+    dev = Synth.of("dev");
+    states = dev.stateMachineDefinition().path("States");
+  }
+
+  private static List<Class<?>> allHandlers() {
+    List<Class<?>> all = new ArrayList<>(STEPS);
+    all.addAll(RESPONDERS);
+    return all;
+  }
+
+  @Test
+  void stackAndEveryNameArePrefixedWithTheEnvironment() {
+    assertEquals("dev-sentinel-dr", dev.stack.getStackName());
+    dev.properties("AWS::Lambda::Function").forEach(f ->
+        assertTrue(f.path("FunctionName").asText().startsWith("dev-sentinel-dr-"), f.toString()));
+    dev.properties("AWS::SNS::Topic").forEach(t ->
+        assertTrue(t.path("TopicName").asText().startsWith("dev-sentinel-dr-"), t.path("TopicName").asText()));
+  }
+
+  @Test
+  void oneJava21SnapStartFunctionPerHandler() {
+    dev.template.resourceCountIs("AWS::Lambda::Function", allHandlers().size());
+    for (Class<?> handler : allHandlers()) {
+      JsonNode fn = dev.function(Names.function("dev-sentinel-dr", handler));
+      assertEquals(handler.getName() + "::handleRequest", fn.path("Handler").asText());
+      assertEquals("java21", fn.path("Runtime").asText());
+      assertEquals("PublishedVersions", fn.path("SnapStart").path("ApplyOn").asText());
+      assertEquals(1024, fn.path("MemorySize").asInt());
+      assertEquals(60, fn.path("Timeout").asInt());
+    }
+    assertNotNull(dev.function("dev-sentinel-dr-restore-from-snapshot"));
+    assertNotNull(dev.function("dev-sentinel-dr-alarm-responder"));
+  }
+
+  @Test
+  void everyFunctionHasAliasLiveOnAPublishedVersion() {
+    Map<String, JsonNode> aliases = dev.resources("AWS::Lambda::Alias");
+    assertEquals(allHandlers().size(), aliases.size());
+    Set<String> versions = dev.resources("AWS::Lambda::Version").keySet();
+    aliases.values().forEach(a -> {
+      assertEquals("live", a.path("Properties").path("Name").asText());
+      String version = a.path("Properties").path("FunctionVersion").path("Fn::GetAtt").path(0).asText();
+      assertTrue(versions.contains(version), "alias on a published version: " + a);
+    });
+  }
+
+  @Test
+  void everyFunctionLogsToItsOwnGroupWithTheConfiguredRetention() {
+    Map<String, JsonNode> groups = dev.resources("AWS::Logs::LogGroup");
+    for (Class<?> handler : allHandlers()) {
+      String name = Names.function("dev-sentinel-dr", handler);
+      String group = dev.function(name).path("LoggingConfig").path("LogGroup").path("Ref").asText();
+      JsonNode props = groups.get(group).path("Properties");
+      assertEquals("/aws/lambda/" + name, props.path("LogGroupName").asText());
+      assertEquals(30, props.path("RetentionInDays").asInt());
+    }
+  }
+
+  @Test
+  void functionsGetTheDrConfigVariables() {
+    Map<String, String> expected = dev.config.lambdaEnvironment();
+    for (Class<?> handler : allHandlers()) {
+      JsonNode vars = dev.function(Names.function("dev-sentinel-dr", handler)).path("Environment").path("Variables");
+      expected.forEach((k, v) -> assertEquals(v, vars.path(k).asText(), handler.getSimpleName() + " " + k));
+      assertTrue(vars.path(Vars.NOTIFY_TOPIC_ARN).has("Ref"), "topic ARN from the stack");
+      assertFalse(vars.has(Vars.REGION), "Lambda sets AWS_REGION itself");
+      assertFalse(vars.has(Vars.DB_CONNECT_HOST), "local clouds only");
+      assertEquals(RESPONDERS.contains(handler), vars.has(Vars.STATE_MACHINE_ARNS), handler.getSimpleName());
+    }
+    JsonNode vars = dev.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
+    String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
+    assertTrue(arns.matches("\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\"}"), arns);
+    assertEquals("true", vars.path(Vars.DRY_RUN).asText());
+    assertEquals("sentinel-api,sentinel-celery", vars.path(Vars.ECS_SERVICES).asText());
+  }
+
+  @Test
+  void stateMachineIsTheRunbooksScenario1() {
+    JsonNode sm = dev.properties("AWS::StepFunctions::StateMachine").get(0);
+    assertEquals("dev-sentinel-dr-database-failure", sm.path("StateMachineName").asText());
+    assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
+    assertTrue(sm.path("TracingConfiguration").path("Enabled").asBoolean());
+    JsonNode definition = dev.stateMachineDefinition();
+    assertEquals("Diagnose", definition.path("StartAt").asText());
+    Set<String> names = new TreeSet<>();
+    states.fieldNames().forEachRemaining(names::add);
+    assertTrue(names.containsAll(RUNBOOK_STATES), "missing " + diff(RUNBOOK_STATES, names));
+
+    assertEquals("ChooseOption", next("Diagnose"));
+    assertEquals("Which option?", next("ChooseOption"));
+    Map<String, String> options = new LinkedHashMap<>();
+    states.path("Which option?").path("Choices").forEach(c -> {
+      if (c.has("StringEquals")) {
+        assertEquals("$.database.decision.option", c.path("Variable").asText());
+        options.put(c.path("StringEquals").asText(), c.path("Next").asText());
+      }
+    });
+    assertEquals(Map.of("A", "VerifyFailover", "B", "RestoreFromSnapshot", "C", "PointInTimeRestore"), options);
+    assertEquals("NotifyFailure", next(states.path("Which option?").path("Default").asText()));
+
+    assertLoop("VerifyFailover", "Failover done?", "$.database.failover.done", "Verify", "Wait for failover");
+    assertEquals("WaitForInstance", next("RestoreFromSnapshot"));
+    assertEquals("WaitForInstance", next("PointInTimeRestore"));
+    assertLoop("WaitForInstance", "Instance available?", "$.database.restore.available", "UpdateSecret",
+        "Wait for instance");
+    assertEquals("RestartServices", next("UpdateSecret"));
+    assertEquals("WaitForServices", next("RestartServices"));
+    assertLoop("WaitForServices", "Services stable?", "$.services.stable", "Verify", "Wait for services");
+    assertEquals("Notify", next("Verify"));
+    assertEquals("Recovered", next("Notify"));
+    assertEquals("Succeed", states.path("Recovered").path("Type").asText());
+  }
+
+  @Test
+  void everyTaskInvokesItsAliasWithTheWholeStateAndRetriesRetryableErrors() {
+    Map<String, String> aliases = new LinkedHashMap<>();
+    dev.resources("AWS::Lambda::Alias").forEach((id, a) -> aliases.put(id,
+        a.path("Properties").path("FunctionName").path("Ref").asText()));
+    int tasks = 0;
+    for (Map.Entry<String, JsonNode> e : fields(states).entrySet()) {
+      JsonNode state = e.getValue();
+      if (!"Task".equals(state.path("Type").asText())) {
+        continue;
+      }
+      tasks++;
+      String resource = state.path("Resource").asText();
+      assertTrue(resource.matches("<Ref:[A-Za-z0-9]+>"), e.getKey() + " Resource is the alias ARN: " + resource);
+      assertTrue(aliases.containsKey(resource.substring(5, resource.length() - 1)), e.getKey() + " " + resource);
+      assertEquals("$", state.path("ResultPath").asText(), e.getKey());
+      assertFalse(state.has("Parameters"), e.getKey() + " takes the whole state as payload");
+      JsonNode retry = state.path("Retry").path(0);
+      List<String> errors = new ArrayList<>();
+      retry.path("ErrorEquals").forEach(n -> errors.add(n.asText()));
+      assertEquals(List.of(RetryableStepError.class.getName(), "Lambda.ServiceException",
+          "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"), errors);
+      assertEquals(2, retry.path("IntervalSeconds").asInt());
+      assertEquals(4, retry.path("MaxAttempts").asInt());
+      assertEquals(2.0, retry.path("BackoffRate").asDouble());
+      JsonNode catcher = state.path("Catch").path(0);
+      assertEquals("States.ALL", catcher.path("ErrorEquals").path(0).asText(), e.getKey());
+      if (e.getKey().equals("NotifyFailure")) {
+        assertEquals("RecoveryFailed", catcher.path("Next").asText());
+      } else {
+        assertEquals("NotifyFailure", catcher.path("Next").asText(), e.getKey());
+        assertEquals("$.error", catcher.path("ResultPath").asText(), e.getKey());
+      }
+    }
+    assertEquals(12, tasks, "11 steps and NotifyFailure");
+    assertEquals(states.path("Notify").path("Resource"), states.path("NotifyFailure").path("Resource"));
+    states.fields().forEachRemaining(e -> {
+      if ("Wait".equals(e.getValue().path("Type").asText())) {
+        assertEquals("$.options.pollSeconds", e.getValue().path("SecondsPath").asText(), e.getKey());
+      }
+    });
+  }
+
+  @Test
+  void aCaughtErrorNeverReachesSucceed() {
+    assertEquals("RecoveryFailed", next("NotifyFailure"));
+    assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
+    Set<String> afterFailure = reachable("NotifyFailure");
+    for (String name : afterFailure) {
+      assertFalse("Succeed".equals(states.path(name).path("Type").asText()), name + " reachable after a Catch");
+    }
+    assertEquals(Set.of("NotifyFailure", "RecoveryFailed"), afterFailure);
+  }
+
+  @Test
+  void updateSecretIsScopedToTheSecretNotStar() {
+    List<JsonNode> statements = statementsOf("UpdateSecret");
+    JsonNode secret = statements.stream()
+        .filter(s -> Synth.list(s, "Action").contains("secretsmanager:UpdateSecret")).findFirst().orElseThrow();
+    assertEquals(List.of("arn:<Ref:AWS::Partition>:secretsmanager:us-east-1:<Ref:AWS::AccountId>:secret:"
+        + "sentinel/database-url-??????"), Synth.list(secret, "Resource"));
+  }
+
+  @Test
+  void wildcardResourcesOnlyForActionsAwsCannotScope() {
+    Set<String> unscopable = Set.of("rds:DescribeEvents", "cloudwatch:GetMetricStatistics",
+        // Step Functions logging and tracing
+        "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+        "xray:GetSamplingTargets");
+    dev.policyStatements().forEach((policy, statements) -> statements.forEach(s -> {
+      if (Synth.list(s, "Resource").contains("*")) {
+        Synth.list(s, "Action").forEach(a -> assertTrue(unscopable.contains(a), policy + ": " + a + " on *"));
+      }
+      Synth.list(s, "Action").forEach(a -> assertFalse(a.contains("*"), policy + ": wildcard action " + a));
+    }));
+  }
+
+  @Test
+  void stepsMayOnlyTouchTheConfiguredResources() {
+    assertResources("RestartServices", "ecs:UpdateService",
+        "arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:service/sentinel-production/sentinel-api",
+        "arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:service/sentinel-production/sentinel-celery");
+    String rds = "arn:<Ref:AWS::Partition>:rds:us-east-1:<Ref:AWS::AccountId>:";
+    assertTrue(resourcesOf("RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")
+        .contains(rds + "db:sentinel-db-recovery"));
+    assertFalse(resourcesOf("RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")
+        .contains(rds + "db:sentinel-db"), "never restores over the original");
+    assertTrue(resourcesOf("PointInTimeRestore", "rds:RestoreDBInstanceToPointInTime")
+        .containsAll(List.of(rds + "db:sentinel-db", rds + "db:sentinel-db-pitr")));
+    assertTrue(resourcesOf("Notify", "sns:Publish").get(0).startsWith("<Ref:NotificationsTopic"));
+    for (Class<?> responder : RESPONDERS) {
+      assertEquals(1, resourcesOf(responder.getSimpleName(), "states:StartExecution").size());
+      assertTrue(resourcesOf(responder.getSimpleName(), "states:StartExecution").get(0)
+          .startsWith("<Ref:DatabaseRecoveryStateMachine"));
+      assertEquals(List.of("arn:<Ref:AWS::Partition>:states:us-east-1:<Ref:AWS::AccountId>:execution:"
+          + "dev-sentinel-dr-database-failure:*"), resourcesOf(responder.getSimpleName(), "states:DescribeExecution"));
+    }
+    assertTrue(statementsOf("ChooseOption").stream()
+        .allMatch(s -> Synth.list(s, "Action").stream().allMatch(a -> a.startsWith("logs:"))), "no AWS calls");
+  }
+
+  @Test
+  void rulesDeployExactlyTheTriggerPatterns() throws Exception {
+    Map<String, JsonNode> rules = new LinkedHashMap<>();
+    dev.properties("AWS::Events::Rule").forEach(r -> rules.put(r.path("Name").asText(), r));
+    List<TriggerPatterns.Rule> expected = TriggerPatterns.of(new TriggerPatterns.Scope("sentinel-db",
+        dev.config.alarmRoutes()));
+    assertEquals(expected.size(), rules.size());
+    for (TriggerPatterns.Rule rule : expected) {
+      JsonNode deployed = rules.get("dev-sentinel-dr-" + rule.id());
+      assertNotNull(deployed, rule.id());
+      assertEquals(Synth.JSON.readTree(rule.pattern()), deployed.path("EventPattern"), rule.id());
+      String target = deployed.path("Targets").path(0).path("Arn").path("Ref").asText();
+      assertTrue(target.matches("Triggers" + rule.responder() + "Live[0-9A-F]+"), rule.id() + " -> " + target);
+    }
+  }
+
+  @Test
+  void rdsEventsAndAlarmActionsReachTheirResponders() {
+    JsonNode subscription = dev.properties("AWS::RDS::EventSubscription").get(0);
+    assertEquals("db-instance", subscription.path("SourceType").asText());
+    assertEquals("[\"sentinel-db\"]", subscription.path("SourceIds").toString());
+    List<String> categories = new ArrayList<>();
+    subscription.path("EventCategories").forEach(c -> categories.add(c.asText()));
+    assertEquals(TriggerPatterns.RDS_FAILURE_CATEGORIES, categories);
+
+    Map<String, String> topicsByName = new LinkedHashMap<>();
+    dev.resources("AWS::SNS::Topic").forEach((id, t) -> {
+      topicsByName.put(t.path("Properties").path("TopicName").asText(), id);
+      assertTrue(t.path("Properties").has("KmsMasterKeyId"), id + " encrypted");
+    });
+    assertEquals(Set.of("dev-sentinel-dr-notifications", "dev-sentinel-dr-alarms", "dev-sentinel-dr-rds-events"),
+        topicsByName.keySet());
+    assertEquals(topicsByName.get("dev-sentinel-dr-rds-events"),
+        subscription.path("SnsTopicArn").path("Ref").asText());
+    Map<String, String> lambdaSubscriptions = new LinkedHashMap<>();
+    dev.properties("AWS::SNS::Subscription").forEach(s -> {
+      if ("lambda".equals(s.path("Protocol").asText())) {
+        lambdaSubscriptions.put(s.path("TopicArn").path("Ref").asText(), s.path("Endpoint").path("Ref").asText());
+      }
+    });
+    assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-alarms"))
+        .startsWith("TriggersAlarmResponderLive"));
+    assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-rds-events"))
+        .startsWith("TriggersRdsEventResponderLive"));
+    assertEquals(2, lambdaSubscriptions.size(), "ManualResponder has no trigger");
+    dev.properties("AWS::SNS::TopicPolicy").forEach(p -> assertTrue(p.toString().contains("aws:SecureTransport"),
+        "TLS only: " + p));
+  }
+
+  @Test
+  void cdkNagReportsNoUnsuppressedError() {
+    List<SynthesisMessage> errors = Annotations.fromStack(dev.stack)
+        .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    assertEquals(List.of(), errors.stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList());
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------------------------
+
+  private static String next(String state) {
+    return states.path(state).path("Next").asText();
+  }
+
+  /** poll → choice: field true → done, else wait → poll. */
+  private static void assertLoop(String poll, String choice, String field, String done, String waitState) {
+    assertEquals(choice, next(poll));
+    JsonNode rule = states.path(choice).path("Choices").path(0);
+    assertEquals(done, rule.path("Next").asText());
+    assertTrue(rule.toString().contains("\"Variable\":\"" + field + "\",\"BooleanEquals\":true"), rule.toString());
+    assertEquals(waitState, states.path(choice).path("Default").asText());
+    assertEquals("Wait", states.path(waitState).path("Type").asText());
+    assertEquals(poll, next(waitState));
+  }
+
+  private static Set<String> reachable(String from) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(from));
+    while (!todo.isEmpty()) {
+      String name = todo.pop();
+      if (!seen.add(name)) {
+        continue;
+      }
+      JsonNode s = states.path(name);
+      List<JsonNode> targets = new ArrayList<>(List.of(s.path("Next"), s.path("Default")));
+      s.path("Choices").forEach(c -> targets.add(c.path("Next")));
+      s.path("Catch").forEach(c -> targets.add(c.path("Next")));
+      targets.stream().filter(JsonNode::isTextual).forEach(t -> todo.push(t.asText()));
+    }
+    return seen;
+  }
+
+  private static Map<String, JsonNode> fields(JsonNode node) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  private static List<String> diff(List<String> expected, Set<String> actual) {
+    return expected.stream().filter(e -> !actual.contains(e)).toList();
+  }
+
+  /** The statements of the function whose construct path ends in {@code /<handler>/Role/DefaultPolicy}. */
+  private static List<JsonNode> statementsOf(String handler) {
+    List<JsonNode> out = new ArrayList<>();
+    dev.policyStatements().forEach((id, statements) -> {
+      if (id.matches("(DatabaseRecoveryFunctions|Triggers)" + handler + "RoleDefaultPolicy[0-9A-F]+")) {
+        out.addAll(statements);
+      }
+    });
+    assertFalse(out.isEmpty(), "no policy for " + handler);
+    return out;
+  }
+
+  private static List<String> resourcesOf(String handler, String action) {
+    return statementsOf(handler).stream().filter(s -> Synth.list(s, "Action").contains(action))
+        .flatMap(s -> Synth.list(s, "Resource").stream()).toList();
+  }
+
+  private static void assertResources(String handler, String action, String... expected) {
+    assertEquals(List.of(expected), resourcesOf(handler, action));
+  }
+}

@@ -1,0 +1,115 @@
+package ai.sentinel.dr.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The stacks of cdk.json's environments, synthesized in memory once per test JVM (a synth through jsii takes seconds),
+ * with helpers to read the template as plain JSON.
+ */
+final class Synth {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, Synth> CACHE = new ConcurrentHashMap<>();
+
+  final EnvironmentConfig config;
+  final SentinelDrStack stack;
+  final Template template;
+  final JsonNode json;
+
+  private Synth(String env) {
+    Path root = RepoPaths.root();
+    config = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env);
+    stack = SentinelDrApp.build(new App(), config, RepoPaths.lambdaJar(root));
+    template = Template.fromStack(stack);
+    json = JSON.valueToTree(template.toJSON());
+  }
+
+  static synchronized Synth of(String env) {
+    return CACHE.computeIfAbsent(env, Synth::new);
+  }
+
+  /** Resources of {@code type} by logical id. */
+  Map<String, JsonNode> resources(String type) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    json.path("Resources").fields().forEachRemaining(e -> {
+      if (type.equals(e.getValue().path("Type").asText())) {
+        out.put(e.getKey(), e.getValue());
+      }
+    });
+    return out;
+  }
+
+  /** Properties of the resources of {@code type}. */
+  List<JsonNode> properties(String type) {
+    return resources(type).values().stream().map(r -> r.path("Properties")).toList();
+  }
+
+  /** The Lambda function named {@code name}. */
+  JsonNode function(String name) {
+    return properties("AWS::Lambda::Function").stream()
+        .filter(p -> name.equals(p.path("FunctionName").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no function " + name));
+  }
+
+  /** The state machine's definition, with every reference rendered as {@code <Ref:LogicalId>}. */
+  JsonNode stateMachineDefinition() {
+    JsonNode sm = properties("AWS::StepFunctions::StateMachine").get(0);
+    try {
+      return JSON.readTree(render(sm.path("DefinitionString")));
+    } catch (Exception e) {
+      throw new AssertionError("DefinitionString is not JSON", e);
+    }
+  }
+
+  /** A template value as text: Fn::Join concatenated, Ref and Fn::GetAtt as placeholders. */
+  static String render(JsonNode value) {
+    if (value.isTextual()) {
+      return value.asText();
+    }
+    if (value.has("Fn::Join")) {
+      JsonNode join = value.get("Fn::Join");
+      List<String> parts = new ArrayList<>();
+      join.get(1).forEach(p -> parts.add(render(p)));
+      return String.join(join.get(0).asText(), parts);
+    }
+    if (value.has("Ref")) {
+      return "<Ref:" + value.get("Ref").asText() + ">";
+    }
+    if (value.has("Fn::GetAtt")) {
+      return "<GetAtt:" + value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText()
+          + ">";
+    }
+    return value.toString();
+  }
+
+  /** Every IAM statement of the template's AWS::IAM::Policy resources, keyed by the policy's logical id. */
+  Map<String, List<JsonNode>> policyStatements() {
+    Map<String, List<JsonNode>> out = new LinkedHashMap<>();
+    resources("AWS::IAM::Policy").forEach((id, policy) -> {
+      List<JsonNode> statements = new ArrayList<>();
+      policy.path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
+      out.put(id, statements);
+    });
+    return out;
+  }
+
+  /** A statement's Action or Resource as a list of rendered strings. */
+  static List<String> list(JsonNode statement, String field) {
+    JsonNode node = statement.path(field);
+    List<String> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> out.add(render(n)));
+    } else if (!node.isMissingNode()) {
+      out.add(render(node));
+    }
+    return out;
+  }
+}
