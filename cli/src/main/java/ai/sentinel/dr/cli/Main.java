@@ -42,9 +42,6 @@ public final class Main {
     int code;
     try {
       code = run(args, System.out, System.err);
-    } catch (EnvironmentConfig.InvalidConfigException e) {
-      System.err.println("sentinel: " + e.getMessage());
-      code = USAGE;
     } catch (Exception e) {
       System.err.println("sentinel: " + e);
       code = FAILED;
@@ -53,6 +50,15 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    try {
+      return dispatch(args, out, err);
+    } catch (EnvironmentConfig.InvalidConfigException e) {
+      err.println("sentinel: " + e.getMessage());
+      return USAGE;
+    }
+  }
+
+  private static int dispatch(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
       usage(out);
       return args.length == 0 ? USAGE : OK;

@@ -22,6 +22,11 @@ import java.util.Map;
 public final class LocalSentinel implements AutoCloseable {
   /** The runbook's database alarm. */
   public static final String RDS_ALARM = "sentinel-rds-connections";
+  /**
+   * The running instance's class: deliberately not the config's fallback class, so a restore that copied the
+   * original's settings can be told from one that fell back to the config.
+   */
+  public static final String ORIGINAL_CLASS = "db.r6g.large";
 
   public final LocalCloud cloud;
   public final LocalAws aws;
@@ -67,7 +72,7 @@ public final class LocalSentinel implements AutoCloseable {
       DrConfig deployed = DrConfig.fromEnv(deployedEnv);
       String password = postgres != null ? postgres.password() : "local-only-password";
       SentinelSeed.Seeded seeded = SentinelSeed.seed(aws, new SentinelSeed.Spec(deployed.dbInstanceId(),
-          deployed.dbInstanceClass(), deployed.dbSubnetGroup(), deployed.dbSecretId(), deployed.ecsCluster(),
+          ORIGINAL_CLASS, deployed.dbSubnetGroup(), deployed.dbSecretId(), deployed.ecsCluster(),
           deployed.ecsServices(), RDS_ALARM, deployment.topicEndingWith("-alarms"), password, "sentinel"));
       Map<String, String> local = new LinkedHashMap<>();
       // what the environment config would name in a real account: the seeded security groups

@@ -1,0 +1,67 @@
+package ai.sentinel.dr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.infra.RepoPaths;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** ./sentinel classify, as a user runs it on the samples in events/. */
+class MainTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String sample(String file) {
+    return RepoPaths.root().resolve("events").resolve(file).toString();
+  }
+
+  @Test
+  void everySampleGetsItsDocumentedActionAndExitCode() throws Exception {
+    JsonNode index = Json.MAPPER.readTree(RepoPaths.root().resolve("events/index.json").toFile());
+    for (JsonNode row : index) {
+      Run r = run("classify", sample(row.get("file").asText()));
+      JsonNode printed = Json.tree(r.out());
+      String expected = row.get("action").asText();
+      assertEquals(expected, printed.get("action").asText(), row.toString());
+      assertEquals("reject".equals(expected) ? 2 : 0, r.code(), row.toString());
+      assertEquals(List.of("action", "scenario", "resource", "dedupKey", "reason").subList(0, 1),
+          List.of(printed.fieldNames().next()), "action comes first");
+      assertTrue(printed.has("reason"), r.out());
+    }
+  }
+
+  @Test
+  void theRunbookAlarmStartsScenarioOneOnSentinelDb() throws Exception {
+    JsonNode printed = Json.tree(run("classify", sample("alarm-eventbridge-rds-connections.json")).out());
+    assertEquals("database-failure", printed.get("scenario").asText());
+    assertEquals("sentinel-db", printed.get("resource").asText());
+    assertEquals("alarm:sentinel-rds-connections:2026-01-17T10:02:11.482Z", printed.get("dedupKey").asText());
+  }
+
+  @Test
+  void usageErrorsAreClear() throws Exception {
+    assertEquals(64, run("classify").code());
+    Run missing = run("classify", "no-such-file.json");
+    assertEquals(64, missing.code());
+    assertTrue(missing.err().contains("no such file"), missing.err());
+    Run badEnv = run("classify", sample("manual-database-failure.json"), "--env", "nope");
+    assertEquals(64, badEnv.code());
+    assertTrue(badEnv.err().contains("Unknown environment 'nope'"), badEnv.err());
+    Run unknown = run("frobnicate");
+    assertEquals(64, unknown.code());
+    assertTrue(unknown.err().contains("unknown command"), unknown.err());
+  }
+}

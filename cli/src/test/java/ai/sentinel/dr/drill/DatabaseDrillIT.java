@@ -1,0 +1,171 @@
+package ai.sentinel.dr.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.database.DatabaseUrl;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.localcloud.CallRecord;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * The main job, over HTTP on the local cloud: the primary is lost, the real alarm event reaches the responder (twice),
+ * and the CDK-synthesized state machine recovers through the real handlers. Checked the way an SRE would check it:
+ * in RDS, Secrets Manager, ECS and the execution history, not in the drill's own words.
+ */
+class DatabaseDrillIT {
+  private static LocalSentinel sentinel;
+  private static DatabaseDrill.Result result;
+  private static Map<String, String> deploymentsBefore;
+  private static String drillOutput;
+
+  @BeforeAll
+  static void runDrill() throws Exception {
+    Path root = RepoPaths.root();
+    sentinel = LocalSentinel.start(Templates.synthesize(root, "local"), Map.of(),
+        Files.createTempDirectory("database-drill-it-"));
+    deploymentsBefore = primaryDeployments();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    result = new DatabaseDrill(sentinel, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(false);
+    drillOutput = buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sentinel != null) {
+      sentinel.close();
+    }
+  }
+
+  private static Map<String, String> primaryDeployments() {
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
+            .services(sentinel.config.ecsServices())).services().stream()
+        .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()
+            .filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).findFirst().orElseThrow()));
+  }
+
+  @Test
+  void drillEndsVerified() {
+    assertTrue(result.passed(), drillOutput);
+    assertEquals(ExecutionStatus.SUCCEEDED, result.status(), drillOutput);
+    assertTrue(result.recovery().verification().verified());
+    assertTrue(drillOutput.contains("RECOVERED and VERIFIED"), drillOutput);
+  }
+
+  @Test
+  void recoveryInstanceIsMultiAzPrivateInTheOriginalsNetwork() {
+    DBInstance restored = sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-recovery"))
+        .dbInstances().get(0);
+    assertEquals("available", restored.dbInstanceStatus());
+    assertTrue(restored.multiAZ());
+    assertFalse(Boolean.TRUE.equals(restored.publiclyAccessible()));
+    assertEquals(sentinel.config.dbSubnetGroup(), restored.dbSubnetGroup().dbSubnetGroupName());
+    assertEquals(sentinel.seeded.dbSecurityGroups(),
+        restored.vpcSecurityGroups().stream().map(g -> g.vpcSecurityGroupId()).toList());
+    // the original is gone, so its class comes from the environment config's fallback
+    assertEquals(sentinel.config.dbInstanceClass(), restored.dbInstanceClass());
+    assertEquals(result.executionArn().substring(result.executionArn().lastIndexOf(':') + 1),
+        restored.tagList().stream().filter(t -> t.key().equals("sentinel-dr:execution")).findFirst().orElseThrow()
+            .value());
+  }
+
+  @Test
+  void secretHoldsTheNewEndpointWithTheOldCredentials() {
+    DatabaseUrl before = DatabaseUrl.parse(sentinel.seeded.secretValue());
+    DatabaseUrl after = DatabaseUrl.parse(sentinel.aws.secrets.getSecretValue(b -> b.secretId(
+        sentinel.config.dbSecretId())).secretString());
+    DBInstance restored = sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-recovery"))
+        .dbInstances().get(0);
+    assertEquals(restored.endpoint().address(), after.host());
+    assertNotEquals(before.host(), after.host());
+    assertEquals(before.user(), after.user());
+    assertEquals(before.password(), after.password());
+    assertEquals(before.database(), after.database());
+  }
+
+  @Test
+  void bothServicesGotANewDeployment() {
+    Map<String, String> after = primaryDeployments();
+    assertEquals(Set.copyOf(sentinel.config.ecsServices()), after.keySet());
+    for (String service : sentinel.config.ecsServices()) {
+      assertNotEquals(deploymentsBefore.get(service), after.get(service), service + " was not redeployed");
+    }
+  }
+
+  @Test
+  void theExecutionRanThroughTheRealHandlers() {
+    List<HistoryEvent> history = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
+        .maxResults(1000)).events();
+    List<String> tasks = history.stream().filter(e -> e.type() == HistoryEventType.TASK_STATE_ENTERED)
+        .map(e -> e.stateEnteredEventDetails().name()).toList();
+    assertEquals(List.of("Diagnose", "ChooseOption", "RestoreFromSnapshot", "WaitForInstance", "UpdateSecret",
+        "RestartServices", "WaitForServices", "Verify", "Notify"), tasks);
+    // every task reached our gateway as a Lambda Invoke of the function the template names
+    List<String> invoked = sentinel.cloud.calls().stream().filter(c -> "lambda".equals(c.service()))
+        .map(CallRecord::action).toList();
+    for (String fn : List.of("diagnose", "choose-option", "restore-from-snapshot", "wait-for-instance",
+        "update-secret", "restart-services", "wait-for-services", "verify", "notify")) {
+      assertTrue(invoked.stream().anyMatch(a -> a.endsWith("local-sentinel-dr-" + fn)), fn + " not in " + invoked);
+    }
+    // and the handlers themselves logged each step under the execution's name
+    String name = result.executionArn().substring(result.executionArn().lastIndexOf(':') + 1);
+    String log = read(sentinel.functionLog());
+    assertTrue(log.contains("\"correlationId\":\"" + name + "\",\"event\":\"step.finished\""), log);
+  }
+
+  @Test
+  void theDuplicatedEventStartedOneExecution() {
+    int executions = sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(
+        Scenarios.DATABASE_FAILURE))).executions().size();
+    assertEquals(1, executions);
+    assertTrue(drillOutput.contains("redelivered: ignore - duplicate"), drillOutput);
+  }
+
+  @Test
+  void noSecretValueInAnyLogLine() {
+    String password = DatabaseUrl.parse(sentinel.seeded.secretValue()).password();
+    assertNotNull(password);
+    assertFalse(read(sentinel.functionLog()).contains(password));
+    assertFalse(drillOutput.contains(password));
+  }
+
+  @Test
+  void theOnCallWasNotified() {
+    assertTrue(result.recovery().timeline().stream().anyMatch(e -> e.step().equals("Notify")
+        && e.detail().startsWith("RECOVERED (verified)")), result.recovery().timeline().toString());
+    long published = sentinel.cloud.calls().stream().filter(c -> "sns".equals(c.service())
+        && "Publish".equals(c.action()) && c.succeeded()).count();
+    assertEquals(1, published);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}
