@@ -183,7 +183,7 @@ class EnvironmentConfigTest {
   void unknownEnvironmentListsTheKnownOnes() throws IOException {
     String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
         () -> EnvironmentConfig.load(environments(), "staging")).getMessage();
-    assertEquals("Unknown environment 'staging' (known: dev, prod)", message);
+    assertEquals("Unknown environment 'staging' (known: dev, local, prod)", message);
   }
 
   @Test
@@ -194,7 +194,7 @@ class EnvironmentConfigTest {
     App none = new App();
     String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
         () -> EnvironmentConfig.fromContext(none.getNode(), RepoPaths.cdkJson(RepoPaths.root()))).getMessage();
-    assertEquals("No environment selected: pass -c env=NAME (known: dev, prod)", message);
+    assertEquals("No environment selected: pass -c env=NAME (known: dev, local, prod)", message);
   }
 
   @Test
