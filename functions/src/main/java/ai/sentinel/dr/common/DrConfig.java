@@ -30,6 +30,10 @@ import java.util.Optional;
  * @param verifyDbConnect VERIFY_DB_CONNECT: false when the verify function has no network path to the database
  * @param pollSeconds     POLL_SECONDS: default Wait between status polls
  * @param maxPolls        MAX_POLLS: polls before a wait loop gives up
+ * @param lockTable       LOCK_TABLE: DynamoDB table of per-resource locks and attempt counts (null: not deployed)
+ * @param lockLeaseSeconds LOCK_LEASE_SECONDS: a lock not released after this long (crashed run) is free again
+ * @param budgetMaxAttempts BUDGET_MAX_ATTEMPTS: automatic recoveries per resource per window before escalating
+ * @param budgetWindowSeconds BUDGET_WINDOW_SECONDS: the window of that budget
  */
 public record DrConfig(
     String environment,
@@ -49,7 +53,11 @@ public record DrConfig(
     String dbConnectHost,
     boolean verifyDbConnect,
     int pollSeconds,
-    int maxPolls) {
+    int maxPolls,
+    String lockTable,
+    int lockLeaseSeconds,
+    int budgetMaxAttempts,
+    int budgetWindowSeconds) {
 
   /** The variable names, in one place, so the CDK app sets exactly what is read here. */
   public static final class Vars {
@@ -71,6 +79,10 @@ public record DrConfig(
     public static final String VERIFY_DB_CONNECT = "VERIFY_DB_CONNECT";
     public static final String POLL_SECONDS = "POLL_SECONDS";
     public static final String MAX_POLLS = "MAX_POLLS";
+    public static final String LOCK_TABLE = "LOCK_TABLE";
+    public static final String LOCK_LEASE_SECONDS = "LOCK_LEASE_SECONDS";
+    public static final String BUDGET_MAX_ATTEMPTS = "BUDGET_MAX_ATTEMPTS";
+    public static final String BUDGET_WINDOW_SECONDS = "BUDGET_WINDOW_SECONDS";
 
     private Vars() {}
   }
@@ -95,7 +107,11 @@ public record DrConfig(
         r.optional(Vars.DB_CONNECT_HOST).orElse(null),
         r.bool(Vars.VERIFY_DB_CONNECT, true),
         r.integer(Vars.POLL_SECONDS, 30),
-        r.integer(Vars.MAX_POLLS, 60));
+        r.integer(Vars.MAX_POLLS, 60),
+        r.optional(Vars.LOCK_TABLE).orElse(null),
+        r.integer(Vars.LOCK_LEASE_SECONDS, 3 * 3600),
+        r.integer(Vars.BUDGET_MAX_ATTEMPTS, 3),
+        r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600));
   }
 
   /** State machine for a scenario, or a clear error when this environment does not deploy it. */
@@ -132,6 +148,15 @@ public record DrConfig(
       case "sns" -> target.equals(topicArn);
       default -> false;
     };
+  }
+
+  /** The lock table, or a clear error where a handler cannot run safely without it. */
+  public String requireLockTable() {
+    if (lockTable == null) {
+      throw new ConfigException("missing environment variable " + Vars.LOCK_TABLE
+          + ": recoveries are not started without per-resource locks");
+    }
+    return lockTable;
   }
 
   /** Thrown at init: the function cannot run with this configuration. */

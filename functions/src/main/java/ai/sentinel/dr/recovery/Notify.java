@@ -3,6 +3,9 @@ package ai.sentinel.dr.recovery;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import ai.sentinel.dr.safety.RecoveryLocks;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -13,6 +16,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 public final class Notify extends Step {
   private final SnsClient sns;
+  private final RecoveryLocks locks;
 
   public Notify() {
     this(Deps.fromProcessEnv());
@@ -25,6 +29,8 @@ public final class Notify extends Step {
   public Notify(Deps deps) {
     super(deps);
     this.sns = deps.clients().sns();
+    this.locks = deps.config().lockTable() == null ? null : new RecoveryLocks(deps.clients().dynamoDb(),
+        deps.config().lockTable(), deps.clock(), Duration.ofSeconds(deps.config().lockLeaseSeconds()));
   }
 
   @Override
@@ -35,6 +41,15 @@ public final class Notify extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     Recovery out = recovery;
+    if (locks != null && !recovery.dryRun()) {
+      // every terminal path passes here (success and Catch): the resource is free for the next recovery
+      List<String> joined = locks.release(recovery.scenario(), recovery.resource(), recovery.executionName());
+      for (String signal : joined) {
+        out = out.log(entry("joined", "signal joined this recovery while it ran: " + signal));
+      }
+      out = out.log(entry("unlocked", recovery.resource() + " released"
+          + (joined.isEmpty() ? "" : " (" + joined.size() + " signal(s) joined)")));
+    }
     String outcome;
     if (recovery.error() != null) {
       String cause = cause(recovery.error());

@@ -21,6 +21,7 @@ import java.util.List;
  * @param plan          calls recorded instead of sent (dry-run)
  * @param timeline      every step, decision and outcome with its time
  * @param error         set by a Catch: {"Error": ..., "Cause": ...}
+ * @param approval      set by an approval gate: the approver's answer ({"decision", "by", "at", "reason"})
  */
 public record Recovery(
     String scenario,
@@ -34,7 +35,8 @@ public record Recovery(
     Verification verification,
     List<PlannedCall> plan,
     List<TimelineEntry> timeline,
-    JsonNode error) {
+    JsonNode error,
+    JsonNode approval) {
 
   public Recovery {
     plan = plan == null ? List.of() : List.copyOf(plan);
@@ -47,30 +49,40 @@ public record Recovery(
 
   public Recovery withDatabase(DatabaseState value) {
     return new Recovery(scenario, resource, executionName, environment, trigger, options, value, services,
-        verification, plan, timeline, error);
+        verification, plan, timeline, error, approval);
   }
 
   public Recovery withServices(ServicesState value) {
     return new Recovery(scenario, resource, executionName, environment, trigger, options, database, value,
-        verification, plan, timeline, error);
+        verification, plan, timeline, error, approval);
   }
 
   public Recovery withVerification(Verification value) {
     return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        value, plan, timeline, error);
+        value, plan, timeline, error, approval);
+  }
+
+  public Recovery withError(JsonNode value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
+        verification, plan, timeline, value, approval);
+  }
+
+  public Recovery withApproval(JsonNode value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
+        verification, plan, timeline, error, value);
   }
 
   public Recovery withPlanned(PlannedCall call) {
     List<PlannedCall> next = new ArrayList<>(plan);
     next.add(call);
     return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        verification, next, timeline, error);
+        verification, next, timeline, error, approval);
   }
 
   public Recovery log(TimelineEntry entry) {
     List<TimelineEntry> next = new ArrayList<>(timeline);
     next.add(entry);
     return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        verification, plan, next, error);
+        verification, plan, next, error, approval);
   }
 }

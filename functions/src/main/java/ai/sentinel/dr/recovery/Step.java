@@ -45,6 +45,13 @@ public abstract class Step implements RequestStreamHandler, Resource {
     String correlation = in.executionName();
     Log.info(correlation, "step.started", Map.of("step", name(), "scenario", String.valueOf(in.scenario()),
         "resource", String.valueOf(in.resource()), "dryRun", in.dryRun()));
+    if (in.approval() != null && !in.approval().path("recorded").asBoolean(false)) {
+      // the approver's answer is the audit record of the gate just passed
+      in = in.withApproval(((com.fasterxml.jackson.databind.node.ObjectNode) in.approval().deepCopy())
+          .put("recorded", true)).log(entry("approved", in.approval().path("decision").asText("approved") + " by "
+          + in.approval().path("by").asText("unknown") + " at " + in.approval().path("at").asText("?")
+          + (in.approval().hasNonNull("reason") ? ": " + in.approval().get("reason").asText() : "")));
+    }
     Recovery out;
     try {
       out = run(in);
@@ -125,7 +132,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
     // SnapStart: load Jackson's and our model's classes before the snapshot so the first real event does not pay
     Recovery sample = new Recovery("database-failure", "prime", "prime", "prime",
         new Trigger("manual", "manual", "prime", "1970-01-01T00:00:00Z", "prime"),
-        new Options(null, "latest", null, true, 1, 1), null, null, null, null, null, null);
+        new Options(null, "latest", null, true, 1, 1), null, null, null, null, null, null, null);
     Json.read(Json.bytes(sample), Recovery.class);
   }
 

@@ -6,7 +6,9 @@ import ai.sentinel.dr.common.Log;
 import ai.sentinel.dr.recovery.Recovery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import ai.sentinel.dr.safety.RecoveryLocks;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The one code path from a raw payload to a started recovery, shared by every responder handler and by
@@ -24,11 +27,15 @@ public final class Responder {
   private final DrConfig config;
   private final EventClassifier classifier;
   private final SfnClient sfn;
+  private final RecoveryLocks locks;
+  private final SnsClient sns;
 
-  public Responder(DrConfig config, SfnClient sfn, Clock clock) {
+  public Responder(DrConfig config, SfnClient sfn, RecoveryLocks locks, SnsClient sns, Clock clock) {
     this.config = config;
     this.classifier = new EventClassifier(config, clock);
     this.sfn = sfn;
+    this.locks = locks;
+    this.sns = sns;
   }
 
   /**
@@ -88,8 +95,40 @@ public final class Responder {
       return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
           "duplicate: recovery " + name + " already exists for this signal", executionArn);
     }
+    boolean automatic = !"manual".equals(c.trigger().kind());
+    boolean dryRun = c.options().dryRun();
+    Duration window = Duration.ofSeconds(config.budgetWindowSeconds());
+    if (dryRun) {
+      // a plan changes nothing: it neither spends the budget nor blocks a real recovery
+      return start(c, name, stateMachine, executionArn, responderName, false);
+    }
+    if (automatic) {
+      int started = locks.recentStarts(c.scenario(), c.resource(), window).size();
+      if (started >= config.budgetMaxAttempts()) {
+        return budgetExhausted(c, started, window, responderName);
+      }
+    }
+    RecoveryLocks.Lock lock = locks.acquire(c.scenario(), c.resource(), name);
+    if (!lock.ours()) {
+      // the same incident seen through another signal: it joins the recovery already running
+      boolean joined = locks.join(c.scenario(), c.resource(), lock.owner(), c.dedupKey() + " ("
+          + c.trigger().kind() + " via " + c.trigger().source() + ")");
+      Log.info(lock.owner(), "trigger.joined", Map.of("responder", responderName, "dedupKey", c.dedupKey(),
+          "joined", joined));
+      String ownerArn = stateMachine.replace(":stateMachine:", ":execution:") + ":" + lock.owner();
+      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), "joined running "
+          + "recovery " + lock.owner() + ": one recovery per resource at a time", ownerArn);
+    }
+    if (automatic) {
+      locks.recordStart(c.scenario(), c.resource(), name);
+    }
+    return start(c, name, stateMachine, executionArn, responderName, true);
+  }
+
+  private Response start(Classification c, String name, String stateMachine, String executionArn,
+      String responderName, boolean locked) {
     Recovery input = new Recovery(c.scenario(), c.resource(), name, config.environment(), c.trigger(), c.options(),
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
     try {
       StartExecutionResponse started = sfn.startExecution(b -> b.stateMachineArn(stateMachine).name(name)
           .input(Json.write(input)));
@@ -101,7 +140,32 @@ public final class Responder {
       Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
       return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
           "duplicate: recovery " + name + " already exists for this signal", executionArn);
+    } catch (RuntimeException e) {
+      // nothing started: do not leave the resource locked until the lease runs out
+      if (locked) {
+        locks.release(c.scenario(), c.resource(), name);
+      }
+      throw e;
     }
+  }
+
+  /** Beyond the budget the automation stops acting and asks for a human, once per window. */
+  private Response budgetExhausted(Classification c, int started, Duration window, String responderName) {
+    String reason = "attempt budget exhausted: " + started + " automatic recoveries of " + c.resource() + " ("
+        + c.scenario() + ") in the last " + window.toHours() + " h (budget " + config.budgetMaxAttempts()
+        + "): no action, a human is needed";
+    boolean first = locks.recordEscalation(c.scenario(), c.resource(), window);
+    if (first) {
+      String subject = "[Sentinel DR][" + config.environment() + "] ESCALATION: " + c.scenario() + " on "
+          + c.resource() + " - human needed";
+      sns.publish(b -> b.topicArn(config.topicArn()).subject(subject.length() < 100 ? subject
+          : subject.substring(0, 96) + "...").message(reason + "\nLatest signal: " + c.dedupKey() + "\n"
+          + c.trigger().summary()));
+    }
+    Log.warn(null, "trigger.escalated", Map.of("responder", responderName, "dedupKey", c.dedupKey(),
+        "reason", reason, "notified", first));
+    return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), reason
+        + (first ? " (escalated)" : " (already escalated in this window)"), null);
   }
 
   private boolean exists(String executionArn) {

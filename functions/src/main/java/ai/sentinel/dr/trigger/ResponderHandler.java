@@ -4,9 +4,11 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import ai.sentinel.dr.safety.RecoveryLocks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Set;
 import org.crac.Core;
 import org.crac.Resource;
@@ -21,7 +23,9 @@ public abstract class ResponderHandler implements RequestStreamHandler, Resource
   private final Set<String> accepted;
 
   protected ResponderHandler(Deps deps, Set<String> accepted) {
-    this.responder = new Responder(deps.config(), deps.clients().sfn(), deps.clock());
+    this.responder = new Responder(deps.config(), deps.clients().sfn(), new RecoveryLocks(deps.clients().dynamoDb(),
+        deps.config().requireLockTable(), deps.clock(), Duration.ofSeconds(deps.config().lockLeaseSeconds())),
+        deps.clients().sns(), deps.clock());
     this.accepted = accepted;
     Core.getGlobalContext().register(this);
   }

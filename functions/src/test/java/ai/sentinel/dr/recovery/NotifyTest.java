@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.common.Json;
@@ -16,6 +17,11 @@ import ai.sentinel.dr.recovery.Verification.Result;
 import ai.sentinel.dr.support.Fixtures;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -26,6 +32,7 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
 /** Last step: the on-call reads the subject first; it must never say RECOVERED unless verification passed. */
 class NotifyTest {
   private final SnsClient sns = Fixtures.sdkMock(SnsClient.class);
+  private final DynamoDbClient ddb = Fixtures.sdkMock(DynamoDbClient.class);
 
   @BeforeEach
   void setUp() {
@@ -33,7 +40,7 @@ class NotifyTest {
   }
 
   private PublishRequest published(Recovery in) {
-    Recovery out = invoke(new Notify(Fixtures.deps(sns)), in);
+    Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), in);
     ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
     verify(sns, times(1)).publish(sent.capture());
     assertTrue(only(out, "Notify", "notified").detail().contains("msg-1"));
@@ -42,6 +49,28 @@ class NotifyTest {
     assertTrue(req.subject().length() <= 100, req.subject());
     assertFalse(req.subject().contains("\n"), req.subject());
     return req;
+  }
+
+  @Test
+  void theLockIsReleasedByItsOwnerAndJoinedSignalsEnterTheTimeline() {
+    when(ddb.deleteItem(any(DeleteItemRequest.class))).thenReturn(DeleteItemResponse.builder().attributes(Map.of(
+        "joined", AttributeValue.fromL(List.of(AttributeValue.fromS("2026-01-17T10:03:05Z rds:sentinel-db:RDS-EVENT-0049"))))).build());
+    Recovery in = withVerification(true);
+    Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), in);
+    ArgumentCaptor<DeleteItemRequest> delete = ArgumentCaptor.forClass(DeleteItemRequest.class);
+    verify(ddb).deleteItem(delete.capture());
+    assertEquals("lock#database-failure#sentinel-db", delete.getValue().key().get("pk").s());
+    assertEquals(in.executionName(), delete.getValue().expressionAttributeValues().get(":owner").s());
+    assertTrue(only(out, "Notify", "joined").detail().contains("RDS-EVENT-0049"));
+    ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns).publish(sent.capture());
+    assertTrue(sent.getValue().message().contains("RDS-EVENT-0049"), "the report shows the joined signal");
+  }
+
+  @Test
+  void aDryRunReleasesNoLock() {
+    invoke(new Notify(Fixtures.deps(sns, ddb)), Fixtures.recovery(true));
+    verifyNoInteractions(ddb);
   }
 
   private static Recovery withVerification(boolean verified) {
@@ -55,8 +84,7 @@ class NotifyTest {
     ObjectNode e = Json.object();
     e.put("Error", error);
     e.put("Cause", cause);
-    return new Recovery(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), r.options(),
-        r.database(), r.services(), r.verification(), r.plan(), r.timeline(), e);
+    return r.withError(e);
   }
 
   @Test
@@ -116,7 +144,7 @@ class NotifyTest {
   void longSubjectIsCutToSnsLimit() {
     Recovery r = Fixtures.recovery(false);
     Recovery longName = new Recovery(r.scenario(), "sentinel-db-" + "x".repeat(120), r.executionName(),
-        "production-eu-west-1", r.trigger(), r.options(), null, null, null, null, null, null);
+        "production-eu-west-1", r.trigger(), r.options(), null, null, null, null, null, null, null);
     PublishRequest req = published(longName);
     // SNS wants fewer than 100 characters; what happened must survive the cut
     assertTrue(req.subject().length() < 100, req.subject());

@@ -49,6 +49,9 @@ public final class Fixtures {
     env.put("POLL_SECONDS", "30");
     env.put("MAX_POLLS", "5");
     env.put("VERIFY_DB_CONNECT", "false");
+    env.put("LOCK_TABLE", "dev-sentinel-dr-locks");
+    env.put("BUDGET_MAX_ATTEMPTS", "2");
+    env.put("BUDGET_WINDOW_SECONDS", "86400");
     return env;
   }
 
@@ -90,7 +93,7 @@ public final class Fixtures {
   public static Recovery recovery(boolean dryRun) {
     return new Recovery("database-failure", "sentinel-db", "database-failure-sentinel-db-0123456789abcdef", "dev",
         new Trigger("alarm", "eventbridge", "sentinel-rds-connections", "2026-01-17T10:02:11.482Z", "test"),
-        new Options(null, "latest", null, dryRun, 30, 5), null, null, null, null, null, null);
+        new Options(null, "latest", null, dryRun, 30, 5), null, null, null, null, null, null, null);
   }
 
   public static DatabaseState.Diagnosis diagnosis(boolean found, String status, boolean multiAz) {

@@ -3,7 +3,9 @@ package ai.sentinel.dr.trigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -14,7 +16,22 @@ import ai.sentinel.dr.support.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
+import ai.sentinel.dr.safety.RecoveryLocks;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.sfn.model.SfnException;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -27,7 +44,15 @@ import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
 
 class ResponderTest {
   private final SfnClient sfn = Fixtures.sdkMock(SfnClient.class);
-  private final Responder responder = new Responder(Fixtures.config(), sfn, Fixtures.CLOCK);
+  private final DynamoDbClient ddb = Fixtures.sdkMock(DynamoDbClient.class);
+  private final SnsClient sns = Fixtures.sdkMock(SnsClient.class);
+  private final Responder responder = new Responder(Fixtures.config(), sfn, new RecoveryLocks(ddb,
+      "dev-sentinel-dr-locks", Fixtures.CLOCK, Duration.ofHours(3)), sns, Fixtures.CLOCK);
+
+  @BeforeEach
+  void emptyTable() {
+    when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder().build());
+  }
 
   private byte[] sample(String file) throws Exception {
     return Files.readAllBytes(Fixtures.events().resolve(file));
@@ -77,6 +102,104 @@ class ResponderTest {
     assertTrue(r.reason().startsWith("duplicate"));
   }
 
+  private void noExecutionYet() {
+    when(sfn.describeExecution(any(DescribeExecutionRequest.class)))
+        .thenThrow(ExecutionDoesNotExistException.builder().message("no").build());
+  }
+
+  @Test
+  void theLockIsTakenForTheExecutionBeforeItStarts() throws Exception {
+    noExecutionYet();
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    Responder.Response r = responder.handle(sample("rds-eventbridge-failover-started.json"), Set.of("rds-event"),
+        "RdsEventResponder");
+    ArgumentCaptor<PutItemRequest> put = ArgumentCaptor.forClass(PutItemRequest.class);
+    verify(ddb).putItem(put.capture());
+    assertEquals("lock#database-failure#sentinel-db", put.getValue().item().get("pk").s());
+    assertEquals(ExecutionNames.of("database-failure", "sentinel-db", r.dedupKey()),
+        put.getValue().item().get("owner").s());
+    assertTrue(put.getValue().conditionExpression().contains("attribute_not_exists"));
+  }
+
+  @Test
+  void anotherSignalWhileARecoveryRunsJoinsItAndStartsNothing() throws Exception {
+    noExecutionYet();
+    when(ddb.putItem(any(PutItemRequest.class)))
+        .thenThrow(ConditionalCheckFailedException.builder().message("held").build());
+    when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder()
+        .item(Map.of("owner", AttributeValue.fromS("database-failure-sentinel-db-running"))).build());
+    Responder.Response r = responder.handle(sample("rds-eventbridge-failover-completed.json"), Set.of("rds-event"),
+        "RdsEventResponder");
+    assertEquals("ignore", r.action());
+    assertTrue(r.reason().startsWith("joined running recovery database-failure-sentinel-db-running"), r.reason());
+    ArgumentCaptor<UpdateItemRequest> join = ArgumentCaptor.forClass(UpdateItemRequest.class);
+    verify(ddb).updateItem(join.capture());
+    assertTrue(join.getValue().updateExpression().contains("list_append"));
+    assertEquals("database-failure-sentinel-db-running",
+        join.getValue().expressionAttributeValues().get(":owner").s());
+    verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
+  }
+
+  @Test
+  void beyondTheAttemptBudgetNothingStartsAndAHumanIsPagedOnce() throws Exception {
+    noExecutionYet();
+    long recent = Fixtures.NOW.minusSeconds(3600).getEpochSecond();
+    when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder().item(Map.of("starts",
+        AttributeValue.fromM(Map.of("a", AttributeValue.fromN(Long.toString(recent)),
+            "b", AttributeValue.fromN(Long.toString(recent)))))).build());
+    Responder.Response first = responder.handle(sample("rds-eventbridge-failover-started.json"),
+        Set.of("rds-event"), "RdsEventResponder");
+    assertEquals("ignore", first.action());
+    assertTrue(first.reason().contains("attempt budget exhausted: 2"), first.reason());
+    assertTrue(first.reason().endsWith("(escalated)"), first.reason());
+    ArgumentCaptor<PublishRequest> page = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns).publish(page.capture());
+    assertTrue(page.getValue().subject().contains("ESCALATION"), page.getValue().subject());
+    // the second signal in the same window is not paged again
+    when(ddb.updateItem(any(UpdateItemRequest.class)))
+        .thenThrow(ConditionalCheckFailedException.builder().message("already").build());
+    Responder.Response second = responder.handle(sample("rds-eventbridge-failover-completed.json"),
+        Set.of("rds-event"), "RdsEventResponder");
+    assertTrue(second.reason().endsWith("(already escalated in this window)"), second.reason());
+    verify(sns, times(1)).publish(any(PublishRequest.class));
+    verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
+    verify(ddb, never()).putItem(any(PutItemRequest.class));
+  }
+
+  @Test
+  void startsOutsideTheWindowDoNotCount() throws Exception {
+    noExecutionYet();
+    long old = Fixtures.NOW.minusSeconds(2 * 86400).getEpochSecond();
+    when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder().item(Map.of("starts",
+        AttributeValue.fromM(Map.of("a", AttributeValue.fromN(Long.toString(old)),
+            "b", AttributeValue.fromN(Long.toString(old)))))).build());
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    assertEquals("start", responder.handle(sample("rds-eventbridge-failover-started.json"), Set.of("rds-event"),
+        "RdsEventResponder").action());
+  }
+
+  @Test
+  void aFailedStartReleasesTheLock() throws Exception {
+    noExecutionYet();
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenThrow(SfnException.builder().message("boom").statusCode(500).build());
+    assertThrows(SfnException.class, () -> responder.handle(sample("manual-database-failure.json"),
+        Set.of("manual"), "ManualResponder"));
+    verify(ddb).deleteItem(any(DeleteItemRequest.class));
+  }
+
+  @Test
+  void aDryRunTakesNoLockAndSpendsNoBudget() throws Exception {
+    noExecutionYet();
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    assertEquals("start", responder.handle(sample("manual-database-restore-snapshot-dry-run.json"),
+        Set.of("manual"), "ManualResponder").action());
+    verifyNoInteractions(ddb);
+  }
+
   @Test
   void rejectedAndIgnoredInputMakeNoAwsCall() throws Exception {
     for (String file : new String[] {"invalid-malformed-json.json", "invalid-wrong-types.json",
@@ -85,7 +208,7 @@ class ResponderTest {
       Responder.Response r = responder.handle(sample(file), Set.of("alarm", "rds-event", "manual"), "Test");
       assertTrue(Set.of("reject", "ignore").contains(r.action()), file);
     }
-    verifyNoInteractions(sfn);
+    verifyNoInteractions(sfn, ddb, sns);
   }
 
   @Test
@@ -108,7 +231,7 @@ class ResponderTest {
 
   @Test
   void handlerAnswersOversizeWithARejectionAndNoCall() throws Exception {
-    ManualResponder handler = new ManualResponder(Fixtures.deps(sfn));
+    ManualResponder handler = new ManualResponder(Fixtures.deps(sfn, ddb, sns));
     byte[] big = new byte[EventClassifier.MAX_BYTES * 2];
     java.util.Arrays.fill(big, (byte) 'x');
     ByteArrayOutputStream out = new ByteArrayOutputStream();
