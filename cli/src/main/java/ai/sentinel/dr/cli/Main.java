@@ -68,6 +68,7 @@ public final class Main {
     return switch (args[0]) {
       case "classify" -> classify(rest, env == null ? "dev" : env, out, err);
       case "drill" -> drill(rest, env == null ? "local" : env, out, err);
+      case "approve", "reject" -> answer(args[0], rest, out, err);
       default -> {
         err.println("sentinel: unknown command '" + args[0] + "'");
         usage(err);
@@ -81,8 +82,12 @@ public final class Main {
     out.println("  ./sentinel classify FILE [--env dev]");
     out.println("      what the responders would do with an event or manual payload: one JSON object");
     out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject");
-    out.println("  ./sentinel drill database-failure [--dry-run] [--env local]");
+    out.println("  ./sentinel drill database-failure [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
     out.println("      runs the scenario on the local cloud (moto + our handlers); exit 0 only when verified");
+    out.println("      --approval puts the approval gate before UpdateSecret and waits for ./sentinel approve");
+    out.println("  ./sentinel approve TOKEN [--by NAME] [--reason TEXT]");
+    out.println("  ./sentinel reject TOKEN --reason TEXT [--by NAME]");
+    out.println("      answer an approval gate (AWS_ENDPOINT_URL/AWS_REGION select the cloud, as for the AWS CLI)");
   }
 
   /** The responders' classification, from the same classifier object and the environment's deployed config. */
@@ -120,8 +125,38 @@ public final class Main {
     return env;
   }
 
+  private static int answer(String verb, List<String> rest, PrintStream out, PrintStream err) {
+    String by = option(rest, "--by");
+    String reason = option(rest, "--reason");
+    if (rest.size() != 1 || ("reject".equals(verb) && reason == null)) {
+      err.println("usage: ./sentinel approve TOKEN [--by NAME] [--reason TEXT] | ./sentinel reject TOKEN --reason TEXT");
+      return USAGE;
+    }
+    String who = by != null ? by : System.getenv().getOrDefault("USER", System.getProperty("user.name"));
+    try (var sfn = Approvals.client(System.getenv())) {
+      if ("approve".equals(verb)) {
+        Approvals.approve(sfn, rest.get(0), who, reason);
+        out.println("approved by " + who + ": the recovery continues");
+      } else {
+        Approvals.reject(sfn, rest.get(0), who, reason);
+        out.println("rejected by " + who + ": the recovery stops and notifies; nothing more is changed");
+      }
+      return OK;
+    } catch (software.amazon.awssdk.services.sfn.model.SfnException e) {
+      err.println("sentinel: " + verb + " failed: " + e.awsErrorDetails().errorCode() + ": "
+          + e.awsErrorDetails().errorMessage());
+      return FAILED;
+    }
+  }
+
   private static int drill(List<String> rest, String env, PrintStream out, PrintStream err) throws Exception {
     boolean dryRun = rest.remove("--dry-run");
+    boolean approval = rest.remove("--approval");
+    String approveAs = option(rest, "--approve-as");
+    String rejectAs = option(rest, "--reject-as");
+    DatabaseDrill.Gate gate = !approval ? DatabaseDrill.Gate.none()
+        : approveAs != null ? DatabaseDrill.Gate.approveAs(approveAs)
+        : rejectAs != null ? DatabaseDrill.Gate.rejectAs(rejectAs) : DatabaseDrill.Gate.human();
     if (rest.size() != 1) {
       err.println("usage: ./sentinel drill SCENARIO [--dry-run] [--env NAME]   (scenarios: "
           + Scenarios.DATABASE_FAILURE + ")");
@@ -135,11 +170,11 @@ public final class Main {
     Path root = RepoPaths.root();
     Path work = root.resolve(".local").resolve("drill-" + Instant.now().toString().replace(':', '-'));
     out.println("synthesizing the CDK app for environment '" + env + "'...");
-    CloudTemplate template = Templates.synthesize(root, env);
+    CloudTemplate template = Templates.synthesize(root, env, approval);
     Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
     out.println("starting the local cloud (moto + gateway), logs in " + root.relativize(work));
     try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, work)) {
-      DatabaseDrill.Result result = new DatabaseDrill(sentinel, out).run(dryRun);
+      DatabaseDrill.Result result = new DatabaseDrill(sentinel, out).run(dryRun, gate);
       out.println("logs: " + root.relativize(sentinel.functionLog()));
       return result.passed() ? OK : FAILED;
     }

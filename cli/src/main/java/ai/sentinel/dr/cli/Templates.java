@@ -9,6 +9,7 @@ import ai.sentinel.dr.localcloud.CloudTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import software.amazon.awscdk.App;
 
 /**
@@ -19,7 +20,13 @@ public final class Templates {
   private Templates() {}
 
   public static CloudTemplate synthesize(Path root, String env) throws IOException {
-    EnvironmentConfig config = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env);
+    return synthesize(root, env, false);
+  }
+
+  /** With {@code approvalGate}, the environment as configured plus the approval gate before UpdateSecret. */
+  public static CloudTemplate synthesize(Path root, String env, boolean approvalGate) throws IOException {
+    EnvironmentConfig configured = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env);
+    EnvironmentConfig config = approvalGate ? configured.withApprovalSteps(List.of("UpdateSecret")) : configured;
     Path out = Files.createTempDirectory("sentinel-cdk-");
     App app = App.Builder.create().outdir(out.toString()).build();
     SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));

@@ -47,7 +47,33 @@ public final class DatabaseDrill {
   public record Result(String executionArn, ExecutionStatus status, Recovery recovery, boolean passed,
       DescribeExecutionResponse execution) {}
 
+  /**
+   * How the drill meets an approval gate: none configured, a human answers from another terminal, or the drill
+   * answers itself as the named person (approve or reject), as a rehearsal would.
+   */
+  public record Gate(String mode, String name) {
+    public static Gate none() {
+      return new Gate("none", null);
+    }
+
+    public static Gate human() {
+      return new Gate("human", null);
+    }
+
+    public static Gate approveAs(String name) {
+      return new Gate("approve", name);
+    }
+
+    public static Gate rejectAs(String name) {
+      return new Gate("reject", name);
+    }
+  }
+
   public Result run(boolean dryRun) throws InterruptedException {
+    return run(dryRun, Gate.none());
+  }
+
+  public Result run(boolean dryRun, Gate gate) throws InterruptedException {
     String db = sentinel.config.dbInstanceId();
     out.println("== Drill: " + Scenarios.DATABASE_FAILURE + (dryRun ? " (dry-run)" : "") + " ==");
     out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.seeded.dbEndpoint()
@@ -59,6 +85,9 @@ public final class DatabaseDrill {
         ? "against a local PostgreSQL standing in for the restored instance"
         : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
 
+    String inbox = gate.mode().equals("none") ? null : subscribeToNotifications();
+    String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
+        .secretString();
     injectFailure(db);
     sentinel.cloud.clearCalls();
     byte[] event = alarmEvent();
@@ -75,14 +104,97 @@ public final class DatabaseDrill {
     }
     out.println("recovery: " + executionArn);
     DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out)
-        .follow(executionArn, Duration.ofMinutes(5));
+        .follow(executionArn, Duration.ofMinutes(gate.mode().equals("human") ? 15 : 5), state -> {
+          if (state.startsWith("Approve ")) {
+            answerGate(inbox, gate);
+          }
+        });
     Recovery recovery = done.output() == null ? null : Json.read(done.output().getBytes(), Recovery.class);
-    boolean passed = report(done, recovery, dryRun);
+    boolean passed;
+    if (gate.mode().equals("reject")) {
+      passed = rejectionHonored(done, secretBefore);
+    } else {
+      passed = report(done, recovery, dryRun);
+      if (passed && gate.mode().equals("approve")) {
+        passed = recovery.timeline().stream().anyMatch(e -> e.event().equals("approved")
+            && e.detail().contains(gate.name()));
+        out.println(passed ? "approval recorded in the timeline" : "FAILED: the approval is not in the timeline");
+      }
+    }
     return new Result(executionArn, done.status(), recovery, passed, done);
   }
 
+  private String subscribeToNotifications() {
+    String queueUrl = sentinel.aws.sqs.createQueue(b -> b.queueName("drill-notifications")).queueUrl();
+    String queueArn = sentinel.aws.sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+        .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+    sentinel.aws.sns.subscribe(b -> b.topicArn(sentinel.deployment.topicEndingWith("-notifications"))
+        .protocol("sqs").endpoint(queueArn));
+    return queueUrl;
+  }
+
+  /** Reads the approval request from the on-call's notifications, shows it, and answers it if the drill should. */
+  private void answerGate(String inbox, Gate gate) {
+    String token = null;
+    String message = null;
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (token == null && System.nanoTime() < until) {
+      for (var m : sentinel.aws.sqs.receiveMessage(b -> b.queueUrl(inbox).waitTimeSeconds(1)
+          .maxNumberOfMessages(10)).messages()) {
+        String body = Json.tree(m.body()).path("Message").asText(m.body());
+        for (String line : body.split("\n")) {
+          if (line.startsWith("token: ")) {
+            token = line.substring("token: ".length()).trim();
+            message = body;
+          }
+        }
+      }
+    }
+    if (token == null) {
+      out.println("  ! no approval request reached the notifications topic");
+      return;
+    }
+    out.println("  approval requested (as the on-call receives it):");
+    for (String line : message.split("\n")) {
+      if (line.startsWith("About to") || line.startsWith("Without")) {
+        out.println("    " + line);
+      }
+    }
+    String env = "AWS_ENDPOINT_URL=" + sentinel.cloud.endpoint() + " ";
+    switch (gate.mode()) {
+      case "approve" -> {
+        out.println("  drill approves as " + gate.name() + ": " + env + "./sentinel approve TOKEN --by "
+            + gate.name());
+        ai.sentinel.dr.cli.Approvals.approve(sentinel.aws.sfn, token, gate.name(), "drill rehearsal");
+      }
+      case "reject" -> {
+        out.println("  drill rejects as " + gate.name() + ": " + env + "./sentinel reject TOKEN --reason ...");
+        ai.sentinel.dr.cli.Approvals.reject(sentinel.aws.sfn, token, gate.name(), "drill rehearsal of a rejection");
+      }
+      default -> {
+        out.println("  waiting for a human. In another terminal, approve or reject:");
+        out.println("    " + env + "./sentinel approve " + token + " --by YOUR_NAME");
+        out.println("    " + env + "./sentinel reject " + token + " --reason \"WHY\"");
+      }
+    }
+  }
+
+  /** A rejected gate must end the recovery failed, with the production secret as it was. */
+  private boolean rejectionHonored(DescribeExecutionResponse done, String secretBefore) {
+    String secretAfter = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
+        .secretString();
+    boolean untouched = secretBefore.equals(secretAfter);
+    boolean failed = done.status() == ExecutionStatus.FAILED;
+    out.println();
+    out.println("execution " + done.status() + "; secret " + sentinel.config.dbSecretId()
+        + (untouched ? " unchanged" : " CHANGED"));
+    out.println(failed && untouched ? "REJECTION HONORED: the recovery stopped before repointing anything"
+        : "FAILED: a rejected recovery went on");
+    return failed && untouched;
+  }
+
   /** The failure: the primary is gone (its automated backups stay, as RDS keeps them when asked), no connections. */
-  private void injectFailure(String db) {
+  void injectFailure(String db) {
     sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/RDS").metricData(d -> d
         .metricName("DatabaseConnections").value(0.0).unit(StandardUnit.COUNT)
         .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
@@ -95,19 +207,23 @@ public final class DatabaseDrill {
         + " -> ALARM");
   }
 
-  private byte[] alarmEvent() {
+  byte[] alarmEvent() {
     MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.RDS_ALARM))
         .metricAlarms().get(0);
     return AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id());
   }
 
+  /** Delivers like EventBridge does to a Lambda target: a failed invocation is retried (twice). */
   private JsonNode invoke(String function, byte[] payload) {
-    InvokeResponse r = sentinel.aws.lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromByteArray(
-        payload)));
-    if (r.functionError() != null) {
-      throw new IllegalStateException(function + " failed: " + r.payload().asUtf8String());
+    InvokeResponse r = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      r = sentinel.aws.lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromByteArray(payload)));
+      if (r.functionError() == null) {
+        return Json.tree(r.payload().asUtf8String());
+      }
+      out.println("  ! " + function + " failed (attempt " + attempt + "): " + r.payload().asUtf8String());
     }
-    return Json.tree(r.payload().asUtf8String());
+    throw new IllegalStateException(function + " failed 3 times: " + r.payload().asUtf8String());
   }
 
   private boolean report(DescribeExecutionResponse done, Recovery recovery, boolean dryRun) {

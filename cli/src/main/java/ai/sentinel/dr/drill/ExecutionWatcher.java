@@ -30,6 +30,12 @@ public final class ExecutionWatcher {
 
   /** The history, printed as it grows; the final description once the execution is no longer running. */
   public DescribeExecutionResponse follow(String executionArn, Duration deadline) throws InterruptedException {
+    return follow(executionArn, deadline, state -> { });
+  }
+
+  /** As {@link #follow(String, Duration)}, calling {@code onStateEntered} with each state's name as it starts. */
+  public DescribeExecutionResponse follow(String executionArn, Duration deadline,
+      java.util.function.Consumer<String> onStateEntered) throws InterruptedException {
     Instant until = Instant.now().plus(deadline);
     List<HistoryEvent> seen = new ArrayList<>();
     Instant started = null;
@@ -39,6 +45,9 @@ public final class ExecutionWatcher {
       List<HistoryEvent> events = history(executionArn);
       for (HistoryEvent e : events.subList(Math.min(seen.size(), events.size()), events.size())) {
         print(e, started);
+        if (e.stateEnteredEventDetails() != null) {
+          onStateEntered.accept(e.stateEnteredEventDetails().name());
+        }
       }
       seen = events;
       if (d.status() != ExecutionStatus.RUNNING) {

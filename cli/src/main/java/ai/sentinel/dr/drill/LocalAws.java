@@ -5,11 +5,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -38,6 +39,7 @@ public final class LocalAws implements AutoCloseable {
   public final SqsClient sqs;
   public final SfnClient sfn;
   public final LambdaClient lambda;
+  public final DynamoDbClient dynamoDb;
 
   public LocalAws(String endpoint) {
     this.endpoint = URI.create(endpoint);
@@ -49,6 +51,7 @@ public final class LocalAws implements AutoCloseable {
     this.sns = configure(SnsClient.builder()).httpClient(http).build();
     this.sqs = configure(SqsClient.builder()).httpClient(http).build();
     this.sfn = configure(SfnClient.builder()).httpClient(http).build();
+    this.dynamoDb = configure(DynamoDbClient.builder()).httpClient(http).build();
     this.lambda = configure(LambdaClient.builder()).httpClient(http)
         .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
   }
@@ -56,7 +59,9 @@ public final class LocalAws implements AutoCloseable {
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
     return builder.region(REGION).endpointOverride(endpoint)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+        // the operator's side retries hard: fault-injection runs must not fail on the drill's own calls
+        .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(
+            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(10).build()).build());
   }
 
   /** The environment a deployed function would see, pointed at the local cloud. */
@@ -76,6 +81,7 @@ public final class LocalAws implements AutoCloseable {
     sqs.close();
     sfn.close();
     lambda.close();
+    dynamoDb.close();
     http.close();
   }
 }

@@ -6,7 +6,12 @@ import ai.sentinel.dr.localcloud.FunctionRegistry;
 import ai.sentinel.dr.localcloud.LocalFunction;
 import ai.sentinel.dr.localcloud.ReflectiveHandlerFunction;
 import com.fasterxml.jackson.databind.JsonNode;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +41,11 @@ public final class LocalDeployment implements FunctionRegistry {
     return Optional.ofNullable(functions.get(name));
   }
 
-  /** Creates the template's topics and state machines in moto. */
+  /** Creates the template's topics, tables and state machines in moto. */
   public void deployResources(LocalAws aws) {
+    for (CloudTemplate.TableDef table : template.tables()) {
+      createTable(aws, table);
+    }
     for (CloudTemplate.TopicDef topic : template.topics()) {
       String arn = aws.sns.createTopic(b -> b.name(name(topic.logicalId()))).topicArn();
       topicArns.put(topic.logicalId(), arn);
@@ -64,6 +72,19 @@ public final class LocalDeployment implements FunctionRegistry {
       env.putAll(overrides);
       functions.put(functionName, new ReflectiveHandlerFunction(functionName, fn.handler(), env));
     }
+  }
+
+  /** A table as its template declares it: key schema and attribute definitions; billing is always on demand here. */
+  private void createTable(LocalAws aws, CloudTemplate.TableDef table) {
+    JsonNode p = template.resolve(table.properties(), this::ref, this::getAtt);
+    List<KeySchemaElement> keys = new ArrayList<>();
+    p.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder().attributeName(k.path("AttributeName")
+        .asText()).keyType(k.path("KeyType").asText()).build()));
+    List<AttributeDefinition> attributes = new ArrayList<>();
+    p.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+        .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
+    aws.dynamoDb.createTable(b -> b.tableName(name(table.logicalId())).keySchema(keys)
+        .attributeDefinitions(attributes).billingMode(BillingMode.PAY_PER_REQUEST));
   }
 
   /** State machine ARN by state machine name. */

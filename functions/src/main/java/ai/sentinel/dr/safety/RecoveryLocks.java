@@ -55,15 +55,16 @@ public final class RecoveryLocks {
           .item(Map.of(KEY, s(key), "owner", s(owner), "acquiredAt", s(now.toString()),
               "leaseUntil", n(now.plus(lease).getEpochSecond()), TTL, n(now.plus(lease).plus(lease)
                   .getEpochSecond())))
-          .conditionExpression("attribute_not_exists(#pk) OR #lease < :now OR #owner = :owner")
-          .expressionAttributeNames(Map.of("#pk", KEY, "#lease", "leaseUntil", "#owner", "owner"))
-          .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":owner", s(owner))));
+          // only a free or expired lock is written: the owner's own lock is left as is, with the joins it holds
+          .conditionExpression("attribute_not_exists(#pk) OR #lease < :now")
+          .expressionAttributeNames(Map.of("#pk", KEY, "#lease", "leaseUntil"))
+          .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
       return new Lock(true, owner);
     } catch (ConditionalCheckFailedException e) {
       Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(Map.of(KEY, s(key)))
           .consistentRead(true)).item();
       String holder = item == null || !item.containsKey("owner") ? "(released meanwhile)" : item.get("owner").s();
-      return new Lock(false, holder);
+      return new Lock(owner.equals(holder), holder);
     }
   }
 

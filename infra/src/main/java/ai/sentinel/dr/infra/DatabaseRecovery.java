@@ -9,7 +9,9 @@ import ai.sentinel.dr.database.Verify;
 import ai.sentinel.dr.database.VerifyFailover;
 import ai.sentinel.dr.database.WaitForInstance;
 import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
+import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
 import ai.sentinel.dr.trigger.Scenarios;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -25,6 +28,9 @@ import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.IChainable;
+import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.Pass;
@@ -32,6 +38,8 @@ import software.amazon.awscdk.services.stepfunctions.Result;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.Timeout;
 import software.amazon.awscdk.services.stepfunctions.Wait;
 import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
@@ -45,23 +53,37 @@ import software.constructs.Construct;
  * Waits between polls take their length from the document ({@code $.options.pollSeconds}). Any error a step does not
  * recover from by retrying goes to NotifyFailure (the on-call is told) and ends in RecoveryFailed: a recovery with a
  * caught error never reaches Succeed.
+ *
+ * <p>The first state, AcquireLock, holds the resource's lock before anything changes (Notify releases it). When the
+ * environment gates UpdateSecret ({@code safety.approvalSteps}), a real recovery waits at "Approve UpdateSecret" for a
+ * human's answer (a task token sent to the on-call by RequestApproval) before the secret is repointed; a rejection or
+ * no answer within {@code approvalTimeoutMinutes} goes to NotifyFailure like any other failure. Dry-runs skip the
+ * gate: a plan changes nothing.
  */
 public final class DatabaseRecovery extends Construct {
   /** Errors worth retrying: the steps' own transient error and Lambda's service-side failures. */
   static final List<String> RETRYABLE = List.of(RetryableStepError.class.getName(), "Lambda.ServiceException",
       "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+  /** Lambda's service-side failures: the function most likely never ran, so invoking it again is safe. */
+  static final List<String> LAMBDA_ERRORS = RETRYABLE.subList(1, RETRYABLE.size());
   static final String POLL_SECONDS = "$.options.pollSeconds";
+  static final String DRY_RUN = "$.options.dryRun";
+  /** The step the approval gate can guard. */
+  static final String UPDATE_SECRET = UpdateSecret.class.getSimpleName();
+  static final String APPROVE_UPDATE_SECRET = "Approve " + UPDATE_SECRET;
 
   /**
    * @param config        the environment
    * @param functions     makes the step functions
-   * @param notifications where Notify publishes
+   * @param notifications where Notify and RequestApproval publish
+   * @param locks         the per-resource lock table (AcquireLock takes the lock, Notify releases it)
    * @param tracing       X-Ray tracing of executions
    */
   public record Props(EnvironmentConfig config, RunbookFunctions functions, Notifications notifications,
-      boolean tracing) {}
+      RecoveryLocksTable locks, boolean tracing) {}
 
   private final Map<String, RunbookFunction> steps = new LinkedHashMap<>();
+  private final RunbookFunction requestApproval;
   private final StateMachine stateMachine;
   private final LogGroup logGroup;
 
@@ -70,6 +92,7 @@ public final class DatabaseRecovery extends Construct {
     EnvironmentConfig config = props.config();
     // functions apart from the states, which are constructs too and take the step names as ids
     Construct fns = new Construct(this, "Functions");
+    RunbookFunction acquireLock = step(fns, props, AcquireLock.class, null);
     RunbookFunction diagnose = step(fns, props, Diagnose.class, null);
     RunbookFunction chooseOption = step(fns, props, ChooseOption.class, null);
     RunbookFunction verifyFailover = step(fns, props, VerifyFailover.class, null);
@@ -85,6 +108,15 @@ public final class DatabaseRecovery extends Construct {
     new StepPermissions(this, config).grant(diagnose, verifyFailover, restoreFromSnapshot, pointInTimeRestore,
         waitForInstance, updateSecret, restartServices, waitForServices, verify);
     props.notifications().grantPublish(notify);
+    props.locks().grantAcquire(acquireLock);
+    props.locks().grantRelease(notify);
+    boolean gateUpdateSecret = config.safety().gates(UPDATE_SECRET);
+    // only where a gate uses it: no idle function allowed to publish to the on-call
+    requestApproval = gateUpdateSecret
+        ? props.functions().create(fns, RequestApproval.class, Map.of(), null) : null;
+    if (requestApproval != null) {
+      props.notifications().grantPublish(requestApproval);
+    }
 
     String name = Names.stateMachine(config.prefix(), Scenarios.DATABASE_FAILURE);
     // the failure path: tell the on-call, then fail; if even that fails, fail anyway
@@ -98,6 +130,7 @@ public final class DatabaseRecovery extends Construct {
         .resultPath("$.notifyError").build());
     notifyFailure.next(recoveryFailed);
 
+    LambdaInvoke acquireLockTask = task("AcquireLock", acquireLock, notifyFailure);
     LambdaInvoke diagnoseTask = task("Diagnose", diagnose, notifyFailure);
     LambdaInvoke chooseOptionTask = task("ChooseOption", chooseOption, notifyFailure);
     LambdaInvoke verifyFailoverTask = task("VerifyFailover", verifyFailover, notifyFailure);
@@ -132,8 +165,18 @@ public final class DatabaseRecovery extends Construct {
         .otherwise(pollWait("Wait for services").next(waitForServicesTask));
     updateSecretTask.next(restartServicesTask).next(waitForServicesTask).next(servicesStable);
 
+    // the database is back: repointing the secret moves production traffic, the step a human may have to approve
+    IChainable repoint = updateSecretTask;
+    if (gateUpdateSecret) {
+      LambdaInvoke approve = approval(requestApproval, config.safety().approvalTimeoutMinutes(), notifyFailure);
+      approve.next(updateSecretTask);
+      repoint = new Choice(this, "Dry-run?")
+          // a plan records the repoint instead of doing it: nothing to approve
+          .when(isTrue(DRY_RUN), updateSecretTask)
+          .otherwise(approve);
+    }
     Choice instanceAvailable = new Choice(this, "Instance available?")
-        .when(isTrue("$.database.restore.available"), updateSecretTask)
+        .when(isTrue("$.database.restore.available"), repoint)
         .otherwise(pollWait("Wait for instance").next(waitForInstanceTask));
     waitForInstanceTask.next(instanceAvailable);
     restoreFromSnapshotTask.next(waitForInstanceTask);
@@ -146,7 +189,7 @@ public final class DatabaseRecovery extends Construct {
         .when(Condition.stringEquals(option, "B"), restoreFromSnapshotTask)
         .when(Condition.stringEquals(option, "C"), pointInTimeRestoreTask)
         .otherwise(unknownOption);
-    diagnoseTask.next(chooseOptionTask).next(whichOption);
+    acquireLockTask.next(diagnoseTask).next(chooseOptionTask).next(whichOption);
 
     logGroup = LogGroup.Builder.create(this, "Logs")
         // the /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per state machine
@@ -157,7 +200,7 @@ public final class DatabaseRecovery extends Construct {
     stateMachine = StateMachine.Builder.create(this, "StateMachine")
         .stateMachineName(name)
         .comment("Sentinel DR runbook Scenario 1: database failure (" + config.name() + ")")
-        .definitionBody(DefinitionBody.fromChainable(diagnoseTask))
+        .definitionBody(DefinitionBody.fromChainable(acquireLockTask))
         .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
         .tracingEnabled(props.tracing())
         .build();
@@ -196,6 +239,38 @@ public final class DatabaseRecovery extends Construct {
     return task;
   }
 
+  /**
+   * The gate before {@link #UPDATE_SECRET}: RequestApproval sends the on-call the task token; the execution waits
+   * until someone answers (approved: the answer lands in {@code $.approval}) or {@code minutes} pass. A rejection
+   * (error "Rejected") or the timeout (States.Timeout) is caught like any failure: NotifyFailure, RecoveryFailed,
+   * nothing more changed.
+   */
+  private LambdaInvoke approval(RunbookFunction fn, int minutes, LambdaInvoke notifyFailure) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("recovery", JsonPath.getEntirePayload());
+    payload.put("token", JsonPath.getTaskToken());
+    payload.put("step", UPDATE_SECRET);
+    payload.put("timeoutSeconds", minutes * 60);
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, APPROVE_UPDATE_SECRET)
+        .lambdaFunction(fn.live())
+        .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+        .payload(TaskInput.fromObject(payload))
+        // the document passes through unchanged, with the approver's answer beside it
+        .resultPath("$.approval")
+        .taskTimeout(Timeout.duration(Duration.minutes(minutes)))
+        .retryOnServiceExceptions(false)
+        .build();
+    // an invocation Lambda itself failed never reached the on-call: ask again; a rejection or timeout is not retried
+    task.addRetry(RetryProps.builder()
+        .errors(LAMBDA_ERRORS)
+        .interval(Duration.seconds(2))
+        .maxAttempts(4)
+        .backoffRate(2.0)
+        .build());
+    task.addCatch(notifyFailure, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    return task;
+  }
+
   private Wait pollWait(String stateName) {
     return Wait.Builder.create(this, stateName).time(WaitTime.secondsPath(POLL_SECONDS)).build();
   }
@@ -213,8 +288,13 @@ public final class DatabaseRecovery extends Construct {
     return logGroup;
   }
 
-  /** The step functions by handler simple name (Diagnose, ChooseOption, ... Notify). */
+  /** The step functions by handler simple name (AcquireLock, Diagnose, ChooseOption, ... Notify). */
   public Map<String, RunbookFunction> steps() {
     return Collections.unmodifiableMap(steps);
+  }
+
+  /** The function of the approval gate; absent when the environment gates no step. */
+  public Optional<RunbookFunction> requestApproval() {
+    return Optional.ofNullable(requestApproval);
   }
 }

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.database.UpdateSecret;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,7 @@ import software.constructs.Node;
  * @param verifyDbConnect  Verify runs SELECT 1 against the database (needs {@code vpc})
  * @param vpc              subnets and security groups for the Verify function, or null
  * @param logRetentionDays retention of every log group (one of CloudWatch's allowed values)
+ * @param safety           approval gates, per-resource lock lease and attempt budget (defaults when absent)
  */
 public record EnvironmentConfig(
     String name,
@@ -56,7 +58,8 @@ public record EnvironmentConfig(
     int maxPolls,
     boolean verifyDbConnect,
     Vpc vpc,
-    int logRetentionDays) {
+    int logRetentionDays,
+    Safety safety) {
 
   /** Context key selecting the environment ({@code -c env=dev}). */
   public static final String ENV_CONTEXT = "env";
@@ -80,6 +83,33 @@ public record EnvironmentConfig(
 
   /** Where the Verify function runs when it must reach the database (SELECT 1). */
   public record Vpc(List<String> subnetIds, List<String> securityGroupIds) {}
+
+  /**
+   * What keeps automation from doing harm: gates, locks and budgets (cdk.json {@code safety}, optional).
+   *
+   * @param approvalSteps          steps a human must approve before they run (a subset of {@link #GATEABLE_STEPS})
+   * @param approvalTimeoutMinutes how long a gate waits for an answer before the recovery stops, changing nothing
+   * @param budget                 automatic recoveries allowed per resource before the on-call is paged instead
+   * @param lockLeaseMinutes       a per-resource lock not released after this long (crashed run) is free again
+   */
+  public record Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes) {
+    /** Steps the state machines can gate; only these may be listed in {@code approvalSteps}. */
+    public static final List<String> GATEABLE_STEPS = List.of(UpdateSecret.class.getSimpleName());
+    /** Defaults of an environment without a {@code safety} section: no gate, 60 min, 3 per 24 h, 180 min. */
+    public static final Safety DEFAULTS = new Safety(List.of(), 60, new Budget(3, 24), 180);
+
+    public Safety {
+      approvalSteps = List.copyOf(approvalSteps);
+    }
+
+    /** Whether {@code step} (a state name such as UpdateSecret) waits for a human's approval. */
+    public boolean gates(String step) {
+      return approvalSteps.contains(step);
+    }
+  }
+
+  /** At most {@code maxAttempts} automatic recoveries of one resource within {@code windowHours}. */
+  public record Budget(int maxAttempts, int windowHours) {}
 
   /** A cdk.json environment that cannot be deployed; the message names the environment and every bad field. */
   public static final class InvalidConfigException extends IllegalArgumentException {
@@ -108,7 +138,14 @@ public record EnvironmentConfig(
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Set<String> FIELDS = Set.of("account", "region", "dryRun", "database", "ecs",
       "notifications", "alarmRoutes", "healthUrl", "pollSeconds", "maxPolls", "verifyDbConnect", "vpc",
-      "logRetentionDays");
+      "logRetentionDays", "safety");
+  private static final Set<String> SAFETY_FIELDS = Set.of("approvalSteps", "approvalTimeoutMinutes", "budget",
+      "lockLeaseMinutes");
+  private static final Set<String> BUDGET_FIELDS = Set.of("maxAttempts", "windowHours");
+  private static final Pattern GATEABLE = Pattern.compile(String.join("|", Safety.GATEABLE_STEPS));
+  // a Standard execution lives at most a year: a longer gate or lease could never end; also keeps seconds in an int
+  private static final int MAX_MINUTES = 365 * 24 * 60;
+  private static final int MAX_HOURS = 365 * 24;
 
   public EnvironmentConfig {
     database = new Database(database.instanceId(), database.secretId(), database.instanceClass(),
@@ -117,6 +154,23 @@ public record EnvironmentConfig(
     notificationEmails = List.copyOf(notificationEmails);
     alarmRoutes = Collections.unmodifiableMap(new TreeMap<>(alarmRoutes));
     vpc = vpc == null ? null : new Vpc(List.copyOf(vpc.subnetIds()), List.copyOf(vpc.securityGroupIds()));
+    safety = safety == null ? Safety.DEFAULTS : safety;
+  }
+
+  /**
+   * This environment with {@code steps} gated instead of the configured ones (the CLI runs a drill with the gate on).
+   *
+   * @throws InvalidConfigException when a step cannot be gated
+   */
+  public EnvironmentConfig withApprovalSteps(List<String> steps) {
+    List<String> unknown = steps.stream().filter(s -> !Safety.GATEABLE_STEPS.contains(s)).toList();
+    if (!unknown.isEmpty() || steps.stream().distinct().count() != steps.size()) {
+      throw new InvalidConfigException("Invalid environment '" + name + "': safety.approvalSteps must hold distinct "
+          + "gate-able steps (one of " + Safety.GATEABLE_STEPS + "), got " + steps);
+    }
+    Safety gated = new Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(), safety.lockLeaseMinutes());
+    return new EnvironmentConfig(name, account, region, dryRun, database, ecs, notificationEmails, alarmRoutes,
+        healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, gated);
   }
 
   // ---- loading -----------------------------------------------------------------------------------------------------
@@ -183,9 +237,9 @@ public record EnvironmentConfig(
 
   /**
    * The {@link ai.sentinel.dr.common.DrConfig} variables this environment fixes, for every function. Deployment-time
-   * values are not included: {@code NOTIFY_TOPIC_ARN} and {@code STATE_MACHINE_ARNS} (added by the stack, or by a
-   * local cloud from its own resources), {@code DB_CONNECT_HOST} (local clouds only) and {@code AWS_REGION} (set by
-   * Lambda).
+   * values are not included: {@code NOTIFY_TOPIC_ARN}, {@code LOCK_TABLE} and {@code STATE_MACHINE_ARNS} (added by
+   * the stack, or by a local cloud from its own resources), {@code DB_CONNECT_HOST} (local clouds only) and
+   * {@code AWS_REGION} (set by Lambda).
    */
   public Map<String, String> lambdaEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
@@ -205,6 +259,9 @@ public record EnvironmentConfig(
     env.put(Vars.VERIFY_DB_CONNECT, Boolean.toString(verifyDbConnect));
     env.put(Vars.POLL_SECONDS, Integer.toString(pollSeconds));
     env.put(Vars.MAX_POLLS, Integer.toString(maxPolls));
+    env.put(Vars.LOCK_LEASE_SECONDS, Integer.toString(safety.lockLeaseMinutes() * 60));
+    env.put(Vars.BUDGET_MAX_ATTEMPTS, Integer.toString(safety.budget().maxAttempts()));
+    env.put(Vars.BUDGET_WINDOW_SECONDS, Integer.toString(safety.budget().windowHours() * 3600));
     return Collections.unmodifiableMap(env);
   }
 
@@ -229,11 +286,7 @@ public record EnvironmentConfig(
       if (!root.isObject()) {
         throw new InvalidConfigException("Environment '" + env + "' in cdk.json must be a JSON object");
       }
-      root.fieldNames().forEachRemaining(f -> {
-        if (!FIELDS.contains(f)) {
-          problems.add("unknown field '" + f + "' (known: " + new TreeSet<>(FIELDS) + ")");
-        }
-      });
+      unknownFields(root, "", FIELDS);
       String account = optionalText(root, "account", ACCOUNT, "a 12-digit AWS account id as a string");
       String region = text(root, "region", REGION, "an AWS region such as us-east-1");
       boolean dryRun = bool(root, "dryRun");
@@ -266,13 +319,53 @@ public record EnvironmentConfig(
             + "path to the database (set vpc, or verifyDbConnect false)");
       }
       int retention = retention();
+      Safety safety = safety();
 
       if (!problems.isEmpty()) {
         throw new InvalidConfigException("Invalid environment '" + env + "' in cdk.json:\n  - "
             + String.join("\n  - ", problems));
       }
       return new EnvironmentConfig(env, account, region, dryRun, database, ecs, emails, routes, healthUrl,
-          pollSeconds, maxPolls, verifyDbConnect, vpc, retention);
+          pollSeconds, maxPolls, verifyDbConnect, vpc, retention, safety);
+    }
+
+    /** The optional {@code safety} section; every field it leaves out takes its default. */
+    private Safety safety() {
+      JsonNode node = root.get("safety");
+      if (node == null || node.isNull()) {
+        return Safety.DEFAULTS;
+      }
+      if (!node.isObject()) {
+        problems.add("safety must be an object {approvalSteps, approvalTimeoutMinutes, budget, lockLeaseMinutes}");
+        return Safety.DEFAULTS;
+      }
+      unknownFields(node, "safety.", SAFETY_FIELDS);
+      Safety d = Safety.DEFAULTS;
+      List<String> steps = node.has("approvalSteps") ? list(node, "safety.approvalSteps", GATEABLE,
+          "gate-able step names, one of " + Safety.GATEABLE_STEPS, true) : d.approvalSteps();
+      int timeout = optionalPositive(node, "safety.approvalTimeoutMinutes", d.approvalTimeoutMinutes(), MAX_MINUTES);
+      Budget budget = d.budget();
+      JsonNode budgetNode = node.get("budget");
+      if (budgetNode != null && !budgetNode.isNull()) {
+        if (!budgetNode.isObject()) {
+          problems.add("safety.budget must be an object {maxAttempts, windowHours}");
+        } else {
+          unknownFields(budgetNode, "safety.budget.", BUDGET_FIELDS);
+          budget = new Budget(
+              optionalPositive(budgetNode, "safety.budget.maxAttempts", d.budget().maxAttempts(), Integer.MAX_VALUE),
+              optionalPositive(budgetNode, "safety.budget.windowHours", d.budget().windowHours(), MAX_HOURS));
+        }
+      }
+      int lease = optionalPositive(node, "safety.lockLeaseMinutes", d.lockLeaseMinutes(), MAX_MINUTES);
+      return new Safety(steps, timeout, budget, lease);
+    }
+
+    private void unknownFields(JsonNode node, String prefix, Set<String> known) {
+      node.fieldNames().forEachRemaining(f -> {
+        if (!known.contains(f)) {
+          problems.add("unknown field '" + prefix + f + "' (known: " + new TreeSet<>(known) + ")");
+        }
+      });
     }
 
     private String secretName(JsonNode db) {
@@ -429,6 +522,19 @@ public record EnvironmentConfig(
         problems.add(path + (node == null ? " is missing (an integer >= 1)" : " must be an integer >= 1, got "
             + node));
         return 0;
+      }
+      return node.asInt();
+    }
+
+    /** An integer in [1, max] at {@code path}, or {@code absent} when the field is not there. */
+    private int optionalPositive(JsonNode parent, String path, int absent, int max) {
+      JsonNode node = parent.get(leaf(path));
+      if (node == null || node.isNull()) {
+        return absent;
+      }
+      if (!isInteger(node) || node.asLong() < 1 || node.asLong() > max) {
+        problems.add(path + " must be an integer from 1 to " + max + ", got " + node);
+        return absent;
       }
       return node.asInt();
     }

@@ -32,6 +32,11 @@ public final class Names {
     return ruleName != null && ruleName.startsWith(prefix + "-") ? ruleName.substring(prefix.length() + 1) : null;
   }
 
+  /** {@code <env>-sentinel-dr-locks}: the per-resource locks and attempt budgets. */
+  public static String lockTable(String prefix) {
+    return prefix + "-locks";
+  }
+
   /** {@code <env>-sentinel-dr-<scenario id>}, e.g. {@code dev-sentinel-dr-database-failure}. */
   public static String stateMachine(String prefix, String scenario) {
     return prefix + "-" + scenario;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
@@ -15,8 +16,12 @@ import software.constructs.Construct;
 
 /** Everything Sentinel DR deploys into one environment: stack {@code <env>-sentinel-dr}. */
 public final class SentinelDrStack extends Stack {
+  /** The environment whose lock table outlives a stack deletion (see {@link #lockTableRemoval}). */
+  static final String PRODUCTION = "prod";
+
   private final EnvironmentConfig config;
   private final Notifications notifications;
+  private final RecoveryLocksTable locks;
   private final DatabaseRecovery databaseRecovery;
   private final Triggers triggers;
 
@@ -32,24 +37,39 @@ public final class SentinelDrStack extends Stack {
 
     notifications = new Notifications(this, "Notifications",
         new Notifications.Props(config.prefix(), config.notificationEmails()));
+    locks = new RecoveryLocksTable(this, "Locks",
+        new RecoveryLocksTable.Props(Names.lockTable(config.prefix()), lockTableRemoval(config)));
     Map<String, String> environment = new LinkedHashMap<>(config.lambdaEnvironment());
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
+    environment.put(Vars.LOCK_TABLE, locks.tableName());
     RunbookFunctions functions = new RunbookFunctions(config.prefix(), lambdaJar, environment,
         config.logRetention());
 
     databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery",
-        new DatabaseRecovery.Props(config, functions, notifications, true));
+        new DatabaseRecovery.Props(config, functions, notifications, locks, true));
     Map<String, IStateMachine> stateMachines = new LinkedHashMap<>();
     stateMachines.put(Scenarios.DATABASE_FAILURE, databaseRecovery.stateMachine());
-    triggers = new Triggers(this, "Triggers", new Triggers.Props(config, functions, stateMachines));
+    triggers = new Triggers(this, "Triggers",
+        new Triggers.Props(config, functions, stateMachines, locks, notifications));
 
     output("NotificationTopicArn", notifications.topic().getTopicArn(), "On-call topic: recovery outcomes");
     output("AlarmTopicArn", triggers.alarmTopic().getTopicArn(),
         "Add as a CloudWatch alarm action to start recoveries from that alarm");
+    output("LockTableName", locks.tableName(), "Per-resource recovery locks and attempt budgets");
     output("DatabaseFailureStateMachineArn", databaseRecovery.stateMachine().getStateMachineArn(),
         "Runbook Scenario 1 state machine");
     output("ManualResponderFunction", triggers.responders().get("ManualResponder").live().getFunctionArn(),
         "Invoke with a manual payload to start a recovery by hand");
+  }
+
+  /**
+   * Production keeps its lock table when the stack is deleted: the attempt budget and escalation records are the
+   * only memory that stops a flapping resource from being recovered again and again, and an accidental deletion
+   * must not reset it (a re-created stack then needs the retained table deleted or imported first). Other
+   * environments destroy it, so that they can be torn down and re-created freely.
+   */
+  static RemovalPolicy lockTableRemoval(EnvironmentConfig config) {
+    return PRODUCTION.equals(config.name()) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   }
 
   private void output(String id, String value, String description) {
@@ -62,6 +82,10 @@ public final class SentinelDrStack extends Stack {
 
   public Notifications notifications() {
     return notifications;
+  }
+
+  public RecoveryLocksTable locks() {
+    return locks;
   }
 
   public DatabaseRecovery databaseRecovery() {

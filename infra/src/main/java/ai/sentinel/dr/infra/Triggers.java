@@ -38,7 +38,8 @@ import software.constructs.Construct;
  *       subscribed by RdsEventResponder;
  *   <li>ManualResponder, invoked by hand only.
  * </ul>
- * Responders may start (and look up) executions of the given state machines only.
+ * Responders may start (and look up) executions of the given state machines only, use the lock table (locks, joins,
+ * attempt budget) and publish to the notifications topic (escalation when the budget is exhausted).
  */
 public final class Triggers extends Construct {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,9 +50,11 @@ public final class Triggers extends Construct {
    * @param config        the environment
    * @param functions     makes the responder functions
    * @param stateMachines scenario id to the state machine that recovers it, named by {@link Names#stateMachine}
+   * @param locks         the per-resource lock table
+   * @param notifications the on-call topic, for escalations
    */
   public record Props(EnvironmentConfig config, RunbookFunctions functions,
-      Map<String, IStateMachine> stateMachines) {}
+      Map<String, IStateMachine> stateMachines, RecoveryLocksTable locks, Notifications notifications) {}
 
   private final Map<String, RunbookFunction> responders = new LinkedHashMap<>();
   private final Map<String, CfnRule> rules = new LinkedHashMap<>();
@@ -74,6 +77,8 @@ public final class Triggers extends Construct {
         // a redelivered signal finds its execution by name instead of starting another
         fn.allow(List.of("states:DescribeExecution"), List.of(arns.executions(Names.stateMachine(prefix, scenario))));
       });
+      props.locks().grantResponder(fn);
+      props.notifications().grantPublish(fn);
       Nag.suppressFindings(fn.role(), Nag.IAM5, "Execution names are derived from each signal at run time; "
           + "DescribeExecution is limited to the executions of the recovery state machines",
           Nag.arnFinding("states", "execution:" + Nag.literal(prefix) + "-[a-z-]+:\\*"));

@@ -73,6 +73,55 @@ class EnvironmentConfigTest {
   }
 
   @Test
+  void repositoryEnvironmentsDeclareTheirSafety() throws IOException {
+    EnvironmentConfig.Safety prod = EnvironmentConfig.load(environments(), "prod").safety();
+    assertEquals(new EnvironmentConfig.Safety(List.of("UpdateSecret"), 60, new EnvironmentConfig.Budget(3, 24), 180),
+        prod);
+    assertTrue(prod.gates("UpdateSecret"));
+    assertEquals(new EnvironmentConfig.Safety(List.of(), 60, new EnvironmentConfig.Budget(3, 24), 180),
+        EnvironmentConfig.load(environments(), "dev").safety());
+    assertEquals(new EnvironmentConfig.Safety(List.of(), 10, new EnvironmentConfig.Budget(3, 24), 30),
+        EnvironmentConfig.load(environments(), "local").safety());
+  }
+
+  @Test
+  void safetyTakesItsDefaultsWhenAbsent() throws IOException {
+    EnvironmentConfig.Safety none = EnvironmentConfig.load(devWith(e -> e.remove("safety")), "dev").safety();
+    assertEquals(EnvironmentConfig.Safety.DEFAULTS, none);
+    assertEquals(new EnvironmentConfig.Safety(List.of(), 60, new EnvironmentConfig.Budget(3, 24), 180), none);
+    assertEquals(EnvironmentConfig.Safety.DEFAULTS,
+        EnvironmentConfig.load(devWith(e -> e.putObject("safety")), "dev").safety());
+    EnvironmentConfig.Safety partial = EnvironmentConfig.load(devWith(e -> {
+      ObjectNode safety = e.putObject("safety");
+      safety.putArray("approvalSteps").add("UpdateSecret");
+      safety.putObject("budget").put("windowHours", 12);
+    }), "dev").safety();
+    assertEquals(new EnvironmentConfig.Safety(List.of("UpdateSecret"), 60, new EnvironmentConfig.Budget(3, 12), 180),
+        partial);
+  }
+
+  @Test
+  void withApprovalStepsReturnsAGatedCopy() throws IOException {
+    EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
+    EnvironmentConfig gated = dev.withApprovalSteps(List.of("UpdateSecret"));
+    assertEquals(List.of("UpdateSecret"), gated.safety().approvalSteps());
+    assertEquals(List.of(), dev.safety().approvalSteps(), "the original is unchanged");
+    assertEquals(dev.safety().approvalTimeoutMinutes(), gated.safety().approvalTimeoutMinutes());
+    assertEquals(dev.safety().budget(), gated.safety().budget());
+    assertEquals(dev.safety().lockLeaseMinutes(), gated.safety().lockLeaseMinutes());
+    assertEquals(dev.lambdaEnvironment(), gated.lambdaEnvironment(), "a gate is the state machine's, not a variable");
+    assertEquals(dev, gated.withApprovalSteps(List.of()));
+    EnvironmentConfig prod = EnvironmentConfig.load(environments(), "prod");
+    assertEquals(List.of(), prod.withApprovalSteps(List.of()).safety().approvalSteps(), "and off again");
+
+    for (List<String> bad : List.of(List.of("Verify"), List.of("UpdateSecret", "UpdateSecret"))) {
+      String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+          () -> dev.withApprovalSteps(bad)).getMessage();
+      assertTrue(message.contains("environment 'dev'") && message.contains("safety.approvalSteps"), message);
+    }
+  }
+
+  @Test
   void lambdaEnvironmentIsWhatTheFunctionsRead() throws IOException {
     EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
     Map<String, String> env = new HashMap<>(dev.lambdaEnvironment());
@@ -93,8 +142,11 @@ class EnvironmentConfigTest {
     assertEquals(false, config.verifyDbConnect());
     assertEquals(30, config.pollSeconds());
     assertEquals(60, config.maxPolls());
+    assertEquals(180 * 60, config.lockLeaseSeconds());
+    assertEquals(3, config.budgetMaxAttempts());
+    assertEquals(24 * 3600, config.budgetWindowSeconds());
     Set<String> deploymentTime = Set.of(Vars.NOTIFY_TOPIC_ARN, Vars.STATE_MACHINE_ARNS, Vars.REGION,
-        Vars.DB_CONNECT_HOST);
+        Vars.DB_CONNECT_HOST, Vars.LOCK_TABLE);
     dev.lambdaEnvironment().keySet().forEach(k -> assertTrue(!deploymentTime.contains(k), k));
   }
 
@@ -133,7 +185,27 @@ class EnvironmentConfigTest {
         bad("vpc security groups", e -> e.putObject("vpc").putArray("subnetIds").add("subnet-0123456789abcdef0"),
             "vpc.securityGroupIds"),
         bad("logRetentionDays", e -> e.put("logRetentionDays", 10), "logRetentionDays"),
-        bad("unknown field", e -> e.put("dryrun", true), "unknown field 'dryrun'"));
+        bad("unknown field", e -> e.put("dryrun", true), "unknown field 'dryrun'"),
+        bad("safety type", e -> e.putArray("safety"), "safety must be an object"),
+        bad("safety unknown field", e -> safety(e).put("approvers", "oncall"), "unknown field 'safety.approvers'"),
+        bad("approvalSteps type", e -> safety(e).put("approvalSteps", "UpdateSecret"), "safety.approvalSteps"),
+        bad("approvalSteps not gate-able", e -> safety(e).putArray("approvalSteps").add("Verify"),
+            "safety.approvalSteps must hold gate-able step names"),
+        bad("approvalSteps twice", e -> safety(e).putArray("approvalSteps").add("UpdateSecret").add("UpdateSecret"),
+            "safety.approvalSteps lists \"UpdateSecret\" twice"),
+        bad("approvalTimeoutMinutes zero", e -> safety(e).put("approvalTimeoutMinutes", 0),
+            "safety.approvalTimeoutMinutes"),
+        bad("approvalTimeoutMinutes text", e -> safety(e).put("approvalTimeoutMinutes", "60"),
+            "safety.approvalTimeoutMinutes"),
+        bad("approvalTimeoutMinutes beyond a year", e -> safety(e).put("approvalTimeoutMinutes", 525_601),
+            "safety.approvalTimeoutMinutes"),
+        bad("budget type", e -> safety(e).put("budget", 3), "safety.budget must be an object"),
+        bad("budget unknown field", e -> budget(e).put("max", 3), "unknown field 'safety.budget.max'"),
+        bad("budget maxAttempts zero", e -> budget(e).put("maxAttempts", 0), "safety.budget.maxAttempts"),
+        bad("budget windowHours fraction", e -> budget(e).put("windowHours", 1.5), "safety.budget.windowHours"),
+        bad("budget windowHours beyond a year", e -> budget(e).put("windowHours", 8761), "safety.budget.windowHours"),
+        bad("lockLeaseMinutes negative", e -> safety(e).put("lockLeaseMinutes", -1), "safety.lockLeaseMinutes"),
+        bad("lockLeaseMinutes boolean", e -> safety(e).put("lockLeaseMinutes", true), "safety.lockLeaseMinutes"));
   }
 
   private static Arguments bad(String name, Consumer<ObjectNode> edit, String expected) {
@@ -142,6 +214,14 @@ class EnvironmentConfigTest {
 
   private static ObjectNode db(ObjectNode env) {
     return (ObjectNode) env.get("database");
+  }
+
+  private static ObjectNode safety(ObjectNode env) {
+    return (ObjectNode) env.get("safety");
+  }
+
+  private static ObjectNode budget(ObjectNode env) {
+    return (ObjectNode) safety(env).get("budget");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -158,9 +238,12 @@ class EnvironmentConfigTest {
       e.put("pollSeconds", 0);
       e.remove("region");
       db(e).remove("secretId");
+      safety(e).put("lockLeaseMinutes", 0);
+      budget(e).put("maxAttempts", "3");
     });
     assertTrue(message.contains("pollSeconds") && message.contains("region")
-        && message.contains("database.secretId"), message);
+        && message.contains("database.secretId") && message.contains("safety.lockLeaseMinutes")
+        && message.contains("safety.budget.maxAttempts"), message);
   }
 
   @Test

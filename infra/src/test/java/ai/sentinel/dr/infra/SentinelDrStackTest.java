@@ -15,6 +15,7 @@ import ai.sentinel.dr.database.Verify;
 import ai.sentinel.dr.database.VerifyFailover;
 import ai.sentinel.dr.database.WaitForInstance;
 import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
@@ -40,13 +41,13 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 
 /** The dev stack as synthesized from the repository's cdk.json. */
 class SentinelDrStackTest {
-  private static final List<Class<?>> STEPS = List.of(Diagnose.class, ChooseOption.class, VerifyFailover.class,
-      RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class,
-      RestartServices.class, WaitForServices.class, Verify.class, Notify.class);
+  private static final List<Class<?>> STEPS = List.of(AcquireLock.class, Diagnose.class, ChooseOption.class,
+      VerifyFailover.class, RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class,
+      UpdateSecret.class, RestartServices.class, WaitForServices.class, Verify.class, Notify.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
       ManualResponder.class);
   /** The runbook's step names, as the state machine must show them. */
-  private static final List<String> RUNBOOK_STATES = List.of("Diagnose", "ChooseOption", "Which option?",
+  private static final List<String> RUNBOOK_STATES = List.of("AcquireLock", "Diagnose", "ChooseOption", "Which option?",
       "VerifyFailover", "Failover done?", "Wait for failover", "RestoreFromSnapshot", "PointInTimeRestore",
       "WaitForInstance", "Instance available?", "Wait for instance", "UpdateSecret", "RestartServices",
       "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Recovered", "NotifyFailure",
@@ -122,6 +123,7 @@ class SentinelDrStackTest {
       JsonNode vars = dev.function(Names.function("dev-sentinel-dr", handler)).path("Environment").path("Variables");
       expected.forEach((k, v) -> assertEquals(v, vars.path(k).asText(), handler.getSimpleName() + " " + k));
       assertTrue(vars.path(Vars.NOTIFY_TOPIC_ARN).has("Ref"), "topic ARN from the stack");
+      assertTrue(vars.path(Vars.LOCK_TABLE).has("Ref"), "lock table name from the stack");
       assertFalse(vars.has(Vars.REGION), "Lambda sets AWS_REGION itself");
       assertFalse(vars.has(Vars.DB_CONNECT_HOST), "local clouds only");
       assertEquals(RESPONDERS.contains(handler), vars.has(Vars.STATE_MACHINE_ARNS), handler.getSimpleName());
@@ -140,11 +142,12 @@ class SentinelDrStackTest {
     assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
     assertTrue(sm.path("TracingConfiguration").path("Enabled").asBoolean());
     JsonNode definition = dev.stateMachineDefinition();
-    assertEquals("Diagnose", definition.path("StartAt").asText());
+    assertEquals("AcquireLock", definition.path("StartAt").asText());
     Set<String> names = new TreeSet<>();
     states.fieldNames().forEachRemaining(names::add);
     assertTrue(names.containsAll(RUNBOOK_STATES), "missing " + diff(RUNBOOK_STATES, names));
 
+    assertEquals("Diagnose", next("AcquireLock"));
     assertEquals("ChooseOption", next("Diagnose"));
     assertEquals("Which option?", next("ChooseOption"));
     Map<String, String> options = new LinkedHashMap<>();
@@ -204,7 +207,7 @@ class SentinelDrStackTest {
         assertEquals("$.error", catcher.path("ResultPath").asText(), e.getKey());
       }
     }
-    assertEquals(12, tasks, "11 steps and NotifyFailure");
+    assertEquals(13, tasks, "12 steps and NotifyFailure");
     assertEquals(states.path("Notify").path("Resource"), states.path("NotifyFailure").path("Resource"));
     states.fields().forEachRemaining(e -> {
       if ("Wait".equals(e.getValue().path("Type").asText())) {

@@ -2,7 +2,6 @@ package ai.sentinel.dr.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +23,25 @@ final class Synth {
   final Template template;
   final JsonNode json;
 
-  private Synth(String env) {
-    Path root = RepoPaths.root();
-    config = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env);
-    stack = SentinelDrApp.build(new App(), config, RepoPaths.lambdaJar(root));
+  private Synth(EnvironmentConfig config) {
+    this.config = config;
+    stack = SentinelDrApp.build(new App(), config, RepoPaths.lambdaJar(RepoPaths.root()));
     template = Template.fromStack(stack);
     json = JSON.valueToTree(template.toJSON());
   }
 
+  /** cdk.json's environment {@code env}. */
   static synchronized Synth of(String env) {
-    return CACHE.computeIfAbsent(env, Synth::new);
+    return CACHE.computeIfAbsent(env, e -> new Synth(load(e)));
+  }
+
+  /** cdk.json's environment {@code env} with {@code steps} gated (what the CLI synthesizes for a gated drill). */
+  static synchronized Synth gated(String env, List<String> steps) {
+    return CACHE.computeIfAbsent(env + " gating " + steps, k -> new Synth(load(env).withApprovalSteps(steps)));
+  }
+
+  static EnvironmentConfig load(String env) {
+    return EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), env);
   }
 
   /** Resources of {@code type} by logical id. */

@@ -1,0 +1,171 @@
+package ai.sentinel.dr.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.localcloud.CallRecord;
+import ai.sentinel.dr.recovery.PlannedCall;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.RdsEventResponder;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * The safety envelope's evidence, counted at the local cloud (the gateway's call log), not in mocks: concurrent and
+ * duplicated signals, injected AWS faults, a dry-run, an approval gate approved and rejected.
+ */
+class SafetyIT {
+  /** Successful mutating calls of a Scenario 1 recovery: each must happen exactly this often. */
+  private static final Map<String, Long> ONE_RECOVERY = Map.of("RestoreDBInstanceFromDBSnapshot", 1L,
+      "UpdateSecret", 1L, "UpdateService", 2L);
+
+  private static LocalSentinel start(boolean approvalGate, Map<String, String> overrides) throws Exception {
+    return LocalSentinel.start(Templates.synthesize(RepoPaths.root(), "local", approvalGate), overrides,
+        Files.createTempDirectory("safety-it-"));
+  }
+
+  private static Map<String, Long> recoveryMutations(LocalSentinel sentinel) {
+    return sentinel.cloud.calls().stream().filter(CallRecord::succeeded)
+        .filter(c -> ONE_RECOVERY.containsKey(c.action()))
+        .collect(Collectors.groupingBy(CallRecord::action, Collectors.counting()));
+  }
+
+  private static String drill(LocalSentinel sentinel, boolean dryRun, DatabaseDrill.Gate gate,
+      DatabaseDrill.Result[] result) throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    result[0] = new DatabaseDrill(sentinel, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(dryRun, gate);
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void tenCopiesAndTenOtherSignalsForOneResourceMakeOneRecovery() throws Exception {
+    try (LocalSentinel sentinel = start(false, Map.of())) {
+      DatabaseDrill drill = new DatabaseDrill(sentinel, new PrintStream(OutputStream.nullOutputStream()));
+      drill.injectFailure(sentinel.config.dbInstanceId());
+      byte[] alarm = drill.alarmEvent();
+      JsonNode rdsTemplate = Json.MAPPER.readTree(RepoPaths.root().resolve(
+          "events/rds-eventbridge-failover-started.json").toFile());
+      List<Map.Entry<String, byte[]>> deliveries = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        deliveries.add(Map.entry(sentinel.deployment.functionFor(AlarmResponder.class), alarm));
+        ObjectNode other = rdsTemplate.deepCopy();
+        ((ObjectNode) other.get("detail")).put("EventID", "RDS-EVENT-00" + (13 + i));
+        ((ObjectNode) other.get("detail")).put("Date", "2026-01-17T10:01:" + (10 + i) + ".000Z");
+        deliveries.add(Map.entry(sentinel.deployment.functionFor(RdsEventResponder.class), Json.bytes(other)));
+      }
+      sentinel.cloud.clearCalls();
+      ExecutorService pool = Executors.newFixedThreadPool(deliveries.size());
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<JsonNode>> answers = new ArrayList<>();
+      for (var d : deliveries) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          return Json.tree(sentinel.aws.lambda.invoke(b -> b.functionName(d.getKey())
+              .payload(SdkBytes.fromByteArray(d.getValue()))).payload().asUtf8String());
+        }));
+      }
+      go.countDown();
+      List<JsonNode> results = new ArrayList<>();
+      for (Future<JsonNode> f : answers) {
+        results.add(f.get());
+      }
+      pool.shutdown();
+      List<String> arns = sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(
+          Scenarios.DATABASE_FAILURE))).executions().stream().map(e -> e.executionArn()).toList();
+      assertEquals(1, arns.size(), "one recovery for one resource: " + results);
+      long joined = results.stream().filter(r -> r.path("reason").asText().startsWith("joined")).count();
+      assertTrue(results.stream().allMatch(r -> List.of("start", "ignore").contains(r.path("action").asText())),
+          results.toString());
+      DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn,
+          new PrintStream(OutputStream.nullOutputStream())).follow(arns.get(0), Duration.ofMinutes(3));
+      assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.cause());
+      assertEquals(ONE_RECOVERY, recoveryMutations(sentinel));
+      Recovery recovery = Json.read(done.output().getBytes(), Recovery.class);
+      long joinedInTimeline = recovery.timeline().stream().filter(e -> e.event().equals("joined")).count();
+      assertEquals(joined, joinedInTimeline, "every joined signal is in the recovery's timeline");
+      assertTrue(joined >= 1, results.toString());
+    }
+  }
+
+  @Test
+  void withThirtyPercentOfAwsCallsFailingTheDrillStillVerifiesAndMutatesOnce() throws Exception {
+    try (LocalSentinel sentinel = start(false, Map.of())) {
+      sentinel.cloud.setFaultRate(0.3, 20260117L);
+      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
+      String output = drill(sentinel, false, DatabaseDrill.Gate.none(), result);
+      sentinel.cloud.setFaultRate(0, 0);
+      assertTrue(result[0].passed(), output);
+      long injected = sentinel.cloud.calls().stream().filter(CallRecord::injectedFault).count();
+      assertTrue(injected >= 5, "faults were injected: " + injected);
+      assertEquals(ONE_RECOVERY, recoveryMutations(sentinel));
+    }
+  }
+
+  @Test
+  void aDryRunChangesNothingAndItsPlanIsWhatTheRealRunDoes() throws Exception {
+    List<String> planned;
+    try (LocalSentinel sentinel = start(false, Map.of("DRY_RUN", "true"))) {
+      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
+      String output = drill(sentinel, true, DatabaseDrill.Gate.none(), result);
+      assertTrue(result[0].passed(), output);
+      assertEquals(Map.of(), recoveryMutations(sentinel));
+      planned = result[0].recovery().plan().stream().map(PlannedCall::api).sorted().toList();
+    }
+    try (LocalSentinel sentinel = start(false, Map.of())) {
+      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
+      drill(sentinel, false, DatabaseDrill.Gate.none(), result);
+      List<String> sent = recoveryMutations(sentinel).entrySet().stream()
+          .flatMap(e -> java.util.Collections.nCopies(e.getValue().intValue(), e.getKey()).stream()).sorted()
+          .toList();
+      assertEquals(sent, planned);
+    }
+  }
+
+  @Test
+  void anApprovedGateLetsTheRecoveryFinishAndRecordsWhoApproved() throws Exception {
+    try (LocalSentinel sentinel = start(true, Map.of())) {
+      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
+      String output = drill(sentinel, false, DatabaseDrill.Gate.approveAs("alice"), result);
+      assertTrue(result[0].passed(), output);
+      assertTrue(result[0].recovery().timeline().stream().anyMatch(e -> e.event().equals("approved")
+          && e.detail().contains("alice")), output);
+      assertTrue(output.contains("Approve UpdateSecret"), output);
+    }
+  }
+
+  @Test
+  void aRejectedGateStopsTheRecoveryBeforeTheSecretIsTouched() throws Exception {
+    try (LocalSentinel sentinel = start(true, Map.of())) {
+      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
+      String output = drill(sentinel, false, DatabaseDrill.Gate.rejectAs("bob"), result);
+      assertTrue(result[0].passed(), output);
+      assertEquals(ExecutionStatus.FAILED, result[0].status());
+      Map<String, Long> mutations = recoveryMutations(sentinel);
+      assertEquals(null, mutations.get("UpdateSecret"), mutations.toString());
+      assertEquals(null, mutations.get("UpdateService"), mutations.toString());
+    }
+  }
+}

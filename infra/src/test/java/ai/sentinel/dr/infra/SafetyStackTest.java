@@ -1,0 +1,282 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.recovery.RequestApproval;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** The lock table, its permissions, AcquireLock, and the approval gate (prod) or its absence (dev). */
+class SafetyStackTest {
+  private static final String APPROVE = "Approve UpdateSecret";
+  private static final Set<String> RESPONDER_OPS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
+      "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+
+  private static Synth dev;
+  private static Synth prod;
+
+  @BeforeAll
+  static void synth() {
+    dev = Synth.of("dev");
+    prod = Synth.of("prod");
+  }
+
+  // ---- the table -------------------------------------------------------------------------------------------------
+
+  @Test
+  void lockTableIsKeyedOnPkWithTtlPointInTimeRecoveryAndOnDemandBilling() {
+    for (Synth s : List.of(dev, prod)) {
+      s.template.resourceCountIs("AWS::DynamoDB::Table", 1);
+      s.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+          "TableName", s.config.prefix() + "-locks",
+          "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")),
+          "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S")),
+          "BillingMode", "PAY_PER_REQUEST",
+          "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+          "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+          // encrypted with the AWS-managed key: enabled, no customer key named
+          "SSESpecification", Match.exact(Map.of("SSEEnabled", true))));
+    }
+  }
+
+  @Test
+  void prodRetainsItsLockTableOtherEnvironmentsDoNot() {
+    assertEquals("Retain", table(prod).path("DeletionPolicy").asText());
+    assertEquals("Retain", table(prod).path("UpdateReplacePolicy").asText());
+    assertEquals("Delete", table(dev).path("DeletionPolicy").asText());
+  }
+
+  @Test
+  void everyFunctionGetsTheLockTableAndTheBudget() {
+    for (Synth s : List.of(dev, prod)) {
+      String tableRef = "<Ref:" + tableId(s) + ">";
+      s.properties("AWS::Lambda::Function").forEach(f -> {
+        String name = f.path("FunctionName").asText();
+        JsonNode vars = f.path("Environment").path("Variables");
+        assertEquals(tableRef, Synth.render(vars.path(Vars.LOCK_TABLE)), name);
+        assertEquals("10800", vars.path(Vars.LOCK_LEASE_SECONDS).asText(), name);
+        assertEquals("3", vars.path(Vars.BUDGET_MAX_ATTEMPTS).asText(), name);
+        assertEquals("86400", vars.path(Vars.BUDGET_WINDOW_SECONDS).asText(), name);
+      });
+    }
+  }
+
+  @Test
+  void tablePermissionsAreTheOperationsEachRoleNeedsOnTheTableOnly() {
+    Map<String, Set<String>> expected = new TreeMap<>(Map.of(
+        "TriggersAlarmResponder", RESPONDER_OPS,
+        "TriggersRdsEventResponder", RESPONDER_OPS,
+        "TriggersManualResponder", RESPONDER_OPS,
+        "DatabaseRecoveryFunctionsAcquireLock", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
+        "DatabaseRecoveryFunctionsNotify", Set.of("dynamodb:DeleteItem")));
+    String tableArn = "<GetAtt:" + tableId(prod) + ".Arn>";
+    Map<String, Set<String>> granted = new TreeMap<>();
+    prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      List<String> actions = Synth.list(st, "Action").stream().filter(a -> a.startsWith("dynamodb:")).toList();
+      if (actions.isEmpty()) {
+        return;
+      }
+      assertEquals(List.of(tableArn), Synth.list(st, "Resource"), policy + " scoped to the table's ARN");
+      assertEquals(actions.size(), Synth.list(st, "Action").size(), policy + " mixes table and other actions");
+      granted.computeIfAbsent(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", ""), k -> new TreeSet<>())
+          .addAll(actions);
+    }));
+    assertEquals(expected, granted);
+  }
+
+  @Test
+  void respondersMayPublishEscalationsToTheOnCallTopic() {
+    Map<String, List<String>> publish = new TreeMap<>();
+    prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (Synth.list(st, "Action").contains("sns:Publish")) {
+        publish.put(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", ""), Synth.list(st, "Resource"));
+      }
+    }));
+    for (String responder : List.of("AlarmResponder", "RdsEventResponder", "ManualResponder")) {
+      List<String> resources = publish.get("Triggers" + responder);
+      assertEquals(1, resources == null ? 0 : resources.size(), responder + " publishes: " + publish);
+      assertTrue(resources.get(0).matches("<Ref:NotificationsTopic[0-9A-F]+>"), responder + " " + resources);
+    }
+  }
+
+  // ---- AcquireLock -----------------------------------------------------------------------------------------------
+
+  @Test
+  void acquireLockIsTheFirstStateAndFailsIntoNotifyFailure() {
+    for (Synth s : List.of(dev, prod)) {
+      JsonNode definition = s.stateMachineDefinition();
+      assertEquals("AcquireLock", definition.path("StartAt").asText());
+      JsonNode acquire = definition.path("States").path("AcquireLock");
+      assertEquals("Task", acquire.path("Type").asText());
+      assertEquals("Diagnose", acquire.path("Next").asText());
+      assertTrue(Synth.render(acquire.path("Resource")).matches("<Ref:DatabaseRecoveryFunctionsAcquireLockLive"
+          + "[0-9A-F]+>"), acquire.toString());
+      JsonNode catcher = acquire.path("Catch").path(0);
+      assertEquals("[\"States.ALL\"]", catcher.path("ErrorEquals").toString());
+      assertEquals("$.error", catcher.path("ResultPath").asText());
+      assertEquals("NotifyFailure", catcher.path("Next").asText());
+      assertEquals(DatabaseRecovery.RETRYABLE, texts(acquire.path("Retry").path(0).path("ErrorEquals")));
+    }
+  }
+
+  // ---- the approval gate -----------------------------------------------------------------------------------------
+
+  @Test
+  void prodWaitsForAnApprovalBeforeUpdateSecret() {
+    JsonNode states = prod.stateMachineDefinition().path("States");
+    assertEquals("Dry-run?", states.path("Instance available?").path("Choices").path(0).path("Next").asText());
+
+    JsonNode approve = states.path(APPROVE);
+    assertEquals("Task", approve.path("Type").asText());
+    assertTrue(Synth.render(approve.path("Resource")).endsWith(":states:::lambda:invoke.waitForTaskToken"),
+        approve.path("Resource").toString());
+    assertTrue(Synth.render(approve.path("Parameters").path("FunctionName"))
+        .matches("<Ref:DatabaseRecoveryFunctionsRequestApprovalLive[0-9A-F]+>"), approve.toString());
+    JsonNode payload = approve.path("Parameters").path("Payload");
+    assertEquals(Synth.JSON.createObjectNode().put("recovery.$", "$").put("token.$", "$$.Task.Token")
+        .put("step", "UpdateSecret").put("timeoutSeconds", 3600), payload);
+    assertEquals("$.approval", approve.path("ResultPath").asText(), "the document passes through");
+    assertEquals(3600, approve.path("TimeoutSeconds").asInt());
+    assertEquals("UpdateSecret", approve.path("Next").asText());
+    JsonNode catcher = approve.path("Catch").path(0);
+    assertEquals("[\"States.ALL\"]", catcher.path("ErrorEquals").toString());
+    assertEquals("$.error", catcher.path("ResultPath").asText());
+    assertEquals("NotifyFailure", catcher.path("Next").asText());
+  }
+
+  @Test
+  void aRejectionOrNoAnswerEndsFailedAndChangesNothingMore() {
+    JsonNode states = prod.stateMachineDefinition().path("States");
+    JsonNode approve = states.path(APPROVE);
+    // only Lambda's own invocation failures are retried: a "Rejected" or States.Timeout goes straight to the Catch
+    List<String> retried = new ArrayList<>();
+    approve.path("Retry").forEach(r -> retried.addAll(texts(r.path("ErrorEquals"))));
+    assertTrue(retried.stream().allMatch(e -> e.startsWith("Lambda.")), retried.toString());
+    String onFailure = approve.path("Catch").path(0).path("Next").asText();
+    assertEquals(Set.of("NotifyFailure", "RecoveryFailed"), reachable(states, onFailure));
+    assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
+    // UpdateSecret is entered only through the gate or the dry-run bypass
+    assertEquals(Set.of(APPROVE, "Dry-run?"), predecessors(states, "UpdateSecret"));
+  }
+
+  @Test
+  void prodDryRunsBypassTheGate() {
+    JsonNode dryRun = prod.stateMachineDefinition().path("States").path("Dry-run?");
+    assertEquals("Choice", dryRun.path("Type").asText());
+    JsonNode rule = dryRun.path("Choices").path(0);
+    assertEquals("UpdateSecret", rule.path("Next").asText());
+    assertTrue(rule.toString().contains("{\"Variable\":\"$.options.dryRun\",\"IsPresent\":true}"), rule.toString());
+    assertTrue(rule.toString().contains("{\"Variable\":\"$.options.dryRun\",\"BooleanEquals\":true}"),
+        rule.toString());
+    assertEquals(1, dryRun.path("Choices").size());
+    assertEquals(APPROVE, dryRun.path("Default").asText(), "absent or false: a real recovery asks first");
+  }
+
+  @Test
+  void theGateHasItsOwnFunctionAllowedToPublishAndInvokedByTheStateMachine() {
+    String name = Names.function(prod.config.prefix(), RequestApproval.class);
+    assertEquals(RequestApproval.class.getName() + "::handleRequest", prod.function(name).path("Handler").asText());
+    assertTrue(prod.stack.databaseRecovery().requestApproval().isPresent());
+    List<String> publish = new ArrayList<>();
+    List<String> invoke = new ArrayList<>();
+    prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (policy.startsWith("DatabaseRecoveryFunctionsRequestApprovalRole")
+          && Synth.list(st, "Action").contains("sns:Publish")) {
+        publish.addAll(Synth.list(st, "Resource"));
+      }
+      if (policy.startsWith("DatabaseRecoveryStateMachineRole")
+          && Synth.list(st, "Action").contains("lambda:InvokeFunction")) {
+        invoke.addAll(Synth.list(st, "Resource"));
+      }
+    }));
+    assertEquals(1, publish.size());
+    assertTrue(publish.get(0).startsWith("<Ref:NotificationsTopic"), publish.toString());
+    assertTrue(invoke.stream().anyMatch(r -> r.startsWith("<Ref:DatabaseRecoveryFunctionsRequestApprovalLive")),
+        invoke.toString());
+  }
+
+  @Test
+  void devHasNoGate() {
+    JsonNode states = dev.stateMachineDefinition().path("States");
+    assertFalse(states.has(APPROVE));
+    assertFalse(states.has("Dry-run?"));
+    assertEquals("UpdateSecret", states.path("Instance available?").path("Choices").path(0).path("Next").asText());
+    assertFalse(dev.stateMachineDefinition().toString().contains("waitForTaskToken"));
+    assertFalse(dev.stack.databaseRecovery().requestApproval().isPresent());
+    dev.properties("AWS::Lambda::Function").forEach(f ->
+        assertFalse(f.path("FunctionName").asText().endsWith("-request-approval"), "no idle gate function"));
+  }
+
+  @Test
+  void withApprovalStepsTurnsTheGateOnWithTheEnvironmentsTimeout() {
+    // what the CLI synthesizes for a drill with the gate: local's 10 minutes, local's 30-minute lease
+    Synth gated = Synth.gated("local", List.of("UpdateSecret"));
+    JsonNode approve = gated.stateMachineDefinition().path("States").path(APPROVE);
+    assertEquals(600, approve.path("TimeoutSeconds").asInt());
+    assertEquals(600, approve.path("Parameters").path("Payload").path("timeoutSeconds").asInt());
+    assertEquals("1800", gated.function("local-sentinel-dr-notify").path("Environment").path("Variables")
+        .path(Vars.LOCK_LEASE_SECONDS).asText());
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------------
+
+  private static String tableId(Synth s) {
+    return s.resources("AWS::DynamoDB::Table").keySet().iterator().next();
+  }
+
+  private static JsonNode table(Synth s) {
+    return s.resources("AWS::DynamoDB::Table").values().iterator().next();
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** Every state a state can go to: Next, Default, Choices and Catch targets. */
+  private static List<String> targets(JsonNode state) {
+    List<String> out = new ArrayList<>();
+    List<JsonNode> nodes = new ArrayList<>(List.of(state.path("Next"), state.path("Default")));
+    state.path("Choices").forEach(c -> nodes.add(c.path("Next")));
+    state.path("Catch").forEach(c -> nodes.add(c.path("Next")));
+    nodes.stream().filter(JsonNode::isTextual).forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private static Set<String> reachable(JsonNode states, String from) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(from));
+    while (!todo.isEmpty()) {
+      String name = todo.pop();
+      if (seen.add(name)) {
+        targets(states.path(name)).forEach(todo::push);
+      }
+    }
+    return seen;
+  }
+
+  private static Set<String> predecessors(JsonNode states, String target) {
+    Set<String> out = new TreeSet<>();
+    states.fields().forEachRemaining(e -> {
+      if (targets(e.getValue()).contains(target)) {
+        out.add(e.getKey());
+      }
+    });
+    return out;
+  }
+}
