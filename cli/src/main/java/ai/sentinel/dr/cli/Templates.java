@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import software.amazon.awscdk.App;
 
 /**
@@ -25,8 +26,13 @@ public final class Templates {
 
   /** With {@code approvalGate}, the environment as configured plus the approval gate before UpdateSecret. */
   public static CloudTemplate synthesize(Path root, String env, boolean approvalGate) throws IOException {
-    EnvironmentConfig configured = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env);
-    EnvironmentConfig config = approvalGate ? configured.withApprovalSteps(List.of("UpdateSecret")) : configured;
+    return synthesize(root, env, c -> approvalGate ? c.withApprovalSteps(List.of("UpdateSecret")) : c);
+  }
+
+  /** The environment as configured, changed by {@code change} (drills and tests rehearse variants). */
+  public static CloudTemplate synthesize(Path root, String env, UnaryOperator<EnvironmentConfig> change)
+      throws IOException {
+    EnvironmentConfig config = change.apply(EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env));
     Path out = Files.createTempDirectory("sentinel-cdk-");
     App app = App.Builder.create().outdir(out.toString()).build();
     SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));

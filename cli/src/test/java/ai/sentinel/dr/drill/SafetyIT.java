@@ -157,6 +157,29 @@ class SafetyIT {
   }
 
   @Test
+  void anUnansweredGateTimesOutAndLeavesEverythingAsItWas() throws Exception {
+    var template = Templates.synthesize(RepoPaths.root(), "local", c -> c.withSafety(
+        new ai.sentinel.dr.infra.EnvironmentConfig.Safety(List.of("UpdateSecret"), 1, c.safety().budget(),
+            c.safety().lockLeaseMinutes())));
+    try (LocalSentinel sentinel = LocalSentinel.start(template, Map.of(), Files.createTempDirectory("safety-it-"))) {
+      String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
+          .secretString();
+      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
+      String output = drill(sentinel, false, DatabaseDrill.Gate.human(), result);
+      assertEquals(ExecutionStatus.FAILED, result[0].status(), output);
+      String error = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result[0].executionArn())
+          .maxResults(1000)).events().stream().filter(e -> e.taskTimedOutEventDetails() != null)
+          .map(e -> e.taskTimedOutEventDetails().error()).findFirst().orElse("no timeout event");
+      assertEquals("States.Timeout", error, output);
+      assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
+          .secretString());
+      Map<String, Long> mutations = recoveryMutations(sentinel);
+      assertEquals(null, mutations.get("UpdateSecret"), mutations.toString());
+      assertEquals(null, mutations.get("UpdateService"), mutations.toString());
+    }
+  }
+
+  @Test
   void aRejectedGateStopsTheRecoveryBeforeTheSecretIsTouched() throws Exception {
     try (LocalSentinel sentinel = start(true, Map.of())) {
       DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];

@@ -168,9 +168,14 @@ public record EnvironmentConfig(
       throw new InvalidConfigException("Invalid environment '" + name + "': safety.approvalSteps must hold distinct "
           + "gate-able steps (one of " + Safety.GATEABLE_STEPS + "), got " + steps);
     }
-    Safety gated = new Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(), safety.lockLeaseMinutes());
+    return withSafety(new Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(),
+        safety.lockLeaseMinutes()));
+  }
+
+  /** This environment with other safety settings (drills and tests rehearse e.g. a short approval timeout). */
+  public EnvironmentConfig withSafety(Safety newSafety) {
     return new EnvironmentConfig(name, account, region, dryRun, database, ecs, notificationEmails, alarmRoutes,
-        healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, gated);
+        healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, newSafety);
   }
 
   // ---- loading -----------------------------------------------------------------------------------------------------
