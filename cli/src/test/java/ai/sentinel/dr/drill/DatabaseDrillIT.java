@@ -120,12 +120,12 @@ class DatabaseDrillIT {
         .maxResults(1000)).events();
     List<String> tasks = history.stream().filter(e -> e.type() == HistoryEventType.TASK_STATE_ENTERED)
         .map(e -> e.stateEnteredEventDetails().name()).toList();
-    assertEquals(List.of("Diagnose", "ChooseOption", "RestoreFromSnapshot", "WaitForInstance", "UpdateSecret",
+    assertEquals(List.of("AcquireLock", "Diagnose", "ChooseOption", "RestoreFromSnapshot", "WaitForInstance", "UpdateSecret",
         "RestartServices", "WaitForServices", "Verify", "Notify"), tasks);
     // every task reached our gateway as a Lambda Invoke of the function the template names
     List<String> invoked = sentinel.cloud.calls().stream().filter(c -> "lambda".equals(c.service()))
         .map(CallRecord::action).toList();
-    for (String fn : List.of("diagnose", "choose-option", "restore-from-snapshot", "wait-for-instance",
+    for (String fn : List.of("acquire-lock", "diagnose", "choose-option", "restore-from-snapshot", "wait-for-instance",
         "update-secret", "restart-services", "wait-for-services", "verify", "notify")) {
       assertTrue(invoked.stream().anyMatch(a -> a.endsWith("local-sentinel-dr-" + fn)), fn + " not in " + invoked);
     }

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -116,6 +117,12 @@ public final class Clients {
 
   public ElastiCacheClient elastiCache() {
     return get(ElastiCacheClient.class, () -> configure(ElastiCacheClient.builder()).build());
+  }
+
+  public S3Client s3() {
+    return get(S3Client.class, () -> configure(S3Client.builder())
+        // local clouds serve S3 by path, not by bucket host name
+        .forcePathStyle(endpoint != null).build());
   }
 
   public DynamoDbClient dynamoDb() {

@@ -53,6 +53,7 @@ public final class RecoveryLocks {
     try {
       ddb.putItem(b -> b.tableName(table)
           .item(Map.of(KEY, s(key), "owner", s(owner), "acquiredAt", s(now.toString()),
+              "joined", AttributeValue.fromM(Map.of()),
               "leaseUntil", n(now.plus(lease).getEpochSecond()), TTL, n(now.plus(lease).plus(lease)
                   .getEpochSecond())))
           // only a free or expired lock is written: the owner's own lock is left as is, with the joins it holds
@@ -69,17 +70,18 @@ public final class RecoveryLocks {
   }
 
   /**
-   * Records that another signal about the same incident arrived while {@code owner} recovers it; the owner's final
-   * step puts it in the timeline. False when the lock is no longer that owner's.
+   * Records that another signal arrived while {@code owner} recovers the resource; the owner's final step puts it in
+   * the timeline. A signal joins once however often it is redelivered. False when the lock is no longer that
+   * owner's (the recovery just ended): the caller then starts over.
    */
-  public boolean join(String scenario, String resource, String owner, String signal) {
+  public boolean join(String scenario, String resource, String owner, String signalKey, String description) {
     try {
       ddb.updateItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(scenario, resource))))
-          .updateExpression("SET #joined = list_append(if_not_exists(#joined, :empty), :signal)")
-          .conditionExpression("#owner = :owner")
-          .expressionAttributeNames(Map.of("#joined", "joined", "#owner", "owner"))
-          .expressionAttributeValues(Map.of(":empty", AttributeValue.fromL(List.of()),
-              ":signal", AttributeValue.fromL(List.of(s(clock.instant() + " " + signal))), ":owner", s(owner))));
+          .updateExpression("SET #joined.#signal = if_not_exists(#joined.#signal, :description)")
+          .conditionExpression("#owner = :owner AND attribute_exists(#joined)")
+          .expressionAttributeNames(Map.of("#joined", "joined", "#signal", signalKey, "#owner", "owner"))
+          .expressionAttributeValues(Map.of(":description", s(clock.instant() + " " + description),
+              ":owner", s(owner))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -96,7 +98,8 @@ public final class RecoveryLocks {
           .returnValues(ReturnValue.ALL_OLD));
       List<String> joined = new ArrayList<>();
       if (r != null && r.hasAttributes() && r.attributes().containsKey("joined")) {
-        r.attributes().get("joined").l().forEach(v -> joined.add(v.s()));
+        r.attributes().get("joined").m().values().forEach(v -> joined.add(v.s()));
+        joined.sort(null);
       }
       return joined;
     } catch (ConditionalCheckFailedException e) {

@@ -108,16 +108,24 @@ public final class Responder {
         return budgetExhausted(c, started, window, responderName);
       }
     }
-    RecoveryLocks.Lock lock = locks.acquire(c.scenario(), c.resource(), name);
-    if (!lock.ours()) {
+    // two rounds: a recovery that ends between our failed acquire and our join frees the lock for us
+    for (int round = 0; round < 2; round++) {
+      RecoveryLocks.Lock lock = locks.acquire(c.scenario(), c.resource(), name);
+      if (lock.ours()) {
+        break;
+      }
       // the same incident seen through another signal: it joins the recovery already running
-      boolean joined = locks.join(c.scenario(), c.resource(), lock.owner(), c.dedupKey() + " ("
+      boolean joined = locks.join(c.scenario(), c.resource(), lock.owner(), c.dedupKey(), c.dedupKey() + " ("
           + c.trigger().kind() + " via " + c.trigger().source() + ")");
-      Log.info(lock.owner(), "trigger.joined", Map.of("responder", responderName, "dedupKey", c.dedupKey(),
-          "joined", joined));
-      String ownerArn = stateMachine.replace(":stateMachine:", ":execution:") + ":" + lock.owner();
-      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), "joined running "
-          + "recovery " + lock.owner() + ": one recovery per resource at a time", ownerArn);
+      if (joined) {
+        Log.info(lock.owner(), "trigger.joined", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
+        String ownerArn = stateMachine.replace(":stateMachine:", ":execution:") + ":" + lock.owner();
+        return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), "joined running "
+            + "recovery " + lock.owner() + ": one recovery per resource at a time", ownerArn);
+      }
+      if (round == 1) {
+        throw new IllegalStateException("lock on " + c.resource() + " changed hands twice while joining; retry");
+      }
     }
     if (automatic) {
       locks.recordStart(c.scenario(), c.resource(), name);

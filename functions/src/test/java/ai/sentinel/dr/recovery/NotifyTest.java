@@ -54,7 +54,8 @@ class NotifyTest {
   @Test
   void theLockIsReleasedByItsOwnerAndJoinedSignalsEnterTheTimeline() {
     when(ddb.deleteItem(any(DeleteItemRequest.class))).thenReturn(DeleteItemResponse.builder().attributes(Map.of(
-        "joined", AttributeValue.fromL(List.of(AttributeValue.fromS("2026-01-17T10:03:05Z rds:sentinel-db:RDS-EVENT-0049"))))).build());
+        "joined", AttributeValue.fromM(Map.of("rds:sentinel-db:RDS-EVENT-0049",
+            AttributeValue.fromS("2026-01-17T10:03:05Z rds:sentinel-db:RDS-EVENT-0049"))))).build());
     Recovery in = withVerification(true);
     Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), in);
     ArgumentCaptor<DeleteItemRequest> delete = ArgumentCaptor.forClass(DeleteItemRequest.class);

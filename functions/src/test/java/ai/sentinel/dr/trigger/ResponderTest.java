@@ -135,7 +135,8 @@ class ResponderTest {
     assertTrue(r.reason().startsWith("joined running recovery database-failure-sentinel-db-running"), r.reason());
     ArgumentCaptor<UpdateItemRequest> join = ArgumentCaptor.forClass(UpdateItemRequest.class);
     verify(ddb).updateItem(join.capture());
-    assertTrue(join.getValue().updateExpression().contains("list_append"));
+    assertTrue(join.getValue().updateExpression().contains("if_not_exists"), "a signal joins once");
+    assertEquals(r.dedupKey(), join.getValue().expressionAttributeNames().get("#signal"));
     assertEquals("database-failure-sentinel-db-running",
         join.getValue().expressionAttributeValues().get(":owner").s());
     verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
