@@ -69,6 +69,7 @@ public final class Main {
       case "classify" -> classify(rest, env == null ? "dev" : env, out, err);
       case "drill" -> drill(rest, env == null ? "local" : env, out, err);
       case "approve", "reject" -> answer(args[0], rest, out, err);
+      case "report" -> report(rest, out, err);
       default -> {
         err.println("sentinel: unknown command '" + args[0] + "'");
         usage(err);
@@ -85,6 +86,8 @@ public final class Main {
     out.println("  ./sentinel drill database-failure [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
     out.println("      runs the scenario on the local cloud (moto + our handlers); exit 0 only when verified");
     out.println("      --approval puts the approval gate before UpdateSecret and waits for ./sentinel approve");
+    out.println("  ./sentinel report EXECUTION_ARN [--json]");
+    out.println("      the post-incident report (runbook template, RTO/RPO against the objectives) of any execution");
     out.println("  ./sentinel approve TOKEN [--by NAME] [--reason TEXT]");
     out.println("  ./sentinel reject TOKEN --reason TEXT [--by NAME]");
     out.println("      answer an approval gate (AWS_ENDPOINT_URL/AWS_REGION select the cloud, as for the AWS CLI)");
@@ -123,6 +126,23 @@ public final class Main {
     env.put(DrConfig.Vars.STATE_MACHINE_ARNS, Json.write(Map.of(Scenarios.DATABASE_FAILURE, "arn:aws:states:"
         + config.region() + ":" + account + ":stateMachine:" + config.prefix() + "-" + Scenarios.DATABASE_FAILURE)));
     return env;
+  }
+
+  private static int report(List<String> rest, PrintStream out, PrintStream err) {
+    boolean json = rest.remove("--json");
+    if (rest.size() != 1) {
+      err.println("usage: ./sentinel report EXECUTION_ARN [--json]");
+      return USAGE;
+    }
+    try (var sfn = Approvals.client(System.getenv())) {
+      var report = Reports.of(sfn, rest.get(0));
+      out.println(json ? Json.write(report) : ai.sentinel.dr.report.ReportRenderer.markdown(report));
+      return OK;
+    } catch (software.amazon.awssdk.services.sfn.model.SfnException e) {
+      err.println("sentinel: report failed: " + e.awsErrorDetails().errorCode() + ": "
+          + e.awsErrorDetails().errorMessage());
+      return FAILED;
+    }
   }
 
   private static int answer(String verb, List<String> rest, PrintStream out, PrintStream err) {

@@ -45,7 +45,7 @@ public final class DatabaseDrill {
    * @param passed       the drill's verdict
    */
   public record Result(String executionArn, ExecutionStatus status, Recovery recovery, boolean passed,
-      DescribeExecutionResponse execution) {}
+      DescribeExecutionResponse execution, java.nio.file.Path reportFile) {}
 
   /**
    * How the drill meets an approval gate: none configured, a human answers from another terminal, or the drill
@@ -100,7 +100,7 @@ public final class DatabaseDrill {
     String executionArn = first.path("executionArn").asText(null);
     if (executionArn == null) {
       out.println("FAILED: the responder started no recovery");
-      return new Result(null, null, null, false, null);
+      return new Result(null, null, null, false, null, null);
     }
     out.println("recovery: " + executionArn);
     DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out)
@@ -121,7 +121,47 @@ public final class DatabaseDrill {
         out.println(passed ? "approval recorded in the timeline" : "FAILED: the approval is not in the timeline");
       }
     }
-    return new Result(executionArn, done.status(), recovery, passed, done);
+    java.nio.file.Path reportFile = saveReport(executionArn);
+    return new Result(executionArn, done.status(), recovery, passed, done, reportFile);
+  }
+
+  /**
+   * The post-incident report the Report step stored in the reports bucket, copied next to the drill's logs and its
+   * metrics printed; rebuilt from the execution if the bucket has none (the report step failed).
+   */
+  private java.nio.file.Path saveReport(String executionArn) {
+    String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+    String key = ai.sentinel.dr.report.Report.PREFIX + Scenarios.DATABASE_FAILURE + "/" + name + ".md";
+    String markdown;
+    String source;
+    try {
+      String bucket = sentinel.deployment.environmentOf(sentinel.deployment.functionFor(
+          ai.sentinel.dr.report.Report.class)).get(ai.sentinel.dr.report.Report.BUCKET_VAR);
+      markdown = sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
+      source = "s3://" + bucket + "/" + key;
+    } catch (RuntimeException e) {
+      markdown = ai.sentinel.dr.report.ReportRenderer.markdown(
+          ai.sentinel.dr.cli.Reports.of(sentinel.aws.sfn, executionArn));
+      source = "rebuilt from the execution (no stored report: " + e.getClass().getSimpleName() + ")";
+    }
+    java.nio.file.Path file = sentinel.workDir().resolve("report-" + name + ".md");
+    try {
+      java.nio.file.Files.writeString(file, markdown);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    out.println();
+    boolean metrics = false;
+    for (String line : markdown.split("\n")) {
+      if (line.startsWith("### ")) {
+        metrics = line.startsWith("### Metrics") || line.startsWith("### Recovery Objectives");
+      }
+      if (metrics) {
+        out.println("  " + line);
+      }
+    }
+    out.println("report: " + file + " (" + source + ")");
+    return file;
   }
 
   private String subscribeToNotifications() {
@@ -248,15 +288,17 @@ public final class DatabaseDrill {
     } else if (done.error() != null) {
       out.println("error: " + done.error() + ": " + done.cause());
     }
+    // the platform's resources and our locks; notifications and reports are the drill's own record, not changes
+    List<String> platform = List.of("rds", "secretsmanager", "ecs", "elasticache", "ec2", "dynamodb");
     List<CallRecord> mutating = sentinel.cloud.calls().stream()
-        .filter(c -> c.mutating() && c.succeeded() && !"lambda".equals(c.service())
-            && !"states".equals(c.service()) && !"sns".equals(c.service()))
+        .filter(c -> c.mutating() && c.succeeded() && platform.contains(c.service()))
         .toList();
     boolean passed;
     if (dryRun) {
       passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && !recovery.plan().isEmpty()
           && mutating.isEmpty();
-      out.println("mutating calls at the local cloud: " + mutating.size() + " (a dry-run must make none)");
+      out.println("mutating calls to RDS, Secrets Manager, ECS, EC2 or the lock table: " + mutating.size()
+          + " (a dry-run must make none)");
       out.println(passed ? "DRY-RUN OK: plan produced, nothing changed" : "DRY-RUN FAILED");
     } else {
       passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && recovery.verification() != null

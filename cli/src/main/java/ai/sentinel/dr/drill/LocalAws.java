@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -40,6 +41,7 @@ public final class LocalAws implements AutoCloseable {
   public final SfnClient sfn;
   public final LambdaClient lambda;
   public final DynamoDbClient dynamoDb;
+  public final S3Client s3;
 
   public LocalAws(String endpoint) {
     this.endpoint = URI.create(endpoint);
@@ -51,6 +53,7 @@ public final class LocalAws implements AutoCloseable {
     this.sns = configure(SnsClient.builder()).httpClient(http).build();
     this.sqs = configure(SqsClient.builder()).httpClient(http).build();
     this.sfn = configure(SfnClient.builder()).httpClient(http).build();
+    this.s3 = configure(S3Client.builder()).httpClient(http).forcePathStyle(true).build();
     this.dynamoDb = configure(DynamoDbClient.builder()).httpClient(http).build();
     this.lambda = configure(LambdaClient.builder()).httpClient(http)
         .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
@@ -82,6 +85,7 @@ public final class LocalAws implements AutoCloseable {
     sfn.close();
     lambda.close();
     dynamoDb.close();
+    s3.close();
     http.close();
   }
 }

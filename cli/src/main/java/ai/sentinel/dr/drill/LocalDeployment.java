@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * variables the template gives it. IAM, log groups, KMS and rules have no local behaviour and are skipped.
  */
 public final class LocalDeployment implements FunctionRegistry {
+  private static final String S3_BUCKET = "AWS::S3::Bucket";
   private static final String ROLE = "arn:aws:iam::" + LocalAws.ACCOUNT + ":role/sentinel-dr-local";
 
   private final CloudTemplate template;
@@ -45,6 +46,9 @@ public final class LocalDeployment implements FunctionRegistry {
   public void deployResources(LocalAws aws) {
     for (CloudTemplate.TableDef table : template.tables()) {
       createTable(aws, table);
+    }
+    for (CloudTemplate.Resource bucket : template.resources(S3_BUCKET)) {
+      aws.s3.createBucket(b -> b.bucket(name(bucket.logicalId())));
     }
     for (CloudTemplate.TopicDef topic : template.topics()) {
       String arn = aws.sns.createTopic(b -> b.name(name(topic.logicalId()))).topicArn();
@@ -152,7 +156,8 @@ public final class LocalDeployment implements FunctionRegistry {
         }
       }
     }
-    return logicalId;
+    // CloudFormation generates lower-case bucket names; S3 refuses upper case
+    return S3_BUCKET.equals(r.type()) ? logicalId.toLowerCase() : logicalId;
   }
 
   private CloudTemplate.Resource resource(String logicalId) {

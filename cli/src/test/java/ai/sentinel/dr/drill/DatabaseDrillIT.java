@@ -14,6 +14,7 @@ import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,12 +122,12 @@ class DatabaseDrillIT {
     List<String> tasks = history.stream().filter(e -> e.type() == HistoryEventType.TASK_STATE_ENTERED)
         .map(e -> e.stateEnteredEventDetails().name()).toList();
     assertEquals(List.of("AcquireLock", "Diagnose", "ChooseOption", "RestoreFromSnapshot", "WaitForInstance", "UpdateSecret",
-        "RestartServices", "WaitForServices", "Verify", "Notify"), tasks);
+        "RestartServices", "WaitForServices", "Verify", "Notify", "Report"), tasks);
     // every task reached our gateway as a Lambda Invoke of the function the template names
     List<String> invoked = sentinel.cloud.calls().stream().filter(c -> "lambda".equals(c.service()))
         .map(CallRecord::action).toList();
     for (String fn : List.of("acquire-lock", "diagnose", "choose-option", "restore-from-snapshot", "wait-for-instance",
-        "update-secret", "restart-services", "wait-for-services", "verify", "notify")) {
+        "update-secret", "restart-services", "wait-for-services", "verify", "notify", "report")) {
       assertTrue(invoked.stream().anyMatch(a -> a.endsWith("local-sentinel-dr-" + fn)), fn + " not in " + invoked);
     }
     // and the handlers themselves logged each step under the execution's name
@@ -158,6 +159,31 @@ class DatabaseDrillIT {
     long published = sentinel.cloud.calls().stream().filter(c -> "sns".equals(c.service())
         && "Publish".equals(c.action()) && c.succeeded()).count();
     assertEquals(1, published);
+  }
+
+  @Test
+  void everyRecoveryEndsWithAPostIncidentReportInTheRunbooksTemplate() throws Exception {
+    String bucket = sentinel.deployment.environmentOf(sentinel.deployment.functionFor(
+        ai.sentinel.dr.report.Report.class)).get("REPORT_BUCKET");
+    String name = result.executionArn().substring(result.executionArn().lastIndexOf(':') + 1);
+    String stored = sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket)
+        .key("reports/database-failure/" + name + ".md")).asUtf8String();
+    List<String> headings = stored.lines().filter(l -> l.startsWith("#")).toList();
+    assertEquals(List.of("## Incident Report: Database failure on sentinel-db (Option B: restore from snapshot)",
+        "### Timeline", "### Root Cause", "### Resolution", "### Lessons Learned", "### Action Items",
+        "### Metrics"), headings.subList(0, 7));
+    assertTrue(stored.contains("| RTO | Database Failure (Complete) | 30 minutes |"), stored);
+    assertEquals(stored, Files.readString(result.reportFile()));
+    JsonNode json = ai.sentinel.dr.common.Json.tree(sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket)
+        .key("reports/database-failure/" + name + ".json")).asUtf8String());
+    assertEquals("SUCCEEDED", json.path("status").asText(), json.toString());
+    // the same report, rebuilt from Step Functions alone by ./sentinel report
+    String rebuilt = ai.sentinel.dr.report.ReportRenderer.markdown(
+        ai.sentinel.dr.cli.Reports.of(sentinel.aws.sfn, result.executionArn()));
+    assertEquals(headings, rebuilt.lines().filter(l -> l.startsWith("#")).toList());
+    // and its numbers went to CloudWatch as Embedded Metric Format
+    assertTrue(read(sentinel.functionLog()).lines().anyMatch(l -> l.contains("\"_aws\"")
+        && l.contains("\"RTO\"") && l.contains(name)), "EMF line with RTO for this execution");
   }
 
   private static String read(Path file) {

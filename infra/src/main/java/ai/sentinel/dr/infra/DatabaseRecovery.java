@@ -14,6 +14,7 @@ import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
+import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -80,7 +81,7 @@ public final class DatabaseRecovery extends Construct {
    * @param tracing       X-Ray tracing of executions
    */
   public record Props(EnvironmentConfig config, RunbookFunctions functions, Notifications notifications,
-      RecoveryLocksTable locks, boolean tracing) {}
+      RecoveryLocksTable locks, ReportsBucket reports, boolean tracing) {}
 
   private final Map<String, RunbookFunction> steps = new LinkedHashMap<>();
   private final RunbookFunction requestApproval;
@@ -105,6 +106,10 @@ public final class DatabaseRecovery extends Construct {
     // the one step that may need the database's network: SELECT 1
     RunbookFunction verify = step(fns, props, Verify.class, config.vpc());
     RunbookFunction notify = step(fns, props, Notify.class, null);
+    RunbookFunction report = props.functions().create(fns, Report.class,
+        Map.of(Report.BUCKET_VAR, props.reports().bucket().getBucketName()), null);
+    steps.put(Report.class.getSimpleName(), report);
+    props.reports().grantWriteReports(report);
     new StepPermissions(this, config).grant(diagnose, verifyFailover, restoreFromSnapshot, pointInTimeRestore,
         waitForInstance, updateSecret, restartServices, waitForServices, verify);
     props.notifications().grantPublish(notify);
@@ -125,10 +130,12 @@ public final class DatabaseRecovery extends Construct {
         .cause("A runbook step failed and the recovery stopped; NotifyFailure told the on-call unless it failed "
             + "too (see the execution history)")
         .build();
+    // every execution ends with its post-incident report; a report that cannot be written changes no outcome
+    LambdaInvoke reportFailure = reportTask("ReportFailure", report, "FAILED", recoveryFailed);
     LambdaInvoke notifyFailure = invoke("NotifyFailure", notify);
-    notifyFailure.addCatch(recoveryFailed, CatchProps.builder().errors(List.of("States.ALL"))
+    notifyFailure.addCatch(reportFailure, CatchProps.builder().errors(List.of("States.ALL"))
         .resultPath("$.notifyError").build());
-    notifyFailure.next(recoveryFailed);
+    notifyFailure.next(reportFailure);
 
     LambdaInvoke acquireLockTask = task("AcquireLock", acquireLock, notifyFailure);
     LambdaInvoke diagnoseTask = task("Diagnose", diagnose, notifyFailure);
@@ -153,7 +160,8 @@ public final class DatabaseRecovery extends Construct {
         .build();
     unknownOption.next(notifyFailure);
 
-    verifyTask.next(notifyTask).next(new Succeed(this, "Recovered"));
+    Succeed recovered = new Succeed(this, "Recovered");
+    verifyTask.next(notifyTask).next(reportTask("Report", report, "SUCCEEDED", recovered));
 
     Choice failoverDone = new Choice(this, "Failover done?")
         .when(isTrue("$.database.failover.done"), verifyTask)
@@ -204,6 +212,7 @@ public final class DatabaseRecovery extends Construct {
         .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
         .tracingEnabled(props.tracing())
         .build();
+    rtoAlarm(config, props.notifications());
     Nag.suppressFindings(stateMachine, Nag.IAM5, "CloudWatch Logs delivery (logs:*LogDelivery, "
         + "logs:DescribeResourcePolicies...) and X-Ray (PutTraceSegments...) support no resource-level permissions: "
         + "AWS documents Resource '*' for state machine logging and tracing", "/^Resource::\\*$/");
@@ -230,6 +239,48 @@ public final class DatabaseRecovery extends Construct {
         .maxAttempts(4)
         .backoffRate(2.0)
         .build());
+    return task;
+  }
+
+  /**
+   * Pages when a recovery's measured RTO missed the runbook's objective: the Report step emits RtoObjectiveMet (0 or
+   * 1) as an Embedded Metric Format line, which CloudWatch turns into this metric.
+   */
+  private void rtoAlarm(EnvironmentConfig config, Notifications notifications) {
+    software.amazon.awscdk.services.cloudwatch.Metric met = software.amazon.awscdk.services.cloudwatch.Metric.Builder
+        .create().namespace("SentinelDR").metricName("RtoObjectiveMet")
+        .dimensionsMap(Map.of("Scenario", Scenarios.DATABASE_FAILURE, "Environment", config.name()))
+        .statistic("Minimum").period(Duration.minutes(5)).build();
+    software.amazon.awscdk.services.cloudwatch.Alarm alarm = software.amazon.awscdk.services.cloudwatch.Alarm.Builder
+        .create(this, "RtoMissed")
+        .alarmName(config.prefix() + "-" + Scenarios.DATABASE_FAILURE + "-rto-missed")
+        .alarmDescription("A database recovery took longer than the runbook's RTO objective (see its report)")
+        .metric(met).threshold(1).evaluationPeriods(1)
+        .comparisonOperator(software.amazon.awscdk.services.cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD)
+        .treatMissingData(software.amazon.awscdk.services.cloudwatch.TreatMissingData.NOT_BREACHING)
+        .build();
+    alarm.addAlarmAction(new software.amazon.awscdk.services.cloudwatch.actions.SnsAction(notifications.topic()));
+  }
+
+  /** The Report step: the document plus what only the execution knows (its ARN and start time). */
+  private LambdaInvoke reportTask(String stateName, RunbookFunction fn, String status,
+      software.amazon.awscdk.services.stepfunctions.IChainable end) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("recovery.$", "$");
+    payload.put("executionArn.$", "$$.Execution.Id");
+    payload.put("executionStart.$", "$$.Execution.StartTime");
+    payload.put("status", status);
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
+        .lambdaFunction(fn.live())
+        .payload(software.amazon.awscdk.services.stepfunctions.TaskInput.fromObject(payload))
+        .payloadResponseOnly(true)
+        .resultPath("$")
+        .retryOnServiceExceptions(false)
+        .build();
+    task.addRetry(RetryProps.builder().errors(RETRYABLE).interval(Duration.seconds(2)).maxAttempts(4)
+        .backoffRate(2.0).build());
+    task.addCatch(end, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.reportError").build());
+    task.next(end);
     return task;
   }
 

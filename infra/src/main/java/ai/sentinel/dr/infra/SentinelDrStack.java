@@ -45,8 +45,10 @@ public final class SentinelDrStack extends Stack {
     RunbookFunctions functions = new RunbookFunctions(config.prefix(), lambdaJar, environment,
         config.logRetention());
 
+    ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
     databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery",
-        new DatabaseRecovery.Props(config, functions, notifications, locks, true));
+        new DatabaseRecovery.Props(config, functions, notifications, locks, reports, true));
+    output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     Map<String, IStateMachine> stateMachines = new LinkedHashMap<>();
     stateMachines.put(Scenarios.DATABASE_FAILURE, databaseRecovery.stateMachine());
     triggers = new Triggers(this, "Triggers",

@@ -167,7 +167,7 @@ class SafetyStackTest {
     approve.path("Retry").forEach(r -> retried.addAll(texts(r.path("ErrorEquals"))));
     assertTrue(retried.stream().allMatch(e -> e.startsWith("Lambda.")), retried.toString());
     String onFailure = approve.path("Catch").path(0).path("Next").asText();
-    assertEquals(Set.of("NotifyFailure", "RecoveryFailed"), reachable(states, onFailure));
+    assertEquals(Set.of("NotifyFailure", "ReportFailure", "RecoveryFailed"), reachable(states, onFailure));
     assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
     // UpdateSecret is entered only through the gate or the dry-run bypass
     assertEquals(Set.of(APPROVE, "Dry-run?"), predecessors(states, "UpdateSecret"));

@@ -19,6 +19,7 @@ import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
+import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.RdsEventResponder;
@@ -43,7 +44,8 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 class SentinelDrStackTest {
   private static final List<Class<?>> STEPS = List.of(AcquireLock.class, Diagnose.class, ChooseOption.class,
       VerifyFailover.class, RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class,
-      UpdateSecret.class, RestartServices.class, WaitForServices.class, Verify.class, Notify.class);
+      UpdateSecret.class, RestartServices.class, WaitForServices.class, Verify.class, Notify.class,
+      Report.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
       ManualResponder.class);
   /** The runbook's step names, as the state machine must show them. */
@@ -169,7 +171,8 @@ class SentinelDrStackTest {
     assertEquals("WaitForServices", next("RestartServices"));
     assertLoop("WaitForServices", "Services stable?", "$.services.stable", "Verify", "Wait for services");
     assertEquals("Notify", next("Verify"));
-    assertEquals("Recovered", next("Notify"));
+    assertEquals("Report", next("Notify"));
+    assertEquals("Recovered", next("Report"));
     assertEquals("Succeed", states.path("Recovered").path("Type").asText());
   }
 
@@ -185,6 +188,16 @@ class SentinelDrStackTest {
         continue;
       }
       tasks++;
+      if (e.getKey().startsWith("Report")) {
+        // the report needs what only the execution knows; a failed report changes no outcome
+        assertEquals("$$.Execution.Id", state.path("Parameters").path("executionArn.$").asText(), e.getKey());
+        assertEquals("$", state.path("Parameters").path("recovery.$").asText(), e.getKey());
+        String end = e.getKey().equals("Report") ? "Recovered" : "RecoveryFailed";
+        assertEquals(end, state.path("Next").asText(), e.getKey());
+        assertEquals(end, state.path("Catch").path(0).path("Next").asText(), e.getKey());
+        assertEquals("$.reportError", state.path("Catch").path(0).path("ResultPath").asText(), e.getKey());
+        continue;
+      }
       String resource = state.path("Resource").asText();
       assertTrue(resource.matches("<Ref:[A-Za-z0-9]+>"), e.getKey() + " Resource is the alias ARN: " + resource);
       assertTrue(aliases.containsKey(resource.substring(5, resource.length() - 1)), e.getKey() + " " + resource);
@@ -201,13 +214,13 @@ class SentinelDrStackTest {
       JsonNode catcher = state.path("Catch").path(0);
       assertEquals("States.ALL", catcher.path("ErrorEquals").path(0).asText(), e.getKey());
       if (e.getKey().equals("NotifyFailure")) {
-        assertEquals("RecoveryFailed", catcher.path("Next").asText());
+        assertEquals("ReportFailure", catcher.path("Next").asText());
       } else {
         assertEquals("NotifyFailure", catcher.path("Next").asText(), e.getKey());
         assertEquals("$.error", catcher.path("ResultPath").asText(), e.getKey());
       }
     }
-    assertEquals(13, tasks, "12 steps and NotifyFailure");
+    assertEquals(15, tasks, "12 steps, NotifyFailure, Report and ReportFailure");
     assertEquals(states.path("Notify").path("Resource"), states.path("NotifyFailure").path("Resource"));
     states.fields().forEachRemaining(e -> {
       if ("Wait".equals(e.getValue().path("Type").asText())) {
@@ -218,13 +231,14 @@ class SentinelDrStackTest {
 
   @Test
   void aCaughtErrorNeverReachesSucceed() {
-    assertEquals("RecoveryFailed", next("NotifyFailure"));
+    assertEquals("ReportFailure", next("NotifyFailure"));
+    assertEquals("RecoveryFailed", next("ReportFailure"));
     assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
     Set<String> afterFailure = reachable("NotifyFailure");
     for (String name : afterFailure) {
       assertFalse("Succeed".equals(states.path(name).path("Type").asText()), name + " reachable after a Catch");
     }
-    assertEquals(Set.of("NotifyFailure", "RecoveryFailed"), afterFailure);
+    assertEquals(Set.of("NotifyFailure", "ReportFailure", "RecoveryFailed"), afterFailure);
   }
 
   @Test

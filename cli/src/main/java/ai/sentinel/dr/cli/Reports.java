@@ -1,0 +1,69 @@
+package ai.sentinel.dr.cli;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.report.IncidentReport;
+import ai.sentinel.dr.report.IncidentReports;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * {@code ./sentinel report EXECUTION_ARN}: the post-incident report of any execution, rebuilt from Step Functions
+ * alone (its output, or for a failed run the last recovery document in its history), with the same builder the
+ * Report step uses.
+ */
+public final class Reports {
+  private Reports() {}
+
+  public static IncidentReport of(SfnClient sfn, String executionArn) {
+    DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
+    Recovery recovery = d.output() != null ? read(d.output()) : null;
+    if (recovery == null) {
+      recovery = lastDocument(sfn, executionArn);
+    }
+    String status = switch (d.status()) {
+      case SUCCEEDED -> recovery != null && recovery.dryRun() ? IncidentReports.DRY_RUN : IncidentReports.SUCCEEDED;
+      case RUNNING -> IncidentReports.RUNNING;
+      default -> IncidentReports.FAILED;
+    };
+    Instant end = d.stopDate() != null ? d.stopDate() : Instant.now();
+    return IncidentReports.from(recovery, executionArn, d.startDate(), end, d.status() == ExecutionStatus.RUNNING
+        ? IncidentReports.RUNNING : status);
+  }
+
+  /** The newest recovery document a state passed on: what a failed execution knew when it stopped. */
+  private static Recovery lastDocument(SfnClient sfn, String executionArn) {
+    List<HistoryEvent> events = new ArrayList<>();
+    String token = null;
+    do {
+      String next = token;
+      var page = sfn.getExecutionHistory(b -> b.executionArn(executionArn).maxResults(1000).nextToken(next));
+      events.addAll(page.events());
+      token = page.nextToken();
+    } while (token != null);
+    Recovery found = null;
+    for (HistoryEvent e : events) {
+      String text = e.stateExitedEventDetails() != null ? e.stateExitedEventDetails().output()
+          : e.stateEnteredEventDetails() != null ? e.stateEnteredEventDetails().input() : null;
+      Recovery r = text == null ? null : read(text);
+      if (r != null) {
+        found = r;
+      }
+    }
+    return found;
+  }
+
+  private static Recovery read(String json) {
+    try {
+      Recovery r = Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Recovery.class);
+      return r.scenario() == null ? null : r;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package ai.sentinel.dr.report;
+
+import ai.sentinel.dr.trigger.Scenarios;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runbook's "Recovery Objectives" table as data: what every recovery and drill is measured against. Database
+ * Failure has two rows: "Single AZ" applies to Option A (Multi-AZ failover, nothing lost) and "Complete" to Options B
+ * and C (the instance is restored from a snapshot or a point in time).
+ */
+public final class Objectives {
+
+  /**
+   * One row of the table.
+   *
+   * @param scenario runbook scenario id ({@link Scenarios})
+   * @param name     the row as the runbook names it, e.g. "Database Failure (Complete)"
+   * @param rto      recovery time objective
+   * @param rtoText  the RTO as the runbook writes it, e.g. "30 minutes"
+   * @param rpo      recovery point objective; null when the runbook sets none ("Variable", "N/A")
+   * @param rpoText  the RPO as the runbook writes it, e.g. "1 hour", "Variable", "N/A"
+   */
+  public record Objective(String scenario, String name, Duration rto, String rtoText, Duration rpo, String rpoText) {}
+
+  public static final Objective DATABASE_SINGLE_AZ = new Objective(Scenarios.DATABASE_FAILURE,
+      "Database Failure (Single AZ)", Duration.ofMinutes(5), "5 minutes", Duration.ZERO, "0 minutes");
+  public static final Objective DATABASE_COMPLETE = new Objective(Scenarios.DATABASE_FAILURE,
+      "Database Failure (Complete)", Duration.ofMinutes(30), "30 minutes", Duration.ofHours(1), "1 hour");
+  public static final Objective REDIS = new Objective(Scenarios.REDIS_FAILURE,
+      "Redis Failure", Duration.ofMinutes(15), "15 minutes", Duration.ofMinutes(5), "5 minutes");
+  public static final Objective ECS_SERVICE = new Objective(Scenarios.ECS_SERVICE_FAILURE,
+      "ECS Service Failure", Duration.ofMinutes(10), "10 minutes", Duration.ZERO, "0 minutes");
+  public static final Objective REGION = new Objective(Scenarios.REGION_FAILURE,
+      "Region Failure", Duration.ofHours(2), "2 hours", Duration.ofHours(1), "1 hour");
+  public static final Objective DATA_CORRUPTION = new Objective(Scenarios.DATA_CORRUPTION,
+      "Data Corruption", Duration.ofHours(1), "1 hour", null, "Variable");
+  public static final Objective SECURITY_INCIDENT = new Objective(Scenarios.SECURITY_INCIDENT,
+      "Security Incident", Duration.ofMinutes(30), "30 minutes", null, "N/A");
+
+  /** Every row, in the runbook's order. */
+  public static final List<Objective> ALL = List.of(DATABASE_SINGLE_AZ, DATABASE_COMPLETE, REDIS, ECS_SERVICE, REGION,
+      DATA_CORRUPTION, SECURITY_INCIDENT);
+
+  private Objectives() {}
+
+  /** The rows of one scenario (two for database-failure, none for an unknown id). */
+  public static List<Objective> forScenario(String scenario) {
+    return ALL.stream().filter(o -> o.scenario().equals(scenario)).toList();
+  }
+
+  /**
+   * The row a recovery is measured against. For database-failure the runbook option decides (A: Single AZ, B or C:
+   * Complete); without an option the row is unknown rather than guessed, so nothing is passed or failed against it.
+   */
+  public static Optional<Objective> forRecovery(String scenario, String option) {
+    if (Scenarios.DATABASE_FAILURE.equals(scenario)) {
+      if ("A".equals(option)) {
+        return Optional.of(DATABASE_SINGLE_AZ);
+      }
+      if ("B".equals(option) || "C".equals(option)) {
+        return Optional.of(DATABASE_COMPLETE);
+      }
+      return Optional.empty();
+    }
+    List<Objective> rows = forScenario(scenario);
+    return rows.size() == 1 ? Optional.of(rows.get(0)) : Optional.empty();
+  }
+}

@@ -1,0 +1,131 @@
+package ai.sentinel.dr.report;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.TimelineEntry;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Post-incident report step, run after Notify on every terminal path (success, failure, dry-run): builds the report
+ * of the running execution, stores it as {@code reports/<scenario>/<executionName>.md} and {@code .json} in the
+ * bucket named by {@value #BUCKET_VAR}, and writes its numbers as CloudWatch Embedded Metric Format lines to the log
+ * (CloudWatch Logs turns them into RTO/RPO metrics). Publishes nothing: Notify already told the on-call.
+ *
+ * <p>Input: {@code {"recovery": {...document...}, "executionArn": "...", "executionStart": "ISO-8601",
+ * "status": "SUCCEEDED" | "FAILED" | "DRY_RUN" | "RUNNING", "end": "ISO-8601 (optional, default now)"}}; times may
+ * also be epoch milliseconds. A bare recovery document is accepted too. Output: the recovery document with one more
+ * timeline entry, "reported", so the state machine continues with ResultPath $.
+ *
+ * <p>A report that cannot be stored never changes the recovery's outcome: the failure is logged (level ERROR,
+ * event report.store-failed) and stated in the timeline entry, and the step returns normally.
+ */
+public final class Report implements RequestStreamHandler {
+  /** S3 bucket for reports; unset: reports are built, logged as metrics, and not stored. */
+  public static final String BUCKET_VAR = "REPORT_BUCKET";
+  public static final String PREFIX = "reports/";
+
+  private final Deps deps;
+  private final ReportStore store;
+
+  public Report() {
+    this(System.getenv());
+  }
+
+  public Report(Map<String, String> env) {
+    this(Deps.fromEnv(env), env.get(BUCKET_VAR));
+  }
+
+  /** With the bucket's name; null or blank: no storage. The S3 client is built only when there is a bucket. */
+  public Report(Deps deps, String bucket) {
+    this(deps, bucket == null || bucket.isBlank() ? null : new S3ReportStore(deps.clients().s3(), bucket.trim()));
+  }
+
+  /** With any store (tests); null: no storage. */
+  public Report(Deps deps, ReportStore store) {
+    this.deps = deps;
+    this.store = store;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    JsonNode in = Json.MAPPER.readTree(input);
+    if (in == null || !in.isObject()) {
+      throw new IllegalArgumentException("Report input must be a JSON object {\"recovery\": {...}, ...}");
+    }
+    JsonNode document = in.has("recovery") ? in.get("recovery") : in;
+    Recovery recovery = Json.MAPPER.treeToValue(document, Recovery.class);
+    Instant now = Instant.now(deps.clock());
+    Instant end = instant(in.path("end"));
+    IncidentReport report = IncidentReports.from(recovery, in.path("executionArn").asText(null),
+        instant(in.path("executionStart")), end == null ? now : end, in.path("status").asText(null));
+    String correlation = report.executionName();
+    Log.info(correlation, "report.built", Map.of("status", report.status(), "severity", report.severity(),
+        "title", report.title()));
+    for (String line : EmbeddedMetrics.lines(report, deps.config().environment())) {
+      // through Log's sink (stdout in Lambda): Log adds its own members at the root, which EMF allows
+      Map<String, Object> fields = new LinkedHashMap<>();
+      Json.tree(line).fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue()));
+      Log.info(correlation, "report.metrics", fields);
+    }
+    String detail = summary(report) + "; " + store(report, correlation);
+    Json.MAPPER.writeValue(output, recovery.log(new TimelineEntry(now.toString(), "Report", "reported", detail)));
+  }
+
+  private String store(IncidentReport report, String correlation) {
+    if (store == null) {
+      return "not stored: " + BUCKET_VAR + " is not set";
+    }
+    String key = key(report);
+    try {
+      String markdown = store.put(key + ".md", ReportRenderer.markdown(report).getBytes(StandardCharsets.UTF_8),
+          "text/markdown; charset=utf-8");
+      store.put(key + ".json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(report),
+          "application/json");
+      return "stored " + markdown + " (and .json)";
+    } catch (IOException | RuntimeException e) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("key", key);
+      fields.put("errorType", e.getClass().getName());
+      fields.put("message", String.valueOf(e.getMessage()));
+      Log.error(correlation, "report.store-failed", fields);
+      return "NOT stored (" + e.getClass().getSimpleName() + ": " + IncidentReports.oneLine(e.getMessage()) + ")";
+    }
+  }
+
+  /** An ISO-8601 time, or epoch milliseconds; null when absent or unreadable (the report says "unknown"). */
+  private static Instant instant(JsonNode node) {
+    if (node.isIntegralNumber()) {
+      return Instant.ofEpochMilli(node.asLong());
+    }
+    return node.isTextual() ? ReportTimes.parse(node.asText()) : null;
+  }
+
+  /** reports/<scenario>/<executionName>, each part limited to characters safe in any S3 key. */
+  static String key(IncidentReport report) {
+    return PREFIX + segment(report.scenario()) + "/" + segment(report.executionName());
+  }
+
+  private static String segment(String s) {
+    String clean = s == null ? "" : s.replaceAll("[^A-Za-z0-9._-]", "_").replace("..", "__");
+    return clean.isEmpty() ? "unknown" : clean;
+  }
+
+  private static String summary(IncidentReport r) {
+    StringBuilder b = new StringBuilder(r.severity() + " " + r.status());
+    r.objectives().forEach(o -> b.append(", ").append(o.measure()).append(' ')
+        .append(o.measuredSeconds() == null ? "n/a" : ReportTimes.human(o.measuredSeconds()))
+        .append(" (").append(o.verdict().label()).append(')'));
+    return b.toString();
+  }
+}

@@ -1,0 +1,82 @@
+package ai.sentinel.dr.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Lenient time parsing and the few time formats a report uses (all UTC). */
+final class ReportTimes {
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  private ReportTimes() {}
+
+  /** The instant, or null for null, blank or unparseable text (a report never fails on a bad time). */
+  static Instant parse(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(text.trim());
+    } catch (DateTimeParseException e) {
+      // trigger times are normalised to instants; offsets still appear in hand-written documents
+    }
+    try {
+      // offsets as Python's isoformat() writes them (moto's $$.Execution.StartTime), or a space for the 'T'
+      return OffsetDateTime.parse(text.trim().replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T")).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Whole seconds from a to b; null when either is unknown or b is before a (clock skew, not a duration). */
+  static Long between(Instant a, Instant b) {
+    if (a == null || b == null || b.isBefore(a)) {
+      return null;
+    }
+    return Duration.between(a, b).getSeconds();
+  }
+
+  static String hhmm(Instant t) {
+    return t == null ? "--:--" : HH_MM.format(t);
+  }
+
+  static String date(Instant t) {
+    return t == null ? null : DATE.format(t);
+  }
+
+  static String dateTime(Instant t) {
+    return t == null ? null : DATE_TIME.format(t);
+  }
+
+  static String iso(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  /** 1s, 6m 49s, 7h 02m 11s, 2d 03h 00m 00s. */
+  static String human(Long seconds) {
+    if (seconds == null) {
+      return null;
+    }
+    long s = seconds;
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m " + pad(s % 60) + "s";
+    }
+    if (s < 86400) {
+      return s / 3600 + "h " + pad(s % 3600 / 60) + "m " + pad(s % 60) + "s";
+    }
+    return s / 86400 + "d " + pad(s % 86400 / 3600) + "h " + pad(s % 3600 / 60) + "m " + pad(s % 60) + "s";
+  }
+
+  private static String pad(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
+  }
+}

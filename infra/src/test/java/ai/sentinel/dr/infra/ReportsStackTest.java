@@ -1,0 +1,66 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Post-incident reports: where they are kept, who may write them, and the alarm on a missed RTO. */
+class ReportsStackTest {
+  private final Synth dev = Synth.of("dev");
+
+  private JsonNode reportsBucket() {
+    return dev.resources("AWS::S3::Bucket").entrySet().stream()
+        .filter(e -> e.getKey().startsWith("ReportsBucket")).map(Map.Entry::getValue).findFirst().orElseThrow()
+        .path("Properties");
+  }
+
+  @Test
+  void reportsAreKeptEncryptedVersionedPrivateAndAged() {
+    JsonNode bucket = reportsBucket();
+    assertEquals("Enabled", bucket.path("VersioningConfiguration").path("Status").asText());
+    assertEquals("AES256", bucket.path("BucketEncryption").path("ServerSideEncryptionConfiguration").path(0)
+        .path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText());
+    assertTrue(bucket.path("PublicAccessBlockConfiguration").path("BlockPublicPolicy").asBoolean());
+    assertTrue(bucket.path("LoggingConfiguration").has("DestinationBucketName"));
+    JsonNode rule = bucket.path("LifecycleConfiguration").path("Rules").path(0);
+    assertEquals("STANDARD_IA", rule.path("Transitions").path(0).path("StorageClass").asText());
+    assertEquals(365, rule.path("NoncurrentVersionExpiration").path("NoncurrentDays").asInt());
+    boolean sslOnly = dev.properties("AWS::S3::BucketPolicy").stream().anyMatch(p -> p.toString()
+        .contains("aws:SecureTransport"));
+    assertTrue(sslOnly);
+  }
+
+  @Test
+  void onlyTheReportFunctionWritesAndOnlyUnderReports() {
+    JsonNode report = dev.function("dev-sentinel-dr-report");
+    assertTrue(report.path("Environment").path("Variables").has("REPORT_BUCKET"));
+    List<String> writers = dev.policyStatements().entrySet().stream()
+        .filter(e -> e.getValue().stream().anyMatch(s -> Synth.list(s, "Action").contains("s3:PutObject")))
+        .map(Map.Entry::getKey).toList();
+    assertEquals(1, writers.size(), writers.toString());
+    assertTrue(writers.get(0).contains("Report"), writers.toString());
+    dev.policyStatements().get(writers.get(0)).stream()
+        .filter(s -> Synth.list(s, "Action").contains("s3:PutObject"))
+        .forEach(s -> Synth.list(s, "Resource").forEach(r -> {
+          assertTrue(r.endsWith("/reports/*"), r);
+          assertFalse(r.equals("*"), r);
+        }));
+  }
+
+  @Test
+  void aMissedRtoPagesTheOnCall() {
+    JsonNode alarm = dev.properties("AWS::CloudWatch::Alarm").stream()
+        .filter(a -> "RtoObjectiveMet".equals(a.path("MetricName").asText())).findFirst().orElseThrow();
+    assertEquals("SentinelDR", alarm.path("Namespace").asText());
+    assertEquals("LessThanThreshold", alarm.path("ComparisonOperator").asText());
+    assertEquals(1, alarm.path("Threshold").asInt());
+    assertEquals("notBreaching", alarm.path("TreatMissingData").asText());
+    assertTrue(alarm.path("AlarmActions").size() == 1);
+    assertTrue(alarm.path("Dimensions").toString().contains("database-failure"), alarm.toString());
+  }
+}
