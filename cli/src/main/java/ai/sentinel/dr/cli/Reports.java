@@ -5,7 +5,6 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.IncidentReport;
 import ai.sentinel.dr.report.IncidentReports;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -38,14 +37,7 @@ public final class Reports {
 
   /** The newest recovery document a state passed on: what a failed execution knew when it stopped. */
   private static Recovery lastDocument(SfnClient sfn, String executionArn) {
-    List<HistoryEvent> events = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      var page = sfn.getExecutionHistory(b -> b.executionArn(executionArn).maxResults(1000).nextToken(next));
-      events.addAll(page.events());
-      token = page.nextToken();
-    } while (token != null);
+    List<HistoryEvent> events = ai.sentinel.dr.drill.ExecutionWatcher.history(sfn, executionArn);
     Recovery found = null;
     for (HistoryEvent e : events) {
       String text = e.stateExitedEventDetails() != null ? e.stateExitedEventDetails().output()

@@ -62,6 +62,11 @@ public final class ExecutionWatcher {
   }
 
   private List<HistoryEvent> history(String executionArn) {
+    return history(sfn, executionArn);
+  }
+
+  /** Every event of an execution's history, all pages. */
+  public static List<HistoryEvent> history(SfnClient sfn, String executionArn) {
     List<HistoryEvent> events = new ArrayList<>();
     String token = null;
     do {
