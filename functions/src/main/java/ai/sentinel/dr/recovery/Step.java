@@ -134,6 +134,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
         new Trigger("manual", "manual", "prime", "1970-01-01T00:00:00Z", "prime"),
         new Options(null, "latest", null, true, 1, 1), null, null, null, null, null, null, null);
     Json.read(Json.bytes(sample), Recovery.class);
+    deps.clients().prime(deps.config());
   }
 
   @Override

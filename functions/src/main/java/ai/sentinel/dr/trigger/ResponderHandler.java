@@ -21,12 +21,14 @@ import org.crac.Resource;
 public abstract class ResponderHandler implements RequestStreamHandler, Resource {
   private final Responder responder;
   private final Set<String> accepted;
+  private final Deps deps;
 
   protected ResponderHandler(Deps deps, Set<String> accepted) {
     this.responder = new Responder(deps.config(), deps.clients().sfn(), new RecoveryLocks(deps.clients().dynamoDb(),
         deps.config().requireLockTable(), deps.clock(), Duration.ofSeconds(deps.config().lockLeaseSeconds())),
         deps.clients().sns(), deps.clock());
     this.accepted = accepted;
+    this.deps = deps;
     Core.getGlobalContext().register(this);
   }
 
@@ -45,6 +47,7 @@ public abstract class ResponderHandler implements RequestStreamHandler, Resource
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     // SnapStart: run the classifier once so Jackson and event-ruler classes are loaded before the snapshot
     responder.classifier().classify("{\"runbook\":\"prime\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    deps.clients().prime(deps.config());
   }
 
   @Override
