@@ -84,6 +84,7 @@ public final class Main {
     out.println("      what the responders would do with an event or manual payload: one JSON object");
     out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject");
     out.println("  ./sentinel drill database-failure [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
+    out.println("  ./sentinel drill --all      every scenario with a drill, then one table against the objectives");
     out.println("      runs the scenario on the local cloud (moto + our handlers); exit 0 only when verified");
     out.println("      --approval puts the approval gate before UpdateSecret and waits for ./sentinel approve");
     out.println("  ./sentinel report EXECUTION_ARN [--json]");
@@ -172,6 +173,9 @@ public final class Main {
   private static int drill(List<String> rest, String env, PrintStream out, PrintStream err) throws Exception {
     boolean dryRun = rest.remove("--dry-run");
     boolean approval = rest.remove("--approval");
+    if (rest.remove("--all")) {
+      return drillAll(env, out);
+    }
     String approveAs = option(rest, "--approve-as");
     String rejectAs = option(rest, "--reject-as");
     DatabaseDrill.Gate gate = !approval ? DatabaseDrill.Gate.none()
@@ -198,6 +202,43 @@ public final class Main {
       out.println("logs: " + root.relativize(sentinel.functionLog()));
       return result.passed() ? OK : FAILED;
     }
+  }
+
+  /** Every scenario that has a drill, one after the other, then one table against the Recovery Objectives. */
+  private static int drillAll(String env, PrintStream out) throws Exception {
+    Path root = RepoPaths.root();
+    List<String> rows = new ArrayList<>();
+    boolean allPassed = true;
+    for (String scenario : List.of(Scenarios.DATABASE_FAILURE)) {
+      Path work = root.resolve(".local").resolve("drill-" + Instant.now().toString().replace(':', '-'));
+      CloudTemplate template = Templates.synthesize(root, env, false);
+      try (LocalSentinel sentinel = LocalSentinel.start(template, Map.of(), work)) {
+        DatabaseDrill.Result result = new DatabaseDrill(sentinel, out).run(false, DatabaseDrill.Gate.none());
+        allPassed &= result.passed();
+        var report = result.executionArn() == null ? null : Reports.of(sentinel.aws.sfn, result.executionArn());
+        String rto = "-";
+        String rpo = "-";
+        if (report != null) {
+          for (var o : report.objectives()) {
+            String cell = o.measured() + " vs " + o.target() + " (" + o.verdict() + ")";
+            if (o.measure().equals("RTO")) {
+              rto = cell;
+            } else if (o.measure().equals("RPO")) {
+              rpo = cell;
+            }
+          }
+        }
+        rows.add(String.format("| %s | %s | %s | %s | %s |", scenario, rto, rpo, result.passed() ? "yes" : "no",
+            result.reportFile() == null ? "-" : root.relativize(result.reportFile())));
+      }
+    }
+    out.println();
+    out.println("| Scenario | RTO measured vs objective | RPO achieved vs objective | Verified | Report |");
+    out.println("|---|---|---|---|---|");
+    rows.forEach(out::println);
+    out.println("(scenarios without a drill yet: " + Scenarios.ALL.stream()
+        .filter(s -> !s.equals(Scenarios.DATABASE_FAILURE)).toList() + ")");
+    return allPassed ? OK : FAILED;
   }
 
   private static String option(List<String> args, String name) {
