@@ -5,6 +5,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.DatabaseDrill;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.trigger.Classification;
@@ -123,9 +124,10 @@ public final class Main {
     String account = config.account() == null ? "123456789012" : config.account();
     env.put("AWS_REGION", config.region());
     env.put(DrConfig.Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:" + config.region() + ":" + account + ":"
-        + config.prefix() + "-notifications");
+        + Names.notificationsTopic(config.prefix()));
     env.put(DrConfig.Vars.STATE_MACHINE_ARNS, Json.write(Map.of(Scenarios.DATABASE_FAILURE, "arn:aws:states:"
-        + config.region() + ":" + account + ":stateMachine:" + config.prefix() + "-" + Scenarios.DATABASE_FAILURE)));
+        + config.region() + ":" + account + ":stateMachine:"
+        + Names.stateMachine(config.prefix(), Scenarios.DATABASE_FAILURE))));
     return env;
   }
 

@@ -1,7 +1,7 @@
 package ai.sentinel.dr.recovery;
 
 import ai.sentinel.dr.common.Deps;
-import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.errors.ErrorCauses;
 import com.fasterxml.jackson.databind.JsonNode;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import java.time.Duration;
@@ -73,25 +73,8 @@ public final class Notify extends Step {
     return out.log(entry("notified", outcome + " (SNS message " + messageId + ")"));
   }
 
-  /** The Catch's Cause is Lambda's error JSON when a step threw; its errorMessage is what a human needs. */
   static String cause(JsonNode error) {
-    String type = error.path("Error").asText("error");
-    String cause = error.path("Cause").asText("");
-    try {
-      JsonNode parsed = Json.MAPPER.readTree(cause);
-      if (parsed != null && parsed.has("errorMessage")) {
-        cause = parsed.get("errorMessage").asText();
-      }
-    } catch (Exception e) {
-      // not JSON: keep the text as it is
-    }
-    return simpleName(type) + ": " + cause;
-  }
-
-  private static String simpleName(String type) {
-    int dot = type.lastIndexOf('.');
-    int dollar = type.lastIndexOf('$');
-    return type.substring(Math.max(dot, dollar) + 1);
+    return ErrorCauses.describe(error);
   }
 
   private static String render(Recovery r, String outcome) {

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.report;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.errors.ErrorCauses;
 import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.database.DatabaseState.Diagnosis;
 import ai.sentinel.dr.database.DatabaseState.Restore;
@@ -234,38 +235,11 @@ public final class IncidentReports {
     if (error == null || error.isNull() || error.isMissingNode()) {
       return null;
     }
-    return simpleName(error.path("Error").asText(""));
+    return ErrorCauses.simpleName(error.path("Error").asText(""));
   }
 
-  /** Same reading as Notify: the Catch's Cause is Lambda's error JSON when a step threw; its errorMessage matters. */
   static String cause(JsonNode error) {
-    if (error == null || error.isNull() || error.isMissingNode()) {
-      return null;
-    }
-    if (error.isTextual()) {
-      return error.asText();
-    }
-    String type = simpleName(error.path("Error").asText(""));
-    String cause = error.path("Cause").asText("");
-    try {
-      JsonNode parsed = Json.MAPPER.readTree(cause);
-      if (parsed != null && parsed.hasNonNull("errorMessage")) {
-        cause = parsed.get("errorMessage").asText();
-      }
-    } catch (Exception e) {
-      // not JSON: keep the text as it is
-    }
-    cause = oneLine(cause);
-    if (type.isEmpty()) {
-      return cause.isEmpty() ? "unknown error" : cause;
-    }
-    return cause.isEmpty() ? type : type + ": " + cause;
-  }
-
-  private static String simpleName(String type) {
-    int cut = Math.max(type.lastIndexOf('.'), type.lastIndexOf('$'));
-    // keep the States. prefix of the state machine's own errors (States.Timeout), drop Java packages
-    return type.startsWith("States.") ? type : type.substring(cut + 1);
+    return ErrorCauses.describe(error);
   }
 
   private static Boolean recovered(Facts f) {

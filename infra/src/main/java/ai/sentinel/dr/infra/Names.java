@@ -33,6 +33,11 @@ public final class Names {
   }
 
   /** {@code <env>-sentinel-dr-locks}: the per-resource locks and attempt budgets. */
+  /** The on-call topic: outcomes, escalations, approval requests. */
+  public static String notificationsTopic(String prefix) {
+    return prefix + "-notifications";
+  }
+
   public static String lockTable(String prefix) {
     return prefix + "-locks";
   }

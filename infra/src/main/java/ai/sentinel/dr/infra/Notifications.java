@@ -28,7 +28,7 @@ public final class Notifications extends Construct {
         .enableKeyRotation(true)
         .build();
     topic = Topic.Builder.create(this, "Topic")
-        .topicName(props.prefix() + "-notifications")
+        .topicName(Names.notificationsTopic(props.prefix()))
         .displayName("Sentinel DR " + props.prefix())
         .masterKey(key)
         .enforceSsl(true)
