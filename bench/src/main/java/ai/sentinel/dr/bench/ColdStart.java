@@ -121,6 +121,25 @@ public final class ColdStart {
    * cores offer in a 1.5 s run. On a quiet machine the measured value mostly stays under 25 (per-process and
    * machine-wide accounting differ by a few ticks, and the kernel has its own threads); a build elsewhere gives 100-400.
    */
+  /** The calls our Diagnose step makes: warm-up and the warm floor must be the same work. */
+  private static void diagnoseCalls(RdsClient rds, CloudWatchClient cw) {
+    rds.describeDBInstances(b -> b.dbInstanceIdentifier(DB));
+    rds.describeEvents(b -> b.sourceIdentifier(DB).sourceType(SourceType.DB_INSTANCE).duration(60));
+    cw.getMetricStatistics(b -> b.namespace("AWS/RDS").metricName("DatabaseConnections")
+        .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(DB).build())
+        .startTime(Instant.now().minusSeconds(3600)).endTime(Instant.now()).period(300)
+        .statistics(Statistic.AVERAGE));
+  }
+
+  /** The calls our alarm responder makes after classifying: look for the execution, start it when absent. */
+  private static void responderCalls(SfnClient sfn, String arn, String name) {
+    try {
+      sfn.describeExecution(b -> b.executionArn(arn.replace(":stateMachine:", ":execution:") + ":" + name));
+    } catch (ExecutionDoesNotExistException expected) {
+      sfn.startExecution(b -> b.stateMachineArn(arn).name(name).input("{}"));
+    }
+  }
+
   static final long NOISE_JIFFIES = 35;
   static final int ATTEMPTS = 4;
   static final int MAX_REDONE = 30;
@@ -316,38 +335,20 @@ public final class ColdStart {
           .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}")).stateMachineArn();
       // warm moto: the first request to each of its backends imports Python modules (hundreds of ms)
       for (int i = 0; i < 3; i++) {
-        rds.describeDBInstances(b -> b.dbInstanceIdentifier(DB));
-        rds.describeEvents(b -> b.sourceIdentifier(DB).sourceType(SourceType.DB_INSTANCE).duration(60));
-        cw.getMetricStatistics(b -> b.namespace("AWS/RDS").metricName("DatabaseConnections")
-            .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(DB).build())
-            .startTime(Instant.now().minusSeconds(3600)).endTime(Instant.now()).period(300)
-            .statistics(Statistic.AVERAGE));
+        diagnoseCalls(rds, cw);
         sfn.listStateMachines();
         String name = "warmup-" + i;
-        try {
-          sfn.describeExecution(b -> b.executionArn(arn.replace(":stateMachine:", ":execution:") + ":" + name));
-        } catch (ExecutionDoesNotExistException expected) {
-          sfn.startExecution(b -> b.stateMachineArn(arn).name(name).input("{}"));
-        }
+        responderCalls(sfn, arn, name);
       }
       // the floor under the "event" column: the same calls from this warm JVM, through the same gateway
       List<Long> diagnose = new ArrayList<>();
       List<Long> responder = new ArrayList<>();
       for (int i = 0; i < 15; i++) {
         long t0 = System.nanoTime();
-        rds.describeDBInstances(b -> b.dbInstanceIdentifier(DB));
-        rds.describeEvents(b -> b.sourceIdentifier(DB).sourceType(SourceType.DB_INSTANCE).duration(60));
-        cw.getMetricStatistics(b -> b.namespace("AWS/RDS").metricName("DatabaseConnections")
-            .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(DB).build())
-            .startTime(Instant.now().minusSeconds(3600)).endTime(Instant.now()).period(300)
-            .statistics(Statistic.AVERAGE));
+        diagnoseCalls(rds, cw);
         long t1 = System.nanoTime();
         String name = "floor-" + i;
-        try {
-          sfn.describeExecution(b -> b.executionArn(arn.replace(":stateMachine:", ":execution:") + ":" + name));
-        } catch (ExecutionDoesNotExistException expected) {
-          sfn.startExecution(b -> b.stateMachineArn(arn).name(name).input("{}"));
-        }
+        responderCalls(sfn, arn, name);
         long t2 = System.nanoTime();
         diagnose.add((t1 - t0) / 1_000);
         responder.add((t2 - t1) / 1_000);

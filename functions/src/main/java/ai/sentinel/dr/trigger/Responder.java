@@ -91,9 +91,7 @@ public final class Responder {
     String name = ExecutionNames.of(c.scenario(), c.resource(), c.dedupKey());
     String executionArn = stateMachine.replace(":stateMachine:", ":execution:") + ":" + name;
     if (exists(executionArn)) {
-      Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
-      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
-          "duplicate: recovery " + name + " already exists for this signal", executionArn);
+      return duplicate(c, name, executionArn, responderName);
     }
     boolean automatic = !"manual".equals(c.trigger().kind());
     boolean dryRun = c.options().dryRun();
@@ -145,9 +143,7 @@ public final class Responder {
       return Response.of(c, c.reason(), started.executionArn());
     } catch (ExecutionAlreadyExistsException e) {
       // a concurrent copy of the same signal won the race: same recovery, nothing more to do
-      Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
-      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
-          "duplicate: recovery " + name + " already exists for this signal", executionArn);
+      return duplicate(c, name, executionArn, responderName);
     } catch (RuntimeException e) {
       // nothing started: do not leave the resource locked until the lease runs out
       if (locked) {
@@ -155,6 +151,13 @@ public final class Responder {
       }
       throw e;
     }
+  }
+
+  /** The signal's recovery already exists (found first, or a concurrent copy won the race): nothing to do. */
+  private static Response duplicate(Classification c, String name, String executionArn, String responderName) {
+    Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
+    return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
+        "duplicate: recovery " + name + " already exists for this signal", executionArn);
   }
 
   /** Beyond the budget the automation stops acting and asks for a human, once per window. */
