@@ -19,7 +19,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -119,6 +121,14 @@ public final class Clients {
     return get(ElastiCacheClient.class, () -> configure(ElastiCacheClient.builder()).build());
   }
 
+  public ElasticLoadBalancingV2Client elbv2() {
+    return get(ElasticLoadBalancingV2Client.class, () -> configure(ElasticLoadBalancingV2Client.builder()).build());
+  }
+
+  public CloudWatchLogsClient logs() {
+    return get(CloudWatchLogsClient.class, () -> configure(CloudWatchLogsClient.builder()).build());
+  }
+
   public S3Client s3() {
     return get(S3Client.class, () -> configure(S3Client.builder())
         // local clouds serve S3 by path, not by bucket host name
@@ -150,6 +160,12 @@ public final class Clients {
           ddb.describeTable(b -> b.tableName(config.lockTable()));
         } else if (client instanceof SnsClient sns) {
           sns.getTopicAttributes(b -> b.topicArn(config.topicArn()));
+        } else if (client instanceof ElastiCacheClient cache && config.redisClusterId() != null) {
+          cache.describeCacheClusters(b -> b.cacheClusterId(config.redisClusterId()));
+        } else if (client instanceof ElasticLoadBalancingV2Client elb) {
+          elb.describeTargetGroups(b -> b.pageSize(1));
+        } else if (client instanceof CloudWatchLogsClient logs) {
+          logs.describeLogGroups(b -> b.limit(1));
         } else if (client instanceof CloudWatchClient cw) {
           cw.listMetrics(b -> b.namespace("AWS/RDS").metricName("DatabaseConnections"));
         }

@@ -34,6 +34,19 @@ import java.util.Optional;
  * @param lockLeaseSeconds LOCK_LEASE_SECONDS: a lock not released after this long (crashed run) is free again
  * @param budgetMaxAttempts BUDGET_MAX_ATTEMPTS: automatic recoveries per resource per window before escalating
  * @param budgetWindowSeconds BUDGET_WINDOW_SECONDS: the window of that budget
+ * @param redisClusterId  REDIS_CLUSTER_ID: the protected ElastiCache cluster (runbook: sentinel-redis); unset: the
+ *                        environment has no Redis scenario
+ * @param redisSecretId   REDIS_SECRET_ID: secret holding the Redis URL (sentinel/redis-url); required with the cluster
+ * @param redisSubnetGroup REDIS_SUBNET_GROUP: fallback when the original cluster cannot be described
+ * @param redisSecurityGroups REDIS_SECURITY_GROUPS: comma separated, fallback as above
+ * @param redisNodeType   REDIS_NODE_TYPE: fallback as above
+ * @param redisConnectHost REDIS_CONNECT_HOST: optional host:port to PING instead of the cluster's endpoint (local
+ *                        clouds whose endpoints are not real; unset in AWS)
+ * @param verifyRedisConnect VERIFY_REDIS_CONNECT: false when the verify function has no network path to the cache
+ * @param ecsTargetGroups ECS_TARGET_GROUPS: JSON object service -> ALB target group ARN (health checks, alarms)
+ * @param ecsDesiredCounts ECS_DESIRED_COUNTS: JSON object service -> desired task count to scale back up to
+ * @param ecsStablePolls  ECS_STABLE_POLLS: polls a forced deployment gets to stabilise before the rollback
+ * @param ecsLogGroupPrefix ECS_LOG_GROUP_PREFIX: a service's log group is prefix + service name (runbook: /ecs/)
  */
 public record DrConfig(
     String environment,
@@ -57,7 +70,18 @@ public record DrConfig(
     String lockTable,
     int lockLeaseSeconds,
     int budgetMaxAttempts,
-    int budgetWindowSeconds) {
+    int budgetWindowSeconds,
+    String redisClusterId,
+    String redisSecretId,
+    String redisSubnetGroup,
+    List<String> redisSecurityGroups,
+    String redisNodeType,
+    String redisConnectHost,
+    boolean verifyRedisConnect,
+    Map<String, String> ecsTargetGroups,
+    Map<String, Integer> ecsDesiredCounts,
+    int ecsStablePolls,
+    String ecsLogGroupPrefix) {
 
   /** The variable names, in one place, so the CDK app sets exactly what is read here. */
   public static final class Vars {
@@ -83,12 +107,24 @@ public record DrConfig(
     public static final String LOCK_LEASE_SECONDS = "LOCK_LEASE_SECONDS";
     public static final String BUDGET_MAX_ATTEMPTS = "BUDGET_MAX_ATTEMPTS";
     public static final String BUDGET_WINDOW_SECONDS = "BUDGET_WINDOW_SECONDS";
+    public static final String REDIS_CLUSTER_ID = "REDIS_CLUSTER_ID";
+    public static final String REDIS_SECRET_ID = "REDIS_SECRET_ID";
+    public static final String REDIS_SUBNET_GROUP = "REDIS_SUBNET_GROUP";
+    public static final String REDIS_SECURITY_GROUPS = "REDIS_SECURITY_GROUPS";
+    public static final String REDIS_NODE_TYPE = "REDIS_NODE_TYPE";
+    public static final String REDIS_CONNECT_HOST = "REDIS_CONNECT_HOST";
+    public static final String VERIFY_REDIS_CONNECT = "VERIFY_REDIS_CONNECT";
+    public static final String ECS_TARGET_GROUPS = "ECS_TARGET_GROUPS";
+    public static final String ECS_DESIRED_COUNTS = "ECS_DESIRED_COUNTS";
+    public static final String ECS_STABLE_POLLS = "ECS_STABLE_POLLS";
+    public static final String ECS_LOG_GROUP_PREFIX = "ECS_LOG_GROUP_PREFIX";
 
     private Vars() {}
   }
 
   public static DrConfig fromEnv(Map<String, String> env) {
     Reader r = new Reader(env);
+    String redisCluster = r.optional(Vars.REDIS_CLUSTER_ID).orElse(null);
     return new DrConfig(
         r.required(Vars.ENVIRONMENT),
         r.required(Vars.REGION),
@@ -111,7 +147,18 @@ public record DrConfig(
         r.optional(Vars.LOCK_TABLE).orElse(null),
         r.integer(Vars.LOCK_LEASE_SECONDS, 3 * 3600),
         r.integer(Vars.BUDGET_MAX_ATTEMPTS, 3),
-        r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600));
+        r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600),
+        redisCluster,
+        redisCluster == null ? r.optional(Vars.REDIS_SECRET_ID).orElse(null) : r.required(Vars.REDIS_SECRET_ID),
+        r.optional(Vars.REDIS_SUBNET_GROUP).orElse(null),
+        r.list(Vars.REDIS_SECURITY_GROUPS),
+        r.optional(Vars.REDIS_NODE_TYPE).orElse(null),
+        r.optional(Vars.REDIS_CONNECT_HOST).orElse(null),
+        r.bool(Vars.VERIFY_REDIS_CONNECT, true),
+        r.map(Vars.ECS_TARGET_GROUPS),
+        r.counts(Vars.ECS_DESIRED_COUNTS),
+        r.integer(Vars.ECS_STABLE_POLLS, 10),
+        r.optional(Vars.ECS_LOG_GROUP_PREFIX).orElse("/ecs/"));
   }
 
   /** State machine for a scenario, or a clear error when this environment does not deploy it. */
@@ -133,6 +180,21 @@ public record DrConfig(
     return dbInstanceId + "-pitr";
   }
 
+  /** The cluster a Redis recovery creates: the runbook's "-recovery" target (null without a Redis scenario). */
+  public String redisRecoveryClusterId() {
+    return redisClusterId == null ? null : redisClusterId + "-recovery";
+  }
+
+  /** Is this one of the ECS services the environment protects? */
+  public boolean protectsService(String service) {
+    return service != null && ecsServices.contains(service);
+  }
+
+  /** The desired count a service is scaled back up to, or null when the config names none. */
+  public Integer desiredCountOf(String service) {
+    return ecsDesiredCounts.get(service);
+  }
+
   /**
    * Blast radius: may a runbook step mutate this resource? Only resources the environment config names (or that a
    * runbook derives from them, like the restore targets) are allowed.
@@ -143,7 +205,8 @@ public record DrConfig(
     }
     return switch (service) {
       case "rds" -> target.equals(recoveryInstanceId()) || target.equals(pitrInstanceId());
-      case "secretsmanager" -> target.equals(dbSecretId);
+      case "elasticache" -> target.equals(redisRecoveryClusterId());
+      case "secretsmanager" -> target.equals(dbSecretId) || target.equals(redisSecretId);
       case "ecs" -> ecsServices.stream().anyMatch(s -> target.equals(ecsCluster + "/" + s));
       case "sns" -> target.equals(topicArn);
       default -> false;
@@ -208,6 +271,28 @@ public record DrConfig(
         }
       });
       return List.copyOf(out);
+    }
+
+    Map<String, Integer> counts(String name) {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      optional(name).ifPresent(v -> {
+        JsonNode node;
+        try {
+          node = Json.MAPPER.readTree(v);
+        } catch (Exception e) {
+          throw new ConfigException(name + " must be a JSON object of positive integers: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+          throw new ConfigException(name + " must be a JSON object of positive integers");
+        }
+        node.fields().forEachRemaining(f -> {
+          if (!f.getValue().canConvertToInt() || !f.getValue().isIntegralNumber() || f.getValue().intValue() < 1) {
+            throw new ConfigException(name + "." + f.getKey() + " must be a positive integer");
+          }
+          out.put(f.getKey(), f.getValue().intValue());
+        });
+      });
+      return Map.copyOf(out);
     }
 
     Map<String, String> map(String name) {

@@ -1,6 +1,8 @@
 package ai.sentinel.dr.recovery;
 
 import ai.sentinel.dr.database.DatabaseState;
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.redis.CacheState;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,8 @@ import java.util.List;
  * @param trigger       what started it
  * @param options       choices made by the trigger or the operator
  * @param database      Scenario 1 working state (null for other scenarios)
+ * @param cache         Scenario 2 working state (null for other scenarios)
+ * @param ecs           Scenario 3 working state (null for other scenarios)
  * @param services      ECS services restarted and their stability
  * @param verification  checks run before success is declared
  * @param plan          calls recorded instead of sent (dry-run)
@@ -31,6 +35,8 @@ public record Recovery(
     Trigger trigger,
     Options options,
     DatabaseState database,
+    CacheState cache,
+    EcsState ecs,
     ServicesState services,
     Verification verification,
     List<PlannedCall> plan,
@@ -48,41 +54,65 @@ public record Recovery(
   }
 
   public Recovery withDatabase(DatabaseState value) {
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, value, services,
-        verification, plan, timeline, error, approval);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, value, cache, ecs,
+        services, verification, plan, timeline, error, approval);
+  }
+
+  public Recovery withCache(CacheState value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, value, ecs,
+        services, verification, plan, timeline, error, approval);
+  }
+
+  public Recovery withEcs(EcsState value) {
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, value,
+        services, verification, plan, timeline, error, approval);
+  }
+
+  /**
+   * When the scenario's secret was repointed (database or Redis URL), or null: services whose newest deployment is
+   * younger already run with the new value.
+   */
+  public java.time.Instant repointedAt() {
+    if (database != null && database.secret() != null && database.secret().updatedAt() != null) {
+      return java.time.Instant.parse(database.secret().updatedAt());
+    }
+    if (cache != null && cache.secret() != null && cache.secret().updatedAt() != null) {
+      return java.time.Instant.parse(cache.secret().updatedAt());
+    }
+    return null;
   }
 
   public Recovery withServices(ServicesState value) {
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, value,
-        verification, plan, timeline, error, approval);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, ecs,
+        value, verification, plan, timeline, error, approval);
   }
 
   public Recovery withVerification(Verification value) {
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        value, plan, timeline, error, approval);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, ecs,
+        services, value, plan, timeline, error, approval);
   }
 
   public Recovery withError(JsonNode value) {
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        verification, plan, timeline, value, approval);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, ecs,
+        services, verification, plan, timeline, value, approval);
   }
 
   public Recovery withApproval(JsonNode value) {
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        verification, plan, timeline, error, value);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, ecs,
+        services, verification, plan, timeline, error, value);
   }
 
   public Recovery withPlanned(PlannedCall call) {
     List<PlannedCall> next = new ArrayList<>(plan);
     next.add(call);
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        verification, next, timeline, error, approval);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, ecs,
+        services, verification, next, timeline, error, approval);
   }
 
   public Recovery log(TimelineEntry entry) {
     List<TimelineEntry> next = new ArrayList<>(timeline);
     next.add(entry);
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, services,
-        verification, plan, next, error, approval);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, database, cache, ecs,
+        services, verification, plan, next, error, approval);
   }
 }

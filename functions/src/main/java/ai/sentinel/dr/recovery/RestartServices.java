@@ -46,7 +46,7 @@ public final class RestartServices extends Step {
     if (names.isEmpty()) {
       throw new StepFailedError("no ECS services configured to restart");
     }
-    Instant since = repointedAt(recovery);
+    Instant since = recovery.repointedAt();
     Map<String, Service> current = new LinkedHashMap<>();
     ecs.describeServices(b -> b.cluster(cluster).services(names)).services()
         .forEach(s -> current.put(s.serviceName(), s));
@@ -84,13 +84,6 @@ public final class RestartServices extends Step {
     return out.withServices(state).log(entry(recovery.dryRun() ? "would-restart" : "restarted",
         "forced new deployment of " + restarted + " in "
         + cluster));
-  }
-
-  private static Instant repointedAt(Recovery recovery) {
-    if (recovery.database() != null && recovery.database().secret() != null) {
-      return Instant.parse(recovery.database().secret().updatedAt());
-    }
-    return null;
   }
 
   static Deployment primary(Service service) {

@@ -193,7 +193,7 @@ public final class IncidentReports {
   }
 
   private static Recovery empty() {
-    return new Recovery(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new Recovery(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String normal(String status) {

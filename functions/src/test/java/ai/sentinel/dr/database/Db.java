@@ -70,12 +70,12 @@ final class Db {
 
   static Recovery withOptions(Recovery r, Options o) {
     return new Recovery(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), o, r.database(),
-        r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+        r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
   }
 
   static Recovery withExecutionName(Recovery r, String name) {
     return new Recovery(r.scenario(), r.resource(), name, r.environment(), r.trigger(), r.options(), r.database(),
-        r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+        r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
   }
 
   static Options options(String option, String snapshotId, String restoreTime, boolean dryRun) {

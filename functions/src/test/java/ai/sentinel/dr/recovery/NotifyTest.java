@@ -145,7 +145,7 @@ class NotifyTest {
   void longSubjectIsCutToSnsLimit() {
     Recovery r = Fixtures.recovery(false);
     Recovery longName = new Recovery(r.scenario(), "sentinel-db-" + "x".repeat(120), r.executionName(),
-        "production-eu-west-1", r.trigger(), r.options(), null, null, null, null, null, null, null);
+        "production-eu-west-1", r.trigger(), r.options(), null, null, null, null, null, null, null, null, null);
     PublishRequest req = published(longName);
     // SNS wants fewer than 100 characters; what happened must survive the cut
     assertTrue(req.subject().length() < 100, req.subject());

@@ -48,7 +48,7 @@ final class Documents {
 
   static Recovery base(Trigger trigger, Options options) {
     return new Recovery("database-failure", "sentinel-db", NAME, "dev", trigger, options, null, null, null, null,
-        null, null, null);
+        null, null, null, null, null);
   }
 
   static TimelineEntry at(String hhmmss, String step, String event, String detail) {

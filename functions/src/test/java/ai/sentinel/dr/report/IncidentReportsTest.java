@@ -219,8 +219,8 @@ class IncidentReportsTest {
     Recovery drill = Documents.optionBSucceeded();
     drill = new Recovery(drill.scenario(), drill.resource(), drill.executionName(), drill.environment(),
         new Trigger("drill", "schedule", "monthly-restore", Documents.TRIGGER_TIME, "scheduled drill"),
-        drill.options(), drill.database(), drill.services(), drill.verification(), drill.plan(), drill.timeline(),
-        drill.error(), drill.approval());
+        drill.options(), drill.database(), drill.cache(), drill.ecs(), drill.services(), drill.verification(), drill.plan(),
+        drill.timeline(), drill.error(), drill.approval());
     IncidentReport r = IncidentReports.from(drill, ARN, START, END, "SUCCEEDED");
     assertEquals("P4", r.severity());
     assertTrue(r.title().startsWith("[DRILL] Database failure"), r.title());
@@ -297,7 +297,7 @@ class IncidentReportsTest {
   void theExecutionNameFallsBackToTheArn() {
     Recovery r = Documents.optionBSucceeded();
     Recovery unnamed = new Recovery(r.scenario(), r.resource(), null, r.environment(), r.trigger(), r.options(),
-        r.database(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+        r.database(), r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
     assertEquals(Documents.NAME, IncidentReports.from(unnamed, ARN, START, END, "SUCCEEDED").executionName());
   }
 

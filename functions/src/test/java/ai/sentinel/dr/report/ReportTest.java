@@ -90,8 +90,8 @@ class ReportTest {
     Recovery sent = Json.read(Json.bytes(in), Recovery.class);
     List<TimelineEntry> before = out.timeline().subList(0, out.timeline().size() - 1);
     Recovery unchanged = new Recovery(out.scenario(), out.resource(), out.executionName(), out.environment(),
-        out.trigger(), out.options(), out.database(), out.services(), out.verification(), out.plan(), before,
-        out.error(), out.approval());
+        out.trigger(), out.options(), out.database(), out.cache(), out.ecs(), out.services(), out.verification(),
+        out.plan(), before, out.error(), out.approval());
     assertEquals(sent, unchanged);
     TimelineEntry last = out.timeline().get(out.timeline().size() - 1);
     assertEquals("Report", last.step());
@@ -232,7 +232,7 @@ class ReportTest {
   @Test
   void keysAreSafe() {
     IncidentReport odd = IncidentReports.from(new Recovery("database-failure/../x", "r", "a b/../c", "dev", null,
-        null, null, null, null, null, null, null, null), null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null), null, null, null, null);
     assertEquals("reports/database-failure____x/a_b____c", Report.key(odd));
     assertEquals("reports/unknown/unknown", Report.key(IncidentReports.from(null, null, null, null, null)));
   }
