@@ -41,6 +41,8 @@ public final class LocalCloud implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
   private static final String SFN_EXECUTION_CONFIG = "{\"stepfunctions\":{\"execute_state_machine\":true}}";
   private static final int START_ATTEMPTS = 3;
+  private static final com.fasterxml.jackson.databind.ObjectMapper CONTROL_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Process moto;
   private final URI motoEndpoint;
@@ -165,6 +167,32 @@ public final class LocalCloud implements AutoCloseable {
     configure(control, motoEndpoint);
   }
 
+  // ---- simulations (moto_launcher.py, S1 and S3): failures and history AWS would have that moto cannot make ------
+
+  /**
+   * Simulation S1: tasks of this task definition revision cannot start (its image cannot be pulled). While a service's
+   * PRIMARY deployment runs it, the service reports no running tasks, the deployment IN_PROGRESS, STOPPED tasks with
+   * a CannotPullContainerError reason, and its target groups' targets unhealthy. See moto_launcher.py.
+   *
+   * @param taskDefinition ARN or family:revision
+   * @return the reason the stopped tasks will carry
+   */
+  public String simulateImageCannotStart(String taskDefinition) throws IOException {
+    String answer = post(control, motoEndpoint.resolve("/moto-api/localcloud/ecs/broken-image"),
+        CONTROL_JSON.writeValueAsString(Map.of("taskDefinition", taskDefinition)));
+    return CONTROL_JSON.readTree(answer).path("reason").asText();
+  }
+
+  /**
+   * Simulation S3: when an ElastiCache snapshot was taken (its NodeSnapshots' SnapshotCreateTime), so seeded history
+   * can have older and newer snapshots. See moto_launcher.py.
+   */
+  public void setCacheSnapshotTime(String snapshotName, java.time.Instant takenAt) throws IOException {
+    post(control, motoEndpoint.resolve("/moto-api/localcloud/elasticache/snapshot-time"),
+        CONTROL_JSON.writeValueAsString(Map.of("snapshotName", snapshotName, "snapshotCreateTime",
+            takenAt.toString())));
+  }
+
   /** Stops the gateway and moto (the whole process tree) and waits for moto to exit. */
   @Override
   public synchronized void close() {
@@ -240,7 +268,7 @@ public final class LocalCloud implements AutoCloseable {
     post(control, motoEndpoint.resolve("/moto-api/config"), SFN_EXECUTION_CONFIG);
   }
 
-  private static void post(HttpClient control, URI uri, String json) throws IOException {
+  private static String post(HttpClient control, URI uri, String json) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(uri)
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
@@ -256,6 +284,7 @@ public final class LocalCloud implements AutoCloseable {
     if (response.statusCode() / 100 != 2) {
       throw new IOException("POST " + uri + " answered " + response.statusCode() + ": " + response.body());
     }
+    return response.body();
   }
 
   static String python() {

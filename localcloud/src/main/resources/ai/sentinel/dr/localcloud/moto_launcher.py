@@ -1,11 +1,62 @@
-"""moto_server with a fix for getmoto/moto#10077 (fixed upstream after 5.2.1 by #10093).
+"""moto_server 5.2.1 with fixes and documented simulations for Sentinel DR's local cloud.
 
-After any execution exists, the next StartExecution fails with
-`TypeError: cannot pickle '_thread.RLock' object`, because start_execution deep-copies the state machine,
-which references its live executions and its backend. Same arguments as moto_server: -H 127.0.0.1 -p PORT.
+Same arguments as moto_server: -H 127.0.0.1 -p PORT. Every patch below says what moto does, what AWS does, and what
+we answer instead. Two kinds:
+
+FIXES (moto answers differently from AWS; we answer as AWS does)
+  F1 Step Functions: after any execution exists, the next StartExecution fails with `TypeError: cannot pickle
+     '_thread.RLock' object` (getmoto/moto#10077, fixed upstream after 5.2.1 by #10093).
+  F2 ElastiCache DescribeCacheClusters: moto reports no CacheNodes and no SecurityGroups. With ShowCacheNodeInfo=true
+     AWS lists each node with its endpoint; we give every cluster one node "0001" whose Endpoint is
+     {Address: "<id>.<6 chars>.0001.use1.cache.amazonaws.com", Port: the cluster's port}. SecurityGroups lists the
+     SecurityGroupIds the cluster was created with (status "active").
+  F3 ElastiCache creation: moto makes a cluster "available" at once; AWS reports "creating" (no endpoint yet) for
+     minutes. A new cluster is "creating" for LOCALCLOUD_CACHE_CREATE_SECONDS (default 2) seconds, then "available".
+  F4 ElastiCache snapshots: moto's have no NodeSnapshots, so no SnapshotCreateTime (the recovery point). We add one
+     NodeSnapshot per snapshot with SnapshotCreateTime = when it was taken.
+  F5 ECS UpdateService: moto never adds a deployment (forceNewDeployment only renames the one it has; a new task
+     definition leaves the deployment on the old one), keeps the task definition as the caller spelled it (AWS: the
+     ARN), and sets runningCount = desiredCount. We start a new PRIMARY deployment (new id, createdAt, the task
+     definition ARN) whenever forceNewDeployment is set or the task definition changes; a desired-count change updates
+     the PRIMARY deployment's desiredCount. Old deployments are drained at once (as with minimumHealthyPercent 0:
+     moto has no tasks to drain). A deployment of a good revision completes at once (runningCount = desiredCount,
+     rolloutState COMPLETED), as moto's answers always implied.
+  F6 ECS ListTasks ignores serviceName (moto: "TODO"); we return the tasks whose group is "service:NAME", which is
+     what ECS gives the tasks a service starts. ListTaskDefinitions ignores sort; we honour sort=DESC.
+  F7 ECS StopTask sets no stopCode or stoppedAt; we set stoppedAt and stopCode "UserInitiated" (AWS's value for
+     StopTask), or "TaskFailedToStart" for a task of a revision whose image cannot start (S1).
+
+SIMULATIONS (failures AWS would produce that moto cannot; only what a drill or test asks for, via the control API)
+  S1 A task definition revision marked "image cannot start" (POST /moto-api/localcloud/ecs/broken-image
+     {"taskDefinition": ARN}) never gets running tasks: while a service's PRIMARY deployment runs it, DescribeServices
+     reports runningCount 0 (pendingCount 0) and the deployment IN_PROGRESS with failedTasks, a service event says
+     why, and each new deployment of it leaves STOPPED tasks (group service:NAME, startedBy the deployment id) with
+     stoppedReason "CannotPullContainerError: ..." and stopCode TaskFailedToStart, created through moto's own
+     RunTask/StopTask. Every target registered in the service's target groups then reports "unhealthy"
+     (Target.ResponseCodeMismatch). When the service moves to a good revision, moto's normal answers apply again.
+  S2 Target groups follow the services that name them in loadBalancers, as ECS registers its tasks: a service on a
+     good revision has exactly runningCount targets (new IPs for a new deployment), all "healthy" (moto's answer for
+     any registered IP target).
+  S3 ElastiCache snapshot times: a snapshot's SnapshotCreateTime can be set (POST
+     /moto-api/localcloud/elasticache/snapshot-time {"snapshotName": N, "snapshotCreateTime": ISO-8601}) so seeded
+     history has an older and a newer snapshot, as a cluster with daily backups would.
+Controls take optional "accountId" and "region" (default 123456789012, us-east-1). /moto-api/reset forgets all of it
+(the state lives on moto's own model objects).
 """
-import copy, sys
+import copy
+import datetime
+import itertools
+import json
+import os
+import random
+import string
+import sys
+import threading
+
 from moto.stepfunctions import models as sfn_models
+
+
+# ---- F1: Step Functions deep copy -------------------------------------------------------------------------------
 
 def _deepcopy(self, memo):
     # the clone is a snapshot of the definition: live executions and the backend are shared, not copied
@@ -18,6 +69,421 @@ def _deepcopy(self, memo):
         setattr(clone, key, copy.deepcopy(value, memo))
     return clone
 
+
 sfn_models.StateMachine.__deepcopy__ = _deepcopy
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+_lock = threading.RLock()
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+# ---- F2, F3, F4: ElastiCache ------------------------------------------------------------------------------------
+
+from moto.elasticache import models as ec_models
+from moto.elasticache import responses as ec_responses
+
+CACHE_CREATE_SECONDS = float(os.environ.get("LOCALCLOUD_CACHE_CREATE_SECONDS", "2"))
+# AWS's short region code in node endpoints (use1 for us-east-1, euw1 for eu-west-1, ...)
+_REGION_CODES = {"us-east-1": "use1", "us-east-2": "use2", "us-west-1": "usw1", "us-west-2": "usw2",
+                 "eu-west-1": "euw1", "eu-central-1": "euc1"}
+
+_original_cluster_init = ec_models.CacheCluster.__init__
+
+
+def _cluster_init(self, account_id, region_name, *args, **kwargs):
+    _original_cluster_init(self, account_id, region_name, *args, **kwargs)
+    self._region = region_name
+    self._suffix = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+    self._ready_at = _now() + datetime.timedelta(seconds=CACHE_CREATE_SECONDS)
+    if CACHE_CREATE_SECONDS > 0:
+        self.cache_cluster_status = "creating"
+        self.status = "creating"
+
+
+ec_models.CacheCluster.__init__ = _cluster_init
+
+
+def _cluster_status(cluster):
+    if cluster.cache_cluster_status == "creating" and _now() >= cluster._ready_at:
+        cluster.cache_cluster_status = "available"
+        cluster.status = "available"
+    return cluster.cache_cluster_status
+
+
+def _cache_nodes(cluster):
+    status = _cluster_status(cluster)
+    if status == "creating":
+        return []  # AWS shows no endpoint until the node exists
+    region = getattr(cluster, "_region", DEFAULT_REGION)
+    address = "{}.{}.0001.{}.cache.amazonaws.com".format(
+        cluster.cache_cluster_id, getattr(cluster, "_suffix", "xxxxxx"), _REGION_CODES.get(region, region))
+    return [{
+        "CacheNodeId": "0001",
+        "CacheNodeStatus": "deleting" if status == "deleting" else "available",
+        "CacheNodeCreateTime": cluster.cache_cluster_create_time,
+        "Endpoint": {"Address": address, "Port": int(cluster.port)},
+        "ParameterGroupStatus": "in-sync",
+        "CustomerAvailabilityZone": cluster.preferred_availability_zone or region + "a",
+    }]
+
+
+class _ClusterView:
+    """A cluster as AWS describes it: moto's object plus the fields moto leaves out."""
+
+    def __init__(self, cluster, show_nodes):
+        self._cluster = cluster
+        _cluster_status(cluster)
+        self.cache_nodes = _cache_nodes(cluster) if show_nodes else None
+        self.security_groups = [{"SecurityGroupId": g, "Status": "active"} for g in cluster.security_group_ids]
+
+    def __getattr__(self, name):
+        return getattr(self._cluster, name)
+
+
+_original_describe_clusters = ec_responses.ElastiCacheResponse.describe_cache_clusters
+
+
+def _describe_cache_clusters(self):
+    result = _original_describe_clusters(self)
+    show = self._get_bool_param("ShowCacheNodeInfo", False)
+    clusters = result.result["CacheClusters"]
+    result.result["CacheClusters"] = [_ClusterView(c, show) for c in clusters]
+    return result
+
+
+ec_responses.ElastiCacheResponse.describe_cache_clusters = _describe_cache_clusters
+
+_original_create_cluster_response = ec_responses.ElastiCacheResponse.create_cache_cluster
+
+
+def _create_cache_cluster(self):
+    result = _original_create_cluster_response(self)
+    result.result["CacheCluster"] = _ClusterView(result.result["CacheCluster"], False)
+    return result
+
+
+ec_responses.ElastiCacheResponse.create_cache_cluster = _create_cache_cluster
+
+_original_snapshot_init = ec_models.Snapshot.__init__
+
+
+def _snapshot_init(self, *args, **kwargs):
+    _original_snapshot_init(self, *args, **kwargs)
+    taken = _now()
+    self.node_snapshots = [{
+        "CacheNodeId": "0001",
+        "CacheSize": "0 MB",
+        "CacheNodeCreateTime": self.cache_cluster_create_time or taken,
+        "SnapshotCreateTime": taken,
+    }]
+
+
+ec_models.Snapshot.__init__ = _snapshot_init
+
+
+# ---- F5, F6, F7, S1, S2: ECS and target groups --------------------------------------------------------------------
+
+from moto.ecs import models as ecs_models
+from moto.ecs import responses as ecs_responses
+from moto.elbv2 import models as elbv2_models
+from moto.core.utils import utcnow as moto_utcnow
+
+_original_task_init = ecs_models.Task.__init__
+
+
+def _task_init(self, *args, **kwargs):
+    _original_task_init(self, *args, **kwargs)
+    self.created_at = _now()
+
+
+ecs_models.Task.__init__ = _task_init
+
+
+def _broken_reason(backend, task_definition_arn):
+    """Why tasks of this revision cannot start, or None when it is good (S1)."""
+    if not task_definition_arn:
+        return None
+    try:
+        td = backend.describe_task_definition(task_definition_arn)
+    except Exception:
+        return None
+    return getattr(td, "_cannot_start", None)
+
+
+def _new_deployment(service, previous):
+    deployment_id = "ecs-svc/{}".format(random.randint(0, 32 ** 12))
+    now = moto_utcnow()
+    d = dict(previous) if previous else {}
+    d.update({
+        "id": deployment_id,
+        "createdAt": now,
+        "updatedAt": now,
+        "status": "PRIMARY",
+        "taskDefinition": service.task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": 0,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "launchType": service.launch_type,
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": "ECS deployment {} in progress.".format(deployment_id),
+    })
+    if not d.get("networkConfiguration") and service.network_configuration:
+        d["networkConfiguration"] = service.network_configuration
+    return d
+
+
+def _primary(service):
+    for d in service.deployments:
+        if d.get("status") == "PRIMARY":
+            return d
+    return None
+
+
+def _fail_tasks(backend, service, deployment, reason, count):
+    """S1: the tasks a deployment of a broken revision tried to start, stopped as ECS stops them."""
+    if service.launch_type != "FARGATE" or not service.network_configuration:
+        return  # moto's RunTask needs container instances for EC2; nothing to show then
+    for _ in range(count):
+        for task in backend.run_task(service.cluster_name, deployment["taskDefinition"], 1, None, deployment["id"],
+                                     None, "FARGATE", service.network_configuration,
+                                     "service:" + service.name, service.platform_version):
+            backend.stop_task(service.cluster_name, task.task_arn, reason)
+            for container in task.containers:
+                container.last_status = "STOPPED"
+                container.reason = reason
+                container.exitCode = None
+
+
+def _settle(backend, service, new_deployment=False):
+    """Answers for the service's current deployment, as ECS would report it once it has acted (F5, S1, S2)."""
+    primary = _primary(service)
+    if primary is None:
+        return
+    reason = _broken_reason(backend, primary.get("taskDefinition"))
+    now = moto_utcnow()
+    # F5: old deployments drain at once
+    service.deployments = [primary]
+    if reason is None:
+        primary.update({"runningCount": service.desired_count, "pendingCount": 0, "desiredCount": service.desired_count,
+                        "rolloutState": "COMPLETED", "updatedAt": now,
+                        "rolloutStateReason": "ECS deployment {} completed.".format(primary["id"])})
+        service.running_count = service.desired_count
+        service.pending_count = 0
+    else:
+        attempts = min(max(service.desired_count, 1), 3) if new_deployment else 0
+        primary.update({"runningCount": 0, "pendingCount": 0, "desiredCount": service.desired_count,
+                        "rolloutState": "IN_PROGRESS", "updatedAt": now,
+                        "failedTasks": primary.get("failedTasks", 0) + attempts,
+                        "rolloutStateReason": "ECS deployment {} in progress.".format(primary["id"])})
+        service.running_count = 0
+        service.pending_count = 0
+        if attempts:
+            _fail_tasks(backend, service, primary, reason, attempts)
+            service.events.insert(0, {
+                "id": str(random.randint(10 ** 8, 10 ** 9)),
+                "createdAt": now,
+                "message": "(service {}) deployment {}: {} task(s) failed to start: {}".format(
+                    service.name, primary["id"], attempts, reason),
+            })
+    _sync_targets(service, reason is None, primary["id"])
+
+
+def _target_groups(service):
+    backend = elbv2_models.elbv2_backends[service._account_id][service.region_name]
+    for lb in service.load_balancers or []:
+        arn = lb.get("targetGroupArn")
+        tg = backend.target_groups.get(arn) if arn else None
+        if tg is not None:
+            yield lb, tg
+
+
+_ip_counter = itertools.count(10)
+
+
+def _sync_targets(service, healthy, deployment_id):
+    """S2: ECS registers a service's running tasks (new IPs for a new deployment) and deregisters stopped ones."""
+    if not healthy:
+        return  # S1: the old targets stay registered and fail their health checks
+    for lb, tg in _target_groups(service):
+        port = lb.get("containerPort") or tg.port
+        if getattr(tg, "_owner_deployment", None) != deployment_id:
+            for target_id in list(tg.targets.keys()):
+                tg.deregister([{"Id": target_id}])
+            tg._owner_deployment = deployment_id
+        current = list(tg.targets.keys())
+        while len(current) < service.running_count:
+            n = next(_ip_counter)
+            ip = "10.0.{}.{}".format(n // 250 % 250, n % 250 + 2)
+            tg.targets[ip] = {"Id": ip, "Port": int(port)}
+            tg.deregistered_targets.pop(ip, None)
+            current.append(ip)
+        for target_id in current[service.running_count:]:
+            tg.deregister([{"Id": target_id}])
+
+
+def _unhealthy_target_groups(account_id, region):
+    """Target group ARNs whose service runs a revision that cannot start (S1)."""
+    backend = ecs_models.ecs_backends[account_id][region]
+    arns = set()
+    for service in backend.services.values():
+        primary = _primary(service)
+        if primary is not None and _broken_reason(backend, primary.get("taskDefinition")):
+            for lb in service.load_balancers or []:
+                if lb.get("targetGroupArn"):
+                    arns.add(lb["targetGroupArn"])
+    return arns
+
+
+_original_create_service = ecs_models.EC2ContainerServiceBackend.create_service
+
+
+def _create_service(self, *args, **kwargs):
+    with _lock:
+        service = _original_create_service(self, *args, **kwargs)
+        _settle(self, service, new_deployment=True)
+        return service
+
+
+ecs_models.EC2ContainerServiceBackend.create_service = _create_service
+
+_original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
+
+
+def _update_service(self, service_properties):
+    with _lock:
+        props = dict(service_properties)
+        force = props.pop("force_new_deployment", False) in (True, "true", "True")
+        task_definition_str = props.get("task_definition")
+        service = self._get_service(props.get("cluster", "default"), props["service"].split("/")[-1])
+        before = service.task_definition
+        service = _original_update_service(self, props)
+        if task_definition_str:
+            service.task_definition = self.describe_task_definition(task_definition_str).arn
+        primary = _primary(service)
+        if primary is None and service.deployment_controller.get("type") != "ECS":
+            return service  # CODE_DEPLOY / EXTERNAL controllers: moto's answers as they are
+        started = force or service.task_definition != before or primary is None
+        if started:
+            service.deployments = [_new_deployment(service, primary)]
+        _settle(self, service, new_deployment=started)
+        return service
+
+
+ecs_models.EC2ContainerServiceBackend.update_service = _update_service
+
+_original_list_tasks = ecs_models.EC2ContainerServiceBackend.list_tasks
+
+
+def _list_tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None,
+                desiredStatus=None):
+    tasks = _original_list_tasks(self, cluster_str, container_instance, family, started_by, service_name,
+                                 desiredStatus)
+    if service_name:
+        group = "service:" + service_name.split("/")[-1]
+        tasks = [t for t in tasks if t.group == group]
+    return tasks
+
+
+ecs_models.EC2ContainerServiceBackend.list_tasks = _list_tasks
+
+_original_list_task_definitions = ecs_responses.EC2ContainerServiceResponse.list_task_definitions
+
+
+def _list_task_definitions(self):
+    result = _original_list_task_definitions(self)
+    if (self._get_param("sort") or "ASC").upper() == "DESC":
+        result.result["taskDefinitionArns"] = list(reversed(result.result["taskDefinitionArns"]))
+    return result
+
+
+ecs_responses.EC2ContainerServiceResponse.list_task_definitions = _list_task_definitions
+
+_original_stop_task = ecs_models.EC2ContainerServiceBackend.stop_task
+
+
+def _stop_task(self, cluster_str, task_str, reason):
+    task = _original_stop_task(self, cluster_str, task_str, reason)
+    now = _now()
+    task.stopping_at = now
+    task.stopped_at = now
+    task.execution_stopped_at = now
+    task.stop_code = "TaskFailedToStart" if _broken_reason(self, task.task_definition_arn) else "UserInitiated"
+    return task
+
+
+ecs_models.EC2ContainerServiceBackend.stop_task = _stop_task
+
+_original_describe_target_health = elbv2_models.ELBv2Backend.describe_target_health
+
+
+def _describe_target_health(self, target_group_arn, targets):
+    statuses = _original_describe_target_health(self, target_group_arn, targets)
+    if target_group_arn not in _unhealthy_target_groups(self.account_id, self.region_name):
+        return statuses
+    return [elbv2_models.FakeHealthStatus(s.instance_id, s.port, s.health_check_port, "unhealthy",
+                                          "Target.ResponseCodeMismatch",
+                                          "Health checks failed with these codes: [503]")
+            if s.status == "healthy" else s for s in statuses]
+
+
+elbv2_models.ELBv2Backend.describe_target_health = _describe_target_health
+
+
+# ---- control API: /moto-api/localcloud/... ----------------------------------------------------------------------
+
+from moto.moto_api._internal import urls as moto_api_urls
+
+
+def _control(handler):
+    def view(request, full_url, headers):
+        try:
+            size = int(headers.get("Content-Length") or 0)
+            body = json.loads(request.environ["wsgi.input"].read(size).decode("utf-8") or "{}") if size else {}
+            account = body.get("accountId", DEFAULT_ACCOUNT)
+            region = body.get("region", DEFAULT_REGION)
+            with _lock:
+                answer = handler(body, account, region)
+            return 200, {"Content-Type": "application/json"}, json.dumps(answer, default=str).encode("utf-8")
+        except Exception as e:  # a control call that cannot apply says why
+            return 400, {"Content-Type": "application/json"}, json.dumps({"message": repr(e)}).encode("utf-8")
+
+    view.__name__ = "localcloud_" + handler.__name__
+    return view
+
+
+def broken_image(body, account, region):
+    """S1: tasks of this revision cannot start (its image cannot be pulled)."""
+    backend = ecs_models.ecs_backends[account][region]
+    td = backend.describe_task_definition(body["taskDefinition"])
+    image = td.container_definitions[0].get("image") if td.container_definitions else "?"
+    td._cannot_start = body.get("reason") or (
+        "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
+        "{0}: {0}: not found".format(image))
+    for service in backend.services.values():
+        primary = _primary(service)
+        if primary is not None and primary.get("taskDefinition") == td.arn:
+            _settle(backend, service)
+    return {"taskDefinitionArn": td.arn, "reason": td._cannot_start}
+
+
+def snapshot_time(body, account, region):
+    """S3: when a snapshot was taken."""
+    backend = ec_models.elasticache_backends[account][region]
+    snapshot = backend.snapshots[body["snapshotName"]]
+    taken = datetime.datetime.fromisoformat(body["snapshotCreateTime"].replace("Z", "+00:00"))
+    for node in snapshot.node_snapshots:
+        node["SnapshotCreateTime"] = taken
+    return {"snapshotName": snapshot.snapshot_name, "snapshotCreateTime": taken.isoformat()}
+
+
+moto_api_urls.url_paths["{0}/moto-api/localcloud/ecs/broken-image"] = _control(broken_image)
+moto_api_urls.url_paths["{0}/moto-api/localcloud/elasticache/snapshot-time"] = _control(snapshot_time)
+
 from moto.server import main
-sys.exit(main(sys.argv[1:]))   # same arguments as moto_server: -H 127.0.0.1 -p PORT
+
+sys.exit(main(sys.argv[1:]))  # same arguments as moto_server: -H 127.0.0.1 -p PORT
