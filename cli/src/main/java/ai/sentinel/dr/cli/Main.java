@@ -2,7 +2,9 @@ package ai.sentinel.dr.cli;
 
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
-import ai.sentinel.dr.drill.DatabaseDrill;
+import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.LocalDeployment;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Names;
@@ -28,7 +30,8 @@ import java.util.Map;
  *
  * <pre>
  *   ./sentinel classify FILE [--env dev]          what the responders would do with this payload (no AWS call)
- *   ./sentinel drill database-failure [--dry-run] a recovery drill on the local cloud; exit 0 only when verified
+ *   ./sentinel drill SCENARIO [--dry-run]         a recovery drill on the local cloud; exit 0 only when verified
+ *   ./sentinel drill --all [--dry-run]            every drill, then one table against the Recovery Objectives
  * </pre>
  */
 public final class Main {
@@ -84,10 +87,14 @@ public final class Main {
     out.println("  ./sentinel classify FILE [--env dev]");
     out.println("      what the responders would do with an event or manual payload: one JSON object");
     out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject");
-    out.println("  ./sentinel drill database-failure [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
-    out.println("  ./sentinel drill --all      every scenario with a drill, then one table against the objectives");
-    out.println("      runs the scenario on the local cloud (moto + our handlers); exit 0 only when verified");
-    out.println("      --approval puts the approval gate before UpdateSecret and waits for ./sentinel approve");
+    out.println("  ./sentinel drill SCENARIO [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
+    out.println("      SCENARIO: " + String.join(", ", Drill.SCENARIOS.keySet()));
+    out.println("      runs the scenario on the local cloud (moto + our handlers), shows each step live, writes the");
+    out.println("      post-incident report to a file; exit 0 only when verified");
+    out.println("      --approval puts the approval gate before the scenario's gated step (UpdateSecret;");
+    out.println("      DeployPreviousVersion for ecs-service-failure) and waits for ./sentinel approve");
+    out.println("  ./sentinel drill --all [--dry-run]");
+    out.println("      every scenario with a drill, then one table against the Recovery Objectives");
     out.println("  ./sentinel report EXECUTION_ARN [--json]");
     out.println("      the post-incident report (runbook template, RTO/RPO against the objectives) of any execution");
     out.println("  ./sentinel approve TOKEN [--by NAME] [--reason TEXT]");
@@ -176,46 +183,81 @@ public final class Main {
     boolean dryRun = rest.remove("--dry-run");
     boolean approval = rest.remove("--approval");
     if (rest.remove("--all")) {
-      return drillAll(env, out);
+      return drillAll(env, dryRun, out, err);
     }
     String approveAs = option(rest, "--approve-as");
     String rejectAs = option(rest, "--reject-as");
-    DatabaseDrill.Gate gate = !approval ? DatabaseDrill.Gate.none()
-        : approveAs != null ? DatabaseDrill.Gate.approveAs(approveAs)
-        : rejectAs != null ? DatabaseDrill.Gate.rejectAs(rejectAs) : DatabaseDrill.Gate.human();
+    Drill.Gate gate = !approval ? Drill.Gate.none()
+        : approveAs != null ? Drill.Gate.approveAs(approveAs)
+        : rejectAs != null ? Drill.Gate.rejectAs(rejectAs) : Drill.Gate.human();
     if (rest.size() != 1) {
       err.println("usage: ./sentinel drill SCENARIO [--dry-run] [--env NAME]   (scenarios: "
-          + Scenarios.DATABASE_FAILURE + ")");
+          + String.join(", ", Drill.SCENARIOS.keySet()) + ")");
       return USAGE;
     }
     String scenario = rest.get(0);
-    if (!scenario.equals(Scenarios.DATABASE_FAILURE)) {
-      err.println("sentinel: no drill for '" + scenario + "' yet (available: " + Scenarios.DATABASE_FAILURE + ")");
+    if (!Drill.SCENARIOS.containsKey(scenario)) {
+      err.println("sentinel: no drill for '" + scenario + "' (drills: " + String.join(", ", Drill.SCENARIOS.keySet())
+          + ")");
       return USAGE;
     }
     Path root = RepoPaths.root();
-    Path work = root.resolve(".local").resolve("drill-" + Instant.now().toString().replace(':', '-'));
+    Path work = workDir(root, scenario);
     out.println("synthesizing the CDK app for environment '" + env + "'...");
-    CloudTemplate template = Templates.synthesize(root, env, approval);
+    DrillScenario drill = Drill.SCENARIOS.get(scenario).get();
+    CloudTemplate template = Templates.synthesize(root, env, approval ? List.of(drill.gatedStep()) : List.of());
+    List<String> deployed = deployedScenarios(template);
+    if (!deployed.contains(scenario)) {
+      err.println("sentinel: environment '" + env + "' deploys no state machine for '" + scenario + "' (deployed: "
+          + deployed + ")");
+      return USAGE;
+    }
     Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
     out.println("starting the local cloud (moto + gateway), logs in " + root.relativize(work));
     try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, work)) {
-      DatabaseDrill.Result result = new DatabaseDrill(sentinel, out).run(dryRun, gate);
+      Drill.Result result = new Drill(sentinel, drill, out).run(dryRun, gate);
       out.println("logs: " + root.relativize(sentinel.functionLog()));
       return result.passed() ? OK : FAILED;
     }
   }
 
-  /** Every scenario that has a drill, one after the other, then one table against the Recovery Objectives. */
-  private static int drillAll(String env, PrintStream out) throws Exception {
+  private static Path workDir(Path root, String scenario) {
+    return root.resolve(".local").resolve("drill-" + scenario + "-" + Instant.now().toString().replace(':', '-'));
+  }
+
+  /** The scenarios whose state machine the template deploys (the responders' STATE_MACHINE_ARNS), in order. */
+  static List<String> deployedScenarios(CloudTemplate template) {
+    LocalDeployment deployment = new LocalDeployment(template);
+    String arns = deployment.environmentOf(deployment.functionFor(ai.sentinel.dr.trigger.AlarmResponder.class))
+        .get(DrConfig.Vars.STATE_MACHINE_ARNS);
+    List<String> deployed = new ArrayList<>();
+    if (arns != null) {
+      Json.tree(arns).fieldNames().forEachRemaining(deployed::add);
+    }
+    return Scenarios.ALL.stream().filter(deployed::contains).toList();
+  }
+
+  /**
+   * Every scenario that has a drill and a state machine in this environment, one after the other, each on a fresh
+   * local cloud, then one table against the Recovery Objectives.
+   */
+  private static int drillAll(String env, boolean dryRun, PrintStream out, PrintStream err) throws Exception {
     Path root = RepoPaths.root();
+    out.println("synthesizing the CDK app for environment '" + env + "'...");
+    CloudTemplate template = Templates.synthesize(root, env, List.of());
+    List<String> deployed = deployedScenarios(template);
+    List<String> drilled = Drill.SCENARIOS.keySet().stream().filter(deployed::contains).toList();
+    if (drilled.isEmpty()) {
+      err.println("sentinel: environment '" + env + "' deploys no scenario that has a drill");
+      return FAILED;
+    }
     List<String> rows = new ArrayList<>();
     boolean allPassed = true;
-    for (String scenario : List.of(Scenarios.DATABASE_FAILURE)) {
-      Path work = root.resolve(".local").resolve("drill-" + Instant.now().toString().replace(':', '-'));
-      CloudTemplate template = Templates.synthesize(root, env, false);
-      try (LocalSentinel sentinel = LocalSentinel.start(template, Map.of(), work)) {
-        DatabaseDrill.Result result = new DatabaseDrill(sentinel, out).run(false, DatabaseDrill.Gate.none());
+    Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
+    for (String scenario : drilled) {
+      out.println();
+      try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, workDir(root, scenario))) {
+        Drill.Result result = Drill.of(sentinel, scenario, out).run(dryRun, Drill.Gate.none());
         allPassed &= result.passed();
         var report = result.executionArn() == null ? null : Reports.of(sentinel.aws.sfn, result.executionArn());
         String rto = "-";
@@ -238,8 +280,11 @@ public final class Main {
     out.println("| Scenario | RTO measured vs objective | RPO achieved vs objective | Verified | Report |");
     out.println("|---|---|---|---|---|");
     rows.forEach(out::println);
-    out.println("(scenarios without a drill yet: " + Scenarios.ALL.stream()
-        .filter(s -> !s.equals(Scenarios.DATABASE_FAILURE)).toList() + ")");
+    List<String> notDrilled = Scenarios.ALL.stream().filter(s -> !drilled.contains(s)).toList();
+    if (!notDrilled.isEmpty()) {
+      out.println("(not drilled: " + notDrilled.stream().map(s -> s + (Drill.SCENARIOS.containsKey(s)
+          ? " - not deployed in '" + env + "'" : " - no drill yet")).toList() + ")");
+    }
     return allPassed ? OK : FAILED;
   }
 

@@ -26,7 +26,12 @@ public final class Templates {
 
   /** With {@code approvalGate}, the environment as configured plus the approval gate before UpdateSecret. */
   public static CloudTemplate synthesize(Path root, String env, boolean approvalGate) throws IOException {
-    return synthesize(root, env, c -> approvalGate ? c.withApprovalSteps(List.of("UpdateSecret")) : c);
+    return synthesize(root, env, approvalGate ? List.of("UpdateSecret") : List.of());
+  }
+
+  /** The environment as configured, plus approval gates before the named steps (none: as configured). */
+  public static CloudTemplate synthesize(Path root, String env, List<String> approvalSteps) throws IOException {
+    return synthesize(root, env, c -> approvalSteps.isEmpty() ? c : c.withApprovalSteps(approvalSteps));
   }
 
   /** The environment as configured, changed by {@code change} (drills and tests rehearse variants). */

@@ -14,14 +14,18 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 
 /**
- * Follows a state machine execution and prints each state as it is entered, with its time and the time since the
- * execution started: the live view of a drill. Returns when the execution ends or the deadline passes.
+ * Follows a state machine execution and prints each state as it is entered, with its time, the time since the
+ * execution started and, for Task states, "step N of M" as {@link StatePath} defines it from the state machine's
+ * definition: the live view of a drill. Returns when the execution ends or the deadline passes.
  */
 public final class ExecutionWatcher {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   private final SfnClient sfn;
   private final PrintStream out;
+  private StatePath path;
+  private final java.util.Map<String, Integer> runs = new java.util.HashMap<>();
+  private final List<String> steps = new ArrayList<>();
 
   public ExecutionWatcher(SfnClient sfn, PrintStream out) {
     this.sfn = sfn;
@@ -42,6 +46,12 @@ public final class ExecutionWatcher {
     while (true) {
       DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
       started = d.startDate();
+      if (path == null) {
+        var machine = sfn.describeStateMachine(b -> b.stateMachineArn(d.stateMachineArn()));
+        path = StatePath.of(machine.definition());
+        out.println("  progress: step N of " + path.steps() + " = the N-th distinct Task state; " + path.steps()
+            + " is the most a successful run of " + machine.name() + " passes through (from its definition)");
+      }
       List<HistoryEvent> events = history(executionArn);
       for (HistoryEvent e : events.subList(Math.min(seen.size(), events.size()), events.size())) {
         print(e, started);
@@ -83,10 +93,10 @@ public final class ExecutionWatcher {
         Duration.between(started, e.timestamp()).toMillis() / 1000.0);
     HistoryEventType type = e.type();
     switch (type) {
-      case TASK_STATE_ENTERED -> out.println("  " + at + "  > " + e.stateEnteredEventDetails().name());
-      case WAIT_STATE_ENTERED -> out.println("  " + at + "    " + e.stateEnteredEventDetails().name()
+      case TASK_STATE_ENTERED -> out.println("  " + at + "  " + step(e.stateEnteredEventDetails().name()));
+      case WAIT_STATE_ENTERED -> out.println("  " + at + indent() + e.stateEnteredEventDetails().name()
           + " (waiting)");
-      case CHOICE_STATE_ENTERED -> out.println("  " + at + "    " + e.stateEnteredEventDetails().name());
+      case CHOICE_STATE_ENTERED -> out.println("  " + at + indent() + e.stateEnteredEventDetails().name());
       case FAIL_STATE_ENTERED -> out.println("  " + at + "  x " + e.stateEnteredEventDetails().name());
       case SUCCEED_STATE_ENTERED -> out.println("  " + at + "  = " + e.stateEnteredEventDetails().name());
       case TASK_FAILED -> out.println("  " + at + "    ! " + e.taskFailedEventDetails().error() + ": "
@@ -99,6 +109,24 @@ public final class ExecutionWatcher {
         // entered/exited pairs of the same state are shown once
       }
     }
+  }
+
+  /** Lines of other states start where the Task states' names do. */
+  private String indent() {
+    return " ".repeat(2 + (path == null ? 0 : String.format("step %2d of %d  > ", 0, path.steps()).length()));
+  }
+
+  /** "step N of M  > Name", "(run k)" when a polling state is entered again, or the failure handling's mark. */
+  private String step(String state) {
+    int run = runs.merge(state, 1, Integer::sum);
+    if (path == null || !path.isStep(state)) {
+      return "failure handling  > " + state;
+    }
+    if (!steps.contains(state)) {
+      steps.add(state);
+    }
+    String label = String.format("step %2d of %d", steps.indexOf(state) + 1, path.steps());
+    return label + "  > " + state + (run > 1 ? " (run " + run + ")" : "");
   }
 
   private static String abbreviate(String s) {

@@ -10,9 +10,12 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -42,6 +45,9 @@ public final class LocalAws implements AutoCloseable {
   public final LambdaClient lambda;
   public final DynamoDbClient dynamoDb;
   public final S3Client s3;
+  public final ElastiCacheClient elastiCache;
+  public final ElasticLoadBalancingV2Client elbv2;
+  public final CloudWatchLogsClient logs;
 
   public LocalAws(String endpoint) {
     this.endpoint = URI.create(endpoint);
@@ -55,6 +61,9 @@ public final class LocalAws implements AutoCloseable {
     this.sfn = configure(SfnClient.builder()).httpClient(http).build();
     this.s3 = configure(S3Client.builder()).httpClient(http).forcePathStyle(true).build();
     this.dynamoDb = configure(DynamoDbClient.builder()).httpClient(http).build();
+    this.elastiCache = configure(ElastiCacheClient.builder()).httpClient(http).build();
+    this.elbv2 = configure(ElasticLoadBalancingV2Client.builder()).httpClient(http).build();
+    this.logs = configure(CloudWatchLogsClient.builder()).httpClient(http).build();
     this.lambda = configure(LambdaClient.builder()).httpClient(http)
         .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
   }
@@ -86,6 +95,9 @@ public final class LocalAws implements AutoCloseable {
     lambda.close();
     dynamoDb.close();
     s3.close();
+    elastiCache.close();
+    elbv2.close();
+    logs.close();
     http.close();
   }
 }

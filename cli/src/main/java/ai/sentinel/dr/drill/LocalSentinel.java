@@ -27,6 +27,10 @@ public final class LocalSentinel implements AutoCloseable {
    * original's settings can be told from one that fell back to the config.
    */
   public static final String ORIGINAL_CLASS = "db.r6g.large";
+  /** The cache's alarm: CurrConnections of the protected cluster. */
+  public static final String REDIS_ALARM = "sentinel-redis-connections";
+  /** The running cache cluster's node type: not the config's fallback either, for the same reason. */
+  public static final String ORIGINAL_CACHE_NODE_TYPE = "cache.r6g.large";
 
   public final LocalCloud cloud;
   public final LocalAws aws;
@@ -34,16 +38,18 @@ public final class LocalSentinel implements AutoCloseable {
   public final DrConfig config;
   public final SentinelSeed.Seeded seeded;
   private final LocalPostgres postgres;
+  private final LocalRedis redis;
   private final Path workDir;
 
   private LocalSentinel(LocalCloud cloud, LocalAws aws, LocalDeployment deployment, DrConfig config,
-      SentinelSeed.Seeded seeded, LocalPostgres postgres, Path workDir) {
+      SentinelSeed.Seeded seeded, LocalPostgres postgres, LocalRedis redis, Path workDir) {
     this.cloud = cloud;
     this.aws = aws;
     this.deployment = deployment;
     this.config = config;
     this.seeded = seeded;
     this.postgres = postgres;
+    this.redis = redis;
     this.workDir = workDir;
   }
 
@@ -61,6 +67,7 @@ public final class LocalSentinel implements AutoCloseable {
     LocalPostgres postgres = LocalPostgres.binaries().isPresent() ? LocalPostgres.start() : null;
     LocalDeployment deployment = new LocalDeployment(template);
     LocalCloud cloud = null;
+    LocalRedis redis = null;
     try {
       cloud = LocalCloud.start(deployment, workDir);
       LocalAws aws = new LocalAws(cloud.endpoint().toString());
@@ -71,12 +78,21 @@ public final class LocalSentinel implements AutoCloseable {
       deployedEnv.putAll(aws.functionEnvironment());
       DrConfig deployed = DrConfig.fromEnv(deployedEnv);
       String password = postgres != null ? postgres.password() : "local-only-password";
-      SentinelSeed.Seeded seeded = SentinelSeed.seed(aws, new SentinelSeed.Spec(deployed.dbInstanceId(),
-          ORIGINAL_CLASS, deployed.dbSubnetGroup(), deployed.dbSecretId(), deployed.ecsCluster(),
-          deployed.ecsServices(), RDS_ALARM, deployment.topicEndingWith("-alarms"), password, "sentinel"));
+      SentinelSeed.Seeded seeded = SentinelSeed.seed(aws, cloud, new SentinelSeed.Spec(deployed,
+          ORIGINAL_CLASS, ORIGINAL_CACHE_NODE_TYPE, RDS_ALARM, REDIS_ALARM, deployment.topicEndingWith("-alarms"),
+          password, "sentinel"));
       Map<String, String> local = new LinkedHashMap<>();
       // what the environment config would name in a real account: the seeded security groups
       local.put(DrConfig.Vars.DB_SECURITY_GROUPS, String.join(",", seeded.dbSecurityGroups()));
+      if (deployed.redisClusterId() != null) {
+        local.put(DrConfig.Vars.REDIS_SECURITY_GROUPS, String.join(",", seeded.redisSecurityGroups()));
+        // the recovered cluster's endpoint is not a real host: PING a local Redis standing in for it
+        redis = LocalRedis.binary().isPresent() ? LocalRedis.start() : null;
+        local.put(DrConfig.Vars.VERIFY_REDIS_CONNECT, String.valueOf(redis != null));
+        if (redis != null) {
+          local.put(DrConfig.Vars.REDIS_CONNECT_HOST, redis.address());
+        }
+      }
       if (postgres != null) {
         local.put(DrConfig.Vars.DB_CONNECT_HOST, postgres.address());
         local.put(DrConfig.Vars.VERIFY_DB_CONNECT, "true");
@@ -86,10 +102,14 @@ public final class LocalSentinel implements AutoCloseable {
       local.putAll(overrides);
       deployment.registerFunctions(aws, local);
       deployedEnv.putAll(local);
-      return new LocalSentinel(cloud, aws, deployment, DrConfig.fromEnv(deployedEnv), seeded, postgres, workDir);
-    } catch (RuntimeException | IOException e) {
+      return new LocalSentinel(cloud, aws, deployment, DrConfig.fromEnv(deployedEnv), seeded, postgres, redis,
+          workDir);
+    } catch (RuntimeException | IOException | InterruptedException e) {
       if (cloud != null) {
         cloud.close();
+      }
+      if (redis != null) {
+        redis.close();
       }
       if (postgres != null) {
         postgres.close();
@@ -107,6 +127,11 @@ public final class LocalSentinel implements AutoCloseable {
 
   public boolean databaseReachable() {
     return postgres != null;
+  }
+
+  /** True when a local Redis answers for the recovered cache (PING verification runs for real). */
+  public boolean cacheReachable() {
+    return redis != null;
   }
 
   public Path workDir() {
@@ -130,6 +155,9 @@ public final class LocalSentinel implements AutoCloseable {
       cloud.close();
       if (postgres != null) {
         postgres.close();
+      }
+      if (redis != null) {
+        redis.close();
       }
     }
   }

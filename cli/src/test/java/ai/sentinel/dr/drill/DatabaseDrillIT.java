@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
  */
 class DatabaseDrillIT {
   private static LocalSentinel sentinel;
-  private static DatabaseDrill.Result result;
+  private static Drill.Result result;
   private static Map<String, String> deploymentsBefore;
   private static String drillOutput;
 
@@ -49,7 +49,8 @@ class DatabaseDrillIT {
         Files.createTempDirectory("database-drill-it-"));
     deploymentsBefore = primaryDeployments();
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    result = new DatabaseDrill(sentinel, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(false);
+    result = Drill.of(sentinel, Scenarios.DATABASE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+        .run(false);
     drillOutput = buffer.toString(StandardCharsets.UTF_8);
   }
 

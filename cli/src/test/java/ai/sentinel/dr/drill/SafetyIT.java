@@ -53,19 +53,20 @@ class SafetyIT {
         .collect(Collectors.groupingBy(CallRecord::action, Collectors.counting()));
   }
 
-  private static String drill(LocalSentinel sentinel, boolean dryRun, DatabaseDrill.Gate gate,
-      DatabaseDrill.Result[] result) throws Exception {
+  private static String drill(LocalSentinel sentinel, boolean dryRun, Drill.Gate gate,
+      Drill.Result[] result) throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    result[0] = new DatabaseDrill(sentinel, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(dryRun, gate);
+    result[0] = Drill.of(sentinel, Scenarios.DATABASE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+        .run(dryRun, gate);
     return buffer.toString(StandardCharsets.UTF_8);
   }
 
   @Test
   void tenCopiesAndTenOtherSignalsForOneResourceMakeOneRecovery() throws Exception {
     try (LocalSentinel sentinel = start(false, Map.of())) {
-      DatabaseDrill drill = new DatabaseDrill(sentinel, new PrintStream(OutputStream.nullOutputStream()));
-      drill.injectFailure(sentinel.config.dbInstanceId());
-      byte[] alarm = drill.alarmEvent();
+      DatabaseFailure drill = new DatabaseFailure();
+      drill.inject(sentinel, new PrintStream(OutputStream.nullOutputStream()));
+      byte[] alarm = drill.signal(sentinel).payload();
       JsonNode rdsTemplate = Json.MAPPER.readTree(RepoPaths.root().resolve(
           "events/rds-eventbridge-failover-started.json").toFile());
       List<Map.Entry<String, byte[]>> deliveries = new ArrayList<>();
@@ -116,8 +117,8 @@ class SafetyIT {
   void withThirtyPercentOfAwsCallsFailingTheDrillStillVerifiesAndMutatesOnce() throws Exception {
     try (LocalSentinel sentinel = start(false, Map.of())) {
       sentinel.cloud.setFaultRate(0.3, 20260117L);
-      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
-      String output = drill(sentinel, false, DatabaseDrill.Gate.none(), result);
+      Drill.Result[] result = new Drill.Result[1];
+      String output = drill(sentinel, false, Drill.Gate.none(), result);
       sentinel.cloud.setFaultRate(0, 0);
       assertTrue(result[0].passed(), output);
       long injected = sentinel.cloud.calls().stream().filter(CallRecord::injectedFault).count();
@@ -130,15 +131,15 @@ class SafetyIT {
   void aDryRunChangesNothingAndItsPlanIsWhatTheRealRunDoes() throws Exception {
     List<String> planned;
     try (LocalSentinel sentinel = start(false, Map.of("DRY_RUN", "true"))) {
-      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
-      String output = drill(sentinel, true, DatabaseDrill.Gate.none(), result);
+      Drill.Result[] result = new Drill.Result[1];
+      String output = drill(sentinel, true, Drill.Gate.none(), result);
       assertTrue(result[0].passed(), output);
       assertEquals(Map.of(), recoveryMutations(sentinel));
       planned = result[0].recovery().plan().stream().map(PlannedCall::api).sorted().toList();
     }
     try (LocalSentinel sentinel = start(false, Map.of())) {
-      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
-      drill(sentinel, false, DatabaseDrill.Gate.none(), result);
+      Drill.Result[] result = new Drill.Result[1];
+      drill(sentinel, false, Drill.Gate.none(), result);
       List<String> sent = recoveryMutations(sentinel).entrySet().stream()
           .flatMap(e -> java.util.Collections.nCopies(e.getValue().intValue(), e.getKey()).stream()).sorted()
           .toList();
@@ -149,8 +150,8 @@ class SafetyIT {
   @Test
   void anApprovedGateLetsTheRecoveryFinishAndRecordsWhoApproved() throws Exception {
     try (LocalSentinel sentinel = start(true, Map.of())) {
-      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
-      String output = drill(sentinel, false, DatabaseDrill.Gate.approveAs("alice"), result);
+      Drill.Result[] result = new Drill.Result[1];
+      String output = drill(sentinel, false, Drill.Gate.approveAs("alice"), result);
       assertTrue(result[0].passed(), output);
       assertTrue(result[0].recovery().timeline().stream().anyMatch(e -> e.event().equals("approved")
           && e.detail().contains("alice")), output);
@@ -166,8 +167,8 @@ class SafetyIT {
     try (LocalSentinel sentinel = LocalSentinel.start(template, Map.of(), Files.createTempDirectory("safety-it-"))) {
       String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
           .secretString();
-      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
-      String output = drill(sentinel, false, DatabaseDrill.Gate.human(), result);
+      Drill.Result[] result = new Drill.Result[1];
+      String output = drill(sentinel, false, Drill.Gate.human(), result);
       assertEquals(ExecutionStatus.FAILED, result[0].status(), output);
       String error = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result[0].executionArn())
           .maxResults(1000)).events().stream().filter(e -> e.taskTimedOutEventDetails() != null)
@@ -184,8 +185,8 @@ class SafetyIT {
   @Test
   void aRejectedGateStopsTheRecoveryBeforeTheSecretIsTouched() throws Exception {
     try (LocalSentinel sentinel = start(true, Map.of())) {
-      DatabaseDrill.Result[] result = new DatabaseDrill.Result[1];
-      String output = drill(sentinel, false, DatabaseDrill.Gate.rejectAs("bob"), result);
+      Drill.Result[] result = new Drill.Result[1];
+      String output = drill(sentinel, false, Drill.Gate.rejectAs("bob"), result);
       assertTrue(result[0].passed(), output);
       assertEquals(ExecutionStatus.FAILED, result[0].status());
       Map<String, Long> mutations = recoveryMutations(sentinel);

@@ -6,46 +6,76 @@ import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.TimelineEntry;
 import ai.sentinel.dr.recovery.Verification;
-import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.report.Report;
+import ai.sentinel.dr.report.ReportRenderer;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
-import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
-import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Scenario 1 drill: the primary database is lost (deleted, automated backups kept), its connections alarm goes to
- * ALARM, the real CloudWatch event reaches the alarm responder, and the state machine recovers through the real step
- * handlers. It passes only when the execution succeeded and its verification passed (or, for a dry-run, when a plan
- * was produced and nothing was changed).
+ * One recovery drill on the local cloud, the same flow for every scenario: the platform is seeded healthy, the
+ * scenario injects its failure, the real event reaches the real responder (twice, as EventBridge may redeliver), and
+ * the CDK-synthesized state machine recovers through the real step handlers while the drill shows each state live.
+ * It passes only when the execution succeeded and its verification passed (or, for a dry-run, when a plan was produced
+ * and nothing was changed), and ends with the post-incident report written to a file.
  */
-public final class DatabaseDrill {
+public final class Drill {
+  /** The drills there are, by scenario id, in the runbook's order. */
+  public static final Map<String, Supplier<DrillScenario>> SCENARIOS = scenarios();
+
   private final LocalSentinel sentinel;
+  private final DrillScenario scenario;
   private final PrintStream out;
 
-  public DatabaseDrill(LocalSentinel sentinel, PrintStream out) {
+  public Drill(LocalSentinel sentinel, DrillScenario scenario, PrintStream out) {
     this.sentinel = sentinel;
+    this.scenario = scenario;
     this.out = out;
+  }
+
+  /** The drill for a scenario id; a clear error for a scenario without one. */
+  public static Drill of(LocalSentinel sentinel, String scenario, PrintStream out) {
+    Supplier<DrillScenario> s = SCENARIOS.get(scenario);
+    if (s == null) {
+      throw new IllegalArgumentException("no drill for '" + scenario + "' (drills: " + SCENARIOS.keySet() + ")");
+    }
+    return new Drill(sentinel, s.get(), out);
+  }
+
+  private static Map<String, Supplier<DrillScenario>> scenarios() {
+    Map<String, Supplier<DrillScenario>> m = new LinkedHashMap<>();
+    m.put(Scenarios.DATABASE_FAILURE, DatabaseFailure::new);
+    m.put(Scenarios.REDIS_FAILURE, RedisFailure::new);
+    m.put(Scenarios.ECS_SERVICE_FAILURE, EcsServiceFailure::new);
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /**
    * What the drill saw.
    *
-   * @param executionArn the recovery execution
+   * @param scenario     the scenario drilled
+   * @param executionArn the recovery execution (null when none started)
    * @param status       its final status
    * @param recovery     its output document (null when it failed)
    * @param passed       the drill's verdict
+   * @param execution    its final description
+   * @param reportFile   the post-incident report written for it
    */
-  public record Result(String executionArn, ExecutionStatus status, Recovery recovery, boolean passed,
-      DescribeExecutionResponse execution, java.nio.file.Path reportFile) {}
+  public record Result(String scenario, String executionArn, ExecutionStatus status, Recovery recovery,
+      boolean passed, DescribeExecutionResponse execution, Path reportFile) {}
 
   /**
    * How the drill meets an approval gate: none configured, a human answers from another terminal, or the drill
@@ -69,38 +99,32 @@ public final class DatabaseDrill {
     }
   }
 
-  public Result run(boolean dryRun) throws InterruptedException {
+  public DrillScenario scenario() {
+    return scenario;
+  }
+
+  public Result run(boolean dryRun) throws Exception {
     return run(dryRun, Gate.none());
   }
 
-  public Result run(boolean dryRun, Gate gate) throws InterruptedException {
-    String db = sentinel.config.dbInstanceId();
-    out.println("== Drill: " + Scenarios.DATABASE_FAILURE + (dryRun ? " (dry-run)" : "") + " ==");
-    out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.seeded.dbEndpoint()
-        + "; snapshots " + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots()
-        .stream().map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
-    out.println("seeded: secret " + sentinel.config.dbSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
-        + sentinel.config.ecsServices() + "; alarm " + LocalSentinel.RDS_ALARM);
-    out.println("verify: SELECT 1 " + (sentinel.databaseReachable()
-        ? "against a local PostgreSQL standing in for the restored instance"
-        : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
-
+  public Result run(boolean dryRun, Gate gate) throws Exception {
+    out.println("== Drill: " + scenario.id() + (dryRun ? " (dry-run)" : "") + " ==");
+    scenario.describe(sentinel, out);
     String inbox = gate.mode().equals("none") ? null : subscribeToNotifications();
-    String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
-        .secretString();
-    injectFailure(db);
+    DrillScenario.Guard guard = scenario.guard(sentinel);
+    String guardedBefore = guard.state().get();
+    scenario.inject(sentinel, out);
     sentinel.cloud.clearCalls();
-    byte[] event = alarmEvent();
-    String responder = sentinel.deployment.functionFor(AlarmResponder.class);
-    out.println("deliver: CloudWatch Alarm State Change (" + LocalSentinel.RDS_ALARM + " -> ALARM) to " + responder);
-    JsonNode first = invoke(responder, event);
+    DrillScenario.Signal signal = scenario.signal(sentinel);
+    out.println("deliver: " + signal.description() + " to " + signal.function());
+    JsonNode first = invoke(signal.function(), signal.payload());
     out.println("  responder: " + first.path("action").asText() + " - " + first.path("reason").asText());
-    JsonNode again = invoke(responder, event);
+    JsonNode again = invoke(signal.function(), signal.payload());
     out.println("  redelivered: " + again.path("action").asText() + " - " + again.path("reason").asText());
     String executionArn = first.path("executionArn").asText(null);
     if (executionArn == null) {
       out.println("FAILED: the responder started no recovery");
-      return new Result(null, null, null, false, null, null);
+      return new Result(scenario.id(), null, null, null, false, null, null);
     }
     out.println("recovery: " + executionArn);
     DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out)
@@ -112,43 +136,42 @@ public final class DatabaseDrill {
     Recovery recovery = done.output() == null ? null : Json.read(done.output().getBytes(), Recovery.class);
     boolean passed;
     if (gate.mode().equals("reject")) {
-      passed = rejectionHonored(done, secretBefore);
+      passed = rejectionHonored(done, guard, guardedBefore);
     } else {
-      passed = report(done, recovery, dryRun);
+      passed = judge(done, recovery, dryRun);
       if (passed && gate.mode().equals("approve")) {
         passed = recovery.timeline().stream().anyMatch(e -> e.event().equals("approved")
             && e.detail().contains(gate.name()));
         out.println(passed ? "approval recorded in the timeline" : "FAILED: the approval is not in the timeline");
       }
     }
-    java.nio.file.Path reportFile = saveReport(executionArn);
-    return new Result(executionArn, done.status(), recovery, passed, done, reportFile);
+    Path reportFile = saveReport(executionArn);
+    return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile);
   }
 
   /**
    * The post-incident report the Report step stored in the reports bucket, copied next to the drill's logs and its
    * metrics printed; rebuilt from the execution if the bucket has none (the report step failed).
    */
-  private java.nio.file.Path saveReport(String executionArn) {
+  private Path saveReport(String executionArn) {
     String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
-    String key = ai.sentinel.dr.report.Report.PREFIX + Scenarios.DATABASE_FAILURE + "/" + name + ".md";
+    String key = Report.PREFIX + scenario.id() + "/" + name + ".md";
     String markdown;
     String source;
     try {
-      String bucket = sentinel.deployment.environmentOf(sentinel.deployment.functionFor(
-          ai.sentinel.dr.report.Report.class)).get(ai.sentinel.dr.report.Report.BUCKET_VAR);
+      String bucket = sentinel.deployment.environmentOf(sentinel.deployment.functionFor(Report.class))
+          .get(Report.BUCKET_VAR);
       markdown = sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
       source = "s3://" + bucket + "/" + key;
     } catch (RuntimeException e) {
-      markdown = ai.sentinel.dr.report.ReportRenderer.markdown(
-          ai.sentinel.dr.cli.Reports.of(sentinel.aws.sfn, executionArn));
+      markdown = ReportRenderer.markdown(ai.sentinel.dr.cli.Reports.of(sentinel.aws.sfn, executionArn));
       source = "rebuilt from the execution (no stored report: " + e.getClass().getSimpleName() + ")";
     }
-    java.nio.file.Path file = sentinel.workDir().resolve("report-" + name + ".md");
+    Path file = sentinel.workDir().resolve("report-" + name + ".md");
     try {
-      java.nio.file.Files.writeString(file, markdown);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      Files.writeString(file, markdown);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     out.println();
     boolean metrics = false;
@@ -160,7 +183,7 @@ public final class DatabaseDrill {
         out.println("  " + line);
       }
     }
-    out.println("report: " + file + " (" + source + ")");
+    out.println("report: " + file.toAbsolutePath() + " (" + source + ")");
     return file;
   }
 
@@ -219,38 +242,15 @@ public final class DatabaseDrill {
     }
   }
 
-  /** A rejected gate must end the recovery failed, with the production secret as it was. */
-  private boolean rejectionHonored(DescribeExecutionResponse done, String secretBefore) {
-    String secretAfter = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
-        .secretString();
-    boolean untouched = secretBefore.equals(secretAfter);
+  /** A rejected gate must end the recovery failed, with what the gate protects as it was. */
+  private boolean rejectionHonored(DescribeExecutionResponse done, DrillScenario.Guard guard, String before) {
+    boolean untouched = before.equals(guard.state().get());
     boolean failed = done.status() == ExecutionStatus.FAILED;
     out.println();
-    out.println("execution " + done.status() + "; secret " + sentinel.config.dbSecretId()
-        + (untouched ? " unchanged" : " CHANGED"));
-    out.println(failed && untouched ? "REJECTION HONORED: the recovery stopped before repointing anything"
+    out.println("execution " + done.status() + "; " + guard.description() + (untouched ? " unchanged" : " CHANGED"));
+    out.println(failed && untouched ? "REJECTION HONORED: the recovery stopped before changing anything it gates"
         : "FAILED: a rejected recovery went on");
     return failed && untouched;
-  }
-
-  /** The failure: the primary is gone (its automated backups stay, as RDS keeps them when asked), no connections. */
-  void injectFailure(String db) {
-    sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/RDS").metricData(d -> d
-        .metricName("DatabaseConnections").value(0.0).unit(StandardUnit.COUNT)
-        .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
-    sentinel.aws.rds.deleteDBInstance(b -> b.dbInstanceIdentifier(db).skipFinalSnapshot(true)
-        .deleteAutomatedBackups(false));
-    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(LocalSentinel.RDS_ALARM).stateValue(StateValue.ALARM)
-        .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
-            + "threshold (0.0)."));
-    out.println("inject: deleted " + db + " (primary lost), DatabaseConnections 0, " + LocalSentinel.RDS_ALARM
-        + " -> ALARM");
-  }
-
-  byte[] alarmEvent() {
-    MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.RDS_ALARM))
-        .metricAlarms().get(0);
-    return AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id());
   }
 
   /** Delivers like EventBridge does to a Lambda target: a failed invocation is retried (twice). */
@@ -266,7 +266,7 @@ public final class DatabaseDrill {
     throw new IllegalStateException(function + " failed 3 times: " + r.payload().asUtf8String());
   }
 
-  private boolean report(DescribeExecutionResponse done, Recovery recovery, boolean dryRun) {
+  private boolean judge(DescribeExecutionResponse done, Recovery recovery, boolean dryRun) {
     out.println();
     if (recovery != null) {
       out.println("timeline:");
@@ -289,7 +289,8 @@ public final class DatabaseDrill {
       out.println("error: " + done.error() + ": " + done.cause());
     }
     // the platform's resources and our locks; notifications and reports are the drill's own record, not changes
-    List<String> platform = List.of("rds", "secretsmanager", "ecs", "elasticache", "ec2", "dynamodb");
+    List<String> platform = List.of("rds", "secretsmanager", "ecs", "elasticache", "elasticloadbalancing", "ec2",
+        "dynamodb");
     List<CallRecord> mutating = sentinel.cloud.calls().stream()
         .filter(c -> c.mutating() && c.succeeded() && platform.contains(c.service()))
         .toList();
@@ -297,12 +298,15 @@ public final class DatabaseDrill {
     if (dryRun) {
       passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && !recovery.plan().isEmpty()
           && mutating.isEmpty();
-      out.println("mutating calls to RDS, Secrets Manager, ECS, EC2 or the lock table: " + mutating.size()
-          + " (a dry-run must make none)");
+      out.println("mutating calls to RDS, ElastiCache, Secrets Manager, ECS, ELB, EC2 or the lock table: "
+          + mutating.size() + " (a dry-run must make none)");
       out.println(passed ? "DRY-RUN OK: plan produced, nothing changed" : "DRY-RUN FAILED");
     } else {
       passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && recovery.verification() != null
           && recovery.verification().verified();
+      if (passed) {
+        passed = scenario.confirm(sentinel, recovery, out);
+      }
       out.println(passed ? "RECOVERED and VERIFIED in " + Duration.between(done.startDate(), done.stopDate())
           .toMillis() / 1000.0 + " s" : "NOT RECOVERED: " + done.status());
     }

@@ -1,0 +1,66 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.io.PrintStream;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+
+/**
+ * Scenario 1: the primary database is lost (deleted, automated backups kept), its connections alarm goes to ALARM
+ * and the real CloudWatch event reaches the alarm responder.
+ */
+public final class DatabaseFailure implements DrillScenario {
+
+  @Override
+  public String id() {
+    return Scenarios.DATABASE_FAILURE;
+  }
+
+  @Override
+  public void describe(LocalSentinel sentinel, PrintStream out) {
+    String db = sentinel.config.dbInstanceId();
+    out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.seeded.dbEndpoint()
+        + "; snapshots " + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots()
+        .stream().map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
+    out.println("seeded: secret " + sentinel.config.dbSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
+        + sentinel.config.ecsServices() + "; alarm " + LocalSentinel.RDS_ALARM);
+    out.println("verify: SELECT 1 " + (sentinel.databaseReachable()
+        ? "against a local PostgreSQL standing in for the restored instance"
+        : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
+  }
+
+  /** The failure: the primary is gone (its automated backups stay, as RDS keeps them when asked), no connections. */
+  @Override
+  public void inject(LocalSentinel sentinel, PrintStream out) {
+    String db = sentinel.config.dbInstanceId();
+    sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/RDS").metricData(d -> d
+        .metricName("DatabaseConnections").value(0.0).unit(StandardUnit.COUNT)
+        .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
+    sentinel.aws.rds.deleteDBInstance(b -> b.dbInstanceIdentifier(db).skipFinalSnapshot(true)
+        .deleteAutomatedBackups(false));
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(LocalSentinel.RDS_ALARM).stateValue(StateValue.ALARM)
+        .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
+            + "threshold (0.0)."));
+    out.println("inject: deleted " + db + " (primary lost), DatabaseConnections 0, " + LocalSentinel.RDS_ALARM
+        + " -> ALARM");
+  }
+
+  @Override
+  public Signal signal(LocalSentinel sentinel) {
+    MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.RDS_ALARM))
+        .metricAlarms().get(0);
+    return new Signal(sentinel.deployment.functionFor(AlarmResponder.class),
+        AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id()),
+        "CloudWatch Alarm State Change (" + LocalSentinel.RDS_ALARM + " -> ALARM)");
+  }
+
+  @Override
+  public Guard guard(LocalSentinel sentinel) {
+    String secret = sentinel.config.dbSecretId();
+    return new Guard("secret " + secret, () -> sentinel.aws.secrets.getSecretValue(b -> b.secretId(secret))
+        .secretString());
+  }
+}

@@ -1,0 +1,56 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.recovery.Recovery;
+import java.io.PrintStream;
+import java.util.function.Supplier;
+
+/**
+ * What differs between drills: the failure a scenario injects into the seeded platform, the signal AWS would deliver
+ * for it, and what its approval gate protects. Everything else (delivery, watching, judging, the report) is one flow,
+ * {@link Drill}.
+ */
+public interface DrillScenario {
+
+  /** The runbook scenario id ({@code ai.sentinel.dr.trigger.Scenarios}). */
+  String id();
+
+  /** Prints the seeded starting point (what is protected, how verification reaches it). */
+  void describe(LocalSentinel sentinel, PrintStream out);
+
+  /** Makes the failure happen on the local cloud and prints what it did. */
+  void inject(LocalSentinel sentinel, PrintStream out) throws Exception;
+
+  /** The event AWS would deliver for the injected failure, and the responder function it goes to. */
+  Signal signal(LocalSentinel sentinel);
+
+  /** The step an approval gate goes before in this scenario ({@code safety.approvalSteps}). */
+  default String gatedStep() {
+    return "UpdateSecret";
+  }
+
+  /** What an approval gate protects: a rejected recovery must leave it exactly as it was. */
+  Guard guard(LocalSentinel sentinel);
+
+  /**
+   * Prints the scenario's evidence of a recovery (decisions, what it created) and says whether it holds; the flow
+   * has already checked that the execution succeeded and its verification passed.
+   */
+  default boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
+    return true;
+  }
+
+  /**
+   * A delivery.
+   *
+   * @param function    the responder function's name
+   * @param payload     the event, as EventBridge (or SNS) hands it to the function
+   * @param description one line for the drill's output
+   */
+  record Signal(String function, byte[] payload, String description) {}
+
+  /**
+   * @param description what is protected, e.g. "secret sentinel/redis-url"
+   * @param state       reads it now (compared before and after; never printed)
+   */
+  record Guard(String description, Supplier<String> state) {}
+}

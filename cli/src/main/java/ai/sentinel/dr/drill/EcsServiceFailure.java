@@ -1,0 +1,171 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * Scenario 3: a bad release. The API's next revision names an image that cannot be pulled (a simulation of the local
+ * cloud: moto starts no containers, see moto_launcher.py S1); it is deployed with fewer tasks than configured. ECS
+ * fails the deployment and EventBridge delivers "ECS Deployment State Change" SERVICE_DEPLOYMENT_FAILED to the
+ * responder. Recovery: a forced new deployment does not stabilise (same revision), so the runbook's rollback to the
+ * previous revision, a scale-up to the configured count, healthy targets.
+ */
+public final class EcsServiceFailure implements DrillScenario {
+  /** The responder for ECS events (the triggers' handler class; its function is found in the template). */
+  static final String RESPONDER = "ai.sentinel.dr.trigger.EcsEventResponder";
+
+  @Override
+  public String id() {
+    return Scenarios.ECS_SERVICE_FAILURE;
+  }
+
+  /** The failing service: the API, first of the configured services. */
+  static String service(LocalSentinel sentinel) {
+    return sentinel.config.ecsServices().get(0);
+  }
+
+  static Service describe(LocalSentinel sentinel, String service) {
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster()).services(service))
+        .services().get(0);
+  }
+
+  static String revision(String taskDefinitionArn) {
+    return taskDefinitionArn == null ? null : taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
+  }
+
+  /** Target states of the service's target group, counted ("healthy" -> 3). */
+  static Map<String, Long> targets(LocalSentinel sentinel, String service) {
+    String tg = sentinel.seeded.targetGroups().get(service);
+    if (tg == null) {
+      return Map.of();
+    }
+    return sentinel.aws.elbv2.describeTargetHealth(b -> b.targetGroupArn(tg)).targetHealthDescriptions().stream()
+        .collect(Collectors.groupingBy(d -> d.targetHealth().stateAsString(), java.util.TreeMap::new,
+            Collectors.counting()));
+  }
+
+  private static String status(LocalSentinel sentinel, String service) {
+    Service s = describe(sentinel, service);
+    return revision(s.taskDefinition()) + " " + s.runningCount() + "/" + s.desiredCount() + " running, "
+        + s.deployments().stream().map(d -> d.status() + " " + d.rolloutStateAsString()
+            + (d.failedTasks() != null && d.failedTasks() > 0 ? " (" + d.failedTasks() + " failed)" : ""))
+        .toList() + ", targets " + targets(sentinel, service);
+  }
+
+  @Override
+  public void describe(LocalSentinel sentinel, PrintStream out) {
+    String api = service(sentinel);
+    for (String service : sentinel.config.ecsServices()) {
+      out.println("seeded: " + sentinel.config.ecsCluster() + "/" + service + " " + status(sentinel, service)
+          + "; revisions " + sentinel.seeded.taskDefinitions().get(service).stream().map(EcsServiceFailure::revision)
+          .toList() + "; log group " + sentinel.config.ecsLogGroupPrefix() + service);
+    }
+    out.println("configured: desired count " + sentinel.config.desiredCountOf(api) + ", target group "
+        + sentinel.config.ecsTargetGroups().get(api) + ", " + sentinel.config.ecsStablePolls()
+        + " polls for a forced deployment to stabilise before the rollback");
+  }
+
+  /** The bad release: revision 2's image cannot be pulled, and it is deployed with fewer tasks than configured. */
+  @Override
+  public void inject(LocalSentinel sentinel, PrintStream out) throws Exception {
+    String api = service(sentinel);
+    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    String bad = revisions.get(revisions.size() - 1);
+    String reason = sentinel.cloud.simulateImageCannotStart(bad);
+    out.println("inject: " + revision(bad) + " names an image that cannot be pulled (local cloud simulation: "
+        + reason.substring(0, reason.indexOf(':')) + ")");
+    sentinel.aws.ecs.updateService(b -> b.cluster(sentinel.config.ecsCluster()).service(api).taskDefinition(bad)
+        .desiredCount(1));
+    out.println("inject: deployed " + revision(bad) + " with desired count 1 -> " + status(sentinel, api));
+  }
+
+  @Override
+  public Signal signal(LocalSentinel sentinel) {
+    String api = service(sentinel);
+    Service s = describe(sentinel, api);
+    Deployment primary = s.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst()
+        .orElseThrow();
+    byte[] event = deploymentFailed(s.serviceArn(), primary.id(), Instant.now());
+    return new Signal(sentinel.deployment.functionFor(responderClass()), event,
+        "ECS Deployment State Change (SERVICE_DEPLOYMENT_FAILED, " + primary.id() + ")");
+  }
+
+  static Class<?> responderClass() {
+    try {
+      return Class.forName(RESPONDER);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("no ECS responder class " + RESPONDER, e);
+    }
+  }
+
+  /**
+   * The event ECS sends to EventBridge when a deployment fails (deployment circuit breaker), as AWS documents it:
+   * the service named only in {@code resources[0]}.
+   */
+  public static byte[] deploymentFailed(String serviceArn, String deploymentId, Instant at) {
+    ObjectNode event = Json.object();
+    event.put("version", "0");
+    event.put("id", UUID.nameUUIDFromBytes((serviceArn + deploymentId).getBytes(StandardCharsets.UTF_8))
+        .toString());
+    event.put("detail-type", "ECS Deployment State Change");
+    event.put("source", "aws.ecs");
+    event.put("account", LocalAws.ACCOUNT);
+    event.put("time", at.truncatedTo(ChronoUnit.SECONDS).toString());
+    event.put("region", LocalAws.REGION.id());
+    event.putArray("resources").add(serviceArn);
+    ObjectNode detail = event.putObject("detail");
+    detail.put("eventType", "ERROR");
+    detail.put("eventName", "SERVICE_DEPLOYMENT_FAILED");
+    detail.put("deploymentId", deploymentId);
+    detail.put("updatedAt", at.truncatedTo(ChronoUnit.MILLIS).toString());
+    detail.put("reason", "ECS deployment circuit breaker: tasks failed to start.");
+    return Json.bytes(event);
+  }
+
+  @Override
+  public String gatedStep() {
+    return "DeployPreviousVersion";
+  }
+
+  @Override
+  public Guard guard(LocalSentinel sentinel) {
+    String api = service(sentinel);
+    return new Guard(api + "'s task definition", () -> describe(sentinel, api).taskDefinition());
+  }
+
+  /** The rollback picked the previous revision and says why; the service runs it at the configured count, healthy. */
+  @Override
+  public boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
+    String api = service(sentinel);
+    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    EcsState ecs = recovery.ecs();
+    EcsState.Rollback rollback = ecs == null ? null : ecs.rollback();
+    boolean rolledBack = rollback != null && revision(revisions.get(0)).equals(revision(rollback.to()));
+    out.println(rollback == null ? "rollback: NONE (the forced deployment of a revision that cannot start cannot "
+        + "have stabilised)" : "rollback: " + revision(rollback.from()) + " -> " + revision(rollback.to()) + " because "
+        + rollback.reason());
+    if (ecs != null && ecs.scale() != null) {
+      out.println("scale: " + ecs.scale().reason());
+    }
+    Service now = describe(sentinel, api);
+    Integer configured = sentinel.config.desiredCountOf(api);
+    boolean scaled = configured == null || (now.desiredCount().equals(configured)
+        && now.runningCount().equals(configured));
+    out.println("service now: " + status(sentinel, api) + (configured == null ? "" : " (configured " + configured
+        + ")"));
+    return rolledBack && scaled && revisions.get(0).equals(now.taskDefinition());
+  }
+}

@@ -1,0 +1,108 @@
+package ai.sentinel.dr.drill;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throwaway Redis server for drills and integration tests: the cache that the local cloud's fake ElastiCache
+ * endpoints stand for, so the runbook's PING verification reaches a real server. Uses Debian's redis-server package;
+ * no persistence, loopback only, on a free port.
+ */
+public final class LocalRedis implements AutoCloseable {
+  private static final List<Path> CANDIDATES = List.of(Path.of("/usr/bin/redis-server"),
+      Path.of("/usr/local/bin/redis-server"));
+
+  private final Process process;
+  private final int port;
+
+  private LocalRedis(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** The server binary, when this machine has one. */
+  public static Optional<Path> binary() {
+    return CANDIDATES.stream().filter(Files::isExecutable).findFirst();
+  }
+
+  public static LocalRedis start() throws IOException, InterruptedException {
+    Path bin = binary().orElseThrow(() -> new IOException("Redis server not installed (apt-get install -y "
+        + "redis-server)"));
+    Path dir = Files.createTempDirectory("sentinel-redis-");
+    IOException last = null;
+    // the port is picked free then released before redis binds it; another process may take it in between
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      int port = freePort();
+      Process p = new ProcessBuilder(bin.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(), "--logfile",
+          dir.resolve("redis.log").toString()).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("redis.out").toFile()).start();
+      LocalRedis redis = new LocalRedis(p, port);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < until && p.isAlive()) {
+        if (redis.ping()) {
+          return redis;
+        }
+        Thread.sleep(50);
+      }
+      redis.close();
+      last = new IOException("redis-server did not answer PING on port " + port + " (log in " + dir + ")");
+    }
+    throw last;
+  }
+
+  /** PING over RESP: true when the server answers +PONG. */
+  public boolean ping() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buffer = new byte[7];
+      int n = in.readNBytes(buffer, 0, buffer.length);
+      return new String(buffer, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** host:port to reach it at (REDIS_CONNECT_HOST). */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

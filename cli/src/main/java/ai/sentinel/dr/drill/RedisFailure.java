@@ -1,0 +1,113 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import software.amazon.awssdk.services.elasticache.model.CacheCluster;
+import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership;
+
+/**
+ * Scenario 2: the cache cluster is lost (deleted: moto, like ElastiCache in the minutes after a delete, still
+ * describes it as "deleting", so its settings can be read), its CurrConnections alarm goes to ALARM and the real
+ * CloudWatch event reaches the alarm responder. Recovery: a new cluster from the newest snapshot with the original's
+ * settings, the Redis URL secret repointed, the services restarted, PING.
+ */
+public final class RedisFailure implements DrillScenario {
+
+  @Override
+  public String id() {
+    return Scenarios.REDIS_FAILURE;
+  }
+
+  @Override
+  public void describe(LocalSentinel sentinel, PrintStream out) {
+    String id = sentinel.config.redisClusterId();
+    CacheCluster c = describe(sentinel, id);
+    out.println("seeded: " + id + " (" + c.engine() + " " + c.engineVersion() + ", " + c.cacheNodeType() + ", "
+        + c.cacheSubnetGroupName() + ") endpoint " + sentinel.seeded.redisEndpoint() + "; snapshots "
+        + sentinel.seeded.redisSnapshots().entrySet().stream().map(e -> e.getKey() + " [" + age(e.getValue())
+        + " old]").toList());
+    out.println("seeded: secret " + sentinel.config.redisSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
+        + sentinel.config.ecsServices() + "; alarm " + LocalSentinel.REDIS_ALARM);
+    out.println("verify: PING " + (sentinel.cacheReachable()
+        ? "against a local Redis standing in for the recovery cluster"
+        : "SKIPPED (no Redis server installed: apt-get install -y redis-server)"));
+  }
+
+  private static String age(Instant at) {
+    Duration d = Duration.between(at, Instant.now());
+    return d.toHours() > 0 ? d.toHours() + " h" : d.toSeconds() + " s";
+  }
+
+  static CacheCluster describe(LocalSentinel sentinel, String id) {
+    return sentinel.aws.elastiCache.describeCacheClusters(b -> b.cacheClusterId(id).showCacheNodeInfo(true))
+        .cacheClusters().get(0);
+  }
+
+  /** The failure: the cluster is gone and nobody can connect to it. */
+  @Override
+  public void inject(LocalSentinel sentinel, PrintStream out) {
+    String id = sentinel.config.redisClusterId();
+    sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/ElastiCache").metricData(d -> d
+        .metricName("CurrConnections").value(0.0).unit(StandardUnit.COUNT)
+        .dimensions(Dimension.builder().name("CacheClusterId").value(id).build())));
+    sentinel.aws.elastiCache.deleteCacheCluster(b -> b.cacheClusterId(id));
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(LocalSentinel.REDIS_ALARM).stateValue(StateValue.ALARM)
+        .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
+            + "threshold (0.0)."));
+    out.println("inject: deleted " + id + " (cache lost, now " + describe(sentinel, id).cacheClusterStatus()
+        + "), CurrConnections 0, " + LocalSentinel.REDIS_ALARM + " -> ALARM");
+  }
+
+  @Override
+  public Signal signal(LocalSentinel sentinel) {
+    MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.REDIS_ALARM))
+        .metricAlarms().get(0);
+    return new Signal(sentinel.deployment.functionFor(AlarmResponder.class),
+        AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id()),
+        "CloudWatch Alarm State Change (" + LocalSentinel.REDIS_ALARM + " -> ALARM)");
+  }
+
+  @Override
+  public Guard guard(LocalSentinel sentinel) {
+    String secret = sentinel.config.redisSecretId();
+    return new Guard("secret " + secret, () -> sentinel.aws.secrets.getSecretValue(b -> b.secretId(secret))
+        .secretString());
+  }
+
+  /** The recovery cluster as ElastiCache describes it, against the original; the secret names its endpoint. */
+  @Override
+  public boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
+    CacheCluster original = describe(sentinel, sentinel.config.redisClusterId());
+    CacheCluster created = describe(sentinel, sentinel.config.redisRecoveryClusterId());
+    out.println("recovery cluster " + created.cacheClusterId() + ": " + settings(created) + " (original: "
+        + settings(original) + ")");
+    String address = created.cacheNodes().isEmpty() ? null : created.cacheNodes().get(0).endpoint().address();
+    String expected = "redis://" + address + ":6379/0";
+    String secret = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.redisSecretId()))
+        .secretString();
+    boolean repointed = expected.equals(secret);
+    out.println("secret " + sentinel.config.redisSecretId() + (repointed ? " points at " + address
+        : " does NOT point at the recovery cluster's endpoint " + address));
+    if (recovery.cache() != null && recovery.cache().snapshot() != null) {
+      out.println("restored from " + recovery.cache().snapshot().name() + " taken "
+          + recovery.cache().snapshot().createdAt() + " (cache data since then is lost: sessions re-login, "
+          + "rate-limit counters reset, as the runbook accepts)");
+    }
+    return repointed && settings(original).equals(settings(created));
+  }
+
+  static Map<String, Object> settings(CacheCluster c) {
+    return Map.of("nodeType", c.cacheNodeType(), "engineVersion", c.engineVersion(), "subnetGroup",
+        String.valueOf(c.cacheSubnetGroupName()), "securityGroups", c.securityGroups().stream()
+            .map(SecurityGroupMembership::securityGroupId).sorted().toList());
+  }
+}
