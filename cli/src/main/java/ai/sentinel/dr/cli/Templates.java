@@ -29,10 +29,22 @@ public final class Templates {
     return synthesize(root, env, approvalGate ? List.of("UpdateSecret") : List.of());
   }
 
-  /** The environment as configured, plus approval gates before the named steps (none: as configured). */
+  /**
+   * The environment as configured, plus approval gates before the named steps (none: as configured). A synthesis
+   * takes seconds of jsii; the same inputs give the same template, so one JVM (a drill --all, an IT run) synthesizes
+   * each variant once.
+   */
   public static CloudTemplate synthesize(Path root, String env, List<String> approvalSteps) throws IOException {
-    return synthesize(root, env, c -> approvalSteps.isEmpty() ? c : c.withApprovalSteps(approvalSteps));
+    String key = root.toAbsolutePath().normalize() + "|" + env + "|" + approvalSteps;
+    CloudTemplate cached = CACHE.get(key);
+    if (cached == null) {
+      cached = synthesize(root, env, c -> approvalSteps.isEmpty() ? c : c.withApprovalSteps(approvalSteps));
+      CACHE.put(key, cached);
+    }
+    return cached;
   }
+
+  private static final java.util.Map<String, CloudTemplate> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The environment as configured, changed by {@code change} (drills and tests rehearse variants). */
   public static CloudTemplate synthesize(Path root, String env, UnaryOperator<EnvironmentConfig> change)
