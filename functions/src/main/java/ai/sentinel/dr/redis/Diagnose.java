@@ -141,7 +141,8 @@ public final class Diagnose extends Step {
         + switch (d.settingsSource()) {
           case "original" -> "the original cluster";
           case "config" -> "the environment config";
-          default -> "the original cluster, " + String.join(" and ", fromConfig) + " from the environment config";
+          default -> "the original cluster, except " + String.join(" and ", fromConfig)
+              + " from the environment config (the cluster reports none)";
         };
   }
 

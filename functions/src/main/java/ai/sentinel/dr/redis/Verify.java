@@ -86,7 +86,8 @@ public final class Verify extends Step {
         boolean points = url.host().equalsIgnoreCase(String.valueOf(expectedHost)) && expectedPort != null
             && url.port() == expectedPort;
         checks.add(new Check(SECRET, points ? Result.PASS : Result.FAIL, secretId + " points at " + url.host() + ":"
-            + url.port() + (points ? "" : ", expected " + expectedHost + ":" + expectedPort)));
+            + url.port() + (points ? "" : expectedHost == null ? ", and the recovery cluster's endpoint is unknown"
+            : ", expected " + expectedHost + ":" + expectedPort)));
       }
     } catch (ResourceNotFoundException e) {
       checks.add(new Check(SECRET, Result.FAIL, secretId + " has no value"));

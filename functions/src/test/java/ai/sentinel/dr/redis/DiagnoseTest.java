@@ -173,7 +173,8 @@ class DiagnoseTest {
     assertEquals("cache.r6g.large", d.nodeType());
     assertEquals("original+config", d.settingsSource());
     String detail = only(out, "Diagnose", "diagnosed").detail();
-    assertTrue(detail.contains("security groups from the environment config"), detail);
+    assertTrue(detail.contains("except security groups from the environment config (the cluster reports none)"),
+        detail);
   }
 
   @Test
