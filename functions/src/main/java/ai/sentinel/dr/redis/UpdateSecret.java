@@ -16,11 +16,11 @@ import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRespon
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * Scenario 2, recovery step 5: point {@code sentinel/redis-url} at the recovery cluster ({@code redis://ENDPOINT:6379/0}
- * in the runbook). A current value with credentials, TLS ({@code rediss://}), a database index or parameters keeps
- * them; only host and port change. The value is never logged or stored in the state, only the host it points at.
- * Running it twice writes once: a secret already pointing there is left alone, and a retried write carries the same
- * request token.
+ * Scenario 2, recovery step 5: point {@code sentinel/redis-url} at the recovery cluster (the runbook's
+ * {@code redis://ENDPOINT:6379/0}). A current value with credentials, TLS ({@code rediss://}), a database index or
+ * parameters keeps them; only host and port change. The value is never logged or stored in the state, only the host
+ * it points at. Running it twice writes once: a secret already pointing there is left alone, and a retried write
+ * carries the same request token.
  */
 public final class UpdateSecret extends Step {
   private final SecretsManagerClient secrets;

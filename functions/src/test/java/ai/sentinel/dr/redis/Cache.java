@@ -41,7 +41,7 @@ final class Cache {
 
   private Cache() {}
 
-  /** The dev environment of {@link Fixtures#env()} plus a protected Redis cluster, with fallbacks unlike the original. */
+  /** The dev environment of {@link Fixtures#env()} plus a protected Redis cluster, fallbacks unlike the original. */
   static Map<String, String> env() {
     Map<String, String> env = Fixtures.env();
     env.put("REDIS_CLUSTER_ID", ORIGINAL);
