@@ -48,7 +48,7 @@ public final class ForceNewDeployment extends Step {
     if (state == null || state.diagnosis() == null) {
       throw new StepFailedError("ForceNewDeployment needs Diagnose's result");
     }
-    String cluster = state.cluster();
+    String cluster = deps.config().ecsCluster();
     Service service = EcsServices.describe(ecs, cluster, name);
     Deployment primary = EcsServices.primary(service);
     String adopt = adoptable(state, primary);
@@ -86,8 +86,8 @@ public final class ForceNewDeployment extends Step {
     if (state.deployment() != null && primary.id() != null && primary.id().equals(state.deployment().id())) {
       return "deployment " + primary.id() + " recorded by this execution is still PRIMARY: not redeployed again";
     }
-    Instant diagnosed = Instant.parse(state.diagnosis().checkedAt());
-    if (primary.createdAt() != null && primary.createdAt().isAfter(diagnosed)) {
+    Instant diagnosed = state.diagnosis().checkedAt() == null ? null : Instant.parse(state.diagnosis().checkedAt());
+    if (diagnosed != null && primary.createdAt() != null && primary.createdAt().isAfter(diagnosed)) {
       // a retry after a lost answer, or a deployment someone else just started: restarting it would only delay it
       return "deployment " + primary.id() + " started at " + primary.createdAt() + ", after this execution's "
           + "diagnosis at " + diagnosed + ": adopted, not redeployed again";

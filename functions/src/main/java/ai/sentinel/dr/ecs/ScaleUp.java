@@ -50,7 +50,8 @@ public final class ScaleUp extends Step {
       throw new StepFailedError("ScaleUp needs Diagnose's result");
     }
     Integer configured = deps.config().desiredCountOf(name);
-    Service service = EcsServices.describe(ecs, state.cluster(), name);
+    String cluster = deps.config().ecsCluster();
+    Service service = EcsServices.describe(ecs, cluster, name);
     int desired = service.desiredCount();
     int running = service.runningCount();
     if (configured == null) {
@@ -73,11 +74,11 @@ public final class ScaleUp extends Step {
     }
     String reason = "desired count " + desired + " is below the configured " + configured + " (" + running
         + " running): scaling up to " + configured;
-    UpdateServiceRequest request = UpdateServiceRequest.builder().cluster(state.cluster()).service(name)
+    UpdateServiceRequest request = UpdateServiceRequest.builder().cluster(cluster).service(name)
         .desiredCount(configured).build();
     Recovery out = recovery.log(entry("decided", reason));
     Mutation<UpdateServiceResponse> sent = mutate(out, "ecs", "UpdateService",
-        EcsServices.target(state.cluster(), name), request, () -> ecs.updateService(request));
+        EcsServices.target(cluster, name), request, () -> ecs.updateService(request));
     // the phase's deployment stays the one that runs: a desired-count change starts no new revision
     Service updated = sent.sent() ? sent.response().service() : null;
     Deployment primary = updated == null ? null : EcsServices.primary(updated);

@@ -63,7 +63,7 @@ public final class VerifyTargets extends Step {
           new Check("target-health", Result.SKIP, "dry-run: nothing was changed")));
       return recovery.withVerification(skipped).log(entry("skipped", "dry-run: verification not run"));
     }
-    Service service = EcsServices.describe(ecs, state.cluster(), name);
+    Service service = EcsServices.describe(ecs, deps.config().ecsCluster(), name);
     List<Check> checks = new ArrayList<>();
     checks.add(serviceStable(service));
     List<TargetHealth> targets = new ArrayList<>();

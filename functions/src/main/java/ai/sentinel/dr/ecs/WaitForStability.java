@@ -55,7 +55,7 @@ public final class WaitForStability extends Step {
       return recovery.withEcs(state.polled(true, false, state.status(), "dry-run: stability not polled"))
           .log(entry("skipped", "dry-run: would wait for " + name + " to be stable (phase " + phase + ")"));
     }
-    Service service = EcsServices.describe(ecs, state.cluster(), name);
+    Service service = EcsServices.describe(ecs, deps.config().ecsCluster(), name);
     String status = EcsServices.status(service);
     int poll = state.polls() + 1;
     if (EcsServices.stable(service)) {

@@ -142,7 +142,8 @@ class DeployPreviousVersionTest {
     assertEquals(new Rollback(Ecs.td(9), Ecs.td(7), out.ecs().rollback().reason()), out.ecs().rollback());
     assertEquals("rollback", out.ecs().phase());
     assertFalse(out.ecs().rollbackDue());
-    assertTrue(only(out, "DeployPreviousVersion", "skipped").detail().contains("already runs sentinel-api:7 as PRIMARY"));
+    String skipped = only(out, "DeployPreviousVersion", "skipped").detail();
+    assertTrue(skipped.contains("already runs sentinel-api:7 as PRIMARY"), skipped);
   }
 
   @Test

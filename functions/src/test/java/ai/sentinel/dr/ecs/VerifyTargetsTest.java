@@ -113,7 +113,8 @@ class VerifyTargetsTest {
   @Test
   void anUnhealthyTargetFailsVerificationAndSaysWhy() {
     targets(target("10.0.1.10", "healthy", null, null),
-        target("10.0.2.11", "unhealthy", "Target.ResponseCodeMismatch", "Health checks failed with these codes: [503]"));
+        target("10.0.2.11", "unhealthy", "Target.ResponseCodeMismatch",
+            "Health checks failed with these codes: [503]"));
     VerificationFailedError e = assertThrows(VerificationFailedError.class,
         () -> invoke(step, afterRecovery(Ecs.API, false)));
     assertTrue(e.getMessage().contains("target-health: sentinel-api-tg: 1 healthy, 1 unhealthy"), e.getMessage());
