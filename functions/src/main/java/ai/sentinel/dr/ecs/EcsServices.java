@@ -3,6 +3,7 @@ package ai.sentinel.dr.ecs;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.WaitForServices;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,7 +63,7 @@ final class EcsServices {
    * and as many tasks running as desired.
    */
   static boolean stable(Service service) {
-    return service.deployments().size() == 1 && service.runningCount().equals(service.desiredCount());
+    return WaitForServices.stable(service);
   }
 
   static String status(Service service) {

@@ -66,10 +66,16 @@ public final class ScaleUp extends Step {
       // the second run after a scale-up keeps what the first did, for the report
       Integer raisedFrom = state.scale() == null ? null : state.scale().raisedFrom();
       String earlier = raisedFrom == null ? "" : " (raised from " + raisedFrom + " by this recovery)";
-      String why = running < configured
-          ? "desired count already " + configured + earlier + " but " + running + " running: a stability matter, "
-              + "not a scale-up"
-          : running + "/" + desired + " running, the configured count" + earlier + ": no scale-up needed";
+      if (running < configured && !recovery.dryRun()) {
+        // tasks still starting (e.g. a retry after an UpdateService whose answer was lost): wait for them, do not
+        // declare the scale done; the next stability poll runs in phase "scale" and times out if they never start
+        String why = "desired count already " + configured + earlier + " but " + running + " running: waiting for "
+            + "the tasks to start";
+        EcsState waiting = state.started(PHASE, state.deployment())
+            .withScale(new Scale(configured, running, true, why, raisedFrom));
+        return recovery.withEcs(waiting).log(entry("decided", why));
+      }
+      String why = running + "/" + desired + " running, the configured count" + earlier + ": no scale-up needed";
       return decided(recovery, state, new Scale(configured, running, false, why, raisedFrom));
     }
     String reason = "desired count " + desired + " is below the configured " + configured + " (" + running

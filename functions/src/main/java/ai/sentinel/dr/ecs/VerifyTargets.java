@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.ecs.EcsState.TargetHealth;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.VerificationFailedError;
+import ai.sentinel.dr.recovery.ApiHealth;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.recovery.Verification;
@@ -68,7 +69,7 @@ public final class VerifyTargets extends Step {
     checks.add(serviceStable(service));
     List<TargetHealth> targets = new ArrayList<>();
     checks.add(targetHealth(name, service, targets));
-    checks.add(apiHealth());
+    checks.add(ApiHealth.check(deps.config().healthUrl()));
     Verification verification = Verification.of(checks);
     Recovery out = recovery.withVerification(verification).withEcs(state.withTargets(targets));
     if (!verification.verified()) {
@@ -141,18 +142,5 @@ public final class VerifyTargets extends Step {
     String rest = group.substring(at + ":targetgroup/".length());
     int slash = rest.indexOf('/');
     return slash < 0 ? rest : rest.substring(0, slash);
-  }
-
-  /**
-   * The runbook's {@code curl -f /health} is written once, privately, in database.Verify; until it is shared this
-   * step says plainly that it did not run rather than copying it.
-   */
-  private Check apiHealth() {
-    String url = deps.config().healthUrl();
-    if (url == null) {
-      return new Check("api-health", Result.SKIP, "HEALTH_URL not configured");
-    }
-    return new Check("api-health", Result.SKIP, "HEALTH_URL " + url + " not checked here yet: the health check "
-        + "lives in database.Verify and is not shared");
   }
 }

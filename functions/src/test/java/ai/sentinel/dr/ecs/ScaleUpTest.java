@@ -81,12 +81,15 @@ class ScaleUpTest {
   }
 
   @Test
-  void desiredCountRightButTasksMissingIsAStabilityMatterNotAScaleUp() {
+  void desiredCountRightButTasksMissingWaitsForThemWithoutAnotherUpdate() {
+    // e.g. the retry of a ScaleUp whose UpdateService went through but whose answer was lost
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 2, 3, 9));
     Recovery out = invoke(step, stableAfter(Ecs.API));
     noUpdate();
-    assertFalse(out.ecs().scale().scaled());
-    assertTrue(out.ecs().scale().reason().contains("a stability matter"), out.ecs().scale().reason());
+    assertTrue(out.ecs().scale().scaled(), "the state machine waits for stability again instead of verifying now");
+    assertEquals("scale", out.ecs().phase(), "so the wait times out after maxPolls instead of rolling back");
+    assertEquals(0, out.ecs().polls());
+    assertTrue(out.ecs().scale().reason().contains("waiting for the tasks to start"), out.ecs().scale().reason());
   }
 
   @Test

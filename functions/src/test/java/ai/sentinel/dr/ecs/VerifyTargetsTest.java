@@ -185,13 +185,29 @@ class VerifyTargetsTest {
   }
 
   @Test
-  void aConfiguredHealthUrlIsReportedAsNotCheckedRatherThanPassed() {
+  void aConfiguredHealthUrlMustAnswer2xx() throws Exception {
     targets(target("10.0.1.10", "healthy", null, null));
-    VerifyTargets withUrl = new VerifyTargets(Fixtures.deps(Ecs.config(Map.of("HEALTH_URL",
-        "https://api.sentinel.ai/health")), ecs, elb));
-    Check health = check(invoke(withUrl, afterRecovery(Ecs.API, false)).verification(), "api-health");
-    assertEquals(Result.SKIP, health.result());
-    assertTrue(health.detail().contains("not checked"), health.detail());
+    int[] status = {200};
+    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    api.createContext("/health", exchange -> {
+      exchange.sendResponseHeaders(status[0], -1);
+      exchange.close();
+    });
+    api.start();
+    try {
+      String url = "http://127.0.0.1:" + api.getAddress().getPort() + "/health";
+      VerifyTargets withUrl = new VerifyTargets(Fixtures.deps(Ecs.config(Map.of("HEALTH_URL", url)), ecs, elb));
+      Check health = check(invoke(withUrl, afterRecovery(Ecs.API, false)).verification(), "api-health");
+      assertEquals(Result.PASS, health.result(), health.detail());
+
+      status[0] = 503;
+      VerificationFailedError e = assertThrows(VerificationFailedError.class,
+          () -> invoke(withUrl, afterRecovery(Ecs.API, false)));
+      assertTrue(e.getMessage().contains("api-health"), e.getMessage());
+    } finally {
+      api.stop(0);
+    }
   }
 
   @Test
