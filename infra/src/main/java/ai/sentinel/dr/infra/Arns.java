@@ -49,6 +49,44 @@ final class Arns {
         .resourceName(cluster + "/" + service).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
   }
 
+  /** ECS tasks of {@code cluster}: the task ARN format with the cluster name ({@code task/<cluster>/<id>}). */
+  String ecsTasks(String cluster) {
+    return stack.formatArn(ArnComponents.builder().service("ecs").resource("task")
+        .resourceName(cluster + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  String ecsCluster(String cluster) {
+    return stack.formatArn(ArnComponents.builder().service("ecs").resource("cluster")
+        .resourceName(cluster).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  /** A log group and its streams ({@code log-group:<name>:*}). */
+  String logGroup(String name) {
+    return colon("logs", "log-group", name + ":*");
+  }
+
+  // ElastiCache keeps its names in lower case, and IAM compares its ARNs that way: a mixed-case ARN would match nothing
+
+  String cacheCluster(String id) {
+    return colon("elasticache", "cluster", id.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  String cacheSnapshot(String pattern) {
+    return colon("elasticache", "snapshot", pattern.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  String cacheSubnetGroup(String name) {
+    return colon("elasticache", "subnetgroup", name.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  String cacheParameterGroup(String pattern) {
+    return colon("elasticache", "parametergroup", pattern.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  String cacheSecurityGroup(String name) {
+    return colon("elasticache", "securitygroup", name.toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** Every execution of the state machine named {@code stateMachineName}. */
   String executions(String stateMachineName) {
     return colon("states", "execution", stateMachineName + ":*");

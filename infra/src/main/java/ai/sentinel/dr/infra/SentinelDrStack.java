@@ -1,7 +1,6 @@
 package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +21,10 @@ public final class SentinelDrStack extends Stack {
   private final EnvironmentConfig config;
   private final Notifications notifications;
   private final RecoveryLocksTable locks;
+  private final SharedSteps sharedSteps;
   private final DatabaseRecovery databaseRecovery;
+  private final RedisRecovery redisRecovery;
+  private final EcsRecovery ecsRecovery;
   private final Triggers triggers;
 
   public SentinelDrStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
@@ -46,11 +48,19 @@ public final class SentinelDrStack extends Stack {
         config.logRetention());
 
     ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
-    databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery",
-        new DatabaseRecovery.Props(config, functions, notifications, locks, reports, true));
+    sharedSteps = new SharedSteps(this, "SharedSteps",
+        new SharedSteps.Props(config, functions, notifications, locks, reports));
+    RecoveryStateMachine.Props recoveryProps = new RecoveryStateMachine.Props(config, functions, sharedSteps,
+        notifications, true);
+    databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery", recoveryProps);
+    // an environment without a cache has nothing for Scenario 2 to recover
+    redisRecovery = config.redis() == null ? null : new RedisRecovery(this, "RedisRecovery", recoveryProps);
+    ecsRecovery = new EcsRecovery(this, "EcsRecovery", recoveryProps);
     output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     Map<String, IStateMachine> stateMachines = new LinkedHashMap<>();
-    stateMachines.put(Scenarios.DATABASE_FAILURE, databaseRecovery.stateMachine());
+    for (RecoveryStateMachine recovery : recoveries()) {
+      stateMachines.put(recovery.scenario(), recovery.stateMachine());
+    }
     triggers = new Triggers(this, "Triggers",
         new Triggers.Props(config, functions, stateMachines, locks, notifications));
 
@@ -60,6 +70,12 @@ public final class SentinelDrStack extends Stack {
     output("LockTableName", locks.tableName(), "Per-resource recovery locks and attempt budgets");
     output("DatabaseFailureStateMachineArn", databaseRecovery.stateMachine().getStateMachineArn(),
         "Runbook Scenario 1 state machine");
+    if (redisRecovery != null) {
+      output("RedisFailureStateMachineArn", redisRecovery.stateMachine().getStateMachineArn(),
+          "Runbook Scenario 2 state machine");
+    }
+    output("EcsServiceFailureStateMachineArn", ecsRecovery.stateMachine().getStateMachineArn(),
+        "Runbook Scenario 3 state machine");
     output("ManualResponderFunction", triggers.responders().get("ManualResponder").live().getFunctionArn(),
         "Invoke with a manual payload to start a recovery by hand");
   }
@@ -90,8 +106,33 @@ public final class SentinelDrStack extends Stack {
     return locks;
   }
 
+  /** The step functions every state machine shares. */
+  public SharedSteps sharedSteps() {
+    return sharedSteps;
+  }
+
   public DatabaseRecovery databaseRecovery() {
     return databaseRecovery;
+  }
+
+  /** Scenario 2, absent when the environment configures no redis. */
+  public java.util.Optional<RedisRecovery> redisRecovery() {
+    return java.util.Optional.ofNullable(redisRecovery);
+  }
+
+  public EcsRecovery ecsRecovery() {
+    return ecsRecovery;
+  }
+
+  /** Every recovery state machine of this stack, in runbook order. */
+  public java.util.List<RecoveryStateMachine> recoveries() {
+    java.util.List<RecoveryStateMachine> all = new java.util.ArrayList<>();
+    all.add(databaseRecovery);
+    if (redisRecovery != null) {
+      all.add(redisRecovery);
+    }
+    all.add(ecsRecovery);
+    return java.util.List.copyOf(all);
   }
 
   public Triggers triggers() {
