@@ -180,6 +180,11 @@ public record DrConfig(
     return dbInstanceId + "-pitr";
   }
 
+  /** The scratch instance of the scheduled snapshot-restore test: restored, verified, then deleted. */
+  public String drillInstanceId() {
+    return dbInstanceId + "-drill";
+  }
+
   /** The cluster a Redis recovery creates: the runbook's "-recovery" target (null without a Redis scenario). */
   public String redisRecoveryClusterId() {
     return redisClusterId == null ? null : redisClusterId + "-recovery";
@@ -204,7 +209,8 @@ public record DrConfig(
       return false;
     }
     return switch (service) {
-      case "rds" -> target.equals(recoveryInstanceId()) || target.equals(pitrInstanceId());
+      case "rds" -> target.equals(recoveryInstanceId()) || target.equals(pitrInstanceId())
+          || target.equals(drillInstanceId());
       case "elasticache" -> target.equals(redisRecoveryClusterId());
       case "secretsmanager" -> target.equals(dbSecretId) || target.equals(redisSecretId);
       case "ecs" -> ecsServices.stream().anyMatch(s -> target.equals(ecsCluster + "/" + s));

@@ -55,7 +55,7 @@ public final class RestoreFromSnapshot extends Step {
           + " already exists from this recovery ('" + existing.get().dbInstanceStatus()
           + "'): adopted, not restored again"));
     }
-    DBSnapshot snapshot = chooseSnapshot(source, recovery.options().snapshotId());
+    DBSnapshot snapshot = chooseSnapshot(rds, source, recovery.options().snapshotId());
     String snapshotTime = String.valueOf(snapshot.snapshotCreateTime());
     RestoreSettings settings = RestoreSettings.of(recovery.database().diagnosis(), deps.config());
     RestoreDbInstanceFromDbSnapshotRequest request = RestoreDbInstanceFromDbSnapshotRequest.builder()
@@ -73,11 +73,12 @@ public final class RestoreFromSnapshot extends Step {
     Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
         sent.sent() ? "creating" : "planned", null, null, 0, false);
     return sent.recovery().withDatabase(recovery.database().withRestore(restore))
-        .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + snapshot.dbSnapshotIdentifier() + " (taken " + snapshotTime
-            + "): " + settings.describe()));
+        .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + snapshot.dbSnapshotIdentifier()
+            + " (taken " + snapshotTime + "): " + settings.describe()));
   }
 
-  private DBSnapshot chooseSnapshot(String source, String requested) {
+  /** The newest available snapshot of {@code source}, or the named one after checking it is that database's. */
+  static DBSnapshot chooseSnapshot(RdsClient rds, String source, String requested) {
     if (requested == null || requested.equals("latest")) {
       // every page: with more than 100 snapshots the newest may be on any of them
       return rds.describeDBSnapshotsPaginator(b -> b.dbInstanceIdentifier(source)).dbSnapshots().stream()

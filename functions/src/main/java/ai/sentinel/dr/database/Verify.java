@@ -1,7 +1,6 @@
 package ai.sentinel.dr.database;
 
 import ai.sentinel.dr.common.Deps;
-import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
@@ -12,15 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -94,36 +88,7 @@ public final class Verify extends Step {
 
   /** "psql $DATABASE_URL -c 'SELECT 1'", with the credentials from the secret (never logged). */
   private Check selectOne(DatabaseUrl url) {
-    if (!deps.config().verifyDbConnect()) {
-      return new Check("select-1", Result.SKIP, "VERIFY_DB_CONNECT=false: no network path to the database");
-    }
-    String address = deps.config().dbConnectHost() != null
-        ? deps.config().dbConnectHost() : url.host() + ":" + url.port();
-    Properties props = new Properties();
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", "10");
-    props.setProperty("loginTimeout", "10");
-    String database;
-    try {
-      props.setProperty("user", url.user() == null ? "" : url.user());
-      if (url.password() != null) {
-        props.setProperty("password", url.password());
-      }
-      database = url.database();
-    } catch (StepFailedError e) {
-      return new Check("select-1", Result.FAIL, e.getMessage());
-    }
-    String jdbc = "jdbc:postgresql://" + address + "/" + database;
-    try (Connection c = DriverManager.getConnection(jdbc, props);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT 1")) {
-      boolean one = rs.next() && rs.getInt(1) == 1;
-      return new Check("select-1", one ? Result.PASS : Result.FAIL, "SELECT 1 on " + address + "/"
-          + url.database() + (one ? " returned 1" : " returned something else"));
-    } catch (Exception e) {
-      return new Check("select-1", Result.FAIL, "SELECT 1 on " + address + "/" + url.database() + " failed: "
-          + e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+    return SelectOne.check(deps.config(), url, url.host() + ":" + url.port());
   }
 
   /** "curl -f https://api.sentinel.ai/health" where a URL is configured. */

@@ -5,6 +5,8 @@ import ai.sentinel.dr.errors.ErrorCauses;
 import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.database.DatabaseState.Diagnosis;
 import ai.sentinel.dr.database.DatabaseState.Restore;
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.TimelineEntry;
@@ -62,7 +64,14 @@ public final class IncidentReports {
 
   /** Timeline events that are steps taken, for the Resolution section. */
   private static final Set<String> RESOLUTION_EVENTS = Set.of("decided", "approved", "requested", "restoring",
-      "repointed", "restarted", "done", "verified");
+      "repointed", "restarted", "done", "verified", "rolled-back", "scaled", "created", "adopted");
+
+  /** The steps whose "verified" entry marks the end of the RTO (Scenario 3 verifies target health). */
+  private static final Set<String> VERIFY_STEPS = Set.of("Verify", "VerifyTargets");
+
+  /** Runbook Scenario 2 "Notes": what a Redis recovery loses by design. */
+  static final String REDIS_DATA_LOSS = "Redis data is not carried over beyond the snapshot (cache only, accepted "
+      + "by the runbook): sessions require re-login and rate-limit counters reset.";
 
   private static final Map<String, String> SCENARIO_NAMES = Map.of(
       Scenarios.DATABASE_FAILURE, "Database failure",
@@ -154,6 +163,8 @@ public final class IncidentReports {
     final String errorType;
     final String cause;
     final DatabaseState db;
+    final CacheState cache;
+    final EcsState ecs;
 
     Facts(Recovery r, String executionArn, Instant start, Instant end, String status) {
       this.r = r;
@@ -162,13 +173,16 @@ public final class IncidentReports {
       Trigger t = r.trigger();
       this.drill = dryRun || (t != null && "drill".equalsIgnoreCase(t.kind()));
       this.db = r.database();
+      this.cache = r.cache();
+      this.ecs = r.ecs();
       this.option = option(r);
       this.executionName = r.executionName() != null ? r.executionName() : nameFromArn(executionArn);
       this.triggerTime = t == null ? null : ReportTimes.parse(t.time());
       this.start = start;
       this.end = end;
       this.verifiedAt = r.timeline().stream()
-          .filter(e -> e != null && "Verify".equals(e.step()) && "verified".equals(e.event()))
+          .filter(e -> e != null && e.step() != null && VERIFY_STEPS.contains(e.step())
+              && "verified".equals(e.event()))
           .reduce((a, b) -> b).map(e -> ReportTimes.parse(e.at())).orElse(null);
       this.objective = Objectives.forRecovery(r.scenario(), option);
       this.errorType = errorType(r.error());
@@ -181,6 +195,33 @@ public final class IncidentReports {
 
     boolean database() {
       return Scenarios.DATABASE_FAILURE.equals(r.scenario());
+    }
+
+    boolean redis() {
+      return Scenarios.REDIS_FAILURE.equals(r.scenario());
+    }
+
+    boolean ecsService() {
+      return Scenarios.ECS_SERVICE_FAILURE.equals(r.scenario());
+    }
+
+    /** What Diagnose found, whichever scenario ran, or null. */
+    String finding() {
+      if (db != null && db.diagnosis() != null) {
+        return db.diagnosis().rootCause();
+      }
+      if (cache != null && cache.diagnosis() != null) {
+        return cache.diagnosis().finding();
+      }
+      if (ecs != null && ecs.diagnosis() != null) {
+        return ecs.diagnosis().finding();
+      }
+      return null;
+    }
+
+    /** The snapshot a restore used (Scenario 1 Option B, Scenario 2): the RPO is its age. */
+    boolean fromSnapshot() {
+      return "B".equals(option) || redis();
     }
 
     Diagnosis diagnosis() {
@@ -266,6 +307,8 @@ public final class IncidentReports {
     b.append(scenario).append(" on ").append(f.r.resource() == null ? "unknown resource" : f.r.resource());
     if (f.option != null) {
       b.append(" (Option ").append(f.option).append(": ").append(OPTION_NAMES.get(f.option)).append(')');
+    } else if (f.ecs != null && f.ecs.rollback() != null) {
+      b.append(" (rolled back to ").append(revision(f.ecs.rollback().to())).append(')');
     }
     if (f.failed()) {
       b.append(" - automatic recovery FAILED");
@@ -332,6 +375,24 @@ public final class IncidentReports {
           : f.r.services().names();
       b.append(services.isEmpty() ? "; the services using it were affected"
           : "; the services using it (" + String.join(", ", services) + ") were affected");
+    } else if (f.redis()) {
+      CacheState.Diagnosis d = f.cache == null ? null : f.cache.diagnosis();
+      b.append("Redis cluster ").append(resource).append(d == null ? " failed (not diagnosed)"
+          : !d.found() ? " was lost (CacheClusterNotFound)" : " was '" + d.status() + "'");
+      b.append("; API sessions, rate limiting and Celery queues were degraded");
+    } else if (f.ecsService()) {
+      EcsState.Diagnosis d = f.ecs == null ? null : f.ecs.diagnosis();
+      b.append("ECS service ").append(resource);
+      if (d == null) {
+        b.append(" failed (not diagnosed)");
+      } else {
+        b.append(" had ").append(d.runningCount()).append('/').append(d.desiredCount()).append(" tasks running");
+        int stopped = d.stoppedTasks() == null ? 0 : d.stoppedTasks().size();
+        if (stopped > 0) {
+          b.append(", ").append(stopped).append(" stopped (")
+              .append(oneLine(d.stoppedTasks().get(0).stoppedReason())).append(')');
+        }
+      }
     } else {
       String scenario = f.r.scenario() == null ? "Unknown scenario"
           : SCENARIO_NAMES.getOrDefault(f.r.scenario(), f.r.scenario());
@@ -349,7 +410,9 @@ public final class IncidentReports {
       b.append("; recovery in progress");
     }
     b.append('.');
-    if (rpo.seconds() != null) {
+    if (f.redis()) {
+      b.append(' ').append(REDIS_DATA_LOSS);
+    } else if (rpo.seconds() != null) {
       b.append(rpo.seconds() == 0 ? " No data loss expected (" + rpo.basis() + ")."
           : " Writes made in the " + ReportTimes.human(rpo.seconds()) + " before the failure may be lost ("
               + rpo.basis() + ").");
@@ -372,10 +435,25 @@ public final class IncidentReports {
   private record Rpo(Long seconds, String basis) {}
 
   private static Rpo rpo(Facts f) {
+    String planned = f.dryRun ? "planned: " : SUCCEEDED.equals(f.status) ? "" : "intended, not reached: ";
+    if (f.ecsService()) {
+      return new Rpo(0L, "stateless service: its tasks hold no data");
+    }
+    if (f.redis()) {
+      CacheState.SnapshotChoice snapshot = f.cache == null ? null : f.cache.snapshot();
+      if (snapshot == null) {
+        return new Rpo(null, "no snapshot chosen");
+      }
+      Instant point = ReportTimes.parse(snapshot.createdAt());
+      String basis = "snapshot " + snapshot.name() + (point == null ? ", creation time unknown" : " taken " + point);
+      if (point == null || f.triggerTime == null) {
+        return new Rpo(null, planned + basis + (f.triggerTime == null ? "; trigger time unknown" : ""));
+      }
+      return new Rpo(Math.max(0, Duration.between(point, f.triggerTime).getSeconds()), planned + basis);
+    }
     if (!f.database() || f.option == null) {
       return new Rpo(null, null);
     }
-    String planned = f.dryRun ? "planned: " : SUCCEEDED.equals(f.status) ? "" : "intended, not reached: ";
     if ("A".equals(f.option)) {
       return new Rpo(0L, planned + "Multi-AZ failover: the synchronous standby took over");
     }
@@ -510,10 +588,10 @@ public final class IncidentReports {
 
   private static String rootCause(Facts f) {
     List<String> parts = new ArrayList<>();
-    Diagnosis d = f.diagnosis();
-    if (d != null && d.rootCause() != null && !d.rootCause().isBlank()) {
-      parts.add("Observed: " + oneLine(d.rootCause()) + ".");
-    } else if (f.database()) {
+    String finding = f.finding();
+    if (finding != null && !finding.isBlank()) {
+      parts.add("Observed: " + oneLine(finding) + ".");
+    } else if (f.database() || f.redis() || f.ecsService()) {
       parts.add(RUNNING.equals(f.status) ? "Observed: not diagnosed yet."
           : "Observed: not diagnosed (the recovery stopped before Diagnose ran).");
     }
@@ -524,6 +602,13 @@ public final class IncidentReports {
     }
     if (f.db != null && f.db.decision() != null) {
       parts.add("Decision: Option " + f.db.decision().option() + ": " + oneLine(f.db.decision().reason()) + ".");
+    }
+    if (f.ecs != null && f.ecs.rollback() != null) {
+      parts.add("Decision: rolled back from " + revision(f.ecs.rollback().from()) + " to "
+          + revision(f.ecs.rollback().to()) + ": " + oneLine(f.ecs.rollback().reason()) + ".");
+    }
+    if (f.ecs != null && f.ecs.scale() != null && f.ecs.scale().reason() != null) {
+      parts.add("Scale: " + oneLine(f.ecs.scale().reason()) + ".");
     }
     if (f.cause != null) {
       parts.add("Recovery stopped: " + f.cause + ".");
@@ -577,7 +662,7 @@ public final class IncidentReports {
           : "The " + rto.target() + " RTO of " + rto.objectiveName() + " was missed: " + rto.measured() + ".");
     }
     if (rpo.verdict() == Verdict.FAIL) {
-      String point = !"B".equals(f.option) ? "The recovery point was "
+      String point = !f.fromSnapshot() ? "The recovery point was "
           : f.dryRun ? "The snapshot the dry-run chose was "
           : SUCCEEDED.equals(f.status) ? "The snapshot restored was " : "The snapshot being restored was ";
       lessons.add(point + ReportTimes.human(rpo.measuredSeconds()) + " older than the failure, beyond the "
@@ -623,7 +708,10 @@ public final class IncidentReports {
           + rto.measured() + ")"));
     }
     if (rpo.verdict() == Verdict.FAIL) {
-      items.add(action("B".equals(f.option)
+      items.add(action(f.redis()
+          ? "Snapshot " + f.r.resource() + " at least every " + rpo.target() + " to meet the RPO (snapshot was "
+              + ReportTimes.human(rpo.measuredSeconds()) + " old)"
+          : "B".equals(f.option)
           ? "Snapshot " + f.r.resource() + " at least every " + rpo.target()
               + " or prefer point-in-time recovery (Option C) to meet the RPO (snapshot was "
               + ReportTimes.human(rpo.measuredSeconds()) + " old)"
@@ -669,6 +757,15 @@ public final class IncidentReports {
         : f.failed() ? "the recovery failed before verification passed"
         : RUNNING.equals(f.status) ? "not reached yet" : "no checks recorded";
     return List.of(new VerificationResult("verification", "NOT_RUN", why));
+  }
+
+  /** "sentinel-api:7" from a task definition ARN, the value itself otherwise. */
+  static String revision(String taskDefinition) {
+    if (taskDefinition == null) {
+      return "?";
+    }
+    int slash = taskDefinition.lastIndexOf('/');
+    return slash >= 0 ? taskDefinition.substring(slash + 1) : taskDefinition;
   }
 
   /** Report lines are single lines: a newline in a detail must not break the Markdown structure. */

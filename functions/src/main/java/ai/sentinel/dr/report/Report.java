@@ -20,23 +20,36 @@ import java.util.Map;
  * Post-incident report step, run after Notify on every terminal path (success, failure, dry-run): builds the report
  * of the running execution, stores it as {@code reports/<scenario>/<executionName>.md} and {@code .json} in the
  * bucket named by {@value #BUCKET_VAR}, and writes its numbers as CloudWatch Embedded Metric Format lines to the log
- * (CloudWatch Logs turns them into RTO/RPO metrics). Publishes nothing: Notify already told the on-call.
+ * (CloudWatch Logs turns them into RTO/RPO metrics), and publishes a summary of the report (severity, status, RTO and
+ * RPO against the objectives, where the report is stored) to the on-call topic: Notify told them the outcome as it
+ * happened; this tells them the review is ready.
  *
  * <p>Input: {@code {"recovery": {...document...}, "executionArn": "...", "executionStart": "ISO-8601",
  * "status": "SUCCEEDED" | "FAILED" | "DRY_RUN" | "RUNNING", "end": "ISO-8601 (optional, default now)"}}; times may
  * also be epoch milliseconds. A bare recovery document is accepted too. Output: the recovery document with one more
  * timeline entry, "reported", so the state machine continues with ResultPath $.
  *
- * <p>A report that cannot be stored never changes the recovery's outcome: the failure is logged (level ERROR,
- * event report.store-failed) and stated in the timeline entry, and the step returns normally.
+ * <p>A report that cannot be stored or published never changes the recovery's outcome: the failure is logged (level
+ * ERROR, event report.store-failed / report.publish-failed) and stated in the timeline entry, and the step returns
+ * normally.
  */
 public final class Report implements RequestStreamHandler {
   /** S3 bucket for reports; unset: reports are built, logged as metrics, and not stored. */
   public static final String BUCKET_VAR = "REPORT_BUCKET";
   public static final String PREFIX = "reports/";
 
+  /** SNS subjects must be shorter than 100 characters. */
+  static final int MAX_SUBJECT = 99;
+
   private final Deps deps;
   private final ReportStore store;
+  private final SummaryPublisher publisher;
+
+  /** Where the summary goes: the on-call topic in Lambda, a fake in tests. */
+  @FunctionalInterface
+  public interface SummaryPublisher {
+    void publish(String subject, String message);
+  }
 
   public Report() {
     this(System.getenv());
@@ -46,15 +59,32 @@ public final class Report implements RequestStreamHandler {
     this(Deps.fromEnv(env), env.get(BUCKET_VAR));
   }
 
-  /** With the bucket's name; null or blank: no storage. The S3 client is built only when there is a bucket. */
+  /**
+   * With the bucket's name; null or blank: no storage. The S3 client is built only when there is a bucket. The
+   * summary goes to the configured on-call topic.
+   */
   public Report(Deps deps, String bucket) {
-    this(deps, bucket == null || bucket.isBlank() ? null : new S3ReportStore(deps.clients().s3(), bucket.trim()));
+    this(deps, bucket == null || bucket.isBlank() ? null : new S3ReportStore(deps.clients().s3(), bucket.trim()),
+        snsPublisher(deps));
   }
 
-  /** With any store (tests); null: no storage. */
+  /** With any store (tests); null: no storage; no summary published. */
   public Report(Deps deps, ReportStore store) {
+    this(deps, store, null);
+  }
+
+  /** With any store and publisher (tests); null publisher: no summary published. */
+  public Report(Deps deps, ReportStore store, SummaryPublisher publisher) {
     this.deps = deps;
     this.store = store;
+    this.publisher = publisher;
+  }
+
+  private static SummaryPublisher snsPublisher(Deps deps) {
+    String topic = deps.config().topicArn();
+    // the client is asked for when publishing, so a Report without SNS access still stores its report
+    return (subject, message) -> deps.clients().sns().publish(b -> b.topicArn(topic).subject(subject)
+        .message(message));
   }
 
   @Override
@@ -78,7 +108,8 @@ public final class Report implements RequestStreamHandler {
       Json.tree(line).fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue()));
       Log.info(correlation, "report.metrics", fields);
     }
-    String detail = summary(report) + "; " + store(report, correlation);
+    String stored = store(report, correlation);
+    String detail = summary(report) + "; " + stored + "; " + publish(report, stored, correlation);
     Json.MAPPER.writeValue(output, recovery.log(new TimelineEntry(now.toString(), "Report", "reported", detail)));
   }
 
@@ -101,6 +132,45 @@ public final class Report implements RequestStreamHandler {
       Log.error(correlation, "report.store-failed", fields);
       return "NOT stored (" + e.getClass().getSimpleName() + ": " + IncidentReports.oneLine(e.getMessage()) + ")";
     }
+  }
+
+  private String publish(IncidentReport report, String stored, String correlation) {
+    if (publisher == null) {
+      return "summary not published";
+    }
+    try {
+      publisher.publish(subject(report), summaryMessage(report, stored));
+      return "summary published";
+    } catch (RuntimeException e) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("errorType", e.getClass().getName());
+      fields.put("message", String.valueOf(e.getMessage()));
+      Log.error(correlation, "report.publish-failed", fields);
+      return "summary NOT published (" + e.getClass().getSimpleName() + ")";
+    }
+  }
+
+  /** "[Sentinel DR] P1 report: Database failure on sentinel-db ...", cut to SNS's limit. */
+  static String subject(IncidentReport report) {
+    String s = "[Sentinel DR] " + report.severity() + " report: " + report.title();
+    s = s.replaceAll("[^\\x20-\\x7E]", "?");
+    return s.length() <= MAX_SUBJECT ? s : s.substring(0, MAX_SUBJECT - 3) + "...";
+  }
+
+  /** The review's headline numbers for the on-call, then the full report in the runbook's template. */
+  static String summaryMessage(IncidentReport report, String stored) {
+    StringBuilder b = new StringBuilder();
+    b.append("Post-incident report ready: ").append(report.title()).append('\n');
+    b.append("Status: ").append(report.status()).append(", severity ").append(report.severity()).append('\n');
+    b.append("Duration: ").append(report.duration()).append('\n');
+    for (IncidentReport.ObjectiveResult o : report.objectives()) {
+      b.append(o.measure()).append(": ").append(o.measured()).append(" vs objective ").append(o.target())
+          .append(" -> ").append(o.verdict().label()).append('\n');
+    }
+    b.append("Report: ").append(stored).append('\n');
+    b.append("Complete the review within 48 hours (runbook: Post-Incident Review).\n\n");
+    b.append(ReportRenderer.markdown(report));
+    return b.toString();
   }
 
   /** An ISO-8601 time, or epoch milliseconds; null when absent or unreadable (the report says "unknown"). */

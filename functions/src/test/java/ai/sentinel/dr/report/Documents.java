@@ -7,7 +7,9 @@ import ai.sentinel.dr.database.DatabaseState.Diagnosis;
 import ai.sentinel.dr.database.DatabaseState.Failover;
 import ai.sentinel.dr.database.DatabaseState.Restore;
 import ai.sentinel.dr.database.DatabaseState.SecretUpdate;
+import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.recovery.Options;
+import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.ServicesState;
@@ -107,6 +109,65 @@ final class Documents {
         .log(at("10:08:30", "WaitForServices", "done", "services stable"))
         .log(at("10:09:00", "Verify", "verified", "[instance-available=PASS, secret-repointed=PASS]"))
         .log(at("10:09:20", "Notify", "notified", "RECOVERED (verified) (SNS message msg-1)"));
+  }
+
+  /**
+   * Scenario 2, end to end: alarm 10:02:11Z, snapshot taken 10:00:00Z, verified 10:12:00Z. So RPO 2m 11s (objective
+   * 5 minutes: pass) and RTO 9m 49s (objective 15 minutes: pass).
+   */
+  static Recovery redisSucceeded() {
+    CacheState cache = new CacheState(
+        new CacheState.Diagnosis("sentinel-redis", true, "incompatible-network", "cache.r6g.large", "redis", "7.0",
+            "sentinel-redis-subnet", List.of("sg-0ccc"), "original", 0.0, null, false,
+            "sentinel-redis is 'incompatible-network', 0 connections", "2026-01-17T10:02:14Z"),
+        new CacheState.SnapshotChoice("sentinel-redis-2026-01-17-10-00", "2026-01-17T10:00:00Z", "latest"),
+        new CacheState.RecoveryCluster("sentinel-redis-recovery", "2026-01-17T10:02:16Z", "available",
+            "sentinel-redis-recovery.abc.0001.use1.cache.amazonaws.com", 6379, true, 12),
+        new CacheState.SecretUpdate("sentinel/redis-url", "v2", "2026-01-17T10:10:00Z",
+            "sentinel-redis-recovery.abc.0001.use1.cache.amazonaws.com"));
+    Trigger trigger = new Trigger("alarm", "eventbridge", "sentinel-redis-connections", TRIGGER_TIME,
+        "sentinel-redis-connections ALARM: CurrConnections < 1");
+    return new Recovery("redis-failure", "sentinel-redis", "redis-failure-sentinel-redis-0123456789abcdef", "dev",
+        trigger, options(null, false), null, cache, null, null, Verification.of(List.of(
+            new Check("cluster-available", Result.PASS, "sentinel-redis-recovery is available"),
+            new Check("redis-ping", Result.PASS, "PONG"))), null, null, null, null)
+        .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-redis is 'incompatible-network'"))
+        .log(at("10:02:15", "FindSnapshot", "decided", "latest snapshot sentinel-redis-2026-01-17-10-00"))
+        .log(at("10:02:16", "CreateRecoveryCluster", "requested",
+            "elasticache:CreateCacheCluster on sentinel-redis-recovery"))
+        .log(at("10:10:00", "UpdateSecret", "repointed", "sentinel/redis-url -> sentinel-redis-recovery.abc:6379"))
+        .log(at("10:12:00", "Verify", "verified", "[cluster-available=PASS, redis-ping=PASS]"));
+  }
+
+  /**
+   * Scenario 3 with the rollback branch: alarm 10:02:11Z, the forced deployment did not stabilise, rolled back from
+   * revision 9 to 7, scaled 1 -> 3, targets verified at 10:14:00Z: RTO 11m 49s against 10 minutes (fail).
+   */
+  static Recovery ecsRolledBack() {
+    String family = "arn:aws:ecs:us-east-1:123456789012:task-definition/sentinel-api:";
+    EcsState ecs = new EcsState("sentinel-production", "sentinel-api",
+        new EcsState.Diagnosis(family + "9", 1, 0, 0, List.of("PRIMARY IN_PROGRESS sentinel-api:9 0/1"),
+            List.of(new EcsState.StoppedTask("arn:aws:ecs:us-east-1:123456789012:task/sentinel-production/t1",
+                family + "9", "CannotPullContainerError: image not found", "TaskFailedToStart",
+                "2026-01-17T10:01:00Z")), List.of(), "sentinel-api: 0/1 running, 1 task stopped: "
+                + "CannotPullContainerError", "2026-01-17T10:02:14Z"),
+        "scale", new EcsState.Deployment("ecs-svc/3", family + "7", "2026-01-17T10:08:00Z"), true, false, 2,
+        "3/3 running, 1 deployment(s)",
+        new EcsState.Rollback(family + "9", family + "7", "not stable after 10 polls: 0/1 running"),
+        new EcsState.Scale(3, 1, true, "desired 1 below the configured 3: scaled up"),
+        List.of(new EcsState.TargetHealth("10.0.1.5", 8000, "healthy", null)));
+    Trigger trigger = new Trigger("ecs-event", "eventbridge", "SERVICE_DEPLOYMENT_FAILED", TRIGGER_TIME,
+        "ECS deployment of sentinel-api failed");
+    return new Recovery("ecs-service-failure", "sentinel-api", "ecs-service-failure-sentinel-api-0123456789abcdef",
+        "dev", trigger, options(null, false), null, null, ecs, null, Verification.of(List.of(
+            new Check("service-stable", Result.PASS, "3/3 running, 1 deployment"),
+            new Check("target-health", Result.PASS, "1 healthy"))), null, null, null, null)
+        .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-api: 0/1 running"))
+        .log(at("10:02:15", "ForceNewDeployment", "requested", "ecs:UpdateService on sentinel-production/sentinel-api"))
+        .log(at("10:07:15", "WaitForStability", "decided", "not stable after 10 polls: rolling back"))
+        .log(at("10:07:16", "DeployPreviousVersion", "rolled-back", "sentinel-api:9 -> sentinel-api:7"))
+        .log(at("10:10:00", "ScaleUp", "scaled", "desired 1 -> 3"))
+        .log(at("10:14:00", "VerifyTargets", "verified", "[service-stable=PASS, target-health=PASS]"));
   }
 
   /** Scenario 1 Option A: the Multi-AZ failover completed and was verified at verifiedAt (HH:mm:ss). */

@@ -219,8 +219,8 @@ class IncidentReportsTest {
     Recovery drill = Documents.optionBSucceeded();
     drill = new Recovery(drill.scenario(), drill.resource(), drill.executionName(), drill.environment(),
         new Trigger("drill", "schedule", "monthly-restore", Documents.TRIGGER_TIME, "scheduled drill"),
-        drill.options(), drill.database(), drill.cache(), drill.ecs(), drill.services(), drill.verification(), drill.plan(),
-        drill.timeline(), drill.error(), drill.approval());
+        drill.options(), drill.database(), drill.cache(), drill.ecs(), drill.services(), drill.verification(),
+        drill.plan(), drill.timeline(), drill.error(), drill.approval());
     IncidentReport r = IncidentReports.from(drill, ARN, START, END, "SUCCEEDED");
     assertEquals("P4", r.severity());
     assertTrue(r.title().startsWith("[DRILL] Database failure"), r.title());
@@ -297,7 +297,8 @@ class IncidentReportsTest {
   void theExecutionNameFallsBackToTheArn() {
     Recovery r = Documents.optionBSucceeded();
     Recovery unnamed = new Recovery(r.scenario(), r.resource(), null, r.environment(), r.trigger(), r.options(),
-        r.database(), r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+        r.database(), r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(),
+        r.approval());
     assertEquals(Documents.NAME, IncidentReports.from(unnamed, ARN, START, END, "SUCCEEDED").executionName());
   }
 
@@ -311,5 +312,51 @@ class IncidentReportsTest {
       assertFalse(json.contains("null"), "unknown values are left out: " + json);
     }
     assertTrue(Json.write(succeededB()).contains("\"verdict\":\"fail\""));
+  }
+
+  @Test
+  void redisRecoveryIsMeasuredFromItsSnapshotAndSaysWhatTheCacheLost() {
+    IncidentReport r = IncidentReports.from(Documents.redisSucceeded(), ARN, START,
+        Instant.parse("2026-01-17T10:12:30Z"), "SUCCEEDED");
+    assertEquals("Redis failure on sentinel-redis", r.title());
+    ObjectiveResult rto = r.objective("RTO");
+    assertEquals("Redis Failure", rto.objectiveName());
+    assertEquals(589L, rto.measuredSeconds(), "10:02:11 -> verified 10:12:00");
+    assertEquals(Verdict.PASS, rto.verdict());
+    ObjectiveResult rpo = r.objective("RPO");
+    assertEquals(131L, rpo.measuredSeconds(), "snapshot 10:00:00 -> alarm 10:02:11");
+    assertEquals(Verdict.PASS, rpo.verdict(), "within the 5 minute objective");
+    assertTrue(rpo.measured().contains("sentinel-redis-2026-01-17-10-00"), rpo.measured());
+    assertTrue(r.impact().contains("sessions require re-login and rate-limit counters reset"), r.impact());
+    assertTrue(r.rootCause().contains("Observed: sentinel-redis is 'incompatible-network', 0 connections."),
+        r.rootCause());
+  }
+
+  @Test
+  void anOldRedisSnapshotFailsTheRpoAndAsksForMoreFrequentSnapshots() {
+    Recovery doc = Documents.redisSucceeded();
+    doc = doc.withCache(doc.cache().withSnapshot(new ai.sentinel.dr.redis.CacheState.SnapshotChoice("nightly",
+        "2026-01-17T05:00:00Z", "latest")));
+    IncidentReport r = IncidentReports.from(doc, ARN, START, Instant.parse("2026-01-17T10:12:30Z"), "SUCCEEDED");
+    assertEquals(Verdict.FAIL, r.objective("RPO").verdict());
+    assertTrue(r.actionItems().stream().anyMatch(a -> a.action().startsWith("Snapshot sentinel-redis at least "
+        + "every 5 minutes")), r.actionItems().toString());
+  }
+
+  @Test
+  void ecsRollbackIsInTheTitleAndRootCauseAndTheRtoIsMeasuredToVerifyTargets() {
+    IncidentReport r = IncidentReports.from(Documents.ecsRolledBack(), ARN, START,
+        Instant.parse("2026-01-17T10:14:30Z"), "SUCCEEDED");
+    assertEquals("ECS service failure on sentinel-api (rolled back to sentinel-api:7)", r.title());
+    assertEquals(709L, r.objective("RTO").measuredSeconds(), "10:02:11 -> VerifyTargets verified 10:14:00");
+    assertEquals(Verdict.FAIL, r.objective("RTO").verdict(), "beyond the 10 minute objective");
+    assertEquals(0L, r.objective("RPO").measuredSeconds(), "a stateless service loses no data");
+    assertEquals(Verdict.PASS, r.objective("RPO").verdict());
+    assertTrue(r.rootCause().contains("Decision: rolled back from sentinel-api:9 to sentinel-api:7: not stable "
+        + "after 10 polls"), r.rootCause());
+    assertTrue(r.impact().contains("ECS service sentinel-api had 0/1 tasks running, 1 stopped "
+        + "(CannotPullContainerError: image not found)"), r.impact());
+    assertTrue(r.resolution().stream().anyMatch(s -> s.contains("DeployPreviousVersion rolled-back")),
+        r.resolution().toString());
   }
 }

@@ -37,6 +37,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.SnsException;
 
 /**
  * The Lambda step: the document in, the same document plus "reported" out; the report in S3; the metrics in the log.
@@ -45,6 +48,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class ReportTest {
   private static final String BUCKET = "dev-sentinel-dr-reports";
   private final S3Client s3 = Fixtures.sdkMock(S3Client.class);
+  private final SnsClient sns = Fixtures.sdkMock(SnsClient.class);
   private List<String> logs;
 
   @BeforeEach
@@ -103,7 +107,7 @@ class ReportTest {
   @Test
   void storesMarkdownAndJsonAndReturnsTheDocumentWithReported() {
     Recovery in = Documents.optionBSucceeded();
-    Recovery out = invoke(new Report(Fixtures.deps(s3), BUCKET), input(in, "SUCCEEDED"));
+    Recovery out = invoke(new Report(Fixtures.deps(s3, sns), BUCKET), input(in, "SUCCEEDED"));
 
     ArgumentCaptor<PutObjectRequest> request = ArgumentCaptor.forClass(PutObjectRequest.class);
     ArgumentCaptor<RequestBody> body = ArgumentCaptor.forClass(RequestBody.class);
@@ -124,7 +128,36 @@ class ReportTest {
 
     TimelineEntry reported = reported(in, out);
     assertEquals("P1 SUCCEEDED, RTO 6m 49s (pass), RPO 7h 02m 11s (fail); stored s3://" + BUCKET + "/" + key
-        + ".md (and .json)", reported.detail());
+        + ".md (and .json); summary published", reported.detail());
+  }
+
+  @Test
+  void publishesASummaryOfTheReportToTheOnCallTopic() {
+    invoke(new Report(Fixtures.deps(s3, sns), BUCKET), input(Documents.optionBSucceeded(), "SUCCEEDED"));
+    ArgumentCaptor<PublishRequest> published = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns).publish(published.capture());
+    PublishRequest p = published.getValue();
+    assertEquals(Fixtures.TOPIC, p.topicArn());
+    assertTrue(p.subject().startsWith("[Sentinel DR] P1 report: Database failure on sentinel-db"), p.subject());
+    assertTrue(p.subject().length() < 100, "SNS subjects are shorter than 100 characters: " + p.subject());
+    String key = "reports/database-failure/" + Documents.NAME;
+    assertTrue(p.message().contains("RTO: 6m 49s (trigger to verified) vs objective 30 minutes -> pass"), p.message());
+    assertTrue(p.message().contains("RPO: 7h 02m 11s"), p.message());
+    assertTrue(p.message().contains("-> fail"), p.message());
+    assertTrue(p.message().contains("s3://" + BUCKET + "/" + key + ".md"), p.message());
+    assertTrue(p.message().contains("## Incident Report: Database failure on sentinel-db"), "the full report follows");
+  }
+
+  @Test
+  void aSummaryThatCannotBePublishedChangesNothing() {
+    when(sns.publish(any(PublishRequest.class))).thenThrow(SnsException.builder().message("denied").statusCode(403)
+        .build());
+    Recovery in = Documents.optionBSucceeded();
+    Recovery out = invoke(new Report(Fixtures.deps(s3, sns), BUCKET), input(in, "SUCCEEDED"));
+    TimelineEntry reported = reported(in, out);
+    assertTrue(reported.detail().endsWith("; summary NOT published (SnsException)"), reported.detail());
+    verify(s3, times(2)).putObject(any(PutObjectRequest.class), any(RequestBody.class));
+    assertTrue(logs.stream().anyMatch(l -> l.contains("\"event\":\"report.publish-failed\"")), logs.toString());
   }
 
   @Test
@@ -144,7 +177,8 @@ class ReportTest {
     // no S3 client given: asking for one would throw, so this also proves none is built without a bucket
     Recovery in = Documents.optionBSucceeded();
     Recovery out = invoke(new Report(Fixtures.deps(), (String) null), input(in, "SUCCEEDED"));
-    assertTrue(reported(in, out).detail().endsWith("; not stored: REPORT_BUCKET is not set"));
+    String detail = reported(in, out).detail();
+    assertTrue(detail.contains("; not stored: REPORT_BUCKET is not set;"), detail);
   }
 
   @Test
