@@ -181,7 +181,8 @@ public record EnvironmentConfig(
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
-  static final int ENV_NAME_MAX = 20;
+  // 18: the longest function name, <env>-sentinel-dr-database-restore-scratch-instance, then fits Lambda's 64
+  static final int ENV_NAME_MAX = 18;
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
   // RDS identifiers; 54 leaves room for the "-recovery" suffix within RDS's 63 characters

@@ -52,6 +52,8 @@ public final class SharedSteps extends Construct {
     props.locks().grantRelease(notify);
     props.notifications().grantPublish(notify);
     props.reports().grantWriteReports(report);
+    // the report's summary goes to the on-call too, once the review is ready
+    props.notifications().grantPublish(report);
     // the services every runbook restarts after a repoint: the configured ones, nothing else
     Arns arns = new Arns(this);
     EnvironmentConfig.Ecs ecs = props.config().ecs();

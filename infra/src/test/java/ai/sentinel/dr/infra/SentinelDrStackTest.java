@@ -121,17 +121,29 @@ class SentinelDrStackTest {
   }
 
   @Test
-  void functionNamesFitLambdasLimitForTheLongestEnvironmentName() {
+  void functionNamesFitLambdasLimitForTheLongestEnvironmentName() throws Exception {
     String longest = "a".repeat(EnvironmentConfig.ENV_NAME_MAX) + "-sentinel-dr";
-    // every handler the stack deploys, with the longest prefix an environment may have
-    List<String> tooLong = dev.properties("AWS::Lambda::Function").stream()
-        .map(f -> f.path("Handler").asText().replace("::handleRequest", ""))
-        .map(SentinelDrStackTest::handlerClass)
-        .map(h -> Names.function(longest, h))
-        .filter(n -> n.length() > Names.FUNCTION_NAME_MAX)
-        .toList();
-    assertEquals(List.of(), tooLong);
-    assertEquals(63, Names.function(longest, RestoreFromSnapshot.class).length(), "the longest today");
+    // every handler of the functions jar, deployed today or not: a new step must not be undeployable
+    List<Class<?>> handlers = new ArrayList<>();
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(RepoPaths.lambdaJar(RepoPaths.root()).toFile())) {
+      for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
+        String name = entry.getName();
+        if (name.startsWith("ai/sentinel/dr/") && name.endsWith(".class") && !name.contains("$")) {
+          Class<?> c = handlerClass(name.replace('/', '.').replace(".class", ""));
+          if (com.amazonaws.services.lambda.runtime.RequestStreamHandler.class.isAssignableFrom(c)
+              && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+            handlers.add(c);
+          }
+        }
+      }
+    }
+    assertTrue(handlers.containsAll(allHandlers()), "the scan finds the deployed handlers");
+    List<String> tooLong = handlers.stream().map(h -> Names.function(longest, h))
+        .filter(n -> n.length() > Names.FUNCTION_NAME_MAX).toList();
+    assertEquals(List.of(), tooLong, "at most " + Names.FUNCTION_NAME_MAX + " characters with a "
+        + EnvironmentConfig.ENV_NAME_MAX + "-character environment name");
+    Set<String> names = new HashSet<>();
+    handlers.forEach(h -> assertTrue(names.add(Names.function(longest, h)), "unique: " + h));
   }
 
   @Test
