@@ -14,6 +14,10 @@ import java.util.List;
 public record CacheState(Diagnosis diagnosis, SnapshotChoice snapshot, RecoveryCluster cluster,
     SecretUpdate secret) {
 
+  public CacheState withDiagnosis(Diagnosis value) {
+    return new CacheState(value, snapshot, cluster, secret);
+  }
+
   public CacheState withSnapshot(SnapshotChoice value) {
     return new CacheState(diagnosis, value, cluster, secret);
   }
@@ -37,7 +41,9 @@ public record CacheState(Diagnosis diagnosis, SnapshotChoice snapshot, RecoveryC
    * @param engineVersion   the original's engine version
    * @param subnetGroup     the original's cache subnet group
    * @param securityGroupIds the original's VPC security groups
-   * @param settingsSource  "original" when read from the cluster, "config" when it could not be described
+   * @param settingsSource  where the recovery cluster's settings come from: "original" when read from the cluster,
+   *                        "config" when it could not be described, "original+config" when it was described but
+   *                        lacked some (e.g. reported no security groups) and the config filled them in
    * @param currConnections latest CurrConnections average, null when there is no datapoint
    * @param engineCpu       latest EngineCPUUtilization average, null when there is no datapoint
    * @param healthy         the cluster answers as available
@@ -65,7 +71,13 @@ public record CacheState(Diagnosis diagnosis, SnapshotChoice snapshot, RecoveryC
    * @param polls       availability polls so far
    */
   public record RecoveryCluster(String clusterId, String requestedAt, String status, String address, Integer port,
-      boolean available, int polls) {}
+      boolean available, int polls) {
+
+    /** One more availability poll: what it saw. */
+    public RecoveryCluster polled(String newStatus, String newAddress, Integer newPort, boolean isAvailable) {
+      return new RecoveryCluster(clusterId, requestedAt, newStatus, newAddress, newPort, isAvailable, polls + 1);
+    }
+  }
 
   /**
    * @param secretId  the secret repointed (sentinel/redis-url)

@@ -1,12 +1,41 @@
 package ai.sentinel.dr.redis;
 
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
+import ai.sentinel.dr.redis.CacheState.Diagnosis;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticache.model.CacheCluster;
+import software.amazon.awssdk.services.elasticache.model.CacheNode;
+import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership;
 
-/** Scenario 2 Diagnosis: cluster status, CurrConnections, EngineCPUUtilization. */
+/**
+ * Scenario 2, Diagnosis: the runbook's two commands (describe-cache-clusters, get-metric-statistics) for the cluster's
+ * status, CurrConnections and EngineCPUUtilization. Read-only. It also settles the settings the recovery cluster will
+ * be created with: the original's where it can be described, the environment config's where it cannot.
+ */
 public final class Diagnose extends Step {
+  static final String CONNECTIONS = "CurrConnections";
+  static final String ENGINE_CPU = "EngineCPUUtilization";
+
+  private final ElastiCacheClient elastiCache;
+  private final CloudWatchClient cloudWatch;
+
   public Diagnose() {
     this(Deps.fromProcessEnv());
   }
@@ -17,6 +46,8 @@ public final class Diagnose extends Step {
 
   public Diagnose(Deps deps) {
     super(deps);
+    this.elastiCache = deps.clients().elastiCache();
+    this.cloudWatch = deps.clients().cloudWatch();
   }
 
   @Override
@@ -26,6 +57,112 @@ public final class Diagnose extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    throw new UnsupportedOperationException("SCAFFOLD: redis.Diagnose is not written yet");
+    DrConfig config = deps.config();
+    String id = CacheClusters.protectedCluster(recovery, config);
+    Optional<CacheCluster> cluster = CacheClusters.find(elastiCache, id);
+    Reading connections = latest(id, CONNECTIONS);
+    Reading cpu = latest(id, ENGINE_CPU);
+
+    Diagnosis diagnosis;
+    List<String> fromConfig = new ArrayList<>();
+    if (cluster.isPresent()) {
+      CacheCluster c = cluster.get();
+      String nodeType = orConfig(c.cacheNodeType(), config.redisNodeType(), "node type", fromConfig);
+      String subnet = orConfig(c.cacheSubnetGroupName(), config.redisSubnetGroup(), "subnet group", fromConfig);
+      List<String> groups = c.securityGroups().stream().map(SecurityGroupMembership::securityGroupId).toList();
+      if (groups.isEmpty() && !config.redisSecurityGroups().isEmpty()) {
+        groups = config.redisSecurityGroups();
+        fromConfig.add("security groups");
+      }
+      requireNodeType(id, nodeType, "reports no node type");
+      String status = c.cacheClusterStatus();
+      diagnosis = new Diagnosis(id, true, status, nodeType, c.engine() == null ? "redis" : c.engine(),
+          c.engineVersion(), subnet, groups, fromConfig.isEmpty() ? "original" : "original+config",
+          connections.value(), cpu.value(), "available".equals(status), finding(c, connections, cpu), now());
+    } else {
+      requireNodeType(id, config.redisNodeType(), "cannot be described (CacheClusterNotFound)");
+      diagnosis = new Diagnosis(id, false, null, config.redisNodeType(), "redis", null, config.redisSubnetGroup(),
+          config.redisSecurityGroups(), "config", connections.value(), cpu.value(), false,
+          id + " not found (CacheClusterNotFound)" + metrics(connections, cpu), now());
+    }
+    String detail = diagnosis.finding() + "; recovery cluster settings " + settings(diagnosis, fromConfig);
+    return recovery.withCache(CacheClusters.state(recovery).withDiagnosis(diagnosis))
+        .log(entry("diagnosed", detail));
+  }
+
+  private static String orConfig(String original, String fallback, String what, List<String> fromConfig) {
+    if (original != null || fallback == null) {
+      return original;
+    }
+    fromConfig.add(what);
+    return fallback;
+  }
+
+  /** Without a node type there is nothing to create: better to stop here than after a snapshot was chosen. */
+  private static void requireNodeType(String id, String nodeType, String why) {
+    if (nodeType == null) {
+      throw new StepFailedError("cannot plan the recovery cluster: " + id + " " + why + " and "
+          + DrConfig.Vars.REDIS_NODE_TYPE + " is not set in the environment config");
+    }
+  }
+
+  private static String finding(CacheCluster c, Reading connections, Reading cpu) {
+    StringBuilder b = new StringBuilder(c.cacheClusterId() + " is '" + c.cacheClusterStatus() + "' ("
+        + (c.engine() == null ? "redis" : c.engine()) + (c.engineVersion() == null ? "" : " " + c.engineVersion())
+        + ", " + c.cacheNodeType() + ")");
+    for (CacheNode node : c.cacheNodes()) {
+      if (node.cacheNodeStatus() != null && !"available".equals(node.cacheNodeStatus())) {
+        b.append("; node ").append(node.cacheNodeId()).append(" is '").append(node.cacheNodeStatus()).append("'");
+      }
+    }
+    return b.append(metrics(connections, cpu)).toString();
+  }
+
+  private static String metrics(Reading connections, Reading cpu) {
+    return "; " + CONNECTIONS + " avg " + connections.describe("%.1f") + ", " + ENGINE_CPU + " avg "
+        + cpu.describe("%.1f%%");
+  }
+
+  /** One metric as read: its latest average, or null with why (no datapoint, or the read failed). */
+  private record Reading(Double value, String problem) {
+    String describe(String format) {
+      if (value != null) {
+        return String.format(format, value);
+      }
+      return problem == null ? "no data" : problem;
+    }
+  }
+
+  private static String settings(Diagnosis d, List<String> fromConfig) {
+    return d.nodeType() + ", " + d.engine() + " "
+        + (d.engineVersion() == null ? "(ElastiCache default version)" : d.engineVersion()) + ", subnet group "
+        + (d.subnetGroup() == null ? "(account default)" : d.subnetGroup()) + ", security groups "
+        + (d.securityGroupIds().isEmpty() ? "(VPC default)" : d.securityGroupIds()) + " from "
+        + switch (d.settingsSource()) {
+          case "original" -> "the original cluster";
+          case "config" -> "the environment config";
+          default -> "the original cluster, except " + String.join(" and ", fromConfig)
+              + " from the environment config (the cluster reports none)";
+        };
+  }
+
+  /**
+   * Latest 5-minute average of one AWS/ElastiCache metric over the last hour. A metric that cannot be read is a gap
+   * in the diagnosis, not a reason to stop the recovery: the cluster's status decides what happens next.
+   */
+  private Reading latest(String id, String metric) {
+    Instant end = Instant.now(deps.clock());
+    try {
+      return new Reading(cloudWatch.getMetricStatistics(b -> b.namespace("AWS/ElastiCache").metricName(metric)
+              .dimensions(Dimension.builder().name("CacheClusterId").value(id).build())
+              .startTime(end.minus(1, ChronoUnit.HOURS)).endTime(end).period(300)
+              .statistics(Statistic.AVERAGE)).datapoints().stream()
+          .filter(p -> p.timestamp() != null && p.average() != null)
+          .max(Comparator.comparing(Datapoint::timestamp)).map(Datapoint::average).orElse(null), null);
+    } catch (SdkException e) {
+      String why = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+          ? aws.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
+      return new Reading(null, "unknown (" + why + ")");
+    }
   }
 }
