@@ -15,8 +15,7 @@ import software.constructs.Construct;
  * ARNs in lower case, which {@link Arns} and the config's validation ensure.
  */
 final class RedisPermissions {
-  private static final List<String> DESCRIBE_CLUSTERS = List.of("elasticache:DescribeCacheClusters",
-      "elasticache:ListTagsForResource");
+  private static final List<String> DESCRIBE_CLUSTERS = List.of("elasticache:DescribeCacheClusters");
 
   private final Arns arns;
   private final EnvironmentConfig.Redis redis;
@@ -42,18 +41,24 @@ final class RedisPermissions {
     String id = redis.clusterId();
     List<String> snapshots = List.of(arns.cacheSnapshot("automatic." + id + "-*"), arns.cacheSnapshot(id + "-*"));
     String snapshotFinding = Nag.arnFinding("elasticache", "snapshot:(automatic\\.)?" + Nag.literal(id) + "-\\*");
+    // reading is wider than creating: when the failed cluster is gone, ElastiCache answers a query for its snapshots
+    // with CacheClusterNotFound, and the step lists every snapshot and keeps the cluster's own; an operator may name
+    // any snapshot, which the step refuses unless it is the cluster's. Only snapshots named as below can be restored
     findSnapshot.allow(List.of("elasticache:DescribeSnapshots"),
-        DatabasePermissions.concat(List.of(cluster), snapshots));
-    Nag.suppressFindings(findSnapshot.role(), Nag.IAM5, "Snapshot names are chosen at run time: automatic "
-        + "snapshots of the protected cluster are automatic.<cluster>-<time>, manual ones must be named "
-        + "<cluster>-...", snapshotFinding);
+        List.of(cluster, arns.cacheSnapshot("*")));
+    Nag.suppressFindings(findSnapshot.role(), Nag.IAM5, "DescribeSnapshots is read-only; the snapshots of a "
+        + "deleted cluster can only be found by listing all of them (the step keeps those whose CacheClusterId is "
+        + "the protected cluster). CreateCacheCluster, the write, is limited to the cluster's own snapshot names",
+        Nag.arnFinding("elasticache", "snapshot:\\*"));
 
     // the engine's default parameter group (default.redis7, ...) unless the original names its own, which then must
     // be granted here too
     List<String> createResources = DatabasePermissions.concat(List.of(recoveryCluster,
         arns.cacheSubnetGroup(redis.subnetGroup()), arns.cacheParameterGroup("default.redis*")),
         redis.securityGroups().stream().map(arns::cacheSecurityGroup).toList(), snapshots);
-    createRecoveryCluster.allow(DESCRIBE_CLUSTERS, List.of(cluster, recoveryCluster));
+    // a retried step adopts the cluster its execution created: it reads the cluster's tags
+    createRecoveryCluster.allow(List.of("elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"),
+        List.of(recoveryCluster));
     createRecoveryCluster.allow(List.of("elasticache:CreateCacheCluster", "elasticache:AddTagsToResource"),
         createResources);
     Nag.suppressFindings(createRecoveryCluster.role(), Nag.IAM5, "CreateCacheCluster reads the snapshot the "
@@ -65,9 +70,8 @@ final class RedisPermissions {
 
     String secret = arns.secret(redis.secretId());
     updateSecret.allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"), List.of(secret));
-    updateSecret.allow(DESCRIBE_CLUSTERS, List.of(recoveryCluster));
 
-    verify.allow(DESCRIBE_CLUSTERS, List.of(cluster, recoveryCluster));
+    verify.allow(DESCRIBE_CLUSTERS, List.of(recoveryCluster));
     verify.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret));
   }
 }
