@@ -12,8 +12,8 @@ import software.constructs.Construct;
  *
  * <p>Where AWS offers no resource-level permission the grant is Resource '*' and the suppression says so:
  * ListTaskDefinitions and DescribeTaskDefinition (task definitions are account-wide, found by family at run time; both
- * read-only), elasticloadbalancing DescribeTargetGroups / DescribeTargetHealth (read-only Describe calls), and
- * cloudwatch GetMetricStatistics. UpdateService with a task definition passes no role (the revision's task and
+ * read-only) and elasticloadbalancing DescribeTargetGroups / DescribeTargetHealth (read-only Describe calls).
+ * UpdateService with a task definition passes no role (the revision's task and
  * execution roles were passed when it was registered; UpdateService lists no dependent action), so no iam:PassRole.
  */
 final class EcsPermissions {
@@ -41,23 +41,16 @@ final class EcsPermissions {
       RunbookFunction deployPreviousVersion, RunbookFunction scaleUp, RunbookFunction verifyTargets) {
     diagnose.allow(DESCRIBE_SERVICES, services);
     allowTasks(diagnose);
-    diagnose.allow(List.of("logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams"), logGroups);
-    diagnose.allow(List.of("cloudwatch:GetMetricStatistics"), List.of("*"));
+    diagnose.allow(List.of("logs:FilterLogEvents", "logs:GetLogEvents"), logGroups);
     Nag.suppressFindings(diagnose.role(), Nag.IAM5, "ListTasks is authorized on container instances, which "
         + "Fargate tasks have none of: the grant is Resource '*' limited by the ecs:cluster condition to the "
         + "protected cluster; DescribeTasks covers that cluster's tasks, whose ids are known only at run time; the "
-        + "log streams of a service's log group are named by ECS per task; cloudwatch:GetMetricStatistics supports "
-        + "no resource-level permissions (all read-only)", ANY, taskFinding(), logFinding());
+        + "log streams of a service's log group are named by ECS per task (all read-only)", ANY, taskFinding(),
+        logFinding());
 
     forceNewDeployment.allow(UPDATE_SERVICES, services);
 
     waitForStability.allow(DESCRIBE_SERVICES, services);
-    // why tasks keep stopping while the deployment does not settle goes into the timeline
-    allowTasks(waitForStability);
-    Nag.suppressFindings(waitForStability.role(), Nag.IAM5, "ListTasks is authorized on container instances, "
-        + "which Fargate tasks have none of: the grant is Resource '*' limited by the ecs:cluster condition to the "
-        + "protected cluster; DescribeTasks covers that cluster's tasks, whose ids are known only at run time", ANY,
-        taskFinding());
 
     deployPreviousVersion.allow(UPDATE_SERVICES, services);
     deployPreviousVersion.allow(List.of("ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition"), List.of("*"));
