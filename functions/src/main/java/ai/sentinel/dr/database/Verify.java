@@ -2,16 +2,12 @@ package ai.sentinel.dr.database;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.VerificationFailedError;
+import ai.sentinel.dr.recovery.ApiHealth;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.recovery.Verification;
 import ai.sentinel.dr.recovery.Verification.Check;
 import ai.sentinel.dr.recovery.Verification.Result;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +23,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class Verify extends Step {
   private final RdsClient rds;
   private final SecretsManagerClient secrets;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public Verify() {
     this(Deps.fromProcessEnv());
@@ -75,7 +70,7 @@ public final class Verify extends Step {
           recovery.services() == null ? "services were not restarted" : recovery.services().status().toString()));
     }
     checks.add(selectOne(url));
-    checks.add(health());
+    checks.add(ApiHealth.check(deps.config().healthUrl()));
     Verification verification = Verification.of(checks);
     Recovery out = recovery.withVerification(verification);
     String summary = checks.stream().map(c -> c.name() + "=" + c.result()).toList().toString();
@@ -89,24 +84,5 @@ public final class Verify extends Step {
   /** "psql $DATABASE_URL -c 'SELECT 1'", with the credentials from the secret (never logged). */
   private Check selectOne(DatabaseUrl url) {
     return SelectOne.check(deps.config(), url, url.host() + ":" + url.port());
-  }
-
-  /** "curl -f https://api.sentinel.ai/health" where a URL is configured. */
-  private Check health() {
-    String url = deps.config().healthUrl();
-    if (url == null) {
-      return new Check("api-health", Result.SKIP, "HEALTH_URL not configured");
-    }
-    try {
-      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .GET().build(), HttpResponse.BodyHandlers.discarding());
-      boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
-      return new Check("api-health", ok ? Result.PASS : Result.FAIL, url + " answered " + response.statusCode());
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      return new Check("api-health", Result.FAIL, url + " did not answer: " + e.getClass().getSimpleName());
-    }
   }
 }

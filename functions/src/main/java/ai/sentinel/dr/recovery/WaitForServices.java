@@ -33,6 +33,11 @@ public final class WaitForServices extends Step {
     return "WaitForServices";
   }
 
+  /** Stable as {@code aws ecs wait services-stable} means it: exactly one deployment, running == desired. */
+  public static boolean stable(Service service) {
+    return service.deployments().size() == 1 && service.runningCount().equals(service.desiredCount());
+  }
+
   @Override
   protected Recovery run(Recovery recovery) {
     ServicesState s = recovery.services();
@@ -46,7 +51,7 @@ public final class WaitForServices extends Step {
     Map<String, String> status = new LinkedHashMap<>();
     boolean stable = true;
     for (Service service : ecs.describeServices(b -> b.cluster(s.cluster()).services(s.names())).services()) {
-      boolean one = service.deployments().size() == 1 && service.runningCount().equals(service.desiredCount());
+      boolean one = stable(service);
       stable &= one;
       status.put(service.serviceName(), service.runningCount() + "/" + service.desiredCount() + " running, "
           + service.deployments().size() + " deployment(s)");

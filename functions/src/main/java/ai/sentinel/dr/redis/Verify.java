@@ -3,6 +3,7 @@ package ai.sentinel.dr.redis;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.VerificationFailedError;
+import ai.sentinel.dr.recovery.ApiHealth;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.recovery.Verification;
@@ -100,6 +101,7 @@ public final class Verify extends Step {
         recovery.services() == null ? "services were not restarted" : recovery.services().status().toString()));
 
     checks.add(ping(url, endpoint));
+    checks.add(ApiHealth.check(deps.config().healthUrl()));
 
     Verification verification = Verification.of(checks);
     Recovery out = recovery.withVerification(verification);

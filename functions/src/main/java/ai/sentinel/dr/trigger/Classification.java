@@ -30,6 +30,11 @@ public record Classification(
   public static final String IGNORE = "ignore";
   public static final String REJECT = "reject";
 
+  public static Classification start(String scenario, String resource, String dedupKey, String reason,
+      Trigger trigger, Options options) {
+    return new Classification(START, scenario, resource, dedupKey, reason, trigger, options);
+  }
+
   public static Classification reject(String reason) {
     return new Classification(REJECT, null, null, null, reason, null, null);
   }

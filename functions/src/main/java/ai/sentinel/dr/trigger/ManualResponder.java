@@ -4,7 +4,10 @@ import ai.sentinel.dr.common.Deps;
 import java.util.Map;
 import java.util.Set;
 
-/** Responder for manual invokes: aws lambda invoke --payload file://events/manual-database-failure.json. */
+/**
+ * Responder for manual invokes and drills (a person's, or a schedule's): aws lambda invoke --payload
+ * file://events/manual-database-failure.json.
+ */
 public final class ManualResponder extends ResponderHandler {
   public ManualResponder() {
     this(Deps.fromProcessEnv());
@@ -15,6 +18,6 @@ public final class ManualResponder extends ResponderHandler {
   }
 
   public ManualResponder(Deps deps) {
-    super(deps, Set.of("manual"));
+    super(deps, Set.of("manual", "drill"));
   }
 }

@@ -24,6 +24,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * an execution name derived from the signal, so a redelivered event finds its execution instead of starting another.
  */
 public final class Responder {
+  /** Trigger kinds started by a person (or a person's schedule), not by a signal from the resource. */
+  static final Set<String> OPERATOR_KINDS = Set.of("manual", "drill");
+
   private final DrConfig config;
   private final EventClassifier classifier;
   private final SfnClient sfn;
@@ -59,7 +62,8 @@ public final class Responder {
   /**
    * Classifies and, when due, starts the recovery.
    *
-   * @param accepted trigger kinds this responder subscribes to (alarm, rds-event, manual); others are rejected
+   * @param accepted trigger kinds this responder subscribes to (alarm, rds-event, ecs-event, elasticache-event,
+   *                 manual, drill); others are rejected
    */
   public Response handle(byte[] raw, Set<String> accepted, String responderName) {
     Classification c = classifier.classify(raw);
@@ -93,7 +97,8 @@ public final class Responder {
     if (exists(executionArn)) {
       return duplicate(c, name, executionArn, responderName);
     }
-    boolean automatic = !"manual".equals(c.trigger().kind());
+    // operator-started recoveries (manual invokes and drills) neither spend nor respect the automatic budget
+    boolean automatic = !OPERATOR_KINDS.contains(c.trigger().kind());
     boolean dryRun = c.options().dryRun();
     Duration window = Duration.ofSeconds(config.budgetWindowSeconds());
     if (dryRun) {

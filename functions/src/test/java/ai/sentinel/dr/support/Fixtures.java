@@ -52,6 +52,9 @@ public final class Fixtures {
     env.put("LOCK_TABLE", "dev-sentinel-dr-locks");
     env.put("BUDGET_MAX_ATTEMPTS", "2");
     env.put("BUDGET_WINDOW_SECONDS", "86400");
+    env.put("REDIS_CLUSTER_ID", "sentinel-redis");
+    env.put("REDIS_SECRET_ID", "sentinel/redis-url");
+    env.put("ECS_TARGET_GROUPS", "{\"sentinel-api\":\"sentinel-api\"}");
     return env;
   }
 

@@ -48,8 +48,17 @@ class ResponderFuzzTest {
   private final SfnClient sfn = Fixtures.sdkMock(SfnClient.class);
   private final DynamoDbClient ddb = Fixtures.sdkMock(DynamoDbClient.class);
   private final SnsClient sns = Fixtures.sdkMock(SnsClient.class);
-  private final Responder responder = new Responder(Fixtures.config(), sfn, new RecoveryLocks(ddb,
+  private final Responder responder = new Responder(allScenarios(), sfn, new RecoveryLocks(ddb,
       "dev-sentinel-dr-locks", Fixtures.CLOCK, Duration.ofHours(3)), sns, Fixtures.CLOCK);
+
+  /** Every scenario with a state machine, so mutated ECS and Redis signals go all the way to a start. */
+  private static ai.sentinel.dr.common.DrConfig allScenarios() {
+    java.util.Map<String, String> env = Fixtures.env();
+    String machine = "arn:aws:states:us-east-1:123456789012:stateMachine:dev-sentinel-dr-";
+    env.put("STATE_MACHINE_ARNS", Json.write(java.util.Map.of("database-failure", machine + "database-failure",
+        "redis-failure", machine + "redis-failure", "ecs-service-failure", machine + "ecs-service-failure")));
+    return ai.sentinel.dr.common.DrConfig.fromEnv(env);
+  }
 
   @org.junit.jupiter.api.BeforeEach
   void quiet() {
@@ -83,7 +92,8 @@ class ResponderFuzzTest {
       clearInvocations(sfn, ddb, sns);
       Responder.Response r;
       try {
-        r = responder.handle(payload, Set.of("alarm", "rds-event", "manual"), "Fuzz");
+        r = responder.handle(payload, Set.of("alarm", "rds-event", "ecs-event", "elasticache-event", "manual",
+            "drill"), "Fuzz");
       } catch (RuntimeException e) {
         fail("case " + i + " threw " + e + " for payload: " + new String(payload, StandardCharsets.UTF_8));
         return;

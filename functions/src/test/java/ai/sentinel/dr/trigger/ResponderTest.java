@@ -10,9 +10,11 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.support.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -239,5 +241,145 @@ class ResponderTest {
     handler.handleRequest(new ByteArrayInputStream(big), out, null);
     assertEquals("reject", Json.tree(out.toString()).get("action").asText());
     verifyNoInteractions(sfn);
+  }
+  // ---- Scenarios 2 and 3 ----------------------------------------------------------------------------------------
+
+  private static final String REDIS_MACHINE =
+      "arn:aws:states:us-east-1:123456789012:stateMachine:dev-sentinel-dr-redis-failure";
+  private static final String ECS_MACHINE =
+      "arn:aws:states:us-east-1:123456789012:stateMachine:dev-sentinel-dr-ecs-service-failure";
+
+  /** The environment with all three state machines deployed. */
+  private static DrConfig allScenarios() {
+    Map<String, String> env = Fixtures.env();
+    env.put("STATE_MACHINE_ARNS", Json.write(Map.of("database-failure", Fixtures.STATE_MACHINE,
+        "redis-failure", REDIS_MACHINE, "ecs-service-failure", ECS_MACHINE)));
+    return DrConfig.fromEnv(env);
+  }
+
+  private JsonNode invoke(ResponderHandler handler, String file) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(sample(file)), out, null);
+    return Json.tree(out.toString());
+  }
+
+  private StartExecutionRequest started() {
+    ArgumentCaptor<StartExecutionRequest> start = ArgumentCaptor.forClass(StartExecutionRequest.class);
+    verify(sfn).startExecution(start.capture());
+    return start.getValue();
+  }
+
+  @Test
+  void ecsEventResponderStartsTheEcsStateMachineOnTheFailingServiceUnderItsLock() throws Exception {
+    noExecutionYet();
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    EcsEventResponder handler = new EcsEventResponder(Fixtures.deps(allScenarios(), sfn, ddb, sns));
+    JsonNode answer = invoke(handler, "ecs-eventbridge-task-stopped-essential-exit.json");
+    assertEquals("start", answer.get("action").asText(), answer.toString());
+    StartExecutionRequest start = started();
+    assertEquals(ECS_MACHINE, start.stateMachineArn());
+    assertEquals(ExecutionNames.of("ecs-service-failure", "sentinel-api", answer.get("dedupKey").asText()),
+        start.name());
+    Recovery input = Json.MAPPER.readValue(start.input(), Recovery.class);
+    assertEquals("ecs-service-failure", input.scenario());
+    assertEquals("sentinel-api", input.resource());
+    assertEquals("ecs-event", input.trigger().kind());
+    assertEquals("EssentialContainerExited", input.trigger().id());
+    ArgumentCaptor<PutItemRequest> lock = ArgumentCaptor.forClass(PutItemRequest.class);
+    verify(ddb).putItem(lock.capture());
+    assertEquals("lock#ecs-service-failure#sentinel-api", lock.getValue().item().get("pk").s(),
+        "one recovery per service, not per cluster");
+  }
+
+  @Test
+  void elastiCacheEventResponderStartsTheRedisStateMachineOnTheCluster() throws Exception {
+    noExecutionYet();
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    ElastiCacheEventResponder handler = new ElastiCacheEventResponder(Fixtures.deps(allScenarios(), sfn, ddb, sns));
+    JsonNode answer = invoke(handler, "elasticache-sns-provisioning-failed.json");
+    assertEquals("start", answer.get("action").asText(), answer.toString());
+    StartExecutionRequest start = started();
+    assertEquals(REDIS_MACHINE, start.stateMachineArn());
+    Recovery input = Json.MAPPER.readValue(start.input(), Recovery.class);
+    assertEquals("sentinel-redis", input.resource());
+    assertEquals("elasticache-event", input.trigger().kind());
+  }
+
+  @Test
+  void cacheAndTargetGroupAlarmsGoThroughTheAlarmResponder() throws Exception {
+    noExecutionYet();
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    AlarmResponder handler = new AlarmResponder(Fixtures.deps(allScenarios(), sfn, ddb, sns));
+    assertEquals("start", invoke(handler, "alarm-sns-alb-unhealthy-hosts.json").get("action").asText());
+    Recovery input = Json.MAPPER.readValue(started().input(), Recovery.class);
+    assertEquals("ecs-service-failure", input.scenario());
+    assertEquals("sentinel-api", input.resource());
+  }
+
+  @Test
+  void eachResponderRefusesTheOthersTriggers() throws Exception {
+    DrConfig config = allScenarios();
+    assertTrue(invoke(new AlarmResponder(Fixtures.deps(config, sfn, ddb, sns)),
+        "ecs-eventbridge-deployment-failed.json").get("reason").asText().contains("handles [alarm]"));
+    assertTrue(invoke(new EcsEventResponder(Fixtures.deps(config, sfn, ddb, sns)),
+        "alarm-eventbridge-redis-cpu.json").get("reason").asText().contains("handles [ecs-event]"));
+    assertTrue(invoke(new ElastiCacheEventResponder(Fixtures.deps(config, sfn, ddb, sns)),
+        "alarm-sns-redis-connections.json").get("reason").asText().contains("handles [elasticache-event]"));
+    assertEquals("reject", invoke(new RdsEventResponder(Fixtures.deps(config, sfn, ddb, sns)),
+        "manual-drill-redis-failure.json").get("action").asText());
+    verifyNoInteractions(sfn, ddb, sns);
+  }
+
+  @Test
+  void aDrillIsStartedByTheManualResponderOutsideTheAutomaticBudgetButUnderTheLock() throws Exception {
+    noExecutionYet();
+    long recent = Fixtures.NOW.minusSeconds(600).getEpochSecond();
+    // two automatic recoveries in the window: the budget (2) is spent
+    when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder().item(Map.of("starts",
+        AttributeValue.fromM(Map.of("a", AttributeValue.fromN(Long.toString(recent)),
+            "b", AttributeValue.fromN(Long.toString(recent)))))).build());
+    when(sfn.startExecution(any(StartExecutionRequest.class)))
+        .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
+    ManualResponder handler = new ManualResponder(Fixtures.deps(allScenarios(), sfn, ddb, sns));
+    JsonNode answer = invoke(handler, "manual-drill-redis-failure.json");
+    assertEquals("start", answer.get("action").asText(), answer.toString());
+    Recovery input = Json.MAPPER.readValue(started().input(), Recovery.class);
+    assertEquals("drill", input.trigger().kind(), "the report marks it [DRILL], P4");
+    verify(ddb).putItem(any(PutItemRequest.class));
+    verify(ddb, never()).updateItem(any(UpdateItemRequest.class));
+    verify(sns, never()).publish(any(PublishRequest.class));
+  }
+
+  @Test
+  void theSameBudgetStopsAnAutomaticEcsSignal() throws Exception {
+    noExecutionYet();
+    long recent = Fixtures.NOW.minusSeconds(600).getEpochSecond();
+    when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder().item(Map.of("starts",
+        AttributeValue.fromM(Map.of("a", AttributeValue.fromN(Long.toString(recent)),
+            "b", AttributeValue.fromN(Long.toString(recent)))))).build());
+    Responder.Response r = new Responder(allScenarios(), sfn, new RecoveryLocks(ddb, "dev-sentinel-dr-locks",
+        Fixtures.CLOCK, Duration.ofHours(3)), sns, Fixtures.CLOCK).handle(
+        sample("ecs-eventbridge-service-task-start-impaired.json"), Set.of("ecs-event"), "EcsEventResponder");
+    assertEquals("ignore", r.action());
+    assertTrue(r.reason().contains("attempt budget exhausted: 2 automatic recoveries of sentinel-api"), r.reason());
+    verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
+  }
+
+  @Test
+  void ignoredEcsAndCacheSignalsMakeNoAwsCall() throws Exception {
+    Responder all = new Responder(allScenarios(), sfn, new RecoveryLocks(ddb, "dev-sentinel-dr-locks",
+        Fixtures.CLOCK, Duration.ofHours(3)), sns, Fixtures.CLOCK);
+    for (String file : new String[] {"ecs-eventbridge-task-stopped-scale-in.json",
+        "ecs-eventbridge-service-other-cluster.json", "ecs-eventbridge-deployment-completed.json",
+        "elasticache-sns-snapshot-complete.json", "elasticache-sns-other-cache.json",
+        "alarm-eventbridge-redis-recovery-cluster.json", "invalid-ecs-no-resource.json"}) {
+      Responder.Response r = all.handle(sample(file), Set.of("alarm", "ecs-event", "elasticache-event", "manual"),
+          "Test");
+      assertTrue(Set.of("reject", "ignore").contains(r.action()), file);
+    }
+    verifyNoInteractions(sfn, ddb, sns);
   }
 }

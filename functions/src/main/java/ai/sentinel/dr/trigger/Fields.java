@@ -1,0 +1,90 @@
+package ai.sentinel.dr.trigger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Typed reads of payload fields for the classifier: a missing or mistyped field becomes a {@link BadInput} (a
+ * rejection naming the field), never a NullPointerException or a silently coerced value.
+ */
+final class Fields {
+  private Fields() {}
+
+  static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw new BadInput("missing field '" + field + "'");
+    }
+    if (!v.isTextual()) {
+      throw new BadInput("field '" + field + "' must be a string, got " + v.getNodeType().toString().toLowerCase());
+    }
+    return v.asText();
+  }
+
+  static String optionalText(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new BadInput("field '" + field + "' must be a string, got " + v.getNodeType().toString().toLowerCase());
+    }
+    return v.asText();
+  }
+
+  /** A string value if there is one, else null: for values that only ever identify (dimensions, ids in a message). */
+  static String textOrNull(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+
+  static JsonNode object(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isObject()) {
+      throw new BadInput("field '" + field + "' must be an object");
+    }
+    return v;
+  }
+
+  static boolean bool(JsonNode node, String field, boolean dflt) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw new BadInput("field '" + field + "' must be true or false, got " + v);
+    }
+    return v.booleanValue();
+  }
+
+  static int integer(JsonNode node, String field, int dflt, int min, int max) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+      throw new BadInput("field '" + field + "' must be a whole number from " + min + " to " + max + ", got " + v);
+    }
+    return v.intValue();
+  }
+
+  static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
+  }
+
+  /** The first argument that is not null or blank, else null. */
+  static String first(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** Bad input: becomes a reject with this message; nothing is touched. */
+  static final class BadInput extends RuntimeException {
+    BadInput(String message) {
+      super(message);
+    }
+  }
+}
