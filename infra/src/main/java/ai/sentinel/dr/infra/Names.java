@@ -7,9 +7,13 @@ package ai.sentinel.dr.infra;
 public final class Names {
   private Names() {}
 
-  /** {@code RestoreFromSnapshot} becomes {@code restore-from-snapshot}. */
+  /**
+   * {@code RestoreFromSnapshot} becomes {@code restore-from-snapshot}; a product name AWS writes in camel case stays
+   * one word ({@code ElastiCacheEventResponder}: {@code elasticache-event-responder}).
+   */
   public static String kebab(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    return camel.replace("ElastiCache", "Elasticache").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

@@ -67,6 +67,9 @@ public final class SentinelDrStack extends Stack {
     output("NotificationTopicArn", notifications.topic().getTopicArn(), "On-call topic: recovery outcomes");
     output("AlarmTopicArn", triggers.alarmTopic().getTopicArn(),
         "Add as a CloudWatch alarm action to start recoveries from that alarm");
+    triggers.elastiCacheEventTopic().ifPresent(topic -> output("ElastiCacheEventTopicArn", topic.getTopicArn(),
+        "Set as the protected cache cluster's NotificationTopicArn (aws elasticache modify-cache-cluster "
+            + "--notification-topic-arn) so that its failure notifications start recoveries"));
     output("LockTableName", locks.tableName(), "Per-resource recovery locks and attempt budgets");
     output("DatabaseFailureStateMachineArn", databaseRecovery.stateMachine().getStateMachineArn(),
         "Runbook Scenario 1 state machine");

@@ -166,6 +166,9 @@ class RedisRecoveryStackTest {
     });
     assertFalse(none.json.toString().contains("elasticache:"), "no ElastiCache permission at all");
     assertFalse(none.json.path("Outputs").has("RedisFailureStateMachineArn"));
+    assertFalse(none.json.path("Outputs").has("ElastiCacheEventTopicArn"));
+    assertTrue(none.stack.triggers().elastiCacheEventTopic().isEmpty());
+    assertFalse(none.stack.triggers().responders().containsKey("ElastiCacheEventResponder"));
     JsonNode vars = none.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
     assertFalse(Synth.render(vars.path(Vars.STATE_MACHINE_ARNS)).contains("redis-failure"));
     List<String> errors = Annotations.fromStack(none.stack)

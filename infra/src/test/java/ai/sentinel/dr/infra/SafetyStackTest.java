@@ -83,6 +83,8 @@ class SafetyStackTest {
     Map<String, Set<String>> expected = new TreeMap<>(Map.of(
         "TriggersAlarmResponder", RESPONDER_OPS,
         "TriggersRdsEventResponder", RESPONDER_OPS,
+        "TriggersEcsEventResponder", RESPONDER_OPS,
+        "TriggersElastiCacheEventResponder", RESPONDER_OPS,
         "TriggersManualResponder", RESPONDER_OPS,
         "SharedStepsAcquireLock", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
         "SharedStepsNotify", Set.of("dynamodb:DeleteItem")));
@@ -109,7 +111,8 @@ class SafetyStackTest {
         publish.put(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", ""), Synth.list(st, "Resource"));
       }
     }));
-    for (String responder : List.of("AlarmResponder", "RdsEventResponder", "ManualResponder")) {
+    for (String responder : List.of("AlarmResponder", "RdsEventResponder", "EcsEventResponder",
+        "ElastiCacheEventResponder", "ManualResponder")) {
       List<String> resources = publish.get("Triggers" + responder);
       assertEquals(1, resources == null ? 0 : resources.size(), responder + " publishes: " + publish);
       assertTrue(resources.get(0).matches("<Ref:NotificationsTopic[0-9A-F]+>"), responder + " " + resources);

@@ -29,6 +29,8 @@ import ai.sentinel.dr.redis.FindSnapshot;
 import ai.sentinel.dr.redis.WaitForCluster;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.EcsEventResponder;
+import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.RdsEventResponder;
 import ai.sentinel.dr.trigger.Scenarios;
@@ -62,7 +64,7 @@ class SentinelDrStackTest {
   static final List<Class<?>> ECS_STEPS = List.of(ai.sentinel.dr.ecs.Diagnose.class, ForceNewDeployment.class,
       WaitForStability.class, DeployPreviousVersion.class, ScaleUp.class, VerifyTargets.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
-      ManualResponder.class);
+      EcsEventResponder.class, ElastiCacheEventResponder.class, ManualResponder.class);
   /** The runbook's step names, as the state machine must show them. */
   private static final List<String> RUNBOOK_STATES = List.of("AcquireLock", "Diagnose", "ChooseOption", "Which option?",
       "VerifyFailover", "Failover done?", "Wait for failover", "RestoreFromSnapshot", "PointInTimeRestore",
@@ -115,6 +117,8 @@ class SentinelDrStackTest {
     assertNotNull(dev.function("dev-sentinel-dr-ecs-diagnose"));
     assertNotNull(dev.function("dev-sentinel-dr-notify"));
     assertNotNull(dev.function("dev-sentinel-dr-alarm-responder"));
+    assertNotNull(dev.function("dev-sentinel-dr-ecs-event-responder"));
+    assertNotNull(dev.function("dev-sentinel-dr-elasticache-event-responder"), "ElastiCache is one word");
     Set<String> names = new HashSet<>();
     dev.properties("AWS::Lambda::Function").forEach(f -> assertTrue(names.add(f.path("FunctionName").asText()),
         "function names are unique: " + f.path("FunctionName")));
@@ -400,8 +404,12 @@ class SentinelDrStackTest {
     Map<String, JsonNode> rules = new LinkedHashMap<>();
     dev.properties("AWS::Events::Rule").forEach(r -> rules.put(r.path("Name").asText(), r));
     List<TriggerPatterns.Rule> expected = TriggerPatterns.of(new TriggerPatterns.Scope("sentinel-db",
-        dev.config.alarmRoutes()));
+        dev.config.alarmRoutes(), "sentinel-redis", "sentinel-production", List.of("sentinel-api", "sentinel-celery"),
+        Map.of("sentinel-api", "sentinel-api")));
     assertEquals(expected.size(), rules.size());
+    assertEquals(Set.of("dev-sentinel-dr-alarm-state-change", "dev-sentinel-dr-rds-instance-event",
+        "dev-sentinel-dr-ecs-task-stopped", "dev-sentinel-dr-ecs-service-action",
+        "dev-sentinel-dr-ecs-deployment-failed"), rules.keySet());
     for (TriggerPatterns.Rule rule : expected) {
       JsonNode deployed = rules.get("dev-sentinel-dr-" + rule.id());
       assertNotNull(deployed, rule.id());
@@ -422,11 +430,14 @@ class SentinelDrStackTest {
 
     Map<String, String> topicsByName = new LinkedHashMap<>();
     dev.resources("AWS::SNS::Topic").forEach((id, t) -> {
-      topicsByName.put(t.path("Properties").path("TopicName").asText(), id);
-      assertTrue(t.path("Properties").has("KmsMasterKeyId"), id + " encrypted");
+      String name = t.path("Properties").path("TopicName").asText();
+      topicsByName.put(name, id);
+      // ElastiCache cannot publish to an encrypted topic; every other topic is encrypted
+      assertEquals(!name.equals("dev-sentinel-dr-elasticache-events"), t.path("Properties").has("KmsMasterKeyId"),
+          id + " encrypted");
     });
-    assertEquals(Set.of("dev-sentinel-dr-notifications", "dev-sentinel-dr-alarms", "dev-sentinel-dr-rds-events"),
-        topicsByName.keySet());
+    assertEquals(Set.of("dev-sentinel-dr-notifications", "dev-sentinel-dr-alarms", "dev-sentinel-dr-rds-events",
+        "dev-sentinel-dr-elasticache-events"), topicsByName.keySet());
     assertEquals(topicsByName.get("dev-sentinel-dr-rds-events"),
         subscription.path("SnsTopicArn").path("Ref").asText());
     Map<String, String> lambdaSubscriptions = new LinkedHashMap<>();
@@ -439,7 +450,15 @@ class SentinelDrStackTest {
         .startsWith("TriggersAlarmResponderLive"));
     assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-rds-events"))
         .startsWith("TriggersRdsEventResponderLive"));
-    assertEquals(2, lambdaSubscriptions.size(), "ManualResponder has no trigger");
+    assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-elasticache-events"))
+        .startsWith("TriggersElastiCacheEventResponderLive"));
+    assertEquals(3, lambdaSubscriptions.size(), "ManualResponder has no trigger, EcsEventResponder only rules");
+    // ElastiCache publishes only where the policy names the account by AWS:SourceOwner (AWS:SourceAccount fails)
+    String elastiCachePolicy = dev.properties("AWS::SNS::TopicPolicy").stream().map(JsonNode::toString)
+        .filter(p -> p.contains(topicsByName.get("dev-sentinel-dr-elasticache-events"))).findFirst().orElseThrow();
+    assertTrue(elastiCachePolicy.contains("\"AWS:SourceOwner\""), elastiCachePolicy);
+    assertTrue(Synth.render(dev.json.path("Outputs").path("ElastiCacheEventTopicArn").path("Value"))
+        .startsWith("<Ref:TriggersElastiCacheEventTopic"));
     dev.properties("AWS::SNS::TopicPolicy").forEach(p -> assertTrue(p.toString().contains("aws:SecureTransport"),
         "TLS only: " + p));
   }
