@@ -227,7 +227,9 @@ class DiagnoseTest {
 
   @Test
   void anEnvironmentWithoutRedisRefusesTheScenario() {
-    Map<String, String> env = Fixtures.env(); // no REDIS_CLUSTER_ID
+    Map<String, String> env = Fixtures.env();
+    env.remove("REDIS_CLUSTER_ID");
+    env.remove("REDIS_SECRET_ID");
     Diagnose step = new Diagnose(Fixtures.deps(DrConfig.fromEnv(env), elastiCache, cloudWatch));
     OutsideBlastRadiusError e = assertThrows(OutsideBlastRadiusError.class,
         () -> invoke(step, Cache.recovery(false)));
