@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra;
 
+import java.util.Locale;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -68,23 +69,23 @@ final class Arns {
   // ElastiCache keeps its names in lower case, and IAM compares its ARNs that way: a mixed-case ARN would match nothing
 
   String cacheCluster(String id) {
-    return colon("elasticache", "cluster", id.toLowerCase(java.util.Locale.ROOT));
+    return colon("elasticache", "cluster", id.toLowerCase(Locale.ROOT));
   }
 
   String cacheSnapshot(String pattern) {
-    return colon("elasticache", "snapshot", pattern.toLowerCase(java.util.Locale.ROOT));
+    return colon("elasticache", "snapshot", pattern.toLowerCase(Locale.ROOT));
   }
 
   String cacheSubnetGroup(String name) {
-    return colon("elasticache", "subnetgroup", name.toLowerCase(java.util.Locale.ROOT));
+    return colon("elasticache", "subnetgroup", name.toLowerCase(Locale.ROOT));
   }
 
   String cacheParameterGroup(String pattern) {
-    return colon("elasticache", "parametergroup", pattern.toLowerCase(java.util.Locale.ROOT));
+    return colon("elasticache", "parametergroup", pattern.toLowerCase(Locale.ROOT));
   }
 
   String cacheSecurityGroup(String name) {
-    return colon("elasticache", "securitygroup", name.toLowerCase(java.util.Locale.ROOT));
+    return colon("elasticache", "securitygroup", name.toLowerCase(Locale.ROOT));
   }
 
   /** Every execution of the state machine named {@code stateMachineName}. */

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Node;
@@ -287,7 +288,7 @@ public record EnvironmentConfig(
     if (group == null) {
       return path + " must be a target group name or ARN";
     }
-    java.util.regex.Matcher arn = TARGET_GROUP_ARN.matcher(group);
+    Matcher arn = TARGET_GROUP_ARN.matcher(group);
     if (arn.matches()) {
       return region == null || arn.group(1).equals(region) ? null
           : path + " is a target group in " + arn.group(1) + ", but the environment is in " + region;
@@ -359,6 +360,19 @@ public record EnvironmentConfig(
   /** Prefix of every physical name: {@code <env>-sentinel-dr}; also the stack name. */
   public String prefix() {
     return name + "-sentinel-dr";
+  }
+
+  /**
+   * The scenarios this environment deploys a state machine for, in runbook order: database-failure, redis-failure
+   * (only with a {@code redis} section) and ecs-service-failure. What STATE_MACHINE_ARNS holds once deployed.
+   */
+  public List<String> deployedScenarios() {
+    List<String> out = new ArrayList<>(List.of(Scenarios.DATABASE_FAILURE));
+    if (redis != null) {
+      out.add(Scenarios.REDIS_FAILURE);
+    }
+    out.add(Scenarios.ECS_SERVICE_FAILURE);
+    return List.copyOf(out);
   }
 
   public RetentionDays logRetention() {

@@ -1,5 +1,8 @@
 package ai.sentinel.dr.infra;
 
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * Physical names, all derived from the environment prefix {@code <env>-sentinel-dr} so that two environments can
  * share an account and every resource says which environment it belongs to.
@@ -13,14 +16,14 @@ public final class Names {
    */
   public static String kebab(String camel) {
     return camel.replace("ElastiCache", "Elasticache").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
-        .toLowerCase(java.util.Locale.ROOT);
+        .toLowerCase(Locale.ROOT);
   }
 
   /**
    * Packages holding one runbook scenario's steps. Their class names repeat across scenarios (database.Diagnose,
    * redis.Diagnose, ecs.Diagnose), so their functions carry the package as well.
    */
-  static final java.util.Set<String> SCENARIO_PACKAGES = java.util.Set.of("database", "redis", "ecs");
+  static final Set<String> SCENARIO_PACKAGES = Set.of("database", "redis", "ecs");
   /** Lambda's limit on a function name. */
   public static final int FUNCTION_NAME_MAX = 64;
 

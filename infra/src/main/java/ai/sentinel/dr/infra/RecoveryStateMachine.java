@@ -2,10 +2,12 @@ package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.errors.RetryableStepError;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -93,7 +95,7 @@ public abstract class RecoveryStateMachine extends Construct {
   private final Construct functionScope;
   private final Map<String, RunbookFunction> steps = new LinkedHashMap<>();
   /** Every function a task of this state machine invokes, its own and shared ones. */
-  private final java.util.Set<RunbookFunction> invoked = new java.util.HashSet<>();
+  private final Set<RunbookFunction> invoked = new HashSet<>();
   private final Fail recoveryFailed;
   private final LambdaInvoke notifyFailure;
   private String gatedStep;

@@ -2,8 +2,11 @@ package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.RemovalPolicy;
@@ -119,8 +122,8 @@ public final class SentinelDrStack extends Stack {
   }
 
   /** Scenario 2, absent when the environment configures no redis. */
-  public java.util.Optional<RedisRecovery> redisRecovery() {
-    return java.util.Optional.ofNullable(redisRecovery);
+  public Optional<RedisRecovery> redisRecovery() {
+    return Optional.ofNullable(redisRecovery);
   }
 
   public EcsRecovery ecsRecovery() {
@@ -128,14 +131,14 @@ public final class SentinelDrStack extends Stack {
   }
 
   /** Every recovery state machine of this stack, in runbook order. */
-  public java.util.List<RecoveryStateMachine> recoveries() {
-    java.util.List<RecoveryStateMachine> all = new java.util.ArrayList<>();
+  public List<RecoveryStateMachine> recoveries() {
+    List<RecoveryStateMachine> all = new ArrayList<>();
     all.add(databaseRecovery);
     if (redisRecovery != null) {
       all.add(redisRecovery);
     }
     all.add(ecsRecovery);
-    return java.util.List.copyOf(all);
+    return List.copyOf(all);
   }
 
   public Triggers triggers() {

@@ -9,15 +9,18 @@ import ai.sentinel.dr.trigger.RdsEventResponder;
 import ai.sentinel.dr.trigger.TriggerPatterns;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -78,7 +81,7 @@ public final class Triggers extends Construct {
     Map<String, String> arnsByScenario = new LinkedHashMap<>();
     props.stateMachines().forEach((scenario, sm) -> arnsByScenario.put(scenario, sm.getStateMachineArn()));
     Map<String, String> env = Map.of(Vars.STATE_MACHINE_ARNS, Stack.of(this).toJsonString(arnsByScenario));
-    List<Class<?>> deployed = new java.util.ArrayList<>(RESPONDERS);
+    List<Class<?>> deployed = new ArrayList<>(RESPONDERS);
     if (config.redis() != null) {
       deployed.add(ElastiCacheEventResponder.class);
     }
@@ -152,7 +155,7 @@ public final class Triggers extends Construct {
         .build();
     topic.addToResourcePolicy(PolicyStatement.Builder.create()
         .effect(Effect.ALLOW)
-        .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
+        .principals(List.of(new AnyPrincipal()))
         .actions(List.of("sns:Publish"))
         .resources(List.of(topic.getTopicArn()))
         .conditions(Map.of("StringEquals", Map.of("AWS:SourceOwner", Aws.ACCOUNT_ID)))
@@ -245,7 +248,7 @@ public final class Triggers extends Construct {
   }
 
   /** The topic for the protected cache's ElastiCache notifications; absent without a redis section. */
-  public java.util.Optional<Topic> elastiCacheEventTopic() {
-    return java.util.Optional.ofNullable(elastiCacheEventTopic);
+  public Optional<Topic> elastiCacheEventTopic() {
+    return Optional.ofNullable(elastiCacheEventTopic);
   }
 }

@@ -155,6 +155,7 @@ class RedisRecoveryStackTest {
   void anEnvironmentWithoutRedisHasNoScenario2() {
     Synth none = Synth.of("dev without redis", () -> EnvironmentConfig.load(withoutRedis(), "dev"));
     assertTrue(none.stack.redisRecovery().isEmpty());
+    assertEquals(List.of(Scenarios.DATABASE_FAILURE, Scenarios.ECS_SERVICE_FAILURE), none.config.deployedScenarios());
     List<String> machines = none.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
     assertEquals(List.of("dev-sentinel-dr-database-failure", "dev-sentinel-dr-ecs-service-failure"), machines);

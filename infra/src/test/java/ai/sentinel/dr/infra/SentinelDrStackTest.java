@@ -187,6 +187,8 @@ class SentinelDrStackTest {
       assertEquals(RESPONDERS.contains(handler), vars.has(Vars.STATE_MACHINE_ARNS), handler.getSimpleName());
     }
     JsonNode vars = dev.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
+    assertEquals(dev.config.deployedScenarios(), dev.stack.recoveries().stream()
+        .map(RecoveryStateMachine::scenario).toList(), "what the CLI assumes is deployed");
     String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
     assertTrue(arns.matches("\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
         + "\"redis-failure\":\"<Ref:RedisRecoveryStateMachine[0-9A-F]+>\","
