@@ -69,6 +69,31 @@ final class DatabasePermissions {
     verify.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret));
   }
 
+  /**
+   * IAM of the monthly snapshot-restore test: restore into {@code <instance>-drill} only, read it, delete only it.
+   * WaitForInstance is Scenario 1's function, which may then also describe the scratch instance.
+   */
+  void grantRestoreTest(RunbookFunction restoreScratch, RunbookFunction waitForInstance, RunbookFunction verifyScratch,
+      RunbookFunction deleteScratch) {
+    String scratch = arns.dbInstance(db.instanceId() + "-drill");
+    List<String> snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
+        arns.dbSnapshot(db.instanceId() + "-*"));
+    List<String> restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
+        arns.parameterGroup("default.*"));
+    restoreScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
+    restoreScratch.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
+    restoreScratch.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
+        concat(List.of(scratch), snapshots, restoreGroups));
+    Nag.suppressFindings(restoreScratch.role(), Nag.IAM5, "Snapshot names are chosen at run time (automated "
+        + "rds:<instance>-<time>, manual <instance>-...); a restore also reads the engine's default option and "
+        + "parameter groups, whose names depend on the snapshot's engine version",
+        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
+    waitForInstance.allow(DESCRIBE_INSTANCES, List.of(scratch));
+    verifyScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
+    verifyScratch.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(db.secretId())));
+    deleteScratch.allow(List.of("rds:DescribeDBInstances", "rds:DeleteDBInstance"), List.of(scratch));
+  }
+
   @SafeVarargs
   static List<String> concat(List<String>... lists) {
     return java.util.Arrays.stream(lists).flatMap(List::stream).toList();

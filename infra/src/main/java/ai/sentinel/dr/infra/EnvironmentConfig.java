@@ -46,6 +46,7 @@ import software.constructs.Node;
  * @param vpc              subnets and security groups for the Verify function, or null
  * @param logRetentionDays retention of every log group (one of CloudWatch's allowed values)
  * @param safety           approval gates, per-resource lock lease and attempt budget (defaults when absent)
+ * @param drills           the Testing Schedule's scheduled tests; each is off unless the environment sets it
  */
 public record EnvironmentConfig(
     String name,
@@ -63,7 +64,8 @@ public record EnvironmentConfig(
     boolean verifyDbConnect,
     Vpc vpc,
     int logRetentionDays,
-    Safety safety) {
+    Safety safety,
+    Drills drills) {
 
   /** Context key selecting the environment ({@code -c env=dev}). */
   public static final String ENV_CONTEXT = "env";
@@ -170,6 +172,26 @@ public record EnvironmentConfig(
   /** At most {@code maxAttempts} automatic recoveries of one resource within {@code windowHours}. */
   public record Budget(int maxAttempts, int windowHours) {}
 
+  /**
+   * The runbook's Testing Schedule, run by EventBridge schedules (cdk.json {@code drills}, optional; every test is off
+   * unless set). Each schedule is an EventBridge {@code cron(...)} or {@code rate(...)} expression.
+   *
+   * @param databaseRestoreTest "Database snapshot restore" (monthly): latest snapshot into a scratch instance,
+   *                            verified, measured, deleted
+   * @param redisRecoveryTest   "Redis failover" (monthly): the Redis recovery as a dry-run plan (diagnosis, snapshot
+   *                            choice, every call it would make), since a real one would repoint production
+   * @param ecsRecoveryTest     "ECS service recovery" (weekly): the ECS recovery, for real, on {@code ecsTestService}
+   * @param ecsTestService      the non-production service the weekly test recovers (one of ecs.services)
+   */
+  public record Drills(String databaseRestoreTest, String redisRecoveryTest, String ecsRecoveryTest,
+      String ecsTestService) {
+    public static final Drills OFF = new Drills(null, null, null, null);
+
+    public boolean any() {
+      return databaseRestoreTest != null || redisRecoveryTest != null || ecsRecoveryTest != null;
+    }
+  }
+
   /** A cdk.json environment that cannot be deployed; the message names the environment and every bad field. */
   public static final class InvalidConfigException extends IllegalArgumentException {
     public InvalidConfigException(String message) {
@@ -210,7 +232,11 @@ public record EnvironmentConfig(
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Set<String> FIELDS = Set.of("account", "region", "dryRun", "database", "ecs", "redis",
       "notifications", "alarmRoutes", "healthUrl", "pollSeconds", "maxPolls", "verifyDbConnect", "vpc",
-      "logRetentionDays", "safety");
+      "logRetentionDays", "safety", "drills");
+  private static final Set<String> DRILL_FIELDS = Set.of("databaseRestoreTest", "redisRecoveryTest",
+      "ecsRecoveryTest");
+  private static final Set<String> ECS_DRILL_FIELDS = Set.of("schedule", "service");
+  private static final Pattern SCHEDULE = Pattern.compile("(cron|rate)\\([^()]{1,200}\\)");
   private static final Set<String> SAFETY_FIELDS = Set.of("approvalSteps", "approvalTimeoutMinutes", "budget",
       "lockLeaseMinutes");
   private static final Set<String> BUDGET_FIELDS = Set.of("maxAttempts", "windowHours");
@@ -233,6 +259,7 @@ public record EnvironmentConfig(
     alarmRoutes = Collections.unmodifiableMap(new TreeMap<>(alarmRoutes));
     vpc = vpc == null ? null : new Vpc(List.copyOf(vpc.subnetIds()), List.copyOf(vpc.securityGroupIds()));
     safety = safety == null ? Safety.DEFAULTS : safety;
+    drills = drills == null ? Drills.OFF : drills;
   }
 
   /**
@@ -253,7 +280,7 @@ public record EnvironmentConfig(
   /** This environment with other safety settings (drills and tests rehearse e.g. a short approval timeout). */
   public EnvironmentConfig withSafety(Safety newSafety) {
     return new EnvironmentConfig(name, account, region, dryRun, database, ecs, redis, notificationEmails,
-        alarmRoutes, healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, newSafety);
+        alarmRoutes, healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, newSafety, drills);
   }
 
   /**
@@ -276,7 +303,13 @@ public record EnvironmentConfig(
     Ecs newEcs = new Ecs(ecs.cluster(), ecs.services(), targetGroups, ecs.desiredCounts(), ecs.stablePolls(),
         ecs.logGroupPrefix());
     return new EnvironmentConfig(name, account, region, dryRun, database, newEcs, redis, notificationEmails,
-        alarmRoutes, healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, safety);
+        alarmRoutes, healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, safety, drills);
+  }
+
+  /** This environment with other scheduled tests (tests of the schedules themselves). */
+  public EnvironmentConfig withDrills(Drills newDrills) {
+    return new EnvironmentConfig(name, account, region, dryRun, database, ecs, redis, notificationEmails,
+        alarmRoutes, healthUrl, pollSeconds, maxPolls, verifyDbConnect, vpc, logRetentionDays, safety, newDrills);
   }
 
   /** Why {@code group} cannot be {@code service}'s target group, or null when it can. */
@@ -476,13 +509,66 @@ public record EnvironmentConfig(
       }
       int retention = retention();
       Safety safety = safety();
+      Drills drills = drills(ecs, redis);
 
       if (!problems.isEmpty()) {
         throw new InvalidConfigException("Invalid environment '" + env + "' in cdk.json:\n  - "
             + String.join("\n  - ", problems));
       }
       return new EnvironmentConfig(env, account, region, dryRun, database, ecs, redis, emails, routes, healthUrl,
-          pollSeconds, maxPolls, verifyDbConnect, vpc, retention, safety);
+          pollSeconds, maxPolls, verifyDbConnect, vpc, retention, safety, drills);
+    }
+
+    /** The optional {@code drills} section: each test it names is scheduled, the others stay off. */
+    private Drills drills(Ecs ecs, Redis redis) {
+      JsonNode node = root.get("drills");
+      if (node == null || node.isNull()) {
+        return Drills.OFF;
+      }
+      if (!node.isObject()) {
+        problems.add("drills must be an object {databaseRestoreTest, redisRecoveryTest, ecsRecoveryTest}");
+        return Drills.OFF;
+      }
+      unknownFields(node, "drills.", DRILL_FIELDS);
+      String database = schedule(node, "drills.databaseRestoreTest");
+      String redisTest = schedule(node, "drills.redisRecoveryTest");
+      if (redisTest != null && redis == null) {
+        problems.add("drills.redisRecoveryTest is set but no redis is configured");
+      }
+      String ecsTest = null;
+      String service = null;
+      JsonNode ecsNode = node.get("ecsRecoveryTest");
+      if (ecsNode != null && !ecsNode.isNull()) {
+        if (!ecsNode.isObject()) {
+          problems.add("drills.ecsRecoveryTest must be an object {schedule, service}");
+        } else {
+          unknownFields(ecsNode, "drills.ecsRecoveryTest.", ECS_DRILL_FIELDS);
+          ecsTest = schedule(ecsNode, "drills.ecsRecoveryTest.schedule");
+          if (ecsTest == null && !ecsNode.has("schedule")) {
+            problems.add("drills.ecsRecoveryTest.schedule is missing (an EventBridge cron(...) or rate(...))");
+          }
+          service = text(ecsNode, "drills.ecsRecoveryTest.service", ECS_NAME, "an ECS service name");
+          if (service != null && ecs != null && !ecs.services().contains(service)) {
+            problems.add("drills.ecsRecoveryTest.service '" + service + "' is not one of ecs.services "
+                + ecs.services() + ": the weekly test recovers a protected (non-production) service");
+          }
+        }
+      }
+      return new Drills(database, redisTest, ecsTest, service);
+    }
+
+    /** An EventBridge schedule expression at {@code path}, or null when absent. */
+    private String schedule(JsonNode parent, String path) {
+      JsonNode node = parent.get(leaf(path));
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (!node.isTextual() || !SCHEDULE.matcher(node.asText()).matches()) {
+        problems.add(path + " must be an EventBridge schedule expression like cron(0 3 1 * ? *) or rate(7 days), "
+            + "got " + node);
+        return null;
+      }
+      return node.asText();
     }
 
     /** The {@code ecs} section; the Scenario 3 settings are optional and take the functions' defaults. */

@@ -148,6 +148,13 @@ public abstract class RecoveryStateMachine extends Construct {
     return task;
   }
 
+  /** A step whose errors go to {@code onError} (e.g. a cleanup that then notifies) instead of NotifyFailure. */
+  protected LambdaInvoke step(String stateName, RunbookFunction fn, IChainable onError) {
+    LambdaInvoke task = invoke(stateName, fn);
+    task.addCatch(onError, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    return task;
+  }
+
   /** The first state of every runbook: the resource's lock, held before anything changes (Notify releases it). */
   protected LambdaInvoke acquireLock() {
     return step("AcquireLock", shared.acquireLock());

@@ -28,6 +28,8 @@ public final class SentinelDrStack extends Stack {
   private final DatabaseRecovery databaseRecovery;
   private final RedisRecovery redisRecovery;
   private final EcsRecovery ecsRecovery;
+  private final DatabaseRestoreTest databaseRestoreTest;
+  private final ScheduledDrills scheduledDrills;
   private final Triggers triggers;
 
   public SentinelDrStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
@@ -59,13 +61,17 @@ public final class SentinelDrStack extends Stack {
     // an environment without a cache has nothing for Scenario 2 to recover
     redisRecovery = config.redis() == null ? null : new RedisRecovery(this, "RedisRecovery", recoveryProps);
     ecsRecovery = new EcsRecovery(this, "EcsRecovery", recoveryProps);
+    databaseRestoreTest = new DatabaseRestoreTest(this, "DatabaseRestoreTest", recoveryProps, databaseRecovery);
     output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     Map<String, IStateMachine> stateMachines = new LinkedHashMap<>();
     for (RecoveryStateMachine recovery : recoveries()) {
       stateMachines.put(recovery.scenario(), recovery.stateMachine());
     }
+    stateMachines.put(databaseRestoreTest.scenario(), databaseRestoreTest.stateMachine());
     triggers = new Triggers(this, "Triggers",
         new Triggers.Props(config, functions, stateMachines, locks, notifications));
+    scheduledDrills = new ScheduledDrills(this, "ScheduledDrills",
+        new ScheduledDrills.Props(config, triggers.responders().get("ManualResponder")));
 
     output("NotificationTopicArn", notifications.topic().getTopicArn(), "On-call topic: recovery outcomes");
     output("AlarmTopicArn", triggers.alarmTopic().getTopicArn(),
@@ -82,6 +88,8 @@ public final class SentinelDrStack extends Stack {
     }
     output("EcsServiceFailureStateMachineArn", ecsRecovery.stateMachine().getStateMachineArn(),
         "Runbook Scenario 3 state machine");
+    output("DatabaseRestoreTestStateMachineArn", databaseRestoreTest.stateMachine().getStateMachineArn(),
+        "Testing Schedule: monthly snapshot restore into a scratch instance");
     output("ManualResponderFunction", triggers.responders().get("ManualResponder").live().getFunctionArn(),
         "Invoke with a manual payload to start a recovery by hand");
   }
@@ -143,5 +151,14 @@ public final class SentinelDrStack extends Stack {
 
   public Triggers triggers() {
     return triggers;
+  }
+
+  /** The Testing Schedule's snapshot-restore test (always deployed; scheduled only when cdk.json says so). */
+  public DatabaseRestoreTest databaseRestoreTest() {
+    return databaseRestoreTest;
+  }
+
+  public ScheduledDrills scheduledDrills() {
+    return scheduledDrills;
   }
 }

@@ -86,6 +86,7 @@ class EnvironmentConfigTest {
   void redisIsOptionalAndTheEcsAdditionsTakeTheFunctionsDefaults() throws IOException {
     EnvironmentConfig bare = EnvironmentConfig.load(devWith(e -> {
       e.remove("redis");
+      e.remove("drills"); // the Redis test needs a cache
       ObjectNode ecs = (ObjectNode) e.get("ecs");
       ecs.remove(List.of("targetGroups", "desiredCounts", "stablePolls", "logGroupPrefix"));
     }), "dev");

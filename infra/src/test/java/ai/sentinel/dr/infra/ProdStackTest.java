@@ -27,7 +27,7 @@ class ProdStackTest {
     List<String> names = prod.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
     assertEquals(List.of("prod-sentinel-dr-database-failure", "prod-sentinel-dr-redis-failure",
-        "prod-sentinel-dr-ecs-service-failure"), names);
+        "prod-sentinel-dr-ecs-service-failure", "prod-sentinel-dr-database-restore-test"), names);
   }
 
   @Test
@@ -43,7 +43,8 @@ class ProdStackTest {
   @Test
   void onlyTheVerifyStepsRunInTheVpc() {
     // SELECT 1 and PING need the database's and the cache's network; nothing else does
-    List<String> inVpc = List.of("prod-sentinel-dr-database-verify", "prod-sentinel-dr-redis-verify");
+    List<String> inVpc = List.of("prod-sentinel-dr-database-verify", "prod-sentinel-dr-redis-verify",
+        "prod-sentinel-dr-database-verify-scratch-instance");
     prod.properties("AWS::Lambda::Function").forEach(f -> {
       boolean verify = inVpc.contains(f.path("FunctionName").asText());
       assertEquals(verify, f.has("VpcConfig"), f.path("FunctionName").asText());

@@ -158,7 +158,8 @@ class RedisRecoveryStackTest {
     assertEquals(List.of(Scenarios.DATABASE_FAILURE, Scenarios.ECS_SERVICE_FAILURE), none.config.deployedScenarios());
     List<String> machines = none.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
-    assertEquals(List.of("dev-sentinel-dr-database-failure", "dev-sentinel-dr-ecs-service-failure"), machines);
+    assertEquals(List.of("dev-sentinel-dr-database-failure", "dev-sentinel-dr-ecs-service-failure",
+        "dev-sentinel-dr-database-restore-test"), machines);
     none.properties("AWS::Lambda::Function").forEach(f -> {
       assertFalse(f.path("FunctionName").asText().startsWith("dev-sentinel-dr-redis-"), f.path("FunctionName")
           .asText());
@@ -189,6 +190,7 @@ class RedisRecoveryStackTest {
       JsonNode envs = Synth.JSON.readTree(java.nio.file.Files.readString(RepoPaths.cdkJson(RepoPaths.root())))
           .path("context").path("environments").deepCopy();
       ((ObjectNode) envs.get("dev")).remove("redis");
+      ((ObjectNode) envs.get("dev").get("drills")).remove("redisRecoveryTest");
       return envs;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

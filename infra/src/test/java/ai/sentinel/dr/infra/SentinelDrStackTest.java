@@ -57,7 +57,9 @@ class SentinelDrStackTest {
   static final List<Class<?>> SHARED = List.of(AcquireLock.class, RestartServices.class, WaitForServices.class,
       Notify.class, Report.class);
   static final List<Class<?>> DATABASE_STEPS = List.of(Diagnose.class, ChooseOption.class, VerifyFailover.class,
-      RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class, Verify.class);
+      RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class, Verify.class,
+      ai.sentinel.dr.database.RestoreScratchInstance.class, ai.sentinel.dr.database.VerifyScratchInstance.class,
+      ai.sentinel.dr.database.DeleteScratchInstance.class);
   static final List<Class<?>> REDIS_STEPS = List.of(ai.sentinel.dr.redis.Diagnose.class, FindSnapshot.class,
       CreateRecoveryCluster.class, WaitForCluster.class, ai.sentinel.dr.redis.UpdateSecret.class,
       ai.sentinel.dr.redis.Verify.class);
@@ -192,7 +194,8 @@ class SentinelDrStackTest {
     String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
     assertTrue(arns.matches("\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
         + "\"redis-failure\":\"<Ref:RedisRecoveryStateMachine[0-9A-F]+>\","
-        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\"}"), arns);
+        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\","
+        + "\"database-restore-test\":\"<Ref:DatabaseRestoreTestStateMachine[0-9A-F]+>\"}"), arns);
     assertEquals("true", vars.path(Vars.DRY_RUN).asText());
     assertEquals("sentinel-api,sentinel-celery", vars.path(Vars.ECS_SERVICES).asText());
   }
@@ -390,12 +393,13 @@ class SentinelDrStackTest {
     for (Class<?> responder : RESPONDERS) {
       String fn = "Triggers" + responder.getSimpleName();
       List<String> started = resourcesOf(fn, "states:StartExecution");
-      assertEquals(3, started.size(), started.toString());
-      for (String id : List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery")) {
+      assertEquals(4, started.size(), started.toString());
+      for (String id : List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DatabaseRestoreTest")) {
         assertTrue(started.stream().anyMatch(r -> r.startsWith("<Ref:" + id + "StateMachine")), id + " " + started);
       }
       assertEquals(List.of(executions + "database-failure:*", executions + "redis-failure:*",
-          executions + "ecs-service-failure:*"), resourcesOf(fn, "states:DescribeExecution"));
+          executions + "ecs-service-failure:*", executions + "database-restore-test:*"),
+          resourcesOf(fn, "states:DescribeExecution"));
     }
     assertTrue(statementsOf(db + "ChooseOption").stream()
         .allMatch(s -> Synth.list(s, "Action").stream().allMatch(a -> a.startsWith("logs:"))), "no AWS calls");
@@ -404,7 +408,9 @@ class SentinelDrStackTest {
   @Test
   void rulesDeployExactlyTheTriggerPatterns() throws Exception {
     Map<String, JsonNode> rules = new LinkedHashMap<>();
-    dev.properties("AWS::Events::Rule").forEach(r -> rules.put(r.path("Name").asText(), r));
+    // the Testing Schedule's rules have a schedule, not a pattern (ScheduledDrillsTest)
+    dev.properties("AWS::Events::Rule").stream().filter(r -> r.has("EventPattern"))
+        .forEach(r -> rules.put(r.path("Name").asText(), r));
     List<TriggerPatterns.Rule> expected = TriggerPatterns.of(new TriggerPatterns.Scope("sentinel-db",
         dev.config.alarmRoutes(), "sentinel-redis", "sentinel-production", List.of("sentinel-api", "sentinel-celery"),
         Map.of("sentinel-api", "sentinel-api")));
