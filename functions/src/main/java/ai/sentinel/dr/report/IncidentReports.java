@@ -67,7 +67,7 @@ public final class IncidentReports {
       "repointed", "restarted", "done", "verified", "rolled-back", "scaled", "created", "adopted");
 
   /** The steps whose "verified" entry marks the end of the RTO (Scenario 3 verifies target health). */
-  private static final Set<String> VERIFY_STEPS = Set.of("Verify", "VerifyTargets");
+  private static final Set<String> VERIFY_STEPS = Set.of("Verify", "VerifyTargets", "VerifyScratchInstance");
 
   /** Runbook Scenario 2 "Notes": what a Redis recovery loses by design. */
   static final String REDIS_DATA_LOSS = "Redis data is not carried over beyond the snapshot (cache only, accepted "
@@ -79,7 +79,8 @@ public final class IncidentReports {
       Scenarios.ECS_SERVICE_FAILURE, "ECS service failure",
       Scenarios.REGION_FAILURE, "Region failure",
       Scenarios.DATA_CORRUPTION, "Data corruption",
-      Scenarios.SECURITY_INCIDENT, "Security incident");
+      Scenarios.SECURITY_INCIDENT, "Security incident",
+      Scenarios.DATABASE_RESTORE_TEST, "Database snapshot restore test");
 
   private static final Map<String, String> OPTION_NAMES = Map.of(
       "A", "Multi-AZ failover",
@@ -194,7 +195,11 @@ public final class IncidentReports {
     }
 
     boolean database() {
-      return Scenarios.DATABASE_FAILURE.equals(r.scenario());
+      return Scenarios.DATABASE_FAILURE.equals(r.scenario()) || restoreTest();
+    }
+
+    boolean restoreTest() {
+      return Scenarios.DATABASE_RESTORE_TEST.equals(r.scenario());
     }
 
     boolean redis() {
@@ -305,7 +310,9 @@ public final class IncidentReports {
       b.append("[DRILL] ");
     }
     b.append(scenario).append(" on ").append(f.r.resource() == null ? "unknown resource" : f.r.resource());
-    if (f.option != null) {
+    if (f.restoreTest()) {
+      b.append(" (scratch instance)");
+    } else if (f.option != null) {
       b.append(" (Option ").append(f.option).append(": ").append(OPTION_NAMES.get(f.option)).append(')');
     } else if (f.ecs != null && f.ecs.rollback() != null) {
       b.append(" (rolled back to ").append(revision(f.ecs.rollback().to())).append(')');
@@ -360,6 +367,12 @@ public final class IncidentReports {
     }
     StringBuilder b = new StringBuilder(f.drill ? "Drill (failure injected on purpose): " : "");
     String resource = f.r.resource() == null ? "the resource" : f.r.resource();
+    if (f.restoreTest()) {
+      Restore restore = f.restore();
+      return oneLine("None on production: the latest snapshot of " + resource + " was restored into the scratch "
+          + "instance " + (restore == null ? "(not created)" : restore.targetInstanceId())
+          + " to measure a complete-loss restore; production, its secret and its services were not touched.");
+    }
     if (f.database()) {
       Diagnosis d = f.diagnosis();
       if (d == null) {
@@ -615,6 +628,8 @@ public final class IncidentReports {
     }
     if (f.dryRun) {
       parts.add("Underlying cause: none (dry-run drill, no failure).");
+    } else if (f.restoreTest()) {
+      parts.add("Underlying cause: none (scheduled test of the snapshot restore, runbook Testing Schedule).");
     } else if (f.drill) {
       parts.add("Underlying cause: failure injected by the drill.");
     } else {

@@ -55,7 +55,8 @@ public final class Objectives {
    * Complete); without an option the row is unknown rather than guessed, so nothing is passed or failed against it.
    */
   public static Optional<Objective> forRecovery(String scenario, String option) {
-    if (Scenarios.DATABASE_FAILURE.equals(scenario)) {
+    if (Scenarios.DATABASE_FAILURE.equals(scenario) || Scenarios.DATABASE_RESTORE_TEST.equals(scenario)) {
+      // the restore test measures what a complete-loss restore (Option B) would take
       if ("A".equals(option)) {
         return Optional.of(DATABASE_SINGLE_AZ);
       }

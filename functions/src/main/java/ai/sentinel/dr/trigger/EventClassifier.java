@@ -474,14 +474,16 @@ public final class EventClassifier {
           + MANUAL_FIELDS.stream().sorted().toList());
     }
     String runbook = text(root, "runbook");
-    if (!Scenarios.ALL.contains(runbook)) {
-      throw new BadInput("unknown runbook '" + runbook + "'; known: " + Scenarios.ALL);
+    if (!Scenarios.ALL.contains(runbook) && !Scenarios.TESTS.contains(runbook)) {
+      throw new BadInput("unknown runbook '" + runbook + "'; known: " + Scenarios.ALL + " and the tests "
+          + Scenarios.TESTS);
     }
     String resource = optionalText(root, "resource");
     String option = optionalText(root, "option");
     String snapshotId = optionalText(root, "snapshotId");
     String restoreTime = optionalText(root, "restoreTime");
-    boolean drill = bool(root, "drill", false);
+    // a test of the Testing Schedule is a drill by nature, whoever starts it
+    boolean drill = bool(root, "drill", false) || Scenarios.TESTS.contains(runbook);
     boolean dryRun = bool(root, "dryRun", config.dryRun());
     int pollSeconds = integer(root, "pollSeconds", config.pollSeconds(), 1, 3600);
     int maxPolls = integer(root, "maxPolls", config.maxPolls(), 1, 1000);
@@ -507,6 +509,20 @@ public final class EventClassifier {
         if (snapshotId != null && !CACHE_SNAPSHOT_ID.matcher(snapshotId).matches()) {
           throw new BadInput("snapshotId must be \"latest\" or an ElastiCache snapshot name (a letter, then letters, "
               + "digits, '.' or '-')");
+        }
+      }
+      case Scenarios.DATABASE_RESTORE_TEST -> {
+        target = config.dbInstanceId();
+        if (resource != null && !resource.equals(target)) {
+          throw new BadInput("resource '" + resource + "' is not protected by this environment (" + runbook
+              + " tests " + target + ")");
+        }
+        if (option != null || restoreTime != null) {
+          throw new BadInput((option != null ? "option" : "restoreTime") + " does not apply to " + runbook
+              + ": it restores the latest snapshot (or snapshotId) into a scratch instance");
+        }
+        if (snapshotId != null && !SNAPSHOT_ID.matcher(snapshotId).matches()) {
+          throw new BadInput("snapshotId must be \"latest\" or a snapshot identifier");
         }
       }
       case Scenarios.ECS_SERVICE_FAILURE -> {

@@ -14,5 +14,14 @@ public final class Scenarios {
   public static final List<String> ALL = List.of(DATABASE_FAILURE, REDIS_FAILURE, ECS_SERVICE_FAILURE,
       REGION_FAILURE, DATA_CORRUPTION, SECURITY_INCIDENT);
 
+  /**
+   * Testing Schedule, "Database snapshot restore" (monthly): the latest snapshot restored into a scratch instance,
+   * verified, measured and deleted. Not a recovery: nothing in production changes. Always a drill.
+   */
+  public static final String DATABASE_RESTORE_TEST = "database-restore-test";
+
+  /** The runbook's tests that are not recovery scenarios. */
+  public static final List<String> TESTS = List.of(DATABASE_RESTORE_TEST);
+
   private Scenarios() {}
 }

@@ -359,4 +359,21 @@ class IncidentReportsTest {
     assertTrue(r.resolution().stream().anyMatch(s -> s.contains("DeployPreviousVersion rolled-back")),
         r.resolution().toString());
   }
+
+  @Test
+  void theMonthlyRestoreTestIsAP4DrillMeasuredAgainstTheCompleteLossRowWithItsSnapshotsAge() {
+    Recovery b = Documents.optionBSucceeded();
+    Recovery test = new Recovery("database-restore-test", "sentinel-db", "database-restore-test-sentinel-db-1",
+        "dev", new Trigger("drill", "manual", "drill", Documents.TRIGGER_TIME, "drill: scheduled"), b.options(),
+        b.database(), null, null, null, b.verification(), null, null, null, null)
+        .log(Documents.at("10:30:00", "VerifyScratchInstance", "verified", "[instance-available=PASS]"));
+    IncidentReport r = IncidentReports.from(test, ARN, START, Instant.parse("2026-01-17T10:31:00Z"), "SUCCEEDED");
+    assertEquals("[DRILL] Database snapshot restore test on sentinel-db (scratch instance)", r.title());
+    assertEquals("P4", r.severity());
+    assertEquals("Database Failure (Complete)", r.objective("RTO").objectiveName());
+    assertEquals(1669L, r.objective("RTO").measuredSeconds(), "10:02:11 -> scratch verified 10:30:00");
+    assertEquals(Verdict.PASS, r.objective("RTO").verdict(), "within 30 minutes");
+    assertEquals(25331L, r.objective("RPO").measuredSeconds(), "snapshot 03:00:00 -> 10:02:11");
+    assertTrue(r.impact().startsWith("None on production"), r.impact());
+  }
 }

@@ -546,4 +546,17 @@ class EventClassifierTest {
     env.put(key, value);
     return env;
   }
+
+  @Test
+  void theSnapshotRestoreTestIsAlwaysADrillOnTheProtectedDatabase() {
+    Classification c = classifyText("{\"runbook\":\"database-restore-test\",\"reason\":\"monthly 2026-02\"}");
+    assertEquals(Classification.START, c.action(), c.reason());
+    assertEquals("database-restore-test", c.scenario());
+    assertEquals("sentinel-db", c.resource());
+    assertEquals("drill", c.trigger().kind(), "a Testing Schedule test is a drill whoever starts it");
+    assertEquals(Classification.REJECT, classifyText("{\"runbook\":\"database-restore-test\",\"option\":\"A\"}")
+        .action());
+    assertEquals(Classification.REJECT, classifyText("{\"runbook\":\"database-restore-test\","
+        + "\"resource\":\"other-db\"}").action());
+  }
 }

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra;
 
+import java.util.Locale;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -47,6 +48,44 @@ final class Arns {
   String ecsService(String cluster, String service) {
     return stack.formatArn(ArnComponents.builder().service("ecs").resource("service")
         .resourceName(cluster + "/" + service).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  /** ECS tasks of {@code cluster}: the task ARN format with the cluster name ({@code task/<cluster>/<id>}). */
+  String ecsTasks(String cluster) {
+    return stack.formatArn(ArnComponents.builder().service("ecs").resource("task")
+        .resourceName(cluster + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  String ecsCluster(String cluster) {
+    return stack.formatArn(ArnComponents.builder().service("ecs").resource("cluster")
+        .resourceName(cluster).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  /** A log group and its streams ({@code log-group:<name>:*}). */
+  String logGroup(String name) {
+    return colon("logs", "log-group", name + ":*");
+  }
+
+  // ElastiCache keeps its names in lower case, and IAM compares its ARNs that way: a mixed-case ARN would match nothing
+
+  String cacheCluster(String id) {
+    return colon("elasticache", "cluster", id.toLowerCase(Locale.ROOT));
+  }
+
+  String cacheSnapshot(String pattern) {
+    return colon("elasticache", "snapshot", pattern.toLowerCase(Locale.ROOT));
+  }
+
+  String cacheSubnetGroup(String name) {
+    return colon("elasticache", "subnetgroup", name.toLowerCase(Locale.ROOT));
+  }
+
+  String cacheParameterGroup(String pattern) {
+    return colon("elasticache", "parametergroup", pattern.toLowerCase(Locale.ROOT));
+  }
+
+  String cacheSecurityGroup(String name) {
+    return colon("elasticache", "securitygroup", name.toLowerCase(Locale.ROOT));
   }
 
   /** Every execution of the state machine named {@code stateMachineName}. */

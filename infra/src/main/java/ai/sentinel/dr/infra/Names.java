@@ -1,5 +1,8 @@
 package ai.sentinel.dr.infra;
 
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * Physical names, all derived from the environment prefix {@code <env>-sentinel-dr} so that two environments can
  * share an account and every resource says which environment it belongs to.
@@ -7,14 +10,32 @@ package ai.sentinel.dr.infra;
 public final class Names {
   private Names() {}
 
-  /** {@code RestoreFromSnapshot} becomes {@code restore-from-snapshot}. */
+  /**
+   * {@code RestoreFromSnapshot} becomes {@code restore-from-snapshot}; a product name AWS writes in camel case stays
+   * one word ({@code ElastiCacheEventResponder}: {@code elasticache-event-responder}).
+   */
   public static String kebab(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    return camel.replace("ElastiCache", "Elasticache").replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+        .toLowerCase(Locale.ROOT);
   }
 
-  /** {@code <env>-sentinel-dr-<kebab-class-name>}, e.g. {@code dev-sentinel-dr-alarm-responder}. */
+  /**
+   * Packages holding one runbook scenario's steps. Their class names repeat across scenarios (database.Diagnose,
+   * redis.Diagnose, ecs.Diagnose), so their functions carry the package as well.
+   */
+  static final Set<String> SCENARIO_PACKAGES = Set.of("database", "redis", "ecs");
+  /** Lambda's limit on a function name. */
+  public static final int FUNCTION_NAME_MAX = 64;
+
+  /**
+   * {@code <env>-sentinel-dr-<kebab-class-name>} for shared handlers (e.g. {@code dev-sentinel-dr-notify},
+   * {@code dev-sentinel-dr-alarm-responder}); {@code <env>-sentinel-dr-<package>-<kebab-class-name>} for a scenario's
+   * steps (e.g. {@code dev-sentinel-dr-redis-diagnose}, {@code dev-sentinel-dr-database-restore-from-snapshot}).
+   */
   public static String function(String prefix, Class<?> handler) {
-    return prefix + "-" + kebab(handler.getSimpleName());
+    String pkg = handler.getPackageName().substring(handler.getPackageName().lastIndexOf('.') + 1);
+    String scenario = SCENARIO_PACKAGES.contains(pkg) ? pkg + "-" : "";
+    return prefix + "-" + scenario + kebab(handler.getSimpleName());
   }
 
   /** Lambda handler string of a {@code RequestStreamHandler}. */
@@ -32,12 +53,12 @@ public final class Names {
     return ruleName != null && ruleName.startsWith(prefix + "-") ? ruleName.substring(prefix.length() + 1) : null;
   }
 
-  /** {@code <env>-sentinel-dr-locks}: the per-resource locks and attempt budgets. */
   /** The on-call topic: outcomes, escalations, approval requests. */
   public static String notificationsTopic(String prefix) {
     return prefix + "-notifications";
   }
 
+  /** {@code <env>-sentinel-dr-locks}: the per-resource locks and attempt budgets. */
   public static String lockTable(String prefix) {
     return prefix + "-locks";
   }

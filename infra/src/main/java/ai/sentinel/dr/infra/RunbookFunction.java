@@ -102,6 +102,12 @@ public final class RunbookFunction extends Construct {
     role.addToPrincipalPolicy(PolicyStatement.Builder.create().actions(actions).resources(resources).build());
   }
 
+  /** Allows the function's role {@code actions} on {@code resources} when {@code conditions} hold. */
+  public void allow(List<String> actions, List<String> resources, Map<String, Object> conditions) {
+    role.addToPrincipalPolicy(PolicyStatement.Builder.create().actions(actions).resources(resources)
+        .conditions(conditions).build());
+  }
+
   public Function function() {
     return function;
   }

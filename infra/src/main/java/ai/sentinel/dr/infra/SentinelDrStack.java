@@ -1,10 +1,12 @@
 package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.RemovalPolicy;
@@ -22,7 +24,12 @@ public final class SentinelDrStack extends Stack {
   private final EnvironmentConfig config;
   private final Notifications notifications;
   private final RecoveryLocksTable locks;
+  private final SharedSteps sharedSteps;
   private final DatabaseRecovery databaseRecovery;
+  private final RedisRecovery redisRecovery;
+  private final EcsRecovery ecsRecovery;
+  private final DatabaseRestoreTest databaseRestoreTest;
+  private final ScheduledDrills scheduledDrills;
   private final Triggers triggers;
 
   public SentinelDrStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
@@ -46,20 +53,43 @@ public final class SentinelDrStack extends Stack {
         config.logRetention());
 
     ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
-    databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery",
-        new DatabaseRecovery.Props(config, functions, notifications, locks, reports, true));
+    sharedSteps = new SharedSteps(this, "SharedSteps",
+        new SharedSteps.Props(config, functions, notifications, locks, reports));
+    RecoveryStateMachine.Props recoveryProps = new RecoveryStateMachine.Props(config, functions, sharedSteps,
+        notifications, true);
+    databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery", recoveryProps);
+    // an environment without a cache has nothing for Scenario 2 to recover
+    redisRecovery = config.redis() == null ? null : new RedisRecovery(this, "RedisRecovery", recoveryProps);
+    ecsRecovery = new EcsRecovery(this, "EcsRecovery", recoveryProps);
+    databaseRestoreTest = new DatabaseRestoreTest(this, "DatabaseRestoreTest", recoveryProps, databaseRecovery);
     output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     Map<String, IStateMachine> stateMachines = new LinkedHashMap<>();
-    stateMachines.put(Scenarios.DATABASE_FAILURE, databaseRecovery.stateMachine());
+    for (RecoveryStateMachine recovery : recoveries()) {
+      stateMachines.put(recovery.scenario(), recovery.stateMachine());
+    }
+    stateMachines.put(databaseRestoreTest.scenario(), databaseRestoreTest.stateMachine());
     triggers = new Triggers(this, "Triggers",
         new Triggers.Props(config, functions, stateMachines, locks, notifications));
+    scheduledDrills = new ScheduledDrills(this, "ScheduledDrills",
+        new ScheduledDrills.Props(config, triggers.responders().get("ManualResponder")));
 
     output("NotificationTopicArn", notifications.topic().getTopicArn(), "On-call topic: recovery outcomes");
     output("AlarmTopicArn", triggers.alarmTopic().getTopicArn(),
         "Add as a CloudWatch alarm action to start recoveries from that alarm");
+    triggers.elastiCacheEventTopic().ifPresent(topic -> output("ElastiCacheEventTopicArn", topic.getTopicArn(),
+        "Set as the protected cache cluster's NotificationTopicArn (aws elasticache modify-cache-cluster "
+            + "--notification-topic-arn) so that its failure notifications start recoveries"));
     output("LockTableName", locks.tableName(), "Per-resource recovery locks and attempt budgets");
     output("DatabaseFailureStateMachineArn", databaseRecovery.stateMachine().getStateMachineArn(),
         "Runbook Scenario 1 state machine");
+    if (redisRecovery != null) {
+      output("RedisFailureStateMachineArn", redisRecovery.stateMachine().getStateMachineArn(),
+          "Runbook Scenario 2 state machine");
+    }
+    output("EcsServiceFailureStateMachineArn", ecsRecovery.stateMachine().getStateMachineArn(),
+        "Runbook Scenario 3 state machine");
+    output("DatabaseRestoreTestStateMachineArn", databaseRestoreTest.stateMachine().getStateMachineArn(),
+        "Testing Schedule: monthly snapshot restore into a scratch instance");
     output("ManualResponderFunction", triggers.responders().get("ManualResponder").live().getFunctionArn(),
         "Invoke with a manual payload to start a recovery by hand");
   }
@@ -90,11 +120,45 @@ public final class SentinelDrStack extends Stack {
     return locks;
   }
 
+  /** The step functions every state machine shares. */
+  public SharedSteps sharedSteps() {
+    return sharedSteps;
+  }
+
   public DatabaseRecovery databaseRecovery() {
     return databaseRecovery;
   }
 
+  /** Scenario 2, absent when the environment configures no redis. */
+  public Optional<RedisRecovery> redisRecovery() {
+    return Optional.ofNullable(redisRecovery);
+  }
+
+  public EcsRecovery ecsRecovery() {
+    return ecsRecovery;
+  }
+
+  /** Every recovery state machine of this stack, in runbook order. */
+  public List<RecoveryStateMachine> recoveries() {
+    List<RecoveryStateMachine> all = new ArrayList<>();
+    all.add(databaseRecovery);
+    if (redisRecovery != null) {
+      all.add(redisRecovery);
+    }
+    all.add(ecsRecovery);
+    return List.copyOf(all);
+  }
+
   public Triggers triggers() {
     return triggers;
+  }
+
+  /** The Testing Schedule's snapshot-restore test (always deployed; scheduled only when cdk.json says so). */
+  public DatabaseRestoreTest databaseRestoreTest() {
+    return databaseRestoreTest;
+  }
+
+  public ScheduledDrills scheduledDrills() {
+    return scheduledDrills;
   }
 }

@@ -2,20 +2,25 @@ package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.EcsEventResponder;
+import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.RdsEventResponder;
 import ai.sentinel.dr.trigger.TriggerPatterns;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -36,6 +41,10 @@ import software.constructs.Construct;
  *   <li>the topic {@code <env>-sentinel-dr-alarms} for CloudWatch alarm actions, subscribed by AlarmResponder;
  *   <li>an RDS event subscription on the protected instance publishing to {@code <env>-sentinel-dr-rds-events},
  *       subscribed by RdsEventResponder;
+ *   <li>with a {@code redis} section, the topic {@code <env>-sentinel-dr-elasticache-events}, subscribed by
+ *       ElastiCacheEventResponder, for the protected cluster's ElastiCache notifications (node-based clusters
+ *       publish their events to SNS only; the cluster's NotificationTopicArn must name this topic);
+ *   <li>EcsEventResponder, the target of the ECS task, service-action and deployment rules;
  *   <li>ManualResponder, invoked by hand only.
  * </ul>
  * Responders may start (and look up) executions of the given state machines only, use the lock table (locks, joins,
@@ -43,8 +52,9 @@ import software.constructs.Construct;
  */
 public final class Triggers extends Construct {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Responders every environment deploys; ElastiCacheEventResponder only where there is a cache to watch. */
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
-      ManualResponder.class);
+      EcsEventResponder.class, ManualResponder.class);
 
   /**
    * @param config        the environment
@@ -60,6 +70,7 @@ public final class Triggers extends Construct {
   private final Map<String, CfnRule> rules = new LinkedHashMap<>();
   private final Topic alarmTopic;
   private final Topic rdsEventTopic;
+  private final Topic elastiCacheEventTopic;
 
   public Triggers(Construct scope, String id, Props props) {
     super(scope, id);
@@ -70,7 +81,11 @@ public final class Triggers extends Construct {
     Map<String, String> arnsByScenario = new LinkedHashMap<>();
     props.stateMachines().forEach((scenario, sm) -> arnsByScenario.put(scenario, sm.getStateMachineArn()));
     Map<String, String> env = Map.of(Vars.STATE_MACHINE_ARNS, Stack.of(this).toJsonString(arnsByScenario));
-    for (Class<?> handler : RESPONDERS) {
+    List<Class<?>> deployed = new ArrayList<>(RESPONDERS);
+    if (config.redis() != null) {
+      deployed.add(ElastiCacheEventResponder.class);
+    }
+    for (Class<?> handler : deployed) {
       RunbookFunction fn = props.functions().create(this, handler, env, null);
       props.stateMachines().forEach((scenario, sm) -> {
         fn.allow(List.of("states:StartExecution"), List.of(sm.getStateMachineArn()));
@@ -85,7 +100,9 @@ public final class Triggers extends Construct {
       responders.put(handler.getSimpleName(), fn);
     }
 
-    TriggerPatterns.Scope patterns = new TriggerPatterns.Scope(config.database().instanceId(), config.alarmRoutes());
+    TriggerPatterns.Scope patterns = new TriggerPatterns.Scope(config.database().instanceId(), config.alarmRoutes(),
+        config.redis() == null ? null : config.redis().clusterId(), config.ecs().cluster(), config.ecs().services(),
+        config.ecs().targetGroups());
     for (TriggerPatterns.Rule rule : TriggerPatterns.of(patterns)) {
       rules.put(rule.id(), rule(prefix, rule));
     }
@@ -118,6 +135,35 @@ public final class Triggers extends Construct {
         .build();
     // RDS checks that it may publish when the subscription is created
     subscription.getNode().addDependency(rdsEventTopic);
+
+    elastiCacheEventTopic = config.redis() == null ? null : elastiCacheTopic(prefix);
+    if (elastiCacheEventTopic != null) {
+      subscribe(elastiCacheEventTopic, responder(ElastiCacheEventResponder.class));
+    }
+  }
+
+  /**
+   * The topic ElastiCache publishes the protected cluster's notifications to. ElastiCache's documented requirements
+   * ("Event Notifications and Amazon SNS", "Managing ElastiCache Amazon SNS notifications"): the topic must not be
+   * encrypted (ElastiCache marks an encrypted topic inactive and stops publishing), and its policy must allow the
+   * account by aws:SourceOwner (aws:SourceAccount makes it inactive too). TLS is still enforced for every client.
+   */
+  private Topic elastiCacheTopic(String prefix) {
+    Topic topic = Topic.Builder.create(this, "ElastiCacheEventTopic")
+        .topicName(prefix + "-elasticache-events")
+        .enforceSsl(true)
+        .build();
+    topic.addToResourcePolicy(PolicyStatement.Builder.create()
+        .effect(Effect.ALLOW)
+        .principals(List.of(new AnyPrincipal()))
+        .actions(List.of("sns:Publish"))
+        .resources(List.of(topic.getTopicArn()))
+        .conditions(Map.of("StringEquals", Map.of("AWS:SourceOwner", Aws.ACCOUNT_ID)))
+        .build());
+    Nag.suppress(topic, "AwsSolutions-SNS2", "ElastiCache cannot publish to an encrypted topic (AWS: 'The Amazon "
+        + "SNS topic you are publishing to cannot be encrypted'); the notifications carry only event names and "
+        + "cluster ids, and the topic policy admits only publishers acting for this account (AWS:SourceOwner)");
+    return topic;
   }
 
   private CfnRule rule(String prefix, TriggerPatterns.Rule rule) {
@@ -180,7 +226,10 @@ public final class Triggers extends Construct {
     return responders.get(handler.getSimpleName());
   }
 
-  /** Responder functions by simple class name (AlarmResponder, RdsEventResponder, ManualResponder). */
+  /**
+   * Responder functions by simple class name (AlarmResponder, RdsEventResponder, EcsEventResponder, ManualResponder,
+   * and ElastiCacheEventResponder where a cache is protected).
+   */
   public Map<String, RunbookFunction> responders() {
     return Collections.unmodifiableMap(responders);
   }
@@ -196,5 +245,10 @@ public final class Triggers extends Construct {
 
   public Topic rdsEventTopic() {
     return rdsEventTopic;
+  }
+
+  /** The topic for the protected cache's ElastiCache notifications; absent without a redis section. */
+  public Optional<Topic> elastiCacheEventTopic() {
+    return Optional.ofNullable(elastiCacheEventTopic);
   }
 }

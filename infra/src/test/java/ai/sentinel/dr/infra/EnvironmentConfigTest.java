@@ -58,6 +58,14 @@ class EnvironmentConfigTest {
     assertEquals("sentinel-db-subnet", dev.database().subnetGroup());
     assertEquals("sentinel-production", dev.ecs().cluster());
     assertEquals(List.of("sentinel-api", "sentinel-celery"), dev.ecs().services());
+    // the celery worker is behind no load balancer: only the API has a target group
+    assertEquals(Map.of("sentinel-api", "sentinel-api"), dev.ecs().targetGroups());
+    assertEquals(Map.of("sentinel-api", 3, "sentinel-celery", 2), dev.ecs().desiredCounts());
+    assertEquals(10, dev.ecs().stablePolls());
+    assertEquals("/ecs/sentinel-api", dev.ecs().logGroup("sentinel-api"));
+    assertEquals(new EnvironmentConfig.Redis("sentinel-redis", "sentinel/redis-url", "cache.t3.medium",
+        "sentinel-redis-subnet", List.of("sg-0123456789abcdef1"), false), dev.redis());
+    assertEquals("sentinel-redis-recovery", dev.redis().recoveryClusterId());
     assertEquals("database-failure", dev.alarmRoutes().get("sentinel-rds-connections"));
     assertEquals(30, dev.pollSeconds());
     assertEquals(60, dev.maxPolls());
@@ -69,7 +77,57 @@ class EnvironmentConfigTest {
     assertEquals("us-east-1", prod.region());
     assertEquals("https://api.sentinel.ai/health", prod.healthUrl());
     assertTrue(prod.verifyDbConnect());
+    assertTrue(prod.redis().verifyConnect());
     assertEquals(RetentionDays.ONE_YEAR, prod.logRetention());
+    assertEquals(3, EnvironmentConfig.load(environments(), "local").ecs().stablePolls());
+  }
+
+  @Test
+  void redisIsOptionalAndTheEcsAdditionsTakeTheFunctionsDefaults() throws IOException {
+    EnvironmentConfig bare = EnvironmentConfig.load(devWith(e -> {
+      e.remove("redis");
+      e.remove("drills"); // the Redis test needs a cache
+      ObjectNode ecs = (ObjectNode) e.get("ecs");
+      ecs.remove(List.of("targetGroups", "desiredCounts", "stablePolls", "logGroupPrefix"));
+    }), "dev");
+    assertNull(bare.redis());
+    assertEquals(Map.of(), bare.ecs().targetGroups());
+    assertEquals(Map.of(), bare.ecs().desiredCounts());
+    assertEquals(EnvironmentConfig.Ecs.DEFAULT_STABLE_POLLS, bare.ecs().stablePolls());
+    assertEquals("/ecs/", bare.ecs().logGroupPrefix());
+    Map<String, String> env = bare.lambdaEnvironment();
+    env.keySet().forEach(k -> assertTrue(!k.startsWith("REDIS_") && !k.equals(Vars.VERIFY_REDIS_CONNECT), k));
+    Map<String, String> withRegion = new HashMap<>(env);
+    withRegion.put(Vars.REGION, "us-east-1");
+    withRegion.put(Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:dev-sentinel-dr-notifications");
+    DrConfig config = DrConfig.fromEnv(withRegion);
+    assertNull(config.redisClusterId(), "the functions know there is no Scenario 2");
+    assertEquals(10, config.ecsStablePolls());
+    assertEquals("/ecs/", config.ecsLogGroupPrefix());
+    assertEquals(Map.of(), config.ecsTargetGroups());
+  }
+
+  @Test
+  void targetGroupsMayBeNamesOrArnsAndWithTargetGroupsReplacesThem() throws IOException {
+    String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/sentinel-api/0123456789abcdef";
+    EnvironmentConfig fromJson = EnvironmentConfig.load(devWith(e -> ((ObjectNode) e.get("ecs"))
+        .putObject("targetGroups").put("sentinel-api", arn)), "dev");
+    assertEquals(Map.of("sentinel-api", arn), fromJson.ecs().targetGroups());
+
+    EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
+    EnvironmentConfig local = dev.withTargetGroups(Map.of("sentinel-api", arn));
+    assertEquals(Map.of("sentinel-api", arn), local.ecs().targetGroups());
+    assertEquals(Map.of("sentinel-api", "sentinel-api"), dev.ecs().targetGroups(), "the original is unchanged");
+    assertEquals("{\"sentinel-api\":\"" + arn + "\"}", local.lambdaEnvironment().get(Vars.ECS_TARGET_GROUPS));
+    assertEquals(dev.ecs().desiredCounts(), local.ecs().desiredCounts());
+    assertEquals(dev.safety(), local.safety());
+    assertEquals(Map.of(), dev.withTargetGroups(Map.of()).ecs().targetGroups());
+    for (Map<String, String> bad : List.of(Map.of("sentinel-web", "sentinel-web"), Map.of("sentinel-api",
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/sentinel-api/0123456789abcdef"))) {
+      String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+          () -> dev.withTargetGroups(bad)).getMessage();
+      assertTrue(message.contains("environment 'dev'") && message.contains("ecs.targetGroups."), message);
+    }
   }
 
   @Test
@@ -113,6 +171,7 @@ class EnvironmentConfigTest {
     assertEquals(dev, gated.withApprovalSteps(List.of()));
     EnvironmentConfig prod = EnvironmentConfig.load(environments(), "prod");
     assertEquals(List.of(), prod.withApprovalSteps(List.of()).safety().approvalSteps(), "and off again");
+    assertTrue(dev.withApprovalSteps(List.of("DeployPreviousVersion")).safety().gates("DeployPreviousVersion"));
 
     for (List<String> bad : List.of(List.of("Verify"), List.of("UpdateSecret", "UpdateSecret"))) {
       String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
@@ -137,6 +196,19 @@ class EnvironmentConfigTest {
     assertEquals("db.t3.medium", config.dbInstanceClass());
     assertEquals("sentinel-production", config.ecsCluster());
     assertEquals(List.of("sentinel-api", "sentinel-celery"), config.ecsServices());
+    assertEquals(Map.of("sentinel-api", "sentinel-api"), config.ecsTargetGroups());
+    assertEquals(Map.of("sentinel-api", 3, "sentinel-celery", 2), config.ecsDesiredCounts());
+    assertEquals(3, config.desiredCountOf("sentinel-api"));
+    assertEquals(10, config.ecsStablePolls());
+    assertEquals("/ecs/", config.ecsLogGroupPrefix());
+    assertEquals("sentinel-redis", config.redisClusterId());
+    assertEquals("sentinel-redis-recovery", config.redisRecoveryClusterId());
+    assertEquals("sentinel/redis-url", config.redisSecretId());
+    assertEquals("cache.t3.medium", config.redisNodeType());
+    assertEquals("sentinel-redis-subnet", config.redisSubnetGroup());
+    assertEquals(List.of("sg-0123456789abcdef1"), config.redisSecurityGroups());
+    assertEquals(false, config.verifyRedisConnect());
+    assertNull(config.redisConnectHost());
     assertEquals(dev.alarmRoutes(), config.alarmRoutes());
     assertNull(config.healthUrl());
     assertEquals(false, config.verifyDbConnect());
@@ -146,7 +218,7 @@ class EnvironmentConfigTest {
     assertEquals(3, config.budgetMaxAttempts());
     assertEquals(24 * 3600, config.budgetWindowSeconds());
     Set<String> deploymentTime = Set.of(Vars.NOTIFY_TOPIC_ARN, Vars.STATE_MACHINE_ARNS, Vars.REGION,
-        Vars.DB_CONNECT_HOST, Vars.LOCK_TABLE);
+        Vars.DB_CONNECT_HOST, Vars.LOCK_TABLE, Vars.REDIS_CONNECT_HOST);
     dev.lambdaEnvironment().keySet().forEach(k -> assertTrue(!deploymentTime.contains(k), k));
   }
 
@@ -205,7 +277,67 @@ class EnvironmentConfigTest {
         bad("budget windowHours fraction", e -> budget(e).put("windowHours", 1.5), "safety.budget.windowHours"),
         bad("budget windowHours beyond a year", e -> budget(e).put("windowHours", 8761), "safety.budget.windowHours"),
         bad("lockLeaseMinutes negative", e -> safety(e).put("lockLeaseMinutes", -1), "safety.lockLeaseMinutes"),
-        bad("lockLeaseMinutes boolean", e -> safety(e).put("lockLeaseMinutes", true), "safety.lockLeaseMinutes"));
+        bad("lockLeaseMinutes boolean", e -> safety(e).put("lockLeaseMinutes", true), "safety.lockLeaseMinutes"),
+        bad("approvalSteps names the gate-able steps", e -> safety(e).putArray("approvalSteps").add("ScaleUp"),
+            "one of [UpdateSecret, DeployPreviousVersion]"),
+        // redis
+        bad("redis type", e -> e.put("redis", "sentinel-redis"), "redis must be an object"),
+        bad("redis unknown field", e -> redis(e).put("port", 6379), "unknown field 'redis.port'"),
+        bad("redis clusterId missing", e -> redis(e).remove("clusterId"), "redis.clusterId is missing"),
+        bad("redis clusterId upper case", e -> redis(e).put("clusterId", "Sentinel-Redis"), "redis.clusterId"),
+        bad("redis clusterId too long", e -> redis(e).put("clusterId", "a".repeat(32)), "room for the '-recovery'"),
+        bad("redis clusterId double hyphen", e -> redis(e).put("clusterId", "sentinel--redis"), "redis.clusterId"),
+        bad("redis secretId ARN", e -> redis(e).put("secretId",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:sentinel/redis-url-AbCdEf"),
+            "redis.secretId must be the secret's name, not its ARN"),
+        bad("redis secretId is the database's", e -> redis(e).put("secretId", "sentinel/database-url"),
+            "redis.secretId must not be the database's secret"),
+        bad("redis nodeType", e -> redis(e).put("nodeType", "db.t3.medium"), "redis.nodeType"),
+        bad("redis subnetGroup", e -> redis(e).put("subnetGroup", "Sentinel_Redis"), "redis.subnetGroup"),
+        bad("redis securityGroups empty", e -> redis(e).putArray("securityGroups"), "redis.securityGroups"),
+        bad("redis verifyConnect type", e -> redis(e).put("verifyConnect", "no"), "redis.verifyConnect"),
+        bad("redis verifyConnect without vpc", e -> redis(e).put("verifyConnect", true),
+            "redis.verifyConnect is true but no vpc"),
+        // ecs additions
+        bad("ecs unknown field", e -> ecs(e).put("desiredCount", 3), "unknown field 'ecs.desiredCount'"),
+        bad("targetGroups type", e -> ecs(e).put("targetGroups", "sentinel-api"), "ecs.targetGroups must be an object"),
+        bad("targetGroups unknown service", e -> ((ObjectNode) ecs(e).get("targetGroups"))
+            .put("sentinel-web", "sentinel-web"), "ecs.targetGroups.sentinel-web: 'sentinel-web' is not one of "
+            + "ecs.services"),
+        bad("targetGroups value type", e -> ((ObjectNode) ecs(e).get("targetGroups")).put("sentinel-api", 1),
+            "ecs.targetGroups.sentinel-api must be a target group name or ARN"),
+        bad("targetGroups name", e -> ((ObjectNode) ecs(e).get("targetGroups")).put("sentinel-api", "sentinel_api"),
+            "ecs.targetGroups.sentinel-api must be a target group name"),
+        bad("targetGroups name too long", e -> ((ObjectNode) ecs(e).get("targetGroups"))
+            .put("sentinel-api", "a".repeat(33)), "ecs.targetGroups.sentinel-api must be a target group name"),
+        bad("targetGroups ARN", e -> ((ObjectNode) ecs(e).get("targetGroups")).put("sentinel-api",
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/0123456789abcdef"),
+            "ecs.targetGroups.sentinel-api must be a target group ARN"),
+        bad("targetGroups ARN in another region", e -> ((ObjectNode) ecs(e).get("targetGroups")).put("sentinel-api",
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/sentinel-api/0123456789abcdef"),
+            "is a target group in eu-west-1, but the environment is in us-east-1"),
+        bad("desiredCounts type", e -> ecs(e).putArray("desiredCounts"), "ecs.desiredCounts must be an object"),
+        bad("desiredCounts unknown service", e -> ((ObjectNode) ecs(e).get("desiredCounts")).put("sentinel-web", 2),
+            "ecs.desiredCounts.sentinel-web: 'sentinel-web' is not one of ecs.services"),
+        bad("desiredCounts zero", e -> ((ObjectNode) ecs(e).get("desiredCounts")).put("sentinel-api", 0),
+            "ecs.desiredCounts.sentinel-api must be a task count from 1 to 5000"),
+        bad("desiredCounts text", e -> ((ObjectNode) ecs(e).get("desiredCounts")).put("sentinel-api", "3"),
+            "ecs.desiredCounts.sentinel-api must be a task count"),
+        bad("desiredCounts fraction", e -> ((ObjectNode) ecs(e).get("desiredCounts")).put("sentinel-api", 2.5),
+            "ecs.desiredCounts.sentinel-api must be a task count"),
+        bad("desiredCounts beyond the quota", e -> ((ObjectNode) ecs(e).get("desiredCounts"))
+            .put("sentinel-api", 30000), "ecs.desiredCounts.sentinel-api must be a task count"),
+        bad("stablePolls zero", e -> ecs(e).put("stablePolls", 0), "ecs.stablePolls"),
+        bad("stablePolls text", e -> ecs(e).put("stablePolls", "10"), "ecs.stablePolls"),
+        bad("logGroupPrefix", e -> ecs(e).put("logGroupPrefix", "/ecs/ *"), "ecs.logGroupPrefix"));
+  }
+
+  private static ObjectNode redis(ObjectNode env) {
+    return (ObjectNode) env.get("redis");
+  }
+
+  private static ObjectNode ecs(ObjectNode env) {
+    return (ObjectNode) env.get("ecs");
   }
 
   private static Arguments bad(String name, Consumer<ObjectNode> edit, String expected) {
@@ -240,10 +372,13 @@ class EnvironmentConfigTest {
       db(e).remove("secretId");
       safety(e).put("lockLeaseMinutes", 0);
       budget(e).put("maxAttempts", "3");
+      redis(e).put("nodeType", "large");
+      ((ObjectNode) ecs(e).get("desiredCounts")).put("sentinel-api", 0);
     });
     assertTrue(message.contains("pollSeconds") && message.contains("region")
         && message.contains("database.secretId") && message.contains("safety.lockLeaseMinutes")
-        && message.contains("safety.budget.maxAttempts"), message);
+        && message.contains("safety.budget.maxAttempts") && message.contains("redis.nodeType")
+        && message.contains("ecs.desiredCounts.sentinel-api"), message);
   }
 
   @Test
@@ -260,6 +395,14 @@ class EnvironmentConfigTest {
     String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
         () -> EnvironmentConfig.load(envs, "Dev_1")).getMessage();
     assertTrue(message.contains("environment name"), message);
+    // every function name is <env>-sentinel-dr-..., and Lambda allows 64 characters
+    String longest = "e".repeat(EnvironmentConfig.ENV_NAME_MAX);
+    ((ObjectNode) envs).set(longest, envs.get("dev"));
+    assertEquals(longest, EnvironmentConfig.load(envs, longest).name());
+    ((ObjectNode) envs).set(longest + "e", envs.get("dev"));
+    String tooLong = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+        () -> EnvironmentConfig.load(envs, longest + "e")).getMessage();
+    assertTrue(tooLong.contains("at most " + EnvironmentConfig.ENV_NAME_MAX + " characters"), tooLong);
   }
 
   @Test

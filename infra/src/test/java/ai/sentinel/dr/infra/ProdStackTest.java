@@ -24,34 +24,48 @@ class ProdStackTest {
   @Test
   void prodStackIsSeparateFromDev() {
     assertEquals("prod-sentinel-dr", prod.stack.getStackName());
-    assertEquals("prod-sentinel-dr-database-failure",
-        prod.properties("AWS::StepFunctions::StateMachine").get(0).path("StateMachineName").asText());
+    List<String> names = prod.properties("AWS::StepFunctions::StateMachine").stream()
+        .map(p -> p.path("StateMachineName").asText()).toList();
+    assertEquals(List.of("prod-sentinel-dr-database-failure", "prod-sentinel-dr-redis-failure",
+        "prod-sentinel-dr-ecs-service-failure", "prod-sentinel-dr-database-restore-test"), names);
   }
 
   @Test
   void prodRecoversForRealAndChecksHealth() {
-    JsonNode vars = prod.function("prod-sentinel-dr-verify").path("Environment").path("Variables");
+    JsonNode vars = prod.function("prod-sentinel-dr-database-verify").path("Environment").path("Variables");
     assertEquals("false", vars.path(Vars.DRY_RUN).asText());
     assertEquals("true", vars.path(Vars.VERIFY_DB_CONNECT).asText());
+    assertEquals("true", vars.path(Vars.VERIFY_REDIS_CONNECT).asText());
     assertEquals("https://api.sentinel.ai/health", vars.path(Vars.HEALTH_URL).asText());
     prod.properties("AWS::Logs::LogGroup").forEach(g -> assertEquals(365, g.path("RetentionInDays").asInt()));
   }
 
   @Test
-  void onlyVerifyRunsInTheVpc() {
+  void onlyTheVerifyStepsRunInTheVpc() {
+    // SELECT 1 and PING need the database's and the cache's network; nothing else does
+    List<String> inVpc = List.of("prod-sentinel-dr-database-verify", "prod-sentinel-dr-redis-verify",
+        "prod-sentinel-dr-database-verify-scratch-instance");
     prod.properties("AWS::Lambda::Function").forEach(f -> {
-      boolean verify = f.path("FunctionName").asText().equals("prod-sentinel-dr-verify");
+      boolean verify = inVpc.contains(f.path("FunctionName").asText());
       assertEquals(verify, f.has("VpcConfig"), f.path("FunctionName").asText());
     });
-    JsonNode vpc = prod.function("prod-sentinel-dr-verify").path("VpcConfig");
-    assertEquals(Synth.JSON.valueToTree(prod.config.vpc().subnetIds()), vpc.path("SubnetIds"));
-    assertEquals(Synth.JSON.valueToTree(prod.config.vpc().securityGroupIds()), vpc.path("SecurityGroupIds"));
+    for (String name : inVpc) {
+      JsonNode vpc = prod.function(name).path("VpcConfig");
+      assertEquals(Synth.JSON.valueToTree(prod.config.vpc().subnetIds()), vpc.path("SubnetIds"), name);
+      assertEquals(Synth.JSON.valueToTree(prod.config.vpc().securityGroupIds()), vpc.path("SecurityGroupIds"), name);
+    }
     // Lambda checks the ENI permissions at creation: the function waits for its policy
-    prod.resources("AWS::Lambda::Function").forEach((id, f) -> {
-      if (id.startsWith("DatabaseRecoveryFunctionsVerifyFunction")) {
-        assertTrue(f.path("DependsOn").toString().contains("DatabaseRecoveryFunctionsVerifyRoleDefaultPolicy"));
+    int checked = 0;
+    for (var e : prod.resources("AWS::Lambda::Function").entrySet()) {
+      for (String scope : List.of("DatabaseRecovery", "RedisRecovery")) {
+        if (e.getKey().startsWith(scope + "FunctionsVerifyFunction")) {
+          assertTrue(e.getValue().path("DependsOn").toString().contains(scope + "FunctionsVerifyRoleDefaultPolicy"),
+              e.getKey());
+          checked++;
+        }
       }
-    });
+    }
+    assertEquals(2, checked);
   }
 
   @Test

@@ -53,14 +53,23 @@ class ReportsStackTest {
   }
 
   @Test
-  void aMissedRtoPagesTheOnCall() {
-    JsonNode alarm = dev.properties("AWS::CloudWatch::Alarm").stream()
-        .filter(a -> "RtoObjectiveMet".equals(a.path("MetricName").asText())).findFirst().orElseThrow();
-    assertEquals("SentinelDR", alarm.path("Namespace").asText());
-    assertEquals("LessThanThreshold", alarm.path("ComparisonOperator").asText());
-    assertEquals(1, alarm.path("Threshold").asInt());
-    assertEquals("notBreaching", alarm.path("TreatMissingData").asText());
-    assertTrue(alarm.path("AlarmActions").size() == 1);
-    assertTrue(alarm.path("Dimensions").toString().contains("database-failure"), alarm.toString());
+  void aMissedRtoPagesTheOnCallOneAlarmPerScenario() {
+    List<JsonNode> alarms = dev.properties("AWS::CloudWatch::Alarm").stream()
+        .filter(a -> "RtoObjectiveMet".equals(a.path("MetricName").asText())).toList();
+    List<String> scenarios = List.of("database-failure", "redis-failure", "ecs-service-failure",
+        "database-restore-test");
+    assertEquals(scenarios.size(), alarms.size());
+    for (String scenario : scenarios) {
+      JsonNode alarm = alarms.stream().filter(a -> a.path("AlarmName").asText()
+          .equals("dev-sentinel-dr-" + scenario + "-rto-missed")).findFirst().orElseThrow(() ->
+              new AssertionError("no RTO alarm for " + scenario));
+      assertEquals("SentinelDR", alarm.path("Namespace").asText());
+      assertEquals("LessThanThreshold", alarm.path("ComparisonOperator").asText());
+      assertEquals(1, alarm.path("Threshold").asInt());
+      assertEquals("notBreaching", alarm.path("TreatMissingData").asText());
+      assertTrue(alarm.path("AlarmActions").size() == 1);
+      assertTrue(alarm.path("Dimensions").toString().contains("{\"Name\":\"Scenario\",\"Value\":\"" + scenario
+          + "\"}"), alarm.toString());
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.recovery.RequestApproval;
+import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import software.amazon.awscdk.assertions.Match;
 /** The lock table, its permissions, AcquireLock, and the approval gate (prod) or its absence (dev). */
 class SafetyStackTest {
   private static final String APPROVE = "Approve UpdateSecret";
+  private static final List<String> SCENARIOS = List.of(Scenarios.DATABASE_FAILURE, Scenarios.REDIS_FAILURE,
+      Scenarios.ECS_SERVICE_FAILURE);
   private static final Set<String> RESPONDER_OPS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
       "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
@@ -80,9 +83,11 @@ class SafetyStackTest {
     Map<String, Set<String>> expected = new TreeMap<>(Map.of(
         "TriggersAlarmResponder", RESPONDER_OPS,
         "TriggersRdsEventResponder", RESPONDER_OPS,
+        "TriggersEcsEventResponder", RESPONDER_OPS,
+        "TriggersElastiCacheEventResponder", RESPONDER_OPS,
         "TriggersManualResponder", RESPONDER_OPS,
-        "DatabaseRecoveryFunctionsAcquireLock", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
-        "DatabaseRecoveryFunctionsNotify", Set.of("dynamodb:DeleteItem")));
+        "SharedStepsAcquireLock", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
+        "SharedStepsNotify", Set.of("dynamodb:DeleteItem")));
     String tableArn = "<GetAtt:" + tableId(prod) + ".Arn>";
     Map<String, Set<String>> granted = new TreeMap<>();
     prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
@@ -106,7 +111,8 @@ class SafetyStackTest {
         publish.put(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", ""), Synth.list(st, "Resource"));
       }
     }));
-    for (String responder : List.of("AlarmResponder", "RdsEventResponder", "ManualResponder")) {
+    for (String responder : List.of("AlarmResponder", "RdsEventResponder", "EcsEventResponder",
+        "ElastiCacheEventResponder", "ManualResponder")) {
       List<String> resources = publish.get("Triggers" + responder);
       assertEquals(1, resources == null ? 0 : resources.size(), responder + " publishes: " + publish);
       assertTrue(resources.get(0).matches("<Ref:NotificationsTopic[0-9A-F]+>"), responder + " " + resources);
@@ -118,18 +124,21 @@ class SafetyStackTest {
   @Test
   void acquireLockIsTheFirstStateAndFailsIntoNotifyFailure() {
     for (Synth s : List.of(dev, prod)) {
-      JsonNode definition = s.stateMachineDefinition();
-      assertEquals("AcquireLock", definition.path("StartAt").asText());
-      JsonNode acquire = definition.path("States").path("AcquireLock");
-      assertEquals("Task", acquire.path("Type").asText());
-      assertEquals("Diagnose", acquire.path("Next").asText());
-      assertTrue(Synth.render(acquire.path("Resource")).matches("<Ref:DatabaseRecoveryFunctionsAcquireLockLive"
-          + "[0-9A-F]+>"), acquire.toString());
-      JsonNode catcher = acquire.path("Catch").path(0);
-      assertEquals("[\"States.ALL\"]", catcher.path("ErrorEquals").toString());
-      assertEquals("$.error", catcher.path("ResultPath").asText());
-      assertEquals("NotifyFailure", catcher.path("Next").asText());
-      assertEquals(DatabaseRecovery.RETRYABLE, texts(acquire.path("Retry").path(0).path("ErrorEquals")));
+      for (String scenario : SCENARIOS) {
+        JsonNode definition = s.definition(scenario);
+        assertEquals("AcquireLock", definition.path("StartAt").asText(), scenario);
+        JsonNode acquire = definition.path("States").path("AcquireLock");
+        assertEquals("Task", acquire.path("Type").asText());
+        assertEquals("Diagnose", acquire.path("Next").asText());
+        // the one shared function, whichever runbook takes the lock
+        assertTrue(Synth.render(acquire.path("Resource")).matches("<Ref:SharedStepsAcquireLockLive[0-9A-F]+>"),
+            acquire.toString());
+        JsonNode catcher = acquire.path("Catch").path(0);
+        assertEquals("[\"States.ALL\"]", catcher.path("ErrorEquals").toString());
+        assertEquals("$.error", catcher.path("ResultPath").asText());
+        assertEquals("NotifyFailure", catcher.path("Next").asText());
+        assertEquals(RecoveryStateMachine.RETRYABLE, texts(acquire.path("Retry").path(0).path("ErrorEquals")));
+      }
     }
   }
 
@@ -145,7 +154,7 @@ class SafetyStackTest {
     assertTrue(Synth.render(approve.path("Resource")).endsWith(":states:::lambda:invoke.waitForTaskToken"),
         approve.path("Resource").toString());
     assertTrue(Synth.render(approve.path("Parameters").path("FunctionName"))
-        .matches("<Ref:DatabaseRecoveryFunctionsRequestApprovalLive[0-9A-F]+>"), approve.toString());
+        .matches("<Ref:SharedStepsRequestApprovalLive[0-9A-F]+>"), approve.toString());
     JsonNode payload = approve.path("Parameters").path("Payload");
     assertEquals(Synth.JSON.createObjectNode().put("recovery.$", "$").put("token.$", "$$.Task.Token")
         .put("step", "UpdateSecret").put("timeoutSeconds", 3600), payload);
@@ -189,12 +198,18 @@ class SafetyStackTest {
   @Test
   void theGateHasItsOwnFunctionAllowedToPublishAndInvokedByTheStateMachine() {
     String name = Names.function(prod.config.prefix(), RequestApproval.class);
+    assertEquals("prod-sentinel-dr-request-approval", name);
     assertEquals(RequestApproval.class.getName() + "::handleRequest", prod.function(name).path("Handler").asText());
     assertTrue(prod.stack.databaseRecovery().requestApproval().isPresent());
+    // one function for every gate: prod's UpdateSecret gates the database and the Redis secret
+    assertEquals(1, prod.properties("AWS::Lambda::Function").stream()
+        .filter(f -> f.path("FunctionName").asText().equals(name)).count());
+    assertEquals(prod.stack.databaseRecovery().requestApproval(),
+        prod.stack.redisRecovery().orElseThrow().requestApproval());
     List<String> publish = new ArrayList<>();
     List<String> invoke = new ArrayList<>();
     prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
-      if (policy.startsWith("DatabaseRecoveryFunctionsRequestApprovalRole")
+      if (policy.startsWith("SharedStepsRequestApprovalRole")
           && Synth.list(st, "Action").contains("sns:Publish")) {
         publish.addAll(Synth.list(st, "Resource"));
       }
@@ -205,7 +220,7 @@ class SafetyStackTest {
     }));
     assertEquals(1, publish.size());
     assertTrue(publish.get(0).startsWith("<Ref:NotificationsTopic"), publish.toString());
-    assertTrue(invoke.stream().anyMatch(r -> r.startsWith("<Ref:DatabaseRecoveryFunctionsRequestApprovalLive")),
+    assertTrue(invoke.stream().anyMatch(r -> r.startsWith("<Ref:SharedStepsRequestApprovalLive")),
         invoke.toString());
   }
 
@@ -215,8 +230,12 @@ class SafetyStackTest {
     assertFalse(states.has(APPROVE));
     assertFalse(states.has("Dry-run?"));
     assertEquals("UpdateSecret", states.path("Instance available?").path("Choices").path(0).path("Next").asText());
-    assertFalse(dev.stateMachineDefinition().toString().contains("waitForTaskToken"));
+    for (String scenario : SCENARIOS) {
+      assertFalse(dev.definition(scenario).toString().contains("waitForTaskToken"), scenario);
+      assertFalse(dev.definition(scenario).path("States").has("Dry-run?"), scenario);
+    }
     assertFalse(dev.stack.databaseRecovery().requestApproval().isPresent());
+    assertFalse(dev.stack.sharedSteps().requestApprovalIfCreated().isPresent());
     dev.properties("AWS::Lambda::Function").forEach(f ->
         assertFalse(f.path("FunctionName").asText().endsWith("-request-approval"), "no idle gate function"));
   }

@@ -15,14 +15,25 @@ import ai.sentinel.dr.database.Verify;
 import ai.sentinel.dr.database.VerifyFailover;
 import ai.sentinel.dr.database.WaitForInstance;
 import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.ecs.DeployPreviousVersion;
+import ai.sentinel.dr.ecs.ForceNewDeployment;
+import ai.sentinel.dr.ecs.ScaleUp;
+import ai.sentinel.dr.ecs.VerifyTargets;
+import ai.sentinel.dr.ecs.WaitForStability;
 import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
+import ai.sentinel.dr.redis.CreateRecoveryCluster;
+import ai.sentinel.dr.redis.FindSnapshot;
+import ai.sentinel.dr.redis.WaitForCluster;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.trigger.AlarmResponder;
+import ai.sentinel.dr.trigger.EcsEventResponder;
+import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.RdsEventResponder;
+import ai.sentinel.dr.trigger.Scenarios;
 import ai.sentinel.dr.trigger.TriggerPatterns;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
@@ -42,12 +53,20 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 
 /** The dev stack as synthesized from the repository's cdk.json. */
 class SentinelDrStackTest {
-  private static final List<Class<?>> STEPS = List.of(AcquireLock.class, Diagnose.class, ChooseOption.class,
-      VerifyFailover.class, RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class,
-      UpdateSecret.class, RestartServices.class, WaitForServices.class, Verify.class, Notify.class,
-      Report.class);
+  /** One function each, whatever the number of state machines invoking them. */
+  static final List<Class<?>> SHARED = List.of(AcquireLock.class, RestartServices.class, WaitForServices.class,
+      Notify.class, Report.class);
+  static final List<Class<?>> DATABASE_STEPS = List.of(Diagnose.class, ChooseOption.class, VerifyFailover.class,
+      RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class, Verify.class,
+      ai.sentinel.dr.database.RestoreScratchInstance.class, ai.sentinel.dr.database.VerifyScratchInstance.class,
+      ai.sentinel.dr.database.DeleteScratchInstance.class);
+  static final List<Class<?>> REDIS_STEPS = List.of(ai.sentinel.dr.redis.Diagnose.class, FindSnapshot.class,
+      CreateRecoveryCluster.class, WaitForCluster.class, ai.sentinel.dr.redis.UpdateSecret.class,
+      ai.sentinel.dr.redis.Verify.class);
+  static final List<Class<?>> ECS_STEPS = List.of(ai.sentinel.dr.ecs.Diagnose.class, ForceNewDeployment.class,
+      WaitForStability.class, DeployPreviousVersion.class, ScaleUp.class, VerifyTargets.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
-      ManualResponder.class);
+      EcsEventResponder.class, ElastiCacheEventResponder.class, ManualResponder.class);
   /** The runbook's step names, as the state machine must show them. */
   private static final List<String> RUNBOOK_STATES = List.of("AcquireLock", "Diagnose", "ChooseOption", "Which option?",
       "VerifyFailover", "Failover done?", "Wait for failover", "RestoreFromSnapshot", "PointInTimeRestore",
@@ -64,8 +83,11 @@ class SentinelDrStackTest {
     states = dev.stateMachineDefinition().path("States");
   }
 
-  private static List<Class<?>> allHandlers() {
-    List<Class<?>> all = new ArrayList<>(STEPS);
+  static List<Class<?>> allHandlers() {
+    List<Class<?>> all = new ArrayList<>(SHARED);
+    all.addAll(DATABASE_STEPS);
+    all.addAll(REDIS_STEPS);
+    all.addAll(ECS_STEPS);
     all.addAll(RESPONDERS);
     return all;
   }
@@ -90,8 +112,44 @@ class SentinelDrStackTest {
       assertEquals(1024, fn.path("MemorySize").asInt());
       assertEquals(60, fn.path("Timeout").asInt());
     }
-    assertNotNull(dev.function("dev-sentinel-dr-restore-from-snapshot"));
+    // a scenario's steps carry its package, shared handlers do not
+    assertNotNull(dev.function("dev-sentinel-dr-database-restore-from-snapshot"));
+    assertNotNull(dev.function("dev-sentinel-dr-database-diagnose"));
+    assertNotNull(dev.function("dev-sentinel-dr-redis-diagnose"));
+    assertNotNull(dev.function("dev-sentinel-dr-ecs-diagnose"));
+    assertNotNull(dev.function("dev-sentinel-dr-notify"));
     assertNotNull(dev.function("dev-sentinel-dr-alarm-responder"));
+    assertNotNull(dev.function("dev-sentinel-dr-ecs-event-responder"));
+    assertNotNull(dev.function("dev-sentinel-dr-elasticache-event-responder"), "ElastiCache is one word");
+    Set<String> names = new HashSet<>();
+    dev.properties("AWS::Lambda::Function").forEach(f -> assertTrue(names.add(f.path("FunctionName").asText()),
+        "function names are unique: " + f.path("FunctionName")));
+  }
+
+  @Test
+  void functionNamesFitLambdasLimitForTheLongestEnvironmentName() throws Exception {
+    String longest = "a".repeat(EnvironmentConfig.ENV_NAME_MAX) + "-sentinel-dr";
+    // every handler of the functions jar, deployed today or not: a new step must not be undeployable
+    List<Class<?>> handlers = new ArrayList<>();
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(RepoPaths.lambdaJar(RepoPaths.root()).toFile())) {
+      for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
+        String name = entry.getName();
+        if (name.startsWith("ai/sentinel/dr/") && name.endsWith(".class") && !name.contains("$")) {
+          Class<?> c = handlerClass(name.replace('/', '.').replace(".class", ""));
+          if (com.amazonaws.services.lambda.runtime.RequestStreamHandler.class.isAssignableFrom(c)
+              && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+            handlers.add(c);
+          }
+        }
+      }
+    }
+    assertTrue(handlers.containsAll(allHandlers()), "the scan finds the deployed handlers");
+    List<String> tooLong = handlers.stream().map(h -> Names.function(longest, h))
+        .filter(n -> n.length() > Names.FUNCTION_NAME_MAX).toList();
+    assertEquals(List.of(), tooLong, "at most " + Names.FUNCTION_NAME_MAX + " characters with a "
+        + EnvironmentConfig.ENV_NAME_MAX + "-character environment name");
+    Set<String> names = new HashSet<>();
+    handlers.forEach(h -> assertTrue(names.add(Names.function(longest, h)), "unique: " + h));
   }
 
   @Test
@@ -131,15 +189,20 @@ class SentinelDrStackTest {
       assertEquals(RESPONDERS.contains(handler), vars.has(Vars.STATE_MACHINE_ARNS), handler.getSimpleName());
     }
     JsonNode vars = dev.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
+    assertEquals(dev.config.deployedScenarios(), dev.stack.recoveries().stream()
+        .map(RecoveryStateMachine::scenario).toList(), "what the CLI assumes is deployed");
     String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
-    assertTrue(arns.matches("\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\"}"), arns);
+    assertTrue(arns.matches("\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
+        + "\"redis-failure\":\"<Ref:RedisRecoveryStateMachine[0-9A-F]+>\","
+        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\","
+        + "\"database-restore-test\":\"<Ref:DatabaseRestoreTestStateMachine[0-9A-F]+>\"}"), arns);
     assertEquals("true", vars.path(Vars.DRY_RUN).asText());
     assertEquals("sentinel-api,sentinel-celery", vars.path(Vars.ECS_SERVICES).asText());
   }
 
   @Test
   void stateMachineIsTheRunbooksScenario1() {
-    JsonNode sm = dev.properties("AWS::StepFunctions::StateMachine").get(0);
+    JsonNode sm = dev.stateMachine(Scenarios.DATABASE_FAILURE);
     assertEquals("dev-sentinel-dr-database-failure", sm.path("StateMachineName").asText());
     assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
     assertTrue(sm.path("TracingConfiguration").path("Enabled").asBoolean());
@@ -178,6 +241,15 @@ class SentinelDrStackTest {
 
   @Test
   void everyTaskInvokesItsAliasWithTheWholeStateAndRetriesRetryableErrors() {
+    assertEquals(15, assertTasks(states), "12 steps, NotifyFailure, Report and ReportFailure");
+    assertEquals(13, assertTasks(dev.definition(Scenarios.REDIS_FAILURE).path("States")),
+        "10 steps, NotifyFailure, Report and ReportFailure");
+    assertEquals(11, assertTasks(dev.definition(Scenarios.ECS_SERVICE_FAILURE).path("States")),
+        "8 steps, NotifyFailure, Report and ReportFailure");
+  }
+
+  /** Checks every task of {@code states} as the runbook wants it; returns how many there are. */
+  private static int assertTasks(JsonNode states) {
     Map<String, String> aliases = new LinkedHashMap<>();
     dev.resources("AWS::Lambda::Alias").forEach((id, a) -> aliases.put(id,
         a.path("Properties").path("FunctionName").path("Ref").asText()));
@@ -220,30 +292,59 @@ class SentinelDrStackTest {
         assertEquals("$.error", catcher.path("ResultPath").asText(), e.getKey());
       }
     }
-    assertEquals(15, tasks, "12 steps, NotifyFailure, Report and ReportFailure");
     assertEquals(states.path("Notify").path("Resource"), states.path("NotifyFailure").path("Resource"));
     states.fields().forEachRemaining(e -> {
       if ("Wait".equals(e.getValue().path("Type").asText())) {
         assertEquals("$.options.pollSeconds", e.getValue().path("SecondsPath").asText(), e.getKey());
       }
     });
+    return tasks;
+  }
+
+  @Test
+  void sharedStepsAreOneFunctionInvokedByEveryStateMachine() {
+    for (Class<?> handler : SHARED) {
+      long count = dev.properties("AWS::Lambda::Function").stream()
+          .filter(f -> f.path("Handler").asText().equals(Names.handler(handler))).count();
+      assertEquals(1, count, handler.getSimpleName());
+    }
+    JsonNode db = dev.definition(Scenarios.DATABASE_FAILURE).path("States");
+    for (String scenario : List.of(Scenarios.REDIS_FAILURE, Scenarios.ECS_SERVICE_FAILURE)) {
+      JsonNode other = dev.definition(scenario).path("States");
+      for (String state : List.of("AcquireLock", "Notify", "NotifyFailure")) {
+        assertEquals(db.path(state).path("Resource"), other.path(state).path("Resource"), scenario + " " + state);
+        assertTrue(Synth.render(other.path(state).path("Resource")).startsWith("<Ref:SharedSteps"), state);
+      }
+      assertEquals(db.path("Report").path("Resource"), other.path("Report").path("Resource"), scenario);
+    }
+    JsonNode redis = dev.definition(Scenarios.REDIS_FAILURE).path("States");
+    for (String state : List.of("RestartServices", "WaitForServices")) {
+      assertEquals(db.path(state).path("Resource"), redis.path(state).path("Resource"), state);
+    }
   }
 
   @Test
   void aCaughtErrorNeverReachesSucceed() {
-    assertEquals("ReportFailure", next("NotifyFailure"));
-    assertEquals("RecoveryFailed", next("ReportFailure"));
-    assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
-    Set<String> afterFailure = reachable("NotifyFailure");
-    for (String name : afterFailure) {
-      assertFalse("Succeed".equals(states.path(name).path("Type").asText()), name + " reachable after a Catch");
+    for (String scenario : List.of(Scenarios.DATABASE_FAILURE, Scenarios.REDIS_FAILURE,
+        Scenarios.ECS_SERVICE_FAILURE)) {
+      JsonNode s = dev.definition(scenario).path("States");
+      assertEquals("ReportFailure", s.path("NotifyFailure").path("Next").asText(), scenario);
+      assertEquals("RecoveryFailed", s.path("ReportFailure").path("Next").asText(), scenario);
+      assertEquals("Fail", s.path("RecoveryFailed").path("Type").asText(), scenario);
+      Set<String> afterFailure = reachable(s, "NotifyFailure");
+      for (String name : afterFailure) {
+        assertFalse("Succeed".equals(s.path(name).path("Type").asText()), name + " reachable after a Catch");
+      }
+      assertEquals(Set.of("NotifyFailure", "ReportFailure", "RecoveryFailed"), afterFailure, scenario);
+      // and every state can reach a terminal state: no loop without an exit
+      fields(s).keySet().forEach(name -> assertTrue(reachable(s, name).stream().anyMatch(t -> Set.of("Succeed",
+          "Fail").contains(s.path(t).path("Type").asText())), scenario + ": " + name + " never ends"));
     }
-    assertEquals(Set.of("NotifyFailure", "ReportFailure", "RecoveryFailed"), afterFailure);
   }
 
   @Test
   void updateSecretIsScopedToTheSecretNotStar() {
-    List<JsonNode> statements = statementsOf("UpdateSecret");
+    List<JsonNode> statements = statementsOf("DatabaseRecoveryFunctionsUpdateSecret");
     JsonNode secret = statements.stream()
         .filter(s -> Synth.list(s, "Action").contains("secretsmanager:UpdateSecret")).findFirst().orElseThrow();
     assertEquals(List.of("arn:<Ref:AWS::Partition>:secretsmanager:us-east-1:<Ref:AWS::AccountId>:secret:"
@@ -253,6 +354,9 @@ class SentinelDrStackTest {
   @Test
   void wildcardResourcesOnlyForActionsAwsCannotScope() {
     Set<String> unscopable = Set.of("rds:DescribeEvents", "cloudwatch:GetMetricStatistics",
+        // ECS: task definitions are account-wide; ListTasks is limited by its ecs:cluster condition instead
+        "ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition", "ecs:ListTasks",
+        "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
         // Step Functions logging and tracing
         "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
@@ -263,40 +367,57 @@ class SentinelDrStackTest {
         Synth.list(s, "Action").forEach(a -> assertTrue(unscopable.contains(a), policy + ": " + a + " on *"));
       }
       Synth.list(s, "Action").forEach(a -> assertFalse(a.contains("*"), policy + ": wildcard action " + a));
+      if (Synth.list(s, "Action").contains("ecs:ListTasks")) {
+        assertEquals("{\"ArnEquals\":{\"ecs:cluster\":\"arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:"
+            + "cluster/sentinel-production\"}}", Synth.JSON.valueToTree(render(s.path("Condition"))).toString(),
+            policy);
+      }
     }));
   }
 
   @Test
   void stepsMayOnlyTouchTheConfiguredResources() {
-    assertResources("RestartServices", "ecs:UpdateService",
+    assertResources("SharedStepsRestartServices", "ecs:UpdateService",
         "arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:service/sentinel-production/sentinel-api",
         "arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:service/sentinel-production/sentinel-celery");
     String rds = "arn:<Ref:AWS::Partition>:rds:us-east-1:<Ref:AWS::AccountId>:";
-    assertTrue(resourcesOf("RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")
+    String db = "DatabaseRecoveryFunctions";
+    assertTrue(resourcesOf(db + "RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")
         .contains(rds + "db:sentinel-db-recovery"));
-    assertFalse(resourcesOf("RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")
+    assertFalse(resourcesOf(db + "RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")
         .contains(rds + "db:sentinel-db"), "never restores over the original");
-    assertTrue(resourcesOf("PointInTimeRestore", "rds:RestoreDBInstanceToPointInTime")
+    assertTrue(resourcesOf(db + "PointInTimeRestore", "rds:RestoreDBInstanceToPointInTime")
         .containsAll(List.of(rds + "db:sentinel-db", rds + "db:sentinel-db-pitr")));
-    assertTrue(resourcesOf("Notify", "sns:Publish").get(0).startsWith("<Ref:NotificationsTopic"));
+    assertTrue(resourcesOf("SharedStepsNotify", "sns:Publish").get(0).startsWith("<Ref:NotificationsTopic"));
+    String executions = "arn:<Ref:AWS::Partition>:states:us-east-1:<Ref:AWS::AccountId>:execution:dev-sentinel-dr-";
     for (Class<?> responder : RESPONDERS) {
-      assertEquals(1, resourcesOf(responder.getSimpleName(), "states:StartExecution").size());
-      assertTrue(resourcesOf(responder.getSimpleName(), "states:StartExecution").get(0)
-          .startsWith("<Ref:DatabaseRecoveryStateMachine"));
-      assertEquals(List.of("arn:<Ref:AWS::Partition>:states:us-east-1:<Ref:AWS::AccountId>:execution:"
-          + "dev-sentinel-dr-database-failure:*"), resourcesOf(responder.getSimpleName(), "states:DescribeExecution"));
+      String fn = "Triggers" + responder.getSimpleName();
+      List<String> started = resourcesOf(fn, "states:StartExecution");
+      assertEquals(4, started.size(), started.toString());
+      for (String id : List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DatabaseRestoreTest")) {
+        assertTrue(started.stream().anyMatch(r -> r.startsWith("<Ref:" + id + "StateMachine")), id + " " + started);
+      }
+      assertEquals(List.of(executions + "database-failure:*", executions + "redis-failure:*",
+          executions + "ecs-service-failure:*", executions + "database-restore-test:*"),
+          resourcesOf(fn, "states:DescribeExecution"));
     }
-    assertTrue(statementsOf("ChooseOption").stream()
+    assertTrue(statementsOf(db + "ChooseOption").stream()
         .allMatch(s -> Synth.list(s, "Action").stream().allMatch(a -> a.startsWith("logs:"))), "no AWS calls");
   }
 
   @Test
   void rulesDeployExactlyTheTriggerPatterns() throws Exception {
     Map<String, JsonNode> rules = new LinkedHashMap<>();
-    dev.properties("AWS::Events::Rule").forEach(r -> rules.put(r.path("Name").asText(), r));
+    // the Testing Schedule's rules have a schedule, not a pattern (ScheduledDrillsTest)
+    dev.properties("AWS::Events::Rule").stream().filter(r -> r.has("EventPattern"))
+        .forEach(r -> rules.put(r.path("Name").asText(), r));
     List<TriggerPatterns.Rule> expected = TriggerPatterns.of(new TriggerPatterns.Scope("sentinel-db",
-        dev.config.alarmRoutes()));
+        dev.config.alarmRoutes(), "sentinel-redis", "sentinel-production", List.of("sentinel-api", "sentinel-celery"),
+        Map.of("sentinel-api", "sentinel-api")));
     assertEquals(expected.size(), rules.size());
+    assertEquals(Set.of("dev-sentinel-dr-alarm-state-change", "dev-sentinel-dr-rds-instance-event",
+        "dev-sentinel-dr-ecs-task-stopped", "dev-sentinel-dr-ecs-service-action",
+        "dev-sentinel-dr-ecs-deployment-failed"), rules.keySet());
     for (TriggerPatterns.Rule rule : expected) {
       JsonNode deployed = rules.get("dev-sentinel-dr-" + rule.id());
       assertNotNull(deployed, rule.id());
@@ -317,11 +438,14 @@ class SentinelDrStackTest {
 
     Map<String, String> topicsByName = new LinkedHashMap<>();
     dev.resources("AWS::SNS::Topic").forEach((id, t) -> {
-      topicsByName.put(t.path("Properties").path("TopicName").asText(), id);
-      assertTrue(t.path("Properties").has("KmsMasterKeyId"), id + " encrypted");
+      String name = t.path("Properties").path("TopicName").asText();
+      topicsByName.put(name, id);
+      // ElastiCache cannot publish to an encrypted topic; every other topic is encrypted
+      assertEquals(!name.equals("dev-sentinel-dr-elasticache-events"), t.path("Properties").has("KmsMasterKeyId"),
+          id + " encrypted");
     });
-    assertEquals(Set.of("dev-sentinel-dr-notifications", "dev-sentinel-dr-alarms", "dev-sentinel-dr-rds-events"),
-        topicsByName.keySet());
+    assertEquals(Set.of("dev-sentinel-dr-notifications", "dev-sentinel-dr-alarms", "dev-sentinel-dr-rds-events",
+        "dev-sentinel-dr-elasticache-events"), topicsByName.keySet());
     assertEquals(topicsByName.get("dev-sentinel-dr-rds-events"),
         subscription.path("SnsTopicArn").path("Ref").asText());
     Map<String, String> lambdaSubscriptions = new LinkedHashMap<>();
@@ -334,7 +458,15 @@ class SentinelDrStackTest {
         .startsWith("TriggersAlarmResponderLive"));
     assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-rds-events"))
         .startsWith("TriggersRdsEventResponderLive"));
-    assertEquals(2, lambdaSubscriptions.size(), "ManualResponder has no trigger");
+    assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-elasticache-events"))
+        .startsWith("TriggersElastiCacheEventResponderLive"));
+    assertEquals(3, lambdaSubscriptions.size(), "ManualResponder has no trigger, EcsEventResponder only rules");
+    // ElastiCache publishes only where the policy names the account by AWS:SourceOwner (AWS:SourceAccount fails)
+    String elastiCachePolicy = dev.properties("AWS::SNS::TopicPolicy").stream().map(JsonNode::toString)
+        .filter(p -> p.contains(topicsByName.get("dev-sentinel-dr-elasticache-events"))).findFirst().orElseThrow();
+    assertTrue(elastiCachePolicy.contains("\"AWS:SourceOwner\""), elastiCachePolicy);
+    assertTrue(Synth.render(dev.json.path("Outputs").path("ElastiCacheEventTopicArn").path("Value"))
+        .startsWith("<Ref:TriggersElastiCacheEventTopic"));
     dev.properties("AWS::SNS::TopicPolicy").forEach(p -> assertTrue(p.toString().contains("aws:SecureTransport"),
         "TLS only: " + p));
   }
@@ -363,7 +495,7 @@ class SentinelDrStackTest {
     assertEquals(poll, next(waitState));
   }
 
-  private static Set<String> reachable(String from) {
+  private static Set<String> reachable(JsonNode states, String from) {
     Set<String> seen = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>(List.of(from));
     while (!todo.isEmpty()) {
@@ -390,21 +522,55 @@ class SentinelDrStackTest {
     return expected.stream().filter(e -> !actual.contains(e)).toList();
   }
 
-  /** The statements of the function whose construct path ends in {@code /<handler>/Role/DefaultPolicy}. */
-  private static List<JsonNode> statementsOf(String handler) {
+  /**
+   * The statements of the function at construct path {@code <scope>/<handler>} given as the logical id prefix, e.g.
+   * {@code DatabaseRecoveryFunctionsUpdateSecret}, {@code SharedStepsNotify}, {@code TriggersAlarmResponder}.
+   */
+  static List<JsonNode> statementsOf(Synth synth, String function) {
     List<JsonNode> out = new ArrayList<>();
-    dev.policyStatements().forEach((id, statements) -> {
-      if (id.matches("(DatabaseRecoveryFunctions|Triggers)" + handler + "RoleDefaultPolicy[0-9A-F]+")) {
+    synth.policyStatements().forEach((id, statements) -> {
+      if (id.matches(function + "RoleDefaultPolicy[0-9A-F]+")) {
         out.addAll(statements);
       }
     });
-    assertFalse(out.isEmpty(), "no policy for " + handler);
+    assertFalse(out.isEmpty(), "no policy for " + function);
     return out;
   }
 
-  private static List<String> resourcesOf(String handler, String action) {
-    return statementsOf(handler).stream().filter(s -> Synth.list(s, "Action").contains(action))
+  private static List<JsonNode> statementsOf(String function) {
+    return statementsOf(dev, function);
+  }
+
+  /** The resources {@code function} may call {@code action} on. */
+  static List<String> resourcesOf(Synth synth, String function, String action) {
+    return statementsOf(synth, function).stream().filter(s -> Synth.list(s, "Action").contains(action))
         .flatMap(s -> Synth.list(s, "Resource").stream()).toList();
+  }
+
+  private static List<String> resourcesOf(String function, String action) {
+    return resourcesOf(dev, function, action);
+  }
+
+  /** The handler class of a Lambda handler string's class part. */
+  private static Class<?> handlerClass(String name) {
+    try {
+      return Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError("handler class " + name + " not on the classpath", e);
+    }
+  }
+
+  /** A template value with every reference rendered, as plain JSON. */
+  private static Object render(JsonNode value) {
+    if (value.isObject()) {
+      if (value.has("Fn::Join") || value.has("Ref") || value.has("Fn::GetAtt")) {
+        return Synth.render(value);
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      value.fields().forEachRemaining(e -> out.put(e.getKey(), render(e.getValue())));
+      return out;
+    }
+    return value.isTextual() ? value.asText() : value;
   }
 
   private static void assertResources(String handler, String action, String... expected) {

@@ -40,6 +40,11 @@ final class Synth {
     return CACHE.computeIfAbsent(env + " gating " + steps, k -> new Synth(load(env).withApprovalSteps(steps)));
   }
 
+  /** A variant of a repository environment, cached under {@code key}. */
+  static synchronized Synth of(String key, java.util.function.Supplier<EnvironmentConfig> config) {
+    return CACHE.computeIfAbsent(key, k -> new Synth(config.get()));
+  }
+
   static EnvironmentConfig load(String env) {
     return EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), env);
   }
@@ -67,11 +72,23 @@ final class Synth {
         .findFirst().orElseThrow(() -> new AssertionError("no function " + name));
   }
 
-  /** The state machine's definition, with every reference rendered as {@code <Ref:LogicalId>}. */
+  /** Scenario 1's definition, with every reference rendered as {@code <Ref:LogicalId>}. */
   JsonNode stateMachineDefinition() {
-    JsonNode sm = properties("AWS::StepFunctions::StateMachine").get(0);
+    return definition(ai.sentinel.dr.trigger.Scenarios.DATABASE_FAILURE);
+  }
+
+  /** The properties of the state machine of {@code scenario}. */
+  JsonNode stateMachine(String scenario) {
+    String name = Names.stateMachine(config.prefix(), scenario);
+    return properties("AWS::StepFunctions::StateMachine").stream()
+        .filter(p -> name.equals(p.path("StateMachineName").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no state machine " + name));
+  }
+
+  /** The definition of the state machine of {@code scenario}, with references rendered as {@code <Ref:LogicalId>}. */
+  JsonNode definition(String scenario) {
     try {
-      return JSON.readTree(render(sm.path("DefinitionString")));
+      return JSON.readTree(render(stateMachine(scenario).path("DefinitionString")));
     } catch (Exception e) {
       throw new AssertionError("DefinitionString is not JSON", e);
     }

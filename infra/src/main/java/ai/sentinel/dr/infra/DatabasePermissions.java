@@ -6,23 +6,21 @@ import software.constructs.Construct;
 /**
  * IAM of the Scenario 1 step functions: each step gets the calls it makes, on the resources the environment config
  * names or the runbook derives from them ({@code <instance>-recovery}, {@code <instance>-pitr}). Where AWS supports
- * only Resource '*', the suppression says so.
+ * only Resource '*', the suppression says so. The shared steps' IAM is {@link SharedSteps}'.
  */
-final class StepPermissions {
+final class DatabasePermissions {
   private static final List<String> DESCRIBE_INSTANCES = List.of("rds:DescribeDBInstances");
   private static final String DEFAULT_GROUPS = Nag.arnFinding("rds", "(og:default:|pg:default\\.)\\*");
 
   private final Arns arns;
   private final EnvironmentConfig.Database db;
-  private final EnvironmentConfig.Ecs ecs;
   private final String instance;
   private final String recoveryTarget;
   private final String pitrTarget;
 
-  StepPermissions(Construct scope, EnvironmentConfig config) {
+  DatabasePermissions(Construct scope, EnvironmentConfig config) {
     this.arns = new Arns(scope);
     this.db = config.database();
-    this.ecs = config.ecs();
     this.instance = arns.dbInstance(db.instanceId());
     this.recoveryTarget = arns.dbInstance(db.instanceId() + "-recovery");
     this.pitrTarget = arns.dbInstance(db.instanceId() + "-pitr");
@@ -30,7 +28,7 @@ final class StepPermissions {
 
   void grant(RunbookFunction diagnose, RunbookFunction verifyFailover, RunbookFunction restoreFromSnapshot,
       RunbookFunction pointInTimeRestore, RunbookFunction waitForInstance, RunbookFunction updateSecret,
-      RunbookFunction restartServices, RunbookFunction waitForServices, RunbookFunction verify) {
+      RunbookFunction verify) {
     diagnose.allow(DESCRIBE_INSTANCES, List.of(instance));
     diagnose.allow(List.of("rds:DescribeEvents", "cloudwatch:GetMetricStatistics"), List.of("*"));
     Nag.suppressFindings(diagnose.role(), Nag.IAM5, "rds:DescribeEvents and cloudwatch:GetMetricStatistics "
@@ -67,16 +65,37 @@ final class StepPermissions {
     String secret = arns.secret(db.secretId());
     updateSecret.allow(List.of("secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret"), List.of(secret));
 
-    List<String> services = ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList();
-    restartServices.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"), services);
-    waitForServices.allow(List.of("ecs:DescribeServices"), services);
-
     verify.allow(DESCRIBE_INSTANCES, List.of(instance, recoveryTarget, pitrTarget));
     verify.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret));
   }
 
+  /**
+   * IAM of the monthly snapshot-restore test: restore into {@code <instance>-drill} only, read it, delete only it.
+   * WaitForInstance is Scenario 1's function, which may then also describe the scratch instance.
+   */
+  void grantRestoreTest(RunbookFunction restoreScratch, RunbookFunction waitForInstance, RunbookFunction verifyScratch,
+      RunbookFunction deleteScratch) {
+    String scratch = arns.dbInstance(db.instanceId() + "-drill");
+    List<String> snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
+        arns.dbSnapshot(db.instanceId() + "-*"));
+    List<String> restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
+        arns.parameterGroup("default.*"));
+    restoreScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
+    restoreScratch.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
+    restoreScratch.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
+        concat(List.of(scratch), snapshots, restoreGroups));
+    Nag.suppressFindings(restoreScratch.role(), Nag.IAM5, "Snapshot names are chosen at run time (automated "
+        + "rds:<instance>-<time>, manual <instance>-...); a restore also reads the engine's default option and "
+        + "parameter groups, whose names depend on the snapshot's engine version",
+        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
+    waitForInstance.allow(DESCRIBE_INSTANCES, List.of(scratch));
+    verifyScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
+    verifyScratch.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(db.secretId())));
+    deleteScratch.allow(List.of("rds:DescribeDBInstances", "rds:DeleteDBInstance"), List.of(scratch));
+  }
+
   @SafeVarargs
-  private static List<String> concat(List<String>... lists) {
+  static List<String> concat(List<String>... lists) {
     return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
   }
 }

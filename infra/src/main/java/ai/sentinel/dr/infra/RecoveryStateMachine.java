@@ -1,0 +1,398 @@
+package ai.sentinel.dr.infra;
+
+import ai.sentinel.dr.errors.RetryableStepError;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.IChainable;
+import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.Timeout;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.constructs.Construct;
+
+/**
+ * What every runbook's state machine {@code <env>-sentinel-dr-<scenario>} shares; a scenario subclass only creates
+ * its own step functions and wires its own decisions, then calls {@link #build}.
+ *
+ * <ul>
+ *   <li>every step receives the whole recovery document and returns it whole ({@link #step}), retried on the
+ *       runbook's retryable errors, any other error caught into NotifyFailure;
+ *   <li>the failure path NotifyFailure, ReportFailure, RecoveryFailed: the on-call is told, the report written, and a
+ *       recovery with a caught error never reaches Succeed;
+ *   <li>the success path Notify, Report, Recovered ({@link #finish});
+ *   <li>polls spaced by Waits on {@code $.options.pollSeconds} ({@link #pollWait}), Choices on fields that must be
+ *       present and true ({@link #isTrue});
+ *   <li>approval gates ({@link #gated}): a step named in {@code safety.approvalSteps} waits for a human's answer,
+ *       asked by RequestApproval with a task token; a rejection or no answer in time fails like any error. Dry-runs
+ *       skip the gate: a plan changes nothing;
+ *   <li>the restart of the configured ECS services after a repoint ({@link #restartServices});
+ *   <li>the execution log group, the RTO-missed alarm of the scenario, and the cdk-nag findings AWS leaves no choice
+ *       about.
+ * </ul>
+ * The shared functions (AcquireLock, RestartServices, WaitForServices, Notify, Report, RequestApproval) come from
+ * {@link SharedSteps}; a state machine's tasks invoke them, it does not copy them.
+ */
+public abstract class RecoveryStateMachine extends Construct {
+  /** Errors worth retrying: the steps' own transient error and Lambda's service-side failures. */
+  public static final List<String> RETRYABLE = List.of(RetryableStepError.class.getName(),
+      "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+      "Lambda.TooManyRequestsException");
+  /** Lambda's service-side failures: the function most likely never ran, so invoking it again is safe. */
+  static final List<String> LAMBDA_ERRORS = RETRYABLE.subList(1, RETRYABLE.size());
+  static final String POLL_SECONDS = "$.options.pollSeconds";
+  static final String DRY_RUN = "$.options.dryRun";
+  static final String NOTIFY_FAILURE = "NotifyFailure";
+  static final String RECOVERED = "Recovered";
+  static final String RECOVERY_FAILED = "RecoveryFailed";
+  /** The Choice in front of a gate; a state machine has at most one gate. */
+  static final String DRY_RUN_CHOICE = "Dry-run?";
+
+  /** The name of the gate state before {@code step}: {@code Approve UpdateSecret}. */
+  public static String approvalState(String step) {
+    return "Approve " + step;
+  }
+
+  /**
+   * @param config        the environment
+   * @param functions     makes the scenario's own step functions
+   * @param shared        the step functions every state machine invokes
+   * @param notifications the on-call topic, which the RTO alarm pages
+   * @param tracing       X-Ray tracing of executions
+   */
+  public record Props(EnvironmentConfig config, RunbookFunctions functions, SharedSteps shared,
+      Notifications notifications, boolean tracing) {}
+
+  protected final EnvironmentConfig config;
+  protected final SharedSteps shared;
+  private final Props props;
+  private final String scenario;
+  private final Construct functionScope;
+  private final Map<String, RunbookFunction> steps = new LinkedHashMap<>();
+  /** Every function a task of this state machine invokes, its own and shared ones. */
+  private final Set<RunbookFunction> invoked = new HashSet<>();
+  private final Fail recoveryFailed;
+  private final LambdaInvoke notifyFailure;
+  private String gatedStep;
+  private StateMachine stateMachine;
+  private LogGroup logGroup;
+
+  protected RecoveryStateMachine(Construct scope, String id, String scenario, Props props) {
+    super(scope, id);
+    this.props = props;
+    this.config = props.config();
+    this.shared = props.shared();
+    this.scenario = scenario;
+    // functions apart from the states, which are constructs too and take the step names as ids
+    this.functionScope = new Construct(this, "Functions");
+
+    // the failure path: tell the on-call, then fail; if even that fails, fail anyway
+    recoveryFailed = Fail.Builder.create(this, RECOVERY_FAILED)
+        .error(RECOVERY_FAILED)
+        .cause("A runbook step failed and the recovery stopped; NotifyFailure told the on-call unless it failed "
+            + "too (see the execution history)")
+        .build();
+    // every execution ends with its post-incident report; a report that cannot be written changes no outcome
+    LambdaInvoke reportFailure = reportTask("ReportFailure", "FAILED", recoveryFailed);
+    notifyFailure = invoke(NOTIFY_FAILURE, shared.notifyFunction());
+    notifyFailure.addCatch(reportFailure, CatchProps.builder().errors(List.of("States.ALL"))
+        .resultPath("$.notifyError").build());
+    notifyFailure.next(reportFailure);
+  }
+
+  // ---- the scenario's functions ------------------------------------------------------------------------------------
+
+  /** The scenario's function of {@code handler} (a step of its own package), outside any VPC. */
+  protected RunbookFunction function(Class<?> handler) {
+    return function(handler, null);
+  }
+
+  /** The scenario's function of {@code handler}, in {@code vpc} (null: none). */
+  protected RunbookFunction function(Class<?> handler, EnvironmentConfig.Vpc vpc) {
+    RunbookFunction fn = props.functions().create(functionScope, handler, Map.of(), vpc);
+    steps.put(handler.getSimpleName(), fn);
+    return fn;
+  }
+
+  // ---- states ------------------------------------------------------------------------------------------------------
+
+  /** A runbook step: invoked with the whole document, retried on retryable errors, any other error to NotifyFailure. */
+  protected LambdaInvoke step(String stateName, RunbookFunction fn) {
+    LambdaInvoke task = invoke(stateName, fn);
+    task.addCatch(notifyFailure, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    return task;
+  }
+
+  /** A step whose errors go to {@code onError} (e.g. a cleanup that then notifies) instead of NotifyFailure. */
+  protected LambdaInvoke step(String stateName, RunbookFunction fn, IChainable onError) {
+    LambdaInvoke task = invoke(stateName, fn);
+    task.addCatch(onError, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    return task;
+  }
+
+  /** The first state of every runbook: the resource's lock, held before anything changes (Notify releases it). */
+  protected LambdaInvoke acquireLock() {
+    return step("AcquireLock", shared.acquireLock());
+  }
+
+  /** Where a Choice sends what must reach a human instead of failing the execution unnotified. */
+  protected LambdaInvoke notifyFailure() {
+    return notifyFailure;
+  }
+
+  /** A Wait of {@code $.options.pollSeconds} between two polls. */
+  protected Wait pollWait(String stateName) {
+    return Wait.Builder.create(this, stateName).time(WaitTime.secondsPath(POLL_SECONDS)).build();
+  }
+
+  /** True only when the field exists and is true: a missing field must loop, not fail the execution unnotified. */
+  protected static Condition isTrue(String path) {
+    return Condition.and(Condition.isPresent(path), Condition.booleanEquals(path, true));
+  }
+
+  /**
+   * The success path, entered by the scenario's last step: Notify (outcome to the on-call, lock released), Report,
+   * Recovered.
+   */
+  protected LambdaInvoke finish() {
+    LambdaInvoke notify = step("Notify", shared.notifyFunction());
+    notify.next(reportTask("Report", "SUCCEEDED", new Succeed(this, RECOVERED)));
+    return notify;
+  }
+
+  /**
+   * The runbook's "restart ECS services" after a repoint: RestartServices, then WaitForServices until
+   * {@code $.services.stable} ("Services stable?", "Wait for services"), then {@code next}.
+   *
+   * @return RestartServices, the entry of the sequence
+   */
+  protected LambdaInvoke restartServices(IChainable next) {
+    LambdaInvoke restart = step("RestartServices", shared.restartServices());
+    LambdaInvoke waitForServices = step("WaitForServices", shared.waitForServices());
+    Choice stable = new Choice(this, "Services stable?")
+        .when(isTrue("$.services.stable"), next)
+        .otherwise(pollWait("Wait for services").next(waitForServices));
+    restart.next(waitForServices).next(stable);
+    return restart;
+  }
+
+  /**
+   * {@code target} behind an approval gate when the environment gates {@code stepName}, else {@code target} itself.
+   * The gate: "Dry-run?" sends a plan straight on (it changes nothing, so there is nothing to approve) and a real
+   * recovery to "Approve STEP", which waits for the on-call's answer.
+   */
+  protected IChainable gated(String stepName, IChainable target) {
+    if (!config.safety().gates(stepName)) {
+      return target;
+    }
+    if (gatedStep != null) {
+      throw new IllegalStateException(scenario + " already gates " + gatedStep + ": one gate per state machine "
+          + "(its Choice is named '" + DRY_RUN_CHOICE + "')");
+    }
+    gatedStep = stepName;
+    LambdaInvoke approve = approval(stepName, shared.requestApproval(), config.safety().approvalTimeoutMinutes());
+    approve.next(target);
+    return new Choice(this, DRY_RUN_CHOICE)
+        .when(isTrue(DRY_RUN), target)
+        .otherwise(approve);
+  }
+
+  /**
+   * The gate before {@code step}: RequestApproval sends the on-call the task token; the execution waits until someone
+   * answers (approved: the answer lands in {@code $.approval}) or {@code minutes} pass. A rejection (error
+   * "Rejected") or the timeout (States.Timeout) is caught like any failure: NotifyFailure, RecoveryFailed, nothing
+   * more changed.
+   */
+  private LambdaInvoke approval(String step, RunbookFunction fn, int minutes) {
+    invoked.add(fn);
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("recovery", JsonPath.getEntirePayload());
+    payload.put("token", JsonPath.getTaskToken());
+    payload.put("step", step);
+    payload.put("timeoutSeconds", minutes * 60);
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, approvalState(step))
+        .lambdaFunction(fn.live())
+        .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+        .payload(TaskInput.fromObject(payload))
+        // the document passes through unchanged, with the approver's answer beside it
+        .resultPath("$.approval")
+        .taskTimeout(Timeout.duration(Duration.minutes(minutes)))
+        .retryOnServiceExceptions(false)
+        .build();
+    // an invocation Lambda itself failed never reached the on-call: ask again; a rejection or timeout is not retried
+    task.addRetry(RetryProps.builder()
+        .errors(LAMBDA_ERRORS)
+        .interval(Duration.seconds(2))
+        .maxAttempts(4)
+        .backoffRate(2.0)
+        .build());
+    task.addCatch(notifyFailure, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    return task;
+  }
+
+  /** A step invocation: the whole document in, the function's answer as the whole document out. */
+  private LambdaInvoke invoke(String stateName, RunbookFunction fn) {
+    invoked.add(fn);
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
+        .lambdaFunction(fn.live())
+        .payloadResponseOnly(true)
+        .resultPath("$")
+        // CDK's default retry (6 attempts) is replaced by the runbook's below
+        .retryOnServiceExceptions(false)
+        .build();
+    task.addRetry(retry());
+    return task;
+  }
+
+  private static RetryProps retry() {
+    return RetryProps.builder()
+        .errors(RETRYABLE)
+        .interval(Duration.seconds(2))
+        .maxAttempts(4)
+        .backoffRate(2.0)
+        .build();
+  }
+
+  /** The Report step: the document plus what only the execution knows (its ARN and start time). */
+  private LambdaInvoke reportTask(String stateName, String status, IChainable end) {
+    invoked.add(shared.report());
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("recovery.$", "$");
+    payload.put("executionArn.$", "$$.Execution.Id");
+    payload.put("executionStart.$", "$$.Execution.StartTime");
+    payload.put("status", status);
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
+        .lambdaFunction(shared.report().live())
+        .payload(TaskInput.fromObject(payload))
+        .payloadResponseOnly(true)
+        .resultPath("$")
+        .retryOnServiceExceptions(false)
+        .build();
+    task.addRetry(retry());
+    task.addCatch(end, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.reportError").build());
+    task.next(end);
+    return task;
+  }
+
+  // ---- the state machine -------------------------------------------------------------------------------------------
+
+  /**
+   * Creates the state machine starting at {@code start}, its log group and its RTO alarm.
+   *
+   * @param title what the console shows, e.g. "Scenario 2: Redis failure"
+   * @param what  the recovered thing in the RTO alarm's description, e.g. "Redis"
+   */
+  protected void build(IChainable start, String title, String what) {
+    if (stateMachine != null) {
+      throw new IllegalStateException(scenario + " state machine built twice");
+    }
+    String name = Names.stateMachine(config.prefix(), scenario);
+    logGroup = LogGroup.Builder.create(this, "Logs")
+        // the /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per state machine
+        .logGroupName("/aws/vendedlogs/states/" + name)
+        .retention(config.logRetention())
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    stateMachine = StateMachine.Builder.create(this, "StateMachine")
+        .stateMachineName(name)
+        .comment("Sentinel DR runbook " + title + " (" + config.name() + ")")
+        .definitionBody(DefinitionBody.fromChainable(start))
+        .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
+        .tracingEnabled(props.tracing())
+        .build();
+    rtoAlarm(what);
+    Nag.suppressFindings(stateMachine, Nag.IAM5, "CloudWatch Logs delivery (logs:*LogDelivery, "
+        + "logs:DescribeResourcePolicies...) and X-Ray (PutTraceSegments...) support no resource-level permissions: "
+        + "AWS documents Resource '*' for state machine logging and tracing", "/^Resource::\\*$/");
+  }
+
+  /**
+   * Pages when a recovery's measured RTO missed the runbook's objective: the Report step emits RtoObjectiveMet (0 or
+   * 1) as an Embedded Metric Format line, which CloudWatch turns into this metric, one per scenario.
+   */
+  private void rtoAlarm(String what) {
+    Metric met = Metric.Builder.create().namespace("SentinelDR").metricName("RtoObjectiveMet")
+        .dimensionsMap(Map.of("Scenario", scenario, "Environment", config.name()))
+        .statistic("Minimum").period(Duration.minutes(5)).build();
+    Alarm alarm = Alarm.Builder.create(this, "RtoMissed")
+        .alarmName(config.prefix() + "-" + scenario + "-rto-missed")
+        .alarmDescription("A " + what + " recovery took longer than the runbook's RTO objective (see its report)")
+        .metric(met).threshold(1).evaluationPeriods(1)
+        .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+        .treatMissingData(TreatMissingData.NOT_BREACHING)
+        .build();
+    alarm.addAlarmAction(new SnsAction(props.notifications().topic()));
+  }
+
+  // ---- accessors ---------------------------------------------------------------------------------------------------
+
+  /** The runbook scenario id, e.g. redis-failure. */
+  public String scenario() {
+    return scenario;
+  }
+
+  public StateMachine stateMachine() {
+    if (stateMachine == null) {
+      throw new IllegalStateException(scenario + " state machine not built yet");
+    }
+    return stateMachine;
+  }
+
+  public LogGroup logGroup() {
+    return logGroup;
+  }
+
+  /**
+   * The functions this state machine invokes, by handler simple name: its own steps, then the shared ones its tasks
+   * invoke (e.g. AcquireLock, Notify, Report, and RequestApproval where it has a gate).
+   */
+  public Map<String, RunbookFunction> steps() {
+    Map<String, RunbookFunction> all = new LinkedHashMap<>(steps);
+    shared.functions().forEach((name, fn) -> {
+      if (invoked.contains(fn)) {
+        all.putIfAbsent(name, fn);
+      }
+    });
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** The scenario's own step functions by handler simple name. */
+  public Map<String, RunbookFunction> ownSteps() {
+    return Collections.unmodifiableMap(steps);
+  }
+
+  /** The approval gates' function, when this state machine has a gate. */
+  public Optional<RunbookFunction> requestApproval() {
+    return gatedStep == null ? Optional.empty() : shared.requestApprovalIfCreated();
+  }
+
+  /** The step this state machine gates, if any. */
+  public Optional<String> gatedStep() {
+    return Optional.ofNullable(gatedStep);
+  }
+}

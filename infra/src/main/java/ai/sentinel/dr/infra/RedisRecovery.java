@@ -1,0 +1,67 @@
+package ai.sentinel.dr.infra;
+
+import ai.sentinel.dr.redis.CreateRecoveryCluster;
+import ai.sentinel.dr.redis.Diagnose;
+import ai.sentinel.dr.redis.FindSnapshot;
+import ai.sentinel.dr.redis.UpdateSecret;
+import ai.sentinel.dr.redis.Verify;
+import ai.sentinel.dr.redis.WaitForCluster;
+import ai.sentinel.dr.trigger.Scenarios;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.constructs.Construct;
+
+/**
+ * Runbook Scenario 2 (Redis failure) as the state machine {@code <env>-sentinel-dr-redis-failure}, built only for an
+ * environment with a {@code redis} section:
+ *
+ * <pre>
+ * AcquireLock → Diagnose → FindSnapshot → CreateRecoveryCluster
+ *   → WaitForCluster ⟲ "Cluster available?" / "Wait for cluster"
+ *   → [gate] UpdateSecret → RestartServices → WaitForServices ⟲ "Services stable?" / "Wait for services"
+ *   → Verify → Notify → Report → Recovered
+ * </pre>
+ * Each step of the redis package has its own function ({@code <env>-sentinel-dr-redis-<step>}) allowed only the calls
+ * its step makes ({@link RedisPermissions}); Verify runs in the configured {@code vpc}, where it can reach the cache
+ * for a PING. The gate before UpdateSecret is on when {@code safety.approvalSteps} lists "UpdateSecret", the name
+ * that also gates the database secret.
+ */
+public final class RedisRecovery extends RecoveryStateMachine {
+  static final String UPDATE_SECRET = UpdateSecret.class.getSimpleName();
+
+  public RedisRecovery(Construct scope, String id, Props props) {
+    super(scope, id, Scenarios.REDIS_FAILURE, props);
+    if (config.redis() == null) {
+      throw new IllegalArgumentException("environment '" + config.name() + "' configures no redis: no Scenario 2");
+    }
+    RunbookFunction diagnose = function(Diagnose.class);
+    RunbookFunction findSnapshot = function(FindSnapshot.class);
+    RunbookFunction createRecoveryCluster = function(CreateRecoveryCluster.class);
+    RunbookFunction waitForCluster = function(WaitForCluster.class);
+    RunbookFunction updateSecret = function(UpdateSecret.class);
+    // the one step that needs the cache's network: PING
+    RunbookFunction verify = function(Verify.class, config.vpc());
+    new RedisPermissions(this, config).grant(diagnose, findSnapshot, createRecoveryCluster, waitForCluster,
+        updateSecret, verify);
+
+    LambdaInvoke acquireLockTask = acquireLock();
+    LambdaInvoke diagnoseTask = step("Diagnose", diagnose);
+    LambdaInvoke findSnapshotTask = step("FindSnapshot", findSnapshot);
+    LambdaInvoke createRecoveryClusterTask = step("CreateRecoveryCluster", createRecoveryCluster);
+    LambdaInvoke waitForClusterTask = step("WaitForCluster", waitForCluster);
+    LambdaInvoke updateSecretTask = step(UPDATE_SECRET, updateSecret);
+    LambdaInvoke verifyTask = step("Verify", verify);
+
+    verifyTask.next(finish());
+    updateSecretTask.next(restartServices(verifyTask));
+    // the cache is back: repointing the secret moves every API and worker task to it
+    Choice clusterAvailable = new Choice(this, "Cluster available?")
+        .when(isTrue("$.cache.cluster.available"), gated(UPDATE_SECRET, updateSecretTask))
+        .otherwise(pollWait("Wait for cluster").next(waitForClusterTask));
+    waitForClusterTask.next(clusterAvailable);
+    acquireLockTask.next(diagnoseTask).next(findSnapshotTask).next(createRecoveryClusterTask)
+        .next(waitForClusterTask);
+
+    build(acquireLockTask, "Scenario 2: Redis failure", "Redis");
+  }
+}

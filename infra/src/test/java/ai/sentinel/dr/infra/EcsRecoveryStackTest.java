@@ -1,0 +1,180 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+
+/** Scenario 3: the ECS state machine's decisions, its functions and what they may touch. */
+class EcsRecoveryStackTest {
+  private static final String F = "EcsRecoveryFunctions";
+  private static final String ECS = "arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:";
+  private static final List<String> SERVICES = List.of(ECS + "service/sentinel-production/sentinel-api",
+      ECS + "service/sentinel-production/sentinel-celery");
+
+  private static Synth dev;
+  private static JsonNode states;
+
+  @BeforeAll
+  static void synth() {
+    dev = Synth.of("dev");
+    states = dev.definition(Scenarios.ECS_SERVICE_FAILURE).path("States");
+  }
+
+  @Test
+  void stateMachineIsTheRunbooksScenario3() {
+    assertEquals("dev-sentinel-dr-ecs-service-failure",
+        dev.stateMachine(Scenarios.ECS_SERVICE_FAILURE).path("StateMachineName").asText());
+    assertEquals("AcquireLock", dev.definition(Scenarios.ECS_SERVICE_FAILURE).path("StartAt").asText());
+    assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "ForceNewDeployment", "WaitForStability",
+        "Service stable?", "Roll back?", "Wait for stability", "DeployPreviousVersion", "ScaleUp", "Scaled?",
+        "Wait for scale-up", "VerifyTargets", "Notify", "Report", "Recovered", "NotifyFailure", "ReportFailure",
+        "RecoveryFailed")), names());
+    assertEquals("Diagnose", next("AcquireLock"));
+    assertEquals("ForceNewDeployment", next("Diagnose"));
+    assertEquals("WaitForStability", next("ForceNewDeployment"));
+    assertEquals("Service stable?", next("WaitForStability"));
+    assertEquals("Notify", next("VerifyTargets"));
+    assertEquals("Report", next("Notify"));
+    assertEquals("Recovered", next("Report"));
+    assertTrue(Synth.render(states.path("Diagnose").path("Resource")).startsWith("<Ref:" + F + "DiagnoseLive"));
+  }
+
+  @Test
+  void aStableServiceIsScaledUpAnUnstableOneWaitsOrRollsBack() {
+    JsonNode stable = states.path("Service stable?");
+    assertEquals(1, stable.path("Choices").size());
+    assertEquals("ScaleUp", stable.path("Choices").path(0).path("Next").asText());
+    StateMachineAssert.assertIsTrue(stable.path("Choices").path(0), "$.ecs.stable");
+    assertEquals("Roll back?", stable.path("Default").asText());
+
+    JsonNode rollBack = states.path("Roll back?");
+    assertEquals(1, rollBack.path("Choices").size());
+    assertEquals("DeployPreviousVersion", rollBack.path("Choices").path(0).path("Next").asText());
+    StateMachineAssert.assertIsTrue(rollBack.path("Choices").path(0), "$.ecs.rollbackDue");
+    // not stable and no rollback due yet: poll again after pollSeconds
+    assertEquals("Wait for stability", rollBack.path("Default").asText());
+    assertEquals("$.options.pollSeconds", states.path("Wait for stability").path("SecondsPath").asText());
+    assertEquals("WaitForStability", next("Wait for stability"));
+    // the rollback is watched like the forced deployment was
+    assertEquals("WaitForStability", next("DeployPreviousVersion"));
+    assertEquals(Set.of("Roll back?"), StateMachineAssert.predecessors(states, "DeployPreviousVersion"));
+  }
+
+  @Test
+  void aRealScaleUpIsWaitedForThenScaleUpRunsAgainAPlanGoesOnToVerify() {
+    assertEquals("Scaled?", next("ScaleUp"));
+    JsonNode scaled = states.path("Scaled?");
+    assertEquals(1, scaled.path("Choices").size());
+    JsonNode rule = scaled.path("Choices").path(0);
+    assertEquals("Wait for scale-up", rule.path("Next").asText());
+    StateMachineAssert.assertIsTrue(rule, "$.ecs.scale.scaled");
+    // a dry-run's scale-up started no task: nothing to wait for
+    assertTrue(rule.toString().contains("{\"Not\":{\"And\":[{\"Variable\":\"$.options.dryRun\",\"IsPresent\":true},"
+        + "{\"Variable\":\"$.options.dryRun\",\"BooleanEquals\":true}]}}"), rule.toString());
+    assertEquals("VerifyTargets", scaled.path("Default").asText());
+    assertEquals("Wait", states.path("Wait for scale-up").path("Type").asText());
+    assertEquals("$.options.pollSeconds", states.path("Wait for scale-up").path("SecondsPath").asText());
+    assertEquals("WaitForStability", next("Wait for scale-up"));
+    // the loop: WaitForStability -> Service stable? -> ScaleUp, which finds running == desired the second time
+    assertEquals(Set.of("Service stable?"), StateMachineAssert.predecessors(states, "ScaleUp"));
+    assertEquals(Set.of("Scaled?"), StateMachineAssert.predecessors(states, "VerifyTargets"));
+  }
+
+  @Test
+  void theRollbackIsGatedOnlyWhenConfiguredAndDryRunsSkipTheGate() {
+    assertFalse(states.has("Approve DeployPreviousVersion"));
+    assertFalse(states.has("Dry-run?"));
+    Synth gated = Synth.gated("dev", List.of("DeployPreviousVersion"));
+    JsonNode gatedStates = gated.definition(Scenarios.ECS_SERVICE_FAILURE).path("States");
+    assertEquals("Dry-run?", gatedStates.path("Roll back?").path("Choices").path(0).path("Next").asText());
+    StateMachineAssert.gate(gatedStates, "DeployPreviousVersion", 3600);
+    // DeployPreviousVersion gates the rollback only: the secrets' repoint is not gated with it
+    assertFalse(gated.definition(Scenarios.DATABASE_FAILURE).path("States").has("Dry-run?"));
+    assertFalse(gated.definition(Scenarios.REDIS_FAILURE).path("States").has("Dry-run?"));
+    assertTrue(gated.stack.ecsRecovery().requestApproval().isPresent());
+    assertTrue(gated.stack.databaseRecovery().requestApproval().isEmpty());
+    List<String> errors = Annotations.fromStack(gated.stack)
+        .findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).stream()
+        .map(m -> m.getId() + ": " + m.getEntry().getData()).toList();
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void functionsAreNamedAfterTheEcsPackageAndGetItsSettings() {
+    for (Class<?> step : SentinelDrStackTest.ECS_STEPS) {
+      JsonNode fn = dev.function("dev-sentinel-dr-ecs-" + Names.kebab(step.getSimpleName()));
+      assertEquals(step.getName() + "::handleRequest", fn.path("Handler").asText());
+      assertFalse(fn.has("VpcConfig"), step.getSimpleName());
+      JsonNode vars = fn.path("Environment").path("Variables");
+      assertEquals("{\"sentinel-api\":\"sentinel-api\"}", vars.path(Vars.ECS_TARGET_GROUPS).asText());
+      assertEquals("{\"sentinel-api\":3,\"sentinel-celery\":2}", vars.path(Vars.ECS_DESIRED_COUNTS).asText());
+      assertEquals("10", vars.path(Vars.ECS_STABLE_POLLS).asText());
+      assertEquals("/ecs/", vars.path(Vars.ECS_LOG_GROUP_PREFIX).asText());
+    }
+    assertEquals("3", Synth.of("local").function("local-sentinel-dr-ecs-wait-for-stability")
+        .path("Environment").path("Variables").path(Vars.ECS_STABLE_POLLS).asText());
+  }
+
+  @Test
+  void updateServiceOnlyOnTheProtectedServices() {
+    for (String step : List.of("ForceNewDeployment", "DeployPreviousVersion", "ScaleUp")) {
+      assertEquals(SERVICES, SentinelDrStackTest.resourcesOf(dev, F + step, "ecs:UpdateService"), step);
+    }
+    List<String> updaters = new ArrayList<>();
+    dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (Synth.list(st, "Action").contains("ecs:UpdateService")) {
+        assertEquals(SERVICES, Synth.list(st, "Resource"), policy + ": no wildcard UpdateService");
+        updaters.add(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", ""));
+      }
+    }));
+    assertEquals(new TreeSet<>(List.of(F + "ForceNewDeployment", F + "DeployPreviousVersion", F + "ScaleUp",
+        "SharedStepsRestartServices")), new TreeSet<>(updaters));
+    assertFalse(dev.json.toString().contains("iam:PassRole"), "UpdateService to a registered revision passes no role");
+    assertTrue(SentinelDrStackTest.statementsOf(dev, F + "WaitForStability").stream()
+        .noneMatch(s -> Synth.list(s, "Action").contains("ecs:UpdateService")), "waiting changes nothing");
+  }
+
+  @Test
+  void readsAreScopedWhereAwsAllowsIt() {
+    assertEquals(List.of("arn:<Ref:AWS::Partition>:logs:us-east-1:<Ref:AWS::AccountId>:log-group:/ecs/sentinel-api:*",
+        "arn:<Ref:AWS::Partition>:logs:us-east-1:<Ref:AWS::AccountId>:log-group:/ecs/sentinel-celery:*"),
+        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "logs:FilterLogEvents"));
+    assertEquals(SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "logs:FilterLogEvents"),
+        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "logs:GetLogEvents"));
+    assertEquals(List.of(ECS + "task/sentinel-production/*"),
+        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "ecs:DescribeTasks"));
+    assertEquals(SERVICES, SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "ecs:DescribeServices"));
+    assertEquals(List.of("*"), SentinelDrStackTest.resourcesOf(dev, F + "DeployPreviousVersion",
+        "ecs:DescribeTaskDefinition"));
+    assertEquals(List.of("*"), SentinelDrStackTest.resourcesOf(dev, F + "VerifyTargets",
+        "elasticloadbalancing:DescribeTargetHealth"));
+  }
+
+  @Test
+  void outputNamesTheStateMachine() {
+    assertTrue(Synth.render(dev.json.path("Outputs").path("EcsServiceFailureStateMachineArn").path("Value"))
+        .startsWith("<Ref:EcsRecoveryStateMachine"));
+  }
+
+  private static String next(String state) {
+    return states.path(state).path("Next").asText();
+  }
+
+  private static Set<String> names() {
+    Set<String> out = new TreeSet<>();
+    states.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+}

@@ -1,0 +1,209 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+
+/** Scenario 2: the Redis state machine, its functions and what they may touch; absent without a redis section. */
+class RedisRecoveryStackTest {
+  private static final String F = "RedisRecoveryFunctions";
+  private static final String ARN = "arn:<Ref:AWS::Partition>:elasticache:us-east-1:<Ref:AWS::AccountId>:";
+
+  private static Synth dev;
+  private static Synth prod;
+  private static JsonNode states;
+
+  @BeforeAll
+  static void synth() {
+    dev = Synth.of("dev");
+    prod = Synth.of("prod");
+    states = dev.definition(Scenarios.REDIS_FAILURE).path("States");
+  }
+
+  @Test
+  void stateMachineIsTheRunbooksScenario2() {
+    JsonNode sm = dev.stateMachine(Scenarios.REDIS_FAILURE);
+    assertEquals("dev-sentinel-dr-redis-failure", sm.path("StateMachineName").asText());
+    assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
+    assertEquals("AcquireLock", dev.definition(Scenarios.REDIS_FAILURE).path("StartAt").asText());
+    assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "FindSnapshot", "CreateRecoveryCluster",
+        "WaitForCluster", "Cluster available?", "Wait for cluster", "UpdateSecret", "RestartServices",
+        "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Report", "Recovered",
+        "NotifyFailure", "ReportFailure", "RecoveryFailed")), names(states));
+
+    assertEquals("Diagnose", next("AcquireLock"));
+    assertEquals("FindSnapshot", next("Diagnose"));
+    assertEquals("CreateRecoveryCluster", next("FindSnapshot"));
+    assertEquals("WaitForCluster", next("CreateRecoveryCluster"));
+    StateMachineAssert.loop(states, "WaitForCluster", "Cluster available?", "$.cache.cluster.available",
+        "UpdateSecret", "Wait for cluster");
+    assertEquals("RestartServices", next("UpdateSecret"));
+    assertEquals("WaitForServices", next("RestartServices"));
+    StateMachineAssert.loop(states, "WaitForServices", "Services stable?", "$.services.stable", "Verify",
+        "Wait for services");
+    assertEquals("Notify", next("Verify"));
+    assertEquals("Report", next("Notify"));
+    assertEquals("Recovered", next("Report"));
+    // the step functions are the redis package's
+    assertTrue(Synth.render(states.path("Diagnose").path("Resource")).startsWith("<Ref:" + F + "DiagnoseLive"));
+    assertTrue(Synth.render(states.path("Verify").path("Resource")).startsWith("<Ref:" + F + "VerifyLive"));
+  }
+
+  @Test
+  void functionsAreNamedAfterTheRedisPackage() {
+    for (Class<?> step : SentinelDrStackTest.REDIS_STEPS) {
+      JsonNode fn = dev.function("dev-sentinel-dr-redis-" + Names.kebab(step.getSimpleName()));
+      assertEquals(step.getName() + "::handleRequest", fn.path("Handler").asText());
+      JsonNode vars = fn.path("Environment").path("Variables");
+      assertEquals("sentinel-redis", vars.path(Vars.REDIS_CLUSTER_ID).asText());
+      assertEquals("sentinel/redis-url", vars.path(Vars.REDIS_SECRET_ID).asText());
+      assertEquals("cache.t3.medium", vars.path(Vars.REDIS_NODE_TYPE).asText());
+      assertEquals("sentinel-redis-subnet", vars.path(Vars.REDIS_SUBNET_GROUP).asText());
+      assertEquals("sg-0123456789abcdef1", vars.path(Vars.REDIS_SECURITY_GROUPS).asText());
+      assertEquals("false", vars.path(Vars.VERIFY_REDIS_CONNECT).asText());
+    }
+    assertFalse(dev.function("dev-sentinel-dr-redis-verify").has("VpcConfig"), "dev has no vpc");
+    assertTrue(prod.function("prod-sentinel-dr-redis-verify").has("VpcConfig"), "PING needs the cache's network");
+  }
+
+  @Test
+  void onlyTheRecoveryClusterCanBeCreatedAndTagged() {
+    for (String action : List.of("elasticache:CreateCacheCluster", "elasticache:AddTagsToResource")) {
+      List<String> resources = SentinelDrStackTest.resourcesOf(dev, F + "CreateRecoveryCluster", action);
+      List<String> clusters = resources.stream().filter(r -> r.startsWith(ARN + "cluster:")).toList();
+      assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"), clusters, action + " never on the original");
+      assertTrue(resources.containsAll(List.of(ARN + "subnetgroup:sentinel-redis-subnet",
+          ARN + "snapshot:automatic.sentinel-redis-*", ARN + "snapshot:sentinel-redis-*",
+          ARN + "parametergroup:default.redis*", ARN + "securitygroup:sg-0123456789abcdef1")), resources.toString());
+      resources.forEach(r -> assertFalse(r.equals("*") || r.endsWith(":cluster:*") || r.endsWith(":snapshot:*"),
+          action + " on " + r));
+    }
+    // no other role may create or tag a cache cluster
+    dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (Synth.list(st, "Action").contains("elasticache:CreateCacheCluster")) {
+        assertTrue(policy.startsWith(F + "CreateRecoveryClusterRole"), policy);
+      }
+    }));
+  }
+
+  @Test
+  void readsAreScopedToTheProtectedAndTheRecoveryCluster() {
+    assertEquals(List.of(ARN + "cluster:sentinel-redis"),
+        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "elasticache:DescribeCacheClusters"));
+    assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"),
+        SentinelDrStackTest.resourcesOf(dev, F + "WaitForCluster", "elasticache:DescribeCacheClusters"));
+    // a deleted cluster's snapshots can only be listed all at once; restoring is limited (see above)
+    assertEquals(List.of(ARN + "cluster:sentinel-redis", ARN + "snapshot:*"),
+        SentinelDrStackTest.resourcesOf(dev, F + "FindSnapshot", "elasticache:DescribeSnapshots"));
+    assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"),
+        SentinelDrStackTest.resourcesOf(dev, F + "CreateRecoveryCluster", "elasticache:ListTagsForResource"));
+    assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"),
+        SentinelDrStackTest.resourcesOf(dev, F + "Verify", "elasticache:DescribeCacheClusters"));
+    // nothing but the step that creates clusters reads tags, nothing but FindSnapshot lists snapshots
+    dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (Synth.list(st, "Action").contains("elasticache:ListTagsForResource")) {
+        assertTrue(policy.startsWith(F + "CreateRecoveryClusterRole"), policy);
+      }
+      if (Synth.list(st, "Action").contains("elasticache:DescribeSnapshots")) {
+        assertTrue(policy.startsWith(F + "FindSnapshotRole"), policy);
+      }
+    }));
+  }
+
+  @Test
+  void onlyUpdateSecretWritesAndOnlyTheRedisSecret() {
+    String secret = "arn:<Ref:AWS::Partition>:secretsmanager:us-east-1:<Ref:AWS::AccountId>:secret:"
+        + "sentinel/redis-url-??????";
+    assertEquals(List.of(secret), SentinelDrStackTest.resourcesOf(dev, F + "UpdateSecret",
+        "secretsmanager:PutSecretValue"));
+    assertEquals(List.of(secret), SentinelDrStackTest.resourcesOf(dev, F + "UpdateSecret",
+        "secretsmanager:GetSecretValue"));
+    assertEquals(List.of(secret), SentinelDrStackTest.resourcesOf(dev, F + "Verify",
+        "secretsmanager:GetSecretValue"));
+    List<String> writers = new ArrayList<>();
+    dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (Synth.list(st, "Action").contains("secretsmanager:PutSecretValue")) {
+        writers.add(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", ""));
+      }
+    }));
+    assertEquals(List.of(F + "UpdateSecret"), writers);
+  }
+
+  @Test
+  void prodGatesTheRepointLikeTheDatabasesDryRunsSkipIt() {
+    JsonNode prodStates = prod.definition(Scenarios.REDIS_FAILURE).path("States");
+    assertEquals("Dry-run?", prodStates.path("Cluster available?").path("Choices").path(0).path("Next").asText());
+    StateMachineAssert.gate(prodStates, "UpdateSecret", 3600);
+    assertFalse(states.has("Approve UpdateSecret"), "dev gates nothing");
+    assertEquals("UpdateSecret", states.path("Cluster available?").path("Choices").path(0).path("Next").asText());
+  }
+
+  @Test
+  void anEnvironmentWithoutRedisHasNoScenario2() {
+    Synth none = Synth.of("dev without redis", () -> EnvironmentConfig.load(withoutRedis(), "dev"));
+    assertTrue(none.stack.redisRecovery().isEmpty());
+    assertEquals(List.of(Scenarios.DATABASE_FAILURE, Scenarios.ECS_SERVICE_FAILURE), none.config.deployedScenarios());
+    List<String> machines = none.properties("AWS::StepFunctions::StateMachine").stream()
+        .map(p -> p.path("StateMachineName").asText()).toList();
+    assertEquals(List.of("dev-sentinel-dr-database-failure", "dev-sentinel-dr-ecs-service-failure",
+        "dev-sentinel-dr-database-restore-test"), machines);
+    none.properties("AWS::Lambda::Function").forEach(f -> {
+      assertFalse(f.path("FunctionName").asText().startsWith("dev-sentinel-dr-redis-"), f.path("FunctionName")
+          .asText());
+      f.path("Environment").path("Variables").fieldNames().forEachRemaining(v ->
+          assertFalse(v.startsWith("REDIS_") || v.equals(Vars.VERIFY_REDIS_CONNECT), v));
+    });
+    assertFalse(none.json.toString().contains("elasticache:"), "no ElastiCache permission at all");
+    assertFalse(none.json.path("Outputs").has("RedisFailureStateMachineArn"));
+    assertFalse(none.json.path("Outputs").has("ElastiCacheEventTopicArn"));
+    assertTrue(none.stack.triggers().elastiCacheEventTopic().isEmpty());
+    assertFalse(none.stack.triggers().responders().containsKey("ElastiCacheEventResponder"));
+    JsonNode vars = none.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
+    assertFalse(Synth.render(vars.path(Vars.STATE_MACHINE_ARNS)).contains("redis-failure"));
+    List<String> errors = Annotations.fromStack(none.stack)
+        .findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).stream()
+        .map(m -> m.getId() + ": " + m.getEntry().getData()).toList();
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void outputNamesTheStateMachine() {
+    assertTrue(Synth.render(dev.json.path("Outputs").path("RedisFailureStateMachineArn").path("Value"))
+        .startsWith("<Ref:RedisRecoveryStateMachine"));
+  }
+
+  private static JsonNode withoutRedis() {
+    try {
+      JsonNode envs = Synth.JSON.readTree(java.nio.file.Files.readString(RepoPaths.cdkJson(RepoPaths.root())))
+          .path("context").path("environments").deepCopy();
+      ((ObjectNode) envs.get("dev")).remove("redis");
+      ((ObjectNode) envs.get("dev").get("drills")).remove("redisRecoveryTest");
+      return envs;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String next(String state) {
+    return states.path(state).path("Next").asText();
+  }
+
+  private static Set<String> names(JsonNode states) {
+    Set<String> out = new TreeSet<>();
+    states.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+}

@@ -1,0 +1,112 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runbook's Testing Schedule: EventBridge schedules that start drills through the ManualResponder, and the
+ * monthly snapshot-restore test whose scratch instance is deleted on both paths.
+ */
+class ScheduledDrillsTest {
+  private static Synth dev;
+  private static Synth prod;
+
+  @BeforeAll
+  static void synth() {
+    dev = Synth.of("dev");
+    prod = Synth.of("prod");
+  }
+
+  private static Map<String, JsonNode> schedules(Synth synth) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    synth.properties("AWS::Events::Rule").stream().filter(r -> r.has("ScheduleExpression"))
+        .forEach(r -> out.put(r.path("Name").asText(), r));
+    return out;
+  }
+
+  @Test
+  void devSchedulesEachTestOfTheTestingScheduleAsADrillThroughTheManualResponder() throws Exception {
+    Map<String, JsonNode> rules = schedules(dev);
+    assertEquals(List.of("dev-sentinel-dr-drill-database-restore", "dev-sentinel-dr-drill-redis-recovery",
+        "dev-sentinel-dr-drill-ecs-recovery"), List.copyOf(rules.keySet()));
+    assertEquals("cron(0 3 1 * ? *)", rules.get("dev-sentinel-dr-drill-database-restore")
+        .path("ScheduleExpression").asText(), "monthly");
+    assertEquals("cron(0 5 ? * MON *)", rules.get("dev-sentinel-dr-drill-ecs-recovery")
+        .path("ScheduleExpression").asText(), "weekly");
+    for (JsonNode rule : rules.values()) {
+      JsonNode target = rule.path("Targets").path(0);
+      assertTrue(target.path("Arn").path("Ref").asText().startsWith("TriggersManualResponderLive"),
+          target.toString());
+      String input = target.path("InputTransformer").path("InputTemplate").asText();
+      assertTrue(input.contains("\"drill\":true"), input);
+      assertTrue(input.contains("\"requestId\":<aws.events.event.id>")
+          || input.contains("\"requestId\":\"<aws.events.event.id>\"") || input.contains("<id>"),
+          "each run is a new drill, a redelivered event the same one: " + input);
+    }
+    String redis = rules.get("dev-sentinel-dr-drill-redis-recovery").path("Targets").path(0)
+        .path("InputTransformer").path("InputTemplate").asText();
+    assertTrue(redis.contains("\"runbook\":\"redis-failure\"") && redis.contains("\"dryRun\":true"),
+        "a real Redis recovery would repoint production: the scheduled one is a plan: " + redis);
+    String ecs = rules.get("dev-sentinel-dr-drill-ecs-recovery").path("Targets").path(0)
+        .path("InputTransformer").path("InputTemplate").asText();
+    assertTrue(ecs.contains("\"resource\":\"sentinel-api\""), ecs);
+  }
+
+  @Test
+  void offUnlessTheEnvironmentTurnsThemOn() {
+    assertTrue(schedules(prod).isEmpty(), "prod has no drills section");
+  }
+
+  @Test
+  void theRestoreTestDeletesItsScratchInstanceAlsoWhenItFails() throws Exception {
+    JsonNode states = dev.definition(ai.sentinel.dr.trigger.Scenarios.DATABASE_RESTORE_TEST).path("States");
+    assertEquals("DeleteScratchInstance", states.path("VerifyScratchInstance").path("Next").asText());
+    assertEquals("Notify", states.path("DeleteScratchInstance").path("Next").asText());
+    for (String step : List.of("Diagnose", "RestoreScratchInstance", "WaitForInstance", "VerifyScratchInstance")) {
+      assertEquals(DatabaseRestoreTest.CLEAN_UP, states.path(step).path("Catch").path(0).path("Next").asText(),
+          step + " fails into the cleanup");
+    }
+    assertEquals("NotifyFailure", states.path(DatabaseRestoreTest.CLEAN_UP).path("Next").asText());
+    assertEquals("NotifyFailure", states.path(DatabaseRestoreTest.CLEAN_UP).path("Catch").path(0).path("Next")
+        .asText(), "a cleanup that fails still tells the on-call");
+    assertFalse(states.has("UpdateSecret"), "production's secret is never touched");
+    assertFalse(states.has("RestartServices"), "nor its services");
+  }
+
+  @Test
+  void theScratchStepsMayTouchOnlyTheScratchInstance() {
+    String scratch = "arn:<Ref:AWS::Partition>:rds:us-east-1:<Ref:AWS::AccountId>:db:sentinel-db-drill";
+    assertEquals(List.of(scratch), SentinelDrStackTest.resourcesOf(dev, "DatabaseRestoreTestFunctionsDeleteScratchInstance",
+        "rds:DeleteDBInstance"));
+    assertTrue(SentinelDrStackTest.resourcesOf(dev, "DatabaseRestoreTestFunctionsRestoreScratchInstance",
+        "rds:RestoreDBInstanceFromDBSnapshot").contains(scratch));
+    assertFalse(SentinelDrStackTest.resourcesOf(dev, "DatabaseRestoreTestFunctionsRestoreScratchInstance",
+        "rds:RestoreDBInstanceFromDBSnapshot").stream().anyMatch(r -> r.endsWith(":db:sentinel-db")),
+        "never restores over the original");
+  }
+
+  @Test
+  void invalidDrillsAreRefusedWithTheirPath() throws Exception {
+    JsonNode envs = Synth.JSON.readTree(java.nio.file.Files.readString(RepoPaths.cdkJson(RepoPaths.root())))
+        .path("context").path("environments").deepCopy();
+    ObjectNode drills = (ObjectNode) envs.get("dev").get("drills");
+    drills.put("databaseRestoreTest", "every month");
+    ((ObjectNode) drills.get("ecsRecoveryTest")).put("service", "sentinel-web");
+    EnvironmentConfig.InvalidConfigException e = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+        () -> EnvironmentConfig.load(envs, "dev"));
+    assertTrue(e.getMessage().contains("drills.databaseRestoreTest must be an EventBridge schedule expression"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("drills.ecsRecoveryTest.service 'sentinel-web' is not one of ecs.services"),
+        e.getMessage());
+  }
+}

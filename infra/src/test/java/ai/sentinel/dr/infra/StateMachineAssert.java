@@ -1,0 +1,86 @@
+package ai.sentinel.dr.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Shapes every recovery state machine repeats, asserted on a definition's {@code States}. */
+final class StateMachineAssert {
+  private StateMachineAssert() {}
+
+  /** poll → choice: field present and true → done, else wait (pollSeconds) → poll. */
+  static void loop(JsonNode states, String poll, String choice, String field, String done, String waitState) {
+    assertEquals(choice, states.path(poll).path("Next").asText(), poll);
+    JsonNode rule = states.path(choice).path("Choices").path(0);
+    assertEquals(done, rule.path("Next").asText(), choice);
+    assertIsTrue(rule, field);
+    assertEquals(waitState, states.path(choice).path("Default").asText(), choice);
+    assertEquals("Wait", states.path(waitState).path("Type").asText(), waitState);
+    assertEquals("$.options.pollSeconds", states.path(waitState).path("SecondsPath").asText(), waitState);
+    assertEquals(poll, states.path(waitState).path("Next").asText(), waitState);
+  }
+
+  /** The rule tests that {@code field} is present and true (a missing field must not count as true). */
+  static void assertIsTrue(JsonNode rule, String field) {
+    String text = rule.toString();
+    assertTrue(text.contains("{\"Variable\":\"" + field + "\",\"IsPresent\":true}"), text);
+    assertTrue(text.contains("{\"Variable\":\"" + field + "\",\"BooleanEquals\":true}"), text);
+  }
+
+  /**
+   * The approval gate before {@code step}: "Dry-run?" sends a plan to the step and anything else to "Approve STEP",
+   * which asks RequestApproval with a task token, waits at most {@code timeoutSeconds}, and fails into NotifyFailure;
+   * the step is entered through these two only.
+   */
+  static void gate(JsonNode states, String step, int timeoutSeconds) {
+    String approveName = RecoveryStateMachine.approvalState(step);
+    JsonNode dryRun = states.path("Dry-run?");
+    assertEquals("Choice", dryRun.path("Type").asText());
+    assertEquals(1, dryRun.path("Choices").size());
+    assertEquals(step, dryRun.path("Choices").path(0).path("Next").asText());
+    assertIsTrue(dryRun.path("Choices").path(0), "$.options.dryRun");
+    assertEquals(approveName, dryRun.path("Default").asText(), "absent or false: a real recovery asks first");
+
+    JsonNode approve = states.path(approveName);
+    assertEquals("Task", approve.path("Type").asText());
+    assertTrue(Synth.render(approve.path("Resource")).endsWith(":states:::lambda:invoke.waitForTaskToken"),
+        approve.toString());
+    assertTrue(Synth.render(approve.path("Parameters").path("FunctionName"))
+        .matches("<Ref:SharedStepsRequestApprovalLive[0-9A-F]+>"), approve.toString());
+    assertEquals(Synth.JSON.createObjectNode().put("recovery.$", "$").put("token.$", "$$.Task.Token")
+        .put("step", step).put("timeoutSeconds", timeoutSeconds), approve.path("Parameters").path("Payload"));
+    assertEquals("$.approval", approve.path("ResultPath").asText(), "the document passes through");
+    assertEquals(timeoutSeconds, approve.path("TimeoutSeconds").asInt());
+    assertEquals(step, approve.path("Next").asText());
+    assertEquals("NotifyFailure", approve.path("Catch").path(0).path("Next").asText());
+    List<String> retried = new ArrayList<>();
+    approve.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
+    assertTrue(retried.stream().allMatch(e -> e.startsWith("Lambda.")), "a rejection is not retried: " + retried);
+    assertEquals(Set.of(approveName, "Dry-run?"), predecessors(states, step));
+  }
+
+  /** Every state a state can go to: Next, Default, Choices and Catch targets. */
+  static List<String> targets(JsonNode state) {
+    List<String> out = new ArrayList<>();
+    List<JsonNode> nodes = new ArrayList<>(List.of(state.path("Next"), state.path("Default")));
+    state.path("Choices").forEach(c -> nodes.add(c.path("Next")));
+    state.path("Catch").forEach(c -> nodes.add(c.path("Next")));
+    nodes.stream().filter(JsonNode::isTextual).forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  static Set<String> predecessors(JsonNode states, String target) {
+    Set<String> out = new TreeSet<>();
+    states.fields().forEachRemaining(e -> {
+      if (targets(e.getValue()).contains(target)) {
+        out.add(e.getKey());
+      }
+    });
+    return out;
+  }
+}
