@@ -132,9 +132,12 @@ public final class Main {
     env.put("AWS_REGION", config.region());
     env.put(DrConfig.Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:" + config.region() + ":" + account + ":"
         + Names.notificationsTopic(config.prefix()));
-    env.put(DrConfig.Vars.STATE_MACHINE_ARNS, Json.write(Map.of(Scenarios.DATABASE_FAILURE, "arn:aws:states:"
-        + config.region() + ":" + account + ":stateMachine:"
-        + Names.stateMachine(config.prefix(), Scenarios.DATABASE_FAILURE))));
+    Map<String, String> machines = new LinkedHashMap<>();
+    for (String scenario : config.deployedScenarios()) {
+      machines.put(scenario, "arn:aws:states:" + config.region() + ":" + account + ":stateMachine:"
+          + Names.stateMachine(config.prefix(), scenario));
+    }
+    env.put(DrConfig.Vars.STATE_MACHINE_ARNS, Json.write(machines));
     return env;
   }
 

@@ -3,6 +3,7 @@ package ai.sentinel.dr.drill;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.trigger.EcsEventResponder;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
@@ -24,9 +25,6 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * previous revision, a scale-up to the configured count, healthy targets.
  */
 public final class EcsServiceFailure implements DrillScenario {
-  /** The responder for ECS events (the triggers' handler class; its function is found in the template). */
-  static final String RESPONDER = "ai.sentinel.dr.trigger.EcsEventResponder";
-
   @Override
   public String id() {
     return Scenarios.ECS_SERVICE_FAILURE;
@@ -99,16 +97,8 @@ public final class EcsServiceFailure implements DrillScenario {
     Deployment primary = s.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst()
         .orElseThrow();
     byte[] event = deploymentFailed(s.serviceArn(), primary.id(), Instant.now());
-    return new Signal(sentinel.deployment.functionFor(responderClass()), event,
+    return new Signal(sentinel.deployment.functionFor(EcsEventResponder.class), event,
         "ECS Deployment State Change (SERVICE_DEPLOYMENT_FAILED, " + primary.id() + ")");
-  }
-
-  static Class<?> responderClass() {
-    try {
-      return Class.forName(RESPONDER);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("no ECS responder class " + RESPONDER, e);
-    }
   }
 
   /**

@@ -6,7 +6,6 @@ import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
@@ -105,9 +104,9 @@ public final class RedisFailure implements DrillScenario {
     return repointed && settings(original).equals(settings(created));
   }
 
-  static Map<String, Object> settings(CacheCluster c) {
-    return Map.of("nodeType", c.cacheNodeType(), "engineVersion", c.engineVersion(), "subnetGroup",
-        String.valueOf(c.cacheSubnetGroupName()), "securityGroups", c.securityGroups().stream()
-            .map(SecurityGroupMembership::securityGroupId).sorted().toList());
+  static String settings(CacheCluster c) {
+    return c.cacheNodeType() + ", " + c.engine() + " " + c.engineVersion() + ", subnet group "
+        + c.cacheSubnetGroupName() + ", security groups " + c.securityGroups().stream()
+            .map(SecurityGroupMembership::securityGroupId).sorted().toList();
   }
 }

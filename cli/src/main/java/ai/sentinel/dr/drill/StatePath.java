@@ -12,25 +12,24 @@ import java.util.Set;
  * What "step N of M" means in a drill's live progress, read from the state machine's definition (Amazon States
  * Language), never from a list kept by hand.
  *
- * <p>A successful path is a walk from {@code StartAt} to a Succeed state (or a state with {@code End: true}) along
+ * <p>A successful run is a walk from {@code StartAt} to a Succeed state (or a state with {@code End: true}) along
  * {@code Next}, {@code Default} and Choice edges; {@code Catch} edges are not part of it, they lead to the failure
- * handling. A path that revisits a state is the same path with a poll repeated, so only simple paths count.
- * {@code M} is the largest number of distinct Task states on any successful path: the most steps a successful run
- * can take. {@code N} is the number of distinct Task states the execution has entered so far; a polling Task state
- * entered again is the same step (shown as "run k"). A run whose choices take a shorter branch (no approval gate, no
- * rollback) succeeds before N reaches M. Task states on no successful path (NotifyFailure, ReportFailure) are the
- * failure handling and get no step number.
+ * handling. A walk may pass a state again (a poll loop, or ECS's rollback going back to WaitForStability), so what
+ * counts is the set of distinct Task states it passes through. {@code M} is the largest such set over all successful
+ * walks: the most steps a successful run can take. {@code N} is the number of distinct Task states the execution has
+ * entered so far; a Task state entered again is the same step (shown as "run k"). A run whose choices take a shorter
+ * branch (no approval gate, no rollback) succeeds before N reaches M. Task states on no successful walk
+ * (NotifyFailure, ReportFailure) are the failure handling and get no step number.
  *
  * @param steps      M
- * @param onSuccess  the Task states that are on some successful path
+ * @param onSuccess  the Task states that are on some successful walk
  */
 public record StatePath(int steps, Set<String> onSuccess) {
 
   public static StatePath of(String definition) {
     JsonNode root = Json.tree(definition);
-    JsonNode states = root.path("States");
-    Walk walk = new Walk(states);
-    walk.visit(root.path("StartAt").asText(), new ArrayList<>(), new HashSet<>());
+    Walk walk = new Walk(root.path("States"));
+    walk.visit(root.path("StartAt").asText(), Set.of());
     return new StatePath(walk.longest, Set.copyOf(walk.onSuccess));
   }
 
@@ -39,8 +38,13 @@ public record StatePath(int steps, Set<String> onSuccess) {
     return onSuccess.contains(state);
   }
 
+  /**
+   * Every (state, Task states passed so far) pair reachable from the start, each once: the sets only grow along a
+   * walk, so this ends, and it sees every set of Task states a successful walk can collect.
+   */
   private static final class Walk {
     private final JsonNode states;
+    private final Set<String> seen = new HashSet<>();
     private int longest;
     private final Set<String> onSuccess = new LinkedHashSet<>();
 
@@ -48,28 +52,25 @@ public record StatePath(int steps, Set<String> onSuccess) {
       this.states = states;
     }
 
-    void visit(String name, List<String> tasks, Set<String> visited) {
+    void visit(String name, Set<String> tasks) {
       JsonNode state = states.path(name);
-      if (state.isMissingNode() || !visited.add(name)) {
+      if (state.isMissingNode() || !seen.add(name + "|" + new java.util.TreeSet<>(tasks))) {
         return;
       }
       String type = state.path("Type").asText();
-      boolean task = "Task".equals(type);
-      if (task) {
-        tasks.add(name);
+      Set<String> passed = tasks;
+      if ("Task".equals(type) && !tasks.contains(name)) {
+        passed = new HashSet<>(tasks);
+        passed.add(name);
       }
       if ("Succeed".equals(type) || state.path("End").asBoolean(false)) {
-        longest = Math.max(longest, tasks.size());
-        onSuccess.addAll(tasks);
+        longest = Math.max(longest, passed.size());
+        onSuccess.addAll(passed);
       } else if (!"Fail".equals(type)) {
         for (String next : next(state)) {
-          visit(next, tasks, visited);
+          visit(next, passed);
         }
       }
-      if (task) {
-        tasks.remove(tasks.size() - 1);
-      }
-      visited.remove(name);
     }
 
     private static List<String> next(JsonNode state) {

@@ -1,0 +1,138 @@
+package ai.sentinel.dr.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.elasticache.model.CacheCluster;
+import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * Scenario 2 end to end over HTTP on the local cloud: the cache cluster is lost, its alarm's real event reaches the
+ * responder, and the CDK-synthesized state machine recovers through the real handlers. Checked in ElastiCache,
+ * Secrets Manager, ECS and the execution history, not in the drill's own words.
+ */
+class RedisDrillIT {
+  private static LocalSentinel sentinel;
+  private static Drill.Result result;
+  private static Map<String, String> deploymentsBefore;
+  private static String output;
+
+  @BeforeAll
+  static void runDrill() throws Exception {
+    sentinel = LocalSentinel.start(Templates.synthesize(RepoPaths.root(), "local"), Map.of(),
+        Files.createTempDirectory("redis-drill-it-"));
+    deploymentsBefore = primaryDeployments();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    result = Drill.of(sentinel, Scenarios.REDIS_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+        .run(false);
+    output = buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sentinel != null) {
+      sentinel.close();
+    }
+  }
+
+  private static Map<String, String> primaryDeployments() {
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
+            .services(sentinel.config.ecsServices())).services().stream()
+        .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()
+            .filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).findFirst().orElseThrow()));
+  }
+
+  private static CacheCluster recoveryCluster() {
+    return sentinel.aws.elastiCache.describeCacheClusters(b -> b.cacheClusterId(
+        sentinel.config.redisRecoveryClusterId()).showCacheNodeInfo(true)).cacheClusters().get(0);
+  }
+
+  @Test
+  void drillEndsVerifiedWithARealPing() {
+    assertTrue(result.passed(), output);
+    assertEquals(ExecutionStatus.SUCCEEDED, result.status(), output);
+    assertTrue(result.recovery().verification().verified(), output);
+    assertTrue(output.contains("RECOVERED and VERIFIED"), output);
+    if (sentinel.cacheReachable()) {
+      assertTrue(result.recovery().verification().checks().stream().anyMatch(c -> "PASS".equals(c.result())
+          && c.detail().contains("PONG")), result.recovery().verification().checks().toString());
+    }
+  }
+
+  @Test
+  void recoveryClusterCarriesTheOriginalsSettingsNotTheConfigFallback() {
+    CacheCluster created = recoveryCluster();
+    assertEquals("available", created.cacheClusterStatus());
+    assertEquals("redis", created.engine());
+    // the original's node type, which is deliberately not the config's fallback
+    assertEquals(LocalSentinel.ORIGINAL_CACHE_NODE_TYPE, created.cacheNodeType());
+    assertNotEquals(sentinel.config.redisNodeType(), created.cacheNodeType());
+    assertEquals("7.0", created.engineVersion());
+    assertEquals(sentinel.config.redisSubnetGroup(), created.cacheSubnetGroupName());
+    assertEquals(sentinel.seeded.redisSecurityGroups(), created.securityGroups().stream()
+        .map(SecurityGroupMembership::securityGroupId).toList());
+  }
+
+  @Test
+  void restoredFromTheNewestSnapshot() {
+    List<String> snapshots = List.copyOf(sentinel.seeded.redisSnapshots().keySet());
+    assertEquals(snapshots.get(snapshots.size() - 1), result.recovery().cache().snapshot().name());
+  }
+
+  @Test
+  void secretHoldsTheRecoveryEndpoint() {
+    String address = recoveryCluster().cacheNodes().get(0).endpoint().address();
+    assertTrue(address.startsWith(sentinel.config.redisRecoveryClusterId() + "."), address);
+    assertEquals("redis://" + address + ":6379/0", sentinel.aws.secrets.getSecretValue(b -> b.secretId(
+        sentinel.config.redisSecretId())).secretString());
+    assertNotEquals(sentinel.seeded.redisSecretValue(), "redis://" + address + ":6379/0");
+  }
+
+  @Test
+  void bothServicesWereRestartedAfterTheRepoint() {
+    Map<String, String> after = primaryDeployments();
+    assertEquals(Set.copyOf(sentinel.config.ecsServices()), after.keySet());
+    for (String service : sentinel.config.ecsServices()) {
+      assertNotEquals(deploymentsBefore.get(service), after.get(service), service + " was not restarted");
+    }
+  }
+
+  @Test
+  void theExecutionWaitedForTheClusterAndRanEveryStep() {
+    List<String> tasks = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
+            .maxResults(1000)).events().stream().filter(e -> e.type() == HistoryEventType.TASK_STATE_ENTERED)
+        .map(e -> e.stateEnteredEventDetails().name()).toList();
+    assertEquals(List.of("AcquireLock", "Diagnose", "FindSnapshot", "CreateRecoveryCluster", "WaitForCluster",
+        "UpdateSecret", "RestartServices", "WaitForServices", "Verify", "Notify", "Report"),
+        tasks.stream().distinct().toList());
+    // ElastiCache reports the new cluster "creating" at first: the wait loop polled more than once
+    assertTrue(tasks.stream().filter("WaitForCluster"::equals).count() > 1, tasks.toString());
+    assertTrue(output.contains("step 11 of 11  > Report"), output);
+  }
+
+  @Test
+  void theReportMeasuresAgainstTheRedisObjectives() throws Exception {
+    String report = Files.readString(result.reportFile());
+    assertTrue(report.contains("| RTO | Redis Failure | 15 minutes |"), report);
+    assertTrue(report.contains("| RPO | Redis Failure | 5 minutes |"), report);
+  }
+}
