@@ -73,7 +73,7 @@ class RedisDrillIT {
     assertTrue(result.recovery().verification().verified(), output);
     assertTrue(output.contains("RECOVERED and VERIFIED"), output);
     if (sentinel.cacheReachable()) {
-      assertTrue(result.recovery().verification().checks().stream().anyMatch(c -> "PASS".equals(c.result())
+      assertTrue(result.recovery().verification().checks().stream().anyMatch(c -> "PASS".equals(String.valueOf(c.result()))
           && c.detail().contains("PONG")), result.recovery().verification().checks().toString());
     }
   }
