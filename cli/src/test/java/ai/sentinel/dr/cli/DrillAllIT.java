@@ -7,9 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** ./sentinel drill --all, as a user runs it: every drill, then one table against the Recovery Objectives. */
+/**
+ * ./sentinel drill --all, as a user runs it: every drill the local environment deploys (database, Redis, ECS), then
+ * one table against the Recovery Objectives with measured figures and each drill's report file.
+ */
 class DrillAllIT {
   @Test
   void printsOneRowPerScenarioWithMeasuredFiguresAgainstTheObjectives() throws Exception {
@@ -18,10 +22,23 @@ class DrillAllIT {
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, text);
-    List<String> rows = text.lines().filter(l -> l.startsWith("| database-failure |")).toList();
-    assertEquals(1, rows.size(), text);
-    String row = rows.get(0);
-    assertTrue(row.matches("\\| database-failure \\| \\d+s .* vs 30 minutes \\(PASS\\) \\| .* vs 1 hour \\(PASS\\) "
-        + "\\| yes \\| .*report-database-failure-.*\\.md \\|"), row);
+    // the runbook's Recovery Objectives: RTO and RPO per scenario
+    Map<String, List<String>> objectives = Map.of("database-failure", List.of("30 minutes", "1 hour"),
+        "redis-failure", List.of("15 minutes", "5 minutes"), "ecs-service-failure", List.of("10 minutes", "0 minutes"));
+    for (var expected : objectives.entrySet()) {
+      String scenario = expected.getKey();
+      List<String> rows = text.lines().filter(l -> l.startsWith("| " + scenario + " |")).toList();
+      assertEquals(1, rows.size(), text);
+      String row = rows.get(0);
+      List<String> targets = expected.getValue();
+      assertTrue(row.matches("\\| " + scenario + " \\| \\d+s .* vs " + targets.get(0) + " \\(PASS\\) \\| .* vs "
+          + targets.get(1) + " \\(PASS\\) \\| yes \\| .*report-" + scenario + "-.*\\.md \\|"), row);
+      // the report file the row names exists and is the runbook's template
+      String file = row.substring(row.lastIndexOf("| .") + 2, row.length() - 2).trim();
+      assertTrue(java.nio.file.Files.readString(ai.sentinel.dr.infra.RepoPaths.root().resolve(file))
+          .startsWith("## Incident Report: "), file);
+    }
+    // a live view: each drill numbered its steps
+    assertTrue(text.contains("step 11 of 11  > Report") && text.contains("> VerifyTargets"), text);
   }
 }

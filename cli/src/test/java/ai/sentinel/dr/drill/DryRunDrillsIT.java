@@ -1,0 +1,88 @@
+package ai.sentinel.dr.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.recovery.PlannedCall;
+import ai.sentinel.dr.trigger.Scenarios;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ./sentinel drill redis-failure --dry-run and ecs-service-failure --dry-run: the plan names what a recovery would
+ * create and change, and nothing is created or changed (the drill counts the calls at the gateway; this test also
+ * looks at the resources).
+ */
+class DryRunDrillsIT {
+  private static LocalSentinel sentinel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sentinel = LocalSentinel.start(Templates.synthesize(RepoPaths.root(), "local"),
+        Map.of(DrConfig.Vars.DRY_RUN, "true"), Files.createTempDirectory("dry-run-drills-it-"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sentinel != null) {
+      sentinel.close();
+    }
+  }
+
+  private static Drill.Result drill(String scenario, StringBuilder output) throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    Drill.Result result = Drill.of(sentinel, scenario, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+        .run(true);
+    output.append(buffer.toString(StandardCharsets.UTF_8));
+    return result;
+  }
+
+  private static List<String> plan(Drill.Result result) {
+    return result.recovery().plan().stream().map(c -> c.api() + " " + c.target()).toList();
+  }
+
+  @Test
+  void redisDryRunPlansTheRecoveryClusterAndTheRepointAndChangesNothing() throws Exception {
+    String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.redisSecretId()))
+        .secretString();
+    StringBuilder output = new StringBuilder();
+    Drill.Result result = drill(Scenarios.REDIS_FAILURE, output);
+    assertTrue(result.passed(), output.toString());
+    assertTrue(output.toString().contains("DRY-RUN OK"), output.toString());
+    assertTrue(plan(result).contains("CreateCacheCluster " + sentinel.config.redisRecoveryClusterId()),
+        plan(result).toString());
+    assertTrue(result.recovery().plan().stream().map(PlannedCall::target).anyMatch(sentinel.config.redisSecretId()
+        ::equals), plan(result).toString());
+    assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.redisSecretId()))
+        .secretString());
+    assertFalse(sentinel.aws.elastiCache.describeCacheClusters().cacheClusters().stream()
+        .anyMatch(c -> c.cacheClusterId().equals(sentinel.config.redisRecoveryClusterId())));
+  }
+
+  @Test
+  void ecsDryRunPlansTheRedeployAndChangesNothing() throws Exception {
+    String api = sentinel.config.ecsServices().get(0);
+    StringBuilder output = new StringBuilder();
+    Drill.Result result = drill(Scenarios.ECS_SERVICE_FAILURE, output);
+    assertTrue(result.passed(), output.toString());
+    assertTrue(plan(result).contains("UpdateService " + sentinel.config.ecsCluster() + "/" + api),
+        plan(result).toString());
+    // still the bad release the drill injected, at the injected count
+    var service = EcsServiceFailure.describe(sentinel, api);
+    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    assertEquals(revisions.get(revisions.size() - 1), service.taskDefinition());
+    assertEquals(1, service.desiredCount());
+    assertEquals(0, service.runningCount());
+  }
+}
