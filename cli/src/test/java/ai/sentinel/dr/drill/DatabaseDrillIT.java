@@ -127,8 +127,10 @@ class DatabaseDrillIT {
     // every task reached our gateway as a Lambda Invoke of the function the template names
     List<String> invoked = sentinel.cloud.calls().stream().filter(c -> "lambda".equals(c.service()))
         .map(CallRecord::action).toList();
-    for (String fn : List.of("acquire-lock", "diagnose", "choose-option", "restore-from-snapshot", "wait-for-instance",
-        "update-secret", "restart-services", "wait-for-services", "verify", "notify", "report")) {
+    // scenario steps are named after their package (database-...), shared steps are not
+    for (String fn : List.of("acquire-lock", "database-diagnose", "database-choose-option",
+        "database-restore-from-snapshot", "database-wait-for-instance", "database-update-secret", "restart-services",
+        "wait-for-services", "database-verify", "notify", "report")) {
       assertTrue(invoked.stream().anyMatch(a -> a.endsWith("local-sentinel-dr-" + fn)), fn + " not in " + invoked);
     }
     // and the handlers themselves logged each step under the execution's name
