@@ -9,6 +9,7 @@ import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.EcsEventResponder;
+import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.EventClassifier;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,8 +32,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
  * Signals about things Sentinel DR does not protect, delivered to the deployed responders over HTTP on the local
- * cloud: another ECS cluster, another service in our cluster, another cache cluster, and the recovery cluster a
- * Redis recovery creates. None may start an execution or change anything; the same signals about the protected
+ * cloud (EventBridge events, alarms, ElastiCache notifications through SNS): another ECS cluster, another service in
+ * our cluster, another cache cluster, and the recovery cluster a Redis recovery creates. None may start an execution or change anything; the same signals about the protected
  * resources would (checked with the responders' own classifier, so the ignores are not a responder ignoring all).
  */
 class IgnoredSignalsIT {
@@ -97,6 +98,27 @@ class IgnoredSignalsIT {
     return AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id());
   }
 
+  /** An ElastiCache event notification as SNS delivers it to a Lambda subscriber. */
+  private static byte[] cacheNotification(String event, String clusterId) {
+    ObjectNode root = Json.object();
+    ObjectNode record = root.putArray("Records").addObject();
+    record.put("EventSource", "aws:sns");
+    record.put("EventVersion", "1.0");
+    String topic = "arn:aws:sns:" + LocalAws.REGION.id() + ":" + LocalAws.ACCOUNT + ":sentinel-elasticache-events";
+    record.put("EventSubscriptionArn", topic + ":2bcfbf39-05c3-41de-beaa-fcfcc21c8f55");
+    ObjectNode sns = record.putObject("Sns");
+    sns.put("Type", "Notification");
+    sns.put("MessageId", java.util.UUID.randomUUID().toString());
+    sns.put("TopicArn", topic);
+    sns.put("Subject", "ElastiCache Notification Message");
+    sns.put("Message", Json.write(Map.of("ElastiCache:" + event, clusterId)));
+    sns.put("Timestamp", Instant.now().toString());
+    sns.put("SignatureVersion", "1");
+    sns.put("Signature", "EXAMPLE");
+    sns.putObject("MessageAttributes");
+    return Json.bytes(root);
+  }
+
   private record Delivery(String what, Class<?> responder, byte[] event, boolean aboutProtected) {}
 
   @Test
@@ -116,12 +138,18 @@ class IgnoredSignalsIT {
             taskStopped(cluster, "sentinel-admin"), false),
         new Delivery("alarm on another cache", AlarmResponder.class, cacheAlarm("sentinel-sessions"), false),
         new Delivery("alarm on the recovery cluster", AlarmResponder.class,
-            cacheAlarm(sentinel.config.redisRecoveryClusterId()), false));
+            cacheAlarm(sentinel.config.redisRecoveryClusterId()), false),
+        new Delivery("ElastiCache failure notification for another cache", ElastiCacheEventResponder.class,
+            cacheNotification("CacheClusterProvisioningFailed", "billing-redis"), false),
+        new Delivery("ElastiCache failure notification for the recovery cluster", ElastiCacheEventResponder.class,
+            cacheNotification("CacheClusterProvisioningFailed", sentinel.config.redisRecoveryClusterId()), false));
     List<Delivery> protectedOnes = List.of(
         new Delivery("deployment failed for " + api, EcsEventResponder.class,
             EcsServiceFailure.deploymentFailed(serviceArn(cluster, api), "ecs-svc/3", now), true),
         new Delivery("task of " + api + " stopped", EcsEventResponder.class, taskStopped(cluster, api), true),
-        new Delivery("alarm on " + redis, AlarmResponder.class, cacheAlarm(redis), true));
+        new Delivery("alarm on " + redis, AlarmResponder.class, cacheAlarm(redis), true),
+        new Delivery("ElastiCache failure notification for " + redis, ElastiCacheEventResponder.class,
+            cacheNotification("CacheClusterProvisioningFailed", redis), true));
 
     // the control: the same kinds of signal about what is protected would start a recovery
     EventClassifier classifier = new EventClassifier(sentinel.config, Clock.systemUTC());
