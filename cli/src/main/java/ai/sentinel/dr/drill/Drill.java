@@ -111,9 +111,10 @@ public final class Drill {
     out.println("== Drill: " + scenario.id() + (dryRun ? " (dry-run)" : "") + " ==");
     scenario.describe(sentinel, out);
     String inbox = gate.mode().equals("none") ? null : subscribeToNotifications();
+    scenario.inject(sentinel, out);
+    // what the gate protects, as the failure left it: a rejected recovery must not change it
     DrillScenario.Guard guard = scenario.guard(sentinel);
     String guardedBefore = guard.state().get();
-    scenario.inject(sentinel, out);
     sentinel.cloud.clearCalls();
     DrillScenario.Signal signal = scenario.signal(sentinel);
     out.println("deliver: " + signal.description() + " to " + signal.function());
