@@ -60,6 +60,11 @@ class MainTest {
     Run badEnv = run("classify", sample("manual-database-failure.json"), "--env", "nope");
     assertEquals(64, badEnv.code());
     assertTrue(badEnv.err().contains("Unknown environment 'nope'"), badEnv.err());
+    Run noDrill = run("drill", "region-failure");
+    assertEquals(64, noDrill.code());
+    assertTrue(noDrill.err().contains("no drill for 'region-failure' (drills: database-failure, redis-failure, "
+        + "ecs-service-failure)"), noDrill.err());
+    assertEquals(64, run("drill").code());
     Run unknown = run("frobnicate");
     assertEquals(64, unknown.code());
     assertTrue(unknown.err().contains("unknown command"), unknown.err());
