@@ -162,7 +162,8 @@ public final class Main {
     String by = option(rest, "--by");
     String reason = option(rest, "--reason");
     if (rest.size() != 1 || ("reject".equals(verb) && reason == null)) {
-      err.println("usage: ./sentinel approve TOKEN [--by NAME] [--reason TEXT] | ./sentinel reject TOKEN --reason TEXT");
+      err.println("usage: ./sentinel approve TOKEN [--by NAME] [--reason TEXT] | "
+          + "./sentinel reject TOKEN --reason TEXT");
       return USAGE;
     }
     String who = by != null ? by : System.getenv().getOrDefault("USER", System.getProperty("user.name"));

@@ -104,7 +104,8 @@ public final class ExecutionWatcher {
       case LAMBDA_FUNCTION_FAILED -> out.println("  " + at + "    ! " + e.lambdaFunctionFailedEventDetails().error()
           + ": " + abbreviate(e.lambdaFunctionFailedEventDetails().cause()));
       case EXECUTION_SUCCEEDED -> out.println("  " + at + "  execution SUCCEEDED");
-      case EXECUTION_FAILED -> out.println("  " + at + "  execution FAILED: " + e.executionFailedEventDetails().error());
+      case EXECUTION_FAILED -> out.println("  " + at + "  execution FAILED: "
+          + e.executionFailedEventDetails().error());
       default -> {
         // entered/exited pairs of the same state are shown once
       }

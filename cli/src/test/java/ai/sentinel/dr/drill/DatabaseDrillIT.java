@@ -122,8 +122,8 @@ class DatabaseDrillIT {
         .maxResults(1000)).events();
     List<String> tasks = history.stream().filter(e -> e.type() == HistoryEventType.TASK_STATE_ENTERED)
         .map(e -> e.stateEnteredEventDetails().name()).toList();
-    assertEquals(List.of("AcquireLock", "Diagnose", "ChooseOption", "RestoreFromSnapshot", "WaitForInstance", "UpdateSecret",
-        "RestartServices", "WaitForServices", "Verify", "Notify", "Report"), tasks);
+    assertEquals(List.of("AcquireLock", "Diagnose", "ChooseOption", "RestoreFromSnapshot", "WaitForInstance",
+        "UpdateSecret", "RestartServices", "WaitForServices", "Verify", "Notify", "Report"), tasks);
     // every task reached our gateway as a Lambda Invoke of the function the template names
     List<String> invoked = sentinel.cloud.calls().stream().filter(c -> "lambda".equals(c.service()))
         .map(CallRecord::action).toList();

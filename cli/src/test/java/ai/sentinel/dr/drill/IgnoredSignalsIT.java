@@ -33,8 +33,9 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 /**
  * Signals about things Sentinel DR does not protect, delivered to the deployed responders over HTTP on the local
  * cloud (EventBridge events, alarms, ElastiCache notifications through SNS): another ECS cluster, another service in
- * our cluster, another cache cluster, and the recovery cluster a Redis recovery creates. None may start an execution or change anything; the same signals about the protected
- * resources would (checked with the responders' own classifier, so the ignores are not a responder ignoring all).
+ * our cluster, another cache cluster, and the recovery cluster a Redis recovery creates. None may start an execution
+ * or change anything; the same signals about the protected resources would (checked with the responders' own
+ * classifier, so the ignores are not a responder ignoring all).
  */
 class IgnoredSignalsIT {
   private static LocalSentinel sentinel;

@@ -73,8 +73,8 @@ class RedisDrillIT {
     assertTrue(result.recovery().verification().verified(), output);
     assertTrue(output.contains("RECOVERED and VERIFIED"), output);
     if (sentinel.cacheReachable()) {
-      assertTrue(result.recovery().verification().checks().stream().anyMatch(c -> "PASS".equals(String.valueOf(c.result()))
-          && c.detail().contains("PONG")), result.recovery().verification().checks().toString());
+      assertTrue(result.recovery().verification().checks().stream().anyMatch(c -> c.detail().contains("PONG")
+          && "PASS".equals(String.valueOf(c.result()))), result.recovery().verification().checks().toString());
     }
   }
 
