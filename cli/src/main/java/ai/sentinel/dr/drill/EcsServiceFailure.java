@@ -147,9 +147,9 @@ public final class EcsServiceFailure implements DrillScenario {
     out.println(rollback == null ? "rollback: NONE (the forced deployment of a revision that cannot start cannot "
         + "have stabilised)" : "rollback: " + revision(rollback.from()) + " -> " + revision(rollback.to()) + " because "
         + rollback.reason());
-    if (ecs != null && ecs.scale() != null) {
-      out.println("scale: " + ecs.scale().reason());
-    }
+    // each ScaleUp decision: the scale-up itself, then the check that found the configured count running
+    recovery.timeline().stream().filter(e -> "ScaleUp".equals(e.step()) && "decided".equals(e.event()))
+        .forEach(e -> out.println("scale: " + e.detail()));
     Service now = describe(sentinel, api);
     Integer configured = sentinel.config.desiredCountOf(api);
     boolean scaled = configured == null || (now.desiredCount().equals(configured)
