@@ -1,11 +1,10 @@
 package ai.sentinel.dr.report;
 
+import ai.sentinel.dr.common.EventTimes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /** Lenient time parsing and the few time formats a report uses (all UTC). */
 final class ReportTimes {
@@ -18,20 +17,7 @@ final class ReportTimes {
 
   /** The instant, or null for null, blank or unparseable text (a report never fails on a bad time). */
   static Instant parse(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      // trigger times are normalised to instants; offsets still appear in hand-written documents
-    }
-    try {
-      // offsets as Python's isoformat() writes them (moto's $$.Execution.StartTime), or a space for the 'T'
-      return OffsetDateTime.parse(text.trim().replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T")).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return EventTimes.parse(text);
   }
 
   /** Whole seconds from a to b; null when either is unknown or b is before a (clock skew, not a duration). */

@@ -4,6 +4,7 @@ import static ai.sentinel.dr.trigger.Fields.first;
 import static ai.sentinel.dr.trigger.Fields.optionalText;
 import static ai.sentinel.dr.trigger.Fields.truncate;
 
+import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Trigger;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ final class EcsEvents {
     String lastStatus = optionalText(detail, "lastStatus");
     String stopCode = optionalText(detail, "stopCode");
     String stoppedReason = first(optionalText(detail, "stoppedReason"), "no stoppedReason");
-    String time = Times.normalize(first(optionalText(detail, "stoppedAt"), optionalText(detail, "updatedAt"),
+    String time = EventTimes.normalize(first(optionalText(detail, "stoppedAt"), optionalText(detail, "updatedAt"),
         Fields.textOrNull(event, "time")));
     String dedup = "ecs-task:" + first(service, group, "no-group") + ":" + first(taskId, time, "unknown");
     String task = "task " + first(taskId, "(no taskArn)");
@@ -94,7 +95,7 @@ final class EcsEvents {
     String deploymentId = deployment ? optionalText(detail, "deploymentId") : null;
     String eventTime = first(deployment ? optionalText(detail, "updatedAt") : optionalText(detail, "createdAt"),
         Fields.textOrNull(event, "time"));
-    String time = Times.normalize(eventTime);
+    String time = EventTimes.normalize(eventTime);
     String service = arn == null ? null : arn.name();
     String dedup = deployment
         ? "ecs-deployment:" + first(service, "no-service") + ":" + first(deploymentId, time, Fields.textOrNull(event,

@@ -10,6 +10,7 @@ import static ai.sentinel.dr.trigger.Fields.textOrNull;
 import static ai.sentinel.dr.trigger.Fields.truncate;
 
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Trigger;
@@ -278,7 +279,7 @@ public final class EventClassifier {
     JsonNode state = object(detail, "state");
     String value = text(state, "value");
     String timestamp = optionalText(state, "timestamp");
-    String dedup = "alarm:" + name + ":" + Times.normalize(timestamp == null || timestamp.isEmpty()
+    String dedup = "alarm:" + name + ":" + EventTimes.normalize(timestamp == null || timestamp.isEmpty()
         ? envelopeTime : timestamp);
     if (!"ALARM".equals(value)) {
       return Classification.ignore(null, null, dedup, "alarm " + name + " is " + value
@@ -303,7 +304,7 @@ public final class EventClassifier {
       }
     }
     String summary = name + " in ALARM: " + truncate(state.path("reason").asText(""), 300);
-    Trigger trigger = new Trigger("alarm", via, name, Times.normalize(timestamp == null ? envelopeTime : timestamp),
+    Trigger trigger = new Trigger("alarm", via, name, EventTimes.normalize(timestamp == null ? envelopeTime : timestamp),
         summary);
     return Classification.start(target.scenario(), target.resource(), dedup, target.why(), trigger, defaults());
   }
@@ -402,7 +403,7 @@ public final class EventClassifier {
     String sourceId = text(detail, "SourceIdentifier");
     String id = stripRds(sourceId);
     String eventId = optionalText(detail, "EventID");
-    String time = Times.normalize(eventTime != null ? eventTime : envelopeTime);
+    String time = EventTimes.normalize(eventTime != null ? eventTime : envelopeTime);
     String dedup = "rds:" + id + ":" + (eventId == null ? "no-event-id" : eventId) + ":" + time;
     if (!id.equals(config.dbInstanceId())) {
       return Classification.ignore(null, null, dedup, "RDS event for " + sourceId + ", not the protected instance "
@@ -431,7 +432,7 @@ public final class EventClassifier {
       }
     }
     String ours = ids.stream().filter(scope::isRedisMember).findFirst().orElse(null);
-    String time = Times.normalize(snsTime);
+    String time = EventTimes.normalize(snsTime);
     String dedup = "elasticache:" + first(ours, ids.isEmpty() ? null : ids.iterator().next(), "unknown") + ":"
         + event + ":" + first(time, messageId, "unknown");
     String subject = field + " for " + (ids.isEmpty() ? "(no cluster named)" : String.join(", ", ids));
@@ -555,7 +556,7 @@ public final class EventClassifier {
         if (snapshotId != null && !SNAPSHOT_ID.matcher(snapshotId).matches()) {
           throw new BadInput("snapshotId must be \"latest\" or a snapshot identifier");
         }
-        if (restoreTime != null && !restoreTime.equals("latest") && Times.parse(restoreTime) == null) {
+        if (restoreTime != null && !restoreTime.equals("latest") && EventTimes.parse(restoreTime) == null) {
           throw new BadInput("restoreTime must be \"latest\" or an ISO-8601 time like 2026-01-17T10:00:00Z");
         }
         if (restoreTime != null && option == null) {
@@ -572,7 +573,7 @@ public final class EventClassifier {
     Trigger trigger = new Trigger(kind, "manual", requestId == null ? kind : requestId, now,
         (drill ? "drill" : "manual invoke") + (reasonText == null ? "" : ": " + truncate(reasonText, 300)));
     Options options = new Options(option, snapshotId == null ? "latest" : snapshotId,
-        restoreTime == null ? null : (restoreTime.equals("latest") ? "latest" : Times.normalize(restoreTime)),
+        restoreTime == null ? null : (restoreTime.equals("latest") ? "latest" : EventTimes.normalize(restoreTime)),
         dryRun, pollSeconds, maxPolls);
     return Classification.start(runbook, target, dedup, (drill ? "drill of " : "manual invoke of ") + runbook
         + " on " + target + (option == null ? "" : " option " + option) + (dryRun ? " (dry-run)" : ""), trigger,
