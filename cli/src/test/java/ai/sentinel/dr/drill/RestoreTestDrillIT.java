@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,12 +153,6 @@ class RestoreTestDrillIT {
     assertEquals(allowedRdsChanges, mutations(on), "no Secrets Manager or ECS change, RDS only on " + SCRATCH);
   }
 
-  private static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   // ---- (a) the scheduled test passes ------------------------------------------------------------------------------
 
   @Test
@@ -210,10 +205,18 @@ class RestoreTestDrillIT {
   @Test
   @Order(2)
   void aTestThatFailsAfterTheRestoreStillDeletesTheScratchInstanceAndTellsTheOnCall() throws Exception {
-    // the scratch instance does not answer: SELECT 1 goes to a port nobody listens on
-    Map<String, String> unreachable = Map.of(DrConfig.Vars.DB_CONNECT_HOST, "127.0.0.1:" + closedPort(),
-        DrConfig.Vars.VERIFY_DB_CONNECT, "true");
-    try (LocalSentinel broken = LocalSentinel.start(template, unreachable,
+    // the scratch instance does not answer: SELECT 1 goes to a port that is bound but never listens, so the
+    // connection is refused at once and nothing started meanwhile (the local PostgreSQL) can take that port
+    try (Socket closed = new Socket()) {
+      closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      Map<String, String> unreachable = Map.of(DrConfig.Vars.DB_CONNECT_HOST, "127.0.0.1:" + closed.getLocalPort(),
+          DrConfig.Vars.VERIFY_DB_CONNECT, "true");
+      failedTestCleansUp(unreachable);
+    }
+  }
+
+  private static void failedTestCleansUp(Map<String, String> overrides) throws Exception {
+    try (LocalSentinel broken = LocalSentinel.start(template, overrides,
         Files.createTempDirectory("restore-test-drill-it-failed-"))) {
       Map<String, String> servicesBefore = primaryDeployments(broken);
       String inbox = subscribe(broken);
