@@ -106,6 +106,7 @@ public final class SnapshotRestoreTest implements DrillScenario {
     boolean deleted = scratch.equals("gone") || scratch.equals("deleting");
     out.println("scratch instance " + sentinel.config.drillInstanceId() + ": " + scratch
         + (deleted ? "" : " (NOT deleted)"));
+    // both checks run (non-short-circuit): the production line is printed either way
     return deleted & productionUntouched(sentinel, baseline, out);
   }
 
@@ -152,7 +153,7 @@ public final class SnapshotRestoreTest implements DrillScenario {
   /**
    * Compares production with how the test found it, and reads the local cloud's call log (cleared before the signal):
    * no call changed a secret or an ECS service, and RDS saw nothing but the scratch instance's restore and delete.
-   * Prints one line per check, never a secret.
+   * Prints one line with what it found, never a secret.
    */
   static boolean productionUntouched(LocalSentinel sentinel, Map<String, String> before, PrintStream out) {
     Map<String, String> now = production(sentinel);
