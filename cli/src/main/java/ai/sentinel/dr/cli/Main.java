@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <pre>
  *   ./sentinel classify FILE [--env dev]          what the responders would do with this payload (no AWS call)
- *   ./sentinel drill SCENARIO [--dry-run]         a recovery drill on the local cloud; exit 0 only when verified
+ *   ./sentinel drill SCENARIO [--dry-run]         a recovery drill (or a Testing Schedule test) on the local cloud;
+ *                                                 exit 0 only when verified
  *   ./sentinel drill --all [--dry-run]            every drill, then one table against the Recovery Objectives
  * </pre>
  */
@@ -93,6 +94,8 @@ public final class Main {
     out.println("      post-incident report to a file; exit 0 only when verified");
     out.println("      --approval puts the approval gate before the scenario's gated step (UpdateSecret;");
     out.println("      DeployPreviousVersion for ecs-service-failure) and waits for ./sentinel approve");
+    out.println("      database-restore-test is the Testing Schedule's snapshot restore test: nothing fails, the");
+    out.println("      scratch instance must be verified and deleted, production left untouched");
     out.println("  ./sentinel drill --all [--dry-run]");
     out.println("      every scenario with a drill, then one table against the Recovery Objectives");
     out.println("  ./sentinel report EXECUTION_ARN [--json]");
@@ -205,10 +208,14 @@ public final class Main {
           + ")");
       return USAGE;
     }
+    DrillScenario drill = Drill.SCENARIOS.get(scenario).get();
+    if (approval && drill.gatedStep() == null) {
+      err.println("sentinel: " + scenario + " has no approval gate (it changes nothing in production)");
+      return USAGE;
+    }
     Path root = RepoPaths.root();
     Path work = workDir(root, scenario);
     out.println("synthesizing the CDK app for environment '" + env + "'...");
-    DrillScenario drill = Drill.SCENARIOS.get(scenario).get();
     CloudTemplate template = Templates.synthesize(root, env, approval ? List.of(drill.gatedStep()) : List.of());
     List<String> deployed = deployedScenarios(template);
     if (!deployed.contains(scenario)) {
@@ -229,7 +236,10 @@ public final class Main {
     return root.resolve(".local").resolve("drill-" + scenario + "-" + Instant.now().toString().replace(':', '-'));
   }
 
-  /** The scenarios whose state machine the template deploys (the responders' STATE_MACHINE_ARNS), in order. */
+  /**
+   * The scenarios and tests whose state machine the template deploys (the responders' STATE_MACHINE_ARNS), in the
+   * runbook's order, its tests last.
+   */
   static List<String> deployedScenarios(CloudTemplate template) {
     LocalDeployment deployment = new LocalDeployment(template);
     String arns = deployment.environmentOf(deployment.functionFor(ai.sentinel.dr.trigger.AlarmResponder.class))
@@ -238,7 +248,8 @@ public final class Main {
     if (arns != null) {
       Json.tree(arns).fieldNames().forEachRemaining(deployed::add);
     }
-    return Scenarios.ALL.stream().filter(deployed::contains).toList();
+    return java.util.stream.Stream.concat(Scenarios.ALL.stream(), Scenarios.TESTS.stream())
+        .filter(deployed::contains).toList();
   }
 
   /**

@@ -30,10 +30,11 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * scenario injects its failure, the real event reaches the real responder (twice, as EventBridge may redeliver), and
  * the CDK-synthesized state machine recovers through the real step handlers while the drill shows each state live.
  * It passes only when the execution succeeded and its verification passed (or, for a dry-run, when a plan was produced
- * and nothing was changed), and ends with the post-incident report written to a file.
+ * and nothing was changed), and ends with the post-incident report written to a file. A Testing Schedule test takes the
+ * same path: it injects nothing and its signal is the schedule's payload ({@link SnapshotRestoreTest}).
  */
 public final class Drill {
-  /** The drills there are, by scenario id, in the runbook's order. */
+  /** The drills there are, by scenario id: the runbook's scenarios in its order, then its Testing Schedule's tests. */
   public static final Map<String, Supplier<DrillScenario>> SCENARIOS = scenarios();
 
   private final LocalSentinel sentinel;
@@ -60,6 +61,7 @@ public final class Drill {
     m.put(Scenarios.DATABASE_FAILURE, DatabaseFailure::new);
     m.put(Scenarios.REDIS_FAILURE, RedisFailure::new);
     m.put(Scenarios.ECS_SERVICE_FAILURE, EcsServiceFailure::new);
+    m.put(Scenarios.DATABASE_RESTORE_TEST, SnapshotRestoreTest::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -307,9 +309,11 @@ public final class Drill {
           && recovery.verification().verified();
       if (passed) {
         passed = scenario.confirm(sentinel, recovery, out);
+      } else {
+        scenario.explainFailure(sentinel, done, out);
       }
-      out.println(passed ? "RECOVERED and VERIFIED in " + Duration.between(done.startDate(), done.stopDate())
-          .toMillis() / 1000.0 + " s" : "NOT RECOVERED: " + done.status());
+      out.println(scenario.verdict(passed) + (passed ? " in " + Duration.between(done.startDate(), done.stopDate())
+          .toMillis() / 1000.0 + " s" : " (execution " + done.status() + ")"));
     }
     return passed;
   }

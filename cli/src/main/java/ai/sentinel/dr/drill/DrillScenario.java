@@ -3,6 +3,7 @@ package ai.sentinel.dr.drill;
 import ai.sentinel.dr.recovery.Recovery;
 import java.io.PrintStream;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /**
  * What differs between drills: the failure a scenario injects into the seeded platform, the signal AWS would deliver
@@ -23,7 +24,7 @@ public interface DrillScenario {
   /** The event AWS would deliver for the injected failure, and the responder function it goes to. */
   Signal signal(LocalSentinel sentinel);
 
-  /** The step an approval gate goes before in this scenario ({@code safety.approvalSteps}). */
+  /** The step an approval gate goes before in this scenario ({@code safety.approvalSteps}); null: it has none. */
   default String gatedStep() {
     return "UpdateSecret";
   }
@@ -37,6 +38,17 @@ public interface DrillScenario {
    */
   default boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
     return true;
+  }
+
+  /**
+   * Prints what a run that did not succeed left behind (e.g. whether its cleanup ran); the flow has already said
+   * that it failed and why.
+   */
+  default void explainFailure(LocalSentinel sentinel, DescribeExecutionResponse execution, PrintStream out) {}
+
+  /** The drill's last word: what a pass or a failure is called for this scenario. */
+  default String verdict(boolean passed) {
+    return passed ? "RECOVERED and VERIFIED" : "NOT RECOVERED";
   }
 
   /**
