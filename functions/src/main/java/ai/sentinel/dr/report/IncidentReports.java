@@ -64,7 +64,7 @@ public final class IncidentReports {
 
   /** Timeline events that are steps taken, for the Resolution section. */
   private static final Set<String> RESOLUTION_EVENTS = Set.of("decided", "approved", "requested", "restoring",
-      "repointed", "restarted", "done", "verified", "rolled-back", "scaled", "created", "adopted");
+      "repointed", "restarted", "done", "verified", "rolled-back", "scaled", "created", "adopted", "cleaned-up");
 
   /** The steps whose "verified" entry marks the end of the RTO (Scenario 3 verifies target health). */
   private static final Set<String> VERIFY_STEPS = Set.of("Verify", "VerifyTargets", "VerifyScratchInstance");
