@@ -162,8 +162,11 @@ public final class Diagnose extends Step {
     if (t.stopCode() != null) {
       s.append(" (").append(t.stopCode()).append(")");
     }
-    if (!t.containers().isEmpty()) {
-      s.append("; ").append(String.join("; ", t.containers()));
+    // a container reason that only repeats the task's stoppedReason adds nothing to the line
+    List<String> own = t.containers().stream()
+        .filter(c -> t.stoppedReason() == null || !c.endsWith(": " + t.stoppedReason().strip())).toList();
+    if (!own.isEmpty()) {
+      s.append("; ").append(String.join("; ", own));
     }
     return s.toString();
   }

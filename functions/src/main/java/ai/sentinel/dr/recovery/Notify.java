@@ -2,8 +2,9 @@ package ai.sentinel.dr.recovery;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.ErrorCauses;
-import com.fasterxml.jackson.databind.JsonNode;
 import ai.sentinel.dr.safety.RecoveryLocks;
+import ai.sentinel.dr.trigger.Scenarios;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ public final class Notify extends Step {
     } else if (recovery.dryRun()) {
       outcome = "DRY-RUN plan (" + recovery.plan().size() + " call(s), nothing sent)";
     } else if (recovery.verification() != null && recovery.verification().verified()) {
-      outcome = "RECOVERED (verified)";
+      // a Testing Schedule test recovered nothing: say what passed
+      outcome = Scenarios.TESTS.contains(recovery.scenario()) ? "TEST PASSED (verified)" : "RECOVERED (verified)";
     } else {
       outcome = "NOT VERIFIED - human needed";
     }

@@ -152,6 +152,15 @@ class DiagnoseTest {
   }
 
   @Test
+  void aContainerReasonThatRepeatsTheTasksIsSaidOnce() {
+    tasks.add(stopped("pull", "service:sentinel-api", 9, PULL_ERROR, "TaskFailedToStart", minutesAgo(2),
+        Container.builder().name("sentinel-api").reason(PULL_ERROR).build()));
+    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    assertEquals(List.of("sentinel-api: " + PULL_ERROR), d.stoppedTasks().get(0).containers(), "kept in the record");
+    assertEquals(1, d.finding().split(java.util.regex.Pattern.quote(PULL_ERROR), -1).length - 1, d.finding());
+  }
+
+  @Test
   void differentReasonsAreCountedNotHidden() {
     tasks.add(stopped("a", "service:sentinel-api", 9, PULL_ERROR, "TaskFailedToStart", minutesAgo(3)));
     tasks.add(stopped("b", "service:sentinel-api", 9, "Task failed ELB health checks in (target-group "

@@ -89,6 +89,15 @@ class NotifyTest {
   }
 
   @Test
+  void aPassedTestOfTheTestingScheduleSaysTestPassedNotRecovered() {
+    Recovery r = withVerification(true);
+    Recovery test = new Recovery("database-restore-test", r.resource(), r.executionName(), r.environment(),
+        r.trigger(), r.options(), null, null, null, null, r.verification(), null, r.timeline(), null, null);
+    assertEquals("[Sentinel DR][dev] database-restore-test on sentinel-db: TEST PASSED (verified)",
+        published(test).subject());
+  }
+
+  @Test
   void verifiedRecoveryIsReportedRecovered() {
     PublishRequest req = published(withVerification(true));
     assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: RECOVERED (verified)", req.subject());
