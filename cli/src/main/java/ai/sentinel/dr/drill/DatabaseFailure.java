@@ -1,10 +1,8 @@
 package ai.sentinel.dr.drill;
 
-import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
@@ -50,17 +48,11 @@ public final class DatabaseFailure implements DrillScenario {
 
   @Override
   public Signal signal(LocalSentinel sentinel) {
-    MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.RDS_ALARM))
-        .metricAlarms().get(0);
-    return new Signal(sentinel.deployment.functionFor(AlarmResponder.class),
-        AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id()),
-        "CloudWatch Alarm State Change (" + LocalSentinel.RDS_ALARM + " -> ALARM)");
+    return Signal.alarm(sentinel, LocalSentinel.RDS_ALARM);
   }
 
   @Override
   public Guard guard(LocalSentinel sentinel) {
-    String secret = sentinel.config.dbSecretId();
-    return new Guard("secret " + secret, () -> sentinel.aws.secrets.getSecretValue(b -> b.secretId(secret))
-        .secretString());
+    return Guard.secret(sentinel, sentinel.config.dbSecretId());
   }
 }

@@ -1,8 +1,10 @@
 package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.trigger.AlarmResponder;
 import java.io.PrintStream;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /**
@@ -58,11 +60,27 @@ public interface DrillScenario {
    * @param payload     the event, as EventBridge (or SNS) hands it to the function
    * @param description one line for the drill's output
    */
-  record Signal(String function, byte[] payload, String description) {}
+  record Signal(String function, byte[] payload, String description) {
+
+    /** The "CloudWatch Alarm State Change" of {@code alarmName} as it is now, for the AlarmResponder. */
+    static Signal alarm(LocalSentinel sentinel, String alarmName) {
+      MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(alarmName)).metricAlarms().get(0);
+      return new Signal(sentinel.deployment.functionFor(AlarmResponder.class),
+          AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id()),
+          "CloudWatch Alarm State Change (" + alarmName + " -> ALARM)");
+    }
+  }
 
   /**
    * @param description what is protected, e.g. "secret sentinel/redis-url"
    * @param state       reads it now (compared before and after; never printed)
    */
-  record Guard(String description, Supplier<String> state) {}
+  record Guard(String description, Supplier<String> state) {
+
+    /** Guards the value of {@code secretId}, the secret a gated UpdateSecret would repoint. */
+    static Guard secret(LocalSentinel sentinel, String secretId) {
+      return new Guard("secret " + secretId, () -> sentinel.aws.secrets.getSecretValue(b -> b.secretId(secretId))
+          .secretString());
+    }
+  }
 }

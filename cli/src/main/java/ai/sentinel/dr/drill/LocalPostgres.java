@@ -1,7 +1,7 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.localcloud.LocalCloud;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -55,7 +55,7 @@ public final class LocalPostgres implements AutoCloseable {
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("sentinel-pg-");
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-    int port = freePort();
+    int port = LocalCloud.freeLoopbackPort();
     LocalPostgres pg = new LocalPostgres(bin, dir.resolve("data"), port, password, root);
     Path pwFile = dir.resolve("pw");
     Files.writeString(pwFile, password + "\n");
@@ -84,12 +84,6 @@ public final class LocalPostgres implements AutoCloseable {
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException(String.join(" ", command.subList(0, 1)) + " failed: " + new String(out));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,10 +1,10 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.localcloud.LocalCloud;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ public final class LocalRedis implements AutoCloseable {
     IOException last = null;
     // the port is picked free then released before redis binds it; another process may take it in between
     for (int attempt = 1; attempt <= 3; attempt++) {
-      int port = freePort();
+      int port = LocalCloud.freeLoopbackPort();
       Process p = new ProcessBuilder(bin.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
           "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(), "--logfile",
           dir.resolve("redis.log").toString()).redirectErrorStream(true)
@@ -75,12 +75,6 @@ public final class LocalRedis implements AutoCloseable {
       return new String(buffer, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

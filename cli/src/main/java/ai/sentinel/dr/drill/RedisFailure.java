@@ -1,13 +1,11 @@
 package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
@@ -68,18 +66,12 @@ public final class RedisFailure implements DrillScenario {
 
   @Override
   public Signal signal(LocalSentinel sentinel) {
-    MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(LocalSentinel.REDIS_ALARM))
-        .metricAlarms().get(0);
-    return new Signal(sentinel.deployment.functionFor(AlarmResponder.class),
-        AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id()),
-        "CloudWatch Alarm State Change (" + LocalSentinel.REDIS_ALARM + " -> ALARM)");
+    return Signal.alarm(sentinel, LocalSentinel.REDIS_ALARM);
   }
 
   @Override
   public Guard guard(LocalSentinel sentinel) {
-    String secret = sentinel.config.redisSecretId();
-    return new Guard("secret " + secret, () -> sentinel.aws.secrets.getSecretValue(b -> b.secretId(secret))
-        .secretString());
+    return Guard.secret(sentinel, sentinel.config.redisSecretId());
   }
 
   /** The recovery cluster as ElastiCache describes it, against the original; the secret names its endpoint. */

@@ -295,7 +295,8 @@ public final class LocalCloud implements AutoCloseable {
     return configured == null || configured.isBlank() ? "python3" : configured;
   }
 
-  private static int freeLoopbackPort() throws IOException {
+  /** A loopback port free right now, for a local server to listen on. */
+  public static int freeLoopbackPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
