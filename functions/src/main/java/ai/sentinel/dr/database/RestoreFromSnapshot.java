@@ -58,16 +58,8 @@ public final class RestoreFromSnapshot extends Step {
     DBSnapshot snapshot = chooseSnapshot(rds, source, recovery.options().snapshotId());
     String snapshotTime = String.valueOf(snapshot.snapshotCreateTime());
     RestoreSettings settings = RestoreSettings.of(recovery.database().diagnosis(), deps.config());
-    RestoreDbInstanceFromDbSnapshotRequest request = RestoreDbInstanceFromDbSnapshotRequest.builder()
-        .dbInstanceIdentifier(target)
-        .dbSnapshotIdentifier(snapshot.dbSnapshotIdentifier())
-        .dbInstanceClass(settings.instanceClass())
-        .vpcSecurityGroupIds(settings.securityGroups())
-        .dbSubnetGroupName(settings.subnetGroup())
-        .multiAZ(true)
-        .publiclyAccessible(false)
-        .tags(RdsInstances.tags(recovery.executionName(), snapshot.dbSnapshotIdentifier(), snapshotTime))
-        .build();
+    RestoreDbInstanceFromDbSnapshotRequest request = settings.restoreRequest(target, snapshot.dbSnapshotIdentifier(),
+        RdsInstances.tags(recovery.executionName(), snapshot.dbSnapshotIdentifier(), snapshotTime)).build();
     Mutation<?> sent = mutate(recovery, "rds", "RestoreDBInstanceFromDBSnapshot", target, request,
         () -> rds.restoreDBInstanceFromDBSnapshot(request));
     Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),

@@ -69,17 +69,9 @@ public final class RestoreScratchInstance extends Step {
     List<Tag> tags = new ArrayList<>(RdsInstances.tags(recovery.executionName(), snapshot.dbSnapshotIdentifier(),
         snapshotTime));
     tags.add(Tag.builder().key(SCRATCH_TAG).value("true").build());
-    RestoreDbInstanceFromDbSnapshotRequest request = RestoreDbInstanceFromDbSnapshotRequest.builder()
-        .dbInstanceIdentifier(target)
-        .dbSnapshotIdentifier(snapshot.dbSnapshotIdentifier())
-        .dbInstanceClass(settings.instanceClass())
-        .vpcSecurityGroupIds(settings.securityGroups())
-        .dbSubnetGroupName(settings.subnetGroup())
-        .multiAZ(true)
-        .publiclyAccessible(false)
-        .deletionProtection(false)
-        .tags(tags)
-        .build();
+    // the same restore as Option B's, so the measured time is a real restore's; deletable by the cleanup
+    RestoreDbInstanceFromDbSnapshotRequest request = settings.restoreRequest(target, snapshot.dbSnapshotIdentifier(),
+        tags).deletionProtection(false).build();
     Mutation<?> sent = mutate(recovery, "rds", "RestoreDBInstanceFromDBSnapshot", target, request,
         () -> rds.restoreDBInstanceFromDBSnapshot(request));
     Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),

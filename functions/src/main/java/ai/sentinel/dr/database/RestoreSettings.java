@@ -4,6 +4,8 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.database.DatabaseState.Diagnosis;
 import java.util.List;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
+import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
  * The settings a restored instance must carry (runbook: same class, the subnet group, the security groups, Multi-AZ,
@@ -33,6 +35,19 @@ record RestoreSettings(String instanceClass, String subnetGroup, List<String> se
           + missing);
     }
     return new RestoreSettings(cls, subnet, groups);
+  }
+
+  /** The runbook's restore-db-instance-from-db-snapshot of {@code snapshotId} into {@code target}, with these. */
+  RestoreDbInstanceFromDbSnapshotRequest.Builder restoreRequest(String target, String snapshotId, List<Tag> tags) {
+    return RestoreDbInstanceFromDbSnapshotRequest.builder()
+        .dbInstanceIdentifier(target)
+        .dbSnapshotIdentifier(snapshotId)
+        .dbInstanceClass(instanceClass)
+        .vpcSecurityGroupIds(securityGroups)
+        .dbSubnetGroupName(subnetGroup)
+        .multiAZ(true)
+        .publiclyAccessible(false)
+        .tags(tags);
   }
 
   String describe() {

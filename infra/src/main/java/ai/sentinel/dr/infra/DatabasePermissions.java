@@ -17,6 +17,10 @@ final class DatabasePermissions {
   private final String instance;
   private final String recoveryTarget;
   private final String pitrTarget;
+  /** Automated snapshots of the protected instance are rds:<instance>-<time>, manual ones must be <instance>-... */
+  private final List<String> snapshots;
+  /** A restore's subnet group, and the default option and parameter groups unless the snapshot names others. */
+  private final List<String> restoreGroups;
 
   DatabasePermissions(Construct scope, EnvironmentConfig config) {
     this.arns = new Arns(scope);
@@ -24,6 +28,10 @@ final class DatabasePermissions {
     this.instance = arns.dbInstance(db.instanceId());
     this.recoveryTarget = arns.dbInstance(db.instanceId() + "-recovery");
     this.pitrTarget = arns.dbInstance(db.instanceId() + "-pitr");
+    this.snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
+        arns.dbSnapshot(db.instanceId() + "-*"));
+    this.restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
+        arns.parameterGroup("default.*"));
   }
 
   void grant(RunbookFunction diagnose, RunbookFunction verifyFailover, RunbookFunction restoreFromSnapshot,
@@ -37,20 +45,7 @@ final class DatabasePermissions {
 
     verifyFailover.allow(DESCRIBE_INSTANCES, List.of(instance));
 
-    List<String> snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
-        arns.dbSnapshot(db.instanceId() + "-*"));
-    // the restored instance gets the engine's default option and parameter groups unless the snapshot names others
-    List<String> restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
-        arns.parameterGroup("default.*"));
-    restoreFromSnapshot.allow(DESCRIBE_INSTANCES, List.of(recoveryTarget));
-    restoreFromSnapshot.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
-    restoreFromSnapshot.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
-        concat(List.of(recoveryTarget), snapshots, restoreGroups));
-    Nag.suppressFindings(restoreFromSnapshot.role(), Nag.IAM5, "Snapshot names are chosen at run time: automated "
-        + "snapshots of the protected instance are rds:<instance>-<time>, manual ones must be named <instance>-...; "
-        + "a restore also reads the engine's default option group (default:<engine>-<version>) and parameter group "
-        + "(default.<engine><version>), whose names depend on the snapshot's engine version",
-        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
+    allowSnapshotRestore(restoreFromSnapshot, recoveryTarget);
 
     pointInTimeRestore.allow(DESCRIBE_INSTANCES, List.of(instance, pitrTarget));
     pointInTimeRestore.allow(List.of("rds:RestoreDBInstanceToPointInTime", "rds:AddTagsToResource"),
@@ -76,22 +71,24 @@ final class DatabasePermissions {
   void grantRestoreTest(RunbookFunction restoreScratch, RunbookFunction waitForInstance, RunbookFunction verifyScratch,
       RunbookFunction deleteScratch) {
     String scratch = arns.dbInstance(db.instanceId() + "-drill");
-    List<String> snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
-        arns.dbSnapshot(db.instanceId() + "-*"));
-    List<String> restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
-        arns.parameterGroup("default.*"));
-    restoreScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
-    restoreScratch.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
-    restoreScratch.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
-        concat(List.of(scratch), snapshots, restoreGroups));
-    Nag.suppressFindings(restoreScratch.role(), Nag.IAM5, "Snapshot names are chosen at run time (automated "
-        + "rds:<instance>-<time>, manual <instance>-...); a restore also reads the engine's default option and "
-        + "parameter groups, whose names depend on the snapshot's engine version",
-        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
+    allowSnapshotRestore(restoreScratch, scratch);
     waitForInstance.allow(DESCRIBE_INSTANCES, List.of(scratch));
     verifyScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
     verifyScratch.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(db.secretId())));
     deleteScratch.allow(List.of("rds:DescribeDBInstances", "rds:DeleteDBInstance"), List.of(scratch));
+  }
+
+  /** Option B's calls (list the snapshots, restore one into {@code target}, tag it), for {@code fn}. */
+  private void allowSnapshotRestore(RunbookFunction fn, String target) {
+    fn.allow(DESCRIBE_INSTANCES, List.of(target));
+    fn.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
+    fn.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
+        concat(List.of(target), snapshots, restoreGroups));
+    Nag.suppressFindings(fn.role(), Nag.IAM5, "Snapshot names are chosen at run time: automated "
+        + "snapshots of the protected instance are rds:<instance>-<time>, manual ones must be named <instance>-...; "
+        + "a restore also reads the engine's default option group (default:<engine>-<version>) and parameter group "
+        + "(default.<engine><version>), whose names depend on the snapshot's engine version",
+        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
   }
 
   @SafeVarargs
