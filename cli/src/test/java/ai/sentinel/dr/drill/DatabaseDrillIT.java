@@ -20,12 +20,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.model.Deployment;
-import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -47,7 +44,7 @@ class DatabaseDrillIT {
     Path root = RepoPaths.root();
     sentinel = LocalSentinel.start(Templates.synthesize(root, "local"), Map.of(),
         Files.createTempDirectory("database-drill-it-"));
-    deploymentsBefore = primaryDeployments();
+    deploymentsBefore = PrimaryDeployments.of(sentinel);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     result = Drill.of(sentinel, Scenarios.DATABASE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(false);
@@ -59,13 +56,6 @@ class DatabaseDrillIT {
     if (sentinel != null) {
       sentinel.close();
     }
-  }
-
-  private static Map<String, String> primaryDeployments() {
-    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
-            .services(sentinel.config.ecsServices())).services().stream()
-        .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()
-            .filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).findFirst().orElseThrow()));
   }
 
   @Test
@@ -109,7 +99,7 @@ class DatabaseDrillIT {
 
   @Test
   void bothServicesGotANewDeployment() {
-    Map<String, String> after = primaryDeployments();
+    Map<String, String> after = PrimaryDeployments.of(sentinel);
     assertEquals(Set.copyOf(sentinel.config.ecsServices()), after.keySet());
     for (String service : sentinel.config.ecsServices()) {
       assertNotEquals(deploymentsBefore.get(service), after.get(service), service + " was not redeployed");

@@ -14,12 +14,9 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.model.Deployment;
-import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
 import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -40,7 +37,7 @@ class RedisDrillIT {
   static void runDrill() throws Exception {
     sentinel = LocalSentinel.start(Templates.synthesize(RepoPaths.root(), "local"), Map.of(),
         Files.createTempDirectory("redis-drill-it-"));
-    deploymentsBefore = primaryDeployments();
+    deploymentsBefore = PrimaryDeployments.of(sentinel);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     result = Drill.of(sentinel, Scenarios.REDIS_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(false);
@@ -52,13 +49,6 @@ class RedisDrillIT {
     if (sentinel != null) {
       sentinel.close();
     }
-  }
-
-  private static Map<String, String> primaryDeployments() {
-    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
-            .services(sentinel.config.ecsServices())).services().stream()
-        .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()
-            .filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).findFirst().orElseThrow()));
   }
 
   private static CacheCluster recoveryCluster() {
@@ -109,7 +99,7 @@ class RedisDrillIT {
 
   @Test
   void bothServicesWereRestartedAfterTheRepoint() {
-    Map<String, String> after = primaryDeployments();
+    Map<String, String> after = PrimaryDeployments.of(sentinel);
     assertEquals(Set.copyOf(sentinel.config.ecsServices()), after.keySet());
     for (String service : sentinel.config.ecsServices()) {
       assertNotEquals(deploymentsBefore.get(service), after.get(service), service + " was not restarted");

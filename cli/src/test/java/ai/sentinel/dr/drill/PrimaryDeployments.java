@@ -1,0 +1,18 @@
+package ai.sentinel.dr.drill;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/** The ITs' view of "were the services restarted?": each configured service's PRIMARY deployment id. */
+final class PrimaryDeployments {
+  private PrimaryDeployments() {}
+
+  static Map<String, String> of(LocalSentinel sentinel) {
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
+            .services(sentinel.config.ecsServices())).services().stream()
+        .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()
+            .filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).findFirst().orElseThrow()));
+  }
+}
