@@ -458,11 +458,8 @@ public final class IncidentReports {
         return new Rpo(null, "no snapshot chosen");
       }
       Instant point = ReportTimes.parse(snapshot.createdAt());
-      String basis = "snapshot " + snapshot.name() + (point == null ? ", creation time unknown" : " taken " + point);
-      if (point == null || f.triggerTime == null) {
-        return new Rpo(null, planned + basis + (f.triggerTime == null ? "; trigger time unknown" : ""));
-      }
-      return new Rpo(Math.max(0, Duration.between(point, f.triggerTime).getSeconds()), planned + basis);
+      return recoveryPoint(f, point, planned + "snapshot " + snapshot.name()
+          + (point == null ? ", creation time unknown" : " taken " + point));
     }
     if (!f.database() || f.option == null) {
       return new Rpo(null, null);
@@ -485,12 +482,16 @@ public final class IncidentReports {
       basis = point == null ? "point in time '" + restore.restoreTime() + "' not resolved to a time"
           : "point in time " + point;
     }
+    return recoveryPoint(f, point, planned + basis);
+  }
+
+  /** The RPO of restoring to {@code point}: its distance before the trigger, described by {@code basis}. */
+  private static Rpo recoveryPoint(Facts f, Instant point, String basis) {
     if (point == null || f.triggerTime == null) {
-      return new Rpo(null, planned + basis + (f.triggerTime == null ? "; trigger time unknown" : ""));
+      return new Rpo(null, basis + (f.triggerTime == null ? "; trigger time unknown" : ""));
     }
     // a recovery point after the failure began loses nothing before it
-    long seconds = Math.max(0, Duration.between(point, f.triggerTime).getSeconds());
-    return new Rpo(seconds, planned + basis);
+    return new Rpo(Math.max(0, Duration.between(point, f.triggerTime).getSeconds()), basis);
   }
 
   private static ObjectiveResult rtoResult(Facts f, Long rto) {
