@@ -141,7 +141,7 @@ public final class EcsServiceFailure implements DrillScenario {
   public boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
     String api = service(sentinel);
     List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
-    EcsState ecs = recovery.ecs();
+    EcsState ecs = recovery.part(EcsState.PART);
     EcsState.Rollback rollback = ecs == null ? null : ecs.rollback();
     boolean rolledBack = rollback != null && revision(revisions.get(0)).equals(revision(rollback.to()));
     out.println(rollback == null ? "rollback: NONE (the forced deployment of a revision that cannot start cannot "

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
@@ -88,9 +89,10 @@ public final class RedisFailure implements DrillScenario {
     boolean repointed = expected.equals(secret);
     out.println("secret " + sentinel.config.redisSecretId() + (repointed ? " points at " + address
         : " does NOT point at the recovery cluster's endpoint " + address));
-    if (recovery.cache() != null && recovery.cache().snapshot() != null) {
-      out.println("restored from " + recovery.cache().snapshot().name() + " taken "
-          + recovery.cache().snapshot().createdAt() + " (cache data since then is lost: sessions re-login, "
+    CacheState cache = recovery.part(CacheState.PART);
+    if (cache != null && cache.snapshot() != null) {
+      out.println("restored from " + cache.snapshot().name() + " taken "
+          + cache.snapshot().createdAt() + " (cache data since then is lost: sessions re-login, "
           + "rate-limit counters reset, as the runbook accepts)");
     }
     return repointed && settings(original).equals(settings(created));

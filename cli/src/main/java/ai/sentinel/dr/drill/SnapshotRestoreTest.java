@@ -94,7 +94,7 @@ public final class SnapshotRestoreTest implements DrillScenario {
   /** The scratch instance is gone (or going) and production is as the test found it. */
   @Override
   public boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
-    DatabaseState db = recovery.database();
+    DatabaseState db = recovery.part(DatabaseState.PART);
     DatabaseState.Restore restore = db == null ? null : db.restore();
     if (restore != null) {
       out.println("restored " + restore.targetInstanceId() + " from " + restore.sourceSnapshotId() + " taken "

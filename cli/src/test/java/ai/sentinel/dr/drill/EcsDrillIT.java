@@ -74,7 +74,7 @@ class EcsDrillIT {
   @Test
   void rollbackPickedThePreviousRevisionAndTheTimelineSaysWhy() {
     List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
-    EcsState.Rollback rollback = result.recovery().ecs().rollback();
+    EcsState.Rollback rollback = result.recovery().part(EcsState.PART).rollback();
     assertNotNull(rollback, output);
     assertEquals(EcsServiceFailure.revision(revisions.get(1)), EcsServiceFailure.revision(rollback.from()));
     assertEquals(EcsServiceFailure.revision(revisions.get(0)), EcsServiceFailure.revision(rollback.to()));
@@ -101,7 +101,7 @@ class EcsDrillIT {
     assertEquals(configured, now.runningCount());
     assertEquals(1, now.deployments().size());
     assertEquals(Map.of("healthy", (long) configured), EcsServiceFailure.targets(sentinel, api));
-    EcsState.Scale scale = result.recovery().ecs().scale();
+    EcsState.Scale scale = result.recovery().part(EcsState.PART).scale();
     assertEquals(configured, scale.desired());
     assertTrue(tasks().contains("ScaleUp"));
   }

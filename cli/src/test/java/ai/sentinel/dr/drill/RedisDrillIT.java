@@ -1,5 +1,6 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.redis.CacheState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,7 @@ class RedisDrillIT {
   @Test
   void restoredFromTheNewestSnapshot() {
     List<String> snapshots = List.copyOf(sentinel.seeded.redisSnapshots().keySet());
-    assertEquals(snapshots.get(snapshots.size() - 1), result.recovery().cache().snapshot().name());
+    assertEquals(snapshots.get(snapshots.size() - 1), result.recovery().part(CacheState.PART).snapshot().name());
   }
 
   @Test

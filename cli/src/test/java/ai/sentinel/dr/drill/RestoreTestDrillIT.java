@@ -1,5 +1,6 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.database.DatabaseState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -170,7 +171,7 @@ class RestoreTestDrillIT {
         .findFirst().orElseThrow();
     assertEquals(sentinel.databaseReachable() ? Verification.Result.PASS : Verification.Result.SKIP, select.result(),
         select.detail());
-    assertEquals(SCRATCH, passed.result().recovery().database().restore().targetInstanceId());
+    assertEquals(SCRATCH, passed.result().recovery().part(DatabaseState.PART).restore().targetInstanceId());
     assertDeleted(sentinel, SCRATCH);
     assertTrue(passed.output().contains("RESTORE TEST PASSED: restored, VERIFIED and deleted in "), passed.output());
   }

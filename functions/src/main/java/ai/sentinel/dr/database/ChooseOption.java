@@ -42,12 +42,12 @@ public final class ChooseOption extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    Diagnosis d = recovery.database() == null ? null : recovery.database().diagnosis();
+    Diagnosis d = recovery.part(DatabaseState.PART) == null ? null : recovery.part(DatabaseState.PART).diagnosis();
     if (d == null) {
       throw new StepFailedError("ChooseOption needs the Diagnose step's result");
     }
     Decision decision = decide(recovery.options() == null ? null : recovery.options().option(), d);
-    return recovery.withDatabase(recovery.database().withDecision(decision))
+    return recovery.update(DatabaseState.PART, s -> s.withDecision(decision))
         .log(entry("decided", "Option " + decision.option() + ": " + decision.reason()));
   }
 

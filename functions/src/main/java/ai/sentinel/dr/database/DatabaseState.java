@@ -1,5 +1,6 @@
 package ai.sentinel.dr.database;
 
+import ai.sentinel.dr.recovery.Part;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ import java.util.List;
  */
 public record DatabaseState(
     Diagnosis diagnosis, Decision decision, Failover failover, Restore restore, SecretUpdate secret) {
+  /** Where Scenario 1 keeps its state in the recovery document (Choice states read $.database...). */
+  public static final Part<DatabaseState> PART = new Part<>("database", DatabaseState.class);
+
 
   public DatabaseState withDecision(Decision value) {
     return new DatabaseState(diagnosis, value, failover, restore, secret);

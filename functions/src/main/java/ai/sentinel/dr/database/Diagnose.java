@@ -74,11 +74,11 @@ public final class Diagnose extends Step {
             events, connections, rootCause(id, instance, events));
     String detail = diagnosis.rootCause() + "; " + events.size() + " RDS event(s) in the last 60 min; "
         + "DatabaseConnections avg " + (connections == null ? "no data" : String.format("%.1f", connections));
-    DatabaseState state = recovery.database() == null
+    DatabaseState before = recovery.part(DatabaseState.PART);
+    DatabaseState state = before == null
         ? new DatabaseState(diagnosis, null, null, null, null)
-        : new DatabaseState(diagnosis, recovery.database().decision(), recovery.database().failover(),
-            recovery.database().restore(), recovery.database().secret());
-    return recovery.withDatabase(state).log(entry("diagnosed", detail));
+        : new DatabaseState(diagnosis, before.decision(), before.failover(), before.restore(), before.secret());
+    return recovery.with(DatabaseState.PART, state).log(entry("diagnosed", detail));
   }
 
   private static String rootCause(String id, DBInstance instance, List<RdsEvent> events) {

@@ -49,14 +49,14 @@ public final class PointInTimeRestore extends Step {
       RdsInstances.requireCreatedBy(existing.get(), recovery.executionName());
       Restore adopted = new Restore(target, null, null, time == null ? "latest" : time.toString(), now(),
           existing.get().dbInstanceStatus(), null, null, 0, false);
-      return recovery.withDatabase(recovery.database().withRestore(adopted)).log(entry("skipped", target
+      return recovery.update(DatabaseState.PART, s -> s.withRestore(adopted)).log(entry("skipped", target
           + " already exists ('" + existing.get().dbInstanceStatus() + "'): adopted, not restored again"));
     }
     // the latest restorable time is the recovery point when the operator did not name one
     String point = time != null ? time.toString() : RdsInstances.find(rds, source)
         .map(i -> i.latestRestorableTime() == null ? "latest" : i.latestRestorableTime().toString())
         .orElse("latest");
-    RestoreSettings settings = RestoreSettings.of(recovery.database().diagnosis(), deps.config());
+    RestoreSettings settings = RestoreSettings.of(recovery.part(DatabaseState.PART).diagnosis(), deps.config());
     RestoreDbInstanceToPointInTimeRequest.Builder b = RestoreDbInstanceToPointInTimeRequest.builder()
         .sourceDBInstanceIdentifier(source)
         .targetDBInstanceIdentifier(target)
@@ -72,8 +72,9 @@ public final class PointInTimeRestore extends Step {
         () -> rds.restoreDBInstanceToPointInTime(request));
     Restore restore = new Restore(target, null, null, point, now(), sent.sent() ? "creating" : "planned", null,
         null, 0, false);
-    return sent.recovery().withDatabase(recovery.database().withRestore(restore))
-        .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + source + " at " + point + ": " + settings.describe()));
+    return sent.recovery().update(DatabaseState.PART, s -> s.withRestore(restore))
+        .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + source + " at " + point + ": "
+            + settings.describe()));
   }
 
   private Instant parse(String requested) {

@@ -51,20 +51,20 @@ public final class RestoreFromSnapshot extends Step {
       String snapshotId = RdsInstances.tag(existing.get(), RdsInstances.SNAPSHOT_TAG);
       Restore adopted = new Restore(target, snapshotId, RdsInstances.tag(existing.get(), RdsInstances.POINT_TAG),
           null, now(), existing.get().dbInstanceStatus(), null, null, 0, false);
-      return recovery.withDatabase(recovery.database().withRestore(adopted)).log(entry("skipped", target
+      return recovery.update(DatabaseState.PART, s -> s.withRestore(adopted)).log(entry("skipped", target
           + " already exists from this recovery ('" + existing.get().dbInstanceStatus()
           + "'): adopted, not restored again"));
     }
     DBSnapshot snapshot = chooseSnapshot(rds, source, recovery.options().snapshotId());
     String snapshotTime = String.valueOf(snapshot.snapshotCreateTime());
-    RestoreSettings settings = RestoreSettings.of(recovery.database().diagnosis(), deps.config());
+    RestoreSettings settings = RestoreSettings.of(recovery.part(DatabaseState.PART).diagnosis(), deps.config());
     RestoreDbInstanceFromDbSnapshotRequest request = settings.restoreRequest(target, snapshot.dbSnapshotIdentifier(),
         RdsInstances.tags(recovery.executionName(), snapshot.dbSnapshotIdentifier(), snapshotTime)).build();
     Mutation<?> sent = mutate(recovery, "rds", "RestoreDBInstanceFromDBSnapshot", target, request,
         () -> rds.restoreDBInstanceFromDBSnapshot(request));
     Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
         sent.sent() ? "creating" : "planned", null, null, 0, false);
-    return sent.recovery().withDatabase(recovery.database().withRestore(restore))
+    return sent.recovery().update(DatabaseState.PART, s -> s.withRestore(restore))
         .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + snapshot.dbSnapshotIdentifier()
             + " (taken " + snapshotTime + "): " + settings.describe()));
   }

@@ -49,8 +49,8 @@ public final class RestoreScratchInstance extends Step {
   protected Recovery run(Recovery recovery) {
     String source = deps.config().dbInstanceId();
     String target = deps.config().drillInstanceId();
-    DatabaseState db = recovery.database() == null ? new DatabaseState(null, null, null, null, null)
-        : recovery.database();
+    DatabaseState db = recovery.part(DatabaseState.PART) == null ? new DatabaseState(null, null, null, null, null)
+        : recovery.part(DatabaseState.PART);
     // measured against the runbook's "Database Failure (Complete)" row, like a real Option B
     db = db.withDecision(new Decision("B", "scheduled snapshot restore test: restore the latest snapshot of "
         + source + " into the scratch instance " + target));
@@ -60,7 +60,7 @@ public final class RestoreScratchInstance extends Step {
       Restore adopted = new Restore(target, RdsInstances.tag(existing.get(), RdsInstances.SNAPSHOT_TAG),
           RdsInstances.tag(existing.get(), RdsInstances.POINT_TAG), null, now(),
           existing.get().dbInstanceStatus(), null, null, 0, false);
-      return recovery.withDatabase(db.withRestore(adopted)).log(entry("skipped", target
+      return recovery.with(DatabaseState.PART, db.withRestore(adopted)).log(entry("skipped", target
           + " already exists from this test ('" + existing.get().dbInstanceStatus() + "'): adopted"));
     }
     DBSnapshot snapshot = RestoreFromSnapshot.chooseSnapshot(rds, source, recovery.options().snapshotId());
@@ -76,7 +76,7 @@ public final class RestoreScratchInstance extends Step {
         () -> rds.restoreDBInstanceFromDBSnapshot(request));
     Restore restore = new Restore(target, snapshot.dbSnapshotIdentifier(), snapshotTime, null, now(),
         sent.sent() ? "creating" : "planned", null, null, 0, false);
-    return sent.recovery().withDatabase(db.withRestore(restore))
+    return sent.recovery().with(DatabaseState.PART, db.withRestore(restore))
         .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from " + snapshot.dbSnapshotIdentifier()
             + " (taken " + snapshotTime + "): " + settings.describe()));
   }

@@ -41,7 +41,7 @@ public final class UpdateSecret extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    Restore restore = recovery.database().restore();
+    Restore restore = recovery.part(DatabaseState.PART).restore();
     if (restore == null || !restore.available()) {
       throw new StepFailedError("UpdateSecret needs an available restored instance");
     }
@@ -53,7 +53,8 @@ public final class UpdateSecret extends Step {
     DatabaseUrl url = DatabaseUrl.parse(current);
     if (restore.endpoint().equals(url.host()) && restore.port().equals(url.port())) {
       SecretUpdate same = new SecretUpdate(secretId, url.host(), null, now());
-      return recovery.withDatabase(recovery.database().withSecret(same))
+      return recovery.update(DatabaseState.PART, s -> s.withSecret(same))
+          .withRepointedAt(same.updatedAt())
           .log(entry("skipped", secretId + " already points at " + url.host()));
     }
     String next = url.withHost(restore.endpoint(), restore.port()).render();
@@ -66,8 +67,10 @@ public final class UpdateSecret extends Step {
         () -> secrets.updateSecret(request));
     SecretUpdate update = new SecretUpdate(secretId, restore.endpoint(),
         sent.sent() ? sent.response().versionId() : null, now());
-    return sent.recovery().withDatabase(recovery.database().withSecret(update))
-        .log(entry(sent.sent() ? "repointed" : "would-repoint", secretId + ": host " + url.host() + " -> " + restore.endpoint() + ":"
+    return sent.recovery().update(DatabaseState.PART, s -> s.withSecret(update))
+        .withRepointedAt(update.updatedAt())
+        .log(entry(sent.sent() ? "repointed" : "would-repoint", secretId + ": host " + url.host() + " -> "
+            + restore.endpoint() + ":"
             + restore.port() + " (user, password and database kept)"));
   }
 }

@@ -49,7 +49,7 @@ public final class Verify extends Step {
       Verification skipped = Verification.of(List.of(new Check("all", Result.SKIP, "dry-run: nothing was changed")));
       return recovery.withVerification(skipped).log(entry("skipped", "dry-run: verification not run"));
     }
-    DatabaseState db = recovery.database();
+    DatabaseState db = recovery.part(DatabaseState.PART);
     boolean restored = db.restore() != null;
     String instanceId = restored ? db.restore().targetInstanceId() : recovery.resource();
     List<Check> checks = new ArrayList<>();

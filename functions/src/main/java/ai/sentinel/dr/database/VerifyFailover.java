@@ -37,7 +37,7 @@ public final class VerifyFailover extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    DatabaseState db = recovery.database();
+    DatabaseState db = recovery.part(DatabaseState.PART);
     Failover previous = db.failover() == null
         ? new Failover(null, db.diagnosis().availabilityZone(), null, 0, false)
         : db.failover();
@@ -47,7 +47,7 @@ public final class VerifyFailover extends Step {
     boolean done = "available".equals(status);
     Failover next = new Failover(status, previous.zoneBefore(), done ? instance.availabilityZone() : null,
         previous.polls() + 1, done);
-    Recovery out = recovery.withDatabase(db.withFailover(next));
+    Recovery out = recovery.with(DatabaseState.PART, db.withFailover(next));
     if (done) {
       String move = previous.zoneBefore() != null && !previous.zoneBefore().equals(instance.availabilityZone())
           ? "primary moved " + previous.zoneBefore() + " -> " + instance.availabilityZone()

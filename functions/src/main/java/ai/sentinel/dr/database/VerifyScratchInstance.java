@@ -49,7 +49,7 @@ public final class VerifyScratchInstance extends Step {
       Verification skipped = Verification.of(List.of(new Check("all", Result.SKIP, "dry-run: nothing was restored")));
       return recovery.withVerification(skipped).log(entry("skipped", "dry-run: verification not run"));
     }
-    Restore restore = recovery.database() == null ? null : recovery.database().restore();
+    Restore restore = recovery.part(DatabaseState.PART) == null ? null : recovery.part(DatabaseState.PART).restore();
     if (restore == null || restore.endpoint() == null) {
       throw new StepFailedError("VerifyScratchInstance needs an available scratch instance (WaitForInstance)");
     }

@@ -37,13 +37,13 @@ public final class WaitForInstance extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    Restore restore = recovery.database().restore();
+    Restore restore = recovery.part(DatabaseState.PART).restore();
     if (restore == null) {
       throw new StepFailedError("WaitForInstance needs a restore in progress");
     }
     if (recovery.dryRun()) {
       Restore planned = restore.polled("planned", "(" + restore.targetInstanceId() + " endpoint)", 5432, true);
-      return recovery.withDatabase(recovery.database().withRestore(planned))
+      return recovery.update(DatabaseState.PART, s -> s.withRestore(planned))
           .log(entry("skipped", "dry-run: would wait for " + restore.targetInstanceId() + " to be available"));
     }
     DBInstance instance = RdsInstances.find(rds, restore.targetInstanceId())
@@ -52,7 +52,7 @@ public final class WaitForInstance extends Step {
     boolean available = "available".equals(status) && instance.endpoint() != null;
     Restore next = restore.polled(status, available ? instance.endpoint().address() : null,
         available ? instance.endpoint().port() : null, available);
-    Recovery out = recovery.withDatabase(recovery.database().withRestore(next));
+    Recovery out = recovery.update(DatabaseState.PART, s -> s.withRestore(next));
     if (available) {
       return out.log(entry("done", restore.targetInstanceId() + " available at " + next.endpoint() + ":"
           + next.port()));

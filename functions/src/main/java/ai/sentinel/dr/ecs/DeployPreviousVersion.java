@@ -49,7 +49,7 @@ public final class DeployPreviousVersion extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
-    EcsState state = recovery.ecs();
+    EcsState state = recovery.part(EcsState.PART);
     if (state == null || !state.rollbackDue()) {
       throw new StepFailedError("DeployPreviousVersion runs only when WaitForStability decided a rollback is due");
     }
@@ -75,7 +75,7 @@ public final class DeployPreviousVersion extends Step {
         .equals(EcsServices.revision(previous))) {
       EcsState.Deployment kept = new EcsState.Deployment(primary.id(), previous,
           primary.createdAt() == null ? now() : primary.createdAt().toString());
-      return out.withEcs(state.started(PHASE, kept).withRollback(rollback)).log(entry("skipped", name
+      return out.with(EcsState.PART, state.started(PHASE, kept).withRollback(rollback)).log(entry("skipped", name
           + " already runs " + EcsServices.shortName(previous) + " as PRIMARY (deployment " + primary.id()
           + "): not sent again"));
     }
@@ -87,7 +87,7 @@ public final class DeployPreviousVersion extends Step {
         ? EcsServices.primary(sent.response().service()) : null;
     EcsState.Deployment started = new EcsState.Deployment(now == null ? null : now.id(), previous,
         now == null || now.createdAt() == null ? now() : now.createdAt().toString());
-    return sent.recovery().withEcs(state.started(PHASE, started).withRollback(rollback))
+    return sent.recovery().with(EcsState.PART, state.started(PHASE, started).withRollback(rollback))
         .log(entry(sent.sent() ? "rolling-back" : "would-roll-back", "deployed " + EcsServices.shortName(previous)
             + " to " + name + (started.id() == null ? "" : " (deployment " + started.id() + ")")
             + ": runbook step 3, previous version"));

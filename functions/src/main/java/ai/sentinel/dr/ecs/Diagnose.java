@@ -91,12 +91,12 @@ public final class Diagnose extends Step {
         service.pendingCount() == null ? 0 : service.pendingCount(), deployments,
         stopped.stream().limit(STOPPED_SHOWN).toList(), tail.lines(), finding(name, service, stopped), now(),
         tail.note());
-    EcsState state = recovery.ecs() == null ? EcsState.diagnosed(cluster, name, diagnosis)
-        : recovery.ecs().withDiagnosis(diagnosis);
+    EcsState state = recovery.part(EcsState.PART) == null ? EcsState.diagnosed(cluster, name, diagnosis)
+        : recovery.part(EcsState.PART).withDiagnosis(diagnosis);
     String detail = diagnosis.finding() + "; deployments: " + deployments + "; "
         + (tail.note() != null ? tail.note() : tail.lines().size() + " log line(s) from " + group + " (last "
             + LOG_SINCE.toMinutes() + " min)");
-    return recovery.withEcs(state).log(entry("diagnosed", detail));
+    return recovery.with(EcsState.PART, state).log(entry("diagnosed", detail));
   }
 
   /** "PRIMARY IN_PROGRESS sentinel-api:9 0/3 running, 5 failed (ecs-svc/123)". */

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.ecs;
 
+import ai.sentinel.dr.recovery.Part;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,9 @@ import java.util.Map;
 public record EcsState(String cluster, String service, Diagnosis diagnosis, String phase, Deployment deployment,
     boolean stable, boolean rollbackDue, int polls, String status, Rollback rollback, Scale scale,
     List<TargetHealth> targets, String decision) {
+  /** Where Scenario 3 keeps its state in the recovery document (Choice states read $.ecs...). */
+  public static final Part<EcsState> PART = new Part<>("ecs", EcsState.class);
+
 
   @JsonCreator
   public EcsState {

@@ -44,7 +44,7 @@ public final class ForceNewDeployment extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
-    EcsState state = recovery.ecs();
+    EcsState state = recovery.part(EcsState.PART);
     if (state == null || state.diagnosis() == null) {
       throw new StepFailedError("ForceNewDeployment needs Diagnose's result");
     }
@@ -55,7 +55,7 @@ public final class ForceNewDeployment extends Step {
     if (adopt != null) {
       EcsState.Deployment kept = new EcsState.Deployment(primary.id(), EcsServices.runningRevision(service),
           primary.createdAt() == null ? now() : primary.createdAt().toString());
-      return recovery.withEcs(state.started(PHASE, kept)).log(entry("skipped", adopt));
+      return recovery.with(EcsState.PART, state.started(PHASE, kept)).log(entry("skipped", adopt));
     }
     UpdateServiceRequest request = UpdateServiceRequest.builder().cluster(cluster).service(name)
         .forceNewDeployment(true).build();
@@ -74,7 +74,7 @@ public final class ForceNewDeployment extends Step {
     String detail = "forced new deployment " + (started.id() == null ? "" : started.id() + " ") + "of " + name
         + " (" + EcsServices.shortName(started.taskDefinition()) + ", same task definition) in " + cluster
         + ": runbook step 1; " + deps.config().ecsStablePolls() + " polls to stabilise before a rollback";
-    return sent.recovery().withEcs(state.started(PHASE, started))
+    return sent.recovery().with(EcsState.PART, state.started(PHASE, started))
         .log(entry(sent.sent() ? "redeploying" : "would-redeploy", detail));
   }
 

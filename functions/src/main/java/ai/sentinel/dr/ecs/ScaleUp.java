@@ -45,7 +45,7 @@ public final class ScaleUp extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
-    EcsState state = recovery.ecs();
+    EcsState state = recovery.part(EcsState.PART);
     if (state == null) {
       throw new StepFailedError("ScaleUp needs Diagnose's result");
     }
@@ -73,7 +73,7 @@ public final class ScaleUp extends Step {
             + "the tasks to start";
         EcsState waiting = state.started(PHASE, state.deployment())
             .withScale(new Scale(configured, running, true, why, raisedFrom));
-        return recovery.withEcs(waiting).log(entry("decided", why));
+        return recovery.with(EcsState.PART, waiting).log(entry("decided", why));
       }
       String why = running + "/" + desired + " running, the configured count" + earlier + ": no scale-up needed";
       return decided(recovery, state, new Scale(configured, running, false, why, raisedFrom));
@@ -92,11 +92,11 @@ public final class ScaleUp extends Step {
         : new EcsState.Deployment(primary.id(), EcsServices.runningRevision(updated),
             primary.createdAt() == null ? now() : primary.createdAt().toString());
     EcsState next = state.started(PHASE, current).withScale(new Scale(configured, running, true, reason, desired));
-    return sent.recovery().withEcs(next).log(entry(sent.sent() ? "scaling" : "would-scale", name
+    return sent.recovery().with(EcsState.PART, next).log(entry(sent.sent() ? "scaling" : "would-scale", name
         + " desired count " + desired + " -> " + configured + ": runbook step 4"));
   }
 
   private Recovery decided(Recovery recovery, EcsState state, Scale scale) {
-    return recovery.withEcs(state.withScale(scale)).log(entry("decided", scale.reason()));
+    return recovery.with(EcsState.PART, state.withScale(scale)).log(entry("decided", scale.reason()));
   }
 }

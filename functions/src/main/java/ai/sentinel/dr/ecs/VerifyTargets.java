@@ -54,7 +54,7 @@ public final class VerifyTargets extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
-    EcsState state = recovery.ecs();
+    EcsState state = recovery.part(EcsState.PART);
     if (state == null) {
       throw new StepFailedError("VerifyTargets needs Diagnose's result");
     }
@@ -71,7 +71,7 @@ public final class VerifyTargets extends Step {
     checks.add(targetHealth(name, service, targets));
     checks.add(ApiHealth.check(deps.config().healthUrl()));
     Verification verification = Verification.of(checks);
-    Recovery out = recovery.withVerification(verification).withEcs(state.withTargets(targets));
+    Recovery out = recovery.withVerification(verification).with(EcsState.PART, state.withTargets(targets));
     if (!verification.verified()) {
       List<String> failed = checks.stream().filter(c -> c.result() == Result.FAIL)
           .map(c -> c.name() + ": " + c.detail()).toList();

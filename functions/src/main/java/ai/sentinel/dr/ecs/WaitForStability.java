@@ -45,14 +45,14 @@ public final class WaitForStability extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
-    EcsState state = recovery.ecs();
+    EcsState state = recovery.part(EcsState.PART);
     if (state == null || state.phase() == null || !PHASES.contains(state.phase())) {
       throw new StepFailedError("WaitForStability needs a deployment in progress (phase "
           + (state == null ? null : state.phase()) + ")");
     }
     String phase = state.phase();
     if (recovery.dryRun()) {
-      return recovery.withEcs(state.polled(true, false, state.status(), "dry-run: stability not polled"))
+      return recovery.with(EcsState.PART, state.polled(true, false, state.status(), "dry-run: stability not polled"))
           .log(entry("skipped", "dry-run: would wait for " + name + " to be stable (phase " + phase + ")"));
     }
     Service service = EcsServices.describe(ecs, deps.config().ecsCluster(), name);
@@ -60,24 +60,24 @@ public final class WaitForStability extends Step {
     int poll = state.polls() + 1;
     if (EcsServices.stable(service)) {
       String why = name + " stable: " + status + " on " + EcsServices.shortName(EcsServices.runningRevision(service));
-      return recovery.withEcs(state.polled(true, false, status, why))
+      return recovery.with(EcsState.PART, state.polled(true, false, status, why))
           .log(entry("done", why + " (phase " + phase + ", poll " + poll + ")"));
     }
     if (ForceNewDeployment.PHASE.equals(phase)) {
       String due = rollbackDue(state, service, status, poll, recovery.options().pollSeconds());
       if (due != null) {
-        return recovery.withEcs(state.polled(false, true, status, due)).log(entry("decided", due));
+        return recovery.with(EcsState.PART, state.polled(false, true, status, due)).log(entry("decided", due));
       }
       String why = name + " not stable yet: " + status + " (poll " + poll + " of " + deps.config().ecsStablePolls()
           + " before a rollback)";
-      return recovery.withEcs(state.polled(false, false, status, why)).log(entry("waiting", why));
+      return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry("waiting", why));
     }
     if (poll >= recovery.options().maxPolls()) {
       throw new TimedOutError(name + " not stable after " + poll + " polls in phase " + phase + ": " + status);
     }
     String why = name + " not stable yet: " + status + " (phase " + phase + ", poll " + poll + " of "
         + recovery.options().maxPolls() + ")";
-    return recovery.withEcs(state.polled(false, false, status, why)).log(entry("waiting", why));
+    return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry("waiting", why));
   }
 
   /** Why the forced deployment is given up on, or null while it still has time. */

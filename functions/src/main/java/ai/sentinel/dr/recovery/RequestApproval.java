@@ -1,5 +1,6 @@
 package ai.sentinel.dr.recovery;
 
+import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
@@ -65,11 +66,12 @@ public final class RequestApproval implements RequestStreamHandler {
   }
 
   private static String describe(String step, Recovery r) {
-    if ("UpdateSecret".equals(step) && r.database() != null && r.database().restore() != null) {
-      return "repoint the database secret at " + r.database().restore().targetInstanceId() + " ("
-          + r.database().restore().endpoint() + "), restored from "
-          + (r.database().restore().sourceSnapshotId() != null ? r.database().restore().sourceSnapshotId()
-              : "the point in time " + r.database().restore().restoreTime())
+    DatabaseState db = r.part(DatabaseState.PART);
+    if ("UpdateSecret".equals(step) && db != null && db.restore() != null) {
+      return "repoint the database secret at " + db.restore().targetInstanceId() + " ("
+          + db.restore().endpoint() + "), restored from "
+          + (db.restore().sourceSnapshotId() != null ? db.restore().sourceSnapshotId()
+              : "the point in time " + db.restore().restoreTime())
           + ", then restart the ECS services";
     }
     return step;

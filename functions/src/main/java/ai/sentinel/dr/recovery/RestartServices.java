@@ -46,7 +46,7 @@ public final class RestartServices extends Step {
     if (names.isEmpty()) {
       throw new StepFailedError("no ECS services configured to restart");
     }
-    Instant since = recovery.repointedAt();
+    Instant since = recovery.repointedInstant();
     Map<String, Service> current = new LinkedHashMap<>();
     ecs.describeServices(b -> b.cluster(cluster).services(names)).services()
         .forEach(s -> current.put(s.serviceName(), s));

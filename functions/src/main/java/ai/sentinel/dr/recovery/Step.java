@@ -130,9 +130,9 @@ public abstract class Step implements RequestStreamHandler, Resource {
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     // SnapStart: load Jackson's and our model's classes before the snapshot so the first real event does not pay
-    Recovery sample = new Recovery("database-failure", "prime", "prime", "prime",
+    Recovery sample = Recovery.start("prime", "prime", "prime", "prime",
         new Trigger("manual", "manual", "prime", "1970-01-01T00:00:00Z", "prime"),
-        new Options(null, "latest", null, true, 1, 1), null, null, null, null, null, null, null, null, null);
+        new Options(null, "latest", null, true, 1, 1));
     Json.read(Json.bytes(sample), Recovery.class);
     deps.clients().prime(deps.config());
   }

@@ -49,15 +49,16 @@ final class CacheClusters {
 
   /** The scenario state so far (a new one when this is the first step to write it). */
   static CacheState state(Recovery recovery) {
-    return recovery.cache() == null ? new CacheState(null, null, null, null) : recovery.cache();
+    CacheState state = recovery.part(CacheState.PART);
+    return state == null ? new CacheState(null, null, null, null) : state;
   }
 
   /** The recovery cluster earlier steps created or planned, or a clear error naming the step that needs it. */
   static CacheState.RecoveryCluster requireCluster(Recovery recovery, String step) {
-    if (recovery.cache() == null || recovery.cache().cluster() == null) {
+    if (recovery.part(CacheState.PART) == null || recovery.part(CacheState.PART).cluster() == null) {
       throw new StepFailedError(step + " needs the recovery cluster CreateRecoveryCluster requested");
     }
-    return recovery.cache().cluster();
+    return recovery.part(CacheState.PART).cluster();
   }
 
   static Optional<CacheCluster> find(ElastiCacheClient elastiCache, String id) {

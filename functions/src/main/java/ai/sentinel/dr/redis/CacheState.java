@@ -1,5 +1,6 @@
 package ai.sentinel.dr.redis;
 
+import ai.sentinel.dr.recovery.Part;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ import java.util.List;
  */
 public record CacheState(Diagnosis diagnosis, SnapshotChoice snapshot, RecoveryCluster cluster,
     SecretUpdate secret) {
+  /** Where Scenario 2 keeps its state in the recovery document (Choice states read $.cache...). */
+  public static final Part<CacheState> PART = new Part<>("cache", CacheState.class);
+
 
   public CacheState withDiagnosis(Diagnosis value) {
     return new CacheState(value, snapshot, cluster, secret);

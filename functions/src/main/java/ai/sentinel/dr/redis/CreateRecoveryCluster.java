@@ -44,7 +44,7 @@ public final class CreateRecoveryCluster extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    CacheState cache = recovery.cache();
+    CacheState cache = recovery.part(CacheState.PART);
     if (cache == null || cache.snapshot() == null) {
       throw new StepFailedError("CreateRecoveryCluster needs the snapshot FindSnapshot chose");
     }
@@ -91,7 +91,7 @@ public final class CreateRecoveryCluster extends Step {
         : sent.response().cacheCluster() != null && sent.response().cacheCluster().cacheClusterStatus() != null
             ? sent.response().cacheCluster().cacheClusterStatus() : "creating";
     RecoveryCluster created = new RecoveryCluster(target, now(), status, null, null, false, 0);
-    return sent.recovery().withCache(cache.withCluster(created))
+    return sent.recovery().with(CacheState.PART, cache.withCluster(created))
         .log(entry(sent.sent() ? "restoring" : "would-restore", target + " from snapshot " + snapshot.name()
             + " (" + (snapshot.createdAt() == null ? "creation time unknown" : "taken " + snapshot.createdAt())
             + "): " + describe(request) + ", settings from " + d.settingsSource()));
@@ -117,7 +117,7 @@ public final class CreateRecoveryCluster extends Step {
           + "recovery (" + CacheClusters.EXECUTION_TAG + "=" + (cluster.arn() == null ? "unreadable: no ARN" : owner)
           + "): delete or rename it first");
     }
-    CacheState cache = recovery.cache();
+    CacheState cache = recovery.part(CacheState.PART);
     SnapshotChoice snapshot = cache.snapshot();
     String tagged = tags.get(CacheClusters.SNAPSHOT_TAG);
     String note = "";
@@ -130,7 +130,7 @@ public final class CreateRecoveryCluster extends Step {
         .toString();
     RecoveryCluster adopted = new RecoveryCluster(target, requestedAt, cluster.cacheClusterStatus(), null, null,
         false, 0);
-    return recovery.withCache(cache.withSnapshot(snapshot).withCluster(adopted)).log(entry("skipped", target
+    return recovery.with(CacheState.PART, cache.withSnapshot(snapshot).withCluster(adopted)).log(entry("skipped", target
         + " already exists from this recovery ('" + cluster.cacheClusterStatus() + "'): adopted, not created again"
         + note));
   }

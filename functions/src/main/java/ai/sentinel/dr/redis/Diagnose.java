@@ -86,7 +86,7 @@ public final class Diagnose extends Step {
           id + " not found (CacheClusterNotFound)" + metrics(connections, cpu), now());
     }
     String detail = diagnosis.finding() + "; recovery cluster settings " + settings(diagnosis, fromConfig);
-    return recovery.withCache(CacheClusters.state(recovery).withDiagnosis(diagnosis))
+    return recovery.with(CacheState.PART, CacheClusters.state(recovery).withDiagnosis(diagnosis))
         .log(entry("diagnosed", detail));
   }
 

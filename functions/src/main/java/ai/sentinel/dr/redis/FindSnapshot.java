@@ -51,7 +51,7 @@ public final class FindSnapshot extends Step {
     Instant taken = takenAt(chosen.snapshot());
     SnapshotChoice choice = new SnapshotChoice(chosen.snapshot().snapshotName(),
         taken == null ? null : taken.toString(), chosen.how());
-    return recovery.withCache(CacheClusters.state(recovery).withSnapshot(choice))
+    return recovery.with(CacheState.PART, CacheClusters.state(recovery).withSnapshot(choice))
         .log(entry("decided", "restore from snapshot " + choice.name() + " ("
             + (taken == null ? "creation time unknown" : "taken " + taken) + "): " + chosen.reason()));
   }

@@ -69,7 +69,8 @@ public final class UpdateSecret extends Step {
       // the version holding this value is when the services' view changed: RestartServices measures from it
       String since = current.createdDate() == null ? now() : current.createdDate().toString();
       SecretUpdate same = new SecretUpdate(secretId, current.versionId(), since, address);
-      return recovery.withCache(recovery.cache().withSecret(same))
+      return recovery.update(CacheState.PART, s -> s.withSecret(same))
+          .withRepointedAt(same.updatedAt())
           .log(entry("skipped", secretId + " already points at " + address + ":" + port + " (version "
               + current.versionId() + "): not written again"));
     }
@@ -91,7 +92,8 @@ public final class UpdateSecret extends Step {
     SecretUpdate update = new SecretUpdate(secretId, sent.sent() ? sent.response().versionId() : null, now(),
         address);
     String from = before == null ? "(no value)" : before.host() + ":" + before.port();
-    return sent.recovery().withCache(recovery.cache().withSecret(update))
+    return sent.recovery().update(CacheState.PART, s -> s.withSecret(update))
+        .withRepointedAt(update.updatedAt())
         .log(entry(sent.sent() ? "repointed" : "would-repoint", secretId + ": " + from + " -> " + address + ":"
             + port + " (" + next.describeKept() + ")"));
   }

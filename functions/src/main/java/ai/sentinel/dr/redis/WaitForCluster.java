@@ -44,7 +44,7 @@ public final class WaitForCluster extends Step {
     if (recovery.dryRun()) {
       // nothing was created: later steps plan against a placeholder endpoint
       RecoveryCluster planned = cluster.polled("planned", "(" + id + " endpoint)", CacheClusters.DEFAULT_PORT, true);
-      return recovery.withCache(recovery.cache().withCluster(planned))
+      return recovery.update(CacheState.PART, s -> s.withCluster(planned))
           .log(entry("skipped", "dry-run: would wait for " + id + " to be available"));
     }
     CacheCluster seen = CacheClusters.find(elastiCache, id)
@@ -54,7 +54,7 @@ public final class WaitForCluster extends Step {
     boolean available = "available".equals(status) && endpoint != null;
     RecoveryCluster next = cluster.polled(status, available ? endpoint.address() : null,
         available ? CacheClusters.portOf(endpoint) : null, available);
-    Recovery out = recovery.withCache(recovery.cache().withCluster(next));
+    Recovery out = recovery.update(CacheState.PART, s -> s.withCluster(next));
     if (available) {
       return out.log(entry("done", id + " available at " + next.address() + ":" + next.port() + " after "
           + next.polls() + " poll(s)"));

@@ -173,9 +173,9 @@ public final class IncidentReports {
       this.dryRun = r.dryRun() || DRY_RUN.equals(this.status) || DRY_RUN.equals(normal(status));
       Trigger t = r.trigger();
       this.drill = dryRun || (t != null && "drill".equalsIgnoreCase(t.kind()));
-      this.db = r.database();
-      this.cache = r.cache();
-      this.ecs = r.ecs();
+      this.db = r.part(DatabaseState.PART);
+      this.cache = r.part(CacheState.PART);
+      this.ecs = r.part(EcsState.PART);
       this.option = option(r);
       this.executionName = r.executionName() != null ? r.executionName() : nameFromArn(executionArn);
       this.triggerTime = t == null ? null : ReportTimes.parse(t.time());
@@ -239,7 +239,7 @@ public final class IncidentReports {
   }
 
   private static Recovery empty() {
-    return new Recovery(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return Recovery.start(null, null, null, null, null, null);
   }
 
   private static String normal(String status) {
@@ -262,7 +262,8 @@ public final class IncidentReports {
   }
 
   private static String option(Recovery r) {
-    String chosen = r.database() != null && r.database().decision() != null ? r.database().decision().option() : null;
+    DatabaseState db = r.part(DatabaseState.PART);
+    String chosen = db != null && db.decision() != null ? db.decision().option() : null;
     if (chosen == null) {
       Options o = r.options();
       chosen = o == null ? null : o.option();

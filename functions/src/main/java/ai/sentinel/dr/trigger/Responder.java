@@ -138,8 +138,7 @@ public final class Responder {
 
   private Response start(Classification c, String name, String stateMachine, String executionArn,
       String responderName, boolean locked) {
-    Recovery input = new Recovery(c.scenario(), c.resource(), name, config.environment(), c.trigger(), c.options(),
-        null, null, null, null, null, null, null, null, null);
+    Recovery input = Recovery.start(c.scenario(), c.resource(), name, config.environment(), c.trigger(), c.options());
     try {
       StartExecutionResponse started = sfn.startExecution(b -> b.stateMachineArn(stateMachine).name(name)
           .input(Json.write(input)));

@@ -22,12 +22,12 @@ class ChooseOptionTest {
   private final ChooseOption step = new ChooseOption(Fixtures.deps());
 
   private Recovery diagnosed(Diagnosis d, String forced) {
-    Recovery r = Fixtures.recovery(false).withDatabase(new DatabaseState(d, null, null, null, null));
+    Recovery r = Fixtures.recovery(false).with(DatabaseState.PART, new DatabaseState(d, null, null, null, null));
     return Db.withOptions(r, Db.options(forced, "latest", null, false));
   }
 
   private Decision decide(Diagnosis d, String forced) {
-    return invoke(step, diagnosed(d, forced)).database().decision();
+    return invoke(step, diagnosed(d, forced)).part(DatabaseState.PART).decision();
   }
 
   @Test
@@ -106,13 +106,13 @@ class ChooseOptionTest {
   void decisionAndReasonLandInTheStateAndTheTimeline() {
     Recovery before = diagnosed(Fixtures.diagnosis(true, "storage-full", false), null);
     Recovery out = invoke(step, before);
-    Decision d = out.database().decision();
+    Decision d = out.part(DatabaseState.PART).decision();
     TimelineEntry e = only(out, "ChooseOption", "decided");
     assertEquals("Option B: " + d.reason(), e.detail());
     assertEquals(Fixtures.NOW.toString(), e.at());
     // the diagnosis is carried through untouched, nothing else is started
-    assertEquals(before.database().diagnosis(), out.database().diagnosis());
-    assertNull(out.database().restore());
+    assertEquals(before.part(DatabaseState.PART).diagnosis(), out.part(DatabaseState.PART).diagnosis());
+    assertNull(out.part(DatabaseState.PART).restore());
     assertEquals(before.timeline().size() + 1, out.timeline().size());
   }
 }

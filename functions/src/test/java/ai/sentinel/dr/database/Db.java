@@ -1,5 +1,7 @@
 package ai.sentinel.dr.database;
 
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.redis.CacheState;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
@@ -64,18 +66,17 @@ final class Db {
   }
 
   static Recovery recovery(boolean dryRun, Diagnosis diagnosis, Restore restore) {
-    return Fixtures.recovery(dryRun).withDatabase(new DatabaseState(diagnosis, new Decision("B", "test"), null,
+    return Fixtures.recovery(dryRun).with(DatabaseState.PART, new DatabaseState(diagnosis, new Decision("B", "test"),
+        null,
         restore, null));
   }
 
   static Recovery withOptions(Recovery r, Options o) {
-    return new Recovery(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), o, r.database(),
-        r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+    return r.withEnvelope(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), o);
   }
 
   static Recovery withExecutionName(Recovery r, String name) {
-    return new Recovery(r.scenario(), r.resource(), name, r.environment(), r.trigger(), r.options(), r.database(),
-        r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+    return r.withEnvelope(r.scenario(), r.resource(), name, r.environment(), r.trigger(), r.options());
   }
 
   static Options options(String option, String snapshotId, String restoreTime, boolean dryRun) {

@@ -81,7 +81,7 @@ class DiagnoseTest {
     assertEquals(Fixtures.NOW, m.endTime());
     assertEquals(Duration.ofHours(1), Duration.between(m.startTime(), m.endTime()));
 
-    Diagnosis d = out.database().diagnosis();
+    Diagnosis d = out.part(DatabaseState.PART).diagnosis();
     assertTrue(d.instanceFound());
     assertEquals("storage-full", d.status());
     assertTrue(d.multiAz());
@@ -102,7 +102,7 @@ class DiagnoseTest {
     when(cloudWatch.getMetricStatistics(any(GetMetricStatisticsRequest.class)))
         .thenReturn(GetMetricStatisticsResponse.builder().build());
     Recovery out = invoke(new Diagnose(Fixtures.deps(rds, cloudWatch)), Fixtures.recovery(false));
-    Diagnosis d = out.database().diagnosis();
+    Diagnosis d = out.part(DatabaseState.PART).diagnosis();
     assertFalse(d.instanceFound());
     assertNull(d.status());
     assertTrue(d.securityGroups().isEmpty());

@@ -73,9 +73,9 @@ class PointInTimeRestoreTest {
     assertEquals(List.of("sg-0orig1", "sg-0orig2"), req.vpcSecurityGroupIds());
     assertEquals(Boolean.TRUE, req.multiAZ());
     assertEquals(Boolean.FALSE, req.publiclyAccessible());
-    assertEquals(Db.PITR, out.database().restore().targetInstanceId());
-    assertEquals("2026-01-17T10:00:00Z", out.database().restore().restoreTime());
-    assertEquals("creating", out.database().restore().status());
+    assertEquals(Db.PITR, out.part(DatabaseState.PART).restore().targetInstanceId());
+    assertEquals("2026-01-17T10:00:00Z", out.part(DatabaseState.PART).restore().restoreTime());
+    assertEquals("creating", out.part(DatabaseState.PART).restore().status());
   }
 
   @ParameterizedTest
@@ -88,7 +88,7 @@ class PointInTimeRestoreTest {
     assertNull(req.restoreTime()); // RDS rejects both together
     assertEquals(Db.PITR, req.targetDBInstanceIdentifier());
     // the recovery point the report shows is the source's latest restorable time
-    assertEquals("2026-01-17T10:03:00Z", out.database().restore().restoreTime());
+    assertEquals("2026-01-17T10:03:00Z", out.part(DatabaseState.PART).restore().restoreTime());
     assertTrue(only(out, "PointInTimeRestore", "restoring").detail().contains("2026-01-17T10:03:00Z"));
   }
 
@@ -114,7 +114,7 @@ class PointInTimeRestoreTest {
     invoke(step, at("2026-01-17T10:00:00Z", false));
     Recovery again = invoke(step, at("2026-01-17T10:00:00Z", false));
     verify(rds, times(1)).restoreDBInstanceToPointInTime(any(RestoreDbInstanceToPointInTimeRequest.class));
-    assertEquals(Db.PITR, again.database().restore().targetInstanceId());
+    assertEquals(Db.PITR, again.part(DatabaseState.PART).restore().targetInstanceId());
     assertTrue(only(again, "PointInTimeRestore", "skipped").detail().contains("adopted"));
   }
 
@@ -125,6 +125,6 @@ class PointInTimeRestoreTest {
     PlannedCall planned = out.plan().get(0);
     assertEquals("RestoreDBInstanceToPointInTime", planned.api());
     assertEquals(Db.PITR, planned.target());
-    assertEquals("planned", out.database().restore().status());
+    assertEquals("planned", out.part(DatabaseState.PART).restore().status());
   }
 }

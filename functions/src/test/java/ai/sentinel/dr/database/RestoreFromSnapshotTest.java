@@ -56,8 +56,10 @@ class RestoreFromSnapshotTest {
     when(rds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenAnswer(inv -> {
       DescribeDbSnapshotsRequest req = inv.getArgument(0);
       List<DBSnapshot> matching = SNAPSHOTS.stream()
-          .filter(s -> req.dbInstanceIdentifier() == null || s.dbInstanceIdentifier().equals(req.dbInstanceIdentifier()))
-          .filter(s -> req.dbSnapshotIdentifier() == null || s.dbSnapshotIdentifier().equals(req.dbSnapshotIdentifier()))
+          .filter(s -> req.dbInstanceIdentifier() == null || s.dbInstanceIdentifier()
+              .equals(req.dbInstanceIdentifier()))
+          .filter(s -> req.dbSnapshotIdentifier() == null || s.dbSnapshotIdentifier()
+              .equals(req.dbSnapshotIdentifier()))
           .toList();
       return DescribeDbSnapshotsResponse.builder().dbSnapshots(matching).build();
     });
@@ -98,7 +100,7 @@ class RestoreFromSnapshotTest {
     assertEquals(Boolean.FALSE, req.publiclyAccessible());
     assertNull(req.dbName()); // the snapshot's database is kept as it is
 
-    Restore restore = out.database().restore();
+    Restore restore = out.part(DatabaseState.PART).restore();
     assertEquals(Db.RECOVERY, restore.targetInstanceId());
     assertEquals("pre-migration-manual", restore.sourceSnapshotId());
     assertEquals("2026-01-17T08:30:00Z", restore.snapshotTime()); // the recovery point, for RPO
@@ -158,7 +160,7 @@ class RestoreFromSnapshotTest {
     invoke(step, in);
     Recovery again = invoke(step, in); // the state machine retried the step after a lost response
     verify(rds, times(1)).restoreDBInstanceFromDBSnapshot(any(RestoreDbInstanceFromDbSnapshotRequest.class));
-    Restore adopted = again.database().restore();
+    Restore adopted = again.part(DatabaseState.PART).restore();
     assertEquals(Db.RECOVERY, adopted.targetInstanceId());
     assertEquals("creating", adopted.status());
     assertFalse(adopted.available());
@@ -173,9 +175,9 @@ class RestoreFromSnapshotTest {
         .build());
     Recovery out = invoke(new RestoreFromSnapshot(Fixtures.deps(rds)), in);
     verify(rds, never()).restoreDBInstanceFromDBSnapshot(any(RestoreDbInstanceFromDbSnapshotRequest.class));
-    assertEquals("available", out.database().restore().status());
-    assertEquals("rds:sentinel-db-2026-01-17-03-00", out.database().restore().sourceSnapshotId());
-    assertFalse(out.database().restore().available()); // WaitForInstance still reads the endpoint
+    assertEquals("available", out.part(DatabaseState.PART).restore().status());
+    assertEquals("rds:sentinel-db-2026-01-17-03-00", out.part(DatabaseState.PART).restore().sourceSnapshotId());
+    assertFalse(out.part(DatabaseState.PART).restore().available()); // WaitForInstance still reads the endpoint
   }
 
   @Test
@@ -247,7 +249,7 @@ class RestoreFromSnapshotTest {
     assertEquals(Db.RECOVERY, planned.target());
     assertTrue(planned.request().contains("pre-migration-manual"), planned.request());
     assertTrue(planned.request().contains("db.r6g.large"), planned.request());
-    assertEquals("planned", out.database().restore().status());
+    assertEquals("planned", out.part(DatabaseState.PART).restore().status());
     assertTrue(only(out, "RestoreFromSnapshot", "planned").detail().contains("dry-run"));
   }
 

@@ -77,9 +77,11 @@ class ScratchInstanceTest {
     assertEquals("db.r6g.large", r.dbInstanceClass(), "the original's class: the measured time is a real restore's");
     assertEquals(List.of("sg-0orig1", "sg-0orig2"), r.vpcSecurityGroupIds());
     assertTrue(r.tags().stream().anyMatch(t -> t.key().equals("sentinel-dr:scratch") && t.value().equals("true")));
-    assertEquals("B", out.database().decision().option(), "measured like Option B (Database Failure, Complete)");
-    assertEquals("2026-01-17T03:00:00Z", out.database().restore().snapshotTime(), "the RPO's recovery point");
-    assertEquals(SCRATCH, out.database().restore().targetInstanceId());
+    assertEquals("B", out.part(DatabaseState.PART).decision().option(),
+        "measured like Option B (Database Failure, Complete)");
+    assertEquals("2026-01-17T03:00:00Z", out.part(DatabaseState.PART).restore().snapshotTime(),
+        "the RPO's recovery point");
+    assertEquals(SCRATCH, out.part(DatabaseState.PART).restore().targetInstanceId());
   }
 
   @Test
@@ -94,7 +96,7 @@ class ScratchInstanceTest {
     when(secrets.getSecretValue(any(GetSecretValueRequest.class))).thenReturn(GetSecretValueResponse.builder()
         .secretString("postgresql://sentinel_admin:pw@" + Db.OLD_HOST + ":5432/sentinel").build());
     instances.put(SCRATCH, scratch("available", test.executionName(), true));
-    Recovery restored = test.withDatabase(test.database().withRestore(new DatabaseState.Restore(SCRATCH, "s", "t",
+    Recovery restored = test.update(DatabaseState.PART, s -> s.withRestore(new DatabaseState.Restore(SCRATCH, "s", "t",
         null, "t", "available", "sentinel-db-drill.abc", 5432, 1, true)));
     // unit tests have no database: VERIFY_DB_CONNECT=false in Fixtures, so SELECT 1 is skipped and said so
     Recovery out = invoke(new VerifyScratchInstance(Fixtures.deps(rds, secrets)), restored);

@@ -98,7 +98,7 @@ class UpdateSecretTest {
     assertEquals("sentinel_admin", written.user());
     assertEquals("sentinel", written.database());
 
-    SecretUpdate s = out.database().secret();
+    SecretUpdate s = out.part(DatabaseState.PART).secret();
     assertEquals(Db.SECRET, s.secretId());
     assertEquals(Db.NEW_HOST, s.host());
     assertEquals("v-new", s.versionId());
@@ -128,8 +128,8 @@ class UpdateSecretTest {
     secretHolding(OLD_URL.replace(Db.OLD_HOST, Db.NEW_HOST));
     Recovery out = invoke(new UpdateSecret(Fixtures.deps(secrets)), restored(false, Db.NEW_HOST, 5432));
     verify(secrets, never()).updateSecret(any(UpdateSecretRequest.class));
-    assertEquals(Db.NEW_HOST, out.database().secret().host());
-    assertNull(out.database().secret().versionId());
+    assertEquals(Db.NEW_HOST, out.part(DatabaseState.PART).secret().host());
+    assertNull(out.part(DatabaseState.PART).secret().versionId());
     assertTrue(only(out, "UpdateSecret", "skipped").detail().contains("already points at " + Db.NEW_HOST));
   }
 
@@ -246,11 +246,12 @@ class UpdateSecretTest {
     env.put("DB_SECRET_ID", "staging/sentinel/database-url");
     secretHolding(OLD_URL);
     Recovery in = restored(false, Db.NEW_HOST, 5432);
-    in = in.withDatabase(in.database().withSecret(new SecretUpdate(Db.SECRET, Db.OLD_HOST, "v0", "2026-01-01T00:00:00Z")));
+    in = in.update(DatabaseState.PART, s -> s.withSecret(new SecretUpdate(Db.SECRET, Db.OLD_HOST, "v0",
+        "2026-01-01T00:00:00Z")));
     Recovery out = invoke(new UpdateSecret(Fixtures.deps(DrConfig.fromEnv(env), secrets)), in);
     verify(secrets, never()).getSecretValue(eq(GetSecretValueRequest.builder().secretId(Db.SECRET).build()));
     assertEquals("staging/sentinel/database-url", theUpdate().secretId());
-    assertEquals("staging/sentinel/database-url", out.database().secret().secretId());
+    assertEquals("staging/sentinel/database-url", out.part(DatabaseState.PART).secret().secretId());
   }
 
   @Test

@@ -35,7 +35,8 @@ class VerifyFailoverTest {
   }
 
   private static Recovery optionA(Failover failover) {
-    return Fixtures.recovery(false).withDatabase(new DatabaseState(Fixtures.diagnosis(true, "rebooting", true),
+    return Fixtures.recovery(false).with(DatabaseState.PART, new DatabaseState(Fixtures.diagnosis(true, "rebooting",
+        true),
         new Decision("A", "test"), failover, null, null));
   }
 
@@ -46,7 +47,7 @@ class VerifyFailoverTest {
     ArgumentCaptor<DescribeDbInstancesRequest> asked = ArgumentCaptor.forClass(DescribeDbInstancesRequest.class);
     verify(rds).describeDBInstances(asked.capture());
     assertEquals(Db.ORIGINAL, asked.getValue().dbInstanceIdentifier());
-    Failover f = out.database().failover();
+    Failover f = out.part(DatabaseState.PART).failover();
     assertTrue(f.done());
     assertEquals("us-east-1a", f.zoneBefore()); // from the diagnosis
     assertEquals("us-east-1b", f.zoneAfter());
@@ -68,7 +69,7 @@ class VerifyFailoverTest {
   void stillFailingOverWaitsAndKeepsTheZoneSeenFirst() {
     instances.put(Db.ORIGINAL, Db.instance(Db.ORIGINAL, "rebooting", "us-east-1b", Db.OLD_HOST, 5432));
     Recovery out = invoke(step, optionA(new Failover("rebooting", "us-east-1a", null, 2, false)));
-    Failover f = out.database().failover();
+    Failover f = out.part(DatabaseState.PART).failover();
     assertFalse(f.done());
     assertEquals(3, f.polls());
     assertEquals("us-east-1a", f.zoneBefore());

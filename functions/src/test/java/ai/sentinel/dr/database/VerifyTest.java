@@ -210,7 +210,8 @@ class VerifyTest {
   @Test
   void onlySkippedChecksIsNotASuccess() {
     // Option A path with the instance gone: the one check that could pass fails; nothing else ran
-    Recovery optionA = Fixtures.recovery(false).withDatabase(new DatabaseState(Fixtures.diagnosis(true, "available",
+    Recovery optionA = Fixtures.recovery(false).with(DatabaseState.PART, new DatabaseState(Fixtures.diagnosis(true,
+        "available",
         true), null, null, null, null));
     assertThrows(VerificationFailedError.class, () -> invoke(new Verify(Fixtures.deps(rds, secrets)), optionA));
   }
@@ -219,7 +220,8 @@ class VerifyTest {
   void optionAChecksTheOriginalInstance() {
     instances.put(Db.ORIGINAL, Db.instance(Db.ORIGINAL, "available", "us-east-1b", Db.OLD_HOST, 5432));
     secretPointingAt(Db.OLD_HOST);
-    Recovery optionA = Fixtures.recovery(false).withDatabase(new DatabaseState(Fixtures.diagnosis(true, "available",
+    Recovery optionA = Fixtures.recovery(false).with(DatabaseState.PART, new DatabaseState(Fixtures.diagnosis(true,
+        "available",
         true), null, null, null, null));
     Recovery out = invoke(new Verify(Fixtures.deps(rds, secrets)), optionA);
     assertTrue(out.verification().verified());

@@ -46,7 +46,7 @@ class WaitForInstanceTest {
     ArgumentCaptor<DescribeDbInstancesRequest> asked = ArgumentCaptor.forClass(DescribeDbInstancesRequest.class);
     verify(rds).describeDBInstances(asked.capture());
     assertEquals(Db.RECOVERY, asked.getValue().dbInstanceIdentifier()); // the restored one, not sentinel-db
-    Restore r = out.database().restore();
+    Restore r = out.part(DatabaseState.PART).restore();
     assertTrue(r.available());
     assertEquals(Db.NEW_HOST, r.endpoint());
     assertEquals(5433, r.port());
@@ -60,7 +60,7 @@ class WaitForInstanceTest {
   void notAvailableYetCountsThePollAndWaits() {
     instances.put(Db.RECOVERY, Db.instance(Db.RECOVERY, "backing-up", null, Db.NEW_HOST, 5432));
     Recovery out = invoke(step, Db.recovery(false, Db.seenOriginal("failed"), inProgress(1)));
-    Restore r = out.database().restore();
+    Restore r = out.part(DatabaseState.PART).restore();
     assertFalse(r.available());
     assertEquals(2, r.polls());
     assertEquals("backing-up", r.status());
@@ -72,8 +72,8 @@ class WaitForInstanceTest {
   void availableWithoutAnEndpointIsStillWaiting() {
     instances.put(Db.RECOVERY, Db.instance(Db.RECOVERY, "available", null, null, null));
     Recovery out = invoke(step, Db.recovery(false, Db.seenOriginal("failed"), inProgress(0)));
-    assertFalse(out.database().restore().available());
-    assertEquals(1, out.database().restore().polls());
+    assertFalse(out.part(DatabaseState.PART).restore().available());
+    assertEquals(1, out.part(DatabaseState.PART).restore().polls());
   }
 
   @Test
@@ -90,7 +90,7 @@ class WaitForInstanceTest {
   void oneBeforeMaxPollsStillWaits() {
     instances.put(Db.RECOVERY, Db.instance(Db.RECOVERY, "creating", null, null, null));
     Recovery out = invoke(step, Db.recovery(false, Db.seenOriginal("failed"), inProgress(3)));
-    assertEquals(4, out.database().restore().polls());
+    assertEquals(4, out.part(DatabaseState.PART).restore().polls());
   }
 
   @Test
@@ -108,8 +108,8 @@ class WaitForInstanceTest {
   void dryRunMakesNoAwsCall() {
     Recovery out = invoke(step, Db.recovery(true, Db.seenOriginal("failed"), inProgress(0)));
     verifyNoInteractions(rds);
-    assertTrue(out.database().restore().available());
-    assertEquals("planned", out.database().restore().status());
+    assertTrue(out.part(DatabaseState.PART).restore().available());
+    assertEquals("planned", out.part(DatabaseState.PART).restore().status());
     assertTrue(only(out, "WaitForInstance", "skipped").detail().contains("dry-run"));
   }
 }

@@ -102,7 +102,7 @@ class DeployPreviousVersionTest {
     assertEquals(Ecs.td(7), req.taskDefinition()); // 8 is deregistered, 10 is newer, canary is another family
     assertNull(req.desiredCount());
 
-    EcsState s = out.ecs();
+    EcsState s = out.part(EcsState.PART);
     assertEquals("rollback", s.phase());
     assertEquals(0, s.polls());
     assertFalse(s.rollbackDue());
@@ -138,10 +138,11 @@ class DeployPreviousVersionTest {
         Ecs.deployment("ecs-svc/forced", "ACTIVE", 9, 0, 3, Fixtures.NOW, "IN_PROGRESS")));
     Recovery out = invoke(step, Ecs.rollbackDue(9, false));
     verify(ecs, never()).updateService(any(UpdateServiceRequest.class));
-    assertEquals("ecs-svc/rollback", out.ecs().deployment().id());
-    assertEquals(new Rollback(Ecs.td(9), Ecs.td(7), out.ecs().rollback().reason()), out.ecs().rollback());
-    assertEquals("rollback", out.ecs().phase());
-    assertFalse(out.ecs().rollbackDue());
+    assertEquals("ecs-svc/rollback", out.part(EcsState.PART).deployment().id());
+    assertEquals(new Rollback(Ecs.td(9), Ecs.td(7), out.part(EcsState.PART).rollback().reason()),
+        out.part(EcsState.PART).rollback());
+    assertEquals("rollback", out.part(EcsState.PART).phase());
+    assertFalse(out.part(EcsState.PART).rollbackDue());
     String skipped = only(out, "DeployPreviousVersion", "skipped").detail();
     assertTrue(skipped.contains("already runs sentinel-api:7 as PRIMARY"), skipped);
   }
@@ -165,8 +166,8 @@ class DeployPreviousVersionTest {
         DescribeTaskDefinitionResponse.builder().taskDefinition(TaskDefinition.builder().family("sentinel-api")
             .revision(9).taskDefinitionArn(Ecs.td(9)).build()).build());
     Recovery due = Ecs.rollbackDue(9, false);
-    EcsState s = due.ecs();
-    due = due.withEcs(new EcsState(s.cluster(), s.service(), s.diagnosis(), s.phase(),
+    EcsState s = due.part(EcsState.PART);
+    due = due.with(EcsState.PART, new EcsState(s.cluster(), s.service(), s.diagnosis(), s.phase(),
         new EcsState.Deployment("ecs-svc/forced", "sentinel-api", "2026-01-17T10:05:00Z"), s.stable(),
         s.rollbackDue(), s.polls(), s.status(), null, null, null, s.decision()));
     invoke(step, due);
@@ -185,8 +186,8 @@ class DeployPreviousVersionTest {
     assertEquals(1, out.plan().size());
     assertEquals(Ecs.CLUSTER + "/" + Ecs.API, out.plan().get(0).target());
     assertTrue(out.plan().get(0).request().contains("sentinel-api:7"), out.plan().get(0).request());
-    assertEquals(Ecs.td(7), out.ecs().rollback().to());
-    assertNull(out.ecs().deployment().id());
+    assertEquals(Ecs.td(7), out.part(EcsState.PART).rollback().to());
+    assertNull(out.part(EcsState.PART).deployment().id());
     only(out, "DeployPreviousVersion", "would-roll-back");
   }
 
@@ -198,7 +199,8 @@ class DeployPreviousVersionTest {
 
   @Test
   void aServiceThisEnvironmentDoesNotProtectIsRefusedBeforeAnyCall() {
-    Recovery foreign = Ecs.recovery("billing-api", false).withEcs(Ecs.rollbackDue(9, false).ecs());
+    Recovery foreign = Ecs.recovery("billing-api", false).with(EcsState.PART, Ecs.rollbackDue(9, false)
+        .part(EcsState.PART));
     assertThrows(StepFailedError.class, () -> invoke(step, foreign));
     verifyNoInteractions(ecs);
   }

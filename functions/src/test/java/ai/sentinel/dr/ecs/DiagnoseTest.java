@@ -111,7 +111,7 @@ class DiagnoseTest {
     assertEquals(Ecs.CLUSTER, detailed.getValue().cluster());
     assertEquals(7, detailed.getValue().tasks().size());
 
-    EcsState state = out.ecs();
+    EcsState state = out.part(EcsState.PART);
     assertEquals(Ecs.CLUSTER, state.cluster());
     assertEquals(Ecs.API, state.service());
     assertNull(state.phase()); // nothing started yet
@@ -144,7 +144,7 @@ class DiagnoseTest {
             .build(),
         Container.builder().name("log-router").exitCode(0).build(),
         Container.builder().name("sidecar").build()));
-    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    Diagnosis d = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis();
     assertEquals(List.of("app: exit 137, OutOfMemoryError: Container killed due to memory usage", "log-router: exit 0"),
         d.stoppedTasks().get(0).containers());
     assertTrue(d.finding().contains("Essential container in task exited (EssentialContainerExited); app: exit 137, "
@@ -155,7 +155,7 @@ class DiagnoseTest {
   void aContainerReasonThatRepeatsTheTasksIsSaidOnce() {
     tasks.add(stopped("pull", "service:sentinel-api", 9, PULL_ERROR, "TaskFailedToStart", minutesAgo(2),
         Container.builder().name("sentinel-api").reason(PULL_ERROR).build()));
-    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    Diagnosis d = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis();
     assertEquals(List.of("sentinel-api: " + PULL_ERROR), d.stoppedTasks().get(0).containers(), "kept in the record");
     assertEquals(1, d.finding().split(java.util.regex.Pattern.quote(PULL_ERROR), -1).length - 1, d.finding());
   }
@@ -165,7 +165,7 @@ class DiagnoseTest {
     tasks.add(stopped("a", "service:sentinel-api", 9, PULL_ERROR, "TaskFailedToStart", minutesAgo(3)));
     tasks.add(stopped("b", "service:sentinel-api", 9, "Task failed ELB health checks in (target-group "
         + Ecs.TG_ARN + ")", "ServiceSchedulerInitiated", minutesAgo(8)));
-    String finding = invoke(step, Ecs.recovery(false)).ecs().diagnosis().finding();
+    String finding = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis().finding();
     assertTrue(finding.contains("2 task(s) stopped: CannotPullContainerError"), finding);
     assertTrue(finding.contains("1 other reason(s)"), finding);
   }
@@ -176,7 +176,7 @@ class DiagnoseTest {
     tasks.add(stopped("same-family", "family:sentinel-api", 9, PULL_ERROR, "TaskFailedToStart", minutesAgo(2)));
     tasks.add(stopped("other-family", "family:sentinel-celery", 9, "x", "UserInitiated", minutesAgo(1)).toBuilder()
         .taskDefinitionArn(Ecs.td("sentinel-celery", 4)).build());
-    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    Diagnosis d = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis();
     assertEquals(1, d.stoppedTasks().size());
     assertTrue(d.stoppedTasks().get(0).taskArn().endsWith("/same-family"));
   }
@@ -185,8 +185,9 @@ class DiagnoseTest {
   void noStoppedTasksIsSaidAndNothingMoreIsAsked() {
     Recovery out = invoke(step, Ecs.recovery(false));
     verify(ecs, never()).describeTasks(any(DescribeTasksRequest.class));
-    assertTrue(out.ecs().diagnosis().stoppedTasks().isEmpty());
-    assertTrue(out.ecs().diagnosis().finding().contains("no stopped tasks listed"), out.ecs().diagnosis().finding());
+    assertTrue(out.part(EcsState.PART).diagnosis().stoppedTasks().isEmpty());
+    assertTrue(out.part(EcsState.PART).diagnosis().finding().contains("no stopped tasks listed"),
+        out.part(EcsState.PART).diagnosis().finding());
   }
 
   @Test
@@ -194,7 +195,7 @@ class DiagnoseTest {
     Ecs.reports(ecs, Ecs.service(Ecs.API, 0, 3, 9, Ecs.deployment("ecs-svc/9", "PRIMARY", 9, 0, 3,
         Instant.parse("2026-01-17T09:50:00Z"), "FAILED").toBuilder()
         .rolloutStateReason("ECS deployment circuit breaker: tasks failed to start.").build()));
-    String finding = invoke(step, Ecs.recovery(false)).ecs().diagnosis().finding();
+    String finding = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis().finding();
     assertTrue(finding.contains("deployment ecs-svc/9 FAILED: ECS deployment circuit breaker"), finding);
   }
 
@@ -213,7 +214,7 @@ class DiagnoseTest {
       }
       return FilterLogEventsResponse.builder().events(page).nextToken(req.nextToken() == null ? "p2" : null).build();
     });
-    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    Diagnosis d = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis();
 
     ArgumentCaptor<FilterLogEventsRequest> asked = ArgumentCaptor.forClass(FilterLogEventsRequest.class);
     verify(logs, times(2)).filterLogEvents(asked.capture());
@@ -235,7 +236,7 @@ class DiagnoseTest {
       // one line in each window
       return FilterLogEventsResponse.builder().events(event(start.plusSeconds(1), "from " + start)).build();
     });
-    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    Diagnosis d = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis();
     assertEquals(List.of(minutesAgo(1), minutesAgo(5), minutesAgo(30)),
         asked.stream().map(r -> Instant.ofEpochMilli(r.startTime())).toList());
     // windows do not overlap: each older one ends just before the newer one starts
@@ -253,7 +254,7 @@ class DiagnoseTest {
         .statusCode(400).message("The specified log group does not exist.").build());
     tasks.add(stopped("t", "service:sentinel-api", 9, PULL_ERROR, "TaskFailedToStart", minutesAgo(2)));
     Recovery out = invoke(step, Ecs.recovery(false));
-    Diagnosis d = out.ecs().diagnosis();
+    Diagnosis d = out.part(EcsState.PART).diagnosis();
     assertTrue(d.logTail().isEmpty());
     assertEquals("log group /ecs/sentinel-api not found: no log tail", d.logNote());
     assertEquals(1, d.stoppedTasks().size()); // the rest of the diagnosis is intact
@@ -265,7 +266,7 @@ class DiagnoseTest {
     when(logs.filterLogEvents(any(FilterLogEventsRequest.class))).thenThrow(AwsServiceException.builder()
         .statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException").build())
         .message("not authorized").build());
-    Diagnosis d = invoke(step, Ecs.recovery(false)).ecs().diagnosis();
+    Diagnosis d = invoke(step, Ecs.recovery(false)).part(EcsState.PART).diagnosis();
     assertTrue(d.logTail().isEmpty());
     assertEquals("log group /ecs/sentinel-api not read (AccessDeniedException): no log tail", d.logNote());
   }
@@ -279,7 +280,7 @@ class DiagnoseTest {
     verify(logs, times(3)).filterLogEvents(asked.capture());
     assertEquals("/aws/ecs/sentinel-api", asked.getValue().logGroupName());
     assertEquals("no log events in /aws/ecs/sentinel-api in the last 30 min",
-        invoke(custom, Ecs.recovery(false)).ecs().diagnosis().logNote());
+        invoke(custom, Ecs.recovery(false)).part(EcsState.PART).diagnosis().logNote());
   }
 
   @Test
@@ -289,7 +290,7 @@ class DiagnoseTest {
         event(minutesAgo(0.4), "config loaded password=hunter2 user=app"),
         event(minutesAgo(0.3), "{\"api_key\": \"sk-live-abc123\", \"level\": \"error\"}")).build());
     Recovery out = invoke(step, Ecs.recovery(false));
-    String tail = String.join("\n", out.ecs().diagnosis().logTail());
+    String tail = String.join("\n", out.part(EcsState.PART).diagnosis().logTail());
     assertFalse(tail.contains("Zt8kW3vN5qR1"), tail);
     assertFalse(tail.contains("hunter2"), tail);
     assertFalse(tail.contains("sk-live-abc123"), tail);

@@ -96,9 +96,9 @@ final class Ecs {
   }
 
   static Recovery recovery(String service, boolean dryRun) {
-    return new Recovery("ecs-service-failure", service, "ecs-service-failure-" + service + "-0123456789abcdef", "dev",
+    return Recovery.start("ecs-service-failure", service, "ecs-service-failure-" + service + "-0123456789abcdef", "dev",
         new Trigger("ecs-task-stopped", "eventbridge", "task-1", "2026-01-17T10:02:11.482Z", "test"),
-        new Options(null, null, null, dryRun, 30, 5), null, null, null, null, null, null, null, null, null);
+        new Options(null, null, null, dryRun, 30, 5));
   }
 
   static Diagnosis diagnosis(int revision) {
@@ -107,7 +107,7 @@ final class Ecs {
 
   /** As Diagnose leaves it. */
   static Recovery diagnosed(String service, boolean dryRun, int revision) {
-    return recovery(service, dryRun).withEcs(EcsState.diagnosed(CLUSTER, service, diagnosis(revision)));
+    return recovery(service, dryRun).with(EcsState.PART, EcsState.diagnosed(CLUSTER, service, diagnosis(revision)));
   }
 
   /** In a phase, after some polls, with the phase's deployment. */
@@ -117,14 +117,14 @@ final class Ecs {
     for (int i = 0; i < polls; i++) {
       state = state.polled(false, false, "0/3 running, 2 deployment(s)", "test");
     }
-    return recovery(API, dryRun).withEcs(state);
+    return recovery(API, dryRun).with(EcsState.PART, state);
   }
 
   /** WaitForStability gave up on the forced deployment of the revision. */
   static Recovery rollbackDue(int revision, boolean dryRun) {
-    EcsState state = inPhase("redeploy", 2, "ecs-svc/forced", revision, dryRun).ecs()
+    EcsState state = inPhase("redeploy", 2, "ecs-svc/forced", revision, dryRun).part(EcsState.PART)
         .polled(false, true, "0/3 running, 2 deployment(s)", "sentinel-api:" + revision
             + " not stable after 3 polls (window of 3 x 30 s): 0/3 running, 2 deployment(s); rolling back");
-    return recovery(API, dryRun).withEcs(state);
+    return recovery(API, dryRun).with(EcsState.PART, state);
   }
 }

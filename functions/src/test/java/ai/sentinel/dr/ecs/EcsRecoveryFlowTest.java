@@ -126,13 +126,13 @@ class EcsRecoveryFlowTest {
     ScaleUp scaleUp = new ScaleUp(deps);
     r = invoke(wait, r);
     for (int states = 0; states < 50; states++) {
-      if (r.ecs().stable()) {
+      if (r.part(EcsState.PART).stable()) {
         r = invoke(scaleUp, r);
-        if (!(r.ecs().scale().scaled() && !r.dryRun())) {
+        if (!(r.part(EcsState.PART).scale().scaled() && !r.dryRun())) {
           return invoke(new VerifyTargets(deps), r);
         }
         r = invoke(wait, r);
-      } else if (r.ecs().rollbackDue()) {
+      } else if (r.part(EcsState.PART).rollbackDue()) {
         r = invoke(new DeployPreviousVersion(deps), r);
         r = invoke(wait, r);
       } else {
@@ -166,11 +166,11 @@ class EcsRecoveryFlowTest {
     TimelineEntry rollback = out.timeline().get(5);
     assertEquals("sentinel-api:9 (deployment ecs-svc/2) not stable after 3 polls (window of 3 x 30 s): 0/1 running, "
         + "2 deployment(s); rolling back", rollback.detail());
-    assertEquals(Ecs.td(7), out.ecs().rollback().to());
-    assertEquals(1, out.ecs().scale().raisedFrom());
-    assertEquals(3, out.ecs().scale().desired());
+    assertEquals(Ecs.td(7), out.part(EcsState.PART).rollback().to());
+    assertEquals(1, out.part(EcsState.PART).scale().raisedFrom());
+    assertEquals(3, out.part(EcsState.PART).scale().desired());
     assertTrue(out.verification().verified());
-    assertEquals(1, out.ecs().targets().size());
+    assertEquals(1, out.part(EcsState.PART).targets().size());
   }
 
   @Test

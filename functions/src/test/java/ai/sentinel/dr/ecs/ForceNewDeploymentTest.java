@@ -63,7 +63,7 @@ class ForceNewDeploymentTest {
     assertNull(req.taskDefinition()); // same revision: a restart, not a change
     assertNull(req.desiredCount());
 
-    EcsState s = out.ecs();
+    EcsState s = out.part(EcsState.PART);
     assertEquals("redeploy", s.phase());
     assertEquals(0, s.polls());
     assertFalse(s.stable());
@@ -86,8 +86,8 @@ class ForceNewDeploymentTest {
     Ecs.reports(ecs, Ecs.service(Ecs.API, 0, 3, 9, Ecs.primary("ecs-svc/forced", 9, BEFORE_DIAGNOSIS)));
     Recovery out = invoke(step, again);
     verify(ecs, never()).updateService(any(UpdateServiceRequest.class));
-    assertEquals("ecs-svc/forced", out.ecs().deployment().id());
-    assertEquals("redeploy", out.ecs().phase());
+    assertEquals("ecs-svc/forced", out.part(EcsState.PART).deployment().id());
+    assertEquals("redeploy", out.part(EcsState.PART).phase());
     assertTrue(only(out, "ForceNewDeployment", "skipped").detail().contains("not redeployed again"));
   }
 
@@ -98,8 +98,8 @@ class ForceNewDeploymentTest {
         Ecs.deployment("ecs-svc/old", "ACTIVE", 9, 0, 3, BEFORE_DIAGNOSIS, "IN_PROGRESS")));
     Recovery out = invoke(step, Ecs.diagnosed(Ecs.API, false, 9));
     verify(ecs, never()).updateService(any(UpdateServiceRequest.class));
-    assertEquals("ecs-svc/forced", out.ecs().deployment().id());
-    assertEquals(FORCED_AT.toString(), out.ecs().deployment().startedAt());
+    assertEquals("ecs-svc/forced", out.part(EcsState.PART).deployment().id());
+    assertEquals(FORCED_AT.toString(), out.part(EcsState.PART).deployment().startedAt());
     String detail = only(out, "ForceNewDeployment", "skipped").detail();
     assertTrue(detail.contains("after this execution's diagnosis"), detail);
   }
@@ -125,9 +125,9 @@ class ForceNewDeploymentTest {
     assertEquals("UpdateService", planned.api());
     assertEquals(Ecs.CLUSTER + "/" + Ecs.API, planned.target());
     assertTrue(planned.request().contains("ForceNewDeployment=true"), planned.request());
-    assertNull(out.ecs().deployment().id());
-    assertEquals(Ecs.td(9), out.ecs().deployment().taskDefinition());
-    assertEquals("redeploy", out.ecs().phase());
+    assertNull(out.part(EcsState.PART).deployment().id());
+    assertEquals(Ecs.td(9), out.part(EcsState.PART).deployment().taskDefinition());
+    assertEquals("redeploy", out.part(EcsState.PART).phase());
     only(out, "ForceNewDeployment", "would-redeploy");
   }
 

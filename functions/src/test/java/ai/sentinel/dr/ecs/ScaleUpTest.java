@@ -31,7 +31,8 @@ class ScaleUpTest {
   /** After the redeploy phase stabilised. */
   private static Recovery stableAfter(String service) {
     Recovery r = Ecs.inPhase("redeploy", 2, "ecs-svc/forced", 9, false);
-    return Ecs.recovery(service, false).withEcs(r.ecs().polled(true, false, "1/1 running, 1 deployment(s)", "ok"));
+    return Ecs.recovery(service, false).with(EcsState.PART, r.part(EcsState.PART).polled(true, false,
+        "1/1 running, 1 deployment(s)", "ok"));
   }
 
   private void noUpdate() {
@@ -53,15 +54,15 @@ class ScaleUpTest {
     assertNull(sent.getValue().taskDefinition()); // only the count changes
     assertNull(sent.getValue().forceNewDeployment());
 
-    Scale scale = out.ecs().scale();
+    Scale scale = out.part(EcsState.PART).scale();
     assertTrue(scale.scaled());
     assertEquals(3, scale.desired());
     assertEquals(1, scale.running());
     assertEquals(1, scale.raisedFrom());
     assertEquals("desired count 1 is below the configured 3 (1 running): scaling up to 3", scale.reason());
-    assertEquals("scale", out.ecs().phase());
-    assertEquals(0, out.ecs().polls());
-    assertFalse(out.ecs().stable()); // the state machine waits for stability again
+    assertEquals("scale", out.part(EcsState.PART).phase());
+    assertEquals(0, out.part(EcsState.PART).polls());
+    assertFalse(out.part(EcsState.PART).stable()); // the state machine waits for stability again
     assertEquals(scale.reason(), only(out, "ScaleUp", "decided").detail());
     only(out, "ScaleUp", "scaling");
   }
@@ -70,10 +71,10 @@ class ScaleUpTest {
   void theSecondRunAfterAScaleUpFindsNothingToDoAndKeepsWhatTheFirstDid() {
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 3, 3, 9));
     Recovery afterScaling = stableAfter(Ecs.API);
-    afterScaling = afterScaling.withEcs(afterScaling.ecs().withScale(new Scale(3, 1, true, "scaling up to 3", 1)));
+    afterScaling = afterScaling.update(EcsState.PART, s -> s.withScale(new Scale(3, 1, true, "scaling up to 3", 1)));
     Recovery out = invoke(step, afterScaling);
     noUpdate();
-    Scale scale = out.ecs().scale();
+    Scale scale = out.part(EcsState.PART).scale();
     assertFalse(scale.scaled()); // the state machine goes on to VerifyTargets
     assertEquals(1, scale.raisedFrom());
     assertEquals("3/3 running, the configured count (raised from 1 by this recovery): no scale-up needed",
@@ -86,10 +87,13 @@ class ScaleUpTest {
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 2, 3, 9));
     Recovery out = invoke(step, stableAfter(Ecs.API));
     noUpdate();
-    assertTrue(out.ecs().scale().scaled(), "the state machine waits for stability again instead of verifying now");
-    assertEquals("scale", out.ecs().phase(), "so the wait times out after maxPolls instead of rolling back");
-    assertEquals(0, out.ecs().polls());
-    assertTrue(out.ecs().scale().reason().contains("waiting for the tasks to start"), out.ecs().scale().reason());
+    assertTrue(out.part(EcsState.PART).scale().scaled(),
+        "the state machine waits for stability again instead of verifying now");
+    assertEquals("scale", out.part(EcsState.PART).phase(),
+        "so the wait times out after maxPolls instead of rolling back");
+    assertEquals(0, out.part(EcsState.PART).polls());
+    assertTrue(out.part(EcsState.PART).scale().reason().contains("waiting for the tasks to start"),
+        out.part(EcsState.PART).scale().reason());
   }
 
   @Test
@@ -97,9 +101,10 @@ class ScaleUpTest {
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 5, 5, 9));
     Recovery out = invoke(step, stableAfter(Ecs.API));
     noUpdate();
-    assertFalse(out.ecs().scale().scaled());
-    assertEquals("desired count 5 is above the configured 3: never scaled down", out.ecs().scale().reason());
-    assertEquals(out.ecs().scale().reason(), only(out, "ScaleUp", "decided").detail());
+    assertFalse(out.part(EcsState.PART).scale().scaled());
+    assertEquals("desired count 5 is above the configured 3: never scaled down", out.part(EcsState.PART).scale()
+        .reason());
+    assertEquals(out.part(EcsState.PART).scale().reason(), only(out, "ScaleUp", "decided").detail());
   }
 
   @Test
@@ -109,10 +114,10 @@ class ScaleUpTest {
         "{\"sentinel-celery\":2}")), ecs));
     Recovery out = invoke(unconfigured, stableAfter(Ecs.API));
     noUpdate();
-    assertFalse(out.ecs().scale().scaled());
-    assertNull(out.ecs().scale().desired());
-    assertTrue(out.ecs().scale().reason().startsWith("no desired count configured for sentinel-api"),
-        out.ecs().scale().reason());
+    assertFalse(out.part(EcsState.PART).scale().scaled());
+    assertNull(out.part(EcsState.PART).scale().desired());
+    assertTrue(out.part(EcsState.PART).scale().reason().startsWith("no desired count configured for sentinel-api"),
+        out.part(EcsState.PART).scale().reason());
   }
 
   @Test
@@ -120,16 +125,16 @@ class ScaleUpTest {
     Ecs.reports(ecs, Ecs.steady(Ecs.WORKER, 2, 2, 4));
     Recovery out = invoke(step, stableAfter(Ecs.WORKER));
     noUpdate();
-    assertEquals(2, out.ecs().scale().desired());
+    assertEquals(2, out.part(EcsState.PART).scale().desired());
   }
 
   @Test
   void dryRunPlansTheScaleUpAndSendsNothing() {
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 1, 1, 9));
-    Recovery dry = Ecs.recovery(Ecs.API, true).withEcs(stableAfter(Ecs.API).ecs());
+    Recovery dry = Ecs.recovery(Ecs.API, true).with(EcsState.PART, stableAfter(Ecs.API).part(EcsState.PART));
     Recovery out = invoke(step, dry);
     noUpdate();
-    assertTrue(out.ecs().scale().scaled()); // planned: the state machine skips the wait in a dry-run
+    assertTrue(out.part(EcsState.PART).scale().scaled()); // planned: the state machine skips the wait in a dry-run
     assertEquals(1, out.plan().size());
     assertTrue(out.plan().get(0).request().contains("DesiredCount=3"), out.plan().get(0).request());
     only(out, "ScaleUp", "would-scale");

@@ -66,7 +66,8 @@ class VerifyTargetsTest {
 
   private static Recovery afterRecovery(String service, boolean dryRun) {
     Recovery r = Ecs.inPhase("rollback", 3, "ecs-svc/rollback", 7, dryRun);
-    return Ecs.recovery(service, dryRun).withEcs(r.ecs().polled(true, false, "3/3 running, 1 deployment(s)", "ok"));
+    return Ecs.recovery(service, dryRun).with(EcsState.PART, r.part(EcsState.PART).polled(true, false,
+        "3/3 running, 1 deployment(s)", "ok"));
   }
 
   private static Check check(Verification v, String name) {
@@ -95,9 +96,10 @@ class VerifyTargetsTest {
     assertEquals(Result.PASS, th.result());
     assertEquals("sentinel-api-tg: 2 healthy, 0 unhealthy, other {draining=1}", th.detail());
     assertEquals(Result.SKIP, check(v, "api-health").result());
-    assertEquals(3, out.ecs().targets().size());
+    assertEquals(3, out.part(EcsState.PART).targets().size());
     assertEquals(new TargetHealth("10.0.1.99", 8000, "draining",
-        "Target.DeregistrationInProgress: Target deregistration is in progress"), out.ecs().targets().get(2));
+        "Target.DeregistrationInProgress: Target deregistration is in progress"), out.part(EcsState.PART).targets()
+            .get(2));
     assertTrue(only(out, "VerifyTargets", "verified").detail().contains("target-health=PASS"));
   }
 

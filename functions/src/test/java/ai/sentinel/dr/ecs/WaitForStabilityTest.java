@@ -46,11 +46,11 @@ class WaitForStabilityTest {
     ArgumentCaptor<DescribeServicesRequest> asked = ArgumentCaptor.forClass(DescribeServicesRequest.class);
     verify(ecs).describeServices(asked.capture());
     assertEquals(Ecs.CLUSTER, asked.getValue().cluster());
-    assertTrue(out.ecs().stable());
-    assertFalse(out.ecs().rollbackDue());
-    assertEquals(2, out.ecs().polls());
-    assertEquals("3/3 running, 1 deployment(s)", out.ecs().status());
-    assertEquals("redeploy", out.ecs().phase());
+    assertTrue(out.part(EcsState.PART).stable());
+    assertFalse(out.part(EcsState.PART).rollbackDue());
+    assertEquals(2, out.part(EcsState.PART).polls());
+    assertEquals("3/3 running, 1 deployment(s)", out.part(EcsState.PART).status());
+    assertEquals("redeploy", out.part(EcsState.PART).phase());
     assertTrue(only(out, "WaitForStability", "done").detail().contains("sentinel-api stable: 3/3 running"));
   }
 
@@ -58,17 +58,17 @@ class WaitForStabilityTest {
   void allTasksRunningWhileTheOldDeploymentDrainsIsNotStable() {
     Ecs.reports(ecs, deploying(3));
     Recovery out = invoke(step, Ecs.inPhase("redeploy", 0, "ecs-svc/forced", 9, false));
-    assertFalse(out.ecs().stable());
-    assertEquals("3/3 running, 2 deployment(s)", out.ecs().status());
+    assertFalse(out.part(EcsState.PART).stable());
+    assertEquals("3/3 running, 2 deployment(s)", out.part(EcsState.PART).status());
   }
 
   @Test
   void withinTheWindowItWaits() {
     Ecs.reports(ecs, deploying(0));
     Recovery out = invoke(step, Ecs.inPhase("redeploy", 1, "ecs-svc/forced", 9, false));
-    assertFalse(out.ecs().stable());
-    assertFalse(out.ecs().rollbackDue());
-    assertEquals(2, out.ecs().polls());
+    assertFalse(out.part(EcsState.PART).stable());
+    assertFalse(out.part(EcsState.PART).rollbackDue());
+    assertEquals(2, out.part(EcsState.PART).polls());
     assertTrue(only(out, "WaitForStability", "waiting").detail().contains("poll 2 of 3 before a rollback"));
   }
 
@@ -76,13 +76,14 @@ class WaitForStabilityTest {
   void notStableAfterTheWindowMakesARollbackDueWithItsReason() {
     Ecs.reports(ecs, deploying(0));
     Recovery out = invoke(step, Ecs.inPhase("redeploy", 2, "ecs-svc/forced", 9, false));
-    assertTrue(out.ecs().rollbackDue());
-    assertFalse(out.ecs().stable());
-    assertEquals(3, out.ecs().polls());
+    assertTrue(out.part(EcsState.PART).rollbackDue());
+    assertFalse(out.part(EcsState.PART).stable());
+    assertEquals(3, out.part(EcsState.PART).polls());
     String reason = "sentinel-api:9 (deployment ecs-svc/forced) not stable after 3 polls (window of 3 x 30 s): "
         + "0/3 running, 2 deployment(s); rolling back";
     assertEquals(reason, only(out, "WaitForStability", "decided").detail());
-    assertEquals(reason, out.ecs().decision()); // DeployPreviousVersion records it as the rollback's reason
+    assertEquals(reason, out.part(EcsState.PART)
+        .decision()); // DeployPreviousVersion records it as the rollback's reason
   }
 
   @Test
@@ -90,8 +91,10 @@ class WaitForStabilityTest {
     Ecs.reports(ecs, deploying(0));
     WaitForStability longer = new WaitForStability(Fixtures.deps(Ecs.config(java.util.Map.of("ECS_STABLE_POLLS",
         "10")), ecs));
-    assertFalse(invoke(longer, Ecs.inPhase("redeploy", 2, "ecs-svc/forced", 9, false)).ecs().rollbackDue());
-    assertTrue(invoke(longer, Ecs.inPhase("redeploy", 9, "ecs-svc/forced", 9, false)).ecs().rollbackDue());
+    assertFalse(invoke(longer, Ecs.inPhase("redeploy", 2, "ecs-svc/forced", 9, false)).part(EcsState.PART)
+        .rollbackDue());
+    assertTrue(invoke(longer, Ecs.inPhase("redeploy", 9, "ecs-svc/forced", 9, false)).part(EcsState.PART)
+        .rollbackDue());
   }
 
   @Test
@@ -99,7 +102,7 @@ class WaitForStabilityTest {
     Ecs.reports(ecs, Ecs.service(Ecs.API, 0, 3, 9, Ecs.deployment("ecs-svc/forced", "PRIMARY", 9, 0, 3, T, "FAILED")
         .toBuilder().rolloutStateReason("ECS deployment circuit breaker: tasks failed to start.").build()));
     Recovery out = invoke(step, Ecs.inPhase("redeploy", 0, "ecs-svc/forced", 9, false));
-    assertTrue(out.ecs().rollbackDue());
+    assertTrue(out.part(EcsState.PART).rollbackDue());
     String reason = only(out, "WaitForStability", "decided").detail();
     assertTrue(reason.contains("ecs-svc/forced rollout FAILED (ECS deployment circuit breaker"), reason);
   }
@@ -119,23 +122,23 @@ class WaitForStabilityTest {
   void afterARollbackOrScaleUpNoSecondRollbackIsEverDue(String phase) {
     Ecs.reports(ecs, deploying(0));
     Recovery out = invoke(step, Ecs.inPhase(phase, 3, "ecs-svc/forced", 7, false)); // past the window of 3
-    assertFalse(out.ecs().rollbackDue());
-    assertEquals(4, out.ecs().polls());
+    assertFalse(out.part(EcsState.PART).rollbackDue());
+    assertEquals(4, out.part(EcsState.PART).polls());
     assertTrue(only(out, "WaitForStability", "waiting").detail().contains("phase " + phase + ", poll 4 of 5"));
   }
 
   @Test
   void stableOnTheLastAllowedPollIsStillSuccess() {
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 3, 3, 7));
-    assertTrue(invoke(step, Ecs.inPhase("rollback", 4, "ecs-svc/rb", 7, false)).ecs().stable());
+    assertTrue(invoke(step, Ecs.inPhase("rollback", 4, "ecs-svc/rb", 7, false)).part(EcsState.PART).stable());
   }
 
   @Test
   void dryRunIsStableWithoutAskingEcs() {
     Recovery out = invoke(step, Ecs.inPhase("redeploy", 0, null, 9, true));
     verifyNoInteractions(ecs);
-    assertTrue(out.ecs().stable());
-    assertFalse(out.ecs().rollbackDue());
+    assertTrue(out.part(EcsState.PART).stable());
+    assertFalse(out.part(EcsState.PART).rollbackDue());
     only(out, "WaitForStability", "skipped");
   }
 
@@ -147,7 +150,8 @@ class WaitForStabilityTest {
 
   @Test
   void aServiceThisEnvironmentDoesNotProtectIsRefusedBeforeAnyCall() {
-    Recovery foreign = Ecs.recovery("billing-api", false).withEcs(Ecs.inPhase("redeploy", 0, "x", 9, false).ecs());
+    Recovery foreign = Ecs.recovery("billing-api", false).with(EcsState.PART, Ecs.inPhase("redeploy", 0, "x", 9, false)
+        .part(EcsState.PART));
     assertThrows(StepFailedError.class, () -> invoke(step, foreign));
     verifyNoInteractions(ecs);
     verify(ecs, org.mockito.Mockito.never()).describeServices(any(DescribeServicesRequest.class));

@@ -91,8 +91,8 @@ class NotifyTest {
   @Test
   void aPassedTestOfTheTestingScheduleSaysTestPassedNotRecovered() {
     Recovery r = withVerification(true);
-    Recovery test = new Recovery("database-restore-test", r.resource(), r.executionName(), r.environment(),
-        r.trigger(), r.options(), null, null, null, null, r.verification(), null, r.timeline(), null, null);
+    Recovery test = Recovery.start("database-restore-test", r.resource(), r.executionName(), r.environment(),
+        r.trigger(), r.options()).withVerification(r.verification()).withTimeline(r.timeline());
     assertEquals("[Sentinel DR][dev] database-restore-test on sentinel-db: TEST PASSED (verified)",
         published(test).subject());
   }
@@ -146,15 +146,16 @@ class NotifyTest {
     PublishRequest req = published(in);
     assertTrue(req.subject().contains("DRY-RUN"), req.subject());
     assertFalse(req.subject().contains("RECOVERED"), req.subject());
-    assertTrue(req.message().contains("RestoreFromSnapshot: rds:RestoreDBInstanceFromDBSnapshot on sentinel-db-recovery"),
+    assertTrue(req.message()
+        .contains("RestoreFromSnapshot: rds:RestoreDBInstanceFromDBSnapshot on sentinel-db-recovery"),
         req.message());
   }
 
   @Test
   void longSubjectIsCutToSnsLimit() {
     Recovery r = Fixtures.recovery(false);
-    Recovery longName = new Recovery(r.scenario(), "sentinel-db-" + "x".repeat(120), r.executionName(),
-        "production-eu-west-1", r.trigger(), r.options(), null, null, null, null, null, null, null, null, null);
+    Recovery longName = Recovery.start(r.scenario(), "sentinel-db-" + "x".repeat(120), r.executionName(),
+        "production-eu-west-1", r.trigger(), r.options());
     PublishRequest req = published(longName);
     // SNS wants fewer than 100 characters; what happened must survive the cut
     assertTrue(req.subject().length() < 100, req.subject());

@@ -59,8 +59,10 @@ class RestartServicesTest {
   }
 
   private static Recovery repointed(boolean dryRun) {
-    return Fixtures.recovery(dryRun).withDatabase(new DatabaseState(Fixtures.diagnosis(false, null, false), null, null,
-        null, new SecretUpdate("sentinel/database-url", "new-host", "v-new", REPOINTED.toString())));
+    // what UpdateSecret leaves: the secret written and when
+    return Fixtures.recovery(dryRun).with(DatabaseState.PART, new DatabaseState(Fixtures.diagnosis(false, null,
+        false), null, null, null, new SecretUpdate("sentinel/database-url", "new-host", "v-new",
+        REPOINTED.toString()))).withRepointedAt(REPOINTED.toString());
   }
 
   private List<UpdateServiceRequest> updates(int expected) {

@@ -1,5 +1,7 @@
 package ai.sentinel.dr.redis;
 
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.database.DatabaseState;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
@@ -68,13 +70,13 @@ final class Cache {
   }
 
   static Recovery recovery(boolean dryRun) {
-    return new Recovery("redis-failure", ORIGINAL, EXECUTION, "dev",
+    return Recovery.start("redis-failure", ORIGINAL, EXECUTION, "dev",
         new Trigger("alarm", "eventbridge", "sentinel-redis-cpu", "2026-01-17T10:02:11.482Z", "test"),
-        options("latest", dryRun), null, null, null, null, null, null, null, null, null);
+        options("latest", dryRun));
   }
 
   static Recovery recovery(boolean dryRun, CacheState cache) {
-    return recovery(dryRun).withCache(cache);
+    return recovery(dryRun).with(CacheState.PART, cache);
   }
 
   static Options options(String snapshotId, boolean dryRun) {
@@ -82,14 +84,11 @@ final class Cache {
   }
 
   static Recovery withOptions(Recovery r, Options o) {
-    return new Recovery(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), o, r.database(),
-        r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(), r.approval());
+    return r.withEnvelope(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(), o);
   }
 
   static Recovery withResource(Recovery r, String resource) {
-    return new Recovery(r.scenario(), resource, r.executionName(), r.environment(), r.trigger(), r.options(),
-        r.database(), r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(),
-        r.approval());
+    return r.withEnvelope(r.scenario(), resource, r.executionName(), r.environment(), r.trigger(), r.options());
   }
 
   /** The original as Diagnose saw it, with settings distinct from every config fallback. */

@@ -90,7 +90,7 @@ class CreateRecoveryClusterTest {
     assertEquals(Map.of("sentinel-dr:execution", Cache.EXECUTION, "sentinel-dr:snapshot", Cache.SNAPSHOT,
         "sentinel-dr:recovery-point", Cache.SNAPSHOT_TIME), asMap(req.tags()));
 
-    RecoveryCluster c = out.cache().cluster();
+    RecoveryCluster c = out.part(CacheState.PART).cluster();
     assertEquals(Cache.RECOVERY, c.clusterId());
     assertEquals("creating", c.status());
     assertEquals(Fixtures.NOW.toString(), c.requestedAt());
@@ -98,7 +98,7 @@ class CreateRecoveryClusterTest {
     assertEquals(0, c.polls());
     assertNull(c.address());
     assertTrue(out.plan().isEmpty());
-    assertEquals(Cache.seenOriginal(), out.cache().diagnosis()); // earlier facts kept
+    assertEquals(Cache.seenOriginal(), out.part(CacheState.PART).diagnosis()); // earlier facts kept
     assertTrue(only(out, "CreateRecoveryCluster", "requested").detail().contains("CreateCacheCluster on "
         + Cache.RECOVERY));
     String detail = only(out, "CreateRecoveryCluster", "restoring").detail();
@@ -134,9 +134,9 @@ class CreateRecoveryClusterTest {
     invoke(step, in);
     Recovery again = invoke(step, in); // the state machine retried after a lost response
     verify(elastiCache, times(1)).createCacheCluster(any(CreateCacheClusterRequest.class));
-    assertEquals(Cache.RECOVERY, again.cache().cluster().clusterId());
-    assertEquals("creating", again.cache().cluster().status());
-    assertFalse(again.cache().cluster().available());
+    assertEquals(Cache.RECOVERY, again.part(CacheState.PART).cluster().clusterId());
+    assertEquals("creating", again.part(CacheState.PART).cluster().status());
+    assertFalse(again.part(CacheState.PART).cluster().available());
     assertTrue(only(again, "CreateRecoveryCluster", "skipped").detail().contains("adopted"));
   }
 
@@ -147,11 +147,11 @@ class CreateRecoveryClusterTest {
         CacheClusters.tagsFor(Cache.EXECUTION, "automatic.sentinel-redis-2026-01-17-03-00", "2026-01-17T03:00:00Z"));
     Recovery out = invoke(new CreateRecoveryCluster(Cache.deps(elastiCache)), chosen(false, Cache.seenOriginal()));
     neverChangedAnyCluster();
-    assertEquals("available", out.cache().cluster().status());
-    assertEquals("2026-01-17T10:06:30Z", out.cache().cluster().requestedAt()); // its creation, not now
-    assertFalse(out.cache().cluster().available()); // WaitForCluster still reads the endpoint
-    assertEquals("automatic.sentinel-redis-2026-01-17-03-00", out.cache().snapshot().name());
-    assertEquals("2026-01-17T03:00:00Z", out.cache().snapshot().createdAt());
+    assertEquals("available", out.part(CacheState.PART).cluster().status());
+    assertEquals("2026-01-17T10:06:30Z", out.part(CacheState.PART).cluster().requestedAt()); // its creation, not now
+    assertFalse(out.part(CacheState.PART).cluster().available()); // WaitForCluster still reads the endpoint
+    assertEquals("automatic.sentinel-redis-2026-01-17-03-00", out.part(CacheState.PART).snapshot().name());
+    assertEquals("2026-01-17T03:00:00Z", out.part(CacheState.PART).snapshot().createdAt());
     String detail = only(out, "CreateRecoveryCluster", "skipped").detail();
     assertTrue(detail.contains("created from automatic.sentinel-redis-2026-01-17-03-00"), detail);
   }
@@ -194,7 +194,7 @@ class CreateRecoveryClusterTest {
           .awsErrorDetails(AwsErrorDetails.builder().errorCode("CacheClusterAlreadyExists").build()).build();
     });
     Recovery out = invoke(new CreateRecoveryCluster(Cache.deps(elastiCache)), chosen(false, Cache.seenOriginal()));
-    assertEquals("creating", out.cache().cluster().status());
+    assertEquals("creating", out.part(CacheState.PART).cluster().status());
     assertTrue(only(out, "CreateRecoveryCluster", "skipped").detail().contains("adopted"));
   }
 
@@ -221,8 +221,8 @@ class CreateRecoveryClusterTest {
     assertEquals(Cache.RECOVERY, planned.target());
     assertTrue(planned.request().contains(Cache.SNAPSHOT), planned.request());
     assertTrue(planned.request().contains("cache.r6g.large"), planned.request());
-    assertEquals("planned", out.cache().cluster().status());
-    assertFalse(out.cache().cluster().available());
+    assertEquals("planned", out.part(CacheState.PART).cluster().status());
+    assertFalse(out.part(CacheState.PART).cluster().available());
     assertTrue(only(out, "CreateRecoveryCluster", "planned").detail().contains("dry-run"));
     assertTrue(only(out, "CreateRecoveryCluster", "would-restore").detail().contains(Cache.SNAPSHOT));
   }

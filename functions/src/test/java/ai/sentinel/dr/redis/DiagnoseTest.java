@@ -101,7 +101,7 @@ class DiagnoseTest {
       assertEquals(Duration.ofHours(1), Duration.between(m.startTime(), m.endTime()));
     }
 
-    Diagnosis d = out.cache().diagnosis();
+    Diagnosis d = out.part(CacheState.PART).diagnosis();
     assertEquals(Cache.ORIGINAL, d.clusterId());
     assertTrue(d.found());
     assertEquals("available", d.status());
@@ -128,7 +128,7 @@ class DiagnoseTest {
     fake.put(original("rebooting cache cluster nodes").toBuilder().cacheNodes(CacheNode.builder()
         .cacheNodeId("0001").cacheNodeStatus("rebooting").build()).build(), null);
     Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
-    Diagnosis d = out.cache().diagnosis();
+    Diagnosis d = out.part(CacheState.PART).diagnosis();
     assertFalse(d.healthy());
     assertEquals("rebooting cache cluster nodes", d.status());
     assertTrue(d.finding().contains("node 0001 is 'rebooting'"), d.finding());
@@ -138,7 +138,7 @@ class DiagnoseTest {
   @Test
   void missingClusterIsAFindingAndTheConfigGivesTheSettings() {
     Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
-    Diagnosis d = out.cache().diagnosis();
+    Diagnosis d = out.part(CacheState.PART).diagnosis();
     assertFalse(d.found());
     assertFalse(d.healthy());
     assertNull(d.status());
@@ -168,7 +168,7 @@ class DiagnoseTest {
     // moto 5.2.1 reports no SecurityGroups for a cluster created with some
     fake.put(original("available").toBuilder().securityGroups(List.of()).build(), null);
     Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
-    Diagnosis d = out.cache().diagnosis();
+    Diagnosis d = out.part(CacheState.PART).diagnosis();
     assertEquals(List.of("sg-0cachefallback"), d.securityGroupIds());
     assertEquals("cache.r6g.large", d.nodeType());
     assertEquals("original+config", d.settingsSource());
@@ -188,7 +188,7 @@ class DiagnoseTest {
       return GetMetricStatisticsResponse.builder().datapoints(point("2026-01-17T10:00:00Z", 7.0)).build();
     });
     Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
-    Diagnosis d = out.cache().diagnosis();
+    Diagnosis d = out.part(CacheState.PART).diagnosis();
     assertEquals(7.0, d.currConnections());
     assertNull(d.engineCpu());
     assertTrue(d.finding().contains("EngineCPUUtilization avg unknown (AccessDenied)"), d.finding());
@@ -201,9 +201,10 @@ class DiagnoseTest {
     when(cloudWatch.getMetricStatistics(any(GetMetricStatisticsRequest.class)))
         .thenThrow(SdkClientException.create("Unable to execute HTTP request: connect timed out"));
     Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
-    assertNull(out.cache().diagnosis().currConnections());
-    assertNull(out.cache().diagnosis().engineCpu());
-    assertTrue(out.cache().diagnosis().finding().contains("CurrConnections avg unknown (SdkClientException)"));
+    assertNull(out.part(CacheState.PART).diagnosis().currConnections());
+    assertNull(out.part(CacheState.PART).diagnosis().engineCpu());
+    assertTrue(out.part(CacheState.PART).diagnosis().finding()
+        .contains("CurrConnections avg unknown (SdkClientException)"));
   }
 
   @Test
@@ -212,8 +213,8 @@ class DiagnoseTest {
     when(cloudWatch.getMetricStatistics(any(GetMetricStatisticsRequest.class)))
         .thenReturn(GetMetricStatisticsResponse.builder().build());
     Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
-    assertNull(out.cache().diagnosis().currConnections());
-    assertTrue(out.cache().diagnosis().finding().contains("CurrConnections avg no data"));
+    assertNull(out.part(CacheState.PART).diagnosis().currConnections());
+    assertTrue(out.part(CacheState.PART).diagnosis().finding().contains("CurrConnections avg no data"));
   }
 
   @Test

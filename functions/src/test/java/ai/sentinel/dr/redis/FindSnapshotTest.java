@@ -80,7 +80,7 @@ class FindSnapshotTest {
     assertEquals(Cache.ORIGINAL, asked.getValue().cacheClusterId());
 
     // the manual 08:30 is newer than the automatic 03:00; 10:00 is still 'creating', 09:00 'failed', 09:30 another's
-    SnapshotChoice chosen = out.cache().snapshot();
+    SnapshotChoice chosen = out.part(CacheState.PART).snapshot();
     assertEquals(Cache.SNAPSHOT, chosen.name());
     assertEquals(Cache.SNAPSHOT_TIME, chosen.createdAt()); // the recovery point, for the RPO
     assertEquals("latest", chosen.how());
@@ -99,7 +99,7 @@ class FindSnapshotTest {
           : DescribeSnapshotsResponse.builder().snapshots(snapshots.get(1)).build();
     });
     Recovery out = invoke(new FindSnapshot(Cache.deps(elastiCache)), Cache.recovery(false));
-    assertEquals(Cache.SNAPSHOT, out.cache().snapshot().name());
+    assertEquals(Cache.SNAPSHOT, out.part(CacheState.PART).snapshot().name());
   }
 
   @Test
@@ -114,7 +114,8 @@ class FindSnapshotTest {
     });
     Recovery out = invoke(new FindSnapshot(Cache.deps(elastiCache)), Cache.recovery(false));
     verify(elastiCache, atLeastOnce()).describeSnapshots(any(DescribeSnapshotsRequest.class));
-    assertEquals(Cache.SNAPSHOT, out.cache().snapshot().name()); // not billing-redis-final, newer but not ours
+    // not billing-redis-final, newer but not ours
+    assertEquals(Cache.SNAPSHOT, out.part(CacheState.PART).snapshot().name());
   }
 
   @Test
@@ -124,7 +125,7 @@ class FindSnapshotTest {
     ArgumentCaptor<DescribeSnapshotsRequest> asked = ArgumentCaptor.forClass(DescribeSnapshotsRequest.class);
     verify(elastiCache).describeSnapshots(asked.capture());
     assertEquals("automatic.sentinel-redis-2026-01-16-03-00", asked.getValue().snapshotName());
-    SnapshotChoice chosen = out.cache().snapshot();
+    SnapshotChoice chosen = out.part(CacheState.PART).snapshot();
     assertEquals("automatic.sentinel-redis-2026-01-16-03-00", chosen.name());
     assertEquals("2026-01-16T03:00:00Z", chosen.createdAt());
     assertEquals("named", chosen.how());
@@ -177,8 +178,8 @@ class FindSnapshotTest {
     snapshots.clear();
     snapshots.add(snap("drill-snapshot", Cache.ORIGINAL, null, "available"));
     Recovery out = invoke(new FindSnapshot(Cache.deps(elastiCache)), Cache.recovery(false));
-    assertEquals("drill-snapshot", out.cache().snapshot().name());
-    assertNull(out.cache().snapshot().createdAt());
+    assertEquals("drill-snapshot", out.part(CacheState.PART).snapshot().name());
+    assertNull(out.part(CacheState.PART).snapshot().createdAt());
     assertTrue(only(out, "FindSnapshot", "decided").detail().contains("creation time unknown"));
   }
 
@@ -196,7 +197,7 @@ class FindSnapshotTest {
   void aSnapshotWithoutACreationTimeRanksBelowTimedOnes() {
     snapshots.add(snap("untimed-manual", Cache.ORIGINAL, null, "available"));
     Recovery out = invoke(new FindSnapshot(Cache.deps(elastiCache)), Cache.recovery(false));
-    assertEquals(Cache.SNAPSHOT, out.cache().snapshot().name());
+    assertEquals(Cache.SNAPSHOT, out.part(CacheState.PART).snapshot().name());
     assertTrue(only(out, "FindSnapshot", "decided").detail().contains("1 without a creation time ranked last"));
   }
 
@@ -204,6 +205,6 @@ class FindSnapshotTest {
   void earlierStateIsKept() {
     Recovery in = Cache.recovery(false, new CacheState(Cache.seenOriginal(), null, null, null));
     Recovery out = invoke(new FindSnapshot(Cache.deps(elastiCache)), in);
-    assertEquals(Cache.seenOriginal(), out.cache().diagnosis());
+    assertEquals(Cache.seenOriginal(), out.part(CacheState.PART).diagnosis());
   }
 }

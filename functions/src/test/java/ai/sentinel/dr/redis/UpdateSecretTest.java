@@ -100,12 +100,12 @@ class UpdateSecretTest {
     assertEquals(Cache.SECRET, put.secretId());
     assertEquals("redis://" + Cache.NEW_HOST + ":6379/0", put.secretString());
 
-    SecretUpdate s = out.cache().secret();
+    SecretUpdate s = out.part(CacheState.PART).secret();
     assertEquals(Cache.SECRET, s.secretId());
     assertEquals("v-new", s.versionId());
     assertEquals(Fixtures.NOW.toString(), s.updatedAt());
     assertEquals(Cache.NEW_HOST, s.host());
-    assertEquals(Fixtures.NOW, out.repointedAt()); // what RestartServices measures deployments against
+    assertEquals(Fixtures.NOW, out.repointedInstant()); // what RestartServices measures deployments against
     assertTrue(only(out, "UpdateSecret", "requested").detail().contains("PutSecretValue on " + Cache.SECRET));
     String detail = only(out, "UpdateSecret", "repointed").detail();
     assertTrue(detail.contains(Cache.OLD_HOST + ":6379 -> " + Cache.NEW_HOST + ":6379"), detail);
@@ -137,7 +137,7 @@ class UpdateSecretTest {
     secretHolding("redis://:" + ENCODED + "@" + Cache.NEW_HOST + ":6379/0");
     Recovery out = invoke(new UpdateSecret(Cache.deps(secrets)), available(false, Cache.NEW_HOST, 6379));
     verify(secrets, never()).putSecretValue(any(PutSecretValueRequest.class));
-    SecretUpdate s = out.cache().secret();
+    SecretUpdate s = out.part(CacheState.PART).secret();
     assertEquals(Cache.NEW_HOST, s.host());
     assertEquals("v-old", s.versionId()); // the version that already holds it
     assertEquals(WRITTEN.toString(), s.updatedAt()); // when the services' view really changed
@@ -160,7 +160,7 @@ class UpdateSecretTest {
     invoke(step, available(false, Cache.NEW_HOST, 6379));
     Recovery again = invoke(step, available(false, Cache.NEW_HOST, 6379));
     verify(secrets, times(1)).putSecretValue(any(PutSecretValueRequest.class));
-    assertEquals("v-new", again.cache().secret().versionId());
+    assertEquals("v-new", again.part(CacheState.PART).secret().versionId());
   }
 
   @Test
@@ -180,8 +180,8 @@ class UpdateSecretTest {
     when(fresh.putSecretValue(any(PutSecretValueRequest.class)))
         .thenReturn(PutSecretValueResponse.builder().versionId("v").build());
     Recovery in = available(false, host, 6379);
-    in = new Recovery(in.scenario(), in.resource(), executionName, in.environment(), in.trigger(), in.options(),
-        null, in.cache(), null, null, null, null, null, null, null);
+    in = Recovery.start(in.scenario(), in.resource(), executionName, in.environment(), in.trigger(), in.options())
+        .with(CacheState.PART, in.part(CacheState.PART));
     invoke(new UpdateSecret(Cache.deps(fresh)), in);
     ArgumentCaptor<PutSecretValueRequest> sent = ArgumentCaptor.forClass(PutSecretValueRequest.class);
     verify(fresh).putSecretValue(sent.capture());
@@ -213,7 +213,7 @@ class UpdateSecretTest {
     assertEquals("PutSecretValue", out.plan().get(0).api());
     assertEquals("secretsmanager", out.plan().get(0).service());
     assertEquals(Cache.SECRET, out.plan().get(0).target());
-    assertNull(out.cache().secret().versionId());
+    assertNull(out.part(CacheState.PART).secret().versionId());
     assertTrue(only(out, "UpdateSecret", "would-repoint").detail().contains(Cache.RECOVERY + " endpoint"));
     String state = Json.write(out);
     assertFalse(state.contains("Rk9"), "dry-run plan leaks the password: " + state);

@@ -46,14 +46,14 @@ class WaitForClusterTest {
     verify(elastiCache).describeCacheClusters(asked.capture());
     assertEquals(Cache.RECOVERY, asked.getValue().cacheClusterId()); // the recovery cluster, not sentinel-redis
     assertEquals(Boolean.TRUE, asked.getValue().showCacheNodeInfo()); // without it there are no node endpoints
-    RecoveryCluster c = out.cache().cluster();
+    RecoveryCluster c = out.part(CacheState.PART).cluster();
     assertTrue(c.available());
     assertEquals("available", c.status());
     assertEquals(Cache.NEW_HOST, c.address());
     assertEquals(6380, c.port());
     assertEquals(3, c.polls());
     assertEquals("2026-01-17T10:06:00Z", c.requestedAt()); // earlier facts kept
-    assertEquals(Cache.SNAPSHOT, out.cache().snapshot().name());
+    assertEquals(Cache.SNAPSHOT, out.part(CacheState.PART).snapshot().name());
     assertTrue(only(out, "WaitForCluster", "done").detail().contains(Cache.NEW_HOST + ":6380"));
   }
 
@@ -61,7 +61,7 @@ class WaitForClusterTest {
   void aConfigurationEndpointServesWhenNoNodeEndpointIsReported() {
     fake.put(Cache.cluster(Cache.RECOVERY, "available", null, null).toBuilder()
         .configurationEndpoint(Endpoint.builder().address("cfg." + Cache.NEW_HOST).port(6379).build()).build(), null);
-    RecoveryCluster c = invoke(step, waiting(false, 0)).cache().cluster();
+    RecoveryCluster c = invoke(step, waiting(false, 0)).part(CacheState.PART).cluster();
     assertTrue(c.available());
     assertEquals("cfg." + Cache.NEW_HOST, c.address());
   }
@@ -69,14 +69,14 @@ class WaitForClusterTest {
   @Test
   void anEndpointWithoutAPortMeansTheRedisDefault() {
     fake.put(Cache.cluster(Cache.RECOVERY, "available", Cache.NEW_HOST, null), null);
-    assertEquals(6379, invoke(step, waiting(false, 0)).cache().cluster().port());
+    assertEquals(6379, invoke(step, waiting(false, 0)).part(CacheState.PART).cluster().port());
   }
 
   @Test
   void stillCreatingCountsThePollAndWaits() {
     fake.put(Cache.cluster(Cache.RECOVERY, "creating", Cache.NEW_HOST, 6379), null);
     Recovery out = invoke(step, waiting(false, 1));
-    RecoveryCluster c = out.cache().cluster();
+    RecoveryCluster c = out.part(CacheState.PART).cluster();
     assertFalse(c.available());
     assertEquals(2, c.polls());
     assertEquals("creating", c.status());
@@ -88,8 +88,8 @@ class WaitForClusterTest {
   void availableWithoutAnyEndpointIsStillWaiting() {
     fake.put(Cache.cluster(Cache.RECOVERY, "available", null, null), null);
     Recovery out = invoke(step, waiting(false, 0));
-    assertFalse(out.cache().cluster().available());
-    assertEquals(1, out.cache().cluster().polls());
+    assertFalse(out.part(CacheState.PART).cluster().available());
+    assertEquals(1, out.part(CacheState.PART).cluster().polls());
     assertTrue(only(out, "WaitForCluster", "waiting").detail().contains("reports no node endpoint"));
   }
 
@@ -104,13 +104,13 @@ class WaitForClusterTest {
   @Test
   void oneBeforeTheLastPollStillWaits() {
     fake.put(Cache.cluster(Cache.RECOVERY, "creating", null, null), null);
-    assertEquals(4, invoke(step, waiting(false, 3)).cache().cluster().polls());
+    assertEquals(4, invoke(step, waiting(false, 3)).part(CacheState.PART).cluster().polls());
   }
 
   @Test
   void availableOnTheLastPollIsDoneNotTimedOut() {
     fake.put(Cache.cluster(Cache.RECOVERY, "available", Cache.NEW_HOST, 6379), null);
-    assertTrue(invoke(step, waiting(false, 4)).cache().cluster().available());
+    assertTrue(invoke(step, waiting(false, 4)).part(CacheState.PART).cluster().available());
   }
 
   @Test
@@ -130,7 +130,7 @@ class WaitForClusterTest {
   void dryRunAsksNothingAndLetsTheLaterStepsPlan() {
     Recovery out = invoke(step, waiting(true, 0));
     verifyNoInteractions(elastiCache);
-    RecoveryCluster c = out.cache().cluster();
+    RecoveryCluster c = out.part(CacheState.PART).cluster();
     assertTrue(c.available()); // the Choice state moves on
     assertEquals("planned", c.status());
     assertEquals("(" + Cache.RECOVERY + " endpoint)", c.address());

@@ -49,8 +49,7 @@ final class Documents {
   }
 
   static Recovery base(Trigger trigger, Options options) {
-    return new Recovery("database-failure", "sentinel-db", NAME, "dev", trigger, options, null, null, null, null,
-        null, null, null, null, null);
+    return Recovery.start("database-failure", "sentinel-db", NAME, "dev", trigger, options);
   }
 
   static TimelineEntry at(String hhmmss, String step, String event, String detail) {
@@ -87,7 +86,7 @@ final class Documents {
     ServicesState services = new ServicesState("sentinel-production", List.of("sentinel-api", "sentinel-celery"),
         "2026-01-17T10:07:07Z", Map.of("sentinel-api", "ecs-svc/1", "sentinel-celery", "ecs-svc/2"), true,
         Map.of("sentinel-api", "2/2, 1 deployment", "sentinel-celery", "1/1, 1 deployment"), 3);
-    return base(trigger(TRIGGER_TIME), options(null, false)).withDatabase(db).withServices(services)
+    return base(trigger(TRIGGER_TIME), options(null, false)).with(DatabaseState.PART, db).withServices(services)
         .withVerification(verified())
         .withApproval(Json.object().put("decision", "approved").put("by", "alice").put("at", "2026-01-17T10:07:05Z")
             .put("recorded", true))
@@ -127,10 +126,10 @@ final class Documents {
             "sentinel-redis-recovery.abc.0001.use1.cache.amazonaws.com"));
     Trigger trigger = new Trigger("alarm", "eventbridge", "sentinel-redis-connections", TRIGGER_TIME,
         "sentinel-redis-connections ALARM: CurrConnections < 1");
-    return new Recovery("redis-failure", "sentinel-redis", "redis-failure-sentinel-redis-0123456789abcdef", "dev",
-        trigger, options(null, false), null, cache, null, null, Verification.of(List.of(
+    return Recovery.start("redis-failure", "sentinel-redis", "redis-failure-sentinel-redis-0123456789abcdef", "dev",
+        trigger, options(null, false)).with(CacheState.PART, cache).withVerification(Verification.of(List.of(
             new Check("cluster-available", Result.PASS, "sentinel-redis-recovery is available"),
-            new Check("redis-ping", Result.PASS, "PONG"))), null, null, null, null)
+            new Check("redis-ping", Result.PASS, "PONG"))))
         .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-redis is 'incompatible-network'"))
         .log(at("10:02:15", "FindSnapshot", "decided", "latest snapshot sentinel-redis-2026-01-17-10-00"))
         .log(at("10:02:16", "CreateRecoveryCluster", "requested",
@@ -158,10 +157,10 @@ final class Documents {
         List.of(new EcsState.TargetHealth("10.0.1.5", 8000, "healthy", null)));
     Trigger trigger = new Trigger("ecs-event", "eventbridge", "SERVICE_DEPLOYMENT_FAILED", TRIGGER_TIME,
         "ECS deployment of sentinel-api failed");
-    return new Recovery("ecs-service-failure", "sentinel-api", "ecs-service-failure-sentinel-api-0123456789abcdef",
-        "dev", trigger, options(null, false), null, null, ecs, null, Verification.of(List.of(
+    return Recovery.start("ecs-service-failure", "sentinel-api", "ecs-service-failure-sentinel-api-0123456789abcdef",
+        "dev", trigger, options(null, false)).with(EcsState.PART, ecs).withVerification(Verification.of(List.of(
             new Check("service-stable", Result.PASS, "3/3 running, 1 deployment"),
-            new Check("target-health", Result.PASS, "1 healthy"))), null, null, null, null)
+            new Check("target-health", Result.PASS, "1 healthy"))))
         .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-api: 0/1 running"))
         .log(at("10:02:15", "ForceNewDeployment", "requested", "ecs:UpdateService on sentinel-production/sentinel-api"))
         .log(at("10:07:15", "WaitForStability", "decided", "not stable after 10 polls: rolling back"))
@@ -174,7 +173,7 @@ final class Documents {
   static Recovery optionASucceeded(String verifiedAt) {
     DatabaseState db = new DatabaseState(failingOver(), new Decision("A", "instance exists and is Multi-AZ"),
         new Failover("available", "us-east-1a", "us-east-1b", 3, true), null, null);
-    return base(trigger(TRIGGER_TIME), options(null, false)).withDatabase(db)
+    return base(trigger(TRIGGER_TIME), options(null, false)).with(DatabaseState.PART, db)
         .withVerification(Verification.of(List.of(new Check("instance-available", Result.PASS, "available"))))
         .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-db is 'rebooting' in us-east-1a (Multi-AZ)"))
         .log(at("10:02:15", "ChooseOption", "decided", "Option A: instance exists and is Multi-AZ"))
@@ -194,7 +193,7 @@ final class Documents {
         "creating", null, null, 60, false);
     DatabaseState db = new DatabaseState(lost(), new Decision("B", "instance not found: restore the latest snapshot"),
         null, restore, null);
-    return base(trigger(TRIGGER_TIME), options(null, false)).withDatabase(db)
+    return base(trigger(TRIGGER_TIME), options(null, false)).with(DatabaseState.PART, db)
         .withError(error("ai.sentinel.dr.errors.TimedOutError", "sentinel-db-recovery still 'creating' after 60 polls"))
         .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-db not found (DBInstanceNotFound)"))
         .log(at("10:02:15", "ChooseOption", "decided", "Option B: instance not found: restore the latest snapshot"))
@@ -218,7 +217,7 @@ final class Documents {
         "planned", null, null, 0, false);
     DatabaseState db = new DatabaseState(lost(), new Decision("B", "instance not found: restore the latest snapshot"),
         null, restore, null);
-    return base(trigger(TRIGGER_TIME), options(null, true)).withDatabase(db)
+    return base(trigger(TRIGGER_TIME), options(null, true)).with(DatabaseState.PART, db)
         .withPlanned(new PlannedCall("RestoreFromSnapshot", "rds", "RestoreDBInstanceFromDBSnapshot",
             "sentinel-db-recovery", "RestoreDbInstanceFromDbSnapshotRequest(...)"))
         .withVerification(Verification.of(List.of(new Check("all", Result.SKIP, "dry-run: nothing was changed"))))

@@ -1,5 +1,8 @@
 package ai.sentinel.dr.report;
 
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.redis.CacheState;
+import ai.sentinel.dr.database.DatabaseState;
 import static ai.sentinel.dr.report.Documents.ARN;
 import static ai.sentinel.dr.report.Documents.END;
 import static ai.sentinel.dr.report.Documents.START;
@@ -217,10 +220,9 @@ class IncidentReportsTest {
   @Test
   void aDrillTriggerIsP4ButStillMeasured() {
     Recovery drill = Documents.optionBSucceeded();
-    drill = new Recovery(drill.scenario(), drill.resource(), drill.executionName(), drill.environment(),
+    drill = drill.withEnvelope(drill.scenario(), drill.resource(), drill.executionName(), drill.environment(),
         new Trigger("drill", "schedule", "monthly-restore", Documents.TRIGGER_TIME, "scheduled drill"),
-        drill.options(), drill.database(), drill.cache(), drill.ecs(), drill.services(), drill.verification(),
-        drill.plan(), drill.timeline(), drill.error(), drill.approval());
+        drill.options());
     IncidentReport r = IncidentReports.from(drill, ARN, START, END, "SUCCEEDED");
     assertEquals("P4", r.severity());
     assertTrue(r.title().startsWith("[DRILL] Database failure"), r.title());
@@ -231,10 +233,10 @@ class IncidentReportsTest {
   @Test
   void pointInTimeRecoveryMeasuresTheRestorePoint() {
     Recovery b = Documents.optionBSucceeded();
-    var restore = b.database().restore();
+    var restore = b.part(DatabaseState.PART).restore();
     var pitr = new ai.sentinel.dr.database.DatabaseState.Restore("sentinel-db-pitr", null, null,
         "2026-01-17T09:58:00Z", restore.requestedAt(), "available", "pitr.abc", 5432, 3, true);
-    Recovery c = b.withDatabase(b.database().withRestore(pitr).withDecision(
+    Recovery c = b.update(DatabaseState.PART, s -> s.withRestore(pitr).withDecision(
         new ai.sentinel.dr.database.DatabaseState.Decision("C", "requested by the operator")));
     IncidentReport r = IncidentReports.from(c, ARN, START, END, "SUCCEEDED");
     assertEquals(4 * 60 + 11L, r.metrics().rpoSeconds());
@@ -243,7 +245,8 @@ class IncidentReportsTest {
 
     var latest = new ai.sentinel.dr.database.DatabaseState.Restore("sentinel-db-pitr", null, null, "latest",
         restore.requestedAt(), "available", "pitr.abc", 5432, 3, true);
-    IncidentReport unknown = IncidentReports.from(c.withDatabase(c.database().withRestore(latest)), ARN, START, END,
+    IncidentReport unknown = IncidentReports.from(c.with(DatabaseState.PART, c.part(DatabaseState.PART)
+        .withRestore(latest)), ARN, START, END,
         "SUCCEEDED");
     assertNull(unknown.metrics().rpoSeconds());
     assertEquals(Verdict.NOT_APPLICABLE, unknown.objective("RPO").verdict());
@@ -296,9 +299,7 @@ class IncidentReportsTest {
   @Test
   void theExecutionNameFallsBackToTheArn() {
     Recovery r = Documents.optionBSucceeded();
-    Recovery unnamed = new Recovery(r.scenario(), r.resource(), null, r.environment(), r.trigger(), r.options(),
-        r.database(), r.cache(), r.ecs(), r.services(), r.verification(), r.plan(), r.timeline(), r.error(),
-        r.approval());
+    Recovery unnamed = r.withEnvelope(r.scenario(), r.resource(), null, r.environment(), r.trigger(), r.options());
     assertEquals(Documents.NAME, IncidentReports.from(unnamed, ARN, START, END, "SUCCEEDED").executionName());
   }
 
@@ -335,7 +336,7 @@ class IncidentReportsTest {
   @Test
   void anOldRedisSnapshotFailsTheRpoAndAsksForMoreFrequentSnapshots() {
     Recovery doc = Documents.redisSucceeded();
-    doc = doc.withCache(doc.cache().withSnapshot(new ai.sentinel.dr.redis.CacheState.SnapshotChoice("nightly",
+    doc = doc.update(CacheState.PART, s -> s.withSnapshot(new ai.sentinel.dr.redis.CacheState.SnapshotChoice("nightly",
         "2026-01-17T05:00:00Z", "latest")));
     IncidentReport r = IncidentReports.from(doc, ARN, START, Instant.parse("2026-01-17T10:12:30Z"), "SUCCEEDED");
     assertEquals(Verdict.FAIL, r.objective("RPO").verdict());
@@ -363,9 +364,9 @@ class IncidentReportsTest {
   @Test
   void theMonthlyRestoreTestIsAP4DrillMeasuredAgainstTheCompleteLossRowWithItsSnapshotsAge() {
     Recovery b = Documents.optionBSucceeded();
-    Recovery test = new Recovery("database-restore-test", "sentinel-db", "database-restore-test-sentinel-db-1",
-        "dev", new Trigger("drill", "manual", "drill", Documents.TRIGGER_TIME, "drill: scheduled"), b.options(),
-        b.database(), null, null, null, b.verification(), null, null, null, null)
+    Recovery test = Recovery.start("database-restore-test", "sentinel-db", "database-restore-test-sentinel-db-1",
+        "dev", new Trigger("drill", "manual", "drill", Documents.TRIGGER_TIME, "drill: scheduled"), b.options())
+        .with(DatabaseState.PART, b.part(DatabaseState.PART)).withVerification(b.verification())
         .log(Documents.at("10:30:00", "VerifyScratchInstance", "verified", "[instance-available=PASS]"));
     IncidentReport r = IncidentReports.from(test, ARN, START, Instant.parse("2026-01-17T10:31:00Z"), "SUCCEEDED");
     assertEquals("[DRILL] Database snapshot restore test on sentinel-db (scratch instance)", r.title());

@@ -1,5 +1,8 @@
 package ai.sentinel.dr.report;
 
+import ai.sentinel.dr.ecs.EcsState;
+import ai.sentinel.dr.redis.CacheState;
+import ai.sentinel.dr.database.DatabaseState;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -93,9 +96,8 @@ class ReportTest {
   private static TimelineEntry reported(Recovery in, Recovery out) {
     Recovery sent = Json.read(Json.bytes(in), Recovery.class);
     List<TimelineEntry> before = out.timeline().subList(0, out.timeline().size() - 1);
-    Recovery unchanged = new Recovery(out.scenario(), out.resource(), out.executionName(), out.environment(),
-        out.trigger(), out.options(), out.database(), out.cache(), out.ecs(), out.services(), out.verification(),
-        out.plan(), before, out.error(), out.approval());
+    Recovery unchanged = out.withEnvelope(out.scenario(), out.resource(), out.executionName(), out.environment(),
+        out.trigger(), out.options()).withTimeline(before);
     assertEquals(sent, unchanged);
     TimelineEntry last = out.timeline().get(out.timeline().size() - 1);
     assertEquals("Report", last.step());
@@ -265,8 +267,8 @@ class ReportTest {
 
   @Test
   void keysAreSafe() {
-    IncidentReport odd = IncidentReports.from(new Recovery("database-failure/../x", "r", "a b/../c", "dev", null,
-        null, null, null, null, null, null, null, null, null, null), null, null, null, null);
+    IncidentReport odd = IncidentReports.from(Recovery.start("database-failure/../x", "r", "a b/../c", "dev", null,
+        null), null, null, null, null);
     assertEquals("reports/database-failure____x/a_b____c", Report.key(odd));
     assertEquals("reports/unknown/unknown", Report.key(IncidentReports.from(null, null, null, null, null)));
   }

@@ -94,9 +94,9 @@ public final class Fixtures {
   }
 
   public static Recovery recovery(boolean dryRun) {
-    return new Recovery("database-failure", "sentinel-db", "database-failure-sentinel-db-0123456789abcdef", "dev",
+    return Recovery.start("database-failure", "sentinel-db", "database-failure-sentinel-db-0123456789abcdef", "dev",
         new Trigger("alarm", "eventbridge", "sentinel-rds-connections", "2026-01-17T10:02:11.482Z", "test"),
-        new Options(null, "latest", null, dryRun, 30, 5), null, null, null, null, null, null, null, null, null);
+        new Options(null, "latest", null, dryRun, 30, 5));
   }
 
   public static DatabaseState.Diagnosis diagnosis(boolean found, String status, boolean multiAz) {
