@@ -58,6 +58,6 @@ public final class VerifyFailover extends Step {
     if (next.polls() >= max) {
       throw new TimedOutError(recovery.resource() + " still '" + status + "' after " + max + " polls");
     }
-    return out.log(entry("waiting", recovery.resource() + " is '" + status + "' (poll " + next.polls() + ")"));
+    return out.log(entry(Recovery.WAITING, recovery.resource() + " is '" + status + "' (poll " + next.polls() + ")"));
   }
 }

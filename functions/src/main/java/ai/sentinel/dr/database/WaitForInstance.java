@@ -61,7 +61,7 @@ public final class WaitForInstance extends Step {
       throw new TimedOutError(restore.targetInstanceId() + " still '" + status + "' after " + next.polls()
           + " polls");
     }
-    return out.log(entry("waiting", restore.targetInstanceId() + " is '" + status + "' (poll " + next.polls()
+    return out.log(entry(Recovery.WAITING, restore.targetInstanceId() + " is '" + status + "' (poll " + next.polls()
         + ")"));
   }
 }

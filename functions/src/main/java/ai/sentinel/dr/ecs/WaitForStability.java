@@ -70,14 +70,14 @@ public final class WaitForStability extends Step {
       }
       String why = name + " not stable yet: " + status + " (poll " + poll + " of " + deps.config().ecsStablePolls()
           + " before a rollback)";
-      return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry("waiting", why));
+      return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry(Recovery.WAITING, why));
     }
     if (poll >= recovery.options().maxPolls()) {
       throw new TimedOutError(name + " not stable after " + poll + " polls in phase " + phase + ": " + status);
     }
     String why = name + " not stable yet: " + status + " (phase " + phase + ", poll " + poll + " of "
         + recovery.options().maxPolls() + ")";
-    return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry("waiting", why));
+    return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry(Recovery.WAITING, why));
   }
 
   /** Why the forced deployment is given up on, or null while it still has time. */

@@ -50,6 +50,9 @@ public record Recovery(
     JsonNode approval,
     String repointedAt) {
 
+  /** The timeline event of a poll that found the awaited state not reached yet. */
+  public static final String WAITING = "waiting";
+
   public Recovery {
     parts = parts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parts));
     plan = plan == null ? List.of() : List.copyOf(plan);
@@ -140,9 +143,20 @@ public record Recovery(
     return copy().plan(next).build();
   }
 
+  /**
+   * This recovery with {@code entry} appended to the timeline. Consecutive "waiting" polls of one step collapse into
+   * one entry (the time the wait began, the latest poll's detail): a wait of 1000 polls must not grow the document
+   * towards Step Functions' 256 KB state limit.
+   */
   public Recovery log(TimelineEntry entry) {
     List<TimelineEntry> next = new ArrayList<>(timeline);
-    next.add(entry);
+    TimelineEntry last = next.isEmpty() ? null : next.get(next.size() - 1);
+    if (last != null && WAITING.equals(entry.event()) && WAITING.equals(last.event())
+        && java.util.Objects.equals(last.step(), entry.step())) {
+      next.set(next.size() - 1, new TimelineEntry(last.at(), entry.step(), WAITING, entry.detail()));
+    } else {
+      next.add(entry);
+    }
     return copy().timeline(next).build();
   }
 

@@ -66,6 +66,6 @@ public final class WaitForServices extends Step {
     if (next.polls() >= recovery.options().maxPolls()) {
       throw new TimedOutError("services not stable after " + next.polls() + " polls: " + status);
     }
-    return out.log(entry("waiting", "services not stable yet: " + status + " (poll " + next.polls() + ")"));
+    return out.log(entry(Recovery.WAITING, "services not stable yet: " + status + " (poll " + next.polls() + ")"));
   }
 }

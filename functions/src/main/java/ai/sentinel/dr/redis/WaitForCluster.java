@@ -63,7 +63,7 @@ public final class WaitForCluster extends Step {
     if (next.polls() >= recovery.options().maxPolls()) {
       throw new TimedOutError(id + " still " + seenAs + " after " + next.polls() + " polls");
     }
-    return out.log(entry("waiting", id + " is " + seenAs + " (poll " + next.polls() + " of "
+    return out.log(entry(Recovery.WAITING, id + " is " + seenAs + " (poll " + next.polls() + " of "
         + recovery.options().maxPolls() + ")"));
   }
 }

@@ -156,14 +156,15 @@ class EcsRecoveryFlowTest {
     assertEquals(3, updates.get(2).desiredCount());
     assertEquals(List.of("Diagnose/diagnosed",
         "ForceNewDeployment/requested", "ForceNewDeployment/redeploying",
-        "WaitForStability/waiting", "WaitForStability/waiting", "WaitForStability/decided",
+        "WaitForStability/waiting", "WaitForStability/decided", // two polls, one entry: the latest poll's detail
         "DeployPreviousVersion/decided", "DeployPreviousVersion/requested", "DeployPreviousVersion/rolling-back",
         "WaitForStability/waiting", "WaitForStability/done",
         "ScaleUp/decided", "ScaleUp/requested", "ScaleUp/scaling",
         "WaitForStability/waiting", "WaitForStability/done",
         "ScaleUp/decided",
         "VerifyTargets/verified"), events(out));
-    TimelineEntry rollback = out.timeline().get(5);
+    assertTrue(out.timeline().get(3).detail().contains("poll 2 of"), out.timeline().get(3).detail());
+    TimelineEntry rollback = out.timeline().get(4); // WaitForStability/decided
     assertEquals("sentinel-api:9 (deployment ecs-svc/2) not stable after 3 polls (window of 3 x 30 s): 0/1 running, "
         + "2 deployment(s); rolling back", rollback.detail());
     assertEquals(Ecs.td(7), out.part(EcsState.PART).rollback().to());
