@@ -12,9 +12,17 @@ import java.util.List;
  * @param action the API action ({@code CreateTopic}); {@code Invoke:NAME} for Lambda invokes; {@code METHOD path}
  *     for REST calls without an action name
  * @param status the HTTP status returned to the caller
- * @param injectedFault true when the gateway answered with an injected fault instead of forwarding
+ * @param injectedFault true when the gateway answered with an injected fault instead of moto's answer
+ * @param responseLost true when moto applied the request (answered 2xx) but the gateway then failed the call: the
+ *     caller cannot tell whether it happened
  */
-public record CallRecord(Instant timestamp, String service, String action, int status, boolean injectedFault) {
+public record CallRecord(Instant timestamp, String service, String action, int status, boolean injectedFault,
+    boolean responseLost) {
+
+  /** A call whose answer reached the caller as sent. */
+  public CallRecord(Instant timestamp, String service, String action, int status, boolean injectedFault) {
+    this(timestamp, service, action, status, injectedFault, false);
+  }
 
   private static final List<String> READ_ONLY_PREFIXES = List.of("Describe", "List", "Get", "Head", "Query", "Scan",
       "BatchGet", "Search", "Lookup", "Test", "Validate", "GET ", "HEAD ");
@@ -35,5 +43,10 @@ public record CallRecord(Instant timestamp, String service, String action, int s
   /** True when the call reached its target (not injected) and got a 2xx. */
   public boolean succeeded() {
     return !injectedFault && status >= 200 && status < 300;
+  }
+
+  /** True when moto carried the call out, whether or not the caller heard so: what "applied once" counts. */
+  public boolean applied() {
+    return succeeded() || responseLost;
   }
 }

@@ -70,6 +70,7 @@ public final class Gateway implements AutoCloseable {
   private final List<CallRecord> calls = new ArrayList<>();
   private final Object faultLock = new Object();
   private double faultRate;
+  private double lostResponseRate;
   private Random faultRandom = new Random(0);
 
   private Gateway(URI motoEndpoint, FunctionRegistry registry, HttpServer server, ExecutorService executor) {
@@ -150,6 +151,25 @@ public final class Gateway implements AutoCloseable {
     }
     synchronized (faultLock) {
       faultRate = rate;
+      faultRandom = new Random(seed);
+    }
+  }
+
+  /**
+   * Makes a share of forwarded requests (never {@code /moto-api/} nor Lambda invokes) reach moto and be applied,
+   * after which the caller gets a fault instead of moto's 2xx answer: half the time the service's retryable error
+   * (as {@link #setFaultRate}), half the time a connection closed before any response. This is the fault that hurts:
+   * a caller that retries blindly applies the mutation twice. {@link CallRecord#responseLost()} marks such calls.
+   *
+   * @param rate the probability in [0, 1]; 0 turns it off
+   * @param seed seeds the draws, so a sequential test sees the same losses every run
+   */
+  public void setLostResponseRate(double rate, long seed) {
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new IllegalArgumentException("Lost-response rate must be in [0, 1]: " + rate);
+    }
+    synchronized (faultLock) {
+      lostResponseRate = rate;
       faultRandom = new Random(seed);
     }
   }
@@ -325,6 +345,16 @@ public final class Gateway implements AutoCloseable {
       }
     });
     int status = response.statusCode();
+    if (!control && status >= 200 && status < 300 && drawLostResponse()) {
+      if (drawThrottle()) {
+        record(service, action, sendFault(exchange, AwsRequests.protocol(target, params)), true, true);
+      } else {
+        // no status line at all: the client sees the connection end, as when a response is lost in transit
+        record(service, action, 0, true, true);
+        exchange.close();
+      }
+      return;
+    }
     if (!control) {
       record(service, action, status, false);
     }
@@ -348,6 +378,12 @@ public final class Gateway implements AutoCloseable {
   private boolean drawFault() {
     synchronized (faultLock) {
       return faultRate > 0 && faultRandom.nextDouble() < faultRate;
+    }
+  }
+
+  private boolean drawLostResponse() {
+    synchronized (faultLock) {
+      return lostResponseRate > 0 && faultRandom.nextDouble() < lostResponseRate;
     }
   }
 
@@ -394,7 +430,11 @@ public final class Gateway implements AutoCloseable {
   // ---- helpers -----------------------------------------------------------------------------------------------------
 
   private void record(String service, String action, int status, boolean injected) {
-    CallRecord call = new CallRecord(Instant.now(), service, action, status, injected);
+    record(service, action, status, injected, false);
+  }
+
+  private void record(String service, String action, int status, boolean injected, boolean lost) {
+    CallRecord call = new CallRecord(Instant.now(), service, action, status, injected, lost);
     synchronized (calls) {
       calls.add(call);
     }

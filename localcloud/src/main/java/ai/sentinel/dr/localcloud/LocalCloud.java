@@ -153,6 +153,11 @@ public final class LocalCloud implements AutoCloseable {
     gateway.clearCalls();
   }
 
+  /** See {@link Gateway#setLostResponseRate(double, long)}. */
+  public void setLostResponseRate(double rate, long seed) {
+    gateway.setLostResponseRate(rate, seed);
+  }
+
   /** See {@link Gateway#setFaultRate(double, long)}. */
   public void setFaultRate(double rate, long seed) {
     gateway.setFaultRate(rate, seed);

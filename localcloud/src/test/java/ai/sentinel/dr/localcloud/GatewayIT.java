@@ -228,6 +228,30 @@ class GatewayIT {
   }
 
   @Test
+  void aLostResponseIsAppliedByMotoButFailsTheCaller() {
+    try (SnsClient once = configure(SnsClient.builder())
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+      cloud.clearCalls();
+      cloud.setLostResponseRate(1.0, 7);
+      try {
+        IntStream.range(0, 6).forEach(i -> assertThrows(RuntimeException.class,
+            () -> once.createTopic(r -> r.name("lost-" + i)), "the caller never hears of topic " + i));
+      } finally {
+        cloud.setLostResponseRate(0, 0);
+      }
+    }
+    Set<String> topics = sns.listTopics().topics().stream().map(Topic::topicArn).collect(Collectors.toSet());
+    IntStream.range(0, 6).forEach(i ->
+        assertTrue(topics.contains("arn:aws:sns:us-east-1:123456789012:lost-" + i), "yet topic " + i + " exists"));
+    List<CallRecord> lost = cloud.calls().stream().filter(c -> c.action().equals("CreateTopic")).toList();
+    assertEquals(6, lost.size());
+    assertTrue(lost.stream().allMatch(c -> c.responseLost() && c.applied() && !c.succeeded()), lost.toString());
+    // both ways a response is lost: a retryable error, and a connection closed before any status line
+    assertTrue(lost.stream().anyMatch(c -> c.status() == 0), lost.toString());
+    assertTrue(lost.stream().anyMatch(c -> c.status() >= 400), lost.toString());
+  }
+
+  @Test
   void sdkRetriesThroughInjectedFaults() {
     RetryStrategy patient = AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .maxAttempts(10)
