@@ -15,7 +15,6 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Trigger;
 import ai.sentinel.dr.trigger.Fields.BadInput;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -83,11 +82,9 @@ public final class EventClassifier {
     }
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(raw);
-    } catch (JsonProcessingException e) {
-      return Classification.reject("malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      return Classification.reject("unreadable payload: " + e.getMessage());
+      root = Json.parse(raw); // the one strict reader: no duplicate keys, nothing after the document
+    } catch (Json.Invalid e) {
+      return Classification.reject(e.getMessage());
     }
     if (root == null || !root.isObject()) {
       return Classification.reject("payload must be a JSON object, got " + (root == null ? "nothing"
@@ -188,8 +185,11 @@ public final class EventClassifier {
     String neither = "neither a CloudWatch alarm nor an RDS or ElastiCache notification";
     JsonNode body;
     try {
-      body = Json.MAPPER.readTree(message);
-    } catch (JsonProcessingException e) {
+      body = Json.parse(message);
+    } catch (Json.Invalid e) {
+      if (e.kind() != Json.Invalid.Kind.MALFORMED) {
+        throw new BadInput("SNS Message: " + e.getMessage()); // JSON with two meanings: refuse, do not guess
+      }
       return Classification.ignore("SNS message is not JSON: " + neither);
     }
     if (body == null || !body.isObject()) {
