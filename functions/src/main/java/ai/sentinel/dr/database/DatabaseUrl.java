@@ -1,6 +1,7 @@
 package ai.sentinel.dr.database;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.SecretUrl;
 import ai.sentinel.dr.errors.StepFailedError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,9 +34,11 @@ public final class DatabaseUrl {
     if (trimmed.startsWith("{")) {
       JsonNode node;
       try {
-        node = Json.MAPPER.readTree(trimmed);
-      } catch (Exception e) {
-        throw new StepFailedError("database secret looks like JSON but does not parse");
+        node = Json.parse(trimmed);
+      } catch (Json.Invalid e) {
+        // the parser's message may quote a token of the value (a password): say only what kind of problem it is
+        throw new StepFailedError(e.kind() == Json.Invalid.Kind.DUPLICATE_KEY
+            ? "database secret JSON gives a key twice" : "database secret looks like JSON but does not parse");
       }
       if (!(node instanceof ObjectNode obj) || !obj.hasNonNull("host")) {
         throw new StepFailedError("database secret JSON has no \"host\"");
@@ -43,26 +46,9 @@ public final class DatabaseUrl {
       int port = obj.path("port").asInt(5432);
       return new DatabaseUrl(null, obj.get("host").asText(), port, null, obj);
     }
-    int scheme = trimmed.indexOf("://");
-    // an '@' in the query string (application_name=ops@team) is not the end of the user info
-    int query = trimmed.indexOf('?', Math.max(scheme, 0) + 3);
-    int at = trimmed.lastIndexOf('@', query < 0 ? trimmed.length() : query);
-    if (scheme < 0 || at < scheme) {
-      throw new StepFailedError("database secret is neither scheme://user:password@host:port/db nor JSON");
-    }
-    String rest = trimmed.substring(at + 1);
-    int end = indexOfAny(rest, '/', '?');
-    String hostPort = end < 0 ? rest : rest.substring(0, end);
-    String tail = end < 0 ? "" : rest.substring(end);
-    int colon = hostPort.lastIndexOf(':');
-    String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-    int port;
-    try {
-      port = colon < 0 ? 5432 : Integer.parseInt(hostPort.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new StepFailedError("database secret has a port that is not a number");
-    }
-    return new DatabaseUrl(trimmed.substring(0, at + 1), host, port, tail, null);
+    SecretUrl.Parts parts = SecretUrl.split(trimmed, "database secret");
+    String prefix = parts.scheme() + "://" + (parts.userInfo() == null ? "" : parts.userInfo() + "@");
+    return new DatabaseUrl(prefix, parts.host(), parts.port() == null ? 5432 : parts.port(), parts.tail(), null);
   }
 
   private static int indexOfAny(String s, char a, char b) {
@@ -110,7 +96,7 @@ public final class DatabaseUrl {
     }
     String info = userInfo();
     int colon = info.indexOf(':');
-    return decode(colon < 0 ? info : info.substring(0, colon));
+    return info.isEmpty() ? null : decode(colon < 0 ? info : info.substring(0, colon));
   }
 
   public String password() {
@@ -127,14 +113,15 @@ public final class DatabaseUrl {
       return json.path("dbname").asText("postgres");
     }
     String path = tail.startsWith("/") ? tail.substring(1) : "";
-    int q = path.indexOf('?');
+    int q = indexOfAny(path, '?', '#');
     String db = q < 0 ? path : path.substring(0, q);
     return db.isEmpty() ? "postgres" : decode(db);
   }
 
+  /** The raw user info ("user:password"); empty for a URL without credentials. */
   private String userInfo() {
     int scheme = prefix.indexOf("://");
-    return prefix.substring(scheme + 3, prefix.length() - 1);
+    return prefix.endsWith("@") ? prefix.substring(scheme + 3, prefix.length() - 1) : "";
   }
 
   /** Percent-decoding of a URI component: '+' is a literal plus here, not a space as in form data. */

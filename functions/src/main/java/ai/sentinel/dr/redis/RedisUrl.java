@@ -1,5 +1,6 @@
 package ai.sentinel.dr.redis;
 
+import ai.sentinel.dr.common.SecretUrl;
 import ai.sentinel.dr.errors.StepFailedError;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -37,49 +38,9 @@ public final class RedisUrl {
     if (!scheme.equalsIgnoreCase("redis") && !scheme.equalsIgnoreCase("rediss")) {
       throw new StepFailedError("Redis secret is not a redis:// or rediss:// URL");
     }
-    int start = sep + 3;
-    // an '@' in the query string is not the end of the user info; one in the password is
-    int query = trimmed.indexOf('?', start);
-    int at = trimmed.lastIndexOf('@', query < 0 ? trimmed.length() : query);
-    String userInfo = at < start ? null : trimmed.substring(start, at);
-    String rest = trimmed.substring(at < start ? start : at + 1);
-    int end = indexOfAny(rest, "/?#");
-    String hostPort = end < 0 ? rest : rest.substring(0, end);
-    String tail = end < 0 ? "" : rest.substring(end);
-    String host;
-    String portText;
-    if (hostPort.startsWith("[")) { // IPv6 literal
-      int close = hostPort.indexOf(']');
-      if (close < 0) {
-        throw new StepFailedError("Redis secret has an unterminated [IPv6] host");
-      }
-      host = hostPort.substring(0, close + 1);
-      portText = hostPort.length() > close + 1 && hostPort.charAt(close + 1) == ':'
-          ? hostPort.substring(close + 2) : null;
-    } else {
-      int colon = hostPort.lastIndexOf(':');
-      host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-      portText = colon < 0 ? null : hostPort.substring(colon + 1);
-    }
-    if (host.isEmpty()) {
-      throw new StepFailedError("Redis secret has no host");
-    }
-    int port;
-    try {
-      port = portText == null || portText.isEmpty() ? CacheClusters.DEFAULT_PORT : Integer.parseInt(portText);
-    } catch (NumberFormatException e) {
-      throw new StepFailedError("Redis secret has a port that is not a number");
-    }
-    return new RedisUrl(scheme, userInfo, host, port, tail);
-  }
-
-  private static int indexOfAny(String s, String chars) {
-    for (int i = 0; i < s.length(); i++) {
-      if (chars.indexOf(s.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
+    SecretUrl.Parts parts = SecretUrl.split(trimmed, "Redis secret");
+    return new RedisUrl(scheme, parts.userInfo(), parts.host(),
+        parts.port() == null ? CacheClusters.DEFAULT_PORT : parts.port(), parts.tail());
   }
 
   public RedisUrl withHost(String newHost, int newPort) {
