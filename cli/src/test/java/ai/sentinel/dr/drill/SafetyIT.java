@@ -128,6 +128,23 @@ class SafetyIT {
   }
 
   @Test
+  void withAThirdOfAwsResponsesLostAfterMotoAppliedThemEachMutationIsStillAppliedOnce() throws Exception {
+    try (LocalSentinel sentinel = start(false, Map.of())) {
+      sentinel.cloud.setLostResponseRate(0.3, 20260117L);
+      Drill.Result[] result = new Drill.Result[1];
+      String output = drill(sentinel, false, Drill.Gate.none(), result);
+      sentinel.cloud.setLostResponseRate(0, 0);
+      assertTrue(result[0].passed(), output);
+      List<CallRecord> lost = sentinel.cloud.calls().stream().filter(CallRecord::responseLost).toList();
+      assertTrue(lost.stream().anyMatch(CallRecord::mutating), "mutations whose answer was lost: " + lost);
+      Map<String, Long> applied = sentinel.cloud.calls().stream().filter(CallRecord::applied)
+          .filter(c -> ONE_RECOVERY.containsKey(c.action()))
+          .collect(Collectors.groupingBy(CallRecord::action, Collectors.counting()));
+      assertEquals(ONE_RECOVERY, applied, "applied at moto, lost answers included: " + lost);
+    }
+  }
+
+  @Test
   void aDryRunChangesNothingAndItsPlanIsWhatTheRealRunDoes() throws Exception {
     List<String> planned;
     try (LocalSentinel sentinel = start(false, Map.of("DRY_RUN", "true"))) {

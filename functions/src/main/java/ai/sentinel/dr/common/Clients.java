@@ -11,8 +11,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -186,8 +186,9 @@ public final class Clients {
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
     builder.region(region).credentialsProvider(credentials)
         .overrideConfiguration(ClientOverrideConfiguration.builder()
-            // standard mode retries throttling and 5xx with backoff; the state machine retries beyond that
-            .retryStrategy(RetryMode.STANDARD)
+            // standard mode retries throttling and 5xx with backoff, mutations excepted (OneAttempt); the state
+            // machine retries beyond that
+            .retryStrategy(OneAttempt.retryStrategy(AwsRetryStrategy.standardRetryStrategy()))
             .apiCallTimeout(Duration.ofSeconds(60))
             .build());
     if (endpoint != null) {

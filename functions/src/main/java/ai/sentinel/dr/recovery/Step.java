@@ -3,6 +3,7 @@ package ai.sentinel.dr.recovery;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.common.OneAttempt;
 import ai.sentinel.dr.errors.OutsideBlastRadiusError;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.errors.StepFailedError;
@@ -114,7 +115,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
       return new Mutation<>(null, recovery.withPlanned(planned)
           .log(entry("planned", service + ":" + api + " on " + target + " (dry-run, not sent)")));
     }
-    T result = call.get();
+    T result = OneAttempt.call(call);
     Log.info(recovery.executionName(), "step.mutated", Map.of("step", name(), "service", service, "api", api,
         "target", target));
     return new Mutation<>(result, recovery.log(entry("requested", service + ":" + api + " on " + target)));
