@@ -2,6 +2,7 @@ package ai.sentinel.dr.infra;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Physical names, all derived from the environment prefix {@code <env>-sentinel-dr} so that two environments can
@@ -20,17 +21,19 @@ public final class Names {
   }
 
   /**
-   * Packages holding one runbook scenario's steps. Their class names repeat across scenarios (database.Diagnose,
-   * redis.Diagnose, ecs.Diagnose), so their functions carry the package as well.
+   * The last segment of each registered scenario's steps package ({@link InfraScenario#stepsPackage}). Step class names
+   * repeat across scenarios (every scenario has a Diagnose), so their functions carry the package as well.
    */
-  static final Set<String> SCENARIO_PACKAGES = Set.of("database", "redis", "ecs");
+  static final Set<String> SCENARIO_PACKAGES = InfraScenarios.all().stream()
+      .map(s -> s.stepsPackage().substring(s.stepsPackage().lastIndexOf('.') + 1))
+      .collect(Collectors.toUnmodifiableSet());
   /** Lambda's limit on a function name. */
   public static final int FUNCTION_NAME_MAX = 64;
 
   /**
    * {@code <env>-sentinel-dr-<kebab-class-name>} for shared handlers (e.g. {@code dev-sentinel-dr-notify},
    * {@code dev-sentinel-dr-alarm-responder}); {@code <env>-sentinel-dr-<package>-<kebab-class-name>} for a scenario's
-   * steps (e.g. {@code dev-sentinel-dr-redis-diagnose}, {@code dev-sentinel-dr-database-restore-from-snapshot}).
+   * steps (e.g. {@code dev-sentinel-dr-<package>-diagnose}).
    */
   public static String function(String prefix, Class<?> handler) {
     String pkg = handler.getPackageName().substring(handler.getPackageName().lastIndexOf('.') + 1);
@@ -63,7 +66,7 @@ public final class Names {
     return prefix + "-locks";
   }
 
-  /** {@code <env>-sentinel-dr-<scenario id>}, e.g. {@code dev-sentinel-dr-database-failure}. */
+  /** {@code <env>-sentinel-dr-<scenario id>}: the scenario's state machine. */
   public static String stateMachine(String prefix, String scenario) {
     return prefix + "-" + scenario;
   }

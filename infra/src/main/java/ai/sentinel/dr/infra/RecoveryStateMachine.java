@@ -66,7 +66,7 @@ public abstract class RecoveryStateMachine extends Construct {
   /** Lambda's service-side failures: the function most likely never ran, so invoking it again is safe. */
   static final List<String> LAMBDA_ERRORS = RETRYABLE.subList(1, RETRYABLE.size());
   static final String POLL_SECONDS = "$.options.pollSeconds";
-  static final String DRY_RUN = "$.options.dryRun";
+  protected static final String DRY_RUN = "$.options.dryRun";
   static final String NOTIFY_FAILURE = "NotifyFailure";
   static final String RECOVERED = "Recovered";
   static final String RECOVERY_FAILED = "RecoveryFailed";
@@ -304,8 +304,8 @@ public abstract class RecoveryStateMachine extends Construct {
   /**
    * Creates the state machine starting at {@code start}, its log group and its RTO alarm.
    *
-   * @param title what the console shows, e.g. "Scenario 2: Redis failure"
-   * @param what  the recovered thing in the RTO alarm's description, e.g. "Redis"
+   * @param title what the console shows, e.g. "Scenario 3: ECS service failure"
+   * @param what  the recovered thing in the RTO alarm's description, e.g. "ECS service"
    */
   protected void build(IChainable start, String title, String what) {
     if (stateMachine != null) {
@@ -351,7 +351,7 @@ public abstract class RecoveryStateMachine extends Construct {
 
   // ---- accessors ---------------------------------------------------------------------------------------------------
 
-  /** The runbook scenario id, e.g. redis-failure. */
+  /** The runbook scenario id ({@link InfraScenario#id}). */
   public String scenario() {
     return scenario;
   }

@@ -1,6 +1,5 @@
 package ai.sentinel.dr.infra;
 
-import ai.sentinel.dr.trigger.Scenarios;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,47 +11,42 @@ import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.constructs.Construct;
 
 /**
- * The runbook's Testing Schedule as EventBridge schedules (cdk.json {@code drills}; each test is off unless set).
- * Every schedule invokes the ManualResponder with a drill payload, so a scheduled test goes through the same
- * classification, lock, execution naming, timeline, report and metrics as any recovery, reported as a P4 [DRILL]:
- *
- * <ul>
- *   <li>{@code databaseRestoreTest}: {@code database-restore-test}, the latest snapshot into a scratch instance,
- *       verified, measured and deleted;
- *   <li>{@code redisRecoveryTest}: {@code redis-failure} as a dry-run (a real one would repoint production's cache):
- *       diagnosis and snapshot choice for real, every mutating call planned;
- *   <li>{@code ecsRecoveryTest}: {@code ecs-service-failure}, for real, on the configured non-production service.
- * </ul>
- * The event's id becomes the payload's requestId: each run is a new drill, a redelivered event the same one.
+ * The runbook's Testing Schedule as EventBridge schedules (cdk.json {@code drills}; each test is off unless set): each
+ * deployed scenario lists its own tests ({@link InfraScenario#drills}). Every schedule invokes the ManualResponder
+ * with a drill payload, so a scheduled test goes through the same classification, lock, execution naming, timeline,
+ * report and metrics as any recovery, reported as a P4 [DRILL]. The event's id becomes the payload's requestId: each
+ * run is a new drill, a redelivered event the same one.
  */
 public final class ScheduledDrills extends Construct {
-  /** Rule id suffixes: {@code <env>-sentinel-dr-drill-<test>}. */
-  static final String DATABASE_RESTORE = "drill-database-restore";
-  static final String REDIS_RECOVERY = "drill-redis-recovery";
-  static final String ECS_RECOVERY = "drill-ecs-recovery";
+  /**
+   * One scheduled test.
+   *
+   * @param ruleId      {@code drill-<test>}: the rule is {@code <env>-sentinel-dr-drill-<test>} (its construct id too)
+   * @param schedule    an EventBridge cron(...) or rate(...) expression
+   * @param description what the rule runs
+   * @param runbook     the manual payload's runbook
+   * @param resource    the manual payload's resource, or null for the scenario's own
+   * @param dryRun      a plan only: the test must not change production
+   */
+  public record Drill(String ruleId, String schedule, String description, String runbook, String resource,
+      boolean dryRun) {}
 
   /**
    * @param config          the environment and its {@code drills}
    * @param manualResponder the function every schedule invokes
+   * @param scenarios       the deployed scenarios, whose tests are scheduled
    */
-  public record Props(EnvironmentConfig config, RunbookFunction manualResponder) {}
+  public record Props(EnvironmentConfig config, RunbookFunction manualResponder, List<InfraScenario> scenarios) {}
 
   private final Map<String, Rule> rules = new LinkedHashMap<>();
 
   public ScheduledDrills(Construct scope, String id, Props props) {
     super(scope, id);
-    EnvironmentConfig.Drills drills = props.config().drills();
-    if (drills.databaseRestoreTest() != null) {
-      schedule(props, DATABASE_RESTORE, drills.databaseRestoreTest(), "Testing Schedule: database snapshot "
-          + "restore test", payload(Scenarios.DATABASE_RESTORE_TEST, null, false));
-    }
-    if (drills.redisRecoveryTest() != null) {
-      schedule(props, REDIS_RECOVERY, drills.redisRecoveryTest(), "Testing Schedule: Redis recovery test "
-          + "(dry-run plan)", payload(Scenarios.REDIS_FAILURE, null, true));
-    }
-    if (drills.ecsRecoveryTest() != null) {
-      schedule(props, ECS_RECOVERY, drills.ecsRecoveryTest(), "Testing Schedule: ECS service recovery test on "
-          + drills.ecsTestService(), payload(Scenarios.ECS_SERVICE_FAILURE, drills.ecsTestService(), false));
+    for (InfraScenario scenario : props.scenarios()) {
+      for (Drill drill : scenario.drills(props.config())) {
+        schedule(props, drill.ruleId(), drill.schedule(), drill.description(),
+            payload(drill.runbook(), drill.resource(), drill.dryRun()));
+      }
     }
   }
 
@@ -85,7 +79,7 @@ public final class ScheduledDrills extends Construct {
     rules.put(ruleId, rule);
   }
 
-  /** The schedules by rule id suffix (drill-database-restore, drill-redis-recovery, drill-ecs-recovery). */
+  /** The schedules by rule id suffix ({@code drill-<test>}). */
   public Map<String, Rule> rules() {
     return java.util.Collections.unmodifiableMap(rules);
   }

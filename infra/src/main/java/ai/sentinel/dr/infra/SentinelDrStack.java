@@ -2,7 +2,7 @@ package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +25,9 @@ public final class SentinelDrStack extends Stack {
   private final Notifications notifications;
   private final RecoveryLocksTable locks;
   private final SharedSteps sharedSteps;
-  private final DatabaseRecovery databaseRecovery;
-  private final RedisRecovery redisRecovery;
-  private final EcsRecovery ecsRecovery;
-  private final DatabaseRestoreTest databaseRestoreTest;
+  /** Every deployed scenario's state machine by scenario id, in the registry's order. */
+  private final Map<String, RecoveryStateMachine> stateMachines = new LinkedHashMap<>();
+  private final List<InfraScenario> scenarios;
   private final ScheduledDrills scheduledDrills;
   private final Triggers triggers;
 
@@ -57,39 +56,31 @@ public final class SentinelDrStack extends Stack {
         new SharedSteps.Props(config, functions, notifications, locks, reports));
     RecoveryStateMachine.Props recoveryProps = new RecoveryStateMachine.Props(config, functions, sharedSteps,
         notifications, true);
-    databaseRecovery = new DatabaseRecovery(this, "DatabaseRecovery", recoveryProps);
-    // an environment without a cache has nothing for Scenario 2 to recover
-    redisRecovery = config.redis() == null ? null : new RedisRecovery(this, "RedisRecovery", recoveryProps);
-    ecsRecovery = new EcsRecovery(this, "EcsRecovery", recoveryProps);
-    databaseRestoreTest = new DatabaseRestoreTest(this, "DatabaseRestoreTest", recoveryProps, databaseRecovery);
-    output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
-    Map<String, IStateMachine> stateMachines = new LinkedHashMap<>();
-    for (RecoveryStateMachine recovery : recoveries()) {
-      stateMachines.put(recovery.scenario(), recovery.stateMachine());
+    // an environment without a scenario's section has nothing for that scenario to recover
+    scenarios = InfraScenarios.deployed(config);
+    for (InfraScenario scenario : scenarios) {
+      RecoveryStateMachine built = scenario.stateMachine(this, recoveryProps, Collections.unmodifiableMap(
+          stateMachines));
+      if (!scenario.id().equals(built.scenario())) {
+        throw new IllegalStateException(scenario.id() + " built the state machine of " + built.scenario());
+      }
+      stateMachines.put(scenario.id(), built);
     }
-    stateMachines.put(databaseRestoreTest.scenario(), databaseRestoreTest.stateMachine());
+    output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
+    Map<String, IStateMachine> arns = new LinkedHashMap<>();
+    stateMachines.forEach((id, recovery) -> arns.put(id, recovery.stateMachine()));
     triggers = new Triggers(this, "Triggers",
-        new Triggers.Props(config, functions, stateMachines, locks, notifications));
+        new Triggers.Props(config, functions, arns, locks, notifications, scenarios));
     scheduledDrills = new ScheduledDrills(this, "ScheduledDrills",
-        new ScheduledDrills.Props(config, triggers.responders().get("ManualResponder")));
+        new ScheduledDrills.Props(config, triggers.responders().get("ManualResponder"), scenarios));
 
     output("NotificationTopicArn", notifications.topic().getTopicArn(), "On-call topic: recovery outcomes");
     output("AlarmTopicArn", triggers.alarmTopic().getTopicArn(),
         "Add as a CloudWatch alarm action to start recoveries from that alarm");
-    triggers.elastiCacheEventTopic().ifPresent(topic -> output("ElastiCacheEventTopicArn", topic.getTopicArn(),
-        "Set as the protected cache cluster's NotificationTopicArn (aws elasticache modify-cache-cluster "
-            + "--notification-topic-arn) so that its failure notifications start recoveries"));
     output("LockTableName", locks.tableName(), "Per-resource recovery locks and attempt budgets");
-    output("DatabaseFailureStateMachineArn", databaseRecovery.stateMachine().getStateMachineArn(),
-        "Runbook Scenario 1 state machine");
-    if (redisRecovery != null) {
-      output("RedisFailureStateMachineArn", redisRecovery.stateMachine().getStateMachineArn(),
-          "Runbook Scenario 2 state machine");
+    for (InfraScenario scenario : scenarios) {
+      scenario.outputs(this, stateMachines.get(scenario.id()));
     }
-    output("EcsServiceFailureStateMachineArn", ecsRecovery.stateMachine().getStateMachineArn(),
-        "Runbook Scenario 3 state machine");
-    output("DatabaseRestoreTestStateMachineArn", databaseRestoreTest.stateMachine().getStateMachineArn(),
-        "Testing Schedule: monthly snapshot restore into a scratch instance");
     output("ManualResponderFunction", triggers.responders().get("ManualResponder").live().getFunctionArn(),
         "Invoke with a manual payload to start a recovery by hand");
   }
@@ -104,7 +95,8 @@ public final class SentinelDrStack extends Stack {
     return PRODUCTION.equals(config.name()) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   }
 
-  private void output(String id, String value, String description) {
+  /** A stack output: its id is what scripts and operators read, so it never changes. */
+  public void output(String id, String value, String description) {
     CfnOutput.Builder.create(this, id).value(value).description(description).build();
   }
 
@@ -125,37 +117,23 @@ public final class SentinelDrStack extends Stack {
     return sharedSteps;
   }
 
-  public DatabaseRecovery databaseRecovery() {
-    return databaseRecovery;
+  /** The state machine of scenario {@code id}; absent when this environment does not deploy it. */
+  public Optional<RecoveryStateMachine> stateMachine(String id) {
+    return Optional.ofNullable(stateMachines.get(id));
   }
 
-  /** Scenario 2, absent when the environment configures no redis. */
-  public Optional<RedisRecovery> redisRecovery() {
-    return Optional.ofNullable(redisRecovery);
+  /** Every state machine of this stack (recoveries and tests), by scenario id, in the registry's order. */
+  public Map<String, RecoveryStateMachine> stateMachines() {
+    return Collections.unmodifiableMap(stateMachines);
   }
 
-  public EcsRecovery ecsRecovery() {
-    return ecsRecovery;
-  }
-
-  /** Every recovery state machine of this stack, in runbook order. */
+  /** Every recovery state machine of this stack (not the Testing Schedule's tests), in runbook order. */
   public List<RecoveryStateMachine> recoveries() {
-    List<RecoveryStateMachine> all = new ArrayList<>();
-    all.add(databaseRecovery);
-    if (redisRecovery != null) {
-      all.add(redisRecovery);
-    }
-    all.add(ecsRecovery);
-    return List.copyOf(all);
+    return scenarios.stream().filter(s -> !s.test()).map(s -> stateMachines.get(s.id())).toList();
   }
 
   public Triggers triggers() {
     return triggers;
-  }
-
-  /** The Testing Schedule's snapshot-restore test (always deployed; scheduled only when cdk.json says so). */
-  public DatabaseRestoreTest databaseRestoreTest() {
-    return databaseRestoreTest;
   }
 
   public ScheduledDrills scheduledDrills() {

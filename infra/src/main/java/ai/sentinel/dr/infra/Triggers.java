@@ -2,10 +2,7 @@ package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.trigger.AlarmResponder;
-import ai.sentinel.dr.trigger.EcsEventResponder;
-import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
-import ai.sentinel.dr.trigger.RdsEventResponder;
 import ai.sentinel.dr.trigger.TriggerPatterns;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,19 +11,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.events.CfnRule;
-import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.CfnKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Permission;
-import software.amazon.awscdk.services.rds.CfnEventSubscription;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
@@ -39,22 +34,18 @@ import software.constructs.Construct;
  *   <li>one EventBridge rule per {@link TriggerPatterns} rule, named {@code <env>-sentinel-dr-<rule id>}, with exactly
  *       the pattern the responders match against, targeting the rule's responder;
  *   <li>the topic {@code <env>-sentinel-dr-alarms} for CloudWatch alarm actions, subscribed by AlarmResponder;
- *   <li>an RDS event subscription on the protected instance publishing to {@code <env>-sentinel-dr-rds-events},
- *       subscribed by RdsEventResponder;
- *   <li>with a {@code redis} section, the topic {@code <env>-sentinel-dr-elasticache-events}, subscribed by
- *       ElastiCacheEventResponder, for the protected cluster's ElastiCache notifications (node-based clusters
- *       publish their events to SNS only; the cluster's NotificationTopicArn must name this topic);
- *   <li>EcsEventResponder, the target of the ECS task, service-action and deployment rules;
- *   <li>ManualResponder, invoked by hand only.
+ *   <li>ManualResponder, invoked by hand (and by the Testing Schedule) only;
+ *   <li>each deployed scenario's own responders ({@link InfraScenario#responders}) and signal sources
+ *       ({@link InfraScenario#signals}: topics its AWS service publishes to, event subscriptions), added through
+ *       {@link #encryptedTopic}, {@link #subscribe} and {@link #addTopic}.
  * </ul>
  * Responders may start (and look up) executions of the given state machines only, use the lock table (locks, joins,
  * attempt budget) and publish to the notifications topic (escalation when the budget is exhausted).
  */
 public final class Triggers extends Construct {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Responders every environment deploys; ElastiCacheEventResponder only where there is a cache to watch. */
-  private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
-      EcsEventResponder.class, ManualResponder.class);
+  /** The responders of no particular scenario: alarms (routed by cdk.json) and manual invokes. */
+  private static final List<Class<?>> SHARED_RESPONDERS = List.of(AlarmResponder.class, ManualResponder.class);
 
   /**
    * @param config        the environment
@@ -62,29 +53,34 @@ public final class Triggers extends Construct {
    * @param stateMachines scenario id to the state machine that recovers it, named by {@link Names#stateMachine}
    * @param locks         the per-resource lock table
    * @param notifications the on-call topic, for escalations
+   * @param scenarios     the deployed scenarios, whose responders and signal sources are added
    */
   public record Props(EnvironmentConfig config, RunbookFunctions functions,
-      Map<String, IStateMachine> stateMachines, RecoveryLocksTable locks, Notifications notifications) {}
+      Map<String, IStateMachine> stateMachines, RecoveryLocksTable locks, Notifications notifications,
+      List<InfraScenario> scenarios) {}
 
+  private final EnvironmentConfig config;
   private final Map<String, RunbookFunction> responders = new LinkedHashMap<>();
   private final Map<String, CfnRule> rules = new LinkedHashMap<>();
+  private final Map<String, Topic> topics = new LinkedHashMap<>();
+  private final Key key;
+  /** The key policy's statement for the services that publish to encrypted trigger topics. */
+  private final PolicyStatement keyPublishers;
+  private final List<String> encryptedTopics = new ArrayList<>();
   private final Topic alarmTopic;
-  private final Topic rdsEventTopic;
-  private final Topic elastiCacheEventTopic;
 
   public Triggers(Construct scope, String id, Props props) {
     super(scope, id);
-    EnvironmentConfig config = props.config();
+    config = props.config();
     String prefix = config.prefix();
     Arns arns = new Arns(this);
 
     Map<String, String> arnsByScenario = new LinkedHashMap<>();
     props.stateMachines().forEach((scenario, sm) -> arnsByScenario.put(scenario, sm.getStateMachineArn()));
     Map<String, String> env = Map.of(Vars.STATE_MACHINE_ARNS, Stack.of(this).toJsonString(arnsByScenario));
-    List<Class<?>> deployed = new ArrayList<>(RESPONDERS);
-    if (config.redis() != null) {
-      deployed.add(ElastiCacheEventResponder.class);
-    }
+    List<Class<?>> deployed = new ArrayList<>(SHARED_RESPONDERS.subList(0, 1));
+    props.scenarios().forEach(s -> deployed.addAll(s.responders()));
+    deployed.addAll(SHARED_RESPONDERS.subList(1, SHARED_RESPONDERS.size()));
     for (Class<?> handler : deployed) {
       RunbookFunction fn = props.functions().create(this, handler, env, null);
       props.stateMachines().forEach((scenario, sm) -> {
@@ -100,70 +96,27 @@ public final class Triggers extends Construct {
       responders.put(handler.getSimpleName(), fn);
     }
 
-    TriggerPatterns.Scope patterns = new TriggerPatterns.Scope(config.database().instanceId(), config.alarmRoutes(),
-        config.redis() == null ? null : config.redis().clusterId(), config.ecs().cluster(), config.ecs().services(),
-        config.ecs().targetGroups());
-    for (TriggerPatterns.Rule rule : TriggerPatterns.of(patterns)) {
+    for (TriggerPatterns.Rule rule : TriggerPatterns.of(InfraScenarios.triggerScope(config))) {
       rules.put(rule.id(), rule(prefix, rule));
     }
 
-    // alarm actions and RDS event notifications arrive encrypted; the services must be able to use the key
-    Key key = Key.Builder.create(this, "Key")
-        .description("Encrypts " + prefix + " alarm and RDS event topics")
+    // alarm actions (and the scenarios' service notifications) arrive encrypted; the services must be able to use
+    // the key: each encrypted topic adds its publisher to this statement
+    key = Key.Builder.create(this, "Key")
         .alias("alias/" + prefix + "-triggers")
         .enableKeyRotation(true)
         .build();
-    key.addToResourcePolicy(PolicyStatement.Builder.create()
-        .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com"),
-            new ServicePrincipal("events.rds.amazonaws.com")))
+    keyPublishers = PolicyStatement.Builder.create()
         .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
         .resources(List.of("*"))
-        .build());
-
-    alarmTopic = topic("AlarmTopic", prefix + "-alarms", key, "cloudwatch.amazonaws.com");
-    subscribe(alarmTopic, responder(AlarmResponder.class));
-
-    rdsEventTopic = topic("RdsEventTopic", prefix + "-rds-events", key, "events.rds.amazonaws.com");
-    subscribe(rdsEventTopic, responder(RdsEventResponder.class));
-    CfnEventSubscription subscription = CfnEventSubscription.Builder.create(this, "RdsEventSubscription")
-        .subscriptionName(prefix + "-rds-events")
-        .snsTopicArn(rdsEventTopic.getTopicArn())
-        .sourceType("db-instance")
-        .sourceIds(List.of(config.database().instanceId()))
-        .eventCategories(TriggerPatterns.RDS_FAILURE_CATEGORIES)
-        .enabled(true)
         .build();
-    // RDS checks that it may publish when the subscription is created
-    subscription.getNode().addDependency(rdsEventTopic);
+    key.addToResourcePolicy(keyPublishers);
 
-    elastiCacheEventTopic = config.redis() == null ? null : elastiCacheTopic(prefix);
-    if (elastiCacheEventTopic != null) {
-      subscribe(elastiCacheEventTopic, responder(ElastiCacheEventResponder.class));
-    }
-  }
-
-  /**
-   * The topic ElastiCache publishes the protected cluster's notifications to. ElastiCache's documented requirements
-   * ("Event Notifications and Amazon SNS", "Managing ElastiCache Amazon SNS notifications"): the topic must not be
-   * encrypted (ElastiCache marks an encrypted topic inactive and stops publishing), and its policy must allow the
-   * account by aws:SourceOwner (aws:SourceAccount makes it inactive too). TLS is still enforced for every client.
-   */
-  private Topic elastiCacheTopic(String prefix) {
-    Topic topic = Topic.Builder.create(this, "ElastiCacheEventTopic")
-        .topicName(prefix + "-elasticache-events")
-        .enforceSsl(true)
-        .build();
-    topic.addToResourcePolicy(PolicyStatement.Builder.create()
-        .effect(Effect.ALLOW)
-        .principals(List.of(new AnyPrincipal()))
-        .actions(List.of("sns:Publish"))
-        .resources(List.of(topic.getTopicArn()))
-        .conditions(Map.of("StringEquals", Map.of("AWS:SourceOwner", Aws.ACCOUNT_ID)))
-        .build());
-    Nag.suppress(topic, "AwsSolutions-SNS2", "ElastiCache cannot publish to an encrypted topic (AWS: 'The Amazon "
-        + "SNS topic you are publishing to cannot be encrypted'); the notifications carry only event names and "
-        + "cluster ids, and the topic policy admits only publishers acting for this account (AWS:SourceOwner)");
-    return topic;
+    alarmTopic = encryptedTopic("AlarmTopic", prefix + "-alarms", "alarm", "cloudwatch.amazonaws.com");
+    subscribe(alarmTopic, AlarmResponder.class);
+    props.scenarios().forEach(s -> s.signals(this));
+    ((CfnKey) key.getNode().getDefaultChild()).setDescription("Encrypts " + prefix + " "
+        + String.join(" and ", encryptedTopics) + " topics");
   }
 
   private CfnRule rule(String prefix, TriggerPatterns.Rule rule) {
@@ -196,8 +149,16 @@ public final class Triggers extends Construct {
     return cfn;
   }
 
-  /** An encrypted, TLS-only topic that {@code service} may publish to from this account. */
-  private Topic topic(String id, String name, Key key, String service) {
+  /**
+   * An encrypted, TLS-only topic {@code <name>} (construct id {@code id}) that {@code service} may publish to from
+   * this account, with the triggers' key (which {@code service} is then allowed to use).
+   *
+   * @param what what the topic carries, for the key's description (e.g. "alarm")
+   */
+  public Topic encryptedTopic(String id, String name, String what, String service) {
+    encryptedTopics.add(what);
+    ServicePrincipal publisher = new ServicePrincipal(service);
+    keyPublishers.addPrincipals(publisher);
     Topic topic = Topic.Builder.create(this, id)
         .topicName(name)
         .masterKey(key)
@@ -205,16 +166,29 @@ public final class Triggers extends Construct {
         .build();
     topic.addToResourcePolicy(PolicyStatement.Builder.create()
         .effect(Effect.ALLOW)
-        .principals(List.of(new ServicePrincipal(service)))
+        .principals(List.of(publisher))
         .actions(List.of("sns:Publish"))
         .resources(List.of(topic.getTopicArn()))
         .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
         .build());
+    return addTopic(id, topic);
+  }
+
+  /** Records a scenario's signal topic, by construct id ({@link #topics}). */
+  public Topic addTopic(String id, Topic topic) {
+    topics.put(id, topic);
     return topic;
   }
 
-  /** Subscribes a responder's alias: SNS invokes qualified function ARNs, which CloudFormation's linter doubts. */
-  private static void subscribe(Topic topic, RunbookFunction responder) {
+  /**
+   * Subscribes the alias of the deployed responder {@code handler}: SNS invokes qualified function ARNs, which
+   * CloudFormation's linter doubts.
+   */
+  public void subscribe(Topic topic, Class<?> handler) {
+    RunbookFunction responder = responders.get(handler.getSimpleName());
+    if (responder == null) {
+      throw new IllegalStateException(handler.getSimpleName() + " is not a deployed responder " + responders.keySet());
+    }
     topic.addSubscription(new LambdaSubscription(responder.live()));
     Validations.of(responder.live()).acknowledge(Acknowledgment.builder()
         .id("CloudFormation-Validate::W3694")
@@ -222,13 +196,14 @@ public final class Triggers extends Construct {
         .build());
   }
 
-  private RunbookFunction responder(Class<?> handler) {
-    return responders.get(handler.getSimpleName());
+  /** The environment the triggers are deployed for. */
+  public EnvironmentConfig config() {
+    return config;
   }
 
   /**
-   * Responder functions by simple class name (AlarmResponder, RdsEventResponder, EcsEventResponder, ManualResponder,
-   * and ElastiCacheEventResponder where a cache is protected).
+   * Responder functions by simple class name: AlarmResponder, the deployed scenarios' responders
+   * ({@link InfraScenario#responders}), ManualResponder.
    */
   public Map<String, RunbookFunction> responders() {
     return Collections.unmodifiableMap(responders);
@@ -243,12 +218,8 @@ public final class Triggers extends Construct {
     return alarmTopic;
   }
 
-  public Topic rdsEventTopic() {
-    return rdsEventTopic;
-  }
-
-  /** The topic for the protected cache's ElastiCache notifications; absent without a redis section. */
-  public Optional<Topic> elastiCacheEventTopic() {
-    return Optional.ofNullable(elastiCacheEventTopic);
+  /** Every signal topic by construct id: AlarmTopic and the deployed scenarios' own (e.g. RdsEventTopic). */
+  public Map<String, Topic> topics() {
+    return Collections.unmodifiableMap(topics);
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
+import ai.sentinel.dr.infra.redis.RedisInfraScenario;
 import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -200,12 +202,12 @@ class SafetyStackTest {
     String name = Names.function(prod.config.prefix(), RequestApproval.class);
     assertEquals("prod-sentinel-dr-request-approval", name);
     assertEquals(RequestApproval.class.getName() + "::handleRequest", prod.function(name).path("Handler").asText());
-    assertTrue(prod.stack.databaseRecovery().requestApproval().isPresent());
+    assertTrue(prod.stack.stateMachine(DatabaseInfraScenario.ID).orElseThrow().requestApproval().isPresent());
     // one function for every gate: prod's UpdateSecret gates the database and the Redis secret
     assertEquals(1, prod.properties("AWS::Lambda::Function").stream()
         .filter(f -> f.path("FunctionName").asText().equals(name)).count());
-    assertEquals(prod.stack.databaseRecovery().requestApproval(),
-        prod.stack.redisRecovery().orElseThrow().requestApproval());
+    assertEquals(prod.stack.stateMachine(DatabaseInfraScenario.ID).orElseThrow().requestApproval(),
+        prod.stack.stateMachine(RedisInfraScenario.ID).orElseThrow().requestApproval());
     List<String> publish = new ArrayList<>();
     List<String> invoke = new ArrayList<>();
     prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
@@ -234,7 +236,7 @@ class SafetyStackTest {
       assertFalse(dev.definition(scenario).toString().contains("waitForTaskToken"), scenario);
       assertFalse(dev.definition(scenario).path("States").has("Dry-run?"), scenario);
     }
-    assertFalse(dev.stack.databaseRecovery().requestApproval().isPresent());
+    assertFalse(dev.stack.stateMachine(DatabaseInfraScenario.ID).orElseThrow().requestApproval().isPresent());
     assertFalse(dev.stack.sharedSteps().requestApprovalIfCreated().isPresent());
     dev.properties("AWS::Lambda::Function").forEach(f ->
         assertFalse(f.path("FunctionName").asText().endsWith("-request-approval"), "no idle gate function"));

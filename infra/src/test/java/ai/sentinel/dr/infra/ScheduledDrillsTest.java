@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.infra.database.DatabaseRestoreTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
@@ -86,11 +87,11 @@ class ScheduledDrillsTest {
   @Test
   void theScratchStepsMayTouchOnlyTheScratchInstance() {
     String scratch = "arn:<Ref:AWS::Partition>:rds:us-east-1:<Ref:AWS::AccountId>:db:sentinel-db-drill";
-    assertEquals(List.of(scratch), SentinelDrStackTest.resourcesOf(dev, "DatabaseRestoreTestFunctionsDeleteScratchInstance",
+    assertEquals(List.of(scratch), dev.resourcesOf("DatabaseRestoreTestFunctionsDeleteScratchInstance",
         "rds:DeleteDBInstance"));
-    assertTrue(SentinelDrStackTest.resourcesOf(dev, "DatabaseRestoreTestFunctionsRestoreScratchInstance",
+    assertTrue(dev.resourcesOf("DatabaseRestoreTestFunctionsRestoreScratchInstance",
         "rds:RestoreDBInstanceFromDBSnapshot").contains(scratch));
-    assertFalse(SentinelDrStackTest.resourcesOf(dev, "DatabaseRestoreTestFunctionsRestoreScratchInstance",
+    assertFalse(dev.resourcesOf("DatabaseRestoreTestFunctionsRestoreScratchInstance",
         "rds:RestoreDBInstanceFromDBSnapshot").stream().anyMatch(r -> r.endsWith(":db:sentinel-db")),
         "never restores over the original");
   }

@@ -15,18 +15,12 @@ import ai.sentinel.dr.database.Verify;
 import ai.sentinel.dr.database.VerifyFailover;
 import ai.sentinel.dr.database.WaitForInstance;
 import ai.sentinel.dr.errors.RetryableStepError;
-import ai.sentinel.dr.ecs.DeployPreviousVersion;
-import ai.sentinel.dr.ecs.ForceNewDeployment;
-import ai.sentinel.dr.ecs.ScaleUp;
-import ai.sentinel.dr.ecs.VerifyTargets;
-import ai.sentinel.dr.ecs.WaitForStability;
+import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
+import ai.sentinel.dr.infra.redis.RedisRecoveryStackTest;
 import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
-import ai.sentinel.dr.redis.CreateRecoveryCluster;
-import ai.sentinel.dr.redis.FindSnapshot;
-import ai.sentinel.dr.redis.WaitForCluster;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.EcsEventResponder;
@@ -60,11 +54,6 @@ class SentinelDrStackTest {
       RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class, Verify.class,
       ai.sentinel.dr.database.RestoreScratchInstance.class, ai.sentinel.dr.database.VerifyScratchInstance.class,
       ai.sentinel.dr.database.DeleteScratchInstance.class);
-  static final List<Class<?>> REDIS_STEPS = List.of(ai.sentinel.dr.redis.Diagnose.class, FindSnapshot.class,
-      CreateRecoveryCluster.class, WaitForCluster.class, ai.sentinel.dr.redis.UpdateSecret.class,
-      ai.sentinel.dr.redis.Verify.class);
-  static final List<Class<?>> ECS_STEPS = List.of(ai.sentinel.dr.ecs.Diagnose.class, ForceNewDeployment.class,
-      WaitForStability.class, DeployPreviousVersion.class, ScaleUp.class, VerifyTargets.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
       EcsEventResponder.class, ElastiCacheEventResponder.class, ManualResponder.class);
   /** The runbook's step names, as the state machine must show them. */
@@ -86,8 +75,8 @@ class SentinelDrStackTest {
   static List<Class<?>> allHandlers() {
     List<Class<?>> all = new ArrayList<>(SHARED);
     all.addAll(DATABASE_STEPS);
-    all.addAll(REDIS_STEPS);
-    all.addAll(ECS_STEPS);
+    all.addAll(RedisRecoveryStackTest.STEPS);
+    all.addAll(EcsRecoveryStackTest.STEPS);
     all.addAll(RESPONDERS);
     return all;
   }
@@ -522,33 +511,12 @@ class SentinelDrStackTest {
     return expected.stream().filter(e -> !actual.contains(e)).toList();
   }
 
-  /**
-   * The statements of the function at construct path {@code <scope>/<handler>} given as the logical id prefix, e.g.
-   * {@code DatabaseRecoveryFunctionsUpdateSecret}, {@code SharedStepsNotify}, {@code TriggersAlarmResponder}.
-   */
-  static List<JsonNode> statementsOf(Synth synth, String function) {
-    List<JsonNode> out = new ArrayList<>();
-    synth.policyStatements().forEach((id, statements) -> {
-      if (id.matches(function + "RoleDefaultPolicy[0-9A-F]+")) {
-        out.addAll(statements);
-      }
-    });
-    assertFalse(out.isEmpty(), "no policy for " + function);
-    return out;
-  }
-
   private static List<JsonNode> statementsOf(String function) {
-    return statementsOf(dev, function);
-  }
-
-  /** The resources {@code function} may call {@code action} on. */
-  static List<String> resourcesOf(Synth synth, String function, String action) {
-    return statementsOf(synth, function).stream().filter(s -> Synth.list(s, "Action").contains(action))
-        .flatMap(s -> Synth.list(s, "Resource").stream()).toList();
+    return dev.statementsOf(function);
   }
 
   private static List<String> resourcesOf(String function, String action) {
-    return resourcesOf(dev, function, action);
+    return dev.resourcesOf(function, action);
   }
 
   /** The handler class of a Lambda handler string's class part. */

@@ -10,11 +10,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Shapes every recovery state machine repeats, asserted on a definition's {@code States}. */
-final class StateMachineAssert {
+public final class StateMachineAssert {
   private StateMachineAssert() {}
 
   /** poll → choice: field present and true → done, else wait (pollSeconds) → poll. */
-  static void loop(JsonNode states, String poll, String choice, String field, String done, String waitState) {
+  public static void loop(JsonNode states, String poll, String choice, String field, String done, String waitState) {
     assertEquals(choice, states.path(poll).path("Next").asText(), poll);
     JsonNode rule = states.path(choice).path("Choices").path(0);
     assertEquals(done, rule.path("Next").asText(), choice);
@@ -26,7 +26,7 @@ final class StateMachineAssert {
   }
 
   /** The rule tests that {@code field} is present and true (a missing field must not count as true). */
-  static void assertIsTrue(JsonNode rule, String field) {
+  public static void assertIsTrue(JsonNode rule, String field) {
     String text = rule.toString();
     assertTrue(text.contains("{\"Variable\":\"" + field + "\",\"IsPresent\":true}"), text);
     assertTrue(text.contains("{\"Variable\":\"" + field + "\",\"BooleanEquals\":true}"), text);
@@ -37,7 +37,7 @@ final class StateMachineAssert {
    * which asks RequestApproval with a task token, waits at most {@code timeoutSeconds}, and fails into NotifyFailure;
    * the step is entered through these two only.
    */
-  static void gate(JsonNode states, String step, int timeoutSeconds) {
+  public static void gate(JsonNode states, String step, int timeoutSeconds) {
     String approveName = RecoveryStateMachine.approvalState(step);
     JsonNode dryRun = states.path("Dry-run?");
     assertEquals("Choice", dryRun.path("Type").asText());
@@ -65,7 +65,7 @@ final class StateMachineAssert {
   }
 
   /** Every state a state can go to: Next, Default, Choices and Catch targets. */
-  static List<String> targets(JsonNode state) {
+  public static List<String> targets(JsonNode state) {
     List<String> out = new ArrayList<>();
     List<JsonNode> nodes = new ArrayList<>(List.of(state.path("Next"), state.path("Default")));
     state.path("Choices").forEach(c -> nodes.add(c.path("Next")));
@@ -74,7 +74,7 @@ final class StateMachineAssert {
     return out;
   }
 
-  static Set<String> predecessors(JsonNode states, String target) {
+  public static Set<String> predecessors(JsonNode states, String target) {
     Set<String> out = new TreeSet<>();
     states.fields().forEachRemaining(e -> {
       if (targets(e.getValue()).contains(target)) {

@@ -14,14 +14,14 @@ import software.amazon.awscdk.assertions.Template;
  * The stacks of cdk.json's environments, synthesized in memory once per test JVM (a synth through jsii takes seconds),
  * with helpers to read the template as plain JSON.
  */
-final class Synth {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Synth {
+  public static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, Synth> CACHE = new ConcurrentHashMap<>();
 
-  final EnvironmentConfig config;
-  final SentinelDrStack stack;
-  final Template template;
-  final JsonNode json;
+  public final EnvironmentConfig config;
+  public final SentinelDrStack stack;
+  public final Template template;
+  public final JsonNode json;
 
   private Synth(EnvironmentConfig config) {
     this.config = config;
@@ -31,26 +31,26 @@ final class Synth {
   }
 
   /** cdk.json's environment {@code env}. */
-  static synchronized Synth of(String env) {
+  public static synchronized Synth of(String env) {
     return CACHE.computeIfAbsent(env, e -> new Synth(load(e)));
   }
 
   /** cdk.json's environment {@code env} with {@code steps} gated (what the CLI synthesizes for a gated drill). */
-  static synchronized Synth gated(String env, List<String> steps) {
+  public static synchronized Synth gated(String env, List<String> steps) {
     return CACHE.computeIfAbsent(env + " gating " + steps, k -> new Synth(load(env).withApprovalSteps(steps)));
   }
 
   /** A variant of a repository environment, cached under {@code key}. */
-  static synchronized Synth of(String key, java.util.function.Supplier<EnvironmentConfig> config) {
+  public static synchronized Synth of(String key, java.util.function.Supplier<EnvironmentConfig> config) {
     return CACHE.computeIfAbsent(key, k -> new Synth(config.get()));
   }
 
-  static EnvironmentConfig load(String env) {
+  public static EnvironmentConfig load(String env) {
     return EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), env);
   }
 
   /** Resources of {@code type} by logical id. */
-  Map<String, JsonNode> resources(String type) {
+  public Map<String, JsonNode> resources(String type) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
     json.path("Resources").fields().forEachRemaining(e -> {
       if (type.equals(e.getValue().path("Type").asText())) {
@@ -61,24 +61,24 @@ final class Synth {
   }
 
   /** Properties of the resources of {@code type}. */
-  List<JsonNode> properties(String type) {
+  public List<JsonNode> properties(String type) {
     return resources(type).values().stream().map(r -> r.path("Properties")).toList();
   }
 
   /** The Lambda function named {@code name}. */
-  JsonNode function(String name) {
+  public JsonNode function(String name) {
     return properties("AWS::Lambda::Function").stream()
         .filter(p -> name.equals(p.path("FunctionName").asText()))
         .findFirst().orElseThrow(() -> new AssertionError("no function " + name));
   }
 
   /** Scenario 1's definition, with every reference rendered as {@code <Ref:LogicalId>}. */
-  JsonNode stateMachineDefinition() {
+  public JsonNode stateMachineDefinition() {
     return definition(ai.sentinel.dr.trigger.Scenarios.DATABASE_FAILURE);
   }
 
   /** The properties of the state machine of {@code scenario}. */
-  JsonNode stateMachine(String scenario) {
+  public JsonNode stateMachine(String scenario) {
     String name = Names.stateMachine(config.prefix(), scenario);
     return properties("AWS::StepFunctions::StateMachine").stream()
         .filter(p -> name.equals(p.path("StateMachineName").asText()))
@@ -86,7 +86,7 @@ final class Synth {
   }
 
   /** The definition of the state machine of {@code scenario}, with references rendered as {@code <Ref:LogicalId>}. */
-  JsonNode definition(String scenario) {
+  public JsonNode definition(String scenario) {
     try {
       return JSON.readTree(render(stateMachine(scenario).path("DefinitionString")));
     } catch (Exception e) {
@@ -95,7 +95,7 @@ final class Synth {
   }
 
   /** A template value as text: Fn::Join concatenated, Ref and Fn::GetAtt as placeholders. */
-  static String render(JsonNode value) {
+  public static String render(JsonNode value) {
     if (value.isTextual()) {
       return value.asText();
     }
@@ -116,7 +116,7 @@ final class Synth {
   }
 
   /** Every IAM statement of the template's AWS::IAM::Policy resources, keyed by the policy's logical id. */
-  Map<String, List<JsonNode>> policyStatements() {
+  public Map<String, List<JsonNode>> policyStatements() {
     Map<String, List<JsonNode>> out = new LinkedHashMap<>();
     resources("AWS::IAM::Policy").forEach((id, policy) -> {
       List<JsonNode> statements = new ArrayList<>();
@@ -126,8 +126,31 @@ final class Synth {
     return out;
   }
 
+  /**
+   * The statements of the function at construct path {@code <scope>/<handler>} given as the logical id prefix, e.g.
+   * {@code DatabaseRecoveryFunctionsUpdateSecret}, {@code SharedStepsNotify}, {@code TriggersAlarmResponder}.
+   */
+  public List<JsonNode> statementsOf(String function) {
+    List<JsonNode> out = new ArrayList<>();
+    policyStatements().forEach((id, statements) -> {
+      if (id.matches(function + "RoleDefaultPolicy[0-9A-F]+")) {
+        out.addAll(statements);
+      }
+    });
+    if (out.isEmpty()) {
+      throw new AssertionError("no policy for " + function);
+    }
+    return out;
+  }
+
+  /** The resources {@code function} may call {@code action} on. */
+  public List<String> resourcesOf(String function, String action) {
+    return statementsOf(function).stream().filter(s -> Synth.list(s, "Action").contains(action))
+        .flatMap(s -> Synth.list(s, "Resource").stream()).toList();
+  }
+
   /** A statement's Action or Resource as a list of rendered strings. */
-  static List<String> list(JsonNode statement, String field) {
+  public static List<String> list(JsonNode statement, String field) {
     JsonNode node = statement.path(field);
     List<String> out = new ArrayList<>();
     if (node.isArray()) {

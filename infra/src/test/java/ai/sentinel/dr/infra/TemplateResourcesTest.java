@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An existing stack updates in place: every environment's template keeps the resources it had (logical id, type and
- * physical name) and its outputs, which {@code src/test/resources/resources-<env>.txt} recorded. A renamed construct, a moved
- * function or a new name is a replacement (or a failed deployment, for named resources) on a deployed stack; such a
- * change must be deliberate: regenerate with {@code -Dresources.update=true} and review the fixture's diff.
+ * physical name) and its outputs, as {@code src/test/resources/resources-<env>.txt} recorded them. A renamed
+ * construct, a moved function or a new name is a replacement (or a failed deployment, for named resources) on a
+ * deployed stack; such a change must be deliberate: regenerate with {@code -Dresources.update=true} and review the
+ * fixture's diff.
  */
 class TemplateResourcesTest {
   /** The properties that carry a resource's physical name, for the resources that have one. */

@@ -1,11 +1,12 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.database;
 
 import ai.sentinel.dr.database.DeleteScratchInstance;
 import ai.sentinel.dr.database.Diagnose;
 import ai.sentinel.dr.database.RestoreScratchInstance;
 import ai.sentinel.dr.database.VerifyScratchInstance;
 import ai.sentinel.dr.database.WaitForInstance;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.RunbookFunction;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
@@ -25,10 +26,10 @@ import software.constructs.Construct;
  * 1's functions; the three scratch steps have their own, allowed only the scratch instance.
  */
 public final class DatabaseRestoreTest extends RecoveryStateMachine {
-  static final String CLEAN_UP = "CleanUpScratchInstance";
+  public static final String CLEAN_UP = "CleanUpScratchInstance";
 
   public DatabaseRestoreTest(Construct scope, String id, Props props, DatabaseRecovery scenario1) {
-    super(scope, id, Scenarios.DATABASE_RESTORE_TEST, props);
+    super(scope, id, RestoreTestInfraScenario.ID, props);
     RunbookFunction diagnose = scenario1.ownSteps().get(Diagnose.class.getSimpleName());
     RunbookFunction waitForInstance = scenario1.ownSteps().get(WaitForInstance.class.getSimpleName());
     RunbookFunction restoreScratch = function(RestoreScratchInstance.class);

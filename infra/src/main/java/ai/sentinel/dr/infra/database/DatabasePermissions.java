@@ -1,5 +1,10 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.database;
 
+import ai.sentinel.dr.infra.Arns;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.RunbookFunction;
+import ai.sentinel.dr.infra.SharedSteps;
 import java.util.List;
 import software.constructs.Construct;
 
@@ -25,13 +30,18 @@ final class DatabasePermissions {
   DatabasePermissions(Construct scope, EnvironmentConfig config) {
     this.arns = new Arns(scope);
     this.db = config.database();
-    this.instance = arns.dbInstance(db.instanceId());
-    this.recoveryTarget = arns.dbInstance(db.instanceId() + "-recovery");
-    this.pitrTarget = arns.dbInstance(db.instanceId() + "-pitr");
-    this.snapshots = List.of(arns.dbSnapshot("rds:" + db.instanceId() + "-*"),
-        arns.dbSnapshot(db.instanceId() + "-*"));
-    this.restoreGroups = List.of(arns.dbSubnetGroup(db.subnetGroup()), arns.optionGroup("default:*"),
-        arns.parameterGroup("default.*"));
+    this.instance = dbInstance(db.instanceId());
+    this.recoveryTarget = dbInstance(db.instanceId() + "-recovery");
+    this.pitrTarget = dbInstance(db.instanceId() + "-pitr");
+    // automated snapshots are named rds:<instance>-<time>
+    this.snapshots = List.of(arns.colon("rds", "snapshot", "rds:" + db.instanceId() + "-*"),
+        arns.colon("rds", "snapshot", db.instanceId() + "-*"));
+    this.restoreGroups = List.of(arns.colon("rds", "subgrp", db.subnetGroup()), arns.colon("rds", "og", "default:*"),
+        arns.colon("rds", "pg", "default.*"));
+  }
+
+  private String dbInstance(String id) {
+    return arns.colon("rds", "db", id);
   }
 
   void grant(RunbookFunction diagnose, RunbookFunction verifyFailover, RunbookFunction restoreFromSnapshot,
@@ -70,7 +80,7 @@ final class DatabasePermissions {
    */
   void grantRestoreTest(RunbookFunction restoreScratch, RunbookFunction waitForInstance, RunbookFunction verifyScratch,
       RunbookFunction deleteScratch) {
-    String scratch = arns.dbInstance(db.instanceId() + "-drill");
+    String scratch = dbInstance(db.instanceId() + "-drill");
     allowSnapshotRestore(restoreScratch, scratch);
     waitForInstance.allow(DESCRIBE_INSTANCES, List.of(scratch));
     verifyScratch.allow(DESCRIBE_INSTANCES, List.of(scratch));
@@ -92,7 +102,7 @@ final class DatabasePermissions {
   }
 
   @SafeVarargs
-  static List<String> concat(List<String>... lists) {
+  private static List<String> concat(List<String>... lists) {
     return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
   }
 }

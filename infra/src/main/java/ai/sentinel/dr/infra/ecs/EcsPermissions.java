@@ -1,5 +1,9 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.ecs;
 
+import ai.sentinel.dr.infra.Arns;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.RunbookFunction;
 import java.util.List;
 import java.util.Map;
 import software.constructs.Construct;
@@ -32,8 +36,9 @@ final class EcsPermissions {
     Arns arns = new Arns(scope);
     this.ecs = config.ecs();
     this.services = ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList();
-    this.clusterArn = arns.ecsCluster(ecs.cluster());
-    this.tasks = arns.ecsTasks(ecs.cluster());
+    this.clusterArn = arns.slash("ecs", "cluster", ecs.cluster());
+    // the task ARN format with the cluster name: task/<cluster>/<id>
+    this.tasks = arns.slash("ecs", "task", ecs.cluster() + "/*");
     this.logGroups = ecs.services().stream().map(s -> arns.logGroup(ecs.logGroup(s))).toList();
   }
 

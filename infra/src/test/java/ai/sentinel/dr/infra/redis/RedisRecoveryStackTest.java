@@ -1,10 +1,21 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Names;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.infra.StateMachineAssert;
+import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.redis.CreateRecoveryCluster;
+import ai.sentinel.dr.redis.Diagnose;
+import ai.sentinel.dr.redis.FindSnapshot;
+import ai.sentinel.dr.redis.UpdateSecret;
+import ai.sentinel.dr.redis.Verify;
+import ai.sentinel.dr.redis.WaitForCluster;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +29,10 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 
 /** Scenario 2: the Redis state machine, its functions and what they may touch; absent without a redis section. */
-class RedisRecoveryStackTest {
+public class RedisRecoveryStackTest {
+  /** The redis package's steps, each its own function. */
+  public static final List<Class<?>> STEPS = List.of(Diagnose.class, FindSnapshot.class, CreateRecoveryCluster.class,
+      WaitForCluster.class, UpdateSecret.class, Verify.class);
   private static final String F = "RedisRecoveryFunctions";
   private static final String ARN = "arn:<Ref:AWS::Partition>:elasticache:us-east-1:<Ref:AWS::AccountId>:";
 
@@ -64,7 +78,7 @@ class RedisRecoveryStackTest {
 
   @Test
   void functionsAreNamedAfterTheRedisPackage() {
-    for (Class<?> step : SentinelDrStackTest.REDIS_STEPS) {
+    for (Class<?> step : STEPS) {
       JsonNode fn = dev.function("dev-sentinel-dr-redis-" + Names.kebab(step.getSimpleName()));
       assertEquals(step.getName() + "::handleRequest", fn.path("Handler").asText());
       JsonNode vars = fn.path("Environment").path("Variables");
@@ -82,7 +96,7 @@ class RedisRecoveryStackTest {
   @Test
   void onlyTheRecoveryClusterCanBeCreatedAndTagged() {
     for (String action : List.of("elasticache:CreateCacheCluster", "elasticache:AddTagsToResource")) {
-      List<String> resources = SentinelDrStackTest.resourcesOf(dev, F + "CreateRecoveryCluster", action);
+      List<String> resources = dev.resourcesOf(F + "CreateRecoveryCluster", action);
       List<String> clusters = resources.stream().filter(r -> r.startsWith(ARN + "cluster:")).toList();
       assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"), clusters, action + " never on the original");
       assertTrue(resources.containsAll(List.of(ARN + "subnetgroup:sentinel-redis-subnet",
@@ -102,16 +116,16 @@ class RedisRecoveryStackTest {
   @Test
   void readsAreScopedToTheProtectedAndTheRecoveryCluster() {
     assertEquals(List.of(ARN + "cluster:sentinel-redis"),
-        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "elasticache:DescribeCacheClusters"));
+        dev.resourcesOf(F + "Diagnose", "elasticache:DescribeCacheClusters"));
     assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"),
-        SentinelDrStackTest.resourcesOf(dev, F + "WaitForCluster", "elasticache:DescribeCacheClusters"));
+        dev.resourcesOf(F + "WaitForCluster", "elasticache:DescribeCacheClusters"));
     // a deleted cluster's snapshots can only be listed all at once; restoring is limited (see above)
     assertEquals(List.of(ARN + "cluster:sentinel-redis", ARN + "snapshot:*"),
-        SentinelDrStackTest.resourcesOf(dev, F + "FindSnapshot", "elasticache:DescribeSnapshots"));
+        dev.resourcesOf(F + "FindSnapshot", "elasticache:DescribeSnapshots"));
     assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"),
-        SentinelDrStackTest.resourcesOf(dev, F + "CreateRecoveryCluster", "elasticache:ListTagsForResource"));
+        dev.resourcesOf(F + "CreateRecoveryCluster", "elasticache:ListTagsForResource"));
     assertEquals(List.of(ARN + "cluster:sentinel-redis-recovery"),
-        SentinelDrStackTest.resourcesOf(dev, F + "Verify", "elasticache:DescribeCacheClusters"));
+        dev.resourcesOf(F + "Verify", "elasticache:DescribeCacheClusters"));
     // nothing but the step that creates clusters reads tags, nothing but FindSnapshot lists snapshots
     dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
       if (Synth.list(st, "Action").contains("elasticache:ListTagsForResource")) {
@@ -127,11 +141,11 @@ class RedisRecoveryStackTest {
   void onlyUpdateSecretWritesAndOnlyTheRedisSecret() {
     String secret = "arn:<Ref:AWS::Partition>:secretsmanager:us-east-1:<Ref:AWS::AccountId>:secret:"
         + "sentinel/redis-url-??????";
-    assertEquals(List.of(secret), SentinelDrStackTest.resourcesOf(dev, F + "UpdateSecret",
+    assertEquals(List.of(secret), dev.resourcesOf(F + "UpdateSecret",
         "secretsmanager:PutSecretValue"));
-    assertEquals(List.of(secret), SentinelDrStackTest.resourcesOf(dev, F + "UpdateSecret",
+    assertEquals(List.of(secret), dev.resourcesOf(F + "UpdateSecret",
         "secretsmanager:GetSecretValue"));
-    assertEquals(List.of(secret), SentinelDrStackTest.resourcesOf(dev, F + "Verify",
+    assertEquals(List.of(secret), dev.resourcesOf(F + "Verify",
         "secretsmanager:GetSecretValue"));
     List<String> writers = new ArrayList<>();
     dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
@@ -154,7 +168,7 @@ class RedisRecoveryStackTest {
   @Test
   void anEnvironmentWithoutRedisHasNoScenario2() {
     Synth none = Synth.of("dev without redis", () -> EnvironmentConfig.load(withoutRedis(), "dev"));
-    assertTrue(none.stack.redisRecovery().isEmpty());
+    assertTrue(none.stack.stateMachine(RedisInfraScenario.ID).isEmpty());
     assertEquals(List.of(Scenarios.DATABASE_FAILURE, Scenarios.ECS_SERVICE_FAILURE), none.config.deployedScenarios());
     List<String> machines = none.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
@@ -169,7 +183,7 @@ class RedisRecoveryStackTest {
     assertFalse(none.json.toString().contains("elasticache:"), "no ElastiCache permission at all");
     assertFalse(none.json.path("Outputs").has("RedisFailureStateMachineArn"));
     assertFalse(none.json.path("Outputs").has("ElastiCacheEventTopicArn"));
-    assertTrue(none.stack.triggers().elastiCacheEventTopic().isEmpty());
+    assertFalse(none.stack.triggers().topics().containsKey(RedisInfraScenario.EVENT_TOPIC));
     assertFalse(none.stack.triggers().responders().containsKey("ElastiCacheEventResponder"));
     JsonNode vars = none.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
     assertFalse(Synth.render(vars.path(Vars.STATE_MACHINE_ARNS)).contains("redis-failure"));

@@ -1,12 +1,13 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.redis;
 
+import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.redis.CreateRecoveryCluster;
 import ai.sentinel.dr.redis.Diagnose;
 import ai.sentinel.dr.redis.FindSnapshot;
 import ai.sentinel.dr.redis.UpdateSecret;
 import ai.sentinel.dr.redis.Verify;
 import ai.sentinel.dr.redis.WaitForCluster;
-import ai.sentinel.dr.trigger.Scenarios;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
@@ -30,7 +31,7 @@ public final class RedisRecovery extends RecoveryStateMachine {
   static final String UPDATE_SECRET = UpdateSecret.class.getSimpleName();
 
   public RedisRecovery(Construct scope, String id, Props props) {
-    super(scope, id, Scenarios.REDIS_FAILURE, props);
+    super(scope, id, RedisInfraScenario.ID, props);
     if (config.redis() == null) {
       throw new IllegalArgumentException("environment '" + config.name() + "' configures no redis: no Scenario 2");
     }

@@ -1,10 +1,20 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.ecs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.ecs.DeployPreviousVersion;
+import ai.sentinel.dr.ecs.Diagnose;
+import ai.sentinel.dr.ecs.ForceNewDeployment;
+import ai.sentinel.dr.ecs.ScaleUp;
+import ai.sentinel.dr.ecs.VerifyTargets;
+import ai.sentinel.dr.ecs.WaitForStability;
+import ai.sentinel.dr.infra.Names;
+import ai.sentinel.dr.infra.StateMachineAssert;
+import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -17,7 +27,10 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 
 /** Scenario 3: the ECS state machine's decisions, its functions and what they may touch. */
-class EcsRecoveryStackTest {
+public class EcsRecoveryStackTest {
+  /** The ecs package's steps, each its own function. */
+  public static final List<Class<?>> STEPS = List.of(Diagnose.class, ForceNewDeployment.class,
+      WaitForStability.class, DeployPreviousVersion.class, ScaleUp.class, VerifyTargets.class);
   private static final String F = "EcsRecoveryFunctions";
   private static final String ECS = "arn:<Ref:AWS::Partition>:ecs:us-east-1:<Ref:AWS::AccountId>:";
   private static final List<String> SERVICES = List.of(ECS + "service/sentinel-production/sentinel-api",
@@ -103,8 +116,8 @@ class EcsRecoveryStackTest {
     // DeployPreviousVersion gates the rollback only: the secrets' repoint is not gated with it
     assertFalse(gated.definition(Scenarios.DATABASE_FAILURE).path("States").has("Dry-run?"));
     assertFalse(gated.definition(Scenarios.REDIS_FAILURE).path("States").has("Dry-run?"));
-    assertTrue(gated.stack.ecsRecovery().requestApproval().isPresent());
-    assertTrue(gated.stack.databaseRecovery().requestApproval().isEmpty());
+    assertTrue(gated.stack.stateMachine(EcsInfraScenario.ID).orElseThrow().requestApproval().isPresent());
+    assertTrue(gated.stack.stateMachine(DatabaseInfraScenario.ID).orElseThrow().requestApproval().isEmpty());
     List<String> errors = Annotations.fromStack(gated.stack)
         .findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).stream()
         .map(m -> m.getId() + ": " + m.getEntry().getData()).toList();
@@ -113,7 +126,7 @@ class EcsRecoveryStackTest {
 
   @Test
   void functionsAreNamedAfterTheEcsPackageAndGetItsSettings() {
-    for (Class<?> step : SentinelDrStackTest.ECS_STEPS) {
+    for (Class<?> step : STEPS) {
       JsonNode fn = dev.function("dev-sentinel-dr-ecs-" + Names.kebab(step.getSimpleName()));
       assertEquals(step.getName() + "::handleRequest", fn.path("Handler").asText());
       assertFalse(fn.has("VpcConfig"), step.getSimpleName());
@@ -130,7 +143,7 @@ class EcsRecoveryStackTest {
   @Test
   void updateServiceOnlyOnTheProtectedServices() {
     for (String step : List.of("ForceNewDeployment", "DeployPreviousVersion", "ScaleUp")) {
-      assertEquals(SERVICES, SentinelDrStackTest.resourcesOf(dev, F + step, "ecs:UpdateService"), step);
+      assertEquals(SERVICES, dev.resourcesOf(F + step, "ecs:UpdateService"), step);
     }
     List<String> updaters = new ArrayList<>();
     dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
@@ -142,7 +155,7 @@ class EcsRecoveryStackTest {
     assertEquals(new TreeSet<>(List.of(F + "ForceNewDeployment", F + "DeployPreviousVersion", F + "ScaleUp",
         "SharedStepsRestartServices")), new TreeSet<>(updaters));
     assertFalse(dev.json.toString().contains("iam:PassRole"), "UpdateService to a registered revision passes no role");
-    assertTrue(SentinelDrStackTest.statementsOf(dev, F + "WaitForStability").stream()
+    assertTrue(dev.statementsOf(F + "WaitForStability").stream()
         .noneMatch(s -> Synth.list(s, "Action").contains("ecs:UpdateService")), "waiting changes nothing");
   }
 
@@ -150,15 +163,15 @@ class EcsRecoveryStackTest {
   void readsAreScopedWhereAwsAllowsIt() {
     assertEquals(List.of("arn:<Ref:AWS::Partition>:logs:us-east-1:<Ref:AWS::AccountId>:log-group:/ecs/sentinel-api:*",
         "arn:<Ref:AWS::Partition>:logs:us-east-1:<Ref:AWS::AccountId>:log-group:/ecs/sentinel-celery:*"),
-        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "logs:FilterLogEvents"));
-    assertEquals(SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "logs:FilterLogEvents"),
-        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "logs:GetLogEvents"));
+        dev.resourcesOf(F + "Diagnose", "logs:FilterLogEvents"));
+    assertEquals(dev.resourcesOf(F + "Diagnose", "logs:FilterLogEvents"),
+        dev.resourcesOf(F + "Diagnose", "logs:GetLogEvents"));
     assertEquals(List.of(ECS + "task/sentinel-production/*"),
-        SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "ecs:DescribeTasks"));
-    assertEquals(SERVICES, SentinelDrStackTest.resourcesOf(dev, F + "Diagnose", "ecs:DescribeServices"));
-    assertEquals(List.of("*"), SentinelDrStackTest.resourcesOf(dev, F + "DeployPreviousVersion",
+        dev.resourcesOf(F + "Diagnose", "ecs:DescribeTasks"));
+    assertEquals(SERVICES, dev.resourcesOf(F + "Diagnose", "ecs:DescribeServices"));
+    assertEquals(List.of("*"), dev.resourcesOf(F + "DeployPreviousVersion",
         "ecs:DescribeTaskDefinition"));
-    assertEquals(List.of("*"), SentinelDrStackTest.resourcesOf(dev, F + "VerifyTargets",
+    assertEquals(List.of("*"), dev.resourcesOf(F + "VerifyTargets",
         "elasticloadbalancing:DescribeTargetHealth"));
   }
 

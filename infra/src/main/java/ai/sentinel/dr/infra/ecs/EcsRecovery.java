@@ -1,4 +1,4 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.ecs;
 
 import ai.sentinel.dr.ecs.DeployPreviousVersion;
 import ai.sentinel.dr.ecs.Diagnose;
@@ -6,7 +6,8 @@ import ai.sentinel.dr.ecs.ForceNewDeployment;
 import ai.sentinel.dr.ecs.ScaleUp;
 import ai.sentinel.dr.ecs.VerifyTargets;
 import ai.sentinel.dr.ecs.WaitForStability;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.RunbookFunction;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
@@ -37,7 +38,7 @@ public final class EcsRecovery extends RecoveryStateMachine {
   static final String DEPLOY_PREVIOUS_VERSION = DeployPreviousVersion.class.getSimpleName();
 
   public EcsRecovery(Construct scope, String id, Props props) {
-    super(scope, id, Scenarios.ECS_SERVICE_FAILURE, props);
+    super(scope, id, EcsInfraScenario.ID, props);
     RunbookFunction diagnose = function(Diagnose.class);
     RunbookFunction forceNewDeployment = function(ForceNewDeployment.class);
     RunbookFunction waitForStability = function(WaitForStability.class);

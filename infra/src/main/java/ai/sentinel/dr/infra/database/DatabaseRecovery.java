@@ -1,4 +1,4 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.database;
 
 import ai.sentinel.dr.database.ChooseOption;
 import ai.sentinel.dr.database.Diagnose;
@@ -8,7 +8,8 @@ import ai.sentinel.dr.database.UpdateSecret;
 import ai.sentinel.dr.database.Verify;
 import ai.sentinel.dr.database.VerifyFailover;
 import ai.sentinel.dr.database.WaitForInstance;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.RunbookFunction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awscdk.services.stepfunctions.Choice;
@@ -39,7 +40,7 @@ public final class DatabaseRecovery extends RecoveryStateMachine {
   static final String UPDATE_SECRET = UpdateSecret.class.getSimpleName();
 
   public DatabaseRecovery(Construct scope, String id, Props props) {
-    super(scope, id, Scenarios.DATABASE_FAILURE, props);
+    super(scope, id, DatabaseInfraScenario.ID, props);
     RunbookFunction diagnose = function(Diagnose.class);
     RunbookFunction chooseOption = function(ChooseOption.class);
     RunbookFunction verifyFailover = function(VerifyFailover.class);

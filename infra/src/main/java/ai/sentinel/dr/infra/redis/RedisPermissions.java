@@ -1,6 +1,12 @@
-package ai.sentinel.dr.infra;
+package ai.sentinel.dr.infra.redis;
 
+import ai.sentinel.dr.infra.Arns;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.RunbookFunction;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import software.constructs.Construct;
 
 /**
@@ -12,7 +18,7 @@ import software.constructs.Construct;
  * group and security groups; tagging the new cluster at creation (the {@code sentinel-dr:execution} tag that lets a
  * retried step adopt its own cluster) also needs AddTagsToResource on it. Its other dependent actions (the EC2
  * network-interface calls) are made by ElastiCache's service-linked role, not by the caller. ElastiCache compares
- * ARNs in lower case, which {@link Arns} and the config's validation ensure.
+ * ARNs in lower case, which {@link #cache} and the config's validation ensure.
  */
 final class RedisPermissions {
   private static final List<String> DESCRIBE_CLUSTERS = List.of("elasticache:DescribeCacheClusters");
@@ -25,8 +31,8 @@ final class RedisPermissions {
   RedisPermissions(Construct scope, EnvironmentConfig config) {
     this.arns = new Arns(scope);
     this.redis = config.redis();
-    this.cluster = arns.cacheCluster(redis.clusterId());
-    this.recoveryCluster = arns.cacheCluster(redis.recoveryClusterId());
+    this.cluster = cache("cluster", redis.clusterId());
+    this.recoveryCluster = cache("cluster", redis.recoveryClusterId());
   }
 
   void grant(RunbookFunction diagnose, RunbookFunction findSnapshot, RunbookFunction createRecoveryCluster,
@@ -39,13 +45,13 @@ final class RedisPermissions {
 
     // automatic snapshots are named automatic.<cluster>-<time>; manual ones must be named <cluster>-...
     String id = redis.clusterId();
-    List<String> snapshots = List.of(arns.cacheSnapshot("automatic." + id + "-*"), arns.cacheSnapshot(id + "-*"));
+    List<String> snapshots = List.of(cache("snapshot", "automatic." + id + "-*"), cache("snapshot", id + "-*"));
     String snapshotFinding = Nag.arnFinding("elasticache", "snapshot:(automatic\\.)?" + Nag.literal(id) + "-\\*");
     // reading is wider than creating: when the failed cluster is gone, ElastiCache answers a query for its snapshots
     // with CacheClusterNotFound, and the step lists every snapshot and keeps the cluster's own; an operator may name
     // any snapshot, which the step refuses unless it is the cluster's. Only snapshots named as below can be restored
     findSnapshot.allow(List.of("elasticache:DescribeSnapshots"),
-        List.of(cluster, arns.cacheSnapshot("*")));
+        List.of(cluster, cache("snapshot", "*")));
     Nag.suppressFindings(findSnapshot.role(), Nag.IAM5, "DescribeSnapshots is read-only; the snapshots of a "
         + "deleted cluster can only be found by listing all of them (the step keeps those whose CacheClusterId is "
         + "the protected cluster). CreateCacheCluster, the write, is limited to the cluster's own snapshot names",
@@ -53,9 +59,10 @@ final class RedisPermissions {
 
     // the engine's default parameter group (default.redis7, ...) unless the original names its own, which then must
     // be granted here too
-    List<String> createResources = DatabasePermissions.concat(List.of(recoveryCluster,
-        arns.cacheSubnetGroup(redis.subnetGroup()), arns.cacheParameterGroup("default.redis*")),
-        redis.securityGroups().stream().map(arns::cacheSecurityGroup).toList(), snapshots);
+    List<String> createResources = Stream.of(List.of(recoveryCluster,
+        cache("subnetgroup", redis.subnetGroup()), cache("parametergroup", "default.redis*")),
+        redis.securityGroups().stream().map(g -> cache("securitygroup", g)).toList(), snapshots)
+        .flatMap(List::stream).toList();
     // a retried step adopts the cluster its execution created: it reads the cluster's tags
     createRecoveryCluster.allow(List.of("elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"),
         List.of(recoveryCluster));
@@ -73,5 +80,13 @@ final class RedisPermissions {
 
     verify.allow(DESCRIBE_CLUSTERS, List.of(recoveryCluster));
     verify.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret));
+  }
+
+  /**
+   * An ElastiCache ARN: ElastiCache keeps its names in lower case, and IAM compares its ARNs that way, so a mixed-case
+   * ARN would match nothing.
+   */
+  private String cache(String resource, String name) {
+    return arns.colon("elasticache", resource, name.toLowerCase(Locale.ROOT));
   }
 }

@@ -1,0 +1,64 @@
+package ai.sentinel.dr.infra.ecs;
+
+import ai.sentinel.dr.ecs.EcsServiceFailure;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.InfraScenario;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.ScheduledDrills;
+import ai.sentinel.dr.infra.SentinelDrStack;
+import ai.sentinel.dr.trigger.EcsEventResponder;
+import java.util.List;
+import java.util.Map;
+import software.constructs.Construct;
+
+/**
+ * Runbook Scenario 3 (ECS service failure) in the CDK app: {@link EcsRecovery}, started by EcsEventResponder (the
+ * target of the ECS task, service-action and deployment rules) and by alarms, and the Testing Schedule's weekly ECS
+ * recovery test, for real, on the configured non-production service ({@code drills.ecsRecoveryTest}).
+ */
+public final class EcsInfraScenario implements InfraScenario {
+  public static final String ID = EcsServiceFailure.ID;
+  /** The rule of the scheduled recovery test: {@code <env>-sentinel-dr-drill-ecs-recovery}. */
+  public static final String RECOVERY_DRILL = "drill-ecs-recovery";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String stepsPackage() {
+    return EcsServiceFailure.class.getPackageName();
+  }
+
+  @Override
+  public RecoveryStateMachine stateMachine(Construct stack, RecoveryStateMachine.Props props,
+      Map<String, RecoveryStateMachine> built) {
+    return new EcsRecovery(stack, "EcsRecovery", props);
+  }
+
+  /** Rolling a production service back to an older revision. */
+  @Override
+  public List<String> gateableSteps() {
+    return List.of(EcsRecovery.DEPLOY_PREVIOUS_VERSION);
+  }
+
+  @Override
+  public List<Class<?>> responders() {
+    return List.of(EcsEventResponder.class);
+  }
+
+  @Override
+  public List<ScheduledDrills.Drill> drills(EnvironmentConfig config) {
+    EnvironmentConfig.Drills drills = config.drills();
+    return drills.ecsRecoveryTest() == null ? List.of() : List.of(new ScheduledDrills.Drill(RECOVERY_DRILL,
+        drills.ecsRecoveryTest(), "Testing Schedule: ECS service recovery test on " + drills.ecsTestService(), ID,
+        drills.ecsTestService(), false));
+  }
+
+  @Override
+  public void outputs(SentinelDrStack stack, RecoveryStateMachine stateMachine) {
+    stack.output("EcsServiceFailureStateMachineArn", stateMachine.stateMachine().getStateMachineArn(),
+        "Runbook Scenario 3 state machine");
+  }
+}
