@@ -1,14 +1,14 @@
 package ai.sentinel.dr.report;
 
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The runbook's "Recovery Objectives" table as data: what every recovery and drill is measured against. Database
- * Failure has two rows: "Single AZ" applies to Option A (Multi-AZ failover, nothing lost) and "Complete" to Options B
- * and C (the instance is restored from a snapshot or a point in time).
+ * The runbook's "Recovery Objectives" table as data: what every recovery and drill is measured against. A scenario
+ * with several rows (Database Failure: "Single AZ" and "Complete") chooses the row of a recovery in its report part.
  */
 public final class Objectives {
 
@@ -45,27 +45,19 @@ public final class Objectives {
 
   private Objectives() {}
 
-  /** The rows of one scenario (two for database-failure, none for an unknown id). */
+  /** The rows of one scenario (one or two; none for an id the table does not know). */
   public static List<Objective> forScenario(String scenario) {
     return ALL.stream().filter(o -> o.scenario().equals(scenario)).toList();
   }
 
   /**
-   * The row a recovery is measured against. For database-failure the runbook option decides (A: Single AZ, B or C:
-   * Complete); without an option the row is unknown rather than guessed, so nothing is passed or failed against it.
+   * The row a recovery is measured against: the scenario's report part chooses among its rows (for example by the
+   * runbook option); a scenario no plug-in registers is measured against its row when the table has exactly one.
+   * Without a choice the row is unknown rather than guessed, so nothing is passed or failed against it.
    */
   public static Optional<Objective> forRecovery(String scenario, String option) {
-    if (Scenarios.DATABASE_FAILURE.equals(scenario) || Scenarios.DATABASE_RESTORE_TEST.equals(scenario)) {
-      // the restore test measures what a complete-loss restore (Option B) would take
-      if ("A".equals(option)) {
-        return Optional.of(DATABASE_SINGLE_AZ);
-      }
-      if ("B".equals(option) || "C".equals(option)) {
-        return Optional.of(DATABASE_COMPLETE);
-      }
-      return Optional.empty();
-    }
-    List<Objective> rows = forScenario(scenario);
-    return rows.size() == 1 ? Optional.of(rows.get(0)) : Optional.empty();
+    return ScenarioRegistry.find(scenario)
+        .map(s -> s.report().objective(option, s.objectives()))
+        .orElseGet(() -> UnregisteredScenario.of(scenario).objective(option, forScenario(scenario)));
   }
 }

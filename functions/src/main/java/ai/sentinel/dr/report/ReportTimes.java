@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** Lenient time parsing and the few time formats a report uses (all UTC). */
-final class ReportTimes {
+public final class ReportTimes {
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DATE_TIME =
@@ -16,36 +16,40 @@ final class ReportTimes {
   private ReportTimes() {}
 
   /** The instant, or null for null, blank or unparseable text (a report never fails on a bad time). */
-  static Instant parse(String text) {
+  public static Instant parse(String text) {
     return EventTimes.parse(text);
   }
 
   /** Whole seconds from a to b; null when either is unknown or b is before a (clock skew, not a duration). */
-  static Long between(Instant a, Instant b) {
+  public static Long between(Instant a, Instant b) {
     if (a == null || b == null || b.isBefore(a)) {
       return null;
     }
     return Duration.between(a, b).getSeconds();
   }
 
-  static String hhmm(Instant t) {
+  /** HH:MM (UTC), or --:-- when unknown. */
+  public static String hhmm(Instant t) {
     return t == null ? "--:--" : HH_MM.format(t);
   }
 
-  static String date(Instant t) {
+  /** yyyy-MM-dd (UTC), or null. */
+  public static String date(Instant t) {
     return t == null ? null : DATE.format(t);
   }
 
-  static String dateTime(Instant t) {
+  /** yyyy-MM-dd HH:mm UTC, or null. */
+  public static String dateTime(Instant t) {
     return t == null ? null : DATE_TIME.format(t);
   }
 
-  static String iso(Instant t) {
+  /** ISO-8601, or null. */
+  public static String iso(Instant t) {
     return t == null ? null : t.toString();
   }
 
   /** 1s, 6m 49s, 7h 02m 11s, 2d 03h 00m 00s. */
-  static String human(Long seconds) {
+  public static String human(Long seconds) {
     if (seconds == null) {
       return null;
     }

@@ -286,6 +286,25 @@ class IncidentReportsTest {
   }
 
   @Test
+  void aScenarioNoPlugInRegistersStillGetsItsRunbookNameSeverityAndObjective() {
+    Recovery region = Recovery.start("region-failure", "us-east-1", "region-failure-us-east-1-1", "dev",
+        Documents.trigger(Documents.TRIGGER_TIME), Documents.options(null, false));
+    IncidentReport r = IncidentReports.from(region, ARN, START, END, "SUCCEEDED");
+    assertEquals("Region failure on us-east-1", r.title());
+    assertEquals("P1", r.severity());
+    assertEquals("Region Failure", r.objective("RTO").objectiveName());
+    assertTrue(r.impact().startsWith("Region failure affecting us-east-1 from 10:02 UTC"), r.impact());
+    assertFalse(r.rootCause().contains("not diagnosed"), "nothing is known of its steps: " + r.rootCause());
+
+    IncidentReport unknown = IncidentReports.from(Recovery.start("nope", "x", "n", "dev",
+        Documents.trigger(Documents.TRIGGER_TIME), null), ARN, START, END, "SUCCEEDED");
+    assertEquals("nope on x", unknown.title(), "the id itself");
+    assertEquals("P3", unknown.severity());
+    assertEquals("none in the runbook", unknown.objective("RTO").target());
+    assertNotNull(ReportRenderer.markdown(unknown));
+  }
+
+  @Test
   void theStatusIsNormalisedAndTheDocumentWins() {
     assertEquals("FAILED", IncidentReports.from(Documents.optionBSucceeded(), ARN, START, END, "timed_out")
         .status());
