@@ -28,46 +28,47 @@ import java.util.Map;
  * Reference incident: alarm at 10:02:11Z, execution start 10:02:12Z, verified 10:09:00Z, end 10:09:30Z; snapshot
  * taken 03:00:00Z. So TTD 1 s, RTO 6m 49s, TTR 7m 19s, RPO 7h 02m 11s.
  */
-final class Documents {
-  static final String NAME = "database-failure-sentinel-db-0123456789abcdef";
-  static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:dev-sentinel-dr-database-failure:" + NAME;
-  static final String TRIGGER_TIME = "2026-01-17T10:02:11Z";
-  static final Instant START = Instant.parse("2026-01-17T10:02:12Z");
-  static final Instant END = Instant.parse("2026-01-17T10:09:30Z");
-  static final String SNAPSHOT = "rds:sentinel-db-2026-01-17-03-00";
-  static final String SNAPSHOT_TIME = "2026-01-17T03:00:00Z";
+public final class Documents {
+  public static final String NAME = "database-failure-sentinel-db-0123456789abcdef";
+  public static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:dev-sentinel-dr-database-failure:"
+      + NAME;
+  public static final String TRIGGER_TIME = "2026-01-17T10:02:11Z";
+  public static final Instant START = Instant.parse("2026-01-17T10:02:12Z");
+  public static final Instant END = Instant.parse("2026-01-17T10:09:30Z");
+  public static final String SNAPSHOT = "rds:sentinel-db-2026-01-17-03-00";
+  public static final String SNAPSHOT_TIME = "2026-01-17T03:00:00Z";
 
   private Documents() {}
 
-  static Trigger trigger(String time) {
+  public static Trigger trigger(String time) {
     return new Trigger("alarm", "eventbridge", "sentinel-rds-connections", time,
         "sentinel-rds-connections ALARM: DatabaseConnections < 1 for 1 datapoint");
   }
 
-  static Options options(String option, boolean dryRun) {
+  public static Options options(String option, boolean dryRun) {
     return new Options(option, "latest", null, dryRun, 30, 60);
   }
 
-  static Recovery base(Trigger trigger, Options options) {
+  public static Recovery base(Trigger trigger, Options options) {
     return Recovery.start("database-failure", "sentinel-db", NAME, "dev", trigger, options);
   }
 
-  static TimelineEntry at(String hhmmss, String step, String event, String detail) {
+  public static TimelineEntry at(String hhmmss, String step, String event, String detail) {
     return new TimelineEntry("2026-01-17T" + hhmmss + "Z", step, event, detail);
   }
 
-  static Diagnosis lost() {
+  public static Diagnosis lost() {
     return new Diagnosis(false, null, null, null, false, null, null, List.of(), null, null, List.of(), 0.0,
         "sentinel-db not found (DBInstanceNotFound)");
   }
 
-  static Diagnosis failingOver() {
+  public static Diagnosis failingOver() {
     return new Diagnosis(true, "rebooting", "us-east-1a", "us-east-1b", true, "db.r6g.large", "sentinel-db-subnet",
         List.of("sg-0aaa"), "sentinel-db.abc.us-east-1.rds.amazonaws.com", 5432, List.of(), 0.0,
         "sentinel-db is 'rebooting' in us-east-1a (Multi-AZ); latest event: Multi-AZ failover started");
   }
 
-  static Verification verified() {
+  public static Verification verified() {
     return Verification.of(List.of(
         new Check("instance-available", Result.PASS, "sentinel-db-recovery is available"),
         new Check("secret-repointed", Result.PASS, "sentinel/database-url points at sentinel-db-recovery.abc"),
@@ -77,7 +78,7 @@ final class Documents {
   }
 
   /** Scenario 1 Option B, end to end, verified at 10:09:00Z. */
-  static Recovery optionBSucceeded() {
+  public static Recovery optionBSucceeded() {
     Restore restore = new Restore("sentinel-db-recovery", SNAPSHOT, SNAPSHOT_TIME, null, "2026-01-17T10:02:16Z",
         "available", "sentinel-db-recovery.abc.us-east-1.rds.amazonaws.com", 5432, 9, true);
     DatabaseState db = new DatabaseState(lost(), new Decision("B", "instance not found: restore the latest snapshot"),
@@ -114,7 +115,7 @@ final class Documents {
    * Scenario 2, end to end: alarm 10:02:11Z, snapshot taken 10:00:00Z, verified 10:12:00Z. So RPO 2m 11s (objective
    * 5 minutes: pass) and RTO 9m 49s (objective 15 minutes: pass).
    */
-  static Recovery redisSucceeded() {
+  public static Recovery redisSucceeded() {
     CacheState cache = new CacheState(
         new CacheState.Diagnosis("sentinel-redis", true, "incompatible-network", "cache.r6g.large", "redis", "7.0",
             "sentinel-redis-subnet", List.of("sg-0ccc"), "original", 0.0, null, false,
@@ -142,7 +143,7 @@ final class Documents {
    * Scenario 3 with the rollback branch: alarm 10:02:11Z, the forced deployment did not stabilise, rolled back from
    * revision 9 to 7, scaled 1 -> 3, targets verified at 10:14:00Z: RTO 11m 49s against 10 minutes (fail).
    */
-  static Recovery ecsRolledBack() {
+  public static Recovery ecsRolledBack() {
     String family = "arn:aws:ecs:us-east-1:123456789012:task-definition/sentinel-api:";
     EcsState ecs = new EcsState("sentinel-production", "sentinel-api",
         new EcsState.Diagnosis(family + "9", 1, 0, 0, List.of("PRIMARY IN_PROGRESS sentinel-api:9 0/1"),
@@ -170,7 +171,7 @@ final class Documents {
   }
 
   /** Scenario 1 Option A: the Multi-AZ failover completed and was verified at verifiedAt (HH:mm:ss). */
-  static Recovery optionASucceeded(String verifiedAt) {
+  public static Recovery optionASucceeded(String verifiedAt) {
     DatabaseState db = new DatabaseState(failingOver(), new Decision("A", "instance exists and is Multi-AZ"),
         new Failover("available", "us-east-1a", "us-east-1b", 3, true), null, null);
     return base(trigger(TRIGGER_TIME), options(null, false)).with(DatabaseState.PART, db)
@@ -182,13 +183,13 @@ final class Documents {
   }
 
   /** The Catch's error as Step Functions writes it when a Lambda step threw. */
-  static JsonNode error(String type, String message) {
+  public static JsonNode error(String type, String message) {
     return Json.object().put("Error", type).put("Cause", Json.object().put("errorMessage", message)
         .put("errorType", type).toString());
   }
 
   /** Option B failed in WaitForInstance (timed out); Notify reported it. No verification. */
-  static Recovery optionBFailed() {
+  public static Recovery optionBFailed() {
     Restore restore = new Restore("sentinel-db-recovery", SNAPSHOT, SNAPSHOT_TIME, null, "2026-01-17T10:02:16Z",
         "creating", null, null, 60, false);
     DatabaseState db = new DatabaseState(lost(), new Decision("B", "instance not found: restore the latest snapshot"),
@@ -204,7 +205,7 @@ final class Documents {
   }
 
   /** AcquireLock failed: nothing but the trigger and the error. */
-  static Recovery failedBeforeDiagnose() {
+  public static Recovery failedBeforeDiagnose() {
     return base(trigger(TRIGGER_TIME), options(null, false))
         .withError(error("ai.sentinel.dr.errors.StepFailedError", "AcquireLock: sentinel-db is locked by another "
             + "recovery"))
@@ -212,7 +213,7 @@ final class Documents {
   }
 
   /** Dry-run of Option B: the plan, no change, verification skipped. */
-  static Recovery optionBDryRun() {
+  public static Recovery optionBDryRun() {
     Restore restore = new Restore("sentinel-db-recovery", SNAPSHOT, SNAPSHOT_TIME, null, "2026-01-17T10:02:16Z",
         "planned", null, null, 0, false);
     DatabaseState db = new DatabaseState(lost(), new Decision("B", "instance not found: restore the latest snapshot"),
