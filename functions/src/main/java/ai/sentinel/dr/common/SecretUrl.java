@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * port can be replaced and every other byte kept. Passwords are often pasted unencoded, so '@' and even '?', '/' or
  * '#' may sit in the userinfo: each '@' is a candidate end of the userinfo, and a candidate counts only when a host
  * (and optional port) ending at '/', '?', '#' or the end follows it. When several count, a well-formed rest (one path
- * segment, name=value parameters) and then an explicit port decide; if that still leaves a choice, the value is refused:
- * a guess could report a piece of the password as the host (timeline, history, SNS) and rewrite the secret corrupted.
+ * segment, name=value parameters) and then an explicit port decide; if that still leaves a choice, the value is
+ * refused: a guess could report a piece of the password as the host (timeline, history, SNS) and rewrite the secret
+ * corrupted.
  */
 public final class SecretUrl {
   /** Parameter names of libpq and the Redis clients (sslmode, application_name, ssl_cert_reqs, ...). */

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.ecs;
 
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.Redaction;
 import ai.sentinel.dr.ecs.EcsState.Diagnosis;
 import ai.sentinel.dr.ecs.EcsState.StoppedTask;
 import ai.sentinel.dr.ecs.EcsServices.Revision;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -52,9 +52,6 @@ public final class Diagnose extends Step {
   private static final int PAGES_PER_WINDOW = 10;
   /** The state document travels between states (256 KB limit): one line is context, not a stack dump. */
   private static final int LINE_CHARS = 400;
-  private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@]+:)[^\\s@/]+@");
-  private static final Pattern KEY_VALUE = Pattern.compile(
-      "(?i)\\b(password|passwd|pwd|secret|token|api[_-]?key|authorization)(\"?\\s*[=:]\\s*\"?)[^\\s\",;&]+");
 
   private final EcsClient ecs;
   private final CloudWatchLogsClient logs;
@@ -119,7 +116,8 @@ public final class Diagnose extends Step {
         .filter(t -> belongsTo(t, name, family))
         .sorted(Comparator.comparing((Task t) -> t.stoppedAt() != null ? t.stoppedAt() : t.createdAt(),
             Comparator.nullsLast(Comparator.reverseOrder())))
-        .map(t -> new StoppedTask(t.taskArn(), t.taskDefinitionArn(), t.stoppedReason(), t.stopCodeAsString(),
+        .map(t -> new StoppedTask(t.taskArn(), t.taskDefinitionArn(), Redaction.redact(t.stoppedReason()),
+            t.stopCodeAsString(),
             t.stoppedAt() == null ? null : t.stoppedAt().toString(), containers(t)))
         .toList();
   }
@@ -147,7 +145,7 @@ public final class Diagnose extends Step {
         parts.add("exit " + c.exitCode());
       }
       if (c.reason() != null && !c.reason().isBlank()) {
-        parts.add(c.reason().strip());
+        parts.add(Redaction.redact(c.reason().strip()));
       }
       if (!parts.isEmpty()) {
         out.add(c.name() + ": " + String.join(", ", parts));
@@ -192,7 +190,7 @@ public final class Diagnose extends Step {
     Deployment primary = EcsServices.primary(service);
     if (primary != null && "FAILED".equals(primary.rolloutStateAsString())) {
       f.append("; deployment ").append(primary.id()).append(" FAILED")
-          .append(primary.rolloutStateReason() == null ? "" : ": " + primary.rolloutStateReason());
+          .append(primary.rolloutStateReason() == null ? "" : ": " + Redaction.redact(primary.rolloutStateReason()));
     }
     return f.toString();
   }
@@ -252,17 +250,12 @@ public final class Diagnose extends Step {
   }
 
   private static String line(FilteredLogEvent e) {
-    String message = e.message() == null ? "" : redact(e.message().strip());
+    // application logs may print credentials (a connection URL, a token): they never enter the recovery record
+    String message = e.message() == null ? "" : Redaction.redact(e.message().strip());
     if (message.length() > LINE_CHARS) {
       message = message.substring(0, LINE_CHARS) + "...";
     }
     return (e.timestamp() == null ? "?" : Instant.ofEpochMilli(e.timestamp()).toString()) + " " + message;
-  }
-
-  /** Application logs may print credentials (a connection URL, a token): they never enter the recovery record. */
-  static String redact(String message) {
-    String out = URL_PASSWORD.matcher(message).replaceAll("$1***@");
-    return KEY_VALUE.matcher(out).replaceAll("$1$2***");
   }
 
   private record LogTail(List<String> lines, String note) {}

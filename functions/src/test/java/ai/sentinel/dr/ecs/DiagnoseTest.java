@@ -15,6 +15,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.ecs.EcsState.Diagnosis;
+import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.ecs.EcsState.StoppedTask;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.recovery.Recovery;
@@ -296,6 +297,27 @@ class DiagnoseTest {
     assertFalse(tail.contains("sk-live-abc123"), tail);
     assertTrue(tail.contains("redis://default:***@sentinel-redis:6379/0"), tail);
     assertTrue(tail.contains("user=app"), tail);
+  }
+
+  @Test
+  void everyCredentialFormIsMaskedBeforeTheRecordIsWritten() {
+    logsAnswer(req -> FilterLogEventsResponse.builder().events(
+        event(minutesAgo(0.9), "connecting to redis://:Pw1Legacy@sentinel-redis:6379/0"),
+        event(minutesAgo(0.8), "db postgresql://app:Pw2/with/slash@db.internal:5432/sentinel"),
+        event(minutesAgo(0.7), "GET /admin Authorization: Bearer Pw3BearerToken"),
+        event(minutesAgo(0.6), "PGPASSWORD=Pw4Pg psql -h db.internal"),
+        event(minutesAgo(0.5), "JWT_SECRET=Pw5Jwt"),
+        event(minutesAgo(0.4), "aws_secret_access_key=Pw6Aws")).build());
+    tasks.add(stopped("t1", "service:sentinel-api", 9, "Essential container exited", "EssentialContainerExited",
+        minutesAgo(2), Container.builder().name("app").exitCode(1)
+            .reason("CannotStartContainerError: env PGPASSWORD=Pw7Reason rejected").build()));
+    Recovery out = invoke(step, Ecs.recovery(false));
+    String document = Json.write(out);
+    for (String secret : new String[] {"Pw1Legacy", "Pw2/with/slash", "with/slash", "Pw3BearerToken", "Pw4Pg",
+        "Pw5Jwt", "Pw6Aws", "Pw7Reason"}) {
+      assertFalse(document.contains(secret), secret + " is in the recovery document: " + document);
+    }
+    assertTrue(document.contains("redis://:***@sentinel-redis:6379/0"), document);
   }
 
   @Test
