@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -15,9 +16,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * One recovery per resource at a time, and a budget of automatic attempts, kept in one DynamoDB table (pk {@code pk}).
  *
- * <p>Lock item {@code lock#<scenario>#<resource>}: owner (execution name), lease end, signals that joined. Taken with
- * a conditional write (free, or its lease ran out: a crashed run cannot hold a resource forever) and released by the
- * owner only. Attempts item {@code attempts#<scenario>#<resource>}: start times of automatic recoveries.
+ * <p>Lock item {@code lock#<scenario>#<resource>}: owner (execution name), token (which acquisition wrote it), lease
+ * end, signals that joined. Taken with a conditional write (free, or its lease ran out: a crashed run cannot hold a
+ * resource forever). Two copies of one signal share one execution name, so the name alone does not say who took the
+ * lock: the execution releases its lock by name when it ends, a responder only the acquisition it made (name and
+ * token). Attempts item {@code attempts#<scenario>#<resource>}: start times of automatic recoveries.
  */
 public final class RecoveryLocks {
   public static final String KEY = "pk";
@@ -35,8 +38,18 @@ public final class RecoveryLocks {
     this.lease = lease;
   }
 
-  /** Outcome of {@link #acquire}: who holds the lock now. */
-  public record Lock(boolean ours, String owner) {}
+  /**
+   * Outcome of {@link #acquire}: who holds the lock now.
+   *
+   * @param ours the lock is held under the owner name asked for (taken now, or earlier for the same execution)
+   * @param token set only when this call wrote the lock: what {@link #release(String, String, Lock)} needs
+   */
+  public record Lock(boolean ours, String owner, String token) {
+    /** This call took the lock (and may give it back); false when it was already held, even under the same name. */
+    public boolean acquired() {
+      return token != null;
+    }
+  }
 
   public static String lockKey(String scenario, String resource) {
     return "lock#" + scenario + "#" + resource;
@@ -50,9 +63,10 @@ public final class RecoveryLocks {
   public Lock acquire(String scenario, String resource, String owner) {
     Instant now = clock.instant();
     String key = lockKey(scenario, resource);
+    String token = UUID.randomUUID().toString();
     try {
       ddb.putItem(b -> b.tableName(table)
-          .item(Map.of(KEY, s(key), "owner", s(owner), "acquiredAt", s(now.toString()),
+          .item(Map.of(KEY, s(key), "owner", s(owner), "token", s(token), "acquiredAt", s(now.toString()),
               "joined", AttributeValue.fromM(Map.of()),
               "leaseUntil", n(now.plus(lease).getEpochSecond()), TTL, n(now.plus(lease).plus(lease)
                   .getEpochSecond())))
@@ -60,12 +74,12 @@ public final class RecoveryLocks {
           .conditionExpression("attribute_not_exists(#pk) OR #lease < :now")
           .expressionAttributeNames(Map.of("#pk", KEY, "#lease", "leaseUntil"))
           .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
-      return new Lock(true, owner);
+      return new Lock(true, owner, token);
     } catch (ConditionalCheckFailedException e) {
       Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(Map.of(KEY, s(key)))
           .consistentRead(true)).item();
       String holder = item == null || !item.containsKey("owner") ? "(released meanwhile)" : item.get("owner").s();
-      return new Lock(owner.equals(holder), holder);
+      return new Lock(owner.equals(holder), holder, null);
     }
   }
 
@@ -88,7 +102,10 @@ public final class RecoveryLocks {
     }
   }
 
-  /** Releases the owner's lock; returns the signals that joined it. Someone else's lock is left alone. */
+  /**
+   * The execution's release when it ends: frees the lock held under its name, whichever acquisition wrote it; returns
+   * the signals that joined it. Someone else's lock is left alone.
+   */
   public List<String> release(String scenario, String resource, String owner) {
     try {
       DeleteItemResponse r = ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(scenario, resource))))
@@ -104,6 +121,24 @@ public final class RecoveryLocks {
       return joined;
     } catch (ConditionalCheckFailedException e) {
       return List.of();
+    }
+  }
+
+  /**
+   * Gives back a lock this process acquired, if it still holds it (same owner and token): a late or repeated release
+   * never frees a lock taken since, nor one another copy of the signal took under the same name.
+   */
+  public void release(String scenario, String resource, Lock acquired) {
+    if (!acquired.acquired()) {
+      throw new IllegalArgumentException("lock on " + resource + " was not acquired by this call: nothing to release");
+    }
+    try {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(scenario, resource))))
+          .conditionExpression("#owner = :owner AND #token = :token")
+          .expressionAttributeNames(Map.of("#owner", "owner", "#token", "token"))
+          .expressionAttributeValues(Map.of(":owner", s(acquired.owner()), ":token", s(acquired.token()))));
+    } catch (ConditionalCheckFailedException e) {
+      // taken since by someone else, or already gone: not ours to touch
     }
   }
 

@@ -11,10 +11,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -103,7 +106,7 @@ public final class Responder {
     Duration window = Duration.ofSeconds(config.budgetWindowSeconds());
     if (dryRun) {
       // a plan changes nothing: it neither spends the budget nor blocks a real recovery
-      return start(c, name, stateMachine, executionArn, responderName, false);
+      return start(c, name, stateMachine, executionArn, responderName, null);
     }
     if (automatic) {
       int started = locks.recentStarts(c.scenario(), c.resource(), window).size();
@@ -112,8 +115,9 @@ public final class Responder {
       }
     }
     // two rounds: a recovery that ends between our failed acquire and our join frees the lock for us
+    RecoveryLocks.Lock lock = null;
     for (int round = 0; round < 2; round++) {
-      RecoveryLocks.Lock lock = locks.acquire(c.scenario(), c.resource(), name);
+      lock = locks.acquire(c.scenario(), c.resource(), name);
       if (lock.ours()) {
         break;
       }
@@ -133,11 +137,13 @@ public final class Responder {
     if (automatic) {
       locks.recordStart(c.scenario(), c.resource(), name);
     }
-    return start(c, name, stateMachine, executionArn, responderName, true);
+    return start(c, name, stateMachine, executionArn, responderName, lock);
   }
 
+  /** Starts the execution; {@code lock} is what this call acquired (or found held under the name), null for plans. */
   private Response start(Classification c, String name, String stateMachine, String executionArn,
-      String responderName, boolean locked) {
+      String responderName, RecoveryLocks.Lock lock) {
+    boolean acquired = lock != null && lock.acquired();
     Recovery input = Recovery.start(c.scenario(), c.resource(), name, config.environment(), c.trigger(), c.options());
     try {
       StartExecutionResponse started = sfn.startExecution(b -> b.stateMachineArn(stateMachine).name(name)
@@ -146,14 +152,44 @@ public final class Responder {
           "resource", c.resource(), "dedupKey", c.dedupKey(), "executionArn", started.executionArn()));
       return Response.of(c, c.reason(), started.executionArn());
     } catch (ExecutionAlreadyExistsException e) {
-      // a concurrent copy of the same signal won the race: same recovery, nothing more to do
+      // a concurrent copy of the same signal won the race: same recovery, nothing more to do; a lock we took only
+      // because that execution had already ended and released its own is given back
+      if (acquired && status(executionArn).filter(s -> s != ExecutionStatus.RUNNING).isPresent()) {
+        locks.release(c.scenario(), c.resource(), lock);
+      }
       return duplicate(c, name, executionArn, responderName);
     } catch (RuntimeException e) {
-      // nothing started: do not leave the resource locked until the lease runs out
-      if (locked) {
-        locks.release(c.scenario(), c.resource(), name);
+      // a 5xx or a timeout does not say whether the execution was created: ask, and never release on a guess
+      Boolean exists = existsOrUnknown(executionArn);
+      if (Boolean.TRUE.equals(exists)) {
+        Log.info(name, "trigger.started", Map.of("responder", responderName, "scenario", c.scenario(),
+            "resource", c.resource(), "dedupKey", c.dedupKey(), "executionArn", executionArn,
+            "confirmedAfter", String.valueOf(e.getMessage())));
+        return Response.of(c, c.reason(), executionArn);
+      }
+      if (Boolean.FALSE.equals(exists) && acquired) {
+        // nothing started: give back the lock this call took (only that one) instead of holding it for the lease
+        locks.release(c.scenario(), c.resource(), lock);
       }
       throw e;
+    }
+  }
+
+  /** Whether the execution exists; null when Step Functions cannot say (the lock is then left to its lease). */
+  private Boolean existsOrUnknown(String executionArn) {
+    try {
+      return exists(executionArn);
+    } catch (SdkException e) {
+      return null;
+    }
+  }
+
+  /** The execution's status, empty when it does not exist or cannot be read. */
+  private Optional<ExecutionStatus> status(String executionArn) {
+    try {
+      return Optional.ofNullable(sfn.describeExecution(b -> b.executionArn(executionArn)).status());
+    } catch (SdkException e) {
+      return Optional.empty();
     }
   }
 

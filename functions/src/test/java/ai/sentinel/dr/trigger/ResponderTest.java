@@ -159,6 +159,13 @@ class ResponderTest {
     ArgumentCaptor<PublishRequest> page = ArgumentCaptor.forClass(PublishRequest.class);
     verify(sns).publish(page.capture());
     assertTrue(page.getValue().subject().contains("ESCALATION"), page.getValue().subject());
+    // once per window is DynamoDB's guarantee, not this mock's: the write is conditional on the last page's age
+    // (RecoveryLocksTest runs the condition against a table that evaluates it)
+    ArgumentCaptor<UpdateItemRequest> escalation = ArgumentCaptor.forClass(UpdateItemRequest.class);
+    verify(ddb).updateItem(escalation.capture());
+    assertEquals("attribute_not_exists(#esc) OR #esc < :since", escalation.getValue().conditionExpression());
+    assertEquals(Long.toString(Fixtures.NOW.minusSeconds(86400).getEpochSecond()),
+        escalation.getValue().expressionAttributeValues().get(":since").n());
     // the second signal in the same window is not paged again
     when(ddb.updateItem(any(UpdateItemRequest.class)))
         .thenThrow(ConditionalCheckFailedException.builder().message("already").build());
