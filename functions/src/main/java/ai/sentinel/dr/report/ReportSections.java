@@ -18,9 +18,10 @@ import java.util.Set;
  */
 final class ReportSections {
 
-  /** Timeline events that are steps taken, for the Resolution section. */
+  /** Timeline events that are steps taken, for the Resolution section (as the step handlers log them). */
   private static final Set<String> RESOLUTION_EVENTS = Set.of("decided", "approved", "requested", "restoring",
-      "repointed", "restarted", "done", "verified", "rolled-back", "scaled", "created", "adopted", "cleaned-up");
+      "repointed", "restarted", "done", "verified", "rolled-back", "scaled", "created", "adopted", "cleaned-up",
+      "redeploying", "rolling-back", "scaling");
 
   private ReportSections() {}
 

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.TimelineEntry;
+import ai.sentinel.dr.report.IncidentReports;
 import ai.sentinel.dr.support.Fixtures;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,6 +173,13 @@ class EcsRecoveryFlowTest {
     assertEquals(3, out.part(EcsState.PART).scale().desired());
     assertTrue(out.verification().verified());
     assertEquals(1, out.part(EcsState.PART).targets().size());
+    // the report's Resolution lists the steps as these handlers log them, not only as the fixtures spell them
+    List<String> resolution = IncidentReports.from(out, "arn:aws:states:us-east-1:123456789012:execution:x:y",
+        null, null, "SUCCEEDED").resolution();
+    for (String taken : List.of("ForceNewDeployment redeploying", "DeployPreviousVersion rolling-back",
+        "ScaleUp scaling", "VerifyTargets verified")) {
+      assertTrue(resolution.stream().anyMatch(s -> s.contains(taken)), taken + " in " + resolution);
+    }
   }
 
   @Test
