@@ -1,11 +1,9 @@
 package ai.sentinel.dr.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.sentinel.dr.infra.database.DatabaseRestoreTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runbook's Testing Schedule: EventBridge schedules that start drills through the ManualResponder, and the
- * monthly snapshot-restore test whose scratch instance is deleted on both paths.
+ * The runbook's Testing Schedule: EventBridge schedules that start drills through the ManualResponder (the
+ * snapshot-restore test's own state machine: {@code database/DatabaseRecoveryStackTest}).
  */
 class ScheduledDrillsTest {
   private static Synth dev;
@@ -66,34 +64,6 @@ class ScheduledDrillsTest {
   @Test
   void offUnlessTheEnvironmentTurnsThemOn() {
     assertTrue(schedules(prod).isEmpty(), "prod has no drills section");
-  }
-
-  @Test
-  void theRestoreTestDeletesItsScratchInstanceAlsoWhenItFails() throws Exception {
-    JsonNode states = dev.definition(ai.sentinel.dr.trigger.Scenarios.DATABASE_RESTORE_TEST).path("States");
-    assertEquals("DeleteScratchInstance", states.path("VerifyScratchInstance").path("Next").asText());
-    assertEquals("Notify", states.path("DeleteScratchInstance").path("Next").asText());
-    for (String step : List.of("Diagnose", "RestoreScratchInstance", "WaitForInstance", "VerifyScratchInstance")) {
-      assertEquals(DatabaseRestoreTest.CLEAN_UP, states.path(step).path("Catch").path(0).path("Next").asText(),
-          step + " fails into the cleanup");
-    }
-    assertEquals("NotifyFailure", states.path(DatabaseRestoreTest.CLEAN_UP).path("Next").asText());
-    assertEquals("NotifyFailure", states.path(DatabaseRestoreTest.CLEAN_UP).path("Catch").path(0).path("Next")
-        .asText(), "a cleanup that fails still tells the on-call");
-    assertFalse(states.has("UpdateSecret"), "production's secret is never touched");
-    assertFalse(states.has("RestartServices"), "nor its services");
-  }
-
-  @Test
-  void theScratchStepsMayTouchOnlyTheScratchInstance() {
-    String scratch = "arn:<Ref:AWS::Partition>:rds:us-east-1:<Ref:AWS::AccountId>:db:sentinel-db-drill";
-    assertEquals(List.of(scratch), dev.resourcesOf("DatabaseRestoreTestFunctionsDeleteScratchInstance",
-        "rds:DeleteDBInstance"));
-    assertTrue(dev.resourcesOf("DatabaseRestoreTestFunctionsRestoreScratchInstance",
-        "rds:RestoreDBInstanceFromDBSnapshot").contains(scratch));
-    assertFalse(dev.resourcesOf("DatabaseRestoreTestFunctionsRestoreScratchInstance",
-        "rds:RestoreDBInstanceFromDBSnapshot").stream().anyMatch(r -> r.endsWith(":db:sentinel-db")),
-        "never restores over the original");
   }
 
   @Test

@@ -6,15 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
-import ai.sentinel.dr.database.ChooseOption;
-import ai.sentinel.dr.database.Diagnose;
-import ai.sentinel.dr.database.PointInTimeRestore;
-import ai.sentinel.dr.database.RestoreFromSnapshot;
-import ai.sentinel.dr.database.UpdateSecret;
-import ai.sentinel.dr.database.Verify;
-import ai.sentinel.dr.database.VerifyFailover;
-import ai.sentinel.dr.database.WaitForInstance;
 import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.infra.database.DatabaseRecoveryStackTest;
 import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
 import ai.sentinel.dr.infra.redis.RedisRecoveryStackTest;
 import ai.sentinel.dr.recovery.AcquireLock;
@@ -38,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Annotations;
@@ -50,18 +42,8 @@ class SentinelDrStackTest {
   /** One function each, whatever the number of state machines invoking them. */
   static final List<Class<?>> SHARED = List.of(AcquireLock.class, RestartServices.class, WaitForServices.class,
       Notify.class, Report.class);
-  static final List<Class<?>> DATABASE_STEPS = List.of(Diagnose.class, ChooseOption.class, VerifyFailover.class,
-      RestoreFromSnapshot.class, PointInTimeRestore.class, WaitForInstance.class, UpdateSecret.class, Verify.class,
-      ai.sentinel.dr.database.RestoreScratchInstance.class, ai.sentinel.dr.database.VerifyScratchInstance.class,
-      ai.sentinel.dr.database.DeleteScratchInstance.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
       EcsEventResponder.class, ElastiCacheEventResponder.class, ManualResponder.class);
-  /** The runbook's step names, as the state machine must show them. */
-  private static final List<String> RUNBOOK_STATES = List.of("AcquireLock", "Diagnose", "ChooseOption", "Which option?",
-      "VerifyFailover", "Failover done?", "Wait for failover", "RestoreFromSnapshot", "PointInTimeRestore",
-      "WaitForInstance", "Instance available?", "Wait for instance", "UpdateSecret", "RestartServices",
-      "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Recovered", "NotifyFailure",
-      "RecoveryFailed");
 
   private static Synth dev;
   private static JsonNode states;
@@ -74,7 +56,7 @@ class SentinelDrStackTest {
 
   static List<Class<?>> allHandlers() {
     List<Class<?>> all = new ArrayList<>(SHARED);
-    all.addAll(DATABASE_STEPS);
+    all.addAll(DatabaseRecoveryStackTest.STEPS);
     all.addAll(RedisRecoveryStackTest.STEPS);
     all.addAll(EcsRecoveryStackTest.STEPS);
     all.addAll(RESPONDERS);
@@ -190,45 +172,6 @@ class SentinelDrStackTest {
   }
 
   @Test
-  void stateMachineIsTheRunbooksScenario1() {
-    JsonNode sm = dev.stateMachine(Scenarios.DATABASE_FAILURE);
-    assertEquals("dev-sentinel-dr-database-failure", sm.path("StateMachineName").asText());
-    assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
-    assertTrue(sm.path("TracingConfiguration").path("Enabled").asBoolean());
-    JsonNode definition = dev.stateMachineDefinition();
-    assertEquals("AcquireLock", definition.path("StartAt").asText());
-    Set<String> names = new TreeSet<>();
-    states.fieldNames().forEachRemaining(names::add);
-    assertTrue(names.containsAll(RUNBOOK_STATES), "missing " + diff(RUNBOOK_STATES, names));
-
-    assertEquals("Diagnose", next("AcquireLock"));
-    assertEquals("ChooseOption", next("Diagnose"));
-    assertEquals("Which option?", next("ChooseOption"));
-    Map<String, String> options = new LinkedHashMap<>();
-    states.path("Which option?").path("Choices").forEach(c -> {
-      if (c.has("StringEquals")) {
-        assertEquals("$.database.decision.option", c.path("Variable").asText());
-        options.put(c.path("StringEquals").asText(), c.path("Next").asText());
-      }
-    });
-    assertEquals(Map.of("A", "VerifyFailover", "B", "RestoreFromSnapshot", "C", "PointInTimeRestore"), options);
-    assertEquals("NotifyFailure", next(states.path("Which option?").path("Default").asText()));
-
-    assertLoop("VerifyFailover", "Failover done?", "$.database.failover.done", "Verify", "Wait for failover");
-    assertEquals("WaitForInstance", next("RestoreFromSnapshot"));
-    assertEquals("WaitForInstance", next("PointInTimeRestore"));
-    assertLoop("WaitForInstance", "Instance available?", "$.database.restore.available", "UpdateSecret",
-        "Wait for instance");
-    assertEquals("RestartServices", next("UpdateSecret"));
-    assertEquals("WaitForServices", next("RestartServices"));
-    assertLoop("WaitForServices", "Services stable?", "$.services.stable", "Verify", "Wait for services");
-    assertEquals("Notify", next("Verify"));
-    assertEquals("Report", next("Notify"));
-    assertEquals("Recovered", next("Report"));
-    assertEquals("Succeed", states.path("Recovered").path("Type").asText());
-  }
-
-  @Test
   void everyTaskInvokesItsAliasWithTheWholeStateAndRetriesRetryableErrors() {
     assertEquals(15, assertTasks(states), "12 steps, NotifyFailure, Report and ReportFailure");
     assertEquals(13, assertTasks(dev.definition(Scenarios.REDIS_FAILURE).path("States")),
@@ -329,15 +272,6 @@ class SentinelDrStackTest {
       fields(s).keySet().forEach(name -> assertTrue(reachable(s, name).stream().anyMatch(t -> Set.of("Succeed",
           "Fail").contains(s.path(t).path("Type").asText())), scenario + ": " + name + " never ends"));
     }
-  }
-
-  @Test
-  void updateSecretIsScopedToTheSecretNotStar() {
-    List<JsonNode> statements = statementsOf("DatabaseRecoveryFunctionsUpdateSecret");
-    JsonNode secret = statements.stream()
-        .filter(s -> Synth.list(s, "Action").contains("secretsmanager:UpdateSecret")).findFirst().orElseThrow();
-    assertEquals(List.of("arn:<Ref:AWS::Partition>:secretsmanager:us-east-1:<Ref:AWS::AccountId>:secret:"
-        + "sentinel/database-url-??????"), Synth.list(secret, "Resource"));
   }
 
   @Test
@@ -469,21 +403,6 @@ class SentinelDrStackTest {
 
   // ---- helpers -----------------------------------------------------------------------------------------------------
 
-  private static String next(String state) {
-    return states.path(state).path("Next").asText();
-  }
-
-  /** poll → choice: field true → done, else wait → poll. */
-  private static void assertLoop(String poll, String choice, String field, String done, String waitState) {
-    assertEquals(choice, next(poll));
-    JsonNode rule = states.path(choice).path("Choices").path(0);
-    assertEquals(done, rule.path("Next").asText());
-    assertTrue(rule.toString().contains("\"Variable\":\"" + field + "\",\"BooleanEquals\":true"), rule.toString());
-    assertEquals(waitState, states.path(choice).path("Default").asText());
-    assertEquals("Wait", states.path(waitState).path("Type").asText());
-    assertEquals(poll, next(waitState));
-  }
-
   private static Set<String> reachable(JsonNode states, String from) {
     Set<String> seen = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>(List.of(from));
@@ -505,10 +424,6 @@ class SentinelDrStackTest {
     Map<String, JsonNode> out = new LinkedHashMap<>();
     node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
     return out;
-  }
-
-  private static List<String> diff(List<String> expected, Set<String> actual) {
-    return expected.stream().filter(e -> !actual.contains(e)).toList();
   }
 
   private static List<JsonNode> statementsOf(String function) {
