@@ -44,8 +44,6 @@ import software.constructs.Construct;
  */
 public final class Triggers extends Construct {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The responders of no particular scenario: alarms (routed by cdk.json) and manual invokes. */
-  private static final List<Class<?>> SHARED_RESPONDERS = List.of(AlarmResponder.class, ManualResponder.class);
 
   /**
    * @param config        the environment
@@ -78,9 +76,10 @@ public final class Triggers extends Construct {
     Map<String, String> arnsByScenario = new LinkedHashMap<>();
     props.stateMachines().forEach((scenario, sm) -> arnsByScenario.put(scenario, sm.getStateMachineArn()));
     Map<String, String> env = Map.of(Vars.STATE_MACHINE_ARNS, Stack.of(this).toJsonString(arnsByScenario));
-    List<Class<?>> deployed = new ArrayList<>(SHARED_RESPONDERS.subList(0, 1));
+    // the responders of no particular scenario: alarms (routed by cdk.json) and manual invokes
+    List<Class<?>> deployed = new ArrayList<>(List.of(AlarmResponder.class));
     props.scenarios().forEach(s -> deployed.addAll(s.responders()));
-    deployed.addAll(SHARED_RESPONDERS.subList(1, SHARED_RESPONDERS.size()));
+    deployed.add(ManualResponder.class);
     for (Class<?> handler : deployed) {
       RunbookFunction fn = props.functions().create(this, handler, env, null);
       props.stateMachines().forEach((scenario, sm) -> {
