@@ -2,8 +2,11 @@ package ai.sentinel.dr.common;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -32,7 +35,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * The one factory of AWS clients. Region from AWS_REGION; endpoint from AWS_ENDPOINT_URL when set (LocalStack, moto,
  * our local gateway), so the same code runs against any of them or real AWS. One url-connection HTTP client is shared
  * (Apache and Netty are excluded from the build: they cost cold-start time). Each client is built at most once;
- * handlers ask for theirs in their constructor, so nothing is built inside handleRequest.
+ * handlers ask for theirs in their constructor, so nothing is built inside handleRequest. {@link #in(Region)} gives
+ * the same factory for another region (a recovery that runs in the DR region), sharing the HTTP client, the
+ * credentials and the endpoint, built once per region.
  */
 public final class Clients {
   private final Region region;
@@ -40,6 +45,8 @@ public final class Clients {
   private final AwsCredentialsProvider credentials;
   private final SdkHttpClient http;
   private final Map<Class<?>, Object> built = new ConcurrentHashMap<>();
+  /** The factories of other regions, shared by every factory of the same origin (their map is this one). */
+  private final Map<Region, Clients> regions;
 
   public Clients(Map<String, String> env) {
     String regionName = env.get("AWS_REGION");
@@ -57,14 +64,27 @@ public final class Clients {
         .connectionTimeout(Duration.ofSeconds(5))
         .socketTimeout(Duration.ofSeconds(30))
         .build();
+    this.regions = new ConcurrentHashMap<>();
+    regions.put(region, this);
   }
 
-  private Clients(Region region, Map<Class<?>, Object> preset) {
+  /** The factory of {@code origin} for another region. */
+  private Clients(Clients origin, Region region) {
+    this.region = region;
+    this.endpoint = origin.endpoint;
+    this.credentials = origin.credentials;
+    this.http = origin.http;
+    this.regions = origin.regions;
+  }
+
+  private Clients(Region region, Map<Class<?>, Object> preset, Map<Region, Clients> regions) {
     this.region = region;
     this.endpoint = null;
     this.credentials = null;
     this.http = null;
     this.built.putAll(preset);
+    this.regions = regions;
+    regions.put(region, this);
   }
 
   /**
@@ -72,7 +92,16 @@ public final class Clients {
    * for a client that was not given is an error rather than a silent real client.
    */
   public static Clients preset(Region region, Map<Class<?>, Object> clients) {
-    return new Clients(region, clients);
+    return new Clients(region, clients, new ConcurrentHashMap<>());
+  }
+
+  /** Given clients for another region too (tests): {@link #in(Region)} answers with them. Returns this factory. */
+  public Clients presetRegion(Region other, Map<Class<?>, Object> clients) {
+    if (http != null) {
+      throw new IllegalStateException("only a preset factory takes preset clients");
+    }
+    new Clients(other, clients, regions);
+    return this;
   }
 
   /** Credentials named in the given environment win (in-process local runs); otherwise the default chain. */
@@ -91,6 +120,29 @@ public final class Clients {
 
   public Region region() {
     return region;
+  }
+
+  /**
+   * The clients of {@code other} region: same endpoint, credentials and HTTP client, each client built at most once
+   * per region. This factory itself for its own region.
+   */
+  public Clients in(Region other) {
+    Clients found = regions.get(other);
+    if (found != null) {
+      return found;
+    }
+    if (http == null) {
+      throw new IllegalStateException("no preset clients for region " + other);
+    }
+    return regions.computeIfAbsent(other, r -> new Clients(this, r));
+  }
+
+  /** {@link #in(Region)} by the region's name, e.g. us-west-2. */
+  public Clients in(String other) {
+    if (other == null || other.isBlank()) {
+      throw new IllegalArgumentException("no region named");
+    }
+    return in(Region.of(other.trim()));
   }
 
   public RdsClient rds() {
@@ -140,38 +192,49 @@ public final class Clients {
   }
 
   /**
-   * SnapStart priming: one cheap read-only call per client this function built, so the snapshot holds an SDK whose
-   * request path (marshalling, signing, HTTP, unmarshalling) has run once. Errors (AccessDenied, NotFound) are
-   * expected and ignored: the path is warmed either way. Measured in bench/: a full event before the snapshot takes
-   * about three quarters off the first event; class loading alone about a fifth.
+   * One cheap read-only call on one kind of client, for SnapStart priming.
+   *
+   * @param client the client interface, e.g. RdsClient.class
+   * @param call   the call, on a resource the caller names
    */
-  public void prime(DrConfig config) {
-    for (Object client : built.values()) {
-      try {
-        if (client instanceof RdsClient rds) {
-          rds.describeDBInstances(b -> b.dbInstanceIdentifier(config.dbInstanceId()));
-        } else if (client instanceof SfnClient sfn) {
-          sfn.listStateMachines(b -> b.maxResults(1));
-        } else if (client instanceof EcsClient ecs) {
-          ecs.describeClusters(b -> b.clusters(config.ecsCluster()));
-        } else if (client instanceof SecretsManagerClient secrets) {
-          secrets.describeSecret(b -> b.secretId(config.dbSecretId()));
-        } else if (client instanceof DynamoDbClient ddb && config.lockTable() != null) {
-          ddb.describeTable(b -> b.tableName(config.lockTable()));
-        } else if (client instanceof SnsClient sns) {
-          sns.getTopicAttributes(b -> b.topicArn(config.topicArn()));
-        } else if (client instanceof ElastiCacheClient cache && config.redisClusterId() != null) {
-          cache.describeCacheClusters(b -> b.cacheClusterId(config.redisClusterId()));
-        } else if (client instanceof ElasticLoadBalancingV2Client elb) {
-          elb.describeTargetGroups(b -> b.pageSize(1));
-        } else if (client instanceof CloudWatchLogsClient logs) {
-          logs.describeLogGroups(b -> b.limit(1));
-        } else if (client instanceof CloudWatchClient cw) {
-          cw.listMetrics(b -> b.namespace("AWS/RDS").metricName("DatabaseConnections"));
+  public record Priming<T>(Class<T> client, Consumer<? super T> call) {
+    void run(Object built) {
+      call.accept(client.cast(built));
+    }
+  }
+
+  /**
+   * The priming calls on the clients every function may use (Step Functions, the lock table, the on-call topic,
+   * CloudWatch); the scenarios add theirs for the resources they protect.
+   */
+  public static List<Priming<?>> sharedPriming(DrConfig config) {
+    List<Priming<?>> calls = new ArrayList<>();
+    calls.add(new Priming<>(SfnClient.class, sfn -> sfn.listStateMachines(b -> b.maxResults(1))));
+    if (config.lockTable() != null) {
+      calls.add(new Priming<>(DynamoDbClient.class, ddb -> ddb.describeTable(b -> b.tableName(config.lockTable()))));
+    }
+    calls.add(new Priming<>(SnsClient.class, sns -> sns.getTopicAttributes(b -> b.topicArn(config.topicArn()))));
+    // our own metrics' namespace (EMF): any namespace warms the path
+    calls.add(new Priming<>(CloudWatchClient.class, cw -> cw.listMetrics(b -> b.namespace("SentinelDR"))));
+    return calls;
+  }
+
+  /**
+   * SnapStart priming: one cheap read-only call per client this function built (the first of {@code calls} for its
+   * kind; clients it did not build are not built for this), so the snapshot holds an SDK whose request path
+   * (marshalling, signing, HTTP, unmarshalling) has run once. Errors (AccessDenied, NotFound) are expected and
+   * ignored: the path is warmed either way. Measured in bench/: a full event before the snapshot takes about three
+   * quarters off the first event; class loading alone about a fifth.
+   */
+  public void prime(List<Priming<?>> calls) {
+    for (Map.Entry<Class<?>, Object> client : built.entrySet()) {
+      calls.stream().filter(p -> p.client().equals(client.getKey())).findFirst().ifPresent(p -> {
+        try {
+          p.run(client.getValue());
+        } catch (RuntimeException e) {
+          // a refused or failed call has still exercised the path we want in the snapshot
         }
-      } catch (RuntimeException e) {
-        // a refused or failed call has still exercised the path we want in the snapshot
-      }
+      });
     }
   }
 

@@ -1,11 +1,18 @@
 package ai.sentinel.dr.database;
 
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** Runbook Scenario 1: Database Failure (Options A, B, C). */
 public final class DatabaseFailure implements Scenario {
@@ -34,5 +41,34 @@ public final class DatabaseFailure implements Scenario {
   @Override
   public SignalRules signals() {
     return new DatabaseFailureSignals();
+  }
+
+  @Override
+  public List<Priming<?>> priming(DrConfig config) {
+    return priming(config.dbInstanceId(), config.dbSecretId());
+  }
+
+  /** The protected instance and its secret (the restore test primes the same instance). */
+  static List<Priming<?>> priming(String instanceId, String secretId) {
+    return List.of(
+        new Priming<>(RdsClient.class, rds -> rds.describeDBInstances(b -> b.dbInstanceIdentifier(instanceId))),
+        new Priming<>(SecretsManagerClient.class, sm -> sm.describeSecret(b -> b.secretId(secretId))));
+  }
+
+  /** Repointing the database secret moves production traffic to the restored instance. */
+  @Override
+  public Map<String, Function<Recovery, String>> gates() {
+    return Map.of("UpdateSecret", DatabaseFailure::describeUpdateSecret);
+  }
+
+  private static String describeUpdateSecret(Recovery r) {
+    DatabaseState db = r.part(DatabaseState.PART);
+    if (db == null || db.restore() == null) {
+      return null;
+    }
+    return "repoint the database secret at " + db.restore().targetInstanceId() + " (" + db.restore().endpoint()
+        + "), restored from " + (db.restore().sourceSnapshotId() != null ? db.restore().sourceSnapshotId()
+            : "the point in time " + db.restore().restoreTime())
+        + ", then restart the ECS services";
   }
 }

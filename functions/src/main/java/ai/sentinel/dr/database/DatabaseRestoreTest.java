@@ -1,5 +1,7 @@
 package ai.sentinel.dr.database;
 
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
@@ -43,5 +45,11 @@ public final class DatabaseRestoreTest implements Scenario {
   @Override
   public SignalRules signals() {
     return new DatabaseRestoreTestSignals();
+  }
+
+  /** The scratch instance is restored from the protected instance's snapshots, checked with its credentials. */
+  @Override
+  public List<Priming<?>> priming(DrConfig config) {
+    return DatabaseFailure.priming(config.dbInstanceId(), config.dbSecretId());
   }
 }

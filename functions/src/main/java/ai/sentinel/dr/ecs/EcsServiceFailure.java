@@ -1,11 +1,19 @@
 package ai.sentinel.dr.ecs;
 
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /** Runbook Scenario 3: ECS Service Failure. */
 public final class EcsServiceFailure implements Scenario {
@@ -34,5 +42,32 @@ public final class EcsServiceFailure implements Scenario {
   @Override
   public SignalRules signals() {
     return new EcsServiceFailureSignals();
+  }
+
+  /** The cluster (also the shared restart steps' client), target health, the services' logs. */
+  @Override
+  public List<Priming<?>> priming(DrConfig config) {
+    return List.of(
+        new Priming<>(EcsClient.class, ecs -> ecs.describeClusters(b -> b.clusters(config.ecsCluster()))),
+        new Priming<>(ElasticLoadBalancingV2Client.class, elb -> elb.describeTargetGroups(b -> b.pageSize(1))),
+        new Priming<>(CloudWatchLogsClient.class, logs -> logs.describeLogGroups(b -> b.limit(1))));
+  }
+
+  /** The rollback puts an older image in production. */
+  @Override
+  public Map<String, Function<Recovery, String>> gates() {
+    return Map.of("DeployPreviousVersion", EcsServiceFailure::describeRollback);
+  }
+
+  private static String describeRollback(Recovery r) {
+    EcsState ecs = r.part(EcsState.PART);
+    if (ecs == null) {
+      return null;
+    }
+    String from = ecs.deployment() == null ? "the revision it runs"
+        : EcsServices.shortName(ecs.deployment().taskDefinition());
+    return "roll " + ecs.service() + " (cluster " + ecs.cluster() + ") back from " + from
+        + " to the previous ACTIVE revision of its task definition family"
+        + (ecs.decision() == null ? "" : ", because " + ecs.decision());
   }
 }

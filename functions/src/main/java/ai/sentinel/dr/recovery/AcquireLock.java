@@ -3,7 +3,8 @@ package ai.sentinel.dr.recovery;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.safety.RecoveryLocks;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,8 +45,8 @@ public final class AcquireLock extends Step {
       throw new StepFailedError("another recovery (" + lock.owner() + ") is working on " + recovery.resource()
           + ": one recovery per resource at a time; nothing was changed");
     }
-    return recovery.log(entry("locked", recovery.resource() + " locked for this "
-        + (Scenarios.TESTS.contains(recovery.scenario()) ? "test" : "recovery") + " (lease "
-        + Duration.ofSeconds(deps.config().lockLeaseSeconds()).toMinutes() + " min)"));
+    boolean test = ScenarioRegistry.find(recovery.scenario()).map(Scenario::test).orElse(false);
+    return recovery.log(entry("locked", recovery.resource() + " locked for this " + (test ? "test" : "recovery")
+        + " (lease " + Duration.ofSeconds(deps.config().lockLeaseSeconds()).toMinutes() + " min)"));
   }
 }

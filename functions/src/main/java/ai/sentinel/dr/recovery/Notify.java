@@ -2,21 +2,25 @@ package ai.sentinel.dr.recovery;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.ErrorCauses;
+import ai.sentinel.dr.oncall.Alert;
+import ai.sentinel.dr.oncall.OnCall;
+import ai.sentinel.dr.oncall.Severity;
 import ai.sentinel.dr.safety.RecoveryLocks;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Last step of every recovery: tells the on-call what happened on the SNS topic, with the timeline. On the success
- * path it reports the verified recovery (or, in a dry-run, the plan); reached from a Catch it reports the failure and
- * that a human is needed. The state machine then ends Succeeded or Failed accordingly; this step never decides that.
+ * Last step of every recovery: tells the on-call what happened, with the timeline. On the success path it resolves
+ * the recovery (verified) or informs them of the plan (dry-run); reached from a Catch, or without a passed
+ * verification, it pages: a human is needed. The state machine then ends Succeeded or Failed accordingly; this step
+ * never decides that.
  */
 public final class Notify extends Step {
-  private final SnsClient sns;
+  private final OnCall onCall;
   private final RecoveryLocks locks;
 
   public Notify() {
@@ -29,7 +33,7 @@ public final class Notify extends Step {
 
   public Notify(Deps deps) {
     super(deps);
-    this.sns = deps.clients().sns();
+    this.onCall = OnCall.of(deps);
     this.locks = deps.config().lockTable() == null ? null : new RecoveryLocks(deps.clients().dynamoDb(),
         deps.config().lockTable(), deps.clock(), Duration.ofSeconds(deps.config().lockLeaseSeconds()));
   }
@@ -52,27 +56,40 @@ public final class Notify extends Step {
           + (joined.isEmpty() ? "" : " (" + joined.size() + " signal(s) joined)")));
     }
     String outcome;
+    boolean human;
     if (recovery.error() != null) {
       String cause = cause(recovery.error());
       out = out.log(entry("failed", cause));
       outcome = "FAILED - human needed";
+      human = true;
     } else if (recovery.dryRun()) {
       outcome = "DRY-RUN plan (" + recovery.plan().size() + " call(s), nothing sent)";
+      human = false;
     } else if (recovery.verification() != null && recovery.verification().verified()) {
       // a Testing Schedule test recovered nothing: say what passed
-      outcome = Scenarios.TESTS.contains(recovery.scenario()) ? "TEST PASSED (verified)" : "RECOVERED (verified)";
+      outcome = test(recovery) ? "TEST PASSED (verified)" : "RECOVERED (verified)";
+      human = false;
     } else {
       outcome = "NOT VERIFIED - human needed";
+      human = true;
     }
-    // the outcome must survive truncation: shorten what it is about, never what happened
-    String head = "[Sentinel DR][" + recovery.environment() + "] ";
-    String tail = ": " + outcome;
-    String subject = truncate(head + truncate(recovery.scenario() + " on " + recovery.resource(),
-        Math.max(10, 99 - head.length() - tail.length())) + tail, 99);
-    String body = render(out, outcome);
-    String messageId = sns.publish(b -> b.topicArn(deps.config().topicArn()).subject(subject).message(body))
-        .messageId();
-    return out.log(entry("notified", outcome + " (SNS message " + messageId + ")"));
+    // a recovery that did not verify leaves the outage to a human: the runbook's P1 rule
+    Alert alert = Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), outcome,
+        render(out, outcome), recovery.executionName(), (human ? Severity.CRITICAL : Severity.INFO)
+            .forDrill(recovery.drill()));
+    String sent;
+    if (human) {
+      sent = onCall.page(alert);
+    } else if (recovery.dryRun()) {
+      sent = onCall.inform(alert);
+    } else {
+      sent = onCall.resolve(alert);
+    }
+    return out.log(entry("notified", outcome + " (" + sent + ")"));
+  }
+
+  private static boolean test(Recovery recovery) {
+    return ScenarioRegistry.find(recovery.scenario()).map(Scenario::test).orElse(false);
   }
 
   static String cause(JsonNode error) {
@@ -107,9 +124,5 @@ public final class Notify extends Step {
           .append(" (").append(c.detail()).append(")\n"));
     }
     return b.toString();
-  }
-
-  private static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 }

@@ -1,6 +1,5 @@
 package ai.sentinel.dr.recovery;
 
-import ai.sentinel.dr.redis.CacheState;
 /**
  * A scenario's own working state in the recovery document: the top-level JSON field it lives under (which the
  * scenario's Choice states read, e.g. {@code $.cache.cluster.available}) and its type. Declared by the scenario's

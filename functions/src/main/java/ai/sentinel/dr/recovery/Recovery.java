@@ -19,7 +19,7 @@ import java.util.Map;
  * top-level field of its own name ({@code database}, {@code cache}, {@code ecs}...), so the JSON paths the state
  * machines read do not depend on this class knowing the scenario.
  *
- * @param scenario      runbook scenario id, e.g. database-failure
+ * @param scenario      runbook scenario id (one of the registry's, see ai.sentinel.dr.scenario)
  * @param resource      the protected resource, e.g. sentinel-db
  * @param executionName the Step Functions execution name: dedup key and log correlation id
  * @param environment   SENTINEL_ENV of the deployment
@@ -74,6 +74,11 @@ public record Recovery(
 
   public boolean dryRun() {
     return options != null && options.dryRun();
+  }
+
+  /** A planned exercise, not a production incident: a dry-run or a drill's trigger (reported as P4). */
+  public boolean drill() {
+    return dryRun() || trigger != null && "drill".equalsIgnoreCase(trigger.kind());
   }
 
   /** The working state stored under {@code part}, or null when no step has written it yet. */

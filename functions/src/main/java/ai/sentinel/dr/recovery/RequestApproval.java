@@ -1,9 +1,12 @@
 package ai.sentinel.dr.recovery;
 
-import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.oncall.Alert;
+import ai.sentinel.dr.oncall.OnCall;
+import ai.sentinel.dr.oncall.Severity;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,20 +14,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Approval gate before a destructive or wide step (e.g. repointing the production database secret). Invoked by the
- * state machine with a task token ({@code .waitForTaskToken}); it tells the on-call what is about to happen and how to
- * approve or reject, and returns. The execution waits for the answer: {@code ./sentinel approve TOKEN},
- * {@code ./sentinel reject TOKEN --reason ...} or {@code aws stepfunctions send-task-success/-failure}. No answer
- * within the gate's timeout ends the recovery failed, with nothing more changed.
+ * Approval gate before a destructive or wide step (e.g. repointing a production secret). Invoked by the state machine
+ * with a task token ({@code .waitForTaskToken}); it pages the on-call with what is about to happen (as the scenario
+ * describes its gate, {@link ai.sentinel.dr.scenario.Scenario#gates()}) and how to approve or reject, and returns.
+ * The execution waits for the answer: {@code ./sentinel approve TOKEN}, {@code ./sentinel reject TOKEN --reason ...}
+ * or {@code aws stepfunctions send-task-success/-failure}. No answer within the gate's timeout ends the recovery
+ * failed, with nothing more changed.
  *
  * <p>Input: {@code {"recovery": {...}, "token": "...", "step": "UpdateSecret", "timeoutSeconds": 3600}}.
  */
 public final class RequestApproval implements RequestStreamHandler {
-  private final Deps deps;
-  private final SnsClient sns;
+  private final OnCall onCall;
 
   public RequestApproval() {
     this(Deps.fromProcessEnv());
@@ -35,8 +37,11 @@ public final class RequestApproval implements RequestStreamHandler {
   }
 
   public RequestApproval(Deps deps) {
-    this.deps = deps;
-    this.sns = deps.clients().sns();
+    this(OnCall.of(deps));
+  }
+
+  public RequestApproval(OnCall onCall) {
+    this.onCall = onCall;
   }
 
   @Override
@@ -46,8 +51,6 @@ public final class RequestApproval implements RequestStreamHandler {
     String token = in.path("token").asText();
     String step = in.path("step").asText();
     long timeout = in.path("timeoutSeconds").asLong(0);
-    String subject = "[Sentinel DR][" + recovery.environment() + "] APPROVAL needed: " + step + " for "
-        + recovery.scenario() + " on " + recovery.resource();
     String message = "Recovery " + recovery.executionName() + " is waiting for approval before " + step + ".\n\n"
         + "About to: " + describe(step, recovery) + "\n\n"
         + "Approve:\n  ./sentinel approve " + token + " --by YOUR_NAME\n"
@@ -59,22 +62,20 @@ public final class RequestApproval implements RequestStreamHandler {
             + "nothing more, and escalates.\n\n" : "")
         + "Timeline so far:\n" + timeline(recovery)
         + "\ntoken: " + token + "\n";
-    String messageId = sns.publish(b -> b.topicArn(deps.config().topicArn())
-        .subject(subject.length() < 100 ? subject : subject.substring(0, 96) + "...").message(message)).messageId();
-    Log.info(recovery.executionName(), "approval.requested", Map.of("step", step, "snsMessageId", messageId));
-    Json.MAPPER.writeValue(output, Map.of("requested", step, "messageId", messageId));
+    // the recovery waits on a human mid-incident: as urgent as a failure, short of one
+    String sent = onCall.page(Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(),
+        "APPROVAL needed before " + step, message, recovery.executionName(),
+        Severity.ERROR.forDrill(recovery.drill())));
+    Log.info(recovery.executionName(), "approval.requested", Map.of("step", step, "sent", sent));
+    Json.MAPPER.writeValue(output, Map.of("requested", step, "sent", sent));
   }
 
-  private static String describe(String step, Recovery r) {
-    DatabaseState db = r.part(DatabaseState.PART);
-    if ("UpdateSecret".equals(step) && db != null && db.restore() != null) {
-      return "repoint the database secret at " + db.restore().targetInstanceId() + " ("
-          + db.restore().endpoint() + "), restored from "
-          + (db.restore().sourceSnapshotId() != null ? db.restore().sourceSnapshotId()
-              : "the point in time " + db.restore().restoreTime())
-          + ", then restart the ECS services";
-    }
-    return step;
+  /** What the gated step is about to do, as its scenario says; the step's name when the scenario says nothing. */
+  static String describe(String step, Recovery recovery) {
+    return ScenarioRegistry.find(recovery.scenario())
+        .map(s -> s.gates().get(step))
+        .map(gate -> gate.apply(recovery))
+        .orElse(step);
   }
 
   private static String timeline(Recovery r) {

@@ -7,6 +7,7 @@ import ai.sentinel.dr.common.OneAttempt;
 import ai.sentinel.dr.errors.OutsideBlastRadiusError;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
         new Trigger("manual", "manual", "prime", "1970-01-01T00:00:00Z", "prime"),
         new Options(null, "latest", null, true, 1, 1));
     Json.read(Json.bytes(sample), Recovery.class);
-    deps.clients().prime(deps.config());
+    deps.clients().prime(ScenarioRegistry.priming(deps.config()));
   }
 
   @Override

@@ -1,11 +1,18 @@
 package ai.sentinel.dr.redis;
 
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** Runbook Scenario 2: Redis Failure. */
 public final class RedisFailure implements Scenario {
@@ -34,5 +41,36 @@ public final class RedisFailure implements Scenario {
   @Override
   public SignalRules signals() {
     return new RedisFailureSignals();
+  }
+
+  /** Only where the environment protects a cache. */
+  @Override
+  public List<Priming<?>> priming(DrConfig config) {
+    if (config.redisClusterId() == null) {
+      return List.of();
+    }
+    return List.of(
+        new Priming<>(ElastiCacheClient.class, cache -> cache.describeCacheClusters(b -> b.cacheClusterId(
+            config.redisClusterId()))),
+        new Priming<>(SecretsManagerClient.class, sm -> sm.describeSecret(b -> b.secretId(config.redisSecretId()))));
+  }
+
+  /** Repointing the Redis secret moves every service to the recovery cluster (and to the snapshot's data). */
+  @Override
+  public Map<String, Function<Recovery, String>> gates() {
+    return Map.of("UpdateSecret", RedisFailure::describeUpdateSecret);
+  }
+
+  private static String describeUpdateSecret(Recovery r) {
+    CacheState cache = r.part(CacheState.PART);
+    if (cache == null || cache.cluster() == null) {
+      return null;
+    }
+    CacheState.RecoveryCluster cluster = cache.cluster();
+    CacheState.SnapshotChoice snapshot = cache.snapshot();
+    return "repoint the Redis secret at " + cluster.clusterId() + " (" + cluster.address() + ":" + cluster.port()
+        + "), created from " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.name() + " taken at "
+            + snapshot.createdAt() + " (cache data written since then is lost)")
+        + ", then restart the ECS services";
   }
 }

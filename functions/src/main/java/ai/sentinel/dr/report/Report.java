@@ -3,6 +3,10 @@ package ai.sentinel.dr.report;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.oncall.Alert;
+import ai.sentinel.dr.oncall.OnCall;
+import ai.sentinel.dr.oncall.Severity;
+import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.TimelineEntry;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -20,8 +24,8 @@ import java.util.Map;
  * Post-incident report step, run after Notify on every terminal path (success, failure, dry-run): builds the report
  * of the running execution, stores it as {@code reports/<scenario>/<executionName>.md} and {@code .json} in the
  * bucket named by {@value #BUCKET_VAR}, and writes its numbers as CloudWatch Embedded Metric Format lines to the log
- * (CloudWatch Logs turns them into RTO/RPO metrics), and publishes a summary of the report (severity, status, RTO and
- * RPO against the objectives, where the report is stored) to the on-call topic: Notify told them the outcome as it
+ * (CloudWatch Logs turns them into RTO/RPO metrics), and sends the on-call a summary of the report (severity, status,
+ * RTO and RPO against the objectives, where the report is stored) for the record: Notify told them the outcome as it
  * happened; this tells them the review is ready.
  *
  * <p>Input: {@code {"recovery": {...document...}, "executionArn": "...", "executionStart": "ISO-8601",
@@ -38,18 +42,9 @@ public final class Report implements RequestStreamHandler {
   public static final String BUCKET_VAR = "REPORT_BUCKET";
   public static final String PREFIX = "reports/";
 
-  /** SNS subjects must be shorter than 100 characters. */
-  static final int MAX_SUBJECT = 99;
-
   private final Deps deps;
   private final ReportStore store;
-  private final SummaryPublisher publisher;
-
-  /** Where the summary goes: the on-call topic in Lambda, a fake in tests. */
-  @FunctionalInterface
-  public interface SummaryPublisher {
-    void publish(String subject, String message);
-  }
+  private final OnCall onCall;
 
   public Report() {
     this(System.getenv());
@@ -65,7 +60,8 @@ public final class Report implements RequestStreamHandler {
    */
   public Report(Deps deps, String bucket) {
     this(deps, bucket == null || bucket.isBlank() ? null : new S3ReportStore(deps.clients().s3(), bucket.trim()),
-        snsPublisher(deps));
+        // the client is asked for when publishing, so a Report without SNS access still stores its report
+        SnsOnCall.lazy(() -> deps.clients().sns(), deps.config().topicArn()));
   }
 
   /** With any store (tests); null: no storage; no summary published. */
@@ -73,18 +69,11 @@ public final class Report implements RequestStreamHandler {
     this(deps, store, null);
   }
 
-  /** With any store and publisher (tests); null publisher: no summary published. */
-  public Report(Deps deps, ReportStore store, SummaryPublisher publisher) {
+  /** With any store and on-call (tests); null on-call: no summary published. */
+  public Report(Deps deps, ReportStore store, OnCall onCall) {
     this.deps = deps;
     this.store = store;
-    this.publisher = publisher;
-  }
-
-  private static SummaryPublisher snsPublisher(Deps deps) {
-    String topic = deps.config().topicArn();
-    // the client is asked for when publishing, so a Report without SNS access still stores its report
-    return (subject, message) -> deps.clients().sns().publish(b -> b.topicArn(topic).subject(subject)
-        .message(message));
+    this.onCall = onCall;
   }
 
   @Override
@@ -135,11 +124,11 @@ public final class Report implements RequestStreamHandler {
   }
 
   private String publish(IncidentReport report, String stored, String correlation) {
-    if (publisher == null) {
+    if (onCall == null) {
       return "summary not published";
     }
     try {
-      publisher.publish(subject(report), summaryMessage(report, stored));
+      onCall.inform(alert(report, stored, deps.config().environment()));
       return "summary published";
     } catch (RuntimeException e) {
       Map<String, Object> fields = new LinkedHashMap<>();
@@ -150,11 +139,14 @@ public final class Report implements RequestStreamHandler {
     }
   }
 
-  /** "[Sentinel DR] P1 report: Database failure on sentinel-db ...", cut to SNS's limit. */
-  static String subject(IncidentReport report) {
-    String s = "[Sentinel DR] " + report.severity() + " report: " + report.title();
-    s = s.replaceAll("[^\\x20-\\x7E]", "?");
-    return s.length() <= MAX_SUBJECT ? s : s.substring(0, MAX_SUBJECT - 3) + "...";
+  /**
+   * "[Sentinel DR][dev] Database failure on sentinel-db (Option B: ...): P1 report, SUCCEEDED": the review is ready,
+   * for the record (Notify paged or resolved as it happened).
+   */
+  static Alert alert(IncidentReport report, String stored, String configEnvironment) {
+    String environment = report.environment() == null ? configEnvironment : report.environment();
+    return new Alert(environment, report.title(), report.severity() + " report, " + report.status(),
+        summaryMessage(report, stored), report.resource(), report.executionName(), Severity.INFO);
   }
 
   /** The review's headline numbers for the on-call, then the full report in the runbook's template. */

@@ -1,9 +1,14 @@
 package ai.sentinel.dr.scenario;
 
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A runbook scenario (or a Testing Schedule test) as a plug-in: everything the shared core needs to know about it.
@@ -31,4 +36,21 @@ public interface Scenario {
 
   /** Which signals start it, and its manual-payload fields. */
   SignalRules signals();
+
+  /**
+   * SnapStart priming: one cheap read-only call per client the scenario's steps use, on the resources it protects
+   * (only the clients a function built are primed; see {@link ai.sentinel.dr.common.Clients#prime}). None by default.
+   */
+  default List<Priming<?>> priming(DrConfig config) {
+    return List.of();
+  }
+
+  /**
+   * The steps an environment may put an approval gate before ({@code safety.approvalSteps}), each with what it is
+   * about to do, read from the recovery so far: the on-call approves exactly that. A description may be null when
+   * the recovery does not know enough yet (the gate then names the step). None by default.
+   */
+  default Map<String, Function<Recovery, String>> gates() {
+    return Map.of();
+  }
 }

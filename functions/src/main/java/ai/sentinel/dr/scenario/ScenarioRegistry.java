@@ -4,6 +4,10 @@ import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseRestoreTest;
 import ai.sentinel.dr.ecs.EcsServiceFailure;
 import ai.sentinel.dr.redis.RedisFailure;
+import ai.sentinel.dr.common.Clients;
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,5 +37,12 @@ public final class ScenarioRegistry {
   public static Scenario get(String id) {
     return find(id).orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + id + "' (known: "
         + ALL.stream().map(Scenario::id).toList() + ")"));
+  }
+
+  /** SnapStart priming calls: the shared clients' first, then each scenario's, in runbook order. */
+  public static List<Priming<?>> priming(DrConfig config) {
+    List<Priming<?>> calls = new ArrayList<>(Clients.sharedPriming(config));
+    ALL.forEach(s -> calls.addAll(s.priming(config)));
+    return calls;
   }
 }

@@ -3,6 +3,10 @@ package ai.sentinel.dr.trigger;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.oncall.Alert;
+import ai.sentinel.dr.oncall.OnCall;
+import ai.sentinel.dr.oncall.Severity;
+import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.recovery.Recovery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -34,14 +38,19 @@ public final class Responder {
   private final EventClassifier classifier;
   private final SfnClient sfn;
   private final RecoveryLocks locks;
-  private final SnsClient sns;
+  private final OnCall onCall;
 
-  public Responder(DrConfig config, SfnClient sfn, RecoveryLocks locks, SnsClient sns, Clock clock) {
+  public Responder(DrConfig config, SfnClient sfn, RecoveryLocks locks, OnCall onCall, Clock clock) {
     this.config = config;
     this.classifier = new EventClassifier(config, clock);
     this.sfn = sfn;
     this.locks = locks;
-    this.sns = sns;
+    this.onCall = onCall;
+  }
+
+  /** With the configured notifications topic as the on-call. */
+  public Responder(DrConfig config, SfnClient sfn, RecoveryLocks locks, SnsClient sns, Clock clock) {
+    this(config, sfn, locks, new SnsOnCall(sns, config.topicArn()), clock);
   }
 
   /**
@@ -207,11 +216,10 @@ public final class Responder {
         + "): no action, a human is needed";
     boolean first = locks.recordEscalation(c.scenario(), c.resource(), window);
     if (first) {
-      String subject = "[Sentinel DR][" + config.environment() + "] ESCALATION: " + c.scenario() + " on "
-          + c.resource() + " - human needed";
-      sns.publish(b -> b.topicArn(config.topicArn()).subject(subject.length() < 100 ? subject
-          : subject.substring(0, 96) + "...").message(reason + "\nLatest signal: " + c.dedupKey() + "\n"
-          + c.trigger().summary()));
+      // one incident per resource and scenario while the budget holds it back, whatever signal arrives
+      onCall.page(Alert.about(config.environment(), c.scenario(), c.resource(), "ESCALATION - human needed",
+          reason + "\nLatest signal: " + c.dedupKey() + "\n" + c.trigger().summary(),
+          "budget-" + c.scenario() + "-" + c.resource(), Severity.CRITICAL));
     }
     Log.warn(null, "trigger.escalated", Map.of("responder", responderName, "dedupKey", c.dedupKey(),
         "reason", reason, "notified", first));

@@ -2,6 +2,8 @@ package ai.sentinel.dr.trigger;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.oncall.OnCall;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import ai.sentinel.dr.safety.RecoveryLocks;
@@ -26,7 +28,7 @@ public abstract class ResponderHandler implements RequestStreamHandler, Resource
   protected ResponderHandler(Deps deps, Set<String> accepted) {
     this.responder = new Responder(deps.config(), deps.clients().sfn(), new RecoveryLocks(deps.clients().dynamoDb(),
         deps.config().requireLockTable(), deps.clock(), Duration.ofSeconds(deps.config().lockLeaseSeconds())),
-        deps.clients().sns(), deps.clock());
+        OnCall.of(deps), deps.clock());
     this.accepted = accepted;
     this.deps = deps;
     Core.getGlobalContext().register(this);
@@ -47,7 +49,7 @@ public abstract class ResponderHandler implements RequestStreamHandler, Resource
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
     // SnapStart: run the classifier once so Jackson and event-ruler classes are loaded before the snapshot
     responder.classifier().classify("{\"runbook\":\"prime\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    deps.clients().prime(deps.config());
+    deps.clients().prime(ScenarioRegistry.priming(deps.config()));
   }
 
   @Override

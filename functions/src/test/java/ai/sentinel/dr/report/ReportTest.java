@@ -140,7 +140,9 @@ class ReportTest {
     verify(sns).publish(published.capture());
     PublishRequest p = published.getValue();
     assertEquals(Fixtures.TOPIC, p.topicArn());
-    assertTrue(p.subject().startsWith("[Sentinel DR] P1 report: Database failure on sentinel-db"), p.subject());
+    // the one headline rule of the on-call (oncall/Alert): environment, what it is about, then what happened
+    assertEquals("[Sentinel DR][dev] Database failure on sentinel-db (Option B: restore from...: P1 report, SUCCEEDED",
+        p.subject());
     assertTrue(p.subject().length() < 100, "SNS subjects are shorter than 100 characters: " + p.subject());
     String key = "reports/database-failure/" + Documents.NAME;
     assertTrue(p.message().contains("RTO: 6m 49s (trigger to verified) vs objective 30 minutes -> pass"), p.message());

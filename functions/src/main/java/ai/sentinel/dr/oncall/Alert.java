@@ -1,0 +1,56 @@
+package ai.sentinel.dr.oncall;
+
+/**
+ * One message to the on-call: one line that says what it is about and what happened, the details, and what an
+ * incident tool needs to group it (the fields of a PagerDuty Events API v2 event).
+ *
+ * @param environment SENTINEL_ENV of the deployment, named in every headline (a dev page is not a prod page)
+ * @param about       what it is about, e.g. "&lt;scenario&gt; on &lt;resource&gt;"; shortened first when too long
+ * @param happened    what happened, e.g. "RECOVERED (verified)"; kept whole by every truncation
+ * @param details     the full text (timeline, commands, report); SNS message body, PagerDuty custom details
+ * @param source      the affected resource (PagerDuty {@code payload.source})
+ * @param dedupKey    one incident per key: a page, its re-pages and its resolve share it (the execution name)
+ * @param severity    how urgent
+ */
+public record Alert(String environment, String about, String happened, String details, String source,
+    String dedupKey, Severity severity) {
+  /** SNS subjects must be shorter than 100 characters. */
+  public static final int SUBJECT_MAX = 99;
+  /** PagerDuty's {@code payload.summary} limit. */
+  public static final int SUMMARY_MAX = 1024;
+  /** What is left of {@code about} at the least, "..." included, when {@code happened} is long. */
+  private static final int ABOUT_MIN = 10;
+
+  public Alert {
+    environment = oneLine(environment);
+    about = oneLine(about);
+    happened = oneLine(happened);
+    details = details == null ? "" : details;
+    severity = severity == null ? Severity.INFO : severity;
+  }
+
+  /** A message about one scenario's recovery of one resource: "&lt;scenario&gt; on &lt;resource&gt;". */
+  public static Alert about(String environment, String scenario, String resource, String happened, String details,
+      String dedupKey, Severity severity) {
+    return new Alert(environment, scenario + " on " + resource, happened, details, resource, dedupKey, severity);
+  }
+
+  /**
+   * The one headline rule: {@code [Sentinel DR][<env>] <about>: <happened>}, at most {@code max} characters. A long
+   * line loses the end of what it is about, never what happened (the on-call reads the outcome first).
+   */
+  public String headline(int max) {
+    String head = "[Sentinel DR][" + environment + "] ";
+    String tail = ": " + happened;
+    String line = head + truncate(about, Math.max(ABOUT_MIN, max - head.length() - tail.length())) + tail;
+    return truncate(line, max);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+}
