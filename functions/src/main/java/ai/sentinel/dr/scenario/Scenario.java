@@ -17,7 +17,7 @@ import java.util.function.Function;
  */
 public interface Scenario {
 
-  /** The runbook id used in events/, manual payloads, state machine names and reports, e.g. redis-failure. */
+  /** The runbook id used in events/, manual payloads, state machine names and reports ({@code <name>-failure}). */
   String id();
 
   /** The scenario as a report title names it, e.g. "Redis failure". */
