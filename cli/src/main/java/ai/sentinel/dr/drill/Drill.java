@@ -1,6 +1,10 @@
 package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.drill.database.DatabaseFailure;
+import ai.sentinel.dr.drill.database.SnapshotRestoreTest;
+import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
+import ai.sentinel.dr.drill.redis.RedisFailure;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.recovery.Recovery;

@@ -63,7 +63,7 @@ public interface DrillScenario {
   record Signal(String function, byte[] payload, String description) {
 
     /** The "CloudWatch Alarm State Change" of {@code alarmName} as it is now, for the AlarmResponder. */
-    static Signal alarm(LocalSentinel sentinel, String alarmName) {
+    public static Signal alarm(LocalSentinel sentinel, String alarmName) {
       MetricAlarm alarm = sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(alarmName)).metricAlarms().get(0);
       return new Signal(sentinel.deployment.functionFor(AlarmResponder.class),
           AlarmEvents.stateChange(alarm, LocalAws.ACCOUNT, LocalAws.REGION.id()),
@@ -78,7 +78,7 @@ public interface DrillScenario {
   record Guard(String description, Supplier<String> state) {
 
     /** Guards the value of {@code secretId}, the secret a gated UpdateSecret would repoint. */
-    static Guard secret(LocalSentinel sentinel, String secretId) {
+    public static Guard secret(LocalSentinel sentinel, String secretId) {
       return new Guard("secret " + secretId, () -> sentinel.aws.secrets.getSecretValue(b -> b.secretId(secretId))
           .secretString());
     }

@@ -2,6 +2,8 @@ package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.drill.database.LocalPostgres;
+import ai.sentinel.dr.drill.redis.LocalRedis;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.LocalCloud;
 import ai.sentinel.dr.trigger.AlarmResponder;

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.drill.database.LocalPostgres;
 import ai.sentinel.dr.localcloud.LocalCloud;
 import java.io.IOException;
 import java.time.Instant;

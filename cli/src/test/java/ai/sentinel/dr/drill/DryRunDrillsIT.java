@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.trigger.Scenarios;

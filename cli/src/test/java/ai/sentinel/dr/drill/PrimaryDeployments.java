@@ -6,10 +6,10 @@ import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /** The ITs' view of "were the services restarted?": each configured service's PRIMARY deployment id. */
-final class PrimaryDeployments {
+public final class PrimaryDeployments {
   private PrimaryDeployments() {}
 
-  static Map<String, String> of(LocalSentinel sentinel) {
+  public static Map<String, String> of(LocalSentinel sentinel) {
     return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
             .services(sentinel.config.ecsServices())).services().stream()
         .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()

@@ -1,4 +1,4 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.redis;
 
 import ai.sentinel.dr.localcloud.LocalCloud;
 import java.io.IOException;

@@ -1,10 +1,12 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.ecs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.TimelineEntry;

@@ -1,5 +1,7 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.database;
 
+import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;

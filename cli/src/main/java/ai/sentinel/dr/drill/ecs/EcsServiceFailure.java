@@ -1,6 +1,9 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.ecs;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.LocalAws;
+import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.EcsEventResponder;
@@ -31,21 +34,21 @@ public final class EcsServiceFailure implements DrillScenario {
   }
 
   /** The failing service: the API, first of the configured services. */
-  static String service(LocalSentinel sentinel) {
+  public static String service(LocalSentinel sentinel) {
     return sentinel.config.ecsServices().get(0);
   }
 
-  static Service describe(LocalSentinel sentinel, String service) {
+  public static Service describe(LocalSentinel sentinel, String service) {
     return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster()).services(service))
         .services().get(0);
   }
 
-  static String revision(String taskDefinitionArn) {
+  public static String revision(String taskDefinitionArn) {
     return taskDefinitionArn == null ? null : taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
   }
 
   /** Target states of the service's target group, counted ("healthy" -> 3). */
-  static Map<String, Long> targets(LocalSentinel sentinel, String service) {
+  public static Map<String, Long> targets(LocalSentinel sentinel, String service) {
     String tg = sentinel.seeded.targetGroups().get(service);
     if (tg == null) {
       return Map.of();

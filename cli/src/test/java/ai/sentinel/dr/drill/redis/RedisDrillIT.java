@@ -1,4 +1,4 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.redis;
 
 import ai.sentinel.dr.redis.CacheState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.drill.PrimaryDeployments;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;

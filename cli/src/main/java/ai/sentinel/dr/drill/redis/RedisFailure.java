@@ -1,7 +1,9 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.redis;
 
-import ai.sentinel.dr.redis.CacheState;
+import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.database;
 
 import ai.sentinel.dr.database.DatabaseState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.ExecutionWatcher;
+import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.localcloud.CloudTemplate;

@@ -1,7 +1,10 @@
-package ai.sentinel.dr.drill;
+package ai.sentinel.dr.drill.database;
 
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.database.DatabaseState;
+import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.ExecutionWatcher;
+import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.ManualResponder;
