@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code ./sentinel}: the on-call's command line.
@@ -92,10 +93,14 @@ public final class Main {
     out.println("      SCENARIO: " + String.join(", ", Drill.SCENARIOS.keySet()));
     out.println("      runs the scenario on the local cloud (moto + our handlers), shows each step live, writes the");
     out.println("      post-incident report to a file; exit 0 only when verified");
-    out.println("      --approval puts the approval gate before the scenario's gated step (UpdateSecret;");
-    out.println("      DeployPreviousVersion for ecs-service-failure) and waits for ./sentinel approve");
-    out.println("      database-restore-test is the Testing Schedule's snapshot restore test: nothing fails, the");
-    out.println("      scratch instance must be verified and deleted, production left untouched");
+    out.println("      --approval puts the approval gate before the scenario's gated step and waits for");
+    out.println("      ./sentinel approve (" + gatedSteps() + ")");
+    for (Supplier<DrillScenario> drill : Drill.SCENARIOS.values()) {
+      DrillScenario d = drill.get();
+      if (d.note() != null) {
+        wrap(d.id() + " is " + d.note(), 96).forEach(line -> out.println("      " + line));
+      }
+    }
     out.println("  ./sentinel drill --all [--dry-run]");
     out.println("      every scenario with a drill, then one table against the Recovery Objectives");
     out.println("  ./sentinel report EXECUTION_ARN [--json]");
@@ -103,6 +108,35 @@ public final class Main {
     out.println("  ./sentinel approve TOKEN [--by NAME] [--reason TEXT]");
     out.println("  ./sentinel reject TOKEN --reason TEXT [--by NAME]");
     out.println("      answer an approval gate (AWS_ENDPOINT_URL/AWS_REGION select the cloud, as for the AWS CLI)");
+  }
+
+  /** Each gated step with the drills whose gate goes before it ("STEP for ID, ID; STEP for ID"). */
+  private static String gatedSteps() {
+    Map<String, List<String>> byStep = new LinkedHashMap<>();
+    Drill.SCENARIOS.forEach((id, drill) -> {
+      String step = drill.get().gatedStep();
+      if (step != null) {
+        byStep.computeIfAbsent(step, k -> new ArrayList<>()).add(id);
+      }
+    });
+    List<String> parts = new ArrayList<>();
+    byStep.forEach((step, ids) -> parts.add(step + " for " + String.join(", ", ids)));
+    return String.join("; ", parts);
+  }
+
+  /** Words of {@code text} in lines of at most {@code width} characters (a longer word stands alone). */
+  static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      line.append(line.length() > 0 ? " " : "").append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   /** The responders' classification, from the same classifier object and the environment's deployed config. */
@@ -261,7 +295,7 @@ public final class Main {
     out.println("synthesizing the CDK app for environment '" + env + "'...");
     CloudTemplate template = Templates.synthesize(root, env, List.of());
     List<String> deployed = deployedScenarios(template);
-    List<String> drilled = Drill.SCENARIOS.keySet().stream().filter(deployed::contains).toList();
+    List<String> drilled = deployed.stream().filter(Drill.SCENARIOS::containsKey).toList();
     if (drilled.isEmpty()) {
       err.println("sentinel: environment '" + env + "' deploys no scenario that has a drill");
       return FAILED;

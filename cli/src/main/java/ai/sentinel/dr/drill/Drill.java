@@ -1,10 +1,6 @@
 package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.common.Json;
-import ai.sentinel.dr.drill.database.DatabaseFailure;
-import ai.sentinel.dr.drill.database.SnapshotRestoreTest;
-import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
-import ai.sentinel.dr.drill.redis.RedisFailure;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.recovery.Recovery;
@@ -12,7 +8,6 @@ import ai.sentinel.dr.recovery.TimelineEntry;
 import ai.sentinel.dr.recovery.Verification;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.report.ReportRenderer;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,10 +30,10 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * the CDK-synthesized state machine recovers through the real step handlers while the drill shows each state live.
  * It passes only when the execution succeeded and its verification passed (or, for a dry-run, when a plan was produced
  * and nothing was changed), and ends with the post-incident report written to a file. A Testing Schedule test takes the
- * same path: it injects nothing and its signal is the schedule's payload ({@link SnapshotRestoreTest}).
+ * same path: it injects nothing and its signal is the schedule's payload.
  */
 public final class Drill {
-  /** The drills there are, by scenario id: the runbook's scenarios in its order, then its Testing Schedule's tests. */
+  /** The drills there are, by scenario id, in the order of {@link LocalScenarios#ALL}. */
   public static final Map<String, Supplier<DrillScenario>> SCENARIOS = scenarios();
 
   private final LocalSentinel sentinel;
@@ -62,10 +57,11 @@ public final class Drill {
 
   private static Map<String, Supplier<DrillScenario>> scenarios() {
     Map<String, Supplier<DrillScenario>> m = new LinkedHashMap<>();
-    m.put(Scenarios.DATABASE_FAILURE, DatabaseFailure::new);
-    m.put(Scenarios.REDIS_FAILURE, RedisFailure::new);
-    m.put(Scenarios.ECS_SERVICE_FAILURE, EcsServiceFailure::new);
-    m.put(Scenarios.DATABASE_RESTORE_TEST, SnapshotRestoreTest::new);
+    for (LocalScenario scenario : LocalScenarios.ALL) {
+      for (Supplier<DrillScenario> drill : scenario.drills()) {
+        m.put(drill.get().id(), drill);
+      }
+    }
     return java.util.Collections.unmodifiableMap(m);
   }
 

@@ -48,6 +48,11 @@ public interface DrillScenario {
    */
   default void explainFailure(LocalSentinel sentinel, DescribeExecutionResponse execution, PrintStream out) {}
 
+  /** One sentence for {@code ./sentinel help} when the drill is not a plain recovery (null: it is one). */
+  default String note() {
+    return null;
+  }
+
   /** The drill's last word: what a pass or a failure is called for this scenario. */
   default String verdict(boolean passed) {
     return passed ? "RECOVERED and VERIFIED" : "NOT RECOVERED";
@@ -72,7 +77,7 @@ public interface DrillScenario {
   }
 
   /**
-   * @param description what is protected, e.g. "secret sentinel/redis-url"
+   * @param description what is protected, for the drill's output (e.g. "secret " and the secret's name)
    * @param state       reads it now (compared before and after; never printed)
    */
   record Guard(String description, Supplier<String> state) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.drill.ecs.EcsSeed;
 import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.PlannedCall;
@@ -81,7 +82,7 @@ class DryRunDrillsIT {
         plan(result).toString());
     // still the bad release the drill injected, at the injected count
     var service = EcsServiceFailure.describe(sentinel, api);
-    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    List<String> revisions = sentinel.part(EcsSeed.class).taskDefinitions().get(api);
     assertEquals(revisions.get(revisions.size() - 1), service.taskDefinition());
     assertEquals(1, service.desiredCount());
     assertEquals(0, service.runningCount());

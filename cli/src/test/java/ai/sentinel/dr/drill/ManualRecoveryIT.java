@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.drill.database.DatabaseSeed;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.trigger.AlarmResponder;
@@ -110,7 +111,7 @@ class ManualRecoveryIT {
     assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.cause());
     DBInstance restored = sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-recovery"))
         .dbInstances().get(0);
-    assertEquals(LocalSentinel.ORIGINAL_CLASS, original.dbInstanceClass());
+    assertEquals(DatabaseSeed.ORIGINAL_CLASS, original.dbInstanceClass());
     assertEquals(original.dbInstanceClass(), restored.dbInstanceClass());
     assertEquals(securityGroups(original), securityGroups(restored));
     assertEquals(original.dbSubnetGroup().dbSubnetGroupName(), restored.dbSubnetGroup().dbSubnetGroupName());
@@ -126,7 +127,7 @@ class ManualRecoveryIT {
     assertEquals(ExecutionStatus.SUCCEEDED, done.status(), done.cause());
     DBInstance pitr = sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-pitr"))
         .dbInstances().get(0);
-    assertEquals(LocalSentinel.ORIGINAL_CLASS, pitr.dbInstanceClass());
+    assertEquals(DatabaseSeed.ORIGINAL_CLASS, pitr.dbInstanceClass());
     assertTrue(pitr.multiAZ());
     String secretHost = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.aws.secrets.getSecretValue(b -> b
         .secretId(sentinel.config.dbSecretId())).secretString()).host();

@@ -22,12 +22,12 @@ public final class DatabaseFailure implements DrillScenario {
   @Override
   public void describe(LocalSentinel sentinel, PrintStream out) {
     String db = sentinel.config.dbInstanceId();
-    out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.seeded.dbEndpoint()
+    out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.part(DatabaseSeed.class).endpoint()
         + "; snapshots " + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots()
         .stream().map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
     out.println("seeded: secret " + sentinel.config.dbSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
-        + sentinel.config.ecsServices() + "; alarm " + LocalSentinel.RDS_ALARM);
-    out.println("verify: SELECT 1 " + (sentinel.databaseReachable()
+        + sentinel.config.ecsServices() + "; alarm " + DatabaseSeed.RDS_ALARM);
+    out.println("verify: SELECT 1 " + (sentinel.part(DatabaseSeed.class).reachable()
         ? "against a local PostgreSQL standing in for the restored instance"
         : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
   }
@@ -41,16 +41,16 @@ public final class DatabaseFailure implements DrillScenario {
         .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
     sentinel.aws.rds.deleteDBInstance(b -> b.dbInstanceIdentifier(db).skipFinalSnapshot(true)
         .deleteAutomatedBackups(false));
-    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(LocalSentinel.RDS_ALARM).stateValue(StateValue.ALARM)
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(DatabaseSeed.RDS_ALARM).stateValue(StateValue.ALARM)
         .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
             + "threshold (0.0)."));
-    out.println("inject: deleted " + db + " (primary lost), DatabaseConnections 0, " + LocalSentinel.RDS_ALARM
+    out.println("inject: deleted " + db + " (primary lost), DatabaseConnections 0, " + DatabaseSeed.RDS_ALARM
         + " -> ALARM");
   }
 
   @Override
   public Signal signal(LocalSentinel sentinel) {
-    return Signal.alarm(sentinel, LocalSentinel.RDS_ALARM);
+    return Signal.alarm(sentinel, DatabaseSeed.RDS_ALARM);
   }
 
   @Override

@@ -50,13 +50,14 @@ public final class SnapshotRestoreTest implements DrillScenario {
   @Override
   public void describe(LocalSentinel sentinel, PrintStream out) {
     String db = sentinel.config.dbInstanceId();
-    out.println("seeded: " + db + " (postgres, Multi-AZ, healthy) endpoint " + sentinel.seeded.dbEndpoint()
-        + "; snapshots " + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots()
-        .stream().map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
+    out.println("seeded: " + db + " (postgres, Multi-AZ, healthy) endpoint "
+        + sentinel.part(DatabaseSeed.class).endpoint() + "; snapshots "
+        + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots().stream()
+        .map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
     out.println("scratch instance: " + sentinel.config.drillInstanceId() + " (restored, verified, then deleted; "
         + "production, " + sentinel.config.dbSecretId() + " and " + sentinel.config.ecsServices()
         + " must stay untouched)");
-    out.println("verify: SELECT 1 " + (sentinel.databaseReachable()
+    out.println("verify: SELECT 1 " + (sentinel.part(DatabaseSeed.class).reachable()
         ? "against a local PostgreSQL standing in for the scratch instance"
         : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
   }
@@ -132,6 +133,12 @@ public final class SnapshotRestoreTest implements DrillScenario {
     if (baseline != null) {
       productionUntouched(sentinel, baseline, out);
     }
+  }
+
+  @Override
+  public String note() {
+    return "the Testing Schedule's snapshot restore test: nothing fails, the scratch instance must be verified and "
+        + "deleted, production left untouched";
   }
 
   @Override

@@ -49,7 +49,7 @@ public final class EcsServiceFailure implements DrillScenario {
 
   /** Target states of the service's target group, counted ("healthy" -> 3). */
   public static Map<String, Long> targets(LocalSentinel sentinel, String service) {
-    String tg = sentinel.seeded.targetGroups().get(service);
+    String tg = sentinel.part(EcsSeed.class).targetGroups().get(service);
     if (tg == null) {
       return Map.of();
     }
@@ -71,8 +71,8 @@ public final class EcsServiceFailure implements DrillScenario {
     String api = service(sentinel);
     for (String service : sentinel.config.ecsServices()) {
       out.println("seeded: " + sentinel.config.ecsCluster() + "/" + service + " " + status(sentinel, service)
-          + "; revisions " + sentinel.seeded.taskDefinitions().get(service).stream().map(EcsServiceFailure::revision)
-          .toList() + "; log group " + sentinel.config.ecsLogGroupPrefix() + service);
+          + "; revisions " + sentinel.part(EcsSeed.class).taskDefinitions().get(service).stream()
+          .map(EcsServiceFailure::revision).toList() + "; log group " + sentinel.config.ecsLogGroupPrefix() + service);
     }
     out.println("configured: desired count " + sentinel.config.desiredCountOf(api) + ", target group "
         + sentinel.config.ecsTargetGroups().get(api) + ", " + sentinel.config.ecsStablePolls()
@@ -83,7 +83,7 @@ public final class EcsServiceFailure implements DrillScenario {
   @Override
   public void inject(LocalSentinel sentinel, PrintStream out) throws Exception {
     String api = service(sentinel);
-    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    List<String> revisions = sentinel.part(EcsSeed.class).taskDefinitions().get(api);
     String bad = revisions.get(revisions.size() - 1);
     String reason = sentinel.cloud.simulateImageCannotStart(bad);
     out.println("inject: " + revision(bad) + " names an image that cannot be pulled (local cloud simulation: "
@@ -143,7 +143,7 @@ public final class EcsServiceFailure implements DrillScenario {
   @Override
   public boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
     String api = service(sentinel);
-    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    List<String> revisions = sentinel.part(EcsSeed.class).taskDefinitions().get(api);
     EcsState ecs = recovery.part(EcsState.PART);
     EcsState.Rollback rollback = ecs == null ? null : ecs.rollback();
     boolean rolledBack = rollback != null && revision(revisions.get(0)).equals(revision(rollback.to()));

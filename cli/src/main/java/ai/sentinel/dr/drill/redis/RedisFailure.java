@@ -31,13 +31,13 @@ public final class RedisFailure implements DrillScenario {
   public void describe(LocalSentinel sentinel, PrintStream out) {
     String id = sentinel.config.redisClusterId();
     CacheCluster c = describe(sentinel, id);
+    RedisSeed seeded = sentinel.part(RedisSeed.class);
     out.println("seeded: " + id + " (" + c.engine() + " " + c.engineVersion() + ", " + c.cacheNodeType() + ", "
-        + c.cacheSubnetGroupName() + ") endpoint " + sentinel.seeded.redisEndpoint() + "; snapshots "
-        + sentinel.seeded.redisSnapshots().entrySet().stream().map(e -> e.getKey() + " [" + age(e.getValue())
-        + " old]").toList());
+        + c.cacheSubnetGroupName() + ") endpoint " + seeded.endpoint() + "; snapshots "
+        + seeded.snapshots().entrySet().stream().map(e -> e.getKey() + " [" + age(e.getValue()) + " old]").toList());
     out.println("seeded: secret " + sentinel.config.redisSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
-        + sentinel.config.ecsServices() + "; alarm " + LocalSentinel.REDIS_ALARM);
-    out.println("verify: PING " + (sentinel.cacheReachable()
+        + sentinel.config.ecsServices() + "; alarm " + RedisSeed.REDIS_ALARM);
+    out.println("verify: PING " + (seeded.reachable()
         ? "against a local Redis standing in for the recovery cluster"
         : "SKIPPED (no Redis server installed: apt-get install -y redis-server)"));
   }
@@ -60,16 +60,16 @@ public final class RedisFailure implements DrillScenario {
         .metricName("CurrConnections").value(0.0).unit(StandardUnit.COUNT)
         .dimensions(Dimension.builder().name("CacheClusterId").value(id).build())));
     sentinel.aws.elastiCache.deleteCacheCluster(b -> b.cacheClusterId(id));
-    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(LocalSentinel.REDIS_ALARM).stateValue(StateValue.ALARM)
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(RedisSeed.REDIS_ALARM).stateValue(StateValue.ALARM)
         .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
             + "threshold (0.0)."));
     out.println("inject: deleted " + id + " (cache lost, now " + describe(sentinel, id).cacheClusterStatus()
-        + "), CurrConnections 0, " + LocalSentinel.REDIS_ALARM + " -> ALARM");
+        + "), CurrConnections 0, " + RedisSeed.REDIS_ALARM + " -> ALARM");
   }
 
   @Override
   public Signal signal(LocalSentinel sentinel) {
-    return Signal.alarm(sentinel, LocalSentinel.REDIS_ALARM);
+    return Signal.alarm(sentinel, RedisSeed.REDIS_ALARM);
   }
 
   @Override

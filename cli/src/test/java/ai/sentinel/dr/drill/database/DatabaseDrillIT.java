@@ -77,7 +77,7 @@ class DatabaseDrillIT {
     assertTrue(restored.multiAZ());
     assertFalse(Boolean.TRUE.equals(restored.publiclyAccessible()));
     assertEquals(sentinel.config.dbSubnetGroup(), restored.dbSubnetGroup().dbSubnetGroupName());
-    assertEquals(sentinel.seeded.dbSecurityGroups(),
+    assertEquals(sentinel.part(DatabaseSeed.class).securityGroups(),
         restored.vpcSecurityGroups().stream().map(g -> g.vpcSecurityGroupId()).toList());
     // the original is gone, so its class comes from the environment config's fallback
     assertEquals(sentinel.config.dbInstanceClass(), restored.dbInstanceClass());
@@ -88,7 +88,7 @@ class DatabaseDrillIT {
 
   @Test
   void secretHoldsTheNewEndpointWithTheOldCredentials() {
-    DatabaseUrl before = DatabaseUrl.parse(sentinel.seeded.secretValue());
+    DatabaseUrl before = DatabaseUrl.parse(sentinel.part(DatabaseSeed.class).secretValue());
     DatabaseUrl after = DatabaseUrl.parse(sentinel.aws.secrets.getSecretValue(b -> b.secretId(
         sentinel.config.dbSecretId())).secretString());
     DBInstance restored = sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-recovery"))
@@ -142,7 +142,7 @@ class DatabaseDrillIT {
 
   @Test
   void noSecretValueInAnyLogLine() {
-    String password = DatabaseUrl.parse(sentinel.seeded.secretValue()).password();
+    String password = DatabaseUrl.parse(sentinel.part(DatabaseSeed.class).secretValue()).password();
     assertNotNull(password);
     assertFalse(read(sentinel.functionLog()).contains(password));
     assertFalse(drillOutput.contains(password));

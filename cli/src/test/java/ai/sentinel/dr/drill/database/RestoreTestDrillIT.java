@@ -1,6 +1,5 @@
 package ai.sentinel.dr.drill.database;
 
-import ai.sentinel.dr.database.DatabaseState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.ExecutionWatcher;
 import ai.sentinel.dr.drill.LocalSentinel;
@@ -149,10 +149,10 @@ class RestoreTestDrillIT {
       Map<String, Long> allowedRdsChanges) {
     DBInstance db = instance(on, on.config.dbInstanceId()).orElseThrow();
     assertEquals("available", db.dbInstanceStatus());
-    assertEquals(on.seeded.dbEndpoint(), db.endpoint().address());
-    assertEquals(LocalSentinel.ORIGINAL_CLASS, db.dbInstanceClass());
-    assertEquals(on.seeded.secretValue(), on.aws.secrets.getSecretValue(b -> b.secretId(on.config.dbSecretId()))
-        .secretString(), "the database secret changed");
+    assertEquals(on.part(DatabaseSeed.class).endpoint(), db.endpoint().address());
+    assertEquals(DatabaseSeed.ORIGINAL_CLASS, db.dbInstanceClass());
+    assertEquals(on.part(DatabaseSeed.class).secretValue(), on.aws.secrets.getSecretValue(b -> b.secretId(
+        on.config.dbSecretId())).secretString(), "the database secret changed");
     assertEquals(servicesBefore, primaryDeployments(on));
     assertEquals(allowedRdsChanges, mutations(on), "no Secrets Manager or ECS change, RDS only on " + SCRATCH);
   }
@@ -172,8 +172,8 @@ class RestoreTestDrillIT {
     // SELECT 1 ran for real against the local PostgreSQL (DB_CONNECT_HOST), with the production credentials
     Verification.Check select = verification.checks().stream().filter(c -> c.name().equals("select-1"))
         .findFirst().orElseThrow();
-    assertEquals(sentinel.databaseReachable() ? Verification.Result.PASS : Verification.Result.SKIP, select.result(),
-        select.detail());
+    assertEquals(sentinel.part(DatabaseSeed.class).reachable() ? Verification.Result.PASS
+        : Verification.Result.SKIP, select.result(), select.detail());
     assertEquals(SCRATCH, passed.result().recovery().part(DatabaseState.PART).restore().targetInstanceId());
     assertDeleted(sentinel, SCRATCH);
     assertTrue(passed.output().contains("RESTORE TEST PASSED: restored, VERIFIED and deleted in "), passed.output());
@@ -287,7 +287,7 @@ class RestoreTestDrillIT {
   void aForeignScratchInstanceIsRefusedAndLeftInPlace() throws Exception {
     // someone's own instance under the scratch name: no sentinel-dr tags
     sentinel.aws.rds.restoreDBInstanceFromDBSnapshot(b -> b.dbInstanceIdentifier(SCRATCH)
-        .dbSnapshotIdentifier(sentinel.seeded.manualSnapshotId()).dbInstanceClass("db.t3.medium")
+        .dbSnapshotIdentifier(sentinel.part(DatabaseSeed.class).manualSnapshotId()).dbInstanceClass("db.t3.medium")
         .tags(Tag.builder().key("owner").value("dba-on-call").build()));
     Map<String, String> servicesBefore = primaryDeployments(sentinel);
     Run refused = drill(sentinel);

@@ -75,7 +75,7 @@ class EcsDrillIT {
 
   @Test
   void rollbackPickedThePreviousRevisionAndTheTimelineSaysWhy() {
-    List<String> revisions = sentinel.seeded.taskDefinitions().get(api);
+    List<String> revisions = sentinel.part(EcsSeed.class).taskDefinitions().get(api);
     EcsState.Rollback rollback = result.recovery().part(EcsState.PART).rollback();
     assertNotNull(rollback, output);
     assertEquals(EcsServiceFailure.revision(revisions.get(1)), EcsServiceFailure.revision(rollback.from()));
@@ -124,7 +124,7 @@ class EcsDrillIT {
   void theReportNamesTheRollback() throws Exception {
     String report = Files.readString(result.reportFile());
     assertTrue(report.contains("| RTO | ECS Service Failure | 10 minutes |"), report);
-    assertTrue(report.contains(EcsServiceFailure.revision(sentinel.seeded.taskDefinitions().get(api).get(0))),
-        report);
+    String previous = sentinel.part(EcsSeed.class).taskDefinitions().get(api).get(0);
+    assertTrue(report.contains(EcsServiceFailure.revision(previous)), report);
   }
 }

@@ -1,6 +1,5 @@
 package ai.sentinel.dr.drill.redis;
 
-import ai.sentinel.dr.redis.CacheState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.drill.PrimaryDeployments;
 import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,7 +66,7 @@ class RedisDrillIT {
     assertEquals(ExecutionStatus.SUCCEEDED, result.status(), output);
     assertTrue(result.recovery().verification().verified(), output);
     assertTrue(output.contains("RECOVERED and VERIFIED"), output);
-    if (sentinel.cacheReachable()) {
+    if (sentinel.part(RedisSeed.class).reachable()) {
       assertTrue(result.recovery().verification().checks().stream().anyMatch(c -> c.detail().contains("PONG")
           && "PASS".equals(String.valueOf(c.result()))), result.recovery().verification().checks().toString());
     }
@@ -78,17 +78,17 @@ class RedisDrillIT {
     assertEquals("available", created.cacheClusterStatus());
     assertEquals("redis", created.engine());
     // the original's node type, which is deliberately not the config's fallback
-    assertEquals(LocalSentinel.ORIGINAL_CACHE_NODE_TYPE, created.cacheNodeType());
+    assertEquals(RedisSeed.ORIGINAL_CACHE_NODE_TYPE, created.cacheNodeType());
     assertNotEquals(sentinel.config.redisNodeType(), created.cacheNodeType());
     assertEquals("7.0", created.engineVersion());
     assertEquals(sentinel.config.redisSubnetGroup(), created.cacheSubnetGroupName());
-    assertEquals(sentinel.seeded.redisSecurityGroups(), created.securityGroups().stream()
+    assertEquals(sentinel.part(RedisSeed.class).securityGroups(), created.securityGroups().stream()
         .map(SecurityGroupMembership::securityGroupId).toList());
   }
 
   @Test
   void restoredFromTheNewestSnapshot() {
-    List<String> snapshots = List.copyOf(sentinel.seeded.redisSnapshots().keySet());
+    List<String> snapshots = List.copyOf(sentinel.part(RedisSeed.class).snapshots().keySet());
     assertEquals(snapshots.get(snapshots.size() - 1), result.recovery().part(CacheState.PART).snapshot().name());
   }
 
@@ -98,7 +98,7 @@ class RedisDrillIT {
     assertTrue(address.startsWith(sentinel.config.redisRecoveryClusterId() + "."), address);
     assertEquals("redis://" + address + ":6379/0", sentinel.aws.secrets.getSecretValue(b -> b.secretId(
         sentinel.config.redisSecretId())).secretString());
-    assertNotEquals(sentinel.seeded.redisSecretValue(), "redis://" + address + ":6379/0");
+    assertNotEquals(sentinel.part(RedisSeed.class).secretValue(), "redis://" + address + ":6379/0");
   }
 
   @Test

@@ -1,0 +1,13 @@
+package ai.sentinel.dr.drill;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A runbook scenario on the local cloud: its part of the seeded platform and its drills (a recovery, a Testing
+ * Schedule test). Registered once, in {@link LocalScenarios#ALL}.
+ *
+ * @param seed   a fresh seed part for each local platform
+ * @param drills a fresh drill for each run (a drill may keep what it noted before the failure)
+ */
+public record LocalScenario(Supplier<SeedPart> seed, List<Supplier<DrillScenario>> drills) {}

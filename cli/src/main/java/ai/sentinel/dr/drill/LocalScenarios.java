@@ -1,0 +1,23 @@
+package ai.sentinel.dr.drill;
+
+import ai.sentinel.dr.drill.database.DatabaseFailure;
+import ai.sentinel.dr.drill.database.DatabaseSeed;
+import ai.sentinel.dr.drill.database.SnapshotRestoreTest;
+import ai.sentinel.dr.drill.ecs.EcsSeed;
+import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
+import ai.sentinel.dr.drill.redis.RedisFailure;
+import ai.sentinel.dr.drill.redis.RedisSeed;
+import java.util.List;
+
+/**
+ * The scenarios the local cloud knows, in the runbook's order: the one list a new scenario joins. Every shared class
+ * (the seed, the drills, {@code ./sentinel}) loops over it.
+ */
+public final class LocalScenarios {
+  public static final List<LocalScenario> ALL = List.of(
+      new LocalScenario(DatabaseSeed::new, List.of(DatabaseFailure::new, SnapshotRestoreTest::new)),
+      new LocalScenario(RedisSeed::new, List.of(RedisFailure::new)),
+      new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new)));
+
+  private LocalScenarios() {}
+}
