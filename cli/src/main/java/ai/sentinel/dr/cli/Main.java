@@ -295,7 +295,7 @@ public final class Main {
     out.println("synthesizing the CDK app for environment '" + env + "'...");
     CloudTemplate template = Templates.synthesize(root, env, List.of());
     List<String> deployed = deployedScenarios(template);
-    List<String> drilled = deployed.stream().filter(Drill.SCENARIOS::containsKey).toList();
+    List<String> drilled = Drill.SCENARIOS.keySet().stream().filter(deployed::contains).toList();
     if (drilled.isEmpty()) {
       err.println("sentinel: environment '" + env + "' deploys no scenario that has a drill");
       return FAILED;

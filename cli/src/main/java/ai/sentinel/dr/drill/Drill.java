@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * same path: it injects nothing and its signal is the schedule's payload.
  */
 public final class Drill {
-  /** The drills there are, by scenario id, in the order of {@link LocalScenarios#ALL}. */
+  /** The drills there are, by scenario id: the recoveries in {@link LocalScenarios#ALL}'s order, then the tests. */
   public static final Map<String, Supplier<DrillScenario>> SCENARIOS = scenarios();
 
   private final LocalSentinel sentinel;
@@ -57,11 +58,8 @@ public final class Drill {
 
   private static Map<String, Supplier<DrillScenario>> scenarios() {
     Map<String, Supplier<DrillScenario>> m = new LinkedHashMap<>();
-    for (LocalScenario scenario : LocalScenarios.ALL) {
-      for (Supplier<DrillScenario> drill : scenario.drills()) {
-        m.put(drill.get().id(), drill);
-      }
-    }
+    Stream.concat(LocalScenarios.ALL.stream().flatMap(s -> s.drills().stream()),
+        LocalScenarios.ALL.stream().flatMap(s -> s.tests().stream())).forEach(drill -> m.put(drill.get().id(), drill));
     return java.util.Collections.unmodifiableMap(m);
   }
 

@@ -15,9 +15,9 @@ import java.util.List;
  */
 public final class LocalScenarios {
   public static final List<LocalScenario> ALL = List.of(
-      new LocalScenario(DatabaseSeed::new, List.of(DatabaseFailure::new, SnapshotRestoreTest::new)),
-      new LocalScenario(RedisSeed::new, List.of(RedisFailure::new)),
-      new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new)));
+      new LocalScenario(DatabaseSeed::new, List.of(DatabaseFailure::new), List.of(SnapshotRestoreTest::new)),
+      new LocalScenario(RedisSeed::new, List.of(RedisFailure::new), List.of()),
+      new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new), List.of()));
 
   private LocalScenarios() {}
 }
