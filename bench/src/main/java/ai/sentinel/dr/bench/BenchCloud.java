@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 final class BenchCloud {
   static final String REGION = LocalCloud.REGION;
   static final String DB = "sentinel-db";
-  static final String STATE_MACHINE = "bench-sentinel-dr-database-failure";
+  /** The runbook scenario whose first steps are measured (its Diagnose, its alarm's responder). */
+  static final String SCENARIO = "database-failure";
+  static final String STATE_MACHINE = "bench-sentinel-dr-" + SCENARIO;
 
   /**
    * What was seeded.
@@ -153,7 +155,7 @@ final class BenchCloud {
     env.put("ECS_CLUSTER", "sentinel-production");
     env.put("ECS_SERVICES", "sentinel-api,sentinel-celery");
     env.put("NOTIFY_TOPIC_ARN", "arn:aws:sns:" + REGION + ":" + LocalCloud.ACCOUNT_ID + ":bench-notifications");
-    env.put("STATE_MACHINE_ARNS", "{\"database-failure\":\"" + stateMachineArn + "\"}");
+    env.put("STATE_MACHINE_ARNS", "{\"" + SCENARIO + "\":\"" + stateMachineArn + "\"}");
     // read by the responder's lock/budget code where present; with DRY_RUN it makes no call
     env.put("LOCK_TABLE", "bench-sentinel-dr-locks");
     // the responder's path is classify + DescribeExecution + StartExecution: a dry-run recovery, as in the drills

@@ -128,11 +128,11 @@ final class Children {
   private String eventFor(String handler, int n) {
     if (handler.endsWith("Diagnose")) {
       return """
-          {"scenario":"database-failure","resource":"%s","executionName":"bench-%d","environment":"bench",\
+          {"scenario":"%s","resource":"%s","executionName":"bench-%d","environment":"bench",\
           "trigger":{"kind":"alarm","source":"eventbridge","id":"sentinel-rds-connections","time":"%s",\
           "summary":"cold-start benchmark"},\
           "options":{"snapshotId":"latest","dryRun":true,"pollSeconds":30,"maxPolls":60}}
-          """.formatted(DB, n, eventBase.plusMillis(n));
+          """.formatted(BenchCloud.SCENARIO, DB, n, eventBase.plusMillis(n));
     }
     if (handler.endsWith("RdsSfn")) {
       return "{\"resource\":\"" + DB + "\"}";
