@@ -93,8 +93,8 @@ public final class Main {
     out.println("      SCENARIO: " + String.join(", ", Drill.SCENARIOS.keySet()));
     out.println("      runs the scenario on the local cloud (moto + our handlers), shows each step live, writes the");
     out.println("      post-incident report to a file; exit 0 only when verified");
-    out.println("      --approval puts the approval gate before the scenario's gated step and waits for");
-    out.println("      ./sentinel approve (" + gatedSteps() + ")");
+    wrap("--approval puts the approval gate before the scenario's gated step (" + gatedSteps() + ") and waits for "
+        + "./sentinel approve", 96).forEach(line -> out.println("      " + line));
     for (Supplier<DrillScenario> drill : Drill.SCENARIOS.values()) {
       DrillScenario d = drill.get();
       if (d.note() != null) {
