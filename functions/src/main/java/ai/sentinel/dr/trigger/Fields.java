@@ -3,13 +3,13 @@ package ai.sentinel.dr.trigger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Typed reads of payload fields for the classifier: a missing or mistyped field becomes a {@link BadInput} (a
- * rejection naming the field), never a NullPointerException or a silently coerced value.
+ * Typed reads of payload fields for the classifier and the scenarios' signal rules: a missing or mistyped field
+ * becomes a {@link BadInput} (a rejection naming the field), never a NullPointerException or a silently coerced value.
  */
-final class Fields {
+public final class Fields {
   private Fields() {}
 
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       throw new BadInput("missing field '" + field + "'");
@@ -20,7 +20,7 @@ final class Fields {
     return v.asText();
   }
 
-  static String optionalText(JsonNode node, String field) {
+  public static String optionalText(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -32,12 +32,12 @@ final class Fields {
   }
 
   /** A string value if there is one, else null: for values that only ever identify (dimensions, ids in a message). */
-  static String textOrNull(JsonNode node, String field) {
+  public static String textOrNull(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);
     return v != null && v.isTextual() ? v.asText() : null;
   }
 
-  static JsonNode object(JsonNode node, String field) {
+  public static JsonNode object(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || !v.isObject()) {
       throw new BadInput("field '" + field + "' must be an object");
@@ -45,7 +45,7 @@ final class Fields {
     return v;
   }
 
-  static boolean bool(JsonNode node, String field, boolean dflt) {
+  public static boolean bool(JsonNode node, String field, boolean dflt) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return dflt;
@@ -56,7 +56,7 @@ final class Fields {
     return v.booleanValue();
   }
 
-  static int integer(JsonNode node, String field, int dflt, int min, int max) {
+  public static int integer(JsonNode node, String field, int dflt, int min, int max) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return dflt;
@@ -67,12 +67,12 @@ final class Fields {
     return v.intValue();
   }
 
-  static String truncate(String s, int max) {
+  public static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   /** The first argument that is not null or blank, else null. */
-  static String first(String... values) {
+  public static String first(String... values) {
     for (String v : values) {
       if (v != null && !v.isBlank()) {
         return v;
@@ -82,8 +82,8 @@ final class Fields {
   }
 
   /** Bad input: becomes a reject with this message; nothing is touched. */
-  static final class BadInput extends RuntimeException {
-    BadInput(String message) {
+  public static final class BadInput extends RuntimeException {
+    public BadInput(String message) {
       super(message);
     }
   }

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Responder for manual invokes and drills (a person's, or a schedule's): aws lambda invoke --payload
- * file://events/manual-database-failure.json.
+ * file://events/manual-SCENARIO.json (samples in events/).
  */
 public final class ManualResponder extends ResponderHandler {
   public ManualResponder() {

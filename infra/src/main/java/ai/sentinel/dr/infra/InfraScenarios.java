@@ -1,12 +1,15 @@
 package ai.sentinel.dr.infra;
 
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.infra.database.RestoreTestInfraScenario;
 import ai.sentinel.dr.infra.ecs.EcsInfraScenario;
 import ai.sentinel.dr.infra.redis.RedisInfraScenario;
-import ai.sentinel.dr.trigger.TriggerPatterns;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every scenario the CDK app deploys, in runbook order: the one list a new scenario is added to. The order is the
@@ -37,12 +40,14 @@ public final class InfraScenarios {
   }
 
   /**
-   * What the deployed EventBridge patterns are scoped to: the same {@link TriggerPatterns.Scope} the responders build
-   * from their configuration. It names each scenario's settings until TriggerPatterns takes them per scenario.
+   * What the deployed EventBridge patterns are scoped to: the environment as the responders read it (the variables
+   * every function gets, plus placeholders for values only known once deployed, which no pattern uses), so the
+   * deployed patterns are exactly those the responders match.
    */
-  static TriggerPatterns.Scope triggerScope(EnvironmentConfig config) {
-    return new TriggerPatterns.Scope(config.database().instanceId(), config.alarmRoutes(),
-        config.redis() == null ? null : config.redis().clusterId(), config.ecs().cluster(), config.ecs().services(),
-        config.ecs().targetGroups());
+  static DrConfig triggerScope(EnvironmentConfig config) {
+    Map<String, String> env = new LinkedHashMap<>(config.lambdaEnvironment());
+    env.put(Vars.REGION, config.region());
+    env.put(Vars.NOTIFY_TOPIC_ARN, "deployed-by-the-stack");
+    return DrConfig.fromEnv(env);
   }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.database.DatabaseFailureSignals;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.infra.database.DatabaseRecoveryStackTest;
 import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
@@ -334,9 +336,13 @@ class SentinelDrStackTest {
     // the Testing Schedule's rules have a schedule, not a pattern (ScheduledDrillsTest)
     dev.properties("AWS::Events::Rule").stream().filter(r -> r.has("EventPattern"))
         .forEach(r -> rules.put(r.path("Name").asText(), r));
-    List<TriggerPatterns.Rule> expected = TriggerPatterns.of(new TriggerPatterns.Scope("sentinel-db",
-        dev.config.alarmRoutes(), "sentinel-redis", "sentinel-production", List.of("sentinel-api", "sentinel-celery"),
-        Map.of("sentinel-api", "sentinel-api")));
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SENTINEL_ENV", "dev", "AWS_REGION", "us-east-1",
+        "NOTIFY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t", "DB_INSTANCE_ID", "sentinel-db",
+        "DB_SECRET_ID", "sentinel/database-url", "REDIS_CLUSTER_ID", "sentinel-redis", "REDIS_SECRET_ID",
+        "sentinel/redis-url", "ECS_CLUSTER", "sentinel-production", "ECS_SERVICES", "sentinel-api,sentinel-celery",
+        "ECS_TARGET_GROUPS", "{\"sentinel-api\": \"sentinel-api\"}"));
+    env.put("ALARM_ROUTES", Synth.JSON.writeValueAsString(dev.config.alarmRoutes()));
+    List<TriggerPatterns.Rule> expected = TriggerPatterns.of(DrConfig.fromEnv(env));
     assertEquals(expected.size(), rules.size());
     assertEquals(Set.of("dev-sentinel-dr-alarm-state-change", "dev-sentinel-dr-rds-instance-event",
         "dev-sentinel-dr-ecs-task-stopped", "dev-sentinel-dr-ecs-service-action",
@@ -357,7 +363,7 @@ class SentinelDrStackTest {
     assertEquals("[\"sentinel-db\"]", subscription.path("SourceIds").toString());
     List<String> categories = new ArrayList<>();
     subscription.path("EventCategories").forEach(c -> categories.add(c.asText()));
-    assertEquals(TriggerPatterns.RDS_FAILURE_CATEGORIES, categories);
+    assertEquals(DatabaseFailureSignals.RDS_FAILURE_CATEGORIES, categories);
 
     Map<String, String> topicsByName = new LinkedHashMap<>();
     dev.resources("AWS::SNS::Topic").forEach((id, t) -> {

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.infra.database;
 
 import ai.sentinel.dr.database.DatabaseFailure;
+import ai.sentinel.dr.database.DatabaseFailureSignals;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
@@ -8,7 +9,6 @@ import ai.sentinel.dr.infra.ScheduledDrills;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.infra.Triggers;
 import ai.sentinel.dr.trigger.RdsEventResponder;
-import ai.sentinel.dr.trigger.TriggerPatterns;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.rds.CfnEventSubscription;
@@ -65,7 +65,7 @@ public final class DatabaseInfraScenario implements InfraScenario {
         .snsTopicArn(topic.getTopicArn())
         .sourceType("db-instance")
         .sourceIds(List.of(triggers.config().database().instanceId()))
-        .eventCategories(TriggerPatterns.RDS_FAILURE_CATEGORIES)
+        .eventCategories(DatabaseFailureSignals.RDS_FAILURE_CATEGORIES)
         .enabled(true)
         .build();
     // RDS checks that it may publish when the subscription is created

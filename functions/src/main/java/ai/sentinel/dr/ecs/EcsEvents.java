@@ -1,12 +1,14 @@
-package ai.sentinel.dr.trigger;
+package ai.sentinel.dr.ecs;
 
 import static ai.sentinel.dr.trigger.Fields.first;
 import static ai.sentinel.dr.trigger.Fields.optionalText;
 import static ai.sentinel.dr.trigger.Fields.truncate;
 
 import ai.sentinel.dr.common.EventTimes;
-import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Trigger;
+import ai.sentinel.dr.trigger.Classification;
+import ai.sentinel.dr.trigger.Fields;
+import ai.sentinel.dr.trigger.SignalContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +16,8 @@ import java.util.Set;
 /**
  * ECS events (task state changes, service actions, deployment state changes) judged field by field: which protected
  * service they are about, whether that service is in the protected cluster, and whether the event says the service
- * is failing. The deployed rules ({@link TriggerPatterns}) select the same events; this gives the precise reason for
- * every event either way, and the service name the recovery acts on.
+ * is failing. The deployed rules ({@link EcsServiceFailureSignals#rules}) select the same events; this gives the
+ * precise reason for every event either way, and the service name the recovery acts on.
  */
 final class EcsEvents {
   static final String TASK_STATE_CHANGE = "ECS Task State Change";
@@ -23,12 +25,12 @@ final class EcsEvents {
   static final String DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change";
   static final Set<String> DETAIL_TYPES = Set.of(TASK_STATE_CHANGE, SERVICE_ACTION, DEPLOYMENT_STATE_CHANGE);
 
-  private final TriggerPatterns.Scope scope;
-  private final Options defaults;
+  private final SignalContext context;
+  private final EcsScope scope;
 
-  EcsEvents(TriggerPatterns.Scope scope, Options defaults) {
+  EcsEvents(SignalContext context, EcsScope scope) {
+    this.context = context;
     this.scope = scope;
-    this.defaults = defaults;
   }
 
   Classification classify(JsonNode event, String detailType, JsonNode detail) {
@@ -52,22 +54,22 @@ final class EcsEvents {
       return ignore(dedup, task + " of group '" + first(group, "") + "' does not belong to an ECS service");
     }
     if (!scope.protectsService(service)) {
-      return ignore(dedup, task + " of service " + service + ", not a protected service " + scope.ecsServices());
+      return ignore(dedup, task + " of service " + service + ", not a protected service " + scope.services());
     }
-    if (!java.util.Objects.equals(scope.ecsClusterName(), cluster)) {
+    if (!java.util.Objects.equals(scope.clusterName(), cluster)) {
       return ignore(dedup, task + " of " + service + " runs in cluster " + first(cluster, "(not named)")
-          + ", not the protected cluster " + scope.ecsClusterName());
+          + ", not the protected cluster " + scope.clusterName());
     }
     if (!"STOPPED".equals(lastStatus)) {
       return ignore(dedup, task + " of " + service + " is " + first(lastStatus, "(no lastStatus)")
           + ": only a STOPPED task can signal a failure");
     }
-    if (stopCode == null || !TriggerPatterns.ECS_FAILURE_STOP_CODES.contains(stopCode)) {
+    if (stopCode == null || !EcsServiceFailureSignals.FAILURE_STOP_CODES.contains(stopCode)) {
       return ignore(dedup, task + " of " + service + " " + notAFailure(stopCode, stoppedReason));
     }
     String why = task + " of " + service + " stopped: " + stopCode + " (" + truncate(stoppedReason, 200) + ")";
     Trigger trigger = new Trigger("ecs-event", "eventbridge", stopCode, time, truncate(why, 400));
-    return Classification.start(Scenarios.ECS_SERVICE_FAILURE, service, dedup, why, trigger, defaults);
+    return context.start(service, dedup, why, trigger);
   }
 
   private static String notAFailure(String stopCode, String stoppedReason) {
@@ -83,7 +85,7 @@ final class EcsEvents {
       case "SpotInterruption", "TerminationNotice" -> "was stopped because AWS reclaimed its capacity (" + stopCode
           + reason + "): the scheduler replaces it, not a failure of the service";
       default -> "stopped with stopCode " + stopCode + " (" + truncate(stoppedReason, 200)
-          + "), not one of the failure codes " + TriggerPatterns.ECS_FAILURE_STOP_CODES;
+          + "), not one of the failure codes " + EcsServiceFailureSignals.FAILURE_STOP_CODES;
     };
   }
 
@@ -107,16 +109,16 @@ final class EcsEvents {
     }
     String subject = detailType + " " + eventName + " for " + service;
     if (!scope.protectsService(service)) {
-      return ignore(dedup, subject + ", not a protected service " + scope.ecsServices());
+      return ignore(dedup, subject + ", not a protected service " + scope.services());
     }
     for (String cluster : new String[] {arn.cluster(), clusterArn}) {
-      if (cluster != null && !cluster.equals(scope.ecsClusterName())) {
+      if (cluster != null && !cluster.equals(scope.clusterName())) {
         return ignore(dedup, subject + " in cluster " + cluster + ", not the protected cluster "
-            + scope.ecsClusterName());
+            + scope.clusterName());
       }
     }
-    List<String> failures = deployment ? TriggerPatterns.ECS_FAILURE_DEPLOYMENT_EVENTS
-        : TriggerPatterns.ECS_FAILURE_SERVICE_ACTIONS;
+    List<String> failures = deployment ? EcsServiceFailureSignals.FAILURE_DEPLOYMENT_EVENTS
+        : EcsServiceFailureSignals.FAILURE_SERVICE_ACTIONS;
     String detailReason = optionalText(detail, "reason");
     if (!failures.contains(eventName)) {
       return ignore(dedup, subject + informational(eventName, detailReason, failures));
@@ -126,7 +128,7 @@ final class EcsEvents {
         : "");
     Trigger trigger = new Trigger("ecs-event", "eventbridge", deploymentId != null ? deploymentId : eventName, time,
         truncate(why, 400));
-    return Classification.start(Scenarios.ECS_SERVICE_FAILURE, service, dedup, why, trigger, defaults);
+    return context.start(service, dedup, why, trigger);
   }
 
   private static String informational(String eventName, String detailReason, List<String> failures) {
@@ -157,8 +159,8 @@ final class EcsEvents {
     return resources.get(0).asText();
   }
 
-  private static Classification ignore(String dedup, String reason) {
-    return Classification.ignore(null, null, dedup, reason);
+  private Classification ignore(String dedup, String reason) {
+    return context.ignore(dedup, reason);
   }
 
   /**

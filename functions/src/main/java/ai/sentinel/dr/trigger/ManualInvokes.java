@@ -1,0 +1,116 @@
+package ai.sentinel.dr.trigger;
+
+import static ai.sentinel.dr.trigger.Fields.bool;
+import static ai.sentinel.dr.trigger.Fields.integer;
+import static ai.sentinel.dr.trigger.Fields.optionalText;
+import static ai.sentinel.dr.trigger.Fields.text;
+import static ai.sentinel.dr.trigger.Fields.truncate;
+
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.recovery.Options;
+import ai.sentinel.dr.recovery.Trigger;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.trigger.Fields.BadInput;
+import ai.sentinel.dr.trigger.SignalRules.ManualRequest;
+import ai.sentinel.dr.trigger.SignalRules.ManualTarget;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Manual payloads ({@code aws lambda invoke}, drills, the Testing Schedule): the common fields are read and checked
+ * here, the runbook's own fields and its resource by its {@link SignalRules#manual}. Any field no one declares is
+ * refused.
+ */
+final class ManualInvokes {
+  /** Fields every manual payload may carry, whatever the runbook. */
+  private static final List<String> COMMON_FIELDS = List.of("runbook", "resource", "dryRun", "drill", "pollSeconds",
+      "maxPolls", "requestId", "reason");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
+  private final DrConfig config;
+  private final Clock clock;
+  private final List<EventClassifier.Bound> scenarios;
+  /** Every scenario's own fields, in registry order. */
+  private final Set<String> scenarioFields = new LinkedHashSet<>();
+  private final Set<String> allowed = new LinkedHashSet<>(COMMON_FIELDS);
+
+  ManualInvokes(DrConfig config, Clock clock, List<EventClassifier.Bound> scenarios) {
+    this.config = config;
+    this.clock = clock;
+    this.scenarios = scenarios;
+    scenarios.forEach(s -> scenarioFields.addAll(s.rules().manualFields()));
+    allowed.addAll(scenarioFields);
+  }
+
+  Classification classify(JsonNode root) {
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!allowed.contains(field)) {
+        unknown.add(field);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new BadInput("manual payload has unknown field(s) " + unknown + "; allowed: "
+          + allowed.stream().sorted().toList());
+    }
+    String runbook = text(root, "runbook");
+    EventClassifier.Bound scenario = scenarios.stream().filter(s -> s.scenario().id().equals(runbook)).findFirst()
+        .orElseThrow(() -> new BadInput("unknown runbook '" + runbook + "'; known: " + ids(false) + " and the tests "
+            + ids(true)));
+    String resource = optionalText(root, "resource");
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String field : scenarioFields) {
+      String value = optionalText(root, field);
+      if (value != null) {
+        fields.put(field, value);
+      }
+    }
+    // a test of the Testing Schedule is a drill by nature, whoever starts it
+    boolean drill = bool(root, "drill", false) || scenario.scenario().test();
+    boolean dryRun = bool(root, "dryRun", config.dryRun());
+    int pollSeconds = integer(root, "pollSeconds", config.pollSeconds(), 1, 3600);
+    int maxPolls = integer(root, "maxPolls", config.maxPolls(), 1, 1000);
+    String requestId = optionalText(root, "requestId");
+    if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
+      throw new BadInput("requestId must be 1-40 letters, digits, '-' or '_'");
+    }
+    String reasonText = optionalText(root, "reason");
+    ManualTarget target = scenario.rules().manual(scenario.context(), new ManualRequest(runbook, resource, fields));
+    String kind = drill ? "drill" : "manual";
+    String dedup = kind + ":" + runbook + ":" + (requestId != null ? requestId : ExecutionNames.hash(canonical(root)));
+    String now = Instant.now(clock).toString();
+    Trigger trigger = new Trigger(kind, "manual", requestId == null ? kind : requestId, now,
+        (drill ? "drill" : "manual invoke") + (reasonText == null ? "" : ": " + truncate(reasonText, 300)));
+    String option = target.option();
+    Options options = new Options(option, target.snapshotId() == null ? "latest" : target.snapshotId(),
+        target.restoreTime(), dryRun, pollSeconds, maxPolls);
+    return Classification.start(runbook, target.resource(), dedup, (drill ? "drill of " : "manual invoke of ")
+        + runbook + " on " + target.resource() + (option == null ? "" : " option " + option)
+        + (dryRun ? " (dry-run)" : ""), trigger, options);
+  }
+
+  /** The ids of the recoveries (test false) or of the Testing Schedule's tests (test true). */
+  private List<String> ids(boolean test) {
+    return scenarios.stream().map(EventClassifier.Bound::scenario).filter(s -> s.test() == test).map(Scenario::id)
+        .toList();
+  }
+
+  private static String canonical(JsonNode root) {
+    // field order must not change the identity of a request
+    Map<String, Object> sorted = new TreeMap<>();
+    root.fields().forEachRemaining(f -> sorted.put(f.getKey(), f.getValue()));
+    return Json.write(sorted);
+  }
+}
