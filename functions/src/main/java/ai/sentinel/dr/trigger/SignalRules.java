@@ -3,6 +3,8 @@ package ai.sentinel.dr.trigger;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,7 +164,7 @@ public interface SignalRules {
    */
   record ManualRequest(String runbook, String resource, Map<String, String> fields) {
     public ManualRequest {
-      fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+      fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
     /** A field's value, or null when not given. */
