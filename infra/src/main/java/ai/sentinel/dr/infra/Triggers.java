@@ -73,17 +73,26 @@ public final class Triggers extends Construct {
     String prefix = config.prefix();
     Arns arns = new Arns(this);
 
-    Map<String, String> arnsByScenario = new LinkedHashMap<>();
-    props.stateMachines().forEach((scenario, sm) -> arnsByScenario.put(scenario, sm.getStateMachineArn()));
-    Map<String, String> env = Map.of(Vars.STATE_MACHINE_ARNS, Stack.of(this).toJsonString(arnsByScenario));
     // the responders of no particular scenario: alarms (routed by cdk.json) and manual invokes
-    List<Class<?>> deployed = new ArrayList<>(List.of(AlarmResponder.class));
-    props.scenarios().forEach(s -> deployed.addAll(s.responders()));
-    deployed.add(ManualResponder.class);
-    for (Class<?> handler : deployed) {
+    Map<Class<?>, List<String>> starts = new LinkedHashMap<>();
+    starts.put(AlarmResponder.class, props.scenarios().stream().filter(s -> !s.test()).map(InfraScenario::id)
+        .toList());
+    props.scenarios().forEach(s -> s.responders().forEach(r -> starts.put(r, List.of(s.id()))));
+    starts.put(ManualResponder.class, props.scenarios().stream().map(InfraScenario::id).toList());
+    for (Map.Entry<Class<?>, List<String>> entry : starts.entrySet()) {
+      // a responder may start (and knows) only the runbooks its signals start: least privilege for forged signals
+      Map<String, String> arnsByScenario = new LinkedHashMap<>();
+      for (String scenario : entry.getValue()) {
+        IStateMachine sm = props.stateMachines().get(scenario);
+        if (sm != null) {
+          arnsByScenario.put(scenario, sm.getStateMachineArn());
+        }
+      }
+      Map<String, String> env = Map.of(Vars.STATE_MACHINE_ARNS, Stack.of(this).toJsonString(arnsByScenario));
+      Class<?> handler = entry.getKey();
       RunbookFunction fn = props.functions().create(this, handler, env, null);
-      props.stateMachines().forEach((scenario, sm) -> {
-        fn.allow(List.of("states:StartExecution"), List.of(sm.getStateMachineArn()));
+      arnsByScenario.forEach((scenario, arn) -> {
+        fn.allow(List.of("states:StartExecution"), List.of(arn));
         // a redelivered signal finds its execution by name instead of starting another
         fn.allow(List.of("states:DescribeExecution"), List.of(arns.executions(Names.stateMachine(prefix, scenario))));
       });

@@ -164,11 +164,15 @@ class SentinelDrStackTest {
     JsonNode vars = dev.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
     assertEquals(dev.config.deployedScenarios(), dev.stack.recoveries().stream()
         .map(RecoveryStateMachine::scenario).toList(), "what the CLI assumes is deployed");
-    String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
-    assertTrue(arns.matches("\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
+    String recoveries = "\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
         + "\"redis-failure\":\"<Ref:RedisRecoveryStateMachine[0-9A-F]+>\","
-        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\","
-        + "\"database-restore-test\":\"<Ref:DatabaseRestoreTestStateMachine[0-9A-F]+>\"}"), arns);
+        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\"";
+    String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
+    assertTrue(arns.matches(recoveries + "}"), "alarms start recoveries, never a test: " + arns);
+    String manual = Synth.render(dev.function("dev-sentinel-dr-manual-responder").path("Environment")
+        .path("Variables").path(Vars.STATE_MACHINE_ARNS));
+    assertTrue(manual.matches(recoveries + ",\"database-restore-test\":\"<Ref:DatabaseRestoreTestStateMachine"
+        + "[0-9A-F]+>\"}"), manual);
     assertEquals("true", vars.path(Vars.DRY_RUN).asText());
     assertEquals("sentinel-api,sentinel-celery", vars.path(Vars.ECS_SERVICES).asText());
   }
@@ -315,16 +319,26 @@ class SentinelDrStackTest {
         .containsAll(List.of(rds + "db:sentinel-db", rds + "db:sentinel-db-pitr")));
     assertTrue(resourcesOf("SharedStepsNotify", "sns:Publish").get(0).startsWith("<Ref:NotificationsTopic"));
     String executions = "arn:<Ref:AWS::Partition>:states:us-east-1:<Ref:AWS::AccountId>:execution:dev-sentinel-dr-";
+    // each responder may start only the runbooks its signals start: a forged RDS event cannot start Scenario 3
+    Map<Class<?>, List<String>> startable = Map.of(
+        AlarmResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery"),
+        RdsEventResponder.class, List.of("DatabaseRecovery"),
+        EcsEventResponder.class, List.of("EcsRecovery"),
+        ElastiCacheEventResponder.class, List.of("RedisRecovery"),
+        ManualResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DatabaseRestoreTest"));
+    Map<String, String> ids = Map.of("DatabaseRecovery", "database-failure", "RedisRecovery", "redis-failure",
+        "EcsRecovery", "ecs-service-failure", "DatabaseRestoreTest", "database-restore-test");
+    assertEquals(Set.copyOf(RESPONDERS), startable.keySet());
     for (Class<?> responder : RESPONDERS) {
       String fn = "Triggers" + responder.getSimpleName();
       List<String> started = resourcesOf(fn, "states:StartExecution");
-      assertEquals(4, started.size(), started.toString());
-      for (String id : List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DatabaseRestoreTest")) {
+      List<String> expected = startable.get(responder);
+      assertEquals(expected.size(), started.size(), fn + " " + started);
+      for (String id : expected) {
         assertTrue(started.stream().anyMatch(r -> r.startsWith("<Ref:" + id + "StateMachine")), id + " " + started);
       }
-      assertEquals(List.of(executions + "database-failure:*", executions + "redis-failure:*",
-          executions + "ecs-service-failure:*", executions + "database-restore-test:*"),
-          resourcesOf(fn, "states:DescribeExecution"));
+      assertEquals(expected.stream().map(id -> executions + ids.get(id) + ":*").toList(),
+          resourcesOf(fn, "states:DescribeExecution"), fn);
     }
     assertTrue(statementsOf(db + "ChooseOption").stream()
         .allMatch(s -> Synth.list(s, "Action").stream().allMatch(a -> a.startsWith("logs:"))), "no AWS calls");
