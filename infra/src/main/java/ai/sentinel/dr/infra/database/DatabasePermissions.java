@@ -33,8 +33,9 @@ final class DatabasePermissions {
     this.instance = dbInstance(db.instanceId());
     this.recoveryTarget = dbInstance(db.instanceId() + "-recovery");
     this.pitrTarget = dbInstance(db.instanceId() + "-pitr");
-    // automated snapshots are named rds:<instance>-<time>
-    this.snapshots = List.of(arns.colon("rds", "snapshot", "rds:" + db.instanceId() + "-*"),
+    // automated snapshots are named rds:<instance>-YYYY-MM-DD-HH-MM: '?' per character, so that a sibling instance's
+    // (rds:<instance>-staging-...) do not match; manual ones must be named <instance>-...
+    this.snapshots = List.of(arns.colon("rds", "snapshot", "rds:" + db.instanceId() + "-????-??-??-??-??"),
         arns.colon("rds", "snapshot", db.instanceId() + "-*"));
     this.restoreGroups = List.of(arns.colon("rds", "subgrp", db.subnetGroup()), arns.colon("rds", "og", "default:*"),
         arns.colon("rds", "pg", "default.*"));
@@ -58,8 +59,10 @@ final class DatabasePermissions {
     allowSnapshotRestore(restoreFromSnapshot, recoveryTarget);
 
     pointInTimeRestore.allow(DESCRIBE_INSTANCES, List.of(instance, pitrTarget));
-    pointInTimeRestore.allow(List.of("rds:RestoreDBInstanceToPointInTime", "rds:AddTagsToResource"),
+    pointInTimeRestore.allow(List.of("rds:RestoreDBInstanceToPointInTime"),
         concat(List.of(instance, pitrTarget), restoreGroups));
+    // tags only what the recovery creates, never the production instance it restores from
+    pointInTimeRestore.allow(List.of("rds:AddTagsToResource"), List.of(pitrTarget));
     Nag.suppressFindings(pointInTimeRestore.role(), Nag.IAM5, "A restore reads the engine's default option group "
         + "(default:<engine>-<version>) and parameter group (default.<engine><version>), whose names depend on the "
         + "instance's engine version",
@@ -92,13 +95,18 @@ final class DatabasePermissions {
   private void allowSnapshotRestore(RunbookFunction fn, String target) {
     fn.allow(DESCRIBE_INSTANCES, List.of(target));
     fn.allow(List.of("rds:DescribeDBSnapshots"), concat(List.of(instance), snapshots));
-    fn.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"),
-        concat(List.of(target), snapshots, restoreGroups));
+    fn.allow(List.of("rds:RestoreDBInstanceFromDBSnapshot"), concat(List.of(target), snapshots, restoreGroups));
+    fn.allow(List.of("rds:AddTagsToResource"), List.of(target));
     Nag.suppressFindings(fn.role(), Nag.IAM5, "Snapshot names are chosen at run time: automated "
-        + "snapshots of the protected instance are rds:<instance>-<time>, manual ones must be named <instance>-...; "
+        + "snapshots of the protected instance are rds:<instance>-YYYY-MM-DD-HH-MM (matched character by character), "
+        + "manual ones must be named <instance>-...; IAM cannot tell a sibling instance's manual snapshot "
+        + "(<instance>-staging-...) by name, so the step refuses any snapshot whose DBInstanceIdentifier is not the "
+        + "protected instance; "
         + "a restore also reads the engine's default option group (default:<engine>-<version>) and parameter group "
         + "(default.<engine><version>), whose names depend on the snapshot's engine version",
-        Nag.arnFinding("rds", "snapshot:(rds:)?" + Nag.literal(db.instanceId()) + "-\\*"), DEFAULT_GROUPS);
+        Nag.arnFinding("rds", "snapshot:" + Nag.literal(db.instanceId()) + "-\\*"),
+        Nag.arnFinding("rds", "snapshot:" + Nag.literal("rds:" + db.instanceId() + "-????-??-??-??-??")),
+        DEFAULT_GROUPS);
   }
 
   @SafeVarargs

@@ -90,6 +90,31 @@ public class DatabaseRecoveryStackTest {
     assertEquals("Succeed", states.path("Recovered").path("Type").asText());
   }
 
+  /** IAM's ARN matching: '*' any run of characters, '?' exactly one. */
+  private static boolean iamMatches(String pattern, String arn) {
+    String regex = java.util.Arrays.stream(pattern.split("", -1)).map(c -> switch (c) {
+      case "*" -> ".*";
+      case "?" -> ".";
+      default -> java.util.regex.Pattern.quote(c);
+    }).collect(java.util.stream.Collectors.joining());
+    return arn.matches(regex);
+  }
+
+  @Test
+  void restoresTagOnlyWhatTheyCreateAndReadOnlyTheProtectedInstancesAutomatedSnapshots() {
+    String rds = "arn:<Ref:AWS::Partition>:rds:us-east-1:<Ref:AWS::AccountId>:";
+    String f = "DatabaseRecoveryFunctions";
+    assertEquals(List.of(rds + "db:sentinel-db-pitr"), dev.resourcesOf(f + "PointInTimeRestore",
+        "rds:AddTagsToResource"), "never tags the production instance it restores from");
+    assertEquals(List.of(rds + "db:sentinel-db-recovery"), dev.resourcesOf(f + "RestoreFromSnapshot",
+        "rds:AddTagsToResource"));
+    List<String> restorable = dev.resourcesOf(f + "RestoreFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot");
+    assertTrue(restorable.stream().anyMatch(p -> iamMatches(p, rds + "snapshot:rds:sentinel-db-2026-01-17-03-00")),
+        restorable.toString());
+    assertTrue(restorable.stream().noneMatch(p -> iamMatches(p,
+        rds + "snapshot:rds:sentinel-db-staging-2026-01-17-03-00")), "a sibling's automated snapshot: " + restorable);
+  }
+
   @Test
   void updateSecretIsScopedToTheSecretNotStar() {
     List<JsonNode> statements = dev.statementsOf("DatabaseRecoveryFunctionsUpdateSecret");
