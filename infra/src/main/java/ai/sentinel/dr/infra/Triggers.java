@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
@@ -64,6 +65,14 @@ public final class Triggers extends Construct {
   private final Key key;
   /** The key policy's statement for the services that publish to encrypted trigger topics. */
   private final PolicyStatement keyPublishers;
+  /** The same for publishers whose KMS requests carry aws:SourceAccount: only on behalf of this account. */
+  private final PolicyStatement keyPublishersInAccount;
+  /**
+   * Publishers documented to send aws:SourceAccount with their KMS requests (CloudWatch alarm actions). Others (RDS
+   * event notifications) are not known to, and a condition their requests lack would drop every notification
+   * silently; their topics' policies carry the condition instead.
+   */
+  private static final Set<String> KEY_SOURCE_ACCOUNT = Set.of("cloudwatch.amazonaws.com");
   private final List<String> encryptedTopics = new ArrayList<>();
   private final Topic alarmTopic;
 
@@ -119,6 +128,12 @@ public final class Triggers extends Construct {
         .resources(List.of("*"))
         .build();
     key.addToResourcePolicy(keyPublishers);
+    keyPublishersInAccount = PolicyStatement.Builder.create()
+        .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+        .resources(List.of("*"))
+        .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+        .build();
+    key.addToResourcePolicy(keyPublishersInAccount);
 
     alarmTopic = encryptedTopic("AlarmTopic", prefix + "-alarms", "alarm", "cloudwatch.amazonaws.com");
     subscribe(alarmTopic, AlarmResponder.class);
@@ -166,7 +181,7 @@ public final class Triggers extends Construct {
   public Topic encryptedTopic(String id, String name, String what, String service) {
     encryptedTopics.add(what);
     ServicePrincipal publisher = new ServicePrincipal(service);
-    keyPublishers.addPrincipals(publisher);
+    (KEY_SOURCE_ACCOUNT.contains(service) ? keyPublishersInAccount : keyPublishers).addPrincipals(publisher);
     Topic topic = Topic.Builder.create(this, id)
         .topicName(name)
         .masterKey(key)

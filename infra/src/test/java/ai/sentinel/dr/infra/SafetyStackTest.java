@@ -300,4 +300,20 @@ class SafetyStackTest {
     });
     return out;
   }
+  @Test
+  void cloudWatchMayUseTheTriggersKeyOnlyForThisAccountsAlarms() {
+    boolean found = false;
+    for (JsonNode statement : dev.properties("AWS::KMS::Key").stream()
+        .flatMap(k -> java.util.stream.StreamSupport.stream(k.path("KeyPolicy").path("Statement").spliterator(),
+            false)).toList()) {
+      String principals = statement.path("Principal").toString();
+      if (principals.contains("cloudwatch.amazonaws.com")) {
+        found = true;
+        assertEquals("{\"Ref\":\"AWS::AccountId\"}",
+            statement.path("Condition").path("StringEquals").path("aws:SourceAccount").toString(), principals);
+        assertFalse(principals.contains("events.rds"), "RDS is not known to send aws:SourceAccount to KMS");
+      }
+    }
+    assertTrue(found, "CloudWatch may publish alarm actions to the encrypted alarm topic");
+  }
 }
