@@ -38,7 +38,7 @@ public final class DeleteScratchInstance extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    String target = deps.config().drillInstanceId();
+    String target = DatabaseSettings.of(deps.config()).drillInstanceId();
     Optional<DBInstance> found = RdsInstances.find(rds, target);
     if (found.isEmpty()) {
       return recovery.log(entry("cleaned-up", target + " does not exist: nothing to delete"));

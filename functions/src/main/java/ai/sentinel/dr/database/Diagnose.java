@@ -50,10 +50,10 @@ public final class Diagnose extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String id = recovery.resource();
-    if (!id.equals(deps.config().dbInstanceId())) {
+    if (!id.equals(DatabaseSettings.of(deps.config()).instanceId())) {
       // a direct StartExecution bypasses the responders' checks: the steps hold the line too
       throw new OutsideBlastRadiusError("resource '" + id + "' is not the protected instance "
-          + deps.config().dbInstanceId() + " of " + deps.config().environment());
+          + DatabaseSettings.of(deps.config()).instanceId() + " of " + deps.config().environment());
     }
     DBInstance instance = RdsInstances.find(rds, id).orElse(null);
     List<RdsEvent> events = rds.describeEvents(b -> b.sourceIdentifier(id).sourceType(SourceType.DB_INSTANCE)

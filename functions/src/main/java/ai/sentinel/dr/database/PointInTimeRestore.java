@@ -41,7 +41,7 @@ public final class PointInTimeRestore extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String source = recovery.resource();
-    String target = deps.config().pitrInstanceId();
+    String target = DatabaseSettings.of(deps.config()).pitrInstanceId();
     String requested = recovery.options().restoreTime();
     Instant time = parse(requested);
     Optional<DBInstance> existing = RdsInstances.find(rds, target);

@@ -43,7 +43,7 @@ public final class RestoreFromSnapshot extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String source = recovery.resource();
-    String target = deps.config().recoveryInstanceId();
+    String target = DatabaseSettings.of(deps.config()).recoveryInstanceId();
     Optional<DBInstance> existing = RdsInstances.find(rds, target);
     if (existing.isPresent()) {
       // only our own earlier attempt is adopted; anything else there may hold other data

@@ -47,8 +47,8 @@ public final class RestoreScratchInstance extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    String source = deps.config().dbInstanceId();
-    String target = deps.config().drillInstanceId();
+    String source = DatabaseSettings.of(deps.config()).instanceId();
+    String target = DatabaseSettings.of(deps.config()).drillInstanceId();
     DatabaseState db = recovery.part(DatabaseState.PART) == null ? new DatabaseState(null, null, null, null, null)
         : recovery.part(DatabaseState.PART);
     // measured against the runbook's "Database Failure (Complete)" row, like a real Option B

@@ -16,19 +16,20 @@ record RestoreSettings(String instanceClass, String subnetGroup, List<String> se
 
   static RestoreSettings of(Diagnosis diagnosis, DrConfig config) {
     boolean seen = diagnosis != null && diagnosis.instanceFound();
-    String cls = seen && diagnosis.instanceClass() != null ? diagnosis.instanceClass() : config.dbInstanceClass();
-    String subnet = seen && diagnosis.subnetGroup() != null ? diagnosis.subnetGroup() : config.dbSubnetGroup();
+    DatabaseSettings database = DatabaseSettings.of(config);
+    String cls = seen && diagnosis.instanceClass() != null ? diagnosis.instanceClass() : database.instanceClass();
+    String subnet = seen && diagnosis.subnetGroup() != null ? diagnosis.subnetGroup() : database.subnetGroup();
     List<String> groups = seen && !diagnosis.securityGroups().isEmpty()
-        ? diagnosis.securityGroups() : config.dbSecurityGroups();
+        ? diagnosis.securityGroups() : database.securityGroups();
     StringBuilder missing = new StringBuilder();
     if (cls == null) {
-      missing.append(" instance class (").append(DrConfig.Vars.DB_INSTANCE_CLASS).append(")");
+      missing.append(" instance class (").append("database.instanceClass").append(")");
     }
     if (subnet == null) {
-      missing.append(" subnet group (").append(DrConfig.Vars.DB_SUBNET_GROUP).append(")");
+      missing.append(" subnet group (").append("database.subnetGroup").append(")");
     }
     if (groups == null || groups.isEmpty()) {
-      missing.append(" security groups (").append(DrConfig.Vars.DB_SECURITY_GROUPS).append(")");
+      missing.append(" security groups (").append("database.securityGroups").append(")");
     }
     if (missing.length() > 0) {
       throw new StepFailedError("cannot restore: the original instance is gone and the environment config lacks"

@@ -12,17 +12,18 @@ import java.util.Properties;
 
 /**
  * The runbook's "psql $DATABASE_URL -c 'SELECT 1'": connects with the credentials of the database URL secret (never
- * logged) to an address, the recovered instance's or a scratch instance's. DB_CONNECT_HOST, where set, replaces the
- * address (local clouds, whose endpoints are not real).
+ * logged) to an address, the recovered instance's or a scratch instance's. The database settings' connectHost, where
+ * set, replaces the address (local clouds, whose endpoints are not real).
  */
 final class SelectOne {
   private SelectOne() {}
 
   static Check check(DrConfig config, DatabaseUrl url, String address) {
-    if (!config.verifyDbConnect()) {
-      return new Check("select-1", Result.SKIP, "VERIFY_DB_CONNECT=false: no network path to the database");
+    DatabaseSettings settings = DatabaseSettings.of(config);
+    if (!settings.verifyConnect()) {
+      return new Check("select-1", Result.SKIP, "verifyDbConnect=false: no network path to the database");
     }
-    String target = config.dbConnectHost() != null ? config.dbConnectHost() : address;
+    String target = settings.connectHost() != null ? settings.connectHost() : address;
     Properties props = new Properties();
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", "10");

@@ -45,7 +45,7 @@ public final class UpdateSecret extends Step {
     if (restore == null || !restore.available()) {
       throw new StepFailedError("UpdateSecret needs an available restored instance");
     }
-    String secretId = deps.config().dbSecretId();
+    String secretId = DatabaseSettings.of(deps.config()).secretId();
     String current = secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
     if (current == null) {
       throw new StepFailedError(secretId + " has no string value to update");

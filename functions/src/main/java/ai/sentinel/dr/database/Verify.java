@@ -58,12 +58,13 @@ public final class Verify extends Step {
         ? new Check("instance-available", Result.PASS, instanceId + " is available")
         : new Check("instance-available", Result.FAIL, instanceId + " is "
             + (instance == null ? "missing" : "'" + instance.dbInstanceStatus() + "'")));
-    DatabaseUrl url = DatabaseUrl.parse(secrets.getSecretValue(b -> b.secretId(deps.config().dbSecretId()))
+    String secretId = DatabaseSettings.of(deps.config()).secretId();
+    DatabaseUrl url = DatabaseUrl.parse(secrets.getSecretValue(b -> b.secretId(secretId))
         .secretString());
     if (restored) {
       boolean points = db.restore().endpoint() != null && db.restore().endpoint().equals(url.host())
           && url.port().equals(db.restore().port());
-      checks.add(new Check("secret-repointed", points ? Result.PASS : Result.FAIL, deps.config().dbSecretId()
+      checks.add(new Check("secret-repointed", points ? Result.PASS : Result.FAIL, secretId
           + " points at " + url.host() + (points ? "" : ", expected " + db.restore().endpoint())));
       boolean stable = recovery.services() != null && recovery.services().stable();
       checks.add(new Check("services-stable", stable ? Result.PASS : Result.FAIL,

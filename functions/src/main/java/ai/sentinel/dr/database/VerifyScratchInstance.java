@@ -59,7 +59,8 @@ public final class VerifyScratchInstance extends Step {
         ? new Check("instance-available", Result.PASS, restore.targetInstanceId() + " is available")
         : new Check("instance-available", Result.FAIL, restore.targetInstanceId() + " is "
             + (instance == null ? "missing" : "'" + instance.dbInstanceStatus() + "'")));
-    DatabaseUrl url = DatabaseUrl.parse(secrets.getSecretValue(b -> b.secretId(deps.config().dbSecretId()))
+    String secretId = DatabaseSettings.of(deps.config()).secretId();
+    DatabaseUrl url = DatabaseUrl.parse(secrets.getSecretValue(b -> b.secretId(secretId))
         .secretString());
     checks.add(SelectOne.check(deps.config(), url, restore.endpoint() + ":" + restore.port()));
     Verification verification = Verification.of(checks);

@@ -53,7 +53,7 @@ public final class DeployPreviousVersion extends Step {
     if (state == null || !state.rollbackDue()) {
       throw new StepFailedError("DeployPreviousVersion runs only when WaitForStability decided a rollback is due");
     }
-    String cluster = deps.config().ecsCluster();
+    String cluster = EcsSettings.of(deps.config()).cluster();
     Service service = EcsServices.describe(ecs, cluster, name);
     // the revision that failed is the one the forced deployment ran, not whatever runs now (a retried rollback
     // already runs the previous one, and "the one below it" would roll back twice)

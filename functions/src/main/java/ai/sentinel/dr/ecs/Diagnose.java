@@ -78,10 +78,10 @@ public final class Diagnose extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
-    String cluster = deps.config().ecsCluster();
+    String cluster = EcsSettings.of(deps.config()).cluster();
     Service service = EcsServices.describe(ecs, cluster, name);
     List<StoppedTask> stopped = stoppedTasks(cluster, name, service);
-    String group = deps.config().ecsLogGroupPrefix() + name;
+    String group = EcsSettings.of(deps.config()).logGroupPrefix() + name;
     LogTail tail = logTail(group);
     List<String> deployments = service.deployments().stream().map(Diagnose::describe).toList();
     Diagnosis diagnosis = new Diagnosis(service.taskDefinition(), service.desiredCount(), service.runningCount(),

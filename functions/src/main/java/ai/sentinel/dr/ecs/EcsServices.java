@@ -24,14 +24,15 @@ final class EcsServices {
    */
   static String protectedService(DrConfig config, Recovery recovery, String step) {
     String service = recovery.resource();
-    if (!config.protectsService(service)) {
-      throw new StepFailedError(step + ": '" + service + "' is not one of the ECS services " + config.ecsServices()
+    EcsSettings ecs = EcsSettings.of(config);
+    if (!ecs.protectsService(service)) {
+      throw new StepFailedError(step + ": '" + service + "' is not one of the ECS services " + ecs.services()
           + " protected in " + config.environment() + ": nothing done");
     }
     return service;
   }
 
-  /** The blast-radius target of an ECS mutation, as {@code DrConfig.allows("ecs", ...)} reads it. */
+  /** The blast-radius target of an ECS mutation, as {@link EcsSettings#allows} reads it. */
   static String target(String cluster, String service) {
     return cluster + "/" + service;
   }

@@ -48,7 +48,7 @@ public final class ForceNewDeployment extends Step {
     if (state == null || state.diagnosis() == null) {
       throw new StepFailedError("ForceNewDeployment needs Diagnose's result");
     }
-    String cluster = deps.config().ecsCluster();
+    String cluster = EcsSettings.of(deps.config()).cluster();
     Service service = EcsServices.describe(ecs, cluster, name);
     Deployment primary = EcsServices.primary(service);
     String adopt = adoptable(state, primary);
@@ -73,7 +73,8 @@ public final class ForceNewDeployment extends Step {
     }
     String detail = "forced new deployment " + (started.id() == null ? "" : started.id() + " ") + "of " + name
         + " (" + EcsServices.shortName(started.taskDefinition()) + ", same task definition) in " + cluster
-        + ": runbook step 1; " + deps.config().ecsStablePolls() + " polls to stabilise before a rollback";
+        + ": runbook step 1; " + EcsSettings.of(deps.config()).stablePolls()
+        + " polls to stabilise before a rollback";
     return sent.recovery().with(EcsState.PART, state.started(PHASE, started))
         .log(entry(sent.sent() ? "redeploying" : "would-redeploy", detail));
   }

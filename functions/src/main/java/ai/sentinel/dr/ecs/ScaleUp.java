@@ -49,8 +49,8 @@ public final class ScaleUp extends Step {
     if (state == null) {
       throw new StepFailedError("ScaleUp needs Diagnose's result");
     }
-    Integer configured = deps.config().desiredCountOf(name);
-    String cluster = deps.config().ecsCluster();
+    Integer configured = EcsSettings.of(deps.config()).desiredCountOf(name);
+    String cluster = EcsSettings.of(deps.config()).cluster();
     Service service = EcsServices.describe(ecs, cluster, name);
     int desired = service.desiredCount();
     int running = service.runningCount();

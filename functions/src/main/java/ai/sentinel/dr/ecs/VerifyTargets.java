@@ -64,7 +64,7 @@ public final class VerifyTargets extends Step {
           new Check("target-health", Result.SKIP, "dry-run: nothing was changed")));
       return recovery.withVerification(skipped).log(entry("skipped", "dry-run: verification not run"));
     }
-    Service service = EcsServices.describe(ecs, deps.config().ecsCluster(), name);
+    Service service = EcsServices.describe(ecs, EcsSettings.of(deps.config()).cluster(), name);
     List<Check> checks = new ArrayList<>();
     checks.add(serviceStable(service));
     List<TargetHealth> targets = new ArrayList<>();
@@ -90,7 +90,7 @@ public final class VerifyTargets extends Step {
 
   /** DescribeTargetHealth of the service's target group: PASS with a healthy target and no unhealthy one. */
   private Check targetHealth(String name, Service service, List<TargetHealth> targets) {
-    String configured = deps.config().ecsTargetGroups().get(name);
+    String configured = EcsSettings.of(deps.config()).targetGroups().get(name);
     String group = configured != null ? configured : service.loadBalancers().stream()
         .map(LoadBalancer::targetGroupArn).filter(a -> a != null && !a.isBlank()).findFirst().orElse(null);
     if (group == null) {

@@ -55,7 +55,7 @@ public final class WaitForStability extends Step {
       return recovery.with(EcsState.PART, state.polled(true, false, state.status(), "dry-run: stability not polled"))
           .log(entry("skipped", "dry-run: would wait for " + name + " to be stable (phase " + phase + ")"));
     }
-    Service service = EcsServices.describe(ecs, deps.config().ecsCluster(), name);
+    Service service = EcsServices.describe(ecs, EcsSettings.of(deps.config()).cluster(), name);
     String status = EcsServices.status(service);
     int poll = state.polls() + 1;
     if (EcsServices.stable(service)) {
@@ -68,8 +68,8 @@ public final class WaitForStability extends Step {
       if (due != null) {
         return recovery.with(EcsState.PART, state.polled(false, true, status, due)).log(entry("decided", due));
       }
-      String why = name + " not stable yet: " + status + " (poll " + poll + " of " + deps.config().ecsStablePolls()
-          + " before a rollback)";
+      String why = name + " not stable yet: " + status + " (poll " + poll + " of "
+          + EcsSettings.of(deps.config()).stablePolls() + " before a rollback)";
       return recovery.with(EcsState.PART, state.polled(false, false, status, why)).log(entry(Recovery.WAITING, why));
     }
     if (poll >= recovery.options().maxPolls()) {
@@ -88,7 +88,7 @@ public final class WaitForStability extends Step {
           + (ours.rolloutStateReason() == null ? "" : " (" + ours.rolloutStateReason() + ")") + " after " + poll
           + " poll(s): " + status + "; rolling back";
     }
-    int window = deps.config().ecsStablePolls();
+    int window = EcsSettings.of(deps.config()).stablePolls();
     if (poll < window) {
       return null;
     }

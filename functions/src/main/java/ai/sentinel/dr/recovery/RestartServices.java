@@ -1,5 +1,7 @@
 package ai.sentinel.dr.recovery;
 
+import ai.sentinel.dr.common.UsesSettings;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  * service, so tasks pick up the repointed secret. Running it twice restarts once: a service whose newest deployment
  * is younger than the repoint is left alone.
  */
+@UsesSettings(EcsSettings.class)
 public final class RestartServices extends Step {
   private final EcsClient ecs;
 
@@ -41,8 +44,8 @@ public final class RestartServices extends Step {
 
   @Override
   protected Recovery run(Recovery recovery) {
-    String cluster = deps.config().ecsCluster();
-    List<String> names = deps.config().ecsServices();
+    String cluster = EcsSettings.of(deps.config()).cluster();
+    List<String> names = EcsSettings.of(deps.config()).services();
     if (names.isEmpty()) {
       throw new StepFailedError("no ECS services configured to restart");
     }

@@ -1,5 +1,7 @@
 package ai.sentinel.dr.recovery;
 
+import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
@@ -12,6 +14,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * Runbook "wait services-stable": one poll of the restarted services. Stable means what the AWS CLI waiter means:
  * exactly one deployment, and running tasks equal to desired. The state machine's Wait state spaces the polls.
  */
+@UsesSettings(EcsSettings.class)
 public final class WaitForServices extends Step {
   private final EcsClient ecs;
 

@@ -36,13 +36,14 @@ final class CacheClusters {
    */
   static String protectedCluster(Recovery recovery, DrConfig config) {
     String id = recovery.resource();
-    if (config.redisClusterId() == null) {
+    RedisSettings redis = config.settings(RedisSettings.class).orElse(null);
+    if (redis == null) {
       throw new OutsideBlastRadiusError("the " + config.environment() + " environment protects no Redis cluster ("
-          + DrConfig.Vars.REDIS_CLUSTER_ID + " is not set)");
+          + RedisSettings.SECTION.variable() + " is not set)");
     }
-    if (!config.redisClusterId().equals(id)) {
+    if (!redis.clusterId().equals(id)) {
       throw new OutsideBlastRadiusError("resource '" + id + "' is not the protected cluster "
-          + config.redisClusterId() + " of " + config.environment());
+          + redis.clusterId() + " of " + config.environment());
     }
     return id;
   }

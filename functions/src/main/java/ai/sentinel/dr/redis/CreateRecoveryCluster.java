@@ -51,7 +51,7 @@ public final class CreateRecoveryCluster extends Step {
     if (cache.diagnosis() == null || cache.diagnosis().nodeType() == null) {
       throw new StepFailedError("CreateRecoveryCluster needs the settings Diagnose settled (node type at least)");
     }
-    String target = deps.config().redisRecoveryClusterId();
+    String target = RedisSettings.of(deps.config()).recoveryClusterId();
     var existing = CacheClusters.find(elastiCache, target);
     if (existing.isPresent()) {
       return adopt(recovery, existing.get());

@@ -59,6 +59,7 @@ public final class Diagnose extends Step {
   protected Recovery run(Recovery recovery) {
     DrConfig config = deps.config();
     String id = CacheClusters.protectedCluster(recovery, config);
+    RedisSettings redis = RedisSettings.of(config);
     Optional<CacheCluster> cluster = CacheClusters.find(elastiCache, id);
     Reading connections = latest(id, CONNECTIONS);
     Reading cpu = latest(id, ENGINE_CPU);
@@ -67,11 +68,11 @@ public final class Diagnose extends Step {
     List<String> fromConfig = new ArrayList<>();
     if (cluster.isPresent()) {
       CacheCluster c = cluster.get();
-      String nodeType = orConfig(c.cacheNodeType(), config.redisNodeType(), "node type", fromConfig);
-      String subnet = orConfig(c.cacheSubnetGroupName(), config.redisSubnetGroup(), "subnet group", fromConfig);
+      String nodeType = orConfig(c.cacheNodeType(), redis.nodeType(), "node type", fromConfig);
+      String subnet = orConfig(c.cacheSubnetGroupName(), redis.subnetGroup(), "subnet group", fromConfig);
       List<String> groups = c.securityGroups().stream().map(SecurityGroupMembership::securityGroupId).toList();
-      if (groups.isEmpty() && !config.redisSecurityGroups().isEmpty()) {
-        groups = config.redisSecurityGroups();
+      if (groups.isEmpty() && !redis.securityGroups().isEmpty()) {
+        groups = redis.securityGroups();
         fromConfig.add("security groups");
       }
       requireNodeType(id, nodeType, "reports no node type");
@@ -80,9 +81,9 @@ public final class Diagnose extends Step {
           c.engineVersion(), subnet, groups, fromConfig.isEmpty() ? "original" : "original+config",
           connections.value(), cpu.value(), "available".equals(status), finding(c, connections, cpu), now());
     } else {
-      requireNodeType(id, config.redisNodeType(), "cannot be described (CacheClusterNotFound)");
-      diagnosis = new Diagnosis(id, false, null, config.redisNodeType(), "redis", null, config.redisSubnetGroup(),
-          config.redisSecurityGroups(), "config", connections.value(), cpu.value(), false,
+      requireNodeType(id, redis.nodeType(), "cannot be described (CacheClusterNotFound)");
+      diagnosis = new Diagnosis(id, false, null, redis.nodeType(), "redis", null, redis.subnetGroup(),
+          redis.securityGroups(), "config", connections.value(), cpu.value(), false,
           id + " not found (CacheClusterNotFound)" + metrics(connections, cpu), now());
     }
     String detail = diagnosis.finding() + "; recovery cluster settings " + settings(diagnosis, fromConfig);
@@ -102,7 +103,7 @@ public final class Diagnose extends Step {
   private static void requireNodeType(String id, String nodeType, String why) {
     if (nodeType == null) {
       throw new StepFailedError("cannot plan the recovery cluster: " + id + " " + why + " and "
-          + DrConfig.Vars.REDIS_NODE_TYPE + " is not set in the environment config");
+          + "redis.nodeType is not set in the environment config");
     }
   }
 

@@ -50,7 +50,7 @@ public final class UpdateSecret extends Step {
       throw new StepFailedError("UpdateSecret needs an available recovery cluster with an endpoint ("
           + cluster.clusterId() + " is '" + cluster.status() + "')");
     }
-    String secretId = deps.config().redisSecretId();
+    String secretId = RedisSettings.of(deps.config()).secretId();
     if (secretId == null) {
       throw new StepFailedError("no Redis URL secret configured (REDIS_SECRET_ID)");
     }

@@ -77,7 +77,7 @@ public final class Verify extends Step {
     String expectedHost = endpoint != null ? endpoint.address() : cluster.address();
     Integer expectedPort = endpoint != null ? Integer.valueOf(CacheClusters.portOf(endpoint)) : cluster.port();
     RedisUrl url = null;
-    String secretId = deps.config().redisSecretId();
+    String secretId = RedisSettings.of(deps.config()).secretId();
     try {
       String value = secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
       if (value == null || value.isBlank()) {
@@ -113,23 +113,23 @@ public final class Verify extends Step {
   }
 
   /**
-   * Redis PING at REDIS_CONNECT_HOST (local clouds, whose endpoints are not real) or the cluster's endpoint, with the
-   * secret's TLS and credentials: what the services will do on their first request.
+   * Redis PING at the settings' connectHost (local clouds, whose endpoints are not real) or the cluster's endpoint,
+   * with the secret's TLS and credentials: what the services will do on their first request.
    */
   private Check ping(RedisUrl url, Endpoint endpoint) {
-    if (!deps.config().verifyRedisConnect()) {
-      return new Check(PING, Result.SKIP, "VERIFY_REDIS_CONNECT=false: no network path to the cache");
+    if (!RedisSettings.of(deps.config()).verifyConnect()) {
+      return new Check(PING, Result.SKIP, "redis.verifyConnect=false: no network path to the cache");
     }
     String host;
     int port;
-    String connect = deps.config().redisConnectHost();
+    String connect = RedisSettings.of(deps.config()).connectHost();
     if (connect != null) {
       int colon = connect.lastIndexOf(':');
       host = colon < 0 ? connect : connect.substring(0, colon);
       try {
         port = colon < 0 ? CacheClusters.DEFAULT_PORT : Integer.parseInt(connect.substring(colon + 1));
       } catch (NumberFormatException e) {
-        return new Check(PING, Result.FAIL, "REDIS_CONNECT_HOST '" + connect + "' is not host:port");
+        return new Check(PING, Result.FAIL, "redis connectHost '" + connect + "' is not host:port");
       }
     } else if (endpoint != null) {
       host = endpoint.address();

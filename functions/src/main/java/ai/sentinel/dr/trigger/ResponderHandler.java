@@ -1,5 +1,6 @@
 package ai.sentinel.dr.trigger;
 
+import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.oncall.OnCall;
@@ -20,6 +21,7 @@ import org.crac.Resource;
  * instead of a deserialisation stack trace), the responder's JSON answer out. Rejections are answered, not thrown:
  * retrying bad input cannot help, and an answer is what a person invoking by hand needs to see.
  */
+@UsesSettings(all = true)
 public abstract class ResponderHandler implements RequestStreamHandler, Resource {
   private final Responder responder;
   private final Set<String> accepted;

@@ -128,28 +128,26 @@ class RestoreFromSnapshotTest {
   @Test
   void originalGoneAndNoFallbacksFailsNamingWhatIsMissing() {
     Map<String, String> env = Fixtures.env();
-    env.remove("DB_INSTANCE_CLASS");
-    env.remove("DB_SUBNET_GROUP");
-    env.remove("DB_SECURITY_GROUPS");
+    Fixtures.withSection(env, "database", s -> s.remove(List.of("instanceClass", "subnetGroup", "securityGroups")));
     RestoreFromSnapshot step = new RestoreFromSnapshot(Fixtures.deps(DrConfig.fromEnv(env), rds));
     StepFailedError e = assertThrows(StepFailedError.class,
         () -> invoke(step, Db.recovery(false, Fixtures.diagnosis(false, null, false), null)));
-    assertTrue(e.getMessage().contains("DB_INSTANCE_CLASS"), e.getMessage());
-    assertTrue(e.getMessage().contains("DB_SUBNET_GROUP"), e.getMessage());
-    assertTrue(e.getMessage().contains("DB_SECURITY_GROUPS"), e.getMessage());
+    assertTrue(e.getMessage().contains("database.instanceClass"), e.getMessage());
+    assertTrue(e.getMessage().contains("database.subnetGroup"), e.getMessage());
+    assertTrue(e.getMessage().contains("database.securityGroups"), e.getMessage());
     verify(rds, never()).restoreDBInstanceFromDBSnapshot(any(RestoreDbInstanceFromDbSnapshotRequest.class));
   }
 
   @Test
   void onlyOneFallbackMissingIsNamedAlone() {
     Map<String, String> env = Fixtures.env();
-    env.remove("DB_SECURITY_GROUPS");
+    Fixtures.withSection(env, "database", s -> s.remove("securityGroups"));
     RestoreFromSnapshot step = new RestoreFromSnapshot(Fixtures.deps(DrConfig.fromEnv(env), rds));
     StepFailedError e = assertThrows(StepFailedError.class,
         () -> invoke(step, Db.recovery(false, Fixtures.diagnosis(false, null, false), null)));
-    assertTrue(e.getMessage().contains("DB_SECURITY_GROUPS"), e.getMessage());
-    assertFalse(e.getMessage().contains("DB_INSTANCE_CLASS"), e.getMessage());
-    assertFalse(e.getMessage().contains("DB_SUBNET_GROUP"), e.getMessage());
+    assertTrue(e.getMessage().contains("database.securityGroups"), e.getMessage());
+    assertFalse(e.getMessage().contains("database.instanceClass"), e.getMessage());
+    assertFalse(e.getMessage().contains("database.subnetGroup"), e.getMessage());
     verify(rds, never()).restoreDBInstanceFromDBSnapshot(any(RestoreDbInstanceFromDbSnapshotRequest.class));
   }
 

@@ -243,7 +243,7 @@ class UpdateSecretTest {
   void onlyTheConfiguredSecretIsReadAndWritten() {
     // another environment's config: its secret, not the one an earlier state document names, is the one touched
     Map<String, String> env = Fixtures.env();
-    env.put("DB_SECRET_ID", "staging/sentinel/database-url");
+    Fixtures.withSection(env, "database", s -> s.put("secretId", "staging/sentinel/database-url"));
     secretHolding(OLD_URL);
     Recovery in = restored(false, Db.NEW_HOST, 5432);
     in = in.update(DatabaseState.PART, s -> s.withSecret(new SecretUpdate(Db.SECRET, Db.OLD_HOST, "v0",

@@ -1,5 +1,7 @@
 package ai.sentinel.dr.database;
 
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import static ai.sentinel.dr.recovery.StepHarness.invoke;
 import static ai.sentinel.dr.recovery.StepHarness.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +83,11 @@ class VerifyTest {
   private static Check check(Verification v, String name) {
     return v.checks().stream().filter(c -> c.name().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no check " + name + " in " + v.checks()));
+  }
+
+  private Verify verifyWith(Consumer<ObjectNode> database) {
+    return new Verify(Fixtures.deps(DrConfig.fromEnv(Fixtures.withSection(Fixtures.env(), "database", database)),
+        rds, secrets));
   }
 
   private Verify verifyWith(Map<String, String> overrides) {
@@ -186,10 +193,10 @@ class VerifyTest {
 
   @Test
   void dbConnectDisabledSkipsSelectOneAndSaysWhy() {
-    Recovery out = invoke(verifyWith(Map.of("VERIFY_DB_CONNECT", "false")), restoredAndRestarted(true));
+    Recovery out = invoke(verifyWith(s -> s.put("verifyConnect", false)), restoredAndRestarted(true));
     Check select = check(out.verification(), "select-1");
     assertEquals(Result.SKIP, select.result());
-    assertTrue(select.detail().contains("VERIFY_DB_CONNECT=false"), select.detail());
+    assertTrue(select.detail().contains("verifyDbConnect=false"), select.detail());
   }
 
   @Test
@@ -199,8 +206,8 @@ class VerifyTest {
       closed = s.getLocalPort();
     }
     List<String> logs = StepHarness.captureLogs();
-    VerificationFailedError e = assertThrows(VerificationFailedError.class, () -> invoke(verifyWith(Map.of(
-        "VERIFY_DB_CONNECT", "true", "DB_CONNECT_HOST", "127.0.0.1:" + closed)), restoredAndRestarted(true)));
+    VerificationFailedError e = assertThrows(VerificationFailedError.class, () -> invoke(verifyWith(s -> s
+        .put("verifyConnect", true).put("connectHost", "127.0.0.1:" + closed)), restoredAndRestarted(true)));
     assertTrue(e.getMessage().contains("select-1"), e.getMessage());
     assertTrue(e.getMessage().contains("127.0.0.1:" + closed + "/sentinel"), e.getMessage());
     assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());

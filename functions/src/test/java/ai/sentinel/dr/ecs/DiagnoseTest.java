@@ -274,7 +274,7 @@ class DiagnoseTest {
 
   @Test
   void logPrefixComesFromTheConfig() {
-    Diagnose custom = new Diagnose(Fixtures.deps(Ecs.config(java.util.Map.of("ECS_LOG_GROUP_PREFIX", "/aws/ecs/")),
+    Diagnose custom = new Diagnose(Fixtures.deps(Ecs.config(s -> s.put("logGroupPrefix", "/aws/ecs/")),
         ecs, logs));
     invoke(custom, Ecs.recovery(false));
     ArgumentCaptor<FilterLogEventsRequest> asked = ArgumentCaptor.forClass(FilterLogEventsRequest.class);

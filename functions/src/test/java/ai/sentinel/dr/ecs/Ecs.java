@@ -1,5 +1,7 @@
 package ai.sentinel.dr.ecs;
 
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
@@ -34,14 +36,20 @@ final class Ecs {
 
   static Map<String, String> env() {
     Map<String, String> env = Fixtures.env();
-    env.put("ECS_DESIRED_COUNTS", "{\"sentinel-api\":3,\"sentinel-celery\":2}");
-    env.put("ECS_TARGET_GROUPS", "{\"sentinel-api\":\"sentinel-api-tg\"}");
-    env.put("ECS_STABLE_POLLS", "3");
-    return env;
+    return Fixtures.withSection(env, "ecs", s -> {
+      s.putObject("desiredCounts").put("sentinel-api", 3).put("sentinel-celery", 2);
+      s.putObject("targetGroups").put("sentinel-api", "sentinel-api-tg");
+      s.put("stablePolls", 3);
+    });
   }
 
   static DrConfig config() {
     return DrConfig.fromEnv(env());
+  }
+
+  /** The ECS environment with its ecs settings edited. */
+  static DrConfig config(Consumer<ObjectNode> ecs) {
+    return DrConfig.fromEnv(Fixtures.withSection(env(), "ecs", ecs));
   }
 
   static DrConfig config(Map<String, String> overrides) {

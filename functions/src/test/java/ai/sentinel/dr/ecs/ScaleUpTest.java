@@ -110,8 +110,8 @@ class ScaleUpTest {
   @Test
   void withoutAConfiguredCountNothingIsScaled() {
     Ecs.reports(ecs, Ecs.steady(Ecs.API, 1, 1, 9));
-    ScaleUp unconfigured = new ScaleUp(Fixtures.deps(Ecs.config(java.util.Map.of("ECS_DESIRED_COUNTS",
-        "{\"sentinel-celery\":2}")), ecs));
+    ScaleUp unconfigured = new ScaleUp(Fixtures.deps(Ecs.config(s -> s.putObject("desiredCounts")
+        .put("sentinel-celery", 2)), ecs));
     Recovery out = invoke(unconfigured, stableAfter(Ecs.API));
     noUpdate();
     assertFalse(out.part(EcsState.PART).scale().scaled());

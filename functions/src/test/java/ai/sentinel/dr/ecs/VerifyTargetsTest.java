@@ -106,8 +106,8 @@ class VerifyTargetsTest {
   @Test
   void aTargetGroupArnIsUsedAsItIs() {
     targets(target("10.0.1.10", "healthy", null, null));
-    VerifyTargets byArn = new VerifyTargets(Fixtures.deps(Ecs.config(Map.of("ECS_TARGET_GROUPS",
-        "{\"sentinel-api\":\"" + Ecs.TG_ARN + "\"}")), ecs, elb));
+    VerifyTargets byArn = new VerifyTargets(Fixtures.deps(Ecs.config(s -> s.putObject("targetGroups")
+        .put("sentinel-api", Ecs.TG_ARN)), ecs, elb));
     assertTrue(invoke(byArn, afterRecovery(Ecs.API, false)).verification().verified());
     verify(elb, never()).describeTargetGroups(any(DescribeTargetGroupsRequest.class));
   }

@@ -89,8 +89,8 @@ class WaitForStabilityTest {
   @Test
   void theWindowComesFromEcsStablePolls() {
     Ecs.reports(ecs, deploying(0));
-    WaitForStability longer = new WaitForStability(Fixtures.deps(Ecs.config(java.util.Map.of("ECS_STABLE_POLLS",
-        "10")), ecs));
+    WaitForStability longer = new WaitForStability(Fixtures.deps(Ecs.config(s -> s.put("stablePolls",
+        10)), ecs));
     assertFalse(invoke(longer, Ecs.inPhase("redeploy", 2, "ecs-svc/forced", 9, false)).part(EcsState.PART)
         .rollbackDue());
     assertTrue(invoke(longer, Ecs.inPhase("redeploy", 9, "ecs-svc/forced", 9, false)).part(EcsState.PART)

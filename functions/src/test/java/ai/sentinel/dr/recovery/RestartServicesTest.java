@@ -140,7 +140,7 @@ class RestartServicesTest {
   @Test
   void noServicesConfiguredFails() {
     Map<String, String> env = Fixtures.env();
-    env.remove("ECS_SERVICES");
+    Fixtures.withSection(env, "ecs", s -> s.remove("services"));
     assertThrows(StepFailedError.class,
         () -> invoke(new RestartServices(Fixtures.deps(DrConfig.fromEnv(env), ecs)), repointed(false)));
     verify(ecs, never()).updateService(any(UpdateServiceRequest.class));

@@ -169,7 +169,7 @@ class StepTest {
   @Test
   void anotherEnvironmentsConfigDoesNotAllowThisOnesSecret() {
     Map<String, String> env = Fixtures.env();
-    env.put("DB_SECRET_ID", "staging/sentinel/database-url");
+    Fixtures.withSection(env, "database", s -> s.put("secretId", "staging/sentinel/database-url"));
     Probe probe = new Probe(DrConfig.fromEnv(env), "secretsmanager", "sentinel/database-url");
     assertThrows(OutsideBlastRadiusError.class, () -> StepHarness.invoke(probe, Fixtures.recovery(false)));
     assertEquals(0, probe.sent.get());

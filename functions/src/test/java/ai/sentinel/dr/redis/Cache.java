@@ -2,6 +2,8 @@ package ai.sentinel.dr.redis;
 
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.database.DatabaseState;
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
@@ -46,13 +48,11 @@ final class Cache {
   /** The dev environment of {@link Fixtures#env()} plus a protected Redis cluster, fallbacks unlike the original. */
   static Map<String, String> env() {
     Map<String, String> env = Fixtures.env();
-    env.put("REDIS_CLUSTER_ID", ORIGINAL);
-    env.put("REDIS_SECRET_ID", SECRET);
-    env.put("REDIS_NODE_TYPE", "cache.t3.medium");
-    env.put("REDIS_SUBNET_GROUP", "sentinel-redis-subnet");
-    env.put("REDIS_SECURITY_GROUPS", "sg-0cachefallback");
-    env.put("VERIFY_REDIS_CONNECT", "false");
-    return env;
+    return Fixtures.withSection(env, "redis", s -> {
+      s.put("clusterId", ORIGINAL).put("secretId", SECRET).put("nodeType", "cache.t3.medium")
+          .put("subnetGroup", "sentinel-redis-subnet").put("verifyConnect", false);
+      s.putArray("securityGroups").add("sg-0cachefallback");
+    });
   }
 
   static DrConfig config() {
@@ -63,10 +63,9 @@ final class Cache {
     return Fixtures.deps(config(), clients);
   }
 
-  static Deps deps(Map<String, String> overrides, Object... clients) {
-    Map<String, String> env = env();
-    env.putAll(overrides);
-    return Fixtures.deps(DrConfig.fromEnv(env), clients);
+  /** The Redis environment with its redis settings edited. */
+  static Deps deps(Consumer<ObjectNode> redis, Object... clients) {
+    return Fixtures.deps(DrConfig.fromEnv(Fixtures.withSection(env(), "redis", redis)), clients);
   }
 
   static Recovery recovery(boolean dryRun) {

@@ -156,10 +156,10 @@ class DiagnoseTest {
   @Test
   void missingClusterWithoutAConfiguredNodeTypeStopsTheRecoveryHere() {
     Map<String, String> env = Cache.env();
-    env.remove("REDIS_NODE_TYPE");
+    Fixtures.withSection(env, "redis", s -> s.remove("nodeType"));
     Diagnose step = new Diagnose(Fixtures.deps(DrConfig.fromEnv(env), elastiCache, cloudWatch));
     StepFailedError e = assertThrows(StepFailedError.class, () -> invoke(step, Cache.recovery(false)));
-    assertTrue(e.getMessage().contains("REDIS_NODE_TYPE"), e.getMessage());
+    assertTrue(e.getMessage().contains("redis.nodeType"), e.getMessage());
     assertTrue(e.getMessage().contains(Cache.ORIGINAL), e.getMessage());
   }
 
@@ -229,12 +229,11 @@ class DiagnoseTest {
   @Test
   void anEnvironmentWithoutRedisRefusesTheScenario() {
     Map<String, String> env = Fixtures.env();
-    env.remove("REDIS_CLUSTER_ID");
-    env.remove("REDIS_SECRET_ID");
+    env.remove("SETTINGS_REDIS");
     Diagnose step = new Diagnose(Fixtures.deps(DrConfig.fromEnv(env), elastiCache, cloudWatch));
     OutsideBlastRadiusError e = assertThrows(OutsideBlastRadiusError.class,
         () -> invoke(step, Cache.recovery(false)));
-    assertTrue(e.getMessage().contains("REDIS_CLUSTER_ID"), e.getMessage());
+    assertTrue(e.getMessage().contains("SETTINGS_REDIS"), e.getMessage());
     verifyNoInteractions(elastiCache, cloudWatch);
   }
 }

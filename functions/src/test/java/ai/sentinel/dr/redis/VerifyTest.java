@@ -79,7 +79,7 @@ class VerifyTest {
   }
 
   private Verify verifyPinging(String connectHost) {
-    return new Verify(Cache.deps(Map.of("VERIFY_REDIS_CONNECT", "true", "REDIS_CONNECT_HOST", connectHost),
+    return new Verify(Cache.deps(s -> s.put("verifyConnect", true).put("connectHost", connectHost),
         elastiCache, secrets));
   }
 
@@ -176,7 +176,7 @@ class VerifyTest {
     secretHolding("redis://127.0.0.1:" + redis.port() + "/0");
     Recovery in = Cache.recovery(false, new CacheState(Cache.seenOriginal(), Cache.chosenSnapshot(),
         Cache.availableAt("127.0.0.1", redis.port()), null)).withServices(services(true));
-    Recovery out = invoke(new Verify(Cache.deps(Map.of("VERIFY_REDIS_CONNECT", "true"), elastiCache, secrets)), in);
+    Recovery out = invoke(new Verify(Cache.deps(s -> s.put("verifyConnect", true), elastiCache, secrets)), in);
     assertEquals(Result.PASS, check(out.verification(), "redis-ping").result());
     assertEquals(List.of(List.of("PING")), redis.commands);
   }
@@ -186,7 +186,7 @@ class VerifyTest {
     Recovery out = invoke(new Verify(Cache.deps(elastiCache, secrets)), recovered(true)); // env: false
     Check ping = check(out.verification(), "redis-ping");
     assertEquals(Result.SKIP, ping.result());
-    assertTrue(ping.detail().contains("VERIFY_REDIS_CONNECT=false"), ping.detail());
+    assertTrue(ping.detail().contains("redis.verifyConnect=false"), ping.detail());
     assertTrue(out.verification().verified()); // the checks that could run passed
   }
 

@@ -3,6 +3,8 @@ package ai.sentinel.dr.support;
 import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Recovery;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mockito.Answers;
 import org.mockito.Mockito;
 import software.amazon.awssdk.regions.Region;
@@ -35,26 +38,34 @@ public final class Fixtures {
     Map<String, String> env = new HashMap<>();
     env.put("SENTINEL_ENV", "dev");
     env.put("AWS_REGION", "us-east-1");
-    env.put("DB_INSTANCE_ID", "sentinel-db");
-    env.put("DB_SECRET_ID", "sentinel/database-url");
-    env.put("DB_SUBNET_GROUP", "sentinel-db-subnet");
-    env.put("DB_SECURITY_GROUPS", "sg-0fallback");
-    env.put("DB_INSTANCE_CLASS", "db.t3.medium");
-    env.put("ECS_CLUSTER", "sentinel-production");
-    env.put("ECS_SERVICES", "sentinel-api,sentinel-celery");
+    env.put("SETTINGS_DATABASE", "{\"instanceId\":\"sentinel-db\",\"secretId\":\"sentinel/database-url\","
+        + "\"subnetGroup\":\"sentinel-db-subnet\",\"securityGroups\":[\"sg-0fallback\"],"
+        + "\"instanceClass\":\"db.t3.medium\",\"verifyConnect\":false}");
+    env.put("SETTINGS_ECS", "{\"cluster\":\"sentinel-production\",\"services\":[\"sentinel-api\",\"sentinel-celery\"],"
+        + "\"targetGroups\":{\"sentinel-api\":\"sentinel-api\"}}");
     env.put("NOTIFY_TOPIC_ARN", TOPIC);
     env.put("STATE_MACHINE_ARNS", "{\"database-failure\":\"" + STATE_MACHINE + "\"}");
     env.put("ALARM_ROUTES", "{\"sentinel-rds-connections\":\"database-failure\","
         + "\"sentinel-database-composite\":\"database-failure\"}");
     env.put("POLL_SECONDS", "30");
     env.put("MAX_POLLS", "5");
-    env.put("VERIFY_DB_CONNECT", "false");
     env.put("LOCK_TABLE", "dev-sentinel-dr-locks");
     env.put("BUDGET_MAX_ATTEMPTS", "2");
     env.put("BUDGET_WINDOW_SECONDS", "86400");
-    env.put("REDIS_CLUSTER_ID", "sentinel-redis");
-    env.put("REDIS_SECRET_ID", "sentinel/redis-url");
-    env.put("ECS_TARGET_GROUPS", "{\"sentinel-api\":\"sentinel-api\"}");
+    env.put("SETTINGS_REDIS", "{\"clusterId\":\"sentinel-redis\",\"secretId\":\"sentinel/redis-url\","
+        + "\"verifyConnect\":true}");
+    return env;
+  }
+
+  /**
+   * {@code env} with the settings section {@code name} (database, redis, ecs) edited as JSON, e.g. a field removed;
+   * the section variable is set when the environment had none.
+   */
+  public static Map<String, String> withSection(Map<String, String> env, String name, Consumer<ObjectNode> edit) {
+    String variable = SettingsSection.variable(name);
+    ObjectNode section = env.containsKey(variable) ? (ObjectNode) Json.tree(env.get(variable)) : Json.object();
+    edit.accept(section);
+    env.put(variable, section.toString());
     return env;
   }
 

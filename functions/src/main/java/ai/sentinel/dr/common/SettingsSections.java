@@ -1,0 +1,36 @@
+package ai.sentinel.dr.common;
+
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.redis.RedisSettings;
+import java.util.Arrays;
+import java.util.List;
+
+/** The scenarios' settings sections, in runbook order: the one list the shared configuration code loops over. */
+public final class SettingsSections {
+  /** Every section a scenario declares; a new scenario adds its record's SECTION here. */
+  public static final List<SettingsSection<?>> ALL = List.of(DatabaseSettings.SECTION, RedisSettings.SECTION,
+      EcsSettings.SECTION);
+
+  private SettingsSections() {}
+
+  /** The section of settings record {@code type}. */
+  @SuppressWarnings("unchecked")
+  public static <T extends Settings> SettingsSection<T> of(Class<T> type) {
+    return (SettingsSection<T>) ALL.stream().filter(s -> s.type() == type).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(type.getName() + " is not a registered settings section"));
+  }
+
+  /**
+   * The sections {@code handler} reads: those its {@link UsesSettings} names, or else those declared in its own
+   * package (a scenario's steps read their scenario's settings).
+   */
+  public static List<SettingsSection<?>> readBy(Class<?> handler) {
+    UsesSettings uses = handler.getAnnotation(UsesSettings.class);
+    if (uses != null) {
+      return uses.all() ? ALL
+          : ALL.stream().filter(s -> Arrays.asList(uses.value()).contains(s.type())).toList();
+    }
+    return ALL.stream().filter(s -> s.type().getPackageName().equals(handler.getPackageName())).toList();
+  }
+}
