@@ -150,10 +150,11 @@ final class BenchCloud {
     env.put("AWS_SECRET_ACCESS_KEY", "test");
     env.put("AWS_ENDPOINT_URL", endpoint.toString());
     env.put("SENTINEL_ENV", "bench");
+    // the naive baseline reads its instance directly; our responder reads the settings sections
     env.put("DB_INSTANCE_ID", DB);
-    env.put("DB_SECRET_ID", "sentinel/database-url");
-    env.put("ECS_CLUSTER", "sentinel-production");
-    env.put("ECS_SERVICES", "sentinel-api,sentinel-celery");
+    env.put("SETTINGS_DATABASE", "{\"instanceId\":\"" + DB + "\",\"secretId\":\"sentinel/database-url\"}");
+    env.put("SETTINGS_ECS", "{\"cluster\":\"sentinel-production\","
+        + "\"services\":[\"sentinel-api\",\"sentinel-celery\"]}");
     env.put("NOTIFY_TOPIC_ARN", "arn:aws:sns:" + REGION + ":" + LocalCloud.ACCOUNT_ID + ":bench-notifications");
     env.put("STATE_MACHINE_ARNS", "{\"" + SCENARIO + "\":\"" + stateMachineArn + "\"}");
     // read by the responder's lock/budget code where present; with DRY_RUN it makes no call

@@ -10,6 +10,7 @@ import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CloudTemplate;
+import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.EventClassifier;
 import ai.sentinel.dr.trigger.Scenarios;
@@ -164,7 +165,8 @@ public final class Main {
    * classification only needs to know which scenarios have a state machine.
    */
   static Map<String, String> deployedEnvironment(EnvironmentConfig config) {
-    Map<String, String> env = new LinkedHashMap<>(config.lambdaEnvironment());
+    // a responder's: every settings section, since it classifies signals for every scenario
+    Map<String, String> env = new LinkedHashMap<>(config.lambdaEnvironment(AlarmResponder.class));
     String account = config.account() == null ? "123456789012" : config.account();
     env.put("AWS_REGION", config.region());
     env.put(DrConfig.Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:" + config.region() + ":" + account + ":"

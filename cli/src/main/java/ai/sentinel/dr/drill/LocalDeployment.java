@@ -1,20 +1,21 @@
 package ai.sentinel.dr.drill;
 
-import ai.sentinel.dr.localcloud.CloudTemplate;
+import ai.sentinel.dr.common.SettingsSections;
 import ai.sentinel.dr.localcloud.CloudTemplate.LambdaFunctionDef;
+import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.FunctionRegistry;
 import ai.sentinel.dr.localcloud.LocalFunction;
 import ai.sentinel.dr.localcloud.ReflectiveHandlerFunction;
 import com.fasterxml.jackson.databind.JsonNode;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /**
  * "cdk deploy" onto the local cloud: takes the template the CDK app synthesized and creates what a recovery needs
@@ -66,14 +67,15 @@ public final class LocalDeployment implements FunctionRegistry {
    * Registers every function of the template with the gateway.
    *
    * @param overrides environment variables a real deployment would have from its environment config (e.g. the
-   *                  seeded security group ids) or that only make sense locally (DB_CONNECT_HOST); they win
+   *                  seeded security group ids) or that only make sense locally (a connectHost); they win, a settings
+   *                  section's fields only in the functions that have that section ({@link SettingsSections#override})
    */
   public void registerFunctions(LocalAws aws, Map<String, String> overrides) {
     for (LambdaFunctionDef fn : template.lambdaFunctions()) {
       String functionName = name(fn.logicalId());
       Map<String, String> env = new LinkedHashMap<>(environmentOf(functionName));
       env.putAll(aws.functionEnvironment());
-      env.putAll(overrides);
+      env = SettingsSections.override(env, overrides);
       functions.put(functionName, new ReflectiveHandlerFunction(functionName, fn.handler(), env));
     }
   }

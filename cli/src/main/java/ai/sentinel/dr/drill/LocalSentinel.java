@@ -2,6 +2,7 @@ package ai.sentinel.dr.drill;
 
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Log;
+import ai.sentinel.dr.common.SettingsSections;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.LocalCloud;
 import ai.sentinel.dr.trigger.AlarmResponder;
@@ -67,10 +68,11 @@ public final class LocalSentinel implements AutoCloseable {
       for (SeedPart part : parts) {
         local.putAll(part.functionEnvironment());
       }
-      local.putAll(overrides);
+      // a settings section's fields merge into the part's (a test may point the database at another address)
+      local = SettingsSections.override(local, overrides);
       deployment.registerFunctions(aws, local);
-      deployedEnv.putAll(local);
-      return new LocalSentinel(cloud, aws, deployment, DrConfig.fromEnv(deployedEnv), parts, workDir);
+      return new LocalSentinel(cloud, aws, deployment, DrConfig.fromEnv(SettingsSections.override(deployedEnv, local)),
+          parts, workDir);
     } catch (RuntimeException | IOException | InterruptedException e) {
       if (cloud != null) {
         cloud.close();

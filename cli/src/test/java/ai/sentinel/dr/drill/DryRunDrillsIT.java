@@ -8,8 +8,10 @@ import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.drill.ecs.EcsSeed;
 import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.PlannedCall;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -56,29 +58,32 @@ class DryRunDrillsIT {
 
   @Test
   void redisDryRunPlansTheRecoveryClusterAndTheRepointAndChangesNothing() throws Exception {
-    String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.redisSecretId()))
+    String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(RedisSettings.of(sentinel.config)
+        .secretId()))
         .secretString();
     StringBuilder output = new StringBuilder();
     Drill.Result result = drill(Scenarios.REDIS_FAILURE, output);
     assertTrue(result.passed(), output.toString());
     assertTrue(output.toString().contains("DRY-RUN OK"), output.toString());
-    assertTrue(plan(result).contains("CreateCacheCluster " + sentinel.config.redisRecoveryClusterId()),
+    assertTrue(plan(result).contains("CreateCacheCluster " + RedisSettings.of(sentinel.config).recoveryClusterId()),
         plan(result).toString());
-    assertTrue(result.recovery().plan().stream().map(PlannedCall::target).anyMatch(sentinel.config.redisSecretId()
+    assertTrue(result.recovery().plan().stream().map(PlannedCall::target).anyMatch(RedisSettings.of(sentinel.config)
+        .secretId()
         ::equals), plan(result).toString());
-    assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.redisSecretId()))
+    assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(RedisSettings.of(sentinel.config)
+        .secretId()))
         .secretString());
     assertFalse(sentinel.aws.elastiCache.describeCacheClusters().cacheClusters().stream()
-        .anyMatch(c -> c.cacheClusterId().equals(sentinel.config.redisRecoveryClusterId())));
+        .anyMatch(c -> c.cacheClusterId().equals(RedisSettings.of(sentinel.config).recoveryClusterId())));
   }
 
   @Test
   void ecsDryRunPlansTheRedeployAndChangesNothing() throws Exception {
-    String api = sentinel.config.ecsServices().get(0);
+    String api = EcsSettings.of(sentinel.config).services().get(0);
     StringBuilder output = new StringBuilder();
     Drill.Result result = drill(Scenarios.ECS_SERVICE_FAILURE, output);
     assertTrue(result.passed(), output.toString());
-    assertTrue(plan(result).contains("UpdateService " + sentinel.config.ecsCluster() + "/" + api),
+    assertTrue(plan(result).contains("UpdateService " + EcsSettings.of(sentinel.config).cluster() + "/" + api),
         plan(result).toString());
     // still the bad release the drill injected, at the injected count
     var service = EcsServiceFailure.describe(sentinel, api);

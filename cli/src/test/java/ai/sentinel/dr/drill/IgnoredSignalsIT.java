@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.EcsEventResponder;
 import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
@@ -125,9 +127,9 @@ class IgnoredSignalsIT {
 
   @Test
   void signalsAboutOtherClustersServicesAndCachesStartNothing() {
-    String cluster = sentinel.config.ecsCluster();
-    String api = sentinel.config.ecsServices().get(0);
-    String redis = sentinel.config.redisClusterId();
+    String cluster = EcsSettings.of(sentinel.config).cluster();
+    String api = EcsSettings.of(sentinel.config).services().get(0);
+    String redis = RedisSettings.of(sentinel.config).clusterId();
     Instant now = Instant.now();
     List<Delivery> others = List.of(
         new Delivery("deployment failed in another cluster", EcsEventResponder.class,
@@ -140,11 +142,12 @@ class IgnoredSignalsIT {
             taskStopped(cluster, "sentinel-admin"), false),
         new Delivery("alarm on another cache", AlarmResponder.class, cacheAlarm("sentinel-sessions"), false),
         new Delivery("alarm on the recovery cluster", AlarmResponder.class,
-            cacheAlarm(sentinel.config.redisRecoveryClusterId()), false),
+            cacheAlarm(RedisSettings.of(sentinel.config).recoveryClusterId()), false),
         new Delivery("ElastiCache failure notification for another cache", ElastiCacheEventResponder.class,
             cacheNotification("CacheClusterProvisioningFailed", "billing-redis"), false),
         new Delivery("ElastiCache failure notification for the recovery cluster", ElastiCacheEventResponder.class,
-            cacheNotification("CacheClusterProvisioningFailed", sentinel.config.redisRecoveryClusterId()), false));
+            cacheNotification("CacheClusterProvisioningFailed", RedisSettings.of(sentinel.config)
+                .recoveryClusterId()), false));
     List<Delivery> protectedOnes = List.of(
         new Delivery("deployment failed for " + api, EcsEventResponder.class,
             EcsServiceFailure.deploymentFailed(serviceArn(cluster, api), "ecs-svc/3", now), true),

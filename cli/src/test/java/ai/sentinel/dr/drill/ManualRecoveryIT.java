@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.drill.database.DatabaseSeed;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
@@ -130,7 +131,7 @@ class ManualRecoveryIT {
     assertEquals(DatabaseSeed.ORIGINAL_CLASS, pitr.dbInstanceClass());
     assertTrue(pitr.multiAZ());
     String secretHost = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.aws.secrets.getSecretValue(b -> b
-        .secretId(sentinel.config.dbSecretId())).secretString()).host();
+        .secretId(DatabaseSettings.of(sentinel.config).secretId())).secretString()).host();
     assertEquals(pitr.endpoint().address(), secretHost);
   }
 

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.ecs.EcsSettings;
 import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -10,8 +11,8 @@ public final class PrimaryDeployments {
   private PrimaryDeployments() {}
 
   public static Map<String, String> of(LocalSentinel sentinel) {
-    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
-            .services(sentinel.config.ecsServices())).services().stream()
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(EcsSettings.of(sentinel.config).cluster())
+            .services(EcsSettings.of(sentinel.config).services())).services().stream()
         .collect(Collectors.toMap(Service::serviceName, s -> s.deployments().stream()
             .filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).findFirst().orElseThrow()));
   }

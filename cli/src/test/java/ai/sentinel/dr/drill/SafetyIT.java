@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.drill.database.DatabaseFailure;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
@@ -183,8 +184,8 @@ class SafetyIT {
         new ai.sentinel.dr.infra.EnvironmentConfig.Safety(List.of("UpdateSecret"), 1, c.safety().budget(),
             c.safety().lockLeaseMinutes())));
     try (LocalSentinel sentinel = LocalSentinel.start(template, Map.of(), Files.createTempDirectory("safety-it-"))) {
-      String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
-          .secretString();
+      String databaseSecret = DatabaseSettings.of(sentinel.config).secretId();
+      String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(databaseSecret)).secretString();
       Drill.Result[] result = new Drill.Result[1];
       String output = drill(sentinel, false, Drill.Gate.human(), result);
       assertEquals(ExecutionStatus.FAILED, result[0].status(), output);
@@ -192,8 +193,7 @@ class SafetyIT {
           .maxResults(1000)).events().stream().filter(e -> e.taskTimedOutEventDetails() != null)
           .map(e -> e.taskTimedOutEventDetails().error()).findFirst().orElse("no timeout event");
       assertEquals("States.Timeout", error, output);
-      assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.dbSecretId()))
-          .secretString());
+      assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(databaseSecret)).secretString());
       Map<String, Long> mutations = recoveryMutations(sentinel);
       assertEquals(null, mutations.get("UpdateSecret"), mutations.toString());
       assertEquals(null, mutations.get("UpdateService"), mutations.toString());

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.common;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,4 +29,12 @@ public interface Settings {
    * (errors are the caller's to ignore).
    */
   default void prime(Object client) {}
+
+  /**
+   * Problems of settings made in code rather than read from cdk.json (e.g. a local cloud's target group ARNs), in the
+   * environment's {@code region}; the same messages as when cdk.json holds them.
+   */
+  default List<String> problems(String region) {
+    return List.of();
+  }
 }

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,12 +16,14 @@ import java.util.Set;
  *                       level for compatibility, e.g. verifyDbConnect), read by {@code reader}
  * @param reader         validates the section (every problem into the {@link ConfigReader}) and builds the record
  * @param drill          the scenario's entry of the Testing Schedule ({@code drills.<field>}), or null
+ * @param recoveries     the runbook scenarios (ids) whose state machine an environment with this section deploys
  */
 public record SettingsSection<T extends Settings>(String name, Class<T> type, boolean required,
-    Set<String> topLevelFields, Reader<T> reader, Drill<T> drill) {
+    Set<String> topLevelFields, Reader<T> reader, Drill<T> drill, List<String> recoveries) {
 
   public SettingsSection {
     topLevelFields = Set.copyOf(topLevelFields);
+    recoveries = List.copyOf(recoveries);
   }
 
   /** The function environment variable carrying this section as JSON: {@code SETTINGS_<NAME>}. */

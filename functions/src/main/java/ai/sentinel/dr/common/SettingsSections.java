@@ -3,8 +3,13 @@ package ai.sentinel.dr.common;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.redis.RedisSettings;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The scenarios' settings sections, in runbook order: the one list the shared configuration code loops over. */
 public final class SettingsSections {
@@ -13,6 +18,26 @@ public final class SettingsSections {
       EcsSettings.SECTION);
 
   private SettingsSections() {}
+
+  /**
+   * {@code env} with {@code overrides} applied, as a local cloud adjusts a deployed function's environment: a plain
+   * variable is replaced; a section variable ({@code SETTINGS_<NAME>}, a JSON object of some of its fields) is merged
+   * field by field into the section the function has, and ignored by a function without that section.
+   */
+  public static Map<String, String> override(Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> out = new LinkedHashMap<>(env);
+    Set<String> sectionVariables = ALL.stream().map(SettingsSection::variable).collect(Collectors.toSet());
+    overrides.forEach((name, value) -> {
+      if (!sectionVariables.contains(name)) {
+        out.put(name, value);
+      } else if (out.containsKey(name)) {
+        ObjectNode merged = (ObjectNode) Json.tree(out.get(name));
+        merged.setAll((ObjectNode) Json.tree(value));
+        out.put(name, merged.toString());
+      }
+    });
+    return out;
+  }
 
   /** The section of settings record {@code type}. */
   @SuppressWarnings("unchecked")

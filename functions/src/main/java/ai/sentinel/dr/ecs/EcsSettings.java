@@ -3,8 +3,9 @@ package ai.sentinel.dr.ecs;
 import ai.sentinel.dr.common.ConfigReader;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Settings;
-import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ public record EcsSettings(String cluster, List<String> services, Map<String, Str
     Map<String, Integer> desiredCounts, int stablePolls, String logGroupPrefix) implements Settings {
 
   public static final SettingsSection<EcsSettings> SECTION = new SettingsSection<>("ecs", EcsSettings.class, true,
-      Set.of(), EcsSettings::read, new SettingsSection.Drill<>("ecsRecoveryTest", EcsSettings::readDrill));
+      Set.of(), EcsSettings::read, new SettingsSection.Drill<>("ecsRecoveryTest", EcsSettings::readDrill),
+      List.of(Scenarios.ECS_SERVICE_FAILURE));
 
   /** stablePolls when cdk.json sets none. */
   public static final int DEFAULT_STABLE_POLLS = 10;
@@ -145,10 +147,9 @@ public record EcsSettings(String cluster, List<String> services, Map<String, Str
     return new EcsSettings(cluster, services, targetGroups, desiredCounts, stablePolls, logGroupPrefix);
   }
 
-  /**
-   * Every problem of {@code targetGroups} as this environment's (in {@code region}), e.g. ARNs a local cloud gave.
-   */
-  public List<String> targetGroupProblems(String region) {
+  /** Every problem of {@code targetGroups} as this environment's (in {@code region}), e.g. ARNs a local cloud gave. */
+  @Override
+  public List<String> problems(String region) {
     return targetGroups.entrySet().stream()
         .map(e -> targetGroupProblem(services, region, "ecs.targetGroups." + e.getKey(), e.getKey(), e.getValue()))
         .filter(p -> p != null).toList();

@@ -3,8 +3,9 @@ package ai.sentinel.dr.redis;
 import ai.sentinel.dr.common.ConfigReader;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Settings;
-import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ public record RedisSettings(String clusterId, String secretId, String nodeType, 
     List<String> securityGroups, boolean verifyConnect, String connectHost) implements Settings {
 
   public static final SettingsSection<RedisSettings> SECTION = new SettingsSection<>("redis", RedisSettings.class,
-      false, Set.of(), RedisSettings::read, new SettingsSection.Drill<>("redisRecoveryTest", RedisSettings::readDrill));
+      false, Set.of(), RedisSettings::read, new SettingsSection.Drill<>("redisRecoveryTest", RedisSettings::readDrill),
+      List.of(Scenarios.REDIS_FAILURE));
 
   private static final Set<String> FIELDS = Set.of("clusterId", "secretId", "nodeType", "subnetGroup",
       "securityGroups", "verifyConnect");

@@ -1,11 +1,12 @@
 package ai.sentinel.dr.infra;
 
-import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.infra.database.RestoreTestInfraScenario;
 import ai.sentinel.dr.infra.ecs.EcsInfraScenario;
 import ai.sentinel.dr.infra.redis.RedisInfraScenario;
+import ai.sentinel.dr.trigger.AlarmResponder;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +46,8 @@ public final class InfraScenarios {
    * deployed patterns are exactly those the responders match.
    */
   static DrConfig triggerScope(EnvironmentConfig config) {
-    Map<String, String> env = new LinkedHashMap<>(config.lambdaEnvironment());
+    // a responder's environment: every settings section the environment has
+    Map<String, String> env = new LinkedHashMap<>(config.lambdaEnvironment(AlarmResponder.class));
     env.put(Vars.REGION, config.region());
     env.put(Vars.NOTIFY_TOPIC_ARN, "deployed-by-the-stack");
     return DrConfig.fromEnv(env);

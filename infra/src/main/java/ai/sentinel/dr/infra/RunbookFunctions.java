@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -16,20 +17,24 @@ public final class RunbookFunctions {
   private final String prefix;
   private final Code code;
   private final Map<String, String> environment;
+  private final Function<Class<?>, Map<String, String>> settings;
   private final RetentionDays logRetention;
 
   /**
    * @param prefix       {@code <env>-sentinel-dr}
    * @param lambdaJar    the functions' shaded jar
    * @param environment  variables every function gets
+   * @param settings     the settings-section variables of a handler's function: only the sections it reads
+   *                     ({@link EnvironmentConfig#settingsEnvironment}), so that each stays within Lambda's 4 KB
    * @param logRetention retention of every function's log group
    */
   public RunbookFunctions(String prefix, Path lambdaJar, Map<String, String> environment,
-      RetentionDays logRetention) {
+      Function<Class<?>, Map<String, String>> settings, RetentionDays logRetention) {
     this.prefix = prefix;
     // one asset: every function deploys the same jar
     this.code = Code.fromAsset(lambdaJar.toString());
     this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    this.settings = settings;
     this.logRetention = logRetention;
   }
 
@@ -42,6 +47,7 @@ public final class RunbookFunctions {
   public RunbookFunction create(Construct scope, Class<?> handler, Map<String, String> extraEnvironment,
       EnvironmentConfig.Vpc vpc) {
     Map<String, String> env = new LinkedHashMap<>(environment);
+    env.putAll(settings.apply(handler));
     env.putAll(extraEnvironment);
     return new RunbookFunction(scope, handler.getSimpleName(), new RunbookFunction.Props(
         Names.function(prefix, handler), handler, code, env, logRetention, vpc));

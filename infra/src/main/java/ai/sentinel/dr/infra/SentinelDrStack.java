@@ -49,7 +49,7 @@ public final class SentinelDrStack extends Stack {
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
     environment.put(Vars.LOCK_TABLE, locks.tableName());
     RunbookFunctions functions = new RunbookFunctions(config.prefix(), lambdaJar, environment,
-        config.logRetention());
+        config::settingsEnvironment, config.logRetention());
 
     ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
     sharedSteps = new SharedSteps(this, "SharedSteps",

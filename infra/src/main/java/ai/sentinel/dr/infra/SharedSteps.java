@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra;
 
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RequestApproval;
@@ -56,7 +57,7 @@ public final class SharedSteps extends Construct {
     props.notifications().grantPublish(report);
     // the services every runbook restarts after a repoint: the configured ones, nothing else
     Arns arns = new Arns(this);
-    EnvironmentConfig.Ecs ecs = props.config().ecs();
+    EcsSettings ecs = props.config().require(EcsSettings.class);
     List<String> services = ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList();
     restartServices.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"), services);
     waitForServices.allow(List.of("ecs:DescribeServices"), services);

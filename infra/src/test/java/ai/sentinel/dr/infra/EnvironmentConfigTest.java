@@ -1,12 +1,21 @@
 package ai.sentinel.dr.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.common.SettingsSections;
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.ecs.VerifyTargets;
+import ai.sentinel.dr.redis.RedisSettings;
+import ai.sentinel.dr.trigger.AlarmResponder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -52,20 +61,22 @@ class EnvironmentConfigTest {
     EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
     assertEquals("dev-sentinel-dr", dev.prefix());
     assertTrue(dev.dryRun());
-    assertEquals("sentinel-db", dev.database().instanceId());
-    assertEquals("sentinel/database-url", dev.database().secretId());
-    assertEquals("db.t3.medium", dev.database().instanceClass());
-    assertEquals("sentinel-db-subnet", dev.database().subnetGroup());
-    assertEquals("sentinel-production", dev.ecs().cluster());
-    assertEquals(List.of("sentinel-api", "sentinel-celery"), dev.ecs().services());
+    DatabaseSettings database = dev.require(DatabaseSettings.class);
+    assertEquals("sentinel-db", database.instanceId());
+    assertEquals("sentinel/database-url", database.secretId());
+    assertEquals("db.t3.medium", database.instanceClass());
+    assertEquals("sentinel-db-subnet", database.subnetGroup());
+    EcsSettings ecs = dev.require(EcsSettings.class);
+    assertEquals("sentinel-production", ecs.cluster());
+    assertEquals(List.of("sentinel-api", "sentinel-celery"), ecs.services());
     // the celery worker is behind no load balancer: only the API has a target group
-    assertEquals(Map.of("sentinel-api", "sentinel-api"), dev.ecs().targetGroups());
-    assertEquals(Map.of("sentinel-api", 3, "sentinel-celery", 2), dev.ecs().desiredCounts());
-    assertEquals(10, dev.ecs().stablePolls());
-    assertEquals("/ecs/sentinel-api", dev.ecs().logGroup("sentinel-api"));
-    assertEquals(new EnvironmentConfig.Redis("sentinel-redis", "sentinel/redis-url", "cache.t3.medium",
-        "sentinel-redis-subnet", List.of("sg-0123456789abcdef1"), false), dev.redis());
-    assertEquals("sentinel-redis-recovery", dev.redis().recoveryClusterId());
+    assertEquals(Map.of("sentinel-api", "sentinel-api"), ecs.targetGroups());
+    assertEquals(Map.of("sentinel-api", 3, "sentinel-celery", 2), ecs.desiredCounts());
+    assertEquals(10, ecs.stablePolls());
+    assertEquals("/ecs/sentinel-api", ecs.logGroup("sentinel-api"));
+    assertEquals(new RedisSettings("sentinel-redis", "sentinel/redis-url", "cache.t3.medium",
+        "sentinel-redis-subnet", List.of("sg-0123456789abcdef1"), false, null), dev.require(RedisSettings.class));
+    assertEquals("sentinel-redis-recovery", dev.require(RedisSettings.class).recoveryClusterId());
     assertEquals("database-failure", dev.alarmRoutes().get("sentinel-rds-connections"));
     assertEquals(30, dev.pollSeconds());
     assertEquals(60, dev.maxPolls());
@@ -76,10 +87,10 @@ class EnvironmentConfigTest {
     assertEquals(false, prod.dryRun());
     assertEquals("us-east-1", prod.region());
     assertEquals("https://api.sentinel.ai/health", prod.healthUrl());
-    assertTrue(prod.verifyDbConnect());
-    assertTrue(prod.redis().verifyConnect());
+    assertTrue(prod.require(DatabaseSettings.class).verifyConnect());
+    assertTrue(prod.require(RedisSettings.class).verifyConnect());
     assertEquals(RetentionDays.ONE_YEAR, prod.logRetention());
-    assertEquals(3, EnvironmentConfig.load(environments(), "local").ecs().stablePolls());
+    assertEquals(3, EnvironmentConfig.load(environments(), "local").require(EcsSettings.class).stablePolls());
   }
 
   @Test
@@ -90,21 +101,23 @@ class EnvironmentConfigTest {
       ObjectNode ecs = (ObjectNode) e.get("ecs");
       ecs.remove(List.of("targetGroups", "desiredCounts", "stablePolls", "logGroupPrefix"));
     }), "dev");
-    assertNull(bare.redis());
-    assertEquals(Map.of(), bare.ecs().targetGroups());
-    assertEquals(Map.of(), bare.ecs().desiredCounts());
-    assertEquals(EnvironmentConfig.Ecs.DEFAULT_STABLE_POLLS, bare.ecs().stablePolls());
-    assertEquals("/ecs/", bare.ecs().logGroupPrefix());
-    Map<String, String> env = bare.lambdaEnvironment();
-    env.keySet().forEach(k -> assertTrue(!k.startsWith("REDIS_") && !k.equals(Vars.VERIFY_REDIS_CONNECT), k));
+    assertTrue(bare.settings(RedisSettings.class).isEmpty());
+    EcsSettings ecs = bare.require(EcsSettings.class);
+    assertEquals(Map.of(), ecs.targetGroups());
+    assertEquals(Map.of(), ecs.desiredCounts());
+    assertEquals(EcsSettings.DEFAULT_STABLE_POLLS, ecs.stablePolls());
+    assertEquals("/ecs/", ecs.logGroupPrefix());
+    // a responder reads every section the environment has: here there is none for Redis
+    Map<String, String> env = bare.lambdaEnvironment(AlarmResponder.class);
+    env.keySet().forEach(k -> assertTrue(!k.equals(RedisSettings.SECTION.variable()), k));
     Map<String, String> withRegion = new HashMap<>(env);
     withRegion.put(Vars.REGION, "us-east-1");
     withRegion.put(Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:dev-sentinel-dr-notifications");
     DrConfig config = DrConfig.fromEnv(withRegion);
-    assertNull(config.redisClusterId(), "the functions know there is no Scenario 2");
-    assertEquals(10, config.ecsStablePolls());
-    assertEquals("/ecs/", config.ecsLogGroupPrefix());
-    assertEquals(Map.of(), config.ecsTargetGroups());
+    assertTrue(config.settings(RedisSettings.class).isEmpty(), "the functions know there is no Scenario 2");
+    assertEquals(10, EcsSettings.of(config).stablePolls());
+    assertEquals("/ecs/", EcsSettings.of(config).logGroupPrefix());
+    assertEquals(Map.of(), EcsSettings.of(config).targetGroups());
   }
 
   @Test
@@ -112,20 +125,24 @@ class EnvironmentConfigTest {
     String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/sentinel-api/0123456789abcdef";
     EnvironmentConfig fromJson = EnvironmentConfig.load(devWith(e -> ((ObjectNode) e.get("ecs"))
         .putObject("targetGroups").put("sentinel-api", arn)), "dev");
-    assertEquals(Map.of("sentinel-api", arn), fromJson.ecs().targetGroups());
+    assertEquals(Map.of("sentinel-api", arn), fromJson.require(EcsSettings.class).targetGroups());
 
     EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
-    EnvironmentConfig local = dev.withTargetGroups(Map.of("sentinel-api", arn));
-    assertEquals(Map.of("sentinel-api", arn), local.ecs().targetGroups());
-    assertEquals(Map.of("sentinel-api", "sentinel-api"), dev.ecs().targetGroups(), "the original is unchanged");
-    assertEquals("{\"sentinel-api\":\"" + arn + "\"}", local.lambdaEnvironment().get(Vars.ECS_TARGET_GROUPS));
-    assertEquals(dev.ecs().desiredCounts(), local.ecs().desiredCounts());
+    EcsSettings ecs = dev.require(EcsSettings.class);
+    EnvironmentConfig local = dev.with(ecs.withTargetGroups(Map.of("sentinel-api", arn)));
+    assertEquals(Map.of("sentinel-api", arn), local.require(EcsSettings.class).targetGroups());
+    assertEquals(Map.of("sentinel-api", "sentinel-api"), dev.require(EcsSettings.class).targetGroups(),
+        "the original is unchanged");
+    assertEquals("{\"sentinel-api\":\"" + arn + "\"}", Json.tree(local.lambdaEnvironment(VerifyTargets.class)
+        .get(EcsSettings.SECTION.variable())).get("targetGroups").toString());
+    assertEquals(ecs.desiredCounts(), local.require(EcsSettings.class).desiredCounts());
     assertEquals(dev.safety(), local.safety());
-    assertEquals(Map.of(), dev.withTargetGroups(Map.of()).ecs().targetGroups());
+    assertEquals(dev.require(DatabaseSettings.class), local.require(DatabaseSettings.class));
+    assertEquals(Map.of(), dev.with(ecs.withTargetGroups(Map.of())).require(EcsSettings.class).targetGroups());
     for (Map<String, String> bad : List.of(Map.of("sentinel-web", "sentinel-web"), Map.of("sentinel-api",
         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/sentinel-api/0123456789abcdef"))) {
       String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
-          () -> dev.withTargetGroups(bad)).getMessage();
+          () -> dev.with(ecs.withTargetGroups(bad))).getMessage();
       assertTrue(message.contains("environment 'dev'") && message.contains("ecs.targetGroups."), message);
     }
   }
@@ -167,7 +184,8 @@ class EnvironmentConfigTest {
     assertEquals(dev.safety().approvalTimeoutMinutes(), gated.safety().approvalTimeoutMinutes());
     assertEquals(dev.safety().budget(), gated.safety().budget());
     assertEquals(dev.safety().lockLeaseMinutes(), gated.safety().lockLeaseMinutes());
-    assertEquals(dev.lambdaEnvironment(), gated.lambdaEnvironment(), "a gate is the state machine's, not a variable");
+    assertEquals(dev.lambdaEnvironment(AlarmResponder.class), gated.lambdaEnvironment(AlarmResponder.class),
+        "a gate is the state machine's, not a variable");
     assertEquals(dev, gated.withApprovalSteps(List.of()));
     EnvironmentConfig prod = EnvironmentConfig.load(environments(), "prod");
     assertEquals(List.of(), prod.withApprovalSteps(List.of()).safety().approvalSteps(), "and off again");
@@ -183,43 +201,54 @@ class EnvironmentConfigTest {
   @Test
   void lambdaEnvironmentIsWhatTheFunctionsRead() throws IOException {
     EnvironmentConfig dev = EnvironmentConfig.load(environments(), "dev");
-    Map<String, String> env = new HashMap<>(dev.lambdaEnvironment());
+    // a responder reads every section
+    Map<String, String> env = new HashMap<>(dev.lambdaEnvironment(AlarmResponder.class));
     env.put(Vars.REGION, "us-east-1");
     env.put(Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:dev-sentinel-dr-notifications");
     DrConfig config = DrConfig.fromEnv(env);
     assertEquals("dev", config.environment());
     assertTrue(config.dryRun());
-    assertEquals("sentinel-db", config.dbInstanceId());
-    assertEquals("sentinel/database-url", config.dbSecretId());
-    assertEquals("sentinel-db-subnet", config.dbSubnetGroup());
-    assertEquals(List.of("sg-0123456789abcdef0"), config.dbSecurityGroups());
-    assertEquals("db.t3.medium", config.dbInstanceClass());
-    assertEquals("sentinel-production", config.ecsCluster());
-    assertEquals(List.of("sentinel-api", "sentinel-celery"), config.ecsServices());
-    assertEquals(Map.of("sentinel-api", "sentinel-api"), config.ecsTargetGroups());
-    assertEquals(Map.of("sentinel-api", 3, "sentinel-celery", 2), config.ecsDesiredCounts());
-    assertEquals(3, config.desiredCountOf("sentinel-api"));
-    assertEquals(10, config.ecsStablePolls());
-    assertEquals("/ecs/", config.ecsLogGroupPrefix());
-    assertEquals("sentinel-redis", config.redisClusterId());
-    assertEquals("sentinel-redis-recovery", config.redisRecoveryClusterId());
-    assertEquals("sentinel/redis-url", config.redisSecretId());
-    assertEquals("cache.t3.medium", config.redisNodeType());
-    assertEquals("sentinel-redis-subnet", config.redisSubnetGroup());
-    assertEquals(List.of("sg-0123456789abcdef1"), config.redisSecurityGroups());
-    assertEquals(false, config.verifyRedisConnect());
-    assertNull(config.redisConnectHost());
+    DatabaseSettings database = DatabaseSettings.of(config);
+    assertEquals(dev.require(DatabaseSettings.class), database);
+    assertEquals("sentinel-db", database.instanceId());
+    assertEquals("sentinel/database-url", database.secretId());
+    assertEquals("sentinel-db-subnet", database.subnetGroup());
+    assertEquals(List.of("sg-0123456789abcdef0"), database.securityGroups());
+    assertEquals("db.t3.medium", database.instanceClass());
+    EcsSettings ecs = EcsSettings.of(config);
+    assertEquals(dev.require(EcsSettings.class), ecs);
+    assertEquals("sentinel-production", ecs.cluster());
+    assertEquals(List.of("sentinel-api", "sentinel-celery"), ecs.services());
+    assertEquals(Map.of("sentinel-api", "sentinel-api"), ecs.targetGroups());
+    assertEquals(Map.of("sentinel-api", 3, "sentinel-celery", 2), ecs.desiredCounts());
+    assertEquals(3, ecs.desiredCountOf("sentinel-api"));
+    assertEquals(10, ecs.stablePolls());
+    assertEquals("/ecs/", ecs.logGroupPrefix());
+    RedisSettings redis = RedisSettings.of(config);
+    assertEquals(dev.require(RedisSettings.class), redis);
+    assertEquals("sentinel-redis", redis.clusterId());
+    assertEquals("sentinel-redis-recovery", redis.recoveryClusterId());
+    assertEquals("sentinel/redis-url", redis.secretId());
+    assertEquals("cache.t3.medium", redis.nodeType());
+    assertEquals("sentinel-redis-subnet", redis.subnetGroup());
+    assertEquals(List.of("sg-0123456789abcdef1"), redis.securityGroups());
+    assertEquals(false, redis.verifyConnect());
+    assertNull(redis.connectHost());
     assertEquals(dev.alarmRoutes(), config.alarmRoutes());
     assertNull(config.healthUrl());
-    assertEquals(false, config.verifyDbConnect());
+    assertEquals(false, database.verifyConnect());
     assertEquals(30, config.pollSeconds());
     assertEquals(60, config.maxPolls());
     assertEquals(180 * 60, config.lockLeaseSeconds());
     assertEquals(3, config.budgetMaxAttempts());
     assertEquals(24 * 3600, config.budgetWindowSeconds());
     Set<String> deploymentTime = Set.of(Vars.NOTIFY_TOPIC_ARN, Vars.STATE_MACHINE_ARNS, Vars.REGION,
-        Vars.DB_CONNECT_HOST, Vars.LOCK_TABLE, Vars.REDIS_CONNECT_HOST);
-    dev.lambdaEnvironment().keySet().forEach(k -> assertTrue(!deploymentTime.contains(k), k));
+        Vars.LOCK_TABLE);
+    dev.lambdaEnvironment(AlarmResponder.class).keySet().forEach(k -> assertTrue(!deploymentTime.contains(k), k));
+    // local clouds only: how to reach a database or cache whose endpoint is not real
+    for (SettingsSection<?> section : SettingsSections.ALL) {
+      assertFalse(Json.tree(env.get(section.variable())).has("connectHost"), section.name());
+    }
   }
 
   static Stream<Arguments> badFields() {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.redis.RedisSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +36,9 @@ class ProdStackTest {
   void prodRecoversForRealAndChecksHealth() {
     JsonNode vars = prod.function("prod-sentinel-dr-database-verify").path("Environment").path("Variables");
     assertEquals("false", vars.path(Vars.DRY_RUN).asText());
-    assertEquals("true", vars.path(Vars.VERIFY_DB_CONNECT).asText());
-    assertEquals("true", vars.path(Vars.VERIFY_REDIS_CONNECT).asText());
+    assertTrue(Synth.section(vars, DatabaseSettings.class).path("verifyConnect").asBoolean());
+    JsonNode redisVerify = prod.function("prod-sentinel-dr-redis-verify").path("Environment").path("Variables");
+    assertTrue(Synth.section(redisVerify, RedisSettings.class).path("verifyConnect").asBoolean());
     assertEquals("https://api.sentinel.ai/health", vars.path(Vars.HEALTH_URL).asText());
     prod.properties("AWS::Logs::LogGroup").forEach(g -> assertEquals(365, g.path("RetentionInDays").asInt()));
   }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.common.SettingsSections;
 import ai.sentinel.dr.database.DatabaseFailureSignals;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.infra.database.DatabaseRecoveryStackTest;
 import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
@@ -151,14 +154,19 @@ class SentinelDrStackTest {
 
   @Test
   void functionsGetTheDrConfigVariables() {
-    Map<String, String> expected = dev.config.lambdaEnvironment();
     for (Class<?> handler : allHandlers()) {
+      Map<String, String> expected = dev.config.lambdaEnvironment(handler);
       JsonNode vars = dev.function(Names.function("dev-sentinel-dr", handler)).path("Environment").path("Variables");
       expected.forEach((k, v) -> assertEquals(v, vars.path(k).asText(), handler.getSimpleName() + " " + k));
       assertTrue(vars.path(Vars.NOTIFY_TOPIC_ARN).has("Ref"), "topic ARN from the stack");
       assertTrue(vars.path(Vars.LOCK_TABLE).has("Ref"), "lock table name from the stack");
       assertFalse(vars.has(Vars.REGION), "Lambda sets AWS_REGION itself");
-      assertFalse(vars.has(Vars.DB_CONNECT_HOST), "local clouds only");
+      for (SettingsSection<?> section : SettingsSections.ALL) {
+        // only the sections the handler reads (Lambda's 4 KB), and never a local cloud's connectHost
+        assertEquals(SettingsSections.readBy(handler).contains(section), vars.has(section.variable()),
+            handler.getSimpleName() + " " + section.variable());
+        assertFalse(Synth.section(vars, section.type()).has("connectHost"), "local clouds only");
+      }
       assertEquals(RESPONDERS.contains(handler), vars.has(Vars.STATE_MACHINE_ARNS), handler.getSimpleName());
     }
     JsonNode vars = dev.function("dev-sentinel-dr-alarm-responder").path("Environment").path("Variables");
@@ -174,7 +182,28 @@ class SentinelDrStackTest {
     assertTrue(manual.matches(recoveries + ",\"database-restore-test\":\"<Ref:DatabaseRestoreTestStateMachine"
         + "[0-9A-F]+>\"}"), manual);
     assertEquals("true", vars.path(Vars.DRY_RUN).asText());
-    assertEquals("sentinel-api,sentinel-celery", vars.path(Vars.ECS_SERVICES).asText());
+    assertEquals("[\"sentinel-api\",\"sentinel-celery\"]", Synth.section(vars, EcsSettings.class).path("services")
+        .toString());
+  }
+
+  @Test
+  void eachFunctionGetsOnlyTheSettingsSectionsItReads() {
+    Map<String, Set<String>> expected = Map.of(
+        "dev-sentinel-dr-alarm-responder", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS"),
+        "dev-sentinel-dr-database-verify", Set.of("SETTINGS_DATABASE"),
+        "dev-sentinel-dr-redis-diagnose", Set.of("SETTINGS_REDIS"),
+        "dev-sentinel-dr-ecs-scale-up", Set.of("SETTINGS_ECS"),
+        "dev-sentinel-dr-restart-services", Set.of("SETTINGS_ECS"),
+        "dev-sentinel-dr-notify", Set.of());
+    expected.forEach((function, sections) -> {
+      Set<String> actual = new TreeSet<>();
+      dev.function(function).path("Environment").path("Variables").fieldNames().forEachRemaining(v -> {
+        if (v.startsWith("SETTINGS_")) {
+          actual.add(v);
+        }
+      });
+      assertEquals(new TreeSet<>(sections), actual, function);
+    });
   }
 
   @Test

@@ -1,5 +1,8 @@
 package ai.sentinel.dr.infra;
 
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.Settings;
+import ai.sentinel.dr.common.SettingsSections;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -47,6 +50,12 @@ public final class Synth {
 
   public static EnvironmentConfig load(String env) {
     return EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), env);
+  }
+
+  /** The settings section of {@code type} in a function's environment {@code variables}, or a missing node. */
+  public static JsonNode section(JsonNode variables, Class<? extends Settings> type) {
+    JsonNode json = variables.path(SettingsSections.of(type).variable());
+    return json.isTextual() ? Json.tree(json.asText()) : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /** Resources of {@code type} by logical id. */

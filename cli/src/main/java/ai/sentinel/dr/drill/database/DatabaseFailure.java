@@ -1,7 +1,9 @@
 package ai.sentinel.dr.drill.database;
 
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -21,12 +23,13 @@ public final class DatabaseFailure implements DrillScenario {
 
   @Override
   public void describe(LocalSentinel sentinel, PrintStream out) {
-    String db = sentinel.config.dbInstanceId();
+    String db = DatabaseSettings.of(sentinel.config).instanceId();
     out.println("seeded: " + db + " (postgres, Multi-AZ) endpoint " + sentinel.part(DatabaseSeed.class).endpoint()
         + "; snapshots " + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots()
         .stream().map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
-    out.println("seeded: secret " + sentinel.config.dbSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
-        + sentinel.config.ecsServices() + "; alarm " + DatabaseSeed.RDS_ALARM);
+    out.println("seeded: secret " + DatabaseSettings.of(sentinel.config).secretId() + "; ECS "
+        + EcsSettings.of(sentinel.config).cluster() + " "
+        + EcsSettings.of(sentinel.config).services() + "; alarm " + DatabaseSeed.RDS_ALARM);
     out.println("verify: SELECT 1 " + (sentinel.part(DatabaseSeed.class).reachable()
         ? "against a local PostgreSQL standing in for the restored instance"
         : "SKIPPED (no PostgreSQL server installed: apt-get install -y postgresql)"));
@@ -35,7 +38,7 @@ public final class DatabaseFailure implements DrillScenario {
   /** The failure: the primary is gone (its automated backups stay, as RDS keeps them when asked), no connections. */
   @Override
   public void inject(LocalSentinel sentinel, PrintStream out) {
-    String db = sentinel.config.dbInstanceId();
+    String db = DatabaseSettings.of(sentinel.config).instanceId();
     sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/RDS").metricData(d -> d
         .metricName("DatabaseConnections").value(0.0).unit(StandardUnit.COUNT)
         .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
@@ -55,6 +58,6 @@ public final class DatabaseFailure implements DrillScenario {
 
   @Override
   public Guard guard(LocalSentinel sentinel) {
-    return Guard.secret(sentinel, sentinel.config.dbSecretId());
+    return Guard.secret(sentinel, DatabaseSettings.of(sentinel.config).secretId());
   }
 }

@@ -1,6 +1,9 @@
 package ai.sentinel.dr.drill.database;
 
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.SettingsSections;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.drill.LocalAws;
 import ai.sentinel.dr.drill.SeedPart;
 import ai.sentinel.dr.drill.SentinelSeed;
@@ -38,37 +41,43 @@ public final class DatabaseSeed implements SeedPart {
     String password = postgres != null ? postgres.password() : "local-only-password";
     DrConfig config = platform.config;
     LocalAws aws = platform.aws;
-    String dbSg = platform.securityGroup(config.dbInstanceId() + "-sg", "Sentinel database");
-    aws.rds.createDBSubnetGroup(b -> b.dbSubnetGroupName(config.dbSubnetGroup())
+    String dbSg = platform.securityGroup(DatabaseSettings.of(config).instanceId() + "-sg", "Sentinel database");
+    aws.rds.createDBSubnetGroup(b -> b.dbSubnetGroupName(DatabaseSettings.of(config).subnetGroup())
         .dbSubnetGroupDescription("Sentinel database subnets").subnetIds(platform.subnetIds));
-    DBInstance db = aws.rds.createDBInstance(b -> b.dbInstanceIdentifier(config.dbInstanceId()).engine("postgres")
+    DBInstance db = aws.rds.createDBInstance(b -> b.dbInstanceIdentifier(DatabaseSettings.of(config).instanceId())
+        .engine("postgres")
         .engineVersion("15.4").dbInstanceClass(ORIGINAL_CLASS).allocatedStorage(20)
         .masterUsername(LocalPostgres.USER).masterUserPassword(password).dbName(LocalPostgres.DATABASE)
-        .multiAZ(true).availabilityZone(LocalAws.REGION.id() + "a").dbSubnetGroupName(config.dbSubnetGroup())
+        .multiAZ(true).availabilityZone(LocalAws.REGION.id() + "a").dbSubnetGroupName(DatabaseSettings.of(config)
+            .subnetGroup())
         .vpcSecurityGroupIds(dbSg).publiclyAccessible(false).backupRetentionPeriod(7)).dbInstance();
-    String manual = config.dbInstanceId() + "-manual-" + Instant.now().getEpochSecond();
-    aws.rds.createDBSnapshot(b -> b.dbInstanceIdentifier(config.dbInstanceId()).dbSnapshotIdentifier(manual));
+    String manual = DatabaseSettings.of(config).instanceId() + "-manual-" + Instant.now().getEpochSecond();
+    aws.rds.createDBSnapshot(b -> b.dbInstanceIdentifier(DatabaseSettings.of(config).instanceId())
+        .dbSnapshotIdentifier(manual));
     String secret = "postgresql://" + LocalPostgres.USER + ":" + password + "@" + db.endpoint().address() + ":"
         + db.endpoint().port() + "/" + LocalPostgres.DATABASE;
-    aws.secrets.createSecret(b -> b.name(config.dbSecretId()).secretString(secret));
+    aws.secrets.createSecret(b -> b.name(DatabaseSettings.of(config).secretId()).secretString(secret));
     platform.connectionsAlarm(RDS_ALARM, "AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier",
-        config.dbInstanceId());
+        DatabaseSettings.of(config).instanceId());
     securityGroups = List.of(dbSg);
     endpoint = db.endpoint().address();
     manualSnapshotId = manual;
     secretValue = secret;
   }
 
-  /** The seeded security groups, as a real account's config would name them; SELECT 1 against the local server. */
+  /**
+   * The seeded security groups, as a real account's config would name them; SELECT 1 against the local server. Fields
+   * of the database settings, merged into the functions that have that section ({@link SettingsSections#override}).
+   */
   @Override
   public Map<String, String> functionEnvironment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put(DrConfig.Vars.DB_SECURITY_GROUPS, String.join(",", securityGroups));
+    Map<String, Object> database = new LinkedHashMap<>();
+    database.put("securityGroups", securityGroups);
+    database.put("verifyConnect", postgres != null);
     if (postgres != null) {
-      env.put(DrConfig.Vars.DB_CONNECT_HOST, postgres.address());
+      database.put("connectHost", postgres.address());
     }
-    env.put(DrConfig.Vars.VERIFY_DB_CONNECT, String.valueOf(postgres != null));
-    return env;
+    return Map.of(DatabaseSettings.SECTION.variable(), Json.write(database));
   }
 
   /** True when a local PostgreSQL answers for the restored database (SELECT 1 verification runs for real). */

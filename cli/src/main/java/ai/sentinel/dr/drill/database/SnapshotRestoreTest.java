@@ -1,10 +1,12 @@
 package ai.sentinel.dr.drill.database;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.ExecutionWatcher;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.ManualResponder;
@@ -49,13 +51,15 @@ public final class SnapshotRestoreTest implements DrillScenario {
 
   @Override
   public void describe(LocalSentinel sentinel, PrintStream out) {
-    String db = sentinel.config.dbInstanceId();
+    String db = DatabaseSettings.of(sentinel.config).instanceId();
     out.println("seeded: " + db + " (postgres, Multi-AZ, healthy) endpoint "
         + sentinel.part(DatabaseSeed.class).endpoint() + "; snapshots "
         + sentinel.aws.rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(db)).dbSnapshots().stream()
         .map(s -> s.dbSnapshotIdentifier() + " [" + s.snapshotType() + "]").toList());
-    out.println("scratch instance: " + sentinel.config.drillInstanceId() + " (restored, verified, then deleted; "
-        + "production, " + sentinel.config.dbSecretId() + " and " + sentinel.config.ecsServices()
+    out.println("scratch instance: " + DatabaseSettings.of(sentinel.config).drillInstanceId()
+        + " (restored, verified, then deleted; "
+        + "production, " + DatabaseSettings.of(sentinel.config).secretId() + " and "
+            + EcsSettings.of(sentinel.config).services()
         + " must stay untouched)");
     out.println("verify: SELECT 1 " + (sentinel.part(DatabaseSeed.class).reachable()
         ? "against a local PostgreSQL standing in for the scratch instance"
@@ -91,8 +95,9 @@ public final class SnapshotRestoreTest implements DrillScenario {
 
   @Override
   public Guard guard(LocalSentinel sentinel) {
-    return new Guard("production (" + sentinel.config.dbInstanceId() + ", " + sentinel.config.dbSecretId() + ", "
-        + sentinel.config.ecsServices() + ")", () -> production(sentinel).toString());
+    return new Guard("production (" + DatabaseSettings.of(sentinel.config).instanceId() + ", "
+        + DatabaseSettings.of(sentinel.config).secretId() + ", "
+        + EcsSettings.of(sentinel.config).services() + ")", () -> production(sentinel).toString());
   }
 
   /** The scratch instance is gone (or going) and production is as the test found it. */
@@ -108,7 +113,7 @@ public final class SnapshotRestoreTest implements DrillScenario {
         .forEach(e -> out.println("cleanup: " + e.event() + ": " + e.detail()));
     String scratch = scratchStatus(sentinel);
     boolean deleted = scratch.equals("gone") || scratch.equals("deleting");
-    out.println("scratch instance " + sentinel.config.drillInstanceId() + ": " + scratch
+    out.println("scratch instance " + DatabaseSettings.of(sentinel.config).drillInstanceId() + ": " + scratch
         + (deleted ? "" : " (NOT deleted)"));
     // both checks run (non-short-circuit): the production line is printed either way
     return deleted & productionUntouched(sentinel, baseline, out);
@@ -128,7 +133,8 @@ public final class SnapshotRestoreTest implements DrillScenario {
           }
         }), () -> out.println("cleanup: " + CLEAN_UP + " did not finish"));
     String scratch = scratchStatus(sentinel);
-    out.println("scratch instance " + sentinel.config.drillInstanceId() + " after the failure: " + scratch
+    out.println("scratch instance " + DatabaseSettings.of(sentinel.config).drillInstanceId()
+        + " after the failure: " + scratch
         + (scratch.equals("gone") || scratch.equals("deleting") ? " (cleaned up)" : " (left in place)"));
     if (baseline != null) {
       productionUntouched(sentinel, baseline, out);
@@ -148,7 +154,8 @@ public final class SnapshotRestoreTest implements DrillScenario {
 
   /** "gone", or the scratch instance's RDS status. */
   static String scratchStatus(LocalSentinel sentinel) {
-    return instance(sentinel, sentinel.config.drillInstanceId()).map(DBInstance::dbInstanceStatus).orElse("gone");
+    return instance(sentinel, DatabaseSettings.of(sentinel.config).drillInstanceId())
+        .map(DBInstance::dbInstanceStatus).orElse("gone");
   }
 
   static Optional<DBInstance> instance(LocalSentinel sentinel, String id) {
@@ -188,15 +195,15 @@ public final class SnapshotRestoreTest implements DrillScenario {
    */
   static Map<String, String> production(LocalSentinel sentinel) {
     Map<String, String> state = new LinkedHashMap<>();
-    String db = sentinel.config.dbInstanceId();
+    String db = DatabaseSettings.of(sentinel.config).instanceId();
     state.put(db, instance(sentinel, db).map(i -> i.dbInstanceStatus() + " " + (i.endpoint() == null ? null
         : i.endpoint().address()) + " " + i.dbInstanceClass() + " multiAZ=" + i.multiAZ() + " "
         + i.vpcSecurityGroups().stream().map(g -> g.vpcSecurityGroupId()).sorted().toList() + " "
         + i.tagList().stream().map(t -> t.key() + "=" + t.value()).sorted().toList()).orElse("gone"));
-    String secret = sentinel.config.dbSecretId();
+    String secret = DatabaseSettings.of(sentinel.config).secretId();
     state.put(secret, sentinel.aws.secrets.getSecretValue(b -> b.secretId(secret)).secretString());
-    List<Service> services = sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster())
-        .services(sentinel.config.ecsServices())).services();
+    List<Service> services = sentinel.aws.ecs.describeServices(b -> b.cluster(EcsSettings.of(sentinel.config).cluster())
+        .services(EcsSettings.of(sentinel.config).services())).services();
     for (Service s : services) {
       state.put(s.serviceName(), s.taskDefinition() + " desired " + s.desiredCount() + " primary "
           + s.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).toList());

@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.drill.LocalAws;
 import ai.sentinel.dr.drill.SeedPart;
 import ai.sentinel.dr.drill.SentinelSeed;
+import ai.sentinel.dr.ecs.EcsSettings;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,8 +39,8 @@ public final class EcsSeed implements SeedPart {
     LocalAws aws = platform.aws;
     String appSg = platform.securityGroup("sentinel-app-sg", "Sentinel ECS tasks");
     appSecurityGroup = appSg;
-    aws.ecs.createCluster(b -> b.clusterName(config.ecsCluster()));
-    List<String> services = config.ecsServices();
+    aws.ecs.createCluster(b -> b.clusterName(EcsSettings.of(config).cluster()));
+    List<String> services = EcsSettings.of(config).services();
     for (int i = 0; i < services.size(); i++) {
       String service = services.get(i);
       boolean api = i == 0;
@@ -52,7 +53,7 @@ public final class EcsSeed implements SeedPart {
             .containerDefinitions(c -> {
               c.name(service).image(image).memory(1024).essential(true)
                   .logConfiguration(l -> l.logDriver("awslogs").options(Map.of("awslogs-group",
-                      config.ecsLogGroupPrefix() + service, "awslogs-region", LocalAws.REGION.id(),
+                      EcsSettings.of(config).logGroupPrefix() + service, "awslogs-region", LocalAws.REGION.id(),
                       "awslogs-stream-prefix", "ecs")));
               if (api) {
                 c.portMappings(p -> p.containerPort(API_PORT));
@@ -60,8 +61,8 @@ public final class EcsSeed implements SeedPart {
             })).taskDefinition().taskDefinitionArn());
       }
       taskDefinitions.put(service, List.copyOf(revisions));
-      String tgName = config.ecsTargetGroups().get(service);
-      if (tgName == null && api && config.ecsTargetGroups().isEmpty()) {
+      String tgName = EcsSettings.of(config).targetGroups().get(service);
+      if (tgName == null && api && EcsSettings.of(config).targetGroups().isEmpty()) {
         tgName = service; // the runbook's ALB fronts the API
       }
       List<LoadBalancer> loadBalancers = new ArrayList<>();
@@ -74,16 +75,16 @@ public final class EcsSeed implements SeedPart {
         loadBalancers.add(LoadBalancer.builder().targetGroupArn(tgArn).containerName(service)
             .containerPort(API_PORT).build());
       }
-      Integer configured = config.desiredCountOf(service);
+      Integer configured = EcsSettings.of(config).desiredCountOf(service);
       int desired = configured != null ? configured : api ? 2 : 1;
       desiredCounts.put(service, desired);
       // the launcher answers a service on a good revision as running its desired count, its targets registered
-      aws.ecs.createService(b -> b.cluster(config.ecsCluster()).serviceName(service)
+      aws.ecs.createService(b -> b.cluster(EcsSettings.of(config).cluster()).serviceName(service)
           .taskDefinition(revisions.get(0)).desiredCount(desired).launchType(LaunchType.FARGATE)
           .loadBalancers(loadBalancers)
           .networkConfiguration(n -> n.awsvpcConfiguration(v -> v.subnets(platform.subnetIds)
               .securityGroups(appSg).assignPublicIp(AssignPublicIp.DISABLED))));
-      logGroup(aws, config.ecsLogGroupPrefix() + service, api);
+      logGroup(aws, EcsSettings.of(config).logGroupPrefix() + service, api);
     }
   }
 

@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.LocalAws;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.EcsEventResponder;
@@ -35,11 +36,12 @@ public final class EcsServiceFailure implements DrillScenario {
 
   /** The failing service: the API, first of the configured services. */
   public static String service(LocalSentinel sentinel) {
-    return sentinel.config.ecsServices().get(0);
+    return EcsSettings.of(sentinel.config).services().get(0);
   }
 
   public static Service describe(LocalSentinel sentinel, String service) {
-    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster()).services(service))
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(EcsSettings.of(sentinel.config).cluster())
+        .services(service))
         .services().get(0);
   }
 
@@ -69,13 +71,15 @@ public final class EcsServiceFailure implements DrillScenario {
   @Override
   public void describe(LocalSentinel sentinel, PrintStream out) {
     String api = service(sentinel);
-    for (String service : sentinel.config.ecsServices()) {
-      out.println("seeded: " + sentinel.config.ecsCluster() + "/" + service + " " + status(sentinel, service)
+    for (String service : EcsSettings.of(sentinel.config).services()) {
+      out.println("seeded: " + EcsSettings.of(sentinel.config).cluster() + "/" + service + " "
+          + status(sentinel, service)
           + "; revisions " + sentinel.part(EcsSeed.class).taskDefinitions().get(service).stream()
-          .map(EcsServiceFailure::revision).toList() + "; log group " + sentinel.config.ecsLogGroupPrefix() + service);
+          .map(EcsServiceFailure::revision).toList() + "; log group " + EcsSettings.of(sentinel.config)
+              .logGroupPrefix() + service);
     }
-    out.println("configured: desired count " + sentinel.config.desiredCountOf(api) + ", target group "
-        + sentinel.config.ecsTargetGroups().get(api) + ", " + sentinel.config.ecsStablePolls()
+    out.println("configured: desired count " + EcsSettings.of(sentinel.config).desiredCountOf(api) + ", target group "
+        + EcsSettings.of(sentinel.config).targetGroups().get(api) + ", " + EcsSettings.of(sentinel.config).stablePolls()
         + " polls for a forced deployment to stabilise before the rollback");
   }
 
@@ -88,7 +92,8 @@ public final class EcsServiceFailure implements DrillScenario {
     String reason = sentinel.cloud.simulateImageCannotStart(bad);
     out.println("inject: " + revision(bad) + " names an image that cannot be pulled (local cloud simulation: "
         + reason.substring(0, reason.indexOf(':')) + ")");
-    sentinel.aws.ecs.updateService(b -> b.cluster(sentinel.config.ecsCluster()).service(api).taskDefinition(bad)
+    sentinel.aws.ecs.updateService(b -> b.cluster(EcsSettings.of(sentinel.config).cluster()).service(api)
+        .taskDefinition(bad)
         .desiredCount(1));
     out.println("inject: deployed " + revision(bad) + " with desired count 1 -> " + status(sentinel, api));
   }
@@ -154,7 +159,7 @@ public final class EcsServiceFailure implements DrillScenario {
     recovery.timeline().stream().filter(e -> "ScaleUp".equals(e.step()) && "decided".equals(e.event()))
         .forEach(e -> out.println("scale: " + e.detail()));
     Service now = describe(sentinel, api);
-    Integer configured = sentinel.config.desiredCountOf(api);
+    Integer configured = EcsSettings.of(sentinel.config).desiredCountOf(api);
     boolean scaled = configured == null || (now.desiredCount().equals(configured)
         && now.runningCount().equals(configured));
     out.println("service now: " + status(sentinel, api) + (configured == null ? "" : " (configured " + configured

@@ -2,8 +2,10 @@ package ai.sentinel.dr.drill.redis;
 
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.redis.CacheState;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -29,14 +31,15 @@ public final class RedisFailure implements DrillScenario {
 
   @Override
   public void describe(LocalSentinel sentinel, PrintStream out) {
-    String id = sentinel.config.redisClusterId();
+    String id = RedisSettings.of(sentinel.config).clusterId();
     CacheCluster c = describe(sentinel, id);
     RedisSeed seeded = sentinel.part(RedisSeed.class);
     out.println("seeded: " + id + " (" + c.engine() + " " + c.engineVersion() + ", " + c.cacheNodeType() + ", "
         + c.cacheSubnetGroupName() + ") endpoint " + seeded.endpoint() + "; snapshots "
         + seeded.snapshots().entrySet().stream().map(e -> e.getKey() + " [" + age(e.getValue()) + " old]").toList());
-    out.println("seeded: secret " + sentinel.config.redisSecretId() + "; ECS " + sentinel.config.ecsCluster() + " "
-        + sentinel.config.ecsServices() + "; alarm " + RedisSeed.REDIS_ALARM);
+    out.println("seeded: secret " + RedisSettings.of(sentinel.config).secretId() + "; ECS "
+        + EcsSettings.of(sentinel.config).cluster() + " "
+        + EcsSettings.of(sentinel.config).services() + "; alarm " + RedisSeed.REDIS_ALARM);
     out.println("verify: PING " + (seeded.reachable()
         ? "against a local Redis standing in for the recovery cluster"
         : "SKIPPED (no Redis server installed: apt-get install -y redis-server)"));
@@ -55,7 +58,7 @@ public final class RedisFailure implements DrillScenario {
   /** The failure: the cluster is gone and nobody can connect to it. */
   @Override
   public void inject(LocalSentinel sentinel, PrintStream out) {
-    String id = sentinel.config.redisClusterId();
+    String id = RedisSettings.of(sentinel.config).clusterId();
     sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/ElastiCache").metricData(d -> d
         .metricName("CurrConnections").value(0.0).unit(StandardUnit.COUNT)
         .dimensions(Dimension.builder().name("CacheClusterId").value(id).build())));
@@ -74,22 +77,22 @@ public final class RedisFailure implements DrillScenario {
 
   @Override
   public Guard guard(LocalSentinel sentinel) {
-    return Guard.secret(sentinel, sentinel.config.redisSecretId());
+    return Guard.secret(sentinel, RedisSettings.of(sentinel.config).secretId());
   }
 
   /** The recovery cluster as ElastiCache describes it, against the original; the secret names its endpoint. */
   @Override
   public boolean confirm(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
-    CacheCluster original = describe(sentinel, sentinel.config.redisClusterId());
-    CacheCluster created = describe(sentinel, sentinel.config.redisRecoveryClusterId());
+    CacheCluster original = describe(sentinel, RedisSettings.of(sentinel.config).clusterId());
+    CacheCluster created = describe(sentinel, RedisSettings.of(sentinel.config).recoveryClusterId());
     out.println("recovery cluster " + created.cacheClusterId() + ": " + settings(created) + " (original: "
         + settings(original) + ")");
     String address = created.cacheNodes().isEmpty() ? null : created.cacheNodes().get(0).endpoint().address();
     String expected = "redis://" + address + ":6379/0";
-    String secret = sentinel.aws.secrets.getSecretValue(b -> b.secretId(sentinel.config.redisSecretId()))
+    String secret = sentinel.aws.secrets.getSecretValue(b -> b.secretId(RedisSettings.of(sentinel.config).secretId()))
         .secretString();
     boolean repointed = expected.equals(secret);
-    out.println("secret " + sentinel.config.redisSecretId() + (repointed ? " points at " + address
+    out.println("secret " + RedisSettings.of(sentinel.config).secretId() + (repointed ? " points at " + address
         : " does NOT point at the recovery cluster's endpoint " + address));
     CacheState cache = recovery.part(CacheState.PART);
     if (cache != null && cache.snapshot() != null) {

@@ -1,9 +1,11 @@
 package ai.sentinel.dr.drill.redis;
 
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.LocalAws;
 import ai.sentinel.dr.drill.SeedPart;
 import ai.sentinel.dr.drill.SentinelSeed;
+import ai.sentinel.dr.redis.RedisSettings;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,15 +37,17 @@ public final class RedisSeed implements SeedPart {
   @Override
   public void seed(SentinelSeed platform) {
     DrConfig config = platform.config;
-    configured = config.redisClusterId() != null;
+    configured = config.settings(RedisSettings.class).isPresent();
     if (!configured) {
       return;
     }
-    String sg = platform.securityGroup(config.redisClusterId() + "-sg", "Sentinel Redis");
-    String subnetGroup = config.redisSubnetGroup() != null ? config.redisSubnetGroup() : "sentinel-redis-subnet";
+    String sg = platform.securityGroup(RedisSettings.of(config).clusterId() + "-sg", "Sentinel Redis");
+    String subnetGroup = RedisSettings.of(config).subnetGroup() != null ? RedisSettings.of(config)
+        .subnetGroup() : "sentinel-redis-subnet";
     platform.aws.elastiCache.createCacheSubnetGroup(b -> b.cacheSubnetGroupName(subnetGroup)
         .cacheSubnetGroupDescription("Sentinel Redis subnets").subnetIds(platform.subnetIds));
-    platform.aws.elastiCache.createCacheCluster(b -> b.cacheClusterId(config.redisClusterId()).engine("redis")
+    platform.aws.elastiCache.createCacheCluster(b -> b.cacheClusterId(RedisSettings.of(config).clusterId())
+        .engine("redis")
         .engineVersion("7.0").cacheNodeType(ORIGINAL_CACHE_NODE_TYPE).numCacheNodes(1).port(6379)
         .cacheSubnetGroupName(subnetGroup).securityGroupIds(sg).snapshotRetentionLimit(7)
         .preferredAvailabilityZone(LocalAws.REGION.id() + "a"));
@@ -57,7 +61,7 @@ public final class RedisSeed implements SeedPart {
       return;
     }
     LocalAws aws = platform.aws;
-    String id = platform.config.redisClusterId();
+    String id = platform.RedisSettings.of(config).clusterId();
     // yesterday's daily backup (its time set: no API takes a snapshot in the past), and one taken now: the
     // newest, whose age is the recovery point a restore achieves
     Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
@@ -72,7 +76,7 @@ public final class RedisSeed implements SeedPart {
     CacheCluster cluster = awaitAvailable(aws, id);
     endpoint = cluster.cacheNodes().get(0).endpoint().address();
     secretValue = "redis://" + endpoint + ":" + cluster.cacheNodes().get(0).endpoint().port() + "/0";
-    aws.secrets.createSecret(b -> b.name(platform.config.redisSecretId()).secretString(secretValue));
+    aws.secrets.createSecret(b -> b.name(platform.RedisSettings.of(config).secretId()).secretString(secretValue));
     platform.connectionsAlarm(REDIS_ALARM, "AWS/ElastiCache", "CurrConnections", "CacheClusterId", id);
     // the recovered cluster's endpoint is not a real host: PING a local Redis standing in for it
     redis = LocalRedis.binary().isPresent() ? LocalRedis.start() : null;
@@ -99,13 +103,14 @@ public final class RedisSeed implements SeedPart {
     if (!configured) {
       return Map.of();
     }
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put(DrConfig.Vars.REDIS_SECURITY_GROUPS, String.join(",", securityGroups));
-    env.put(DrConfig.Vars.VERIFY_REDIS_CONNECT, String.valueOf(redis != null));
+    // fields of the redis settings, merged into the functions that have that section (SettingsSections.override)
+    Map<String, Object> cache = new LinkedHashMap<>();
+    cache.put("securityGroups", securityGroups);
+    cache.put("verifyConnect", redis != null);
     if (redis != null) {
-      env.put(DrConfig.Vars.REDIS_CONNECT_HOST, redis.address());
+      cache.put("connectHost", redis.address());
     }
-    return env;
+    return Map.of(RedisSettings.SECTION.variable(), Json.write(cache));
   }
 
   /** True when a local Redis answers for the recovered cache (PING verification runs for real). */

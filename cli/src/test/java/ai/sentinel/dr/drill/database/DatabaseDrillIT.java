@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseUrl;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.drill.PrimaryDeployments;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.trigger.Scenarios;
@@ -76,11 +78,11 @@ class DatabaseDrillIT {
     assertEquals("available", restored.dbInstanceStatus());
     assertTrue(restored.multiAZ());
     assertFalse(Boolean.TRUE.equals(restored.publiclyAccessible()));
-    assertEquals(sentinel.config.dbSubnetGroup(), restored.dbSubnetGroup().dbSubnetGroupName());
+    assertEquals(DatabaseSettings.of(sentinel.config).subnetGroup(), restored.dbSubnetGroup().dbSubnetGroupName());
     assertEquals(sentinel.part(DatabaseSeed.class).securityGroups(),
         restored.vpcSecurityGroups().stream().map(g -> g.vpcSecurityGroupId()).toList());
     // the original is gone, so its class comes from the environment config's fallback
-    assertEquals(sentinel.config.dbInstanceClass(), restored.dbInstanceClass());
+    assertEquals(DatabaseSettings.of(sentinel.config).instanceClass(), restored.dbInstanceClass());
     assertEquals(result.executionArn().substring(result.executionArn().lastIndexOf(':') + 1),
         restored.tagList().stream().filter(t -> t.key().equals("sentinel-dr:execution")).findFirst().orElseThrow()
             .value());
@@ -90,7 +92,7 @@ class DatabaseDrillIT {
   void secretHoldsTheNewEndpointWithTheOldCredentials() {
     DatabaseUrl before = DatabaseUrl.parse(sentinel.part(DatabaseSeed.class).secretValue());
     DatabaseUrl after = DatabaseUrl.parse(sentinel.aws.secrets.getSecretValue(b -> b.secretId(
-        sentinel.config.dbSecretId())).secretString());
+        DatabaseSettings.of(sentinel.config).secretId())).secretString());
     DBInstance restored = sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-recovery"))
         .dbInstances().get(0);
     assertEquals(restored.endpoint().address(), after.host());
@@ -103,8 +105,8 @@ class DatabaseDrillIT {
   @Test
   void bothServicesGotANewDeployment() {
     Map<String, String> after = PrimaryDeployments.of(sentinel);
-    assertEquals(Set.copyOf(sentinel.config.ecsServices()), after.keySet());
-    for (String service : sentinel.config.ecsServices()) {
+    assertEquals(Set.copyOf(EcsSettings.of(sentinel.config).services()), after.keySet());
+    for (String service : EcsSettings.of(sentinel.config).services()) {
       assertNotEquals(deploymentsBefore.get(service), after.get(service), service + " was not redeployed");
     }
   }

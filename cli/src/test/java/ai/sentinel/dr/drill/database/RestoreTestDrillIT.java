@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
-import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.ExecutionWatcher;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.localcloud.CloudTemplate;
@@ -117,7 +118,8 @@ class RestoreTestDrillIT {
   }
 
   private static Map<String, String> primaryDeployments(LocalSentinel on) {
-    return on.aws.ecs.describeServices(b -> b.cluster(on.config.ecsCluster()).services(on.config.ecsServices()))
+    return on.aws.ecs.describeServices(b -> b.cluster(EcsSettings.of(on.config).cluster())
+        .services(EcsSettings.of(on.config).services()))
         .services().stream().collect(Collectors.toMap(s -> s.serviceName(), s -> s.taskDefinition() + " "
             + s.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).map(Deployment::id).toList()));
   }
@@ -147,12 +149,12 @@ class RestoreTestDrillIT {
   /** The database, its secret and its services are as seeded; nothing but the scratch instance was changed. */
   private static void assertProductionUntouched(LocalSentinel on, Map<String, String> servicesBefore,
       Map<String, Long> allowedRdsChanges) {
-    DBInstance db = instance(on, on.config.dbInstanceId()).orElseThrow();
+    DBInstance db = instance(on, DatabaseSettings.of(on.config).instanceId()).orElseThrow();
     assertEquals("available", db.dbInstanceStatus());
     assertEquals(on.part(DatabaseSeed.class).endpoint(), db.endpoint().address());
     assertEquals(DatabaseSeed.ORIGINAL_CLASS, db.dbInstanceClass());
     assertEquals(on.part(DatabaseSeed.class).secretValue(), on.aws.secrets.getSecretValue(b -> b.secretId(
-        on.config.dbSecretId())).secretString(), "the database secret changed");
+        DatabaseSettings.of(on.config).secretId())).secretString(), "the database secret changed");
     assertEquals(servicesBefore, primaryDeployments(on));
     assertEquals(allowedRdsChanges, mutations(on), "no Secrets Manager or ECS change, RDS only on " + SCRATCH);
   }
@@ -213,8 +215,8 @@ class RestoreTestDrillIT {
     // connection is refused at once and nothing started meanwhile (the local PostgreSQL) can take that port
     try (Socket closed = new Socket()) {
       closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      Map<String, String> unreachable = Map.of(DrConfig.Vars.DB_CONNECT_HOST, "127.0.0.1:" + closed.getLocalPort(),
-          DrConfig.Vars.VERIFY_DB_CONNECT, "true");
+      Map<String, String> unreachable = Map.of(DatabaseSettings.SECTION.variable(),
+          "{\"connectHost\":\"127.0.0.1:" + closed.getLocalPort() + "\",\"verifyConnect\":true}");
       failedTestCleansUp(unreachable);
     }
   }

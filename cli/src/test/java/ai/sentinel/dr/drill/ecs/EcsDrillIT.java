@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.TimelineEntry;
@@ -40,7 +41,7 @@ class EcsDrillIT {
   static void runDrill() throws Exception {
     sentinel = LocalSentinel.start(Templates.synthesize(RepoPaths.root(), "local"), Map.of(),
         Files.createTempDirectory("ecs-drill-it-"));
-    api = sentinel.config.ecsServices().get(0);
+    api = EcsSettings.of(sentinel.config).services().get(0);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     result = Drill.of(sentinel, Scenarios.ECS_SERVICE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(false);
@@ -55,7 +56,8 @@ class EcsDrillIT {
   }
 
   private static Service service() {
-    return sentinel.aws.ecs.describeServices(b -> b.cluster(sentinel.config.ecsCluster()).services(api)).services()
+    return sentinel.aws.ecs.describeServices(b -> b.cluster(EcsSettings.of(sentinel.config).cluster())
+        .services(api)).services()
         .get(0);
   }
 
@@ -92,12 +94,12 @@ class EcsDrillIT {
     int rolledBack = tasks.indexOf("DeployPreviousVersion");
     assertTrue(forced >= 0 && rolledBack > forced, tasks.toString());
     long pollsBefore = tasks.subList(forced, rolledBack).stream().filter("WaitForStability"::equals).count();
-    assertEquals(sentinel.config.ecsStablePolls(), pollsBefore, tasks.toString());
+    assertEquals(EcsSettings.of(sentinel.config).stablePolls(), pollsBefore, tasks.toString());
   }
 
   @Test
   void scaleUpReachedTheConfiguredDesiredCountWithHealthyTargets() {
-    int configured = sentinel.config.desiredCountOf(api);
+    int configured = EcsSettings.of(sentinel.config).desiredCountOf(api);
     Service now = service();
     assertEquals(configured, now.desiredCount());
     assertEquals(configured, now.runningCount());

@@ -8,8 +8,10 @@ import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.drill.PrimaryDeployments;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.redis.CacheState;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,7 +59,7 @@ class RedisDrillIT {
 
   private static CacheCluster recoveryCluster() {
     return sentinel.aws.elastiCache.describeCacheClusters(b -> b.cacheClusterId(
-        sentinel.config.redisRecoveryClusterId()).showCacheNodeInfo(true)).cacheClusters().get(0);
+        RedisSettings.of(sentinel.config).recoveryClusterId()).showCacheNodeInfo(true)).cacheClusters().get(0);
   }
 
   @Test
@@ -79,9 +81,9 @@ class RedisDrillIT {
     assertEquals("redis", created.engine());
     // the original's node type, which is deliberately not the config's fallback
     assertEquals(RedisSeed.ORIGINAL_CACHE_NODE_TYPE, created.cacheNodeType());
-    assertNotEquals(sentinel.config.redisNodeType(), created.cacheNodeType());
+    assertNotEquals(RedisSettings.of(sentinel.config).nodeType(), created.cacheNodeType());
     assertEquals("7.0", created.engineVersion());
-    assertEquals(sentinel.config.redisSubnetGroup(), created.cacheSubnetGroupName());
+    assertEquals(RedisSettings.of(sentinel.config).subnetGroup(), created.cacheSubnetGroupName());
     assertEquals(sentinel.part(RedisSeed.class).securityGroups(), created.securityGroups().stream()
         .map(SecurityGroupMembership::securityGroupId).toList());
   }
@@ -95,17 +97,17 @@ class RedisDrillIT {
   @Test
   void secretHoldsTheRecoveryEndpoint() {
     String address = recoveryCluster().cacheNodes().get(0).endpoint().address();
-    assertTrue(address.startsWith(sentinel.config.redisRecoveryClusterId() + "."), address);
+    assertTrue(address.startsWith(RedisSettings.of(sentinel.config).recoveryClusterId() + "."), address);
     assertEquals("redis://" + address + ":6379/0", sentinel.aws.secrets.getSecretValue(b -> b.secretId(
-        sentinel.config.redisSecretId())).secretString());
+        RedisSettings.of(sentinel.config).secretId())).secretString());
     assertNotEquals(sentinel.part(RedisSeed.class).secretValue(), "redis://" + address + ":6379/0");
   }
 
   @Test
   void bothServicesWereRestartedAfterTheRepoint() {
     Map<String, String> after = PrimaryDeployments.of(sentinel);
-    assertEquals(Set.copyOf(sentinel.config.ecsServices()), after.keySet());
-    for (String service : sentinel.config.ecsServices()) {
+    assertEquals(Set.copyOf(EcsSettings.of(sentinel.config).services()), after.keySet());
+    for (String service : EcsSettings.of(sentinel.config).services()) {
       assertNotEquals(deploymentsBefore.get(service), after.get(service), service + " was not restarted");
     }
   }

@@ -1,7 +1,9 @@
 package ai.sentinel.dr.infra.database;
 
+import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseFailureSignals;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
@@ -64,7 +66,7 @@ public final class DatabaseInfraScenario implements InfraScenario {
         .subscriptionName(prefix + "-rds-events")
         .snsTopicArn(topic.getTopicArn())
         .sourceType("db-instance")
-        .sourceIds(List.of(triggers.config().database().instanceId()))
+        .sourceIds(List.of(triggers.config().require(DatabaseSettings.class).instanceId()))
         .eventCategories(DatabaseFailureSignals.RDS_FAILURE_CATEGORIES)
         .enabled(true)
         .build();
@@ -75,8 +77,8 @@ public final class DatabaseInfraScenario implements InfraScenario {
   /** The monthly snapshot-restore test belongs to the database: its scratch instance is restored from its snapshots. */
   @Override
   public List<ScheduledDrills.Drill> drills(EnvironmentConfig config) {
-    String schedule = config.drills().databaseRestoreTest();
-    return schedule == null ? List.of() : List.of(new ScheduledDrills.Drill(RESTORE_DRILL, schedule,
+    ScheduledTest test = config.drills().test(DatabaseSettings.SECTION.drill().field());
+    return test == null ? List.of() : List.of(new ScheduledDrills.Drill(RESTORE_DRILL, test.schedule(),
         "Testing Schedule: database snapshot restore test", RestoreTestInfraScenario.ID, null, false));
   }
 

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra.database;
 
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Nag;
@@ -18,7 +19,7 @@ final class DatabasePermissions {
   private static final String DEFAULT_GROUPS = Nag.arnFinding("rds", "(og:default:|pg:default\\.)\\*");
 
   private final Arns arns;
-  private final EnvironmentConfig.Database db;
+  private final DatabaseSettings db;
   private final String instance;
   private final String recoveryTarget;
   private final String pitrTarget;
@@ -29,7 +30,7 @@ final class DatabasePermissions {
 
   DatabasePermissions(Construct scope, EnvironmentConfig config) {
     this.arns = new Arns(scope);
-    this.db = config.database();
+    this.db = config.require(DatabaseSettings.class);
     this.instance = dbInstance(db.instanceId());
     this.recoveryTarget = dbInstance(db.instanceId() + "-recovery");
     this.pitrTarget = dbInstance(db.instanceId() + "-pitr");

@@ -1,6 +1,8 @@
 package ai.sentinel.dr.infra.ecs;
 
+import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.ecs.EcsServiceFailure;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
@@ -50,10 +52,10 @@ public final class EcsInfraScenario implements InfraScenario {
 
   @Override
   public List<ScheduledDrills.Drill> drills(EnvironmentConfig config) {
-    EnvironmentConfig.Drills drills = config.drills();
-    return drills.ecsRecoveryTest() == null ? List.of() : List.of(new ScheduledDrills.Drill(RECOVERY_DRILL,
-        drills.ecsRecoveryTest(), "Testing Schedule: ECS service recovery test on " + drills.ecsTestService(), ID,
-        drills.ecsTestService(), false));
+    ScheduledTest test = config.drills().test(EcsSettings.SECTION.drill().field());
+    return test == null ? List.of() : List.of(new ScheduledDrills.Drill(RECOVERY_DRILL,
+        test.schedule(), "Testing Schedule: ECS service recovery test on " + test.resource(), ID,
+        test.resource(), false));
   }
 
   @Override

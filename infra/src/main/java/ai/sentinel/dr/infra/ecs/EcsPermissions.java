@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra.ecs;
 
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Nag;
@@ -26,7 +27,7 @@ final class EcsPermissions {
   private static final List<String> TASKS = List.of("ecs:ListTasks", "ecs:DescribeTasks");
   private static final String ANY = "/^Resource::\\*$/";
 
-  private final EnvironmentConfig.Ecs ecs;
+  private final EcsSettings ecs;
   private final List<String> services;
   private final String clusterArn;
   private final String tasks;
@@ -34,7 +35,7 @@ final class EcsPermissions {
 
   EcsPermissions(Construct scope, EnvironmentConfig config) {
     Arns arns = new Arns(scope);
-    this.ecs = config.ecs();
+    this.ecs = config.require(EcsSettings.class);
     this.services = ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList();
     this.clusterArn = arns.slash("ecs", "cluster", ecs.cluster());
     // the task ARN format with the cluster name: task/<cluster>/<id>

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra.redis;
 
+import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.Nag;
@@ -8,6 +9,7 @@ import ai.sentinel.dr.infra.ScheduledDrills;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.infra.Triggers;
 import ai.sentinel.dr.redis.RedisFailure;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ public final class RedisInfraScenario implements InfraScenario {
   /** An environment without a cache has nothing for Scenario 2 to recover. */
   @Override
   public boolean deployedIn(EnvironmentConfig config) {
-    return config.redis() != null;
+    return config.settings(RedisSettings.class).isPresent();
   }
 
   @Override
@@ -97,8 +99,8 @@ public final class RedisInfraScenario implements InfraScenario {
   /** A real Redis recovery would repoint production's cache: the scheduled one is a plan. */
   @Override
   public List<ScheduledDrills.Drill> drills(EnvironmentConfig config) {
-    String schedule = config.drills().redisRecoveryTest();
-    return schedule == null ? List.of() : List.of(new ScheduledDrills.Drill(RECOVERY_DRILL, schedule,
+    ScheduledTest test = config.drills().test(RedisSettings.SECTION.drill().field());
+    return test == null ? List.of() : List.of(new ScheduledDrills.Drill(RECOVERY_DRILL, test.schedule(),
         "Testing Schedule: Redis recovery test (dry-run plan)", ID, null, true));
   }
 

@@ -4,6 +4,7 @@ import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Nag;
 import ai.sentinel.dr.infra.RunbookFunction;
+import ai.sentinel.dr.redis.RedisSettings;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -24,13 +25,13 @@ final class RedisPermissions {
   private static final List<String> DESCRIBE_CLUSTERS = List.of("elasticache:DescribeCacheClusters");
 
   private final Arns arns;
-  private final EnvironmentConfig.Redis redis;
+  private final RedisSettings redis;
   private final String cluster;
   private final String recoveryCluster;
 
   RedisPermissions(Construct scope, EnvironmentConfig config) {
     this.arns = new Arns(scope);
-    this.redis = config.redis();
+    this.redis = config.require(RedisSettings.class);
     this.cluster = cache("cluster", redis.clusterId());
     this.recoveryCluster = cache("cluster", redis.recoveryClusterId());
   }

@@ -5,6 +5,7 @@ import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.redis.CreateRecoveryCluster;
 import ai.sentinel.dr.redis.Diagnose;
 import ai.sentinel.dr.redis.FindSnapshot;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.redis.UpdateSecret;
 import ai.sentinel.dr.redis.Verify;
 import ai.sentinel.dr.redis.WaitForCluster;
@@ -32,7 +33,7 @@ public final class RedisRecovery extends RecoveryStateMachine {
 
   public RedisRecovery(Construct scope, String id, Props props) {
     super(scope, id, RedisInfraScenario.ID, props);
-    if (config.redis() == null) {
+    if (config.settings(RedisSettings.class).isEmpty()) {
       throw new IllegalArgumentException("environment '" + config.name() + "' configures no redis: no Scenario 2");
     }
     RunbookFunction diagnose = function(Diagnose.class);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.ecs.DeployPreviousVersion;
 import ai.sentinel.dr.ecs.Diagnose;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.ForceNewDeployment;
 import ai.sentinel.dr.ecs.ScaleUp;
 import ai.sentinel.dr.ecs.VerifyTargets;
@@ -130,14 +130,14 @@ public class EcsRecoveryStackTest {
       JsonNode fn = dev.function("dev-sentinel-dr-ecs-" + Names.kebab(step.getSimpleName()));
       assertEquals(step.getName() + "::handleRequest", fn.path("Handler").asText());
       assertFalse(fn.has("VpcConfig"), step.getSimpleName());
-      JsonNode vars = fn.path("Environment").path("Variables");
-      assertEquals("{\"sentinel-api\":\"sentinel-api\"}", vars.path(Vars.ECS_TARGET_GROUPS).asText());
-      assertEquals("{\"sentinel-api\":3,\"sentinel-celery\":2}", vars.path(Vars.ECS_DESIRED_COUNTS).asText());
-      assertEquals("10", vars.path(Vars.ECS_STABLE_POLLS).asText());
-      assertEquals("/ecs/", vars.path(Vars.ECS_LOG_GROUP_PREFIX).asText());
+      JsonNode ecs = Synth.section(fn.path("Environment").path("Variables"), EcsSettings.class);
+      assertEquals("{\"sentinel-api\":\"sentinel-api\"}", ecs.path("targetGroups").toString());
+      assertEquals("{\"sentinel-api\":3,\"sentinel-celery\":2}", ecs.path("desiredCounts").toString());
+      assertEquals("10", ecs.path("stablePolls").asText());
+      assertEquals("/ecs/", ecs.path("logGroupPrefix").asText());
     }
-    assertEquals("3", Synth.of("local").function("local-sentinel-dr-ecs-wait-for-stability")
-        .path("Environment").path("Variables").path(Vars.ECS_STABLE_POLLS).asText());
+    assertEquals("3", Synth.section(Synth.of("local").function("local-sentinel-dr-ecs-wait-for-stability")
+        .path("Environment").path("Variables"), EcsSettings.class).path("stablePolls").asText());
   }
 
   @Test

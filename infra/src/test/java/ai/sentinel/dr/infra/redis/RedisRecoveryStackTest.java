@@ -13,6 +13,7 @@ import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.redis.CreateRecoveryCluster;
 import ai.sentinel.dr.redis.Diagnose;
 import ai.sentinel.dr.redis.FindSnapshot;
+import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.redis.UpdateSecret;
 import ai.sentinel.dr.redis.Verify;
 import ai.sentinel.dr.redis.WaitForCluster;
@@ -81,13 +82,13 @@ public class RedisRecoveryStackTest {
     for (Class<?> step : STEPS) {
       JsonNode fn = dev.function("dev-sentinel-dr-redis-" + Names.kebab(step.getSimpleName()));
       assertEquals(step.getName() + "::handleRequest", fn.path("Handler").asText());
-      JsonNode vars = fn.path("Environment").path("Variables");
-      assertEquals("sentinel-redis", vars.path(Vars.REDIS_CLUSTER_ID).asText());
-      assertEquals("sentinel/redis-url", vars.path(Vars.REDIS_SECRET_ID).asText());
-      assertEquals("cache.t3.medium", vars.path(Vars.REDIS_NODE_TYPE).asText());
-      assertEquals("sentinel-redis-subnet", vars.path(Vars.REDIS_SUBNET_GROUP).asText());
-      assertEquals("sg-0123456789abcdef1", vars.path(Vars.REDIS_SECURITY_GROUPS).asText());
-      assertEquals("false", vars.path(Vars.VERIFY_REDIS_CONNECT).asText());
+      JsonNode redis = Synth.section(fn.path("Environment").path("Variables"), RedisSettings.class);
+      assertEquals("sentinel-redis", redis.path("clusterId").asText());
+      assertEquals("sentinel/redis-url", redis.path("secretId").asText());
+      assertEquals("cache.t3.medium", redis.path("nodeType").asText());
+      assertEquals("sentinel-redis-subnet", redis.path("subnetGroup").asText());
+      assertEquals("[\"sg-0123456789abcdef1\"]", redis.path("securityGroups").toString());
+      assertEquals("false", redis.path("verifyConnect").asText());
     }
     assertFalse(dev.function("dev-sentinel-dr-redis-verify").has("VpcConfig"), "dev has no vpc");
     assertTrue(prod.function("prod-sentinel-dr-redis-verify").has("VpcConfig"), "PING needs the cache's network");
@@ -178,7 +179,7 @@ public class RedisRecoveryStackTest {
       assertFalse(f.path("FunctionName").asText().startsWith("dev-sentinel-dr-redis-"), f.path("FunctionName")
           .asText());
       f.path("Environment").path("Variables").fieldNames().forEachRemaining(v ->
-          assertFalse(v.startsWith("REDIS_") || v.equals(Vars.VERIFY_REDIS_CONNECT), v));
+          assertFalse(v.equals(RedisSettings.SECTION.variable()), v));
     });
     assertFalse(none.json.toString().contains("elasticache:"), "no ElastiCache permission at all");
     assertFalse(none.json.path("Outputs").has("RedisFailureStateMachineArn"));
