@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads one cdk.json environment field by field, collecting every problem instead of stopping at the first, so that
- * a bad cdk.json is reported whole. Each problem names the field by its path ({@code redis.clusterId}); the caller
+ * a bad cdk.json is reported whole. Each problem names the field by its path ({@code ecs.cluster}); the caller
  * adds the environment's name. The shared part of the environment and every scenario's settings section read through
  * one instance.
  */

@@ -7,9 +7,9 @@ import java.util.Set;
 
 /**
  * How one scenario's settings are found, read and passed on: declared once by the settings record
- * ({@code RedisSettings.SECTION}) and listed in {@link SettingsSections#ALL}.
+ * ({@code DatabaseSettings.SECTION}) and listed in {@link SettingsSections#ALL}.
  *
- * @param name           the cdk.json field under {@code environments.<env>} (database, redis, ecs)
+ * @param name           the cdk.json field under {@code environments.<env>} (database, ecs...)
  * @param type           the record
  * @param required       an environment without the section is invalid
  * @param topLevelFields fields of the environment itself that belong to this scenario (cdk.json keeps them at the top

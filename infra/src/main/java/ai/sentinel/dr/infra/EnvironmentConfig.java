@@ -85,8 +85,8 @@ public record EnvironmentConfig(
   public record Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes) {
     /**
      * Steps the state machines can gate; only these may be listed in {@code approvalSteps}. A name gates that step in
-     * every state machine that has it: UpdateSecret repoints the database secret (Scenario 1) and the Redis secret
-     * (Scenario 2); DeployPreviousVersion rolls an ECS service back (Scenario 3).
+     * every state machine that has it: UpdateSecret repoints a scenario's URL secret (Scenarios 1 and 2);
+     * DeployPreviousVersion rolls an ECS service back (Scenario 3).
      */
     public static final List<String> GATEABLE_STEPS = List.of(UpdateSecret.class.getSimpleName(),
         DeployPreviousVersion.class.getSimpleName());
@@ -164,7 +164,7 @@ public record EnvironmentConfig(
 
   // ---- the scenarios' sections -------------------------------------------------------------------------------------
 
-  /** The scenario settings section of {@code type}, when this environment has it (redis is optional). */
+  /** The scenario settings section of {@code type}, when this environment has it (a section may be optional). */
   public <T extends Settings> Optional<T> settings(Class<T> type) {
     return sections.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
@@ -234,7 +234,7 @@ public record EnvironmentConfig(
 
   /**
    * The scenarios this environment deploys a recovery state machine for, in runbook order: those of the settings
-   * sections it has (an environment without a cache has no Redis recovery). What STATE_MACHINE_ARNS holds once
+   * sections it has (without an optional section, its recovery is not deployed). What STATE_MACHINE_ARNS holds once
    * deployed, with the restore test.
    */
   public List<String> deployedScenarios() {
