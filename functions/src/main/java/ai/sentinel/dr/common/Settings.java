@@ -25,12 +25,6 @@ public interface Settings {
   }
 
   /**
-   * SnapStart priming: one cheap read-only call on {@code client} when it is a client this section's steps use
-   * (errors are the caller's to ignore).
-   */
-  default void prime(Object client) {}
-
-  /**
    * Problems of settings made in code rather than read from cdk.json (e.g. a local cloud's target group ARNs), in the
    * environment's {@code region}; the same messages as when cdk.json holds them.
    */

@@ -45,7 +45,8 @@ public final class DatabaseFailure implements Scenario {
 
   @Override
   public List<Priming<?>> priming(DrConfig config) {
-    return priming(config.dbInstanceId(), config.dbSecretId());
+    return config.settings(DatabaseSettings.class).map(d -> priming(d.instanceId(), d.secretId()))
+        .orElse(List.of());
   }
 
   /** The protected instance and its secret (the restore test primes the same instance). */

@@ -50,6 +50,7 @@ public final class DatabaseRestoreTest implements Scenario {
   /** The scratch instance is restored from the protected instance's snapshots, checked with its credentials. */
   @Override
   public List<Priming<?>> priming(DrConfig config) {
-    return DatabaseFailure.priming(config.dbInstanceId(), config.dbSecretId());
+    return config.settings(DatabaseSettings.class).map(d -> DatabaseFailure.priming(d.instanceId(), d.secretId()))
+        .orElse(List.of());
   }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The protected database (cdk.json {@code database}, Scenario 1 and the snapshot-restore test).
@@ -84,15 +82,6 @@ public record DatabaseSettings(String instanceId, String secretId, String instan
   @Override
   public Map<String, String> secrets() {
     return secretId == null ? Map.of() : Map.of("secretId", secretId);
-  }
-
-  @Override
-  public void prime(Object client) {
-    if (client instanceof RdsClient rds) {
-      rds.describeDBInstances(b -> b.dbInstanceIdentifier(instanceId));
-    } else if (client instanceof SecretsManagerClient secrets) {
-      secrets.describeSecret(b -> b.secretId(secretId));
-    }
   }
 
   /** The {@code database} section, and the environment's {@code verifyDbConnect}. */

@@ -3,11 +3,12 @@ package ai.sentinel.dr.ecs;
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
+import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -47,10 +48,12 @@ public final class EcsServiceFailure implements Scenario {
   /** The cluster (also the shared restart steps' client), target health, the services' logs. */
   @Override
   public List<Priming<?>> priming(DrConfig config) {
-    return List.of(
-        new Priming<>(EcsClient.class, ecs -> ecs.describeClusters(b -> b.clusters(config.ecsCluster()))),
-        new Priming<>(ElasticLoadBalancingV2Client.class, elb -> elb.describeTargetGroups(b -> b.pageSize(1))),
-        new Priming<>(CloudWatchLogsClient.class, logs -> logs.describeLogGroups(b -> b.limit(1))));
+    List<Priming<?>> calls = new ArrayList<>();
+    config.settings(EcsSettings.class).ifPresent(settings -> calls.add(
+        new Priming<>(EcsClient.class, ecs -> ecs.describeClusters(b -> b.clusters(settings.cluster())))));
+    calls.add(new Priming<>(ElasticLoadBalancingV2Client.class, elb -> elb.describeTargetGroups(b -> b.pageSize(1))));
+    calls.add(new Priming<>(CloudWatchLogsClient.class, logs -> logs.describeLogGroups(b -> b.limit(1))));
+    return calls;
   }
 
   /** The rollback puts an older image in production. */

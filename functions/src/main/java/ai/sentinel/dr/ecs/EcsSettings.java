@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The ECS cluster and its protected services (cdk.json {@code ecs}). The cluster and services are the platform's:
@@ -92,13 +91,6 @@ public record EcsSettings(String cluster, List<String> services, Map<String, Str
   @Override
   public boolean allows(String service, String target) {
     return "ecs".equals(service) && services.stream().anyMatch(s -> target.equals(cluster + "/" + s));
-  }
-
-  @Override
-  public void prime(Object client) {
-    if (client instanceof EcsClient ecs) {
-      ecs.describeClusters(b -> b.clusters(cluster));
-    }
   }
 
   /** The {@code ecs} section; the Scenario 3 settings are optional and take the defaults. */

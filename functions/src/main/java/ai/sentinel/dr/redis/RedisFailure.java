@@ -46,13 +46,11 @@ public final class RedisFailure implements Scenario {
   /** Only where the environment protects a cache. */
   @Override
   public List<Priming<?>> priming(DrConfig config) {
-    if (config.redisClusterId() == null) {
-      return List.of();
-    }
-    return List.of(
+    return config.settings(RedisSettings.class).map(redis -> List.<Priming<?>>of(
         new Priming<>(ElastiCacheClient.class, cache -> cache.describeCacheClusters(b -> b.cacheClusterId(
-            config.redisClusterId()))),
-        new Priming<>(SecretsManagerClient.class, sm -> sm.describeSecret(b -> b.secretId(config.redisSecretId()))));
+            redis.clusterId()))),
+        new Priming<>(SecretsManagerClient.class, sm -> sm.describeSecret(b -> b.secretId(redis.secretId())))))
+        .orElse(List.of());
   }
 
   /** Repointing the Redis secret moves every service to the recovery cluster (and to the snapshot's data). */

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The protected Redis cache (cdk.json {@code redis}, optional: without it no Scenario 2 is deployed).
@@ -75,15 +73,6 @@ public record RedisSettings(String clusterId, String secretId, String nodeType, 
   @Override
   public Map<String, String> secrets() {
     return secretId == null ? Map.of() : Map.of("secretId", secretId);
-  }
-
-  @Override
-  public void prime(Object client) {
-    if (client instanceof ElastiCacheClient cache) {
-      cache.describeCacheClusters(b -> b.cacheClusterId(clusterId));
-    } else if (client instanceof SecretsManagerClient secrets) {
-      secrets.describeSecret(b -> b.secretId(secretId));
-    }
   }
 
   static RedisSettings read(JsonNode node, ConfigReader config) {
