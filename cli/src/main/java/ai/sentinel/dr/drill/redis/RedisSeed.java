@@ -61,7 +61,7 @@ public final class RedisSeed implements SeedPart {
       return;
     }
     LocalAws aws = platform.aws;
-    String id = platform.RedisSettings.of(config).clusterId();
+    String id = RedisSettings.of(platform.config).clusterId();
     // yesterday's daily backup (its time set: no API takes a snapshot in the past), and one taken now: the
     // newest, whose age is the recovery point a restore achieves
     Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
@@ -76,7 +76,7 @@ public final class RedisSeed implements SeedPart {
     CacheCluster cluster = awaitAvailable(aws, id);
     endpoint = cluster.cacheNodes().get(0).endpoint().address();
     secretValue = "redis://" + endpoint + ":" + cluster.cacheNodes().get(0).endpoint().port() + "/0";
-    aws.secrets.createSecret(b -> b.name(platform.RedisSettings.of(config).secretId()).secretString(secretValue));
+    aws.secrets.createSecret(b -> b.name(RedisSettings.of(platform.config).secretId()).secretString(secretValue));
     platform.connectionsAlarm(REDIS_ALARM, "AWS/ElastiCache", "CurrConnections", "CacheClusterId", id);
     // the recovered cluster's endpoint is not a real host: PING a local Redis standing in for it
     redis = LocalRedis.binary().isPresent() ? LocalRedis.start() : null;
