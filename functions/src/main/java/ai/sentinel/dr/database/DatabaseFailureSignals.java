@@ -40,7 +40,7 @@ public final class DatabaseFailureSignals implements SignalRules {
 
   /** The protected instance: the one resource this scenario's signals are about. */
   static String instance(SignalContext context) {
-    return context.config().dbInstanceId();
+    return DatabaseSettings.of(context.config()).instanceId();
   }
 
   @Override

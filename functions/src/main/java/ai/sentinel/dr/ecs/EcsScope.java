@@ -20,7 +20,9 @@ record EcsScope(String cluster, List<String> services, Map<String, String> targe
   }
 
   static EcsScope of(DrConfig config) {
-    return new EcsScope(config.ecsCluster(), config.ecsServices(), config.ecsTargetGroups());
+    // without the ecs section (a function that does not read it) nothing is protected here
+    return config.settings(EcsSettings.class).map(e -> new EcsScope(e.cluster(), e.services(), e.targetGroups()))
+        .orElse(new EcsScope(null, List.of(), Map.of()));
   }
 
   /** Scenario 3 is deployed where services (in a cluster) are protected. */

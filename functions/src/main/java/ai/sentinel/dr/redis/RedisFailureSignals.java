@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * Redis failure: the signals that start it and its manual-payload fields. Alarms on {@code AWS/ElastiCache
  * CacheClusterId} of the cluster or one of its member nodes (the recovery acts on the cluster, whichever node
  * alarmed); the cluster's ElastiCache notifications, SNS only (node-based clusters publish no events to
- * EventBridge); by hand with a snapshot name. Only where the environment protects a cluster ({@code REDIS_CLUSTER_ID}).
+ * EventBridge); by hand with a snapshot name. Only where the environment protects a cluster ({@link RedisSettings}).
  */
 final class RedisFailureSignals implements SignalRules {
   private static final String ELASTICACHE_PREFIX = "ElastiCache:";
@@ -67,12 +67,13 @@ final class RedisFailureSignals implements SignalRules {
 
   /** The protected cluster (or replication group), or null: this environment has no Redis scenario. */
   private static String cluster(SignalContext context) {
-    return context.config().redisClusterId();
+    return context.config().settings(RedisSettings.class).map(RedisSettings::clusterId).orElse(null);
   }
 
   /** The cluster a recovery creates: never a member, its signals are not a failure of the protected one. */
   private static String recoveryCluster(SignalContext context) {
-    return context.config().redisRecoveryClusterId();
+    return context.config().settings(RedisSettings.class).map(RedisSettings::recoveryClusterId)
+        .orElse(null);
   }
 
   /**
@@ -156,7 +157,7 @@ final class RedisFailureSignals implements SignalRules {
     String subject = field + " for " + (ids.isEmpty() ? "(no cluster named)" : String.join(", ", ids));
     if (cluster == null) {
       return context.ignore(dedup, subject + ": this environment protects no Redis cluster "
-          + "(REDIS_CLUSTER_ID is not set)");
+          + "(" + RedisSettings.SECTION.variable() + " is not set)");
     }
     if (ours == null) {
       String recovery = recoveryCluster(context);
@@ -211,7 +212,8 @@ final class RedisFailureSignals implements SignalRules {
   /** Scenario 2 is deployed only where a cluster is configured; anything that asks for it elsewhere is refused. */
   private static void requireCluster(SignalContext context, String what) {
     if (cluster(context) == null) {
-      throw new BadInput(what + " is not deployed in this environment: REDIS_CLUSTER_ID is not set");
+      throw new BadInput(what + " is not deployed in this environment: " + RedisSettings.SECTION.variable()
+          + " is not set");
     }
   }
 }

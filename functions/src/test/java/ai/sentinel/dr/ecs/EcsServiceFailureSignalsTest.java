@@ -42,8 +42,9 @@ class EcsServiceFailureSignalsTest {
   @Test
   void targetGroupsConfiguredByArnMatchExactlyTheirDimension() {
     Map<String, String> env = Fixtures.env();
-    env.put("ECS_TARGET_GROUPS", "{\"sentinel-api\":\"arn:aws:elasticloadbalancing:us-east-1:123456789012:"
-        + "targetgroup/sentinel-api/73e2d6bc24d8a067\",\"billing-api\":\"billing-api\"}");
+    Fixtures.withSection(env, "ecs", s -> s.putObject("targetGroups").put("sentinel-api",
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/sentinel-api/73e2d6bc24d8a067")
+        .put("billing-api", "billing-api"));
     EventClassifier byArn = new EventClassifier(DrConfig.fromEnv(env), Fixtures.CLOCK);
     assertEquals("sentinel-api", byArn.classify(Signals.read("alarm-eventbridge-alb-unhealthy-hosts.json"))
         .resource());

@@ -71,14 +71,13 @@ class RedisFailureSignalsTest {
   @Test
   void withoutARedisClusterCacheSignalsStartNothingAndRedisRequestsAreRefused() {
     Map<String, String> env = Fixtures.env();
-    env.remove("REDIS_CLUSTER_ID");
-    env.remove("REDIS_SECRET_ID");
+    env.remove("SETTINGS_REDIS");
     EventClassifier noRedis = new EventClassifier(DrConfig.fromEnv(env), Fixtures.CLOCK);
     Classification alarm = noRedis.classify(Signals.read("alarm-eventbridge-redis-cpu.json"));
     assertEquals("ignore", alarm.action(), alarm.reason());
     Classification notification = noRedis.classify(Signals.read("elasticache-sns-provisioning-failed.json"));
     assertEquals("ignore", notification.action());
-    assertTrue(notification.reason().contains("REDIS_CLUSTER_ID is not set"), notification.reason());
+    assertTrue(notification.reason().contains("SETTINGS_REDIS is not set"), notification.reason());
     Classification manual = noRedis.classify(Signals.read("manual-redis-failure.json"));
     assertEquals("reject", manual.action());
     assertTrue(manual.reason().contains("redis-failure is not deployed in this environment"), manual.reason());
@@ -86,7 +85,7 @@ class RedisFailureSignalsTest {
     Classification routed = new EventClassifier(DrConfig.fromEnv(env), Fixtures.CLOCK)
         .classify(Signals.read("alarm-eventbridge-redis-cpu.json"));
     assertEquals("reject", routed.action());
-    assertTrue(routed.reason().contains("REDIS_CLUSTER_ID is not set"), routed.reason());
+    assertTrue(routed.reason().contains("SETTINGS_REDIS is not set"), routed.reason());
   }
 
   @Test

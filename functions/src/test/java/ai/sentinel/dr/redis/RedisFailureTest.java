@@ -32,8 +32,7 @@ class RedisFailureTest {
   @Test
   void anEnvironmentWithoutACacheHasNothingToPrime() {
     Map<String, String> env = Fixtures.env();
-    env.remove("REDIS_CLUSTER_ID");
-    env.remove("REDIS_SECRET_ID");
+    env.remove("SETTINGS_REDIS");
     assertEquals(List.of(), scenario.priming(DrConfig.fromEnv(env)));
     assertEquals(2, scenario.priming(Fixtures.config()).size());
   }

@@ -381,10 +381,11 @@ class SentinelDrStackTest {
     dev.properties("AWS::Events::Rule").stream().filter(r -> r.has("EventPattern"))
         .forEach(r -> rules.put(r.path("Name").asText(), r));
     Map<String, String> env = new LinkedHashMap<>(Map.of("SENTINEL_ENV", "dev", "AWS_REGION", "us-east-1",
-        "NOTIFY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t", "DB_INSTANCE_ID", "sentinel-db",
-        "DB_SECRET_ID", "sentinel/database-url", "REDIS_CLUSTER_ID", "sentinel-redis", "REDIS_SECRET_ID",
-        "sentinel/redis-url", "ECS_CLUSTER", "sentinel-production", "ECS_SERVICES", "sentinel-api,sentinel-celery",
-        "ECS_TARGET_GROUPS", "{\"sentinel-api\": \"sentinel-api\"}"));
+        "NOTIFY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
+        "SETTINGS_DATABASE", "{\"instanceId\": \"sentinel-db\", \"secretId\": \"sentinel/database-url\"}",
+        "SETTINGS_REDIS", "{\"clusterId\": \"sentinel-redis\", \"secretId\": \"sentinel/redis-url\"}",
+        "SETTINGS_ECS", "{\"cluster\": \"sentinel-production\", \"services\": [\"sentinel-api\", \"sentinel-celery\"], "
+            + "\"targetGroups\": {\"sentinel-api\": \"sentinel-api\"}}"));
     env.put("ALARM_ROUTES", Synth.JSON.writeValueAsString(dev.config.alarmRoutes()));
     List<TriggerPatterns.Rule> expected = TriggerPatterns.of(DrConfig.fromEnv(env));
     assertEquals(expected.size(), rules.size());
