@@ -33,10 +33,11 @@ class TriggerPatternsTest {
   @Test
   void aScenarioTheEnvironmentDoesNotProtectDeploysNoRuleAndNoAlarmBranch() {
     Map<String, String> env = Fixtures.env();
-    env.put("ECS_SERVICES", "");
-    env.put("ECS_TARGET_GROUPS", "{}");
-    env.remove("REDIS_CLUSTER_ID");
-    env.remove("REDIS_SECRET_ID");
+    Fixtures.withSection(env, "ecs", s -> {
+      s.putArray("services");
+      s.putObject("targetGroups");
+    });
+    env.remove("SETTINGS_REDIS");
     List<TriggerPatterns.Rule> rules = TriggerPatterns.of(DrConfig.fromEnv(env));
     assertEquals(List.of("alarm-state-change", "rds-instance-event"), rules.stream().map(TriggerPatterns.Rule::id)
         .toList());
