@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * corrupted.
  */
 public final class SecretUrl {
-  /** Parameter names of libpq and the Redis clients (sslmode, application_name, ssl_cert_reqs, ...). */
+  /** Parameter names of libpq and the cache clients (sslmode, application_name, ssl_cert_reqs, ...). */
   private static final Pattern PARAMETER = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private SecretUrl() {}
@@ -108,7 +108,7 @@ public final class SecretUrl {
     return c < 0x80 && (Character.isLetterOrDigit(c) || c == ':' || c == '.' || c == '%');
   }
 
-  /** At most one path segment, then name=value parameters: what a database or Redis URL carries after the host. */
+  /** At most one path segment, then name=value parameters: what a database or cache URL carries after the host. */
   private static boolean wellFormedTail(String tail) {
     int hash = tail.indexOf('#');
     String beforeFragment = hash < 0 ? tail : tail.substring(0, hash);

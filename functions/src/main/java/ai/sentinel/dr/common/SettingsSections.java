@@ -1,8 +1,6 @@
 package ai.sentinel.dr.common;
 
-import ai.sentinel.dr.database.DatabaseSettings;
-import ai.sentinel.dr.ecs.EcsSettings;
-import ai.sentinel.dr.redis.RedisSettings;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,9 +11,8 @@ import java.util.stream.Collectors;
 
 /** The scenarios' settings sections, in runbook order: the one list the shared configuration code loops over. */
 public final class SettingsSections {
-  /** Every section a scenario declares; a new scenario adds its record's SECTION here. */
-  public static final List<SettingsSection<?>> ALL = List.of(DatabaseSettings.SECTION, RedisSettings.SECTION,
-      EcsSettings.SECTION);
+  /** Every section a registered scenario declares ({@code Scenario.settings()}). */
+  public static final List<SettingsSection<?>> ALL = ScenarioRegistry.settingsSections();
 
   private SettingsSections() {}
 

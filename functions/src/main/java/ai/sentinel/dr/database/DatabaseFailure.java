@@ -2,9 +2,10 @@ package ai.sentinel.dr.database;
 
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
+import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
@@ -71,5 +72,10 @@ public final class DatabaseFailure implements Scenario {
         + "), restored from " + (db.restore().sourceSnapshotId() != null ? db.restore().sourceSnapshotId()
             : "the point in time " + db.restore().restoreTime())
         + ", then restart the ECS services";
+  }
+
+  @Override
+  public List<SettingsSection<?>> settings() {
+    return List.of(DatabaseSettings.SECTION);
   }
 }

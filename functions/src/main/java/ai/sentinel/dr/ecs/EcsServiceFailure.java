@@ -2,6 +2,7 @@ package ai.sentinel.dr.ecs;
 
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.Objectives;
@@ -72,5 +73,10 @@ public final class EcsServiceFailure implements Scenario {
     return "roll " + ecs.service() + " (cluster " + ecs.cluster() + ") back from " + from
         + " to the previous ACTIVE revision of its task definition family"
         + (ecs.decision() == null ? "" : ", because " + ecs.decision());
+  }
+
+  @Override
+  public List<SettingsSection<?>> settings() {
+    return List.of(EcsSettings.SECTION);
   }
 }

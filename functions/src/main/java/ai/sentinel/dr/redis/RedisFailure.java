@@ -2,9 +2,10 @@ package ai.sentinel.dr.redis;
 
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
+import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
@@ -70,5 +71,10 @@ public final class RedisFailure implements Scenario {
         + "), created from " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.name() + " taken at "
             + snapshot.createdAt() + " (cache data written since then is lost)")
         + ", then restart the ECS services";
+  }
+
+  @Override
+  public List<SettingsSection<?>> settings() {
+    return List.of(RedisSettings.SECTION);
   }
 }

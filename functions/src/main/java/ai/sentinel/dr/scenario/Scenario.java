@@ -2,6 +2,7 @@ package ai.sentinel.dr.scenario;
 
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
@@ -20,7 +21,7 @@ public interface Scenario {
   /** The runbook id used in events/, manual payloads, state machine names and reports ({@code <name>-failure}). */
   String id();
 
-  /** The scenario as a report title names it, e.g. "Redis failure". */
+  /** The scenario as a report title names it, e.g. "Database failure". */
   String title();
 
   /** The rows of the runbook's Recovery Objectives table this scenario is measured against. */
@@ -52,5 +53,10 @@ public interface Scenario {
    */
   default Map<String, Function<Recovery, String>> gates() {
     return Map.of();
+  }
+
+  /** The settings sections of cdk.json this scenario reads (a section may serve several scenarios). */
+  default List<SettingsSection<?>> settings() {
+    return List.of();
   }
 }

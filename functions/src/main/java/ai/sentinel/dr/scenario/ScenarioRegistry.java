@@ -1,12 +1,13 @@
 package ai.sentinel.dr.scenario;
 
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.Clients;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseRestoreTest;
 import ai.sentinel.dr.ecs.EcsServiceFailure;
 import ai.sentinel.dr.redis.RedisFailure;
-import ai.sentinel.dr.common.Clients;
-import ai.sentinel.dr.common.Clients.Priming;
-import ai.sentinel.dr.common.DrConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,11 @@ public final class ScenarioRegistry {
   /** Every registered scenario and test, in runbook order. */
   public static List<Scenario> all() {
     return ALL;
+  }
+
+  /** Every scenario's settings sections, each once, in runbook order: what the shared configuration loops over. */
+  public static List<SettingsSection<?>> settingsSections() {
+    return ALL.stream().flatMap(s -> s.settings().stream()).distinct().toList();
   }
 
   /** The recovery scenarios (not the Testing Schedule's tests). */
