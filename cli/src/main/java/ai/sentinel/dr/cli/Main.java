@@ -13,7 +13,9 @@ import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.EventClassifier;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.report.Objectives;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -278,14 +280,14 @@ public final class Main {
    */
   static List<String> deployedScenarios(CloudTemplate template) {
     LocalDeployment deployment = new LocalDeployment(template);
-    String arns = deployment.environmentOf(deployment.functionFor(ai.sentinel.dr.trigger.AlarmResponder.class))
+    // the manual responder may start every deployed runbook, tests included (the alarm responder no test)
+    String arns = deployment.environmentOf(deployment.functionFor(ai.sentinel.dr.trigger.ManualResponder.class))
         .get(DrConfig.Vars.STATE_MACHINE_ARNS);
     List<String> deployed = new ArrayList<>();
     if (arns != null) {
       Json.tree(arns).fieldNames().forEachRemaining(deployed::add);
     }
-    return java.util.stream.Stream.concat(Scenarios.ALL.stream(), Scenarios.TESTS.stream())
-        .filter(deployed::contains).toList();
+    return ScenarioRegistry.all().stream().map(Scenario::id).filter(deployed::contains).toList();
   }
 
   /**
@@ -331,7 +333,7 @@ public final class Main {
     out.println("| Scenario | RTO measured vs objective | RPO achieved vs objective | Verified | Report |");
     out.println("|---|---|---|---|---|");
     rows.forEach(out::println);
-    List<String> notDrilled = Scenarios.ALL.stream().filter(s -> !drilled.contains(s)).toList();
+    List<String> notDrilled = Objectives.RUNBOOK_SCENARIOS.stream().filter(s -> !drilled.contains(s)).toList();
     if (!notDrilled.isEmpty()) {
       out.println("(not drilled: " + notDrilled.stream().map(s -> s + (Drill.SCENARIOS.containsKey(s)
           ? " - not deployed in '" + env + "'" : " - no drill yet")).toList() + ")");

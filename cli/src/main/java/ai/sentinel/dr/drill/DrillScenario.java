@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
  */
 public interface DrillScenario {
 
-  /** The runbook scenario id ({@code ai.sentinel.dr.trigger.Scenarios}). */
+  /** The runbook scenario id (the functions scenario's {@code ID}). */
   String id();
 
   /** Prints the seeded starting point (what is protected, how verification reaches it). */

@@ -12,7 +12,6 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.redis.RedisSettings;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +61,7 @@ class DryRunDrillsIT {
         .secretId()))
         .secretString();
     StringBuilder output = new StringBuilder();
-    Drill.Result result = drill(Scenarios.REDIS_FAILURE, output);
+    Drill.Result result = drill("redis-failure", output);
     assertTrue(result.passed(), output.toString());
     assertTrue(output.toString().contains("DRY-RUN OK"), output.toString());
     assertTrue(plan(result).contains("CreateCacheCluster " + RedisSettings.of(sentinel.config).recoveryClusterId()),
@@ -81,7 +80,7 @@ class DryRunDrillsIT {
   void ecsDryRunPlansTheRedeployAndChangesNothing() throws Exception {
     String api = EcsSettings.of(sentinel.config).services().get(0);
     StringBuilder output = new StringBuilder();
-    Drill.Result result = drill(Scenarios.ECS_SERVICE_FAILURE, output);
+    Drill.Result result = drill("ecs-service-failure", output);
     assertTrue(result.passed(), output.toString());
     assertTrue(plan(result).contains("UpdateService " + EcsSettings.of(sentinel.config).cluster() + "/" + api),
         plan(result).toString());

@@ -14,7 +14,6 @@ import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.EcsEventResponder;
 import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.EventClassifier;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -172,8 +171,8 @@ class IgnoredSignalsIT {
       assertEquals(null, r.functionError(), d.what() + ": " + answer);
       assertEquals("ignore", answer.path("action").asText(), d.what() + ": " + answer);
     }
-    for (String scenario : List.of(Scenarios.DATABASE_FAILURE, Scenarios.REDIS_FAILURE,
-        Scenarios.ECS_SERVICE_FAILURE)) {
+    for (String scenario : List.of("database-failure", "redis-failure",
+        "ecs-service-failure")) {
       assertTrue(sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(scenario)))
           .executions().isEmpty(), scenario + " started by one of " + answers);
     }

@@ -13,7 +13,6 @@ import ai.sentinel.dr.recovery.PlannedCall;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.RdsEventResponder;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -58,7 +57,7 @@ class SafetyIT {
   private static String drill(LocalSentinel sentinel, boolean dryRun, Drill.Gate gate,
       Drill.Result[] result) throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    result[0] = Drill.of(sentinel, Scenarios.DATABASE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+    result[0] = Drill.of(sentinel, "database-failure", new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(dryRun, gate);
     return buffer.toString(StandardCharsets.UTF_8);
   }
@@ -97,7 +96,7 @@ class SafetyIT {
       }
       pool.shutdown();
       List<String> arns = sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(
-          Scenarios.DATABASE_FAILURE))).executions().stream().map(e -> e.executionArn()).toList();
+          "database-failure"))).executions().stream().map(e -> e.executionArn()).toList();
       assertEquals(1, arns.size(), "one recovery for one resource: " + results);
       // a signal joins once, however many copies of it arrived
       long joined = results.stream().filter(r -> r.path("reason").asText().startsWith("joined"))

@@ -5,7 +5,6 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Settings;
 import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.common.SettingsSection;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ public record DatabaseSettings(String instanceId, String secretId, String instan
   public static final SettingsSection<DatabaseSettings> SECTION = new SettingsSection<>("database",
       DatabaseSettings.class, true, Set.of("verifyDbConnect"), DatabaseSettings::read,
       new SettingsSection.Drill<>("databaseRestoreTest", DatabaseSettings::readDrill),
-      List.of(Scenarios.DATABASE_FAILURE));
+      List.of(DatabaseFailure.ID));
 
   // RDS identifiers; 54 leaves room for the "-recovery" suffix within RDS's 63 characters
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z](-?[a-zA-Z0-9])*");

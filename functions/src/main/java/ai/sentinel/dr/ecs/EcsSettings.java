@@ -5,7 +5,6 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Settings;
 import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.common.SettingsSection;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,7 +33,7 @@ public record EcsSettings(String cluster, List<String> services, Map<String, Str
 
   public static final SettingsSection<EcsSettings> SECTION = new SettingsSection<>("ecs", EcsSettings.class, true,
       Set.of(), EcsSettings::read, new SettingsSection.Drill<>("ecsRecoveryTest", EcsSettings::readDrill),
-      List.of(Scenarios.ECS_SERVICE_FAILURE));
+      List.of(EcsServiceFailure.ID));
 
   /** stablePolls when cdk.json sets none. */
   public static final int DEFAULT_STABLE_POLLS = 10;

@@ -5,7 +5,6 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Settings;
 import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.common.SettingsSection;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ public record RedisSettings(String clusterId, String secretId, String nodeType, 
 
   public static final SettingsSection<RedisSettings> SECTION = new SettingsSection<>("redis", RedisSettings.class,
       false, Set.of(), RedisSettings::read, new SettingsSection.Drill<>("redisRecoveryTest", RedisSettings::readDrill),
-      List.of(Scenarios.REDIS_FAILURE));
+      List.of(RedisFailure.ID));
 
   private static final Set<String> FIELDS = Set.of("clusterId", "secretId", "nodeType", "subnetGroup",
       "securityGroups", "verifyConnect");

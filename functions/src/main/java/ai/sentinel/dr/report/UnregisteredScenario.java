@@ -1,6 +1,5 @@
 package ai.sentinel.dr.report;
 
-import ai.sentinel.dr.trigger.Scenarios;
 import java.util.Map;
 
 /**
@@ -14,11 +13,11 @@ import java.util.Map;
 record UnregisteredScenario(String title, Severity severity) implements ReportPart {
 
   private static final Map<String, UnregisteredScenario> NOT_BUILT_YET = Map.of(
-      Scenarios.REGION_FAILURE, new UnregisteredScenario("Region failure",
+      "region-failure", new UnregisteredScenario("Region failure",
           new Severity("P1", "region failure: the platform is down in its region")),
-      Scenarios.DATA_CORRUPTION, new UnregisteredScenario("Data corruption",
+      "data-corruption", new UnregisteredScenario("Data corruption",
           new Severity("P1", "data corruption: data integrity at risk")),
-      Scenarios.SECURITY_INCIDENT, new UnregisteredScenario("Security incident",
+      "security-incident", new UnregisteredScenario("Security incident",
           new Severity("P1", "security incident")));
 
   /** The part for {@code id} (null: no scenario in the document). */

@@ -10,7 +10,7 @@ import ai.sentinel.dr.infra.EnvironmentConfig.Drills;
 import ai.sentinel.dr.infra.EnvironmentConfig.InvalidConfigException;
 import ai.sentinel.dr.infra.EnvironmentConfig.Safety;
 import ai.sentinel.dr.infra.EnvironmentConfig.Vpc;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.report.Objectives;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -218,10 +218,10 @@ final class EnvironmentReader {
       if (route.getKey().isBlank()) {
         config.problem("alarmRoutes has an empty alarm name");
       } else if (!route.getValue().isTextual()) {
-        config.problem(field + " must be a scenario id string (one of " + Scenarios.ALL + ")");
-      } else if (!Scenarios.ALL.contains(route.getValue().asText())) {
+        config.problem(field + " must be a scenario id string (one of " + Objectives.RUNBOOK_SCENARIOS + ")");
+      } else if (!Objectives.RUNBOOK_SCENARIOS.contains(route.getValue().asText())) {
         config.problem(field + " names unknown scenario '" + route.getValue().asText() + "' (known: "
-            + Scenarios.ALL + ")");
+            + Objectives.RUNBOOK_SCENARIOS + ")");
       } else {
         routes.put(route.getKey(), route.getValue().asText());
       }

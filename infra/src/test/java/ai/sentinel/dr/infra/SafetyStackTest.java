@@ -8,7 +8,6 @@ import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.infra.redis.RedisInfraScenario;
 import ai.sentinel.dr.recovery.RequestApproval;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ import software.amazon.awscdk.assertions.Match;
 /** The lock table, its permissions, AcquireLock, and the approval gate (prod) or its absence (dev). */
 class SafetyStackTest {
   private static final String APPROVE = "Approve UpdateSecret";
-  private static final List<String> SCENARIOS = List.of(Scenarios.DATABASE_FAILURE, Scenarios.REDIS_FAILURE,
-      Scenarios.ECS_SERVICE_FAILURE);
+  private static final List<String> SCENARIOS = List.of("database-failure", "redis-failure",
+      "ecs-service-failure");
   private static final Set<String> RESPONDER_OPS = Set.of("dynamodb:GetItem", "dynamodb:PutItem",
       "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 

@@ -25,7 +25,6 @@ import ai.sentinel.dr.trigger.EcsEventResponder;
 import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.RdsEventResponder;
-import ai.sentinel.dr.trigger.Scenarios;
 import ai.sentinel.dr.trigger.TriggerPatterns;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
@@ -210,9 +209,9 @@ class SentinelDrStackTest {
   @Test
   void everyTaskInvokesItsAliasWithTheWholeStateAndRetriesRetryableErrors() {
     assertEquals(15, assertTasks(states), "12 steps, NotifyFailure, Report and ReportFailure");
-    assertEquals(13, assertTasks(dev.definition(Scenarios.REDIS_FAILURE).path("States")),
+    assertEquals(13, assertTasks(dev.definition("redis-failure").path("States")),
         "10 steps, NotifyFailure, Report and ReportFailure");
-    assertEquals(11, assertTasks(dev.definition(Scenarios.ECS_SERVICE_FAILURE).path("States")),
+    assertEquals(11, assertTasks(dev.definition("ecs-service-failure").path("States")),
         "8 steps, NotifyFailure, Report and ReportFailure");
   }
 
@@ -276,8 +275,8 @@ class SentinelDrStackTest {
           .filter(f -> f.path("Handler").asText().equals(Names.handler(handler))).count();
       assertEquals(1, count, handler.getSimpleName());
     }
-    JsonNode db = dev.definition(Scenarios.DATABASE_FAILURE).path("States");
-    for (String scenario : List.of(Scenarios.REDIS_FAILURE, Scenarios.ECS_SERVICE_FAILURE)) {
+    JsonNode db = dev.definition("database-failure").path("States");
+    for (String scenario : List.of("redis-failure", "ecs-service-failure")) {
       JsonNode other = dev.definition(scenario).path("States");
       for (String state : List.of("AcquireLock", "Notify", "NotifyFailure")) {
         assertEquals(db.path(state).path("Resource"), other.path(state).path("Resource"), scenario + " " + state);
@@ -285,7 +284,7 @@ class SentinelDrStackTest {
       }
       assertEquals(db.path("Report").path("Resource"), other.path("Report").path("Resource"), scenario);
     }
-    JsonNode redis = dev.definition(Scenarios.REDIS_FAILURE).path("States");
+    JsonNode redis = dev.definition("redis-failure").path("States");
     for (String state : List.of("RestartServices", "WaitForServices")) {
       assertEquals(db.path(state).path("Resource"), redis.path(state).path("Resource"), state);
     }
@@ -293,8 +292,8 @@ class SentinelDrStackTest {
 
   @Test
   void aCaughtErrorNeverReachesSucceed() {
-    for (String scenario : List.of(Scenarios.DATABASE_FAILURE, Scenarios.REDIS_FAILURE,
-        Scenarios.ECS_SERVICE_FAILURE)) {
+    for (String scenario : List.of("database-failure", "redis-failure",
+        "ecs-service-failure")) {
       JsonNode s = dev.definition(scenario).path("States");
       assertEquals("ReportFailure", s.path("NotifyFailure").path("Next").asText(), scenario);
       assertEquals("RecoveryFailed", s.path("ReportFailure").path("Next").asText(), scenario);

@@ -83,7 +83,7 @@ public final class Synth {
 
   /** Scenario 1's definition, with every reference rendered as {@code <Ref:LogicalId>}. */
   public JsonNode stateMachineDefinition() {
-    return definition(ai.sentinel.dr.trigger.Scenarios.DATABASE_FAILURE);
+    return definition("database-failure");
   }
 
   /** The properties of the state machine of {@code scenario}. */

@@ -4,7 +4,6 @@ import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsSettings;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
@@ -18,7 +17,7 @@ public final class DatabaseFailure implements DrillScenario {
 
   @Override
   public String id() {
-    return Scenarios.DATABASE_FAILURE;
+    return ai.sentinel.dr.database.DatabaseFailure.ID;
   }
 
   @Override

@@ -10,7 +10,7 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.ManualResponder;
-import ai.sentinel.dr.trigger.Scenarios;
+import ai.sentinel.dr.database.DatabaseRestoreTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -46,7 +46,7 @@ public final class SnapshotRestoreTest implements DrillScenario {
 
   @Override
   public String id() {
-    return Scenarios.DATABASE_RESTORE_TEST;
+    return DatabaseRestoreTest.ID;
   }
 
   @Override
@@ -78,7 +78,7 @@ public final class SnapshotRestoreTest implements DrillScenario {
   @Override
   public Signal signal(LocalSentinel sentinel) {
     ObjectNode payload = Json.object();
-    payload.put("runbook", Scenarios.DATABASE_RESTORE_TEST);
+    payload.put("runbook", DatabaseRestoreTest.ID);
     payload.put("drill", true);
     payload.put("requestId", UUID.randomUUID().toString());
     payload.put("reason", "scheduled by the runbook's Testing Schedule at "

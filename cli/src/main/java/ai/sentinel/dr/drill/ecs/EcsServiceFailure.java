@@ -8,7 +8,6 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.trigger.EcsEventResponder;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
 public final class EcsServiceFailure implements DrillScenario {
   @Override
   public String id() {
-    return Scenarios.ECS_SERVICE_FAILURE;
+    return ai.sentinel.dr.ecs.EcsServiceFailure.ID;
   }
 
   /** The failing service: the API, first of the configured services. */

@@ -6,7 +6,6 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.redis.RedisSettings;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +25,7 @@ public final class RedisFailure implements DrillScenario {
 
   @Override
   public String id() {
-    return Scenarios.REDIS_FAILURE;
+    return ai.sentinel.dr.redis.RedisFailure.ID;
   }
 
   @Override

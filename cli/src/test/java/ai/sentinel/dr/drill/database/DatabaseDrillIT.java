@@ -15,7 +15,6 @@ import ai.sentinel.dr.drill.PrimaryDeployments;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -51,7 +50,7 @@ class DatabaseDrillIT {
         Files.createTempDirectory("database-drill-it-"));
     deploymentsBefore = PrimaryDeployments.of(sentinel);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    result = Drill.of(sentinel, Scenarios.DATABASE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+    result = Drill.of(sentinel, "database-failure", new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(false);
     drillOutput = buffer.toString(StandardCharsets.UTF_8);
   }
@@ -137,7 +136,7 @@ class DatabaseDrillIT {
   @Test
   void theDuplicatedEventStartedOneExecution() {
     int executions = sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(
-        Scenarios.DATABASE_FAILURE))).executions().size();
+        "database-failure"))).executions().size();
     assertEquals(1, executions);
     assertTrue(drillOutput.contains("redelivered: ignore - duplicate"), drillOutput);
   }

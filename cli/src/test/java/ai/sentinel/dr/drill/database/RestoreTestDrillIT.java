@@ -17,7 +17,6 @@ import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CallRecord;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.recovery.Verification;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -110,7 +109,7 @@ class RestoreTestDrillIT {
 
   private static Run drill(LocalSentinel on) throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    Drill.Result result = Drill.of(on, Scenarios.DATABASE_RESTORE_TEST,
+    Drill.Result result = Drill.of(on, "database-restore-test",
         new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(false);
     String output = buffer.toString(StandardCharsets.UTF_8);
     assertNotNull(result.executionArn(), output);
@@ -194,7 +193,7 @@ class RestoreTestDrillIT {
   void theSchedulesPayloadStartedOneTestAndItsReportMeasuresAgainstDatabaseFailureComplete() throws Exception {
     assertTrue(passed.output().contains("redelivered: ignore - duplicate"), passed.output());
     assertEquals(1, sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(
-        Scenarios.DATABASE_RESTORE_TEST))).executions().size());
+        "database-restore-test"))).executions().size());
     Path report = passed.result().reportFile();
     assertTrue(passed.output().contains("report: " + report.toAbsolutePath()), passed.output());
     String markdown = Files.readString(report);

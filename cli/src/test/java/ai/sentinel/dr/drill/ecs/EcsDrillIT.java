@@ -11,7 +11,6 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.EcsState;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.TimelineEntry;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,7 @@ class EcsDrillIT {
         Files.createTempDirectory("ecs-drill-it-"));
     api = EcsSettings.of(sentinel.config).services().get(0);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    result = Drill.of(sentinel, Scenarios.ECS_SERVICE_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+    result = Drill.of(sentinel, "ecs-service-failure", new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(false);
     output = buffer.toString(StandardCharsets.UTF_8);
   }

@@ -12,7 +12,6 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.redis.CacheState;
 import ai.sentinel.dr.redis.RedisSettings;
-import ai.sentinel.dr.trigger.Scenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +44,7 @@ class RedisDrillIT {
         Files.createTempDirectory("redis-drill-it-"));
     deploymentsBefore = PrimaryDeployments.of(sentinel);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    result = Drill.of(sentinel, Scenarios.REDIS_FAILURE, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+    result = Drill.of(sentinel, "redis-failure", new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(false);
     output = buffer.toString(StandardCharsets.UTF_8);
   }

@@ -15,7 +15,6 @@ import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.StateMachineAssert;
 import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +41,14 @@ public class EcsRecoveryStackTest {
   @BeforeAll
   static void synth() {
     dev = Synth.of("dev");
-    states = dev.definition(Scenarios.ECS_SERVICE_FAILURE).path("States");
+    states = dev.definition("ecs-service-failure").path("States");
   }
 
   @Test
   void stateMachineIsTheRunbooksScenario3() {
     assertEquals("dev-sentinel-dr-ecs-service-failure",
-        dev.stateMachine(Scenarios.ECS_SERVICE_FAILURE).path("StateMachineName").asText());
-    assertEquals("AcquireLock", dev.definition(Scenarios.ECS_SERVICE_FAILURE).path("StartAt").asText());
+        dev.stateMachine("ecs-service-failure").path("StateMachineName").asText());
+    assertEquals("AcquireLock", dev.definition("ecs-service-failure").path("StartAt").asText());
     assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "ForceNewDeployment", "WaitForStability",
         "Service stable?", "Roll back?", "Wait for stability", "DeployPreviousVersion", "ScaleUp", "Scaled?",
         "Wait for scale-up", "VerifyTargets", "Notify", "Report", "Recovered", "NotifyFailure", "ReportFailure",
@@ -110,12 +109,12 @@ public class EcsRecoveryStackTest {
     assertFalse(states.has("Approve DeployPreviousVersion"));
     assertFalse(states.has("Dry-run?"));
     Synth gated = Synth.gated("dev", List.of("DeployPreviousVersion"));
-    JsonNode gatedStates = gated.definition(Scenarios.ECS_SERVICE_FAILURE).path("States");
+    JsonNode gatedStates = gated.definition("ecs-service-failure").path("States");
     assertEquals("Dry-run?", gatedStates.path("Roll back?").path("Choices").path(0).path("Next").asText());
     StateMachineAssert.gate(gatedStates, "DeployPreviousVersion", 3600);
     // DeployPreviousVersion gates the rollback only: the secrets' repoint is not gated with it
-    assertFalse(gated.definition(Scenarios.DATABASE_FAILURE).path("States").has("Dry-run?"));
-    assertFalse(gated.definition(Scenarios.REDIS_FAILURE).path("States").has("Dry-run?"));
+    assertFalse(gated.definition("database-failure").path("States").has("Dry-run?"));
+    assertFalse(gated.definition("redis-failure").path("States").has("Dry-run?"));
     assertTrue(gated.stack.stateMachine(EcsInfraScenario.ID).orElseThrow().requestApproval().isPresent());
     assertTrue(gated.stack.stateMachine(DatabaseInfraScenario.ID).orElseThrow().requestApproval().isEmpty());
     List<String> errors = Annotations.fromStack(gated.stack)

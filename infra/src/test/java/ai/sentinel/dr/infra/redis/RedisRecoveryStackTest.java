@@ -17,7 +17,6 @@ import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.redis.UpdateSecret;
 import ai.sentinel.dr.redis.Verify;
 import ai.sentinel.dr.redis.WaitForCluster;
-import ai.sentinel.dr.trigger.Scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -45,15 +44,15 @@ public class RedisRecoveryStackTest {
   static void synth() {
     dev = Synth.of("dev");
     prod = Synth.of("prod");
-    states = dev.definition(Scenarios.REDIS_FAILURE).path("States");
+    states = dev.definition("redis-failure").path("States");
   }
 
   @Test
   void stateMachineIsTheRunbooksScenario2() {
-    JsonNode sm = dev.stateMachine(Scenarios.REDIS_FAILURE);
+    JsonNode sm = dev.stateMachine("redis-failure");
     assertEquals("dev-sentinel-dr-redis-failure", sm.path("StateMachineName").asText());
     assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
-    assertEquals("AcquireLock", dev.definition(Scenarios.REDIS_FAILURE).path("StartAt").asText());
+    assertEquals("AcquireLock", dev.definition("redis-failure").path("StartAt").asText());
     assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "FindSnapshot", "CreateRecoveryCluster",
         "WaitForCluster", "Cluster available?", "Wait for cluster", "UpdateSecret", "RestartServices",
         "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Report", "Recovered",
@@ -159,7 +158,7 @@ public class RedisRecoveryStackTest {
 
   @Test
   void prodGatesTheRepointLikeTheDatabasesDryRunsSkipIt() {
-    JsonNode prodStates = prod.definition(Scenarios.REDIS_FAILURE).path("States");
+    JsonNode prodStates = prod.definition("redis-failure").path("States");
     assertEquals("Dry-run?", prodStates.path("Cluster available?").path("Choices").path(0).path("Next").asText());
     StateMachineAssert.gate(prodStates, "UpdateSecret", 3600);
     assertFalse(states.has("Approve UpdateSecret"), "dev gates nothing");
@@ -170,7 +169,7 @@ public class RedisRecoveryStackTest {
   void anEnvironmentWithoutRedisHasNoScenario2() {
     Synth none = Synth.of("dev without redis", () -> EnvironmentConfig.load(withoutRedis(), "dev"));
     assertTrue(none.stack.stateMachine(RedisInfraScenario.ID).isEmpty());
-    assertEquals(List.of(Scenarios.DATABASE_FAILURE, Scenarios.ECS_SERVICE_FAILURE), none.config.deployedScenarios());
+    assertEquals(List.of("database-failure", "ecs-service-failure"), none.config.deployedScenarios());
     List<String> machines = none.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
     assertEquals(List.of("dev-sentinel-dr-database-failure", "dev-sentinel-dr-ecs-service-failure",
