@@ -69,6 +69,7 @@ public final class Gateway implements AutoCloseable {
   private final HttpClient client;
   private final List<CallRecord> calls = new ArrayList<>();
   private final Object faultLock = new Object();
+  private final Object dynamoDbCalls = new Object();
   private double faultRate;
   private double lostResponseRate;
   private Random faultRandom = new Random(0);
@@ -307,6 +308,22 @@ public final class Gateway implements AutoCloseable {
       return;
     }
 
+    if ("dynamodb".equals(service)) {
+      // DynamoDB applies each conditional write atomically; moto's threaded server does not (two racing
+      // attribute_not_exists writes can both succeed), so the gateway sends DynamoDB calls one at a time
+      synchronized (dynamoDbCalls) {
+        send(exchange, method, rawPath, body, control, service, action, target, params);
+      }
+      return;
+    }
+    send(exchange, method, rawPath, body, control, service, action, target, params);
+  }
+
+  private void send(HttpExchange exchange, String method, String rawPath, byte[] body, boolean control,
+      String service, String action, String target, Map<String, String> params)
+      throws IOException, InterruptedException {
+    Headers requestHeaders = exchange.getRequestHeaders();
+    String rawQuery = exchange.getRequestURI().getRawQuery();
     HttpRequest.Builder request = HttpRequest.newBuilder(
             URI.create(motoEndpoint + rawPath + (rawQuery == null ? "" : "?" + rawQuery)))
         .timeout(Duration.ofMinutes(5));
