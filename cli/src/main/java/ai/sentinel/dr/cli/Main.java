@@ -280,9 +280,7 @@ public final class Main {
    */
   static List<String> deployedScenarios(CloudTemplate template) {
     LocalDeployment deployment = new LocalDeployment(template);
-    // the manual responder may start every deployed runbook, tests included (the alarm responder no test)
-    String arns = deployment.environmentOf(deployment.functionFor(ai.sentinel.dr.trigger.ManualResponder.class))
-        .get(DrConfig.Vars.STATE_MACHINE_ARNS);
+    String arns = deployment.runbookEnvironment().get(DrConfig.Vars.STATE_MACHINE_ARNS);
     List<String> deployed = new ArrayList<>();
     if (arns != null) {
       Json.tree(arns).fieldNames().forEachRemaining(deployed::add);

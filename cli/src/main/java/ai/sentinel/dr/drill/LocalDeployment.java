@@ -6,6 +6,7 @@ import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.FunctionRegistry;
 import ai.sentinel.dr.localcloud.LocalFunction;
 import ai.sentinel.dr.localcloud.ReflectiveHandlerFunction;
+import ai.sentinel.dr.trigger.ManualResponder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,6 +117,14 @@ public final class LocalDeployment implements FunctionRegistry {
   }
 
   /** Name of the function whose handler is the given class. */
+  /**
+   * The deployed configuration as the manual responder reads it: it may start every deployed runbook, tests included
+   * (the alarm responder starts no test), and reads every settings section.
+   */
+  public Map<String, String> runbookEnvironment() {
+    return environmentOf(functionFor(ManualResponder.class));
+  }
+
   public String functionFor(Class<?> handler) {
     return template.lambdaFunctions().stream()
         .filter(f -> f.handler() != null && f.handler().startsWith(handler.getName()))

@@ -5,7 +5,6 @@ import ai.sentinel.dr.common.Log;
 import ai.sentinel.dr.common.SettingsSections;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.LocalCloud;
-import ai.sentinel.dr.trigger.ManualResponder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +57,7 @@ public final class LocalSentinel implements AutoCloseable {
       cloud = LocalCloud.start(deployment, workDir);
       LocalAws aws = new LocalAws(cloud.endpoint().toString());
       deployment.deployResources(aws);
-      // the deployed configuration, as the manual responder (which may start every runbook) reads it
-      String responder = deployment.functionFor(ManualResponder.class);
-      Map<String, String> deployedEnv = new LinkedHashMap<>(deployment.environmentOf(responder));
+      Map<String, String> deployedEnv = new LinkedHashMap<>(deployment.runbookEnvironment());
       deployedEnv.putAll(aws.functionEnvironment());
       DrConfig deployed = DrConfig.fromEnv(deployedEnv);
       SentinelSeed.seed(aws, cloud, deployed, deployment.topicEndingWith("-alarms"), parts);
