@@ -1,6 +1,7 @@
 package ai.sentinel.dr.cli;
 
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.DrillScenario;
@@ -23,6 +24,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +36,7 @@ import java.util.function.Supplier;
  * {@code ./sentinel}: the on-call's command line.
  *
  * <pre>
- *   ./sentinel classify FILE [--env dev]          what the responders would do with this payload (no AWS call)
+ *   ./sentinel classify FILE [--env dev] [--at TIME]  what the responders would do with this payload (no AWS call)
  *   ./sentinel drill SCENARIO [--dry-run]         a recovery drill (or a Testing Schedule test) on the local cloud;
  *                                                 exit 0 only when verified
  *   ./sentinel drill --all [--dry-run]            every drill, then one table against the Recovery Objectives
@@ -89,9 +92,10 @@ public final class Main {
 
   private static void usage(PrintStream out) {
     out.println("usage:");
-    out.println("  ./sentinel classify FILE [--env dev]");
+    out.println("  ./sentinel classify FILE [--env dev] [--at TIME]");
     out.println("      what the responders would do with an event or manual payload: one JSON object");
-    out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject");
+    out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject;");
+    out.println("      --at: as if received at that ISO-8601 time (a signal's age is judged from now otherwise)");
     out.println("  ./sentinel drill SCENARIO [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
     out.println("      SCENARIO: " + String.join(", ", Drill.SCENARIOS.keySet()));
     out.println("      runs the scenario on the local cloud (moto + our handlers), shows each step live, writes the");
@@ -144,9 +148,19 @@ public final class Main {
 
   /** The responders' classification, from the same classifier object and the environment's deployed config. */
   private static int classify(List<String> rest, String env, PrintStream out, PrintStream err) throws IOException {
+    String at = option(rest, "--at");
     if (rest.size() != 1) {
-      err.println("usage: ./sentinel classify FILE [--env NAME]");
+      err.println("usage: ./sentinel classify FILE [--env NAME] [--at TIME]");
       return USAGE;
+    }
+    Clock clock = Clock.systemUTC();
+    if (at != null) {
+      Instant instant = EventTimes.parse(at);
+      if (instant == null) {
+        err.println("sentinel: --at must be an ISO-8601 time like 2026-01-17T10:05:00Z, got '" + at + "'");
+        return USAGE;
+      }
+      clock = Clock.fixed(instant, ZoneOffset.UTC);
     }
     byte[] raw;
     try {
@@ -157,7 +171,7 @@ public final class Main {
     }
     DrConfig config = DrConfig.fromEnv(deployedEnvironment(EnvironmentConfig.fromCdkJson(
         RepoPaths.cdkJson(RepoPaths.root()), env)));
-    Classification c = new EventClassifier(config, Clock.systemUTC()).classify(raw);
+    Classification c = new EventClassifier(config, clock).classify(raw);
     out.println(Json.write(c));
     return Classification.REJECT.equals(c.action()) ? REJECTED : OK;
   }

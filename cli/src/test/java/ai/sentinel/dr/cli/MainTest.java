@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** ./sentinel classify, as a user runs it on the samples in events/. */
 class MainTest {
+  /** When the events/ samples were delivered: they are dated 2026-01-17 around 10:00 (the unit tests' clock). */
+  private static final String SAMPLES_RECEIVED_AT = "2026-01-17T10:05:00Z";
+
   private record Run(int code, String out, String err) {}
 
   private static Run run(String... args) throws Exception {
@@ -32,7 +35,8 @@ class MainTest {
   void everySampleGetsItsDocumentedActionAndExitCode() throws Exception {
     JsonNode index = Json.MAPPER.readTree(RepoPaths.root().resolve("events/index.json").toFile());
     for (JsonNode row : index) {
-      Run r = run("classify", sample(row.get("file").asText()));
+      // the samples are dated 2026-01-17 around 10:00: judged as received then (from now they are stale)
+      Run r = run("classify", sample(row.get("file").asText()), "--at", SAMPLES_RECEIVED_AT);
       JsonNode printed = Json.tree(r.out());
       String expected = row.get("action").asText();
       assertEquals(expected, printed.get("action").asText(), row.toString());
@@ -40,12 +44,24 @@ class MainTest {
       assertEquals(List.of("action", "scenario", "resource", "dedupKey", "reason").subList(0, 1),
           List.of(printed.fieldNames().next()), "action comes first");
       assertTrue(printed.has("reason"), r.out());
+      if (row.has("reason")) {
+        assertTrue(printed.get("reason").asText().contains(row.get("reason").asText()), row + ": " + r.out());
+      }
     }
   }
 
   @Test
-  void theRunbookAlarmStartsScenarioOneOnSentinelDb() throws Exception {
+  void aDatedSampleClassifiedNowIsStale() throws Exception {
     JsonNode printed = Json.tree(run("classify", sample("alarm-eventbridge-rds-connections.json")).out());
+    assertEquals("ignore", printed.get("action").asText(), printed.toString());
+    assertTrue(printed.get("reason").asText().contains("old"), printed.toString());
+    assertEquals(64, run("classify", sample("alarm-eventbridge-rds-connections.json"), "--at", "yesterday").code());
+  }
+
+  @Test
+  void theRunbookAlarmStartsScenarioOneOnSentinelDb() throws Exception {
+    JsonNode printed = Json.tree(run("classify", sample("alarm-eventbridge-rds-connections.json"), "--at",
+        SAMPLES_RECEIVED_AT).out());
     assertEquals("database-failure", printed.get("scenario").asText());
     assertEquals("sentinel-db", printed.get("resource").asText());
     assertEquals("alarm:sentinel-rds-connections:2026-01-17T10:02:11.482Z", printed.get("dedupKey").asText());

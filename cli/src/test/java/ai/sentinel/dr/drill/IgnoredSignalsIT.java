@@ -107,7 +107,9 @@ class IgnoredSignalsIT {
     ObjectNode record = root.putArray("Records").addObject();
     record.put("EventSource", "aws:sns");
     record.put("EventVersion", "1.0");
-    String topic = "arn:aws:sns:" + LocalAws.REGION.id() + ":" + LocalAws.ACCOUNT + ":sentinel-elasticache-events";
+    // the stack's own topic: a notification from any other topic is ignored for that reason alone
+    String topic = "arn:aws:sns:" + LocalAws.REGION.id() + ":" + LocalAws.ACCOUNT + ":" + sentinel.config.environment()
+        + "-sentinel-dr-elasticache-events";
     record.put("EventSubscriptionArn", topic + ":2bcfbf39-05c3-41de-beaa-fcfcc21c8f55");
     ObjectNode sns = record.putObject("Sns");
     sns.put("Type", "Notification");
@@ -123,6 +125,27 @@ class IgnoredSignalsIT {
   }
 
   private record Delivery(String what, Class<?> responder, byte[] event, boolean aboutProtected) {}
+
+  /** The same event, sent from another account (envelope and resource ARNs). */
+  private static byte[] fromAccount(byte[] event, String account) {
+    return Json.write(Json.tree(new String(event, java.nio.charset.StandardCharsets.UTF_8)))
+        .replace(LocalAws.ACCOUNT, account).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The same alarm state change, dated {@code age} ago: a replay. */
+  private static byte[] replayed(byte[] alarmEvent, java.time.Duration age) {
+    ObjectNode event = (ObjectNode) Json.tree(new String(alarmEvent, java.nio.charset.StandardCharsets.UTF_8));
+    String then = Instant.now().minus(age).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    event.put("time", then);
+    ((ObjectNode) event.get("detail").get("state")).put("timestamp", then);
+    return Json.bytes(event);
+  }
+
+  /** The same SNS delivery from a topic that is not one of the stack's. */
+  private static byte[] viaOtherTopic(byte[] delivery) {
+    return new String(delivery, java.nio.charset.StandardCharsets.UTF_8).replace("-sentinel-dr-elasticache-events",
+        "-elasticache-events-of-someone-else").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 
   @Test
   void signalsAboutOtherClustersServicesAndCachesStartNothing() {
@@ -146,7 +169,17 @@ class IgnoredSignalsIT {
             cacheNotification("CacheClusterProvisioningFailed", "billing-redis"), false),
         new Delivery("ElastiCache failure notification for the recovery cluster", ElastiCacheEventResponder.class,
             cacheNotification("CacheClusterProvisioningFailed", RedisSettings.of(sentinel.config)
-                .recoveryClusterId()), false));
+                .recoveryClusterId()), false),
+        // the protected resources, but from another account, replayed, or delivered by another topic (issue 10)
+        new Delivery("alarm on " + redis + " from another account", AlarmResponder.class,
+            fromAccount(cacheAlarm(redis), "999999999999"), false),
+        new Delivery("task of " + api + " stopped, in another account", EcsEventResponder.class,
+            fromAccount(taskStopped(cluster, api), "999999999999"), false),
+        new Delivery("alarm on " + redis + " replayed two hours later", AlarmResponder.class,
+            replayed(cacheAlarm(redis), java.time.Duration.ofHours(2)), false),
+        new Delivery("ElastiCache failure notification for " + redis + " via another topic",
+            ElastiCacheEventResponder.class, viaOtherTopic(cacheNotification("CacheClusterProvisioningFailed",
+                redis)), false));
     List<Delivery> protectedOnes = List.of(
         new Delivery("deployment failed for " + api, EcsEventResponder.class,
             EcsServiceFailure.deploymentFailed(serviceArn(cluster, api), "ecs-svc/3", now), true),

@@ -78,10 +78,16 @@ class ManualRecoveryIT {
   void rejectedAndIgnoredPayloadsTouchNoAwsApi() throws Exception {
     Map<Class<?>, List<String>> payloads = Map.of(
         ManualResponder.class, List.of("invalid-malformed-json.json", "invalid-wrong-types.json",
-            "invalid-unknown-envelope.json", "invalid-unknown-runbook.json", "invalid-unprotected-resource.json"),
+            "invalid-unknown-envelope.json", "invalid-unknown-runbook.json", "invalid-unprotected-resource.json",
+            "invalid-drill-real-run.json", "invalid-manual-option-b-restore-time.json",
+            "invalid-manual-sibling-snapshot.json", "invalid-manual-foreign-account-snapshot.json",
+            "invalid-oversize-echo.json"),
         AlarmResponder.class, List.of("alarm-eventbridge-rds-connections-ok.json",
-            "alarm-eventbridge-other-instance.json", "alarm-eventbridge-composite-suppressed.json"),
-        RdsEventResponder.class, List.of("rds-eventbridge-other-instance.json", "rds-eventbridge-backup.json"));
+            "alarm-eventbridge-other-instance.json", "alarm-eventbridge-composite-suppressed.json",
+            "alarm-eventbridge-foreign-account.json", "alarm-eventbridge-foreign-region.json",
+            "alarm-eventbridge-stale.json", "alarm-eventbridge-future.json", "alarm-sns-foreign-topic.json"),
+        RdsEventResponder.class, List.of("rds-eventbridge-other-instance.json", "rds-eventbridge-backup.json",
+            "rds-eventbridge-restarted.json", "rds-sns-backup-started.json"));
     sentinel.cloud.clearCalls();
     int invokes = 0;
     for (var entry : payloads.entrySet()) {

@@ -74,8 +74,11 @@ class SafetyIT {
       for (int i = 0; i < 10; i++) {
         deliveries.add(Map.entry(sentinel.deployment.functionFor(AlarmResponder.class), alarm));
         ObjectNode other = rdsTemplate.deepCopy();
-        ((ObjectNode) other.get("detail")).put("EventID", "RDS-EVENT-00" + (13 + i));
-        ((ObjectNode) other.get("detail")).put("Date", "2026-01-17T10:01:" + (10 + i) + ".000Z");
+        // ten distinct failure events of the last minute (older or routine ones start nothing: issue 10)
+        String at = java.time.Instant.now().minusSeconds(30 - i).toString();
+        ((ObjectNode) other.get("detail")).put("EventID", i % 2 == 0 ? "RDS-EVENT-0013" : "RDS-EVENT-0031");
+        ((ObjectNode) other.get("detail")).put("Date", at);
+        other.put("time", at);
         deliveries.add(Map.entry(sentinel.deployment.functionFor(RdsEventResponder.class), Json.bytes(other)));
       }
       sentinel.cloud.clearCalls();

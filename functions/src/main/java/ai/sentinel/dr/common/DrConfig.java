@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param lockLeaseSeconds LOCK_LEASE_SECONDS: a lock not released after this long (crashed run) is free again
  * @param budgetMaxAttempts BUDGET_MAX_ATTEMPTS: automatic recoveries per resource per window before escalating
  * @param budgetWindowSeconds BUDGET_WINDOW_SECONDS: the window of that budget
+ * @param maxSignalAgeSeconds MAX_SIGNAL_AGE_SECONDS: an alarm or event older than this starts nothing (a replay)
  * @param sections        the scenarios' settings this function was given (SETTINGS_&lt;SECTION&gt;: JSON), in
  *                        {@link SettingsSections#ALL}'s order
  */
@@ -43,6 +44,7 @@ public record DrConfig(
     int lockLeaseSeconds,
     int budgetMaxAttempts,
     int budgetWindowSeconds,
+    int maxSignalAgeSeconds,
     List<Settings> sections) {
 
   public DrConfig {
@@ -64,9 +66,13 @@ public record DrConfig(
     public static final String LOCK_LEASE_SECONDS = "LOCK_LEASE_SECONDS";
     public static final String BUDGET_MAX_ATTEMPTS = "BUDGET_MAX_ATTEMPTS";
     public static final String BUDGET_WINDOW_SECONDS = "BUDGET_WINDOW_SECONDS";
+    public static final String MAX_SIGNAL_AGE_SECONDS = "MAX_SIGNAL_AGE_SECONDS";
 
     private Vars() {}
   }
+
+  /** Signals older than this (1 h) start nothing unless the environment says otherwise. */
+  public static final int DEFAULT_MAX_SIGNAL_AGE_SECONDS = 3600;
 
   public static DrConfig fromEnv(Map<String, String> env) {
     Reader r = new Reader(env);
@@ -88,6 +94,7 @@ public record DrConfig(
         r.integer(Vars.LOCK_LEASE_SECONDS, 3 * 3600),
         r.integer(Vars.BUDGET_MAX_ATTEMPTS, 3),
         r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600),
+        r.integer(Vars.MAX_SIGNAL_AGE_SECONDS, DEFAULT_MAX_SIGNAL_AGE_SECONDS),
         sections);
   }
 

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.common;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -60,6 +61,35 @@ public final class EventTimes {
     } catch (DateTimeParseException ignored) {
       return null;
     }
+  }
+
+  /**
+   * Why a signal of time {@code at} is too old or too far ahead to act on at {@code now}, or null when it is fresh:
+   * "2026-01-14T10:00:00Z is 3 days old (more than 60 min)".
+   *
+   * @param maxAge    the oldest a signal may be
+   * @param maxFuture how far ahead of {@code now} a signal may be dated (clock skew)
+   */
+  public static String ageProblem(Instant at, Instant now, Duration maxAge, Duration maxFuture) {
+    Duration age = Duration.between(at, now);
+    if (age.compareTo(maxAge) > 0) {
+      return at + " is " + describe(age) + " old (more than " + describe(maxAge) + ")";
+    }
+    if (age.negated().compareTo(maxFuture) > 0) {
+      return at + " is " + describe(age.negated()) + " in the future (more than " + describe(maxFuture) + " ahead)";
+    }
+    return null;
+  }
+
+  /** "45 min", "5 h", "3 days": a duration as a person reads it, rounded down. */
+  public static String describe(Duration d) {
+    if (d.toMinutes() < 120) {
+      return d.toMinutes() + " min";
+    }
+    if (d.toHours() < 48) {
+      return d.toHours() + " h";
+    }
+    return d.toDays() + " days";
   }
 
   /** ISO-8601 form when parseable, else the text unchanged (still stable for dedup). */

@@ -8,6 +8,7 @@ import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.recovery.Trigger;
 import ai.sentinel.dr.trigger.Classification;
+import ai.sentinel.dr.trigger.Fields;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import ai.sentinel.dr.trigger.RdsEventResponder;
 import ai.sentinel.dr.trigger.SignalContext;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,49 @@ public final class DatabaseFailureSignals implements SignalRules {
 
   /** RDS event categories that signal a database failure or a failover (never matched on the free-text Message). */
   public static final List<String> RDS_FAILURE_CATEGORIES = List.of("failover", "failure", "availability");
+
+  /**
+   * The RDS DB instance events that start Scenario 1 (the RDS User Guide, "Amazon RDS event categories and event
+   * messages", DB instance events), the same over EventBridge and SNS, each with what it means. Only these start a
+   * recovery: each start spends an attempt of the budget, so routine events must not exhaust it before a failure.
+   */
+  public static final Map<String, String> FAILURE_EVENTS = Map.of(
+      "RDS-EVENT-0004", "DB instance shutdown",
+      "RDS-EVENT-0013", "a Multi-AZ failover has started (Option A verifies that it completes)",
+      "RDS-EVENT-0022", "an error occurred while restarting the database engine",
+      "RDS-EVENT-0031", "the DB instance failed (incompatible configuration or underlying storage issue); the "
+          + "runbook answer is a point-in-time restore",
+      "RDS-EVENT-0035", "the DB instance could not start: invalid parameters",
+      "RDS-EVENT-0036", "the DB instance is in an incompatible network (subnets invalid or gone)");
+
+  /**
+   * Documented DB instance events of the subscribed categories (failover, failure, availability) that are not an
+   * outage of the instance, each with why it starts nothing. Events of other categories (backup, maintenance,
+   * notification, ...) are not failures by their category.
+   */
+  public static final Map<String, String> NOT_A_FAILURE = Map.ofEntries(
+      Map.entry("RDS-EVENT-0006", "the DB instance restarted: it is back (a reboot, ours or a maintenance one)"),
+      Map.entry("RDS-EVENT-0015", "a Multi-AZ failover completed: the standby serves"),
+      Map.entry("RDS-EVENT-0049", "a Multi-AZ failover completed: the standby serves"),
+      Map.entry("RDS-EVENT-0050", "a Multi-AZ activation started after a successful instance recovery"),
+      Map.entry("RDS-EVENT-0051", "a Multi-AZ activation completed: the database is accessible"),
+      Map.entry("RDS-EVENT-0065", "the instance recovered from a partial failover"),
+      Map.entry("RDS-EVENT-0034", "RDS did not attempt a requested failover because one occurred recently"),
+      Map.entry("RDS-EVENT-0221", "the database is shut down for lack of storage: a restore adds none; increase the "
+          + "allocated storage (the connection alarm still starts Scenario 1 if it stays down)"),
+      Map.entry("RDS-EVENT-0222", "free storage is low: a warning, the instance still serves"),
+      Map.entry("RDS-EVENT-0058", "a Statspack option failed: the instance serves"),
+      Map.entry("RDS-EVENT-0079", "Enhanced Monitoring could not be enabled: the instance serves"),
+      Map.entry("RDS-EVENT-0080", "Enhanced Monitoring was disabled: the instance serves"),
+      Map.entry("RDS-EVENT-0081", "the native backup IAM role is misconfigured: the instance serves"),
+      Map.entry("RDS-EVENT-0165", "an RDS Custom instance is outside the support perimeter"),
+      Map.entry("RDS-EVENT-0188", "a major version upgrade was rolled back: the instance serves on the old version"),
+      Map.entry("RDS-EVENT-0219", "storage autoscaling will retry: the instance serves"),
+      Map.entry("RDS-EVENT-0220", "storage autoscaling is cooling off: the instance serves"),
+      Map.entry("RDS-EVENT-0223", "storage autoscaling cannot scale: the instance serves"),
+      Map.entry("RDS-EVENT-0224", "storage autoscaling reached the maximum threshold: the instance serves"),
+      Map.entry("RDS-EVENT-0237", "the storage type is unavailable for autoscaling: the instance serves"),
+      Map.entry("RDS-EVENT-0254", "the account's storage quota stops autoscaling: the instance serves"));
 
   static final String DETAIL_TYPE = "RDS DB Instance Event";
   /** RDS snapshot identifiers, as a manual payload may name one. */
@@ -90,7 +135,8 @@ public final class DatabaseFailureSignals implements SignalRules {
     }
     String id = detail.path("SourceIdentifier").asText("?");
     if (!stripRds(id).equals(instance(context))) {
-      return Classification.ignore("RDS event for " + id + ", not the protected instance " + instance(context));
+      return Classification.ignore("RDS event for " + Fields.quote(id) + ", not the protected instance "
+          + instance(context));
     }
     return Classification.ignore("RDS event categories " + detail.path("EventCategories")
         + " do not signal a failure or failover");
@@ -109,7 +155,7 @@ public final class DatabaseFailureSignals implements SignalRules {
     }
     String eventSource = optionalText(body, "Event Source");
     if (eventSource != null && !"db-instance".equals(eventSource)) {
-      return Classification.ignore("RDS notification from a " + eventSource + ", not a db-instance");
+      return Classification.ignore("RDS notification from a " + Fields.quote(eventSource) + ", not a db-instance");
     }
     return rdsEvent(context, detailFromSns(body), "sns", optionalText(body, "Event Time"), notification.timestamp());
   }
@@ -135,14 +181,47 @@ public final class DatabaseFailureSignals implements SignalRules {
     String time = EventTimes.normalize(eventTime != null ? eventTime : envelopeTime);
     String dedup = "rds:" + id + ":" + (eventId == null ? "no-event-id" : eventId) + ":" + time;
     if (!id.equals(instance(context))) {
-      return context.ignore(dedup, "RDS event for " + sourceId + ", not the protected instance "
+      return context.ignore(dedup, "RDS event for " + Fields.quote(sourceId) + ", not the protected instance "
           + instance(context));
     }
     String categories = detail.has("EventCategories") ? detail.get("EventCategories").toString() : "[subscribed]";
+    if (eventId == null) {
+      return context.ignore(dedup, "RDS event for " + id + " without an EventID: only the listed failure events "
+          + FAILURE_EVENTS.keySet().stream().sorted().toList() + " start a recovery (the free-text Message is never "
+          + "used)");
+    }
+    if (!FAILURE_EVENTS.containsKey(eventId)) {
+      String why = NOT_A_FAILURE.get(eventId);
+      return context.ignore(dedup, "RDS " + Fields.quote(eventId) + " " + categories + " for " + id + ": "
+          + (why != null ? why : "not one of the failure events " + FAILURE_EVENTS.keySet().stream().sorted().toList())
+          + "; no recovery");
+    }
     String summary = "RDS " + (eventId == null ? "event (no EventID)" : eventId) + " " + categories + " on "
         + id + ": " + truncate(detail.path("Message").asText(""), 300);
     Trigger trigger = new Trigger("rds-event", via, eventId == null ? "no-event-id" : eventId, time, summary);
-    return context.start(id, dedup, "RDS " + categories + " event for " + id, trigger);
+    return context.start(id, dedup, "RDS " + eventId + " " + categories + " for " + id + ": "
+        + FAILURE_EVENTS.get(eventId), trigger);
+  }
+
+  /**
+   * An automated snapshot names its instance ({@code rds:<instance>-YYYY-MM-DD-HH-MM}): one of another instance,
+   * a sibling such as {@code sentinel-db-staging}, is refused here (the restore step checks any snapshot's source
+   * instance again before restoring).
+   */
+  private static void requireOwnSnapshot(String instance, String snapshotId) {
+    if (snapshotId == null || snapshotId.equals("latest")) {
+      return;
+    }
+    if (snapshotId.startsWith("arn:") && !snapshotId.contains(":snapshot:")) {
+      throw new BadInput("snapshotId " + Fields.quote(snapshotId) + " is not a DB snapshot ARN");
+    }
+    String automated = snapshotId.startsWith("arn:") ? snapshotId.substring(snapshotId.indexOf(":snapshot:")
+        + ":snapshot:".length()) : snapshotId;
+    if (automated.startsWith("rds:") && !Pattern.matches("rds:" + Pattern.quote(instance)
+        + "-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}", automated)) {
+      throw new BadInput("snapshotId " + Fields.quote(snapshotId) + " is an automated snapshot of another instance, "
+          + "not of " + instance + " (rds:" + instance + "-YYYY-MM-DD-HH-MM)");
+    }
   }
 
   private static String stripRds(String id) {
@@ -160,20 +239,37 @@ public final class DatabaseFailureSignals implements SignalRules {
     String target = instance(context);
     String resource = request.resource();
     if (resource != null && !resource.equals(target)) {
-      throw new BadInput("resource '" + resource + "' is not protected by this environment (" + request.runbook()
-          + " covers " + target + ")");
+      throw new BadInput("resource '" + Fields.quote(resource) + "' is not protected by this environment ("
+          + request.runbook() + " covers " + target + ")");
     }
     String option = request.field("option");
     String snapshotId = request.field("snapshotId");
     String restoreTime = request.field("restoreTime");
     if (option != null && !Set.of("A", "B", "C").contains(option)) {
-      throw new BadInput("option must be A, B or C, got '" + option + "'");
+      throw new BadInput("option must be A, B or C, got '" + Fields.quote(option) + "'");
     }
     if (snapshotId != null && !SNAPSHOT_ID.matcher(snapshotId).matches()) {
       throw new BadInput("snapshotId must be \"latest\" or a snapshot identifier");
     }
+    requireOwnSnapshot(target, snapshotId);
     if (restoreTime != null && !restoreTime.equals("latest") && EventTimes.parse(restoreTime) == null) {
       throw new BadInput("restoreTime must be \"latest\" or an ISO-8601 time like 2026-01-17T10:00:00Z");
+    }
+    // an option that would ignore a given snapshot or point in time is a contradiction, never resolved silently
+    if (snapshotId != null && restoreTime != null) {
+      throw new BadInput("snapshotId (option B) and restoreTime (option C) contradict each other: give one");
+    }
+    if ("A".equals(option) && (snapshotId != null || restoreTime != null)) {
+      throw new BadInput("option A (verify the Multi-AZ failover) restores nothing: "
+          + (snapshotId != null ? "snapshotId" : "restoreTime") + " would be ignored; use option "
+          + (snapshotId != null ? "B" : "C") + " or leave it out");
+    }
+    if ("B".equals(option) && restoreTime != null) {
+      throw new BadInput("option B restores a snapshot: restoreTime would be ignored (a point in time is option C)");
+    }
+    if ("C".equals(option) && snapshotId != null) {
+      throw new BadInput("option C restores to a point in time: snapshotId would be ignored (a snapshot is "
+          + "option B)");
     }
     if (restoreTime != null && option == null) {
       option = "C";

@@ -15,8 +15,8 @@ final class DatabaseRestoreTestSignals implements SignalRules {
     String target = DatabaseFailureSignals.instance(context);
     String resource = request.resource();
     if (resource != null && !resource.equals(target)) {
-      throw new BadInput("resource '" + resource + "' is not protected by this environment (" + request.runbook()
-          + " tests " + target + ")");
+      throw new BadInput("resource '" + ai.sentinel.dr.trigger.Fields.quote(resource) + "' is not protected by this "
+          + "environment (" + request.runbook() + " tests " + target + ")");
     }
     String option = request.field("option");
     if (option != null || request.field("restoreTime") != null) {

@@ -49,19 +49,21 @@ final class EcsEvents {
     String time = EventTimes.normalize(first(optionalText(detail, "stoppedAt"), optionalText(detail, "updatedAt"),
         Fields.textOrNull(event, "time")));
     String dedup = "ecs-task:" + first(service, group, "no-group") + ":" + first(taskId, time, "unknown");
-    String task = "task " + first(taskId, "(no taskArn)");
+    String task = "task " + Fields.quote(first(taskId, "(no taskArn)"));
     if (service == null) {
-      return ignore(dedup, task + " of group '" + first(group, "") + "' does not belong to an ECS service");
+      return ignore(dedup, task + " of group '" + Fields.quote(first(group, ""))
+          + "' does not belong to an ECS service");
     }
     if (!scope.protectsService(service)) {
-      return ignore(dedup, task + " of service " + service + ", not a protected service " + scope.services());
+      return ignore(dedup, task + " of service " + Fields.quote(service) + ", not a protected service "
+          + scope.services());
     }
     if (!java.util.Objects.equals(scope.clusterName(), cluster)) {
-      return ignore(dedup, task + " of " + service + " runs in cluster " + first(cluster, "(not named)")
+      return ignore(dedup, task + " of " + service + " runs in cluster " + Fields.quote(first(cluster, "(not named)"))
           + ", not the protected cluster " + scope.clusterName());
     }
     if (!"STOPPED".equals(lastStatus)) {
-      return ignore(dedup, task + " of " + service + " is " + first(lastStatus, "(no lastStatus)")
+      return ignore(dedup, task + " of " + service + " is " + Fields.quote(first(lastStatus, "(no lastStatus)"))
           + ": only a STOPPED task can signal a failure");
     }
     if (stopCode == null || !EcsServiceFailureSignals.FAILURE_STOP_CODES.contains(stopCode)) {
@@ -84,7 +86,7 @@ final class EcsEvents {
       case "UserInitiated" -> "was stopped by a user (UserInitiated" + reason + "), not a failure";
       case "SpotInterruption", "TerminationNotice" -> "was stopped because AWS reclaimed its capacity (" + stopCode
           + reason + "): the scheduler replaces it, not a failure of the service";
-      default -> "stopped with stopCode " + stopCode + " (" + truncate(stoppedReason, 200)
+      default -> "stopped with stopCode " + Fields.quote(stopCode) + " (" + truncate(stoppedReason, 200)
           + "), not one of the failure codes " + EcsServiceFailureSignals.FAILURE_STOP_CODES;
     };
   }
@@ -105,15 +107,15 @@ final class EcsEvents {
         : "ecs:" + first(service, "no-service") + ":" + eventName + ":" + first(time, Fields.textOrNull(event, "id"),
             "unknown");
     if (arn == null) {
-      return ignore(dedup, detailType + " " + eventName + " names no ECS service in resources[0]");
+      return ignore(dedup, detailType + " " + Fields.quote(eventName) + " names no ECS service in resources[0]");
     }
-    String subject = detailType + " " + eventName + " for " + service;
+    String subject = detailType + " " + Fields.quote(eventName) + " for " + Fields.quote(service);
     if (!scope.protectsService(service)) {
       return ignore(dedup, subject + ", not a protected service " + scope.services());
     }
     for (String cluster : new String[] {arn.cluster(), clusterArn}) {
       if (cluster != null && !cluster.equals(scope.clusterName())) {
-        return ignore(dedup, subject + " in cluster " + cluster + ", not the protected cluster "
+        return ignore(dedup, subject + " in cluster " + Fields.quote(cluster) + ", not the protected cluster "
             + scope.clusterName());
       }
     }

@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.trigger.Alarms;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.EcsEventResponder;
+import ai.sentinel.dr.trigger.Fields;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import ai.sentinel.dr.trigger.SignalContext;
 import ai.sentinel.dr.trigger.SignalRules;
@@ -194,8 +195,8 @@ final class EcsServiceFailureSignals implements SignalRules {
       throw new BadInput(scenario + " needs resource: the failing service, one of " + scope.services());
     }
     if (!scope.protectsService(resource)) {
-      throw new BadInput("resource '" + resource + "' is not a protected service (" + scenario + " covers "
-          + scope.services() + ")");
+      throw new BadInput("resource '" + Fields.quote(resource) + "' is not a protected service (" + scenario
+          + " covers " + scope.services() + ")");
     }
     if (!request.fields().isEmpty()) {
       throw new BadInput("option, snapshotId and restoreTime do not apply to " + scenario + ": it redeploys, "

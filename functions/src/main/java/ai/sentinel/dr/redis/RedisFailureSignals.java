@@ -9,6 +9,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.recovery.Trigger;
 import ai.sentinel.dr.trigger.Classification;
+import ai.sentinel.dr.trigger.Fields;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import ai.sentinel.dr.trigger.SignalContext;
 import ai.sentinel.dr.trigger.SignalRules;
@@ -154,7 +155,8 @@ final class RedisFailureSignals implements SignalRules {
     String time = EventTimes.normalize(snsTime);
     String dedup = "elasticache:" + first(ours, ids.isEmpty() ? null : ids.iterator().next(), "unknown") + ":"
         + event + ":" + first(time, messageId, "unknown");
-    String subject = field + " for " + (ids.isEmpty() ? "(no cluster named)" : String.join(", ", ids));
+    String subject = Fields.quote(field) + " for " + (ids.isEmpty() ? "(no cluster named)"
+        : String.join(", ", ids.stream().map(Fields::quote).toList()));
     if (cluster == null) {
       return context.ignore(dedup, subject + ": this environment protects no Redis cluster "
           + "(" + RedisSettings.SECTION.variable() + " is not set)");
@@ -192,7 +194,7 @@ final class RedisFailureSignals implements SignalRules {
     String target = cluster(context);
     String resource = request.resource();
     if (resource != null && !resource.equals(target)) {
-      throw new BadInput("resource '" + resource + "' is not protected by this environment (" + runbook
+      throw new BadInput("resource '" + Fields.quote(resource) + "' is not protected by this environment (" + runbook
           + " covers " + target + ")");
     }
     String option = request.field("option");
@@ -205,6 +207,12 @@ final class RedisFailureSignals implements SignalRules {
     if (snapshotId != null && !CACHE_SNAPSHOT_ID.matcher(snapshotId).matches()) {
       throw new BadInput("snapshotId must be \"latest\" or an ElastiCache snapshot name (a letter, then letters, "
           + "digits, '.' or '-')");
+    }
+    // an automatic snapshot names its cluster: another cluster's (a sibling like sentinel-redis-staging) is refused
+    if (snapshotId != null && snapshotId.startsWith("automatic.") && !Pattern.matches("automatic\\."
+        + Pattern.quote(target) + "(-\\d{3}|-\\d{4}-\\d{3})?-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}", snapshotId)) {
+      throw new BadInput("snapshotId " + Fields.quote(snapshotId) + " is an automatic snapshot of another cluster, "
+          + "not of " + target);
     }
     return new ManualTarget(target, null, snapshotId, null);
   }

@@ -3,6 +3,7 @@ package ai.sentinel.dr.trigger;
 import static ai.sentinel.dr.trigger.Fields.first;
 import static ai.sentinel.dr.trigger.Fields.object;
 import static ai.sentinel.dr.trigger.Fields.optionalText;
+import static ai.sentinel.dr.trigger.Fields.quote;
 import static ai.sentinel.dr.trigger.Fields.text;
 import static ai.sentinel.dr.trigger.Fields.textOrNull;
 import static ai.sentinel.dr.trigger.Fields.truncate;
@@ -34,18 +35,19 @@ public final class Alarms {
 
   Classification classify(JsonNode detail, String via, String envelopeTime) {
     String name = text(detail, "alarmName");
+    String shown = quote(name); // reasons quote input, never echo it whole
     JsonNode state = object(detail, "state");
     String value = text(state, "value");
     String timestamp = optionalText(state, "timestamp");
     String dedup = "alarm:" + name + ":" + EventTimes.normalize(timestamp == null || timestamp.isEmpty()
         ? envelopeTime : timestamp);
     if (!"ALARM".equals(value)) {
-      return Classification.ignore(null, null, dedup, "alarm " + name + " is " + value
+      return Classification.ignore(null, null, dedup, "alarm " + shown + " is " + quote(value)
           + ": only ALARM starts a recovery");
     }
     if (state.hasNonNull("actionsSuppressedBy")) {
-      return Classification.ignore(null, null, dedup, "alarm " + name + " has its actions suppressed by "
-          + state.get("actionsSuppressedBy").asText());
+      return Classification.ignore(null, null, dedup, "alarm " + shown + " has its actions suppressed by "
+          + quote(state.get("actionsSuppressedBy").asText()));
     }
     String routed = config.alarmRoutes().get(name);
     Target target;
@@ -61,7 +63,7 @@ public final class Alarms {
     } else {
       target = watched(name, detail);
       if (target == null) {
-        return Classification.ignore(null, null, dedup, "alarm " + name + " watches no protected resource"
+        return Classification.ignore(null, null, dedup, "alarm " + shown + " watches no protected resource"
             + describeMetrics(detail) + " and has no route in ALARM_ROUTES");
       }
     }
@@ -99,8 +101,8 @@ public final class Alarms {
         continue;
       }
       StringBuilder b = new StringBuilder(first(textOrNull(metric, "namespace"), "?"));
-      metric.path("dimensions").fields().forEachRemaining(d -> b.append(' ').append(d.getKey()).append('=')
-          .append(d.getValue().asText()));
+      metric.path("dimensions").fields().forEachRemaining(d -> b.append(' ').append(quote(d.getKey())).append('=')
+          .append(quote(d.getValue().asText())));
       seen.add(b.toString());
     }
     return seen.isEmpty() ? "" : " (it watches " + truncate(String.join(", ", seen), 300) + ")";

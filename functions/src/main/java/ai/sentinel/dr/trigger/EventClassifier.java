@@ -5,6 +5,7 @@ import static ai.sentinel.dr.trigger.Fields.optionalText;
 import static ai.sentinel.dr.trigger.Fields.text;
 
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
@@ -14,6 +15,8 @@ import ai.sentinel.dr.trigger.SignalRules.SnsNotification;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,12 +35,17 @@ import software.amazon.event.ruler.Machine;
 public final class EventClassifier {
   /** EventBridge's maximum event size; nothing larger can be a real event. */
   public static final int MAX_BYTES = 256 * 1024;
+  /** How far ahead of our clock a signal may be dated (clock skew); beyond it the signal is mis-dated. */
+  public static final Duration MAX_FUTURE = Duration.ofMinutes(5);
 
   private final Machine machine = new Machine();
   private final List<Bound> scenarios;
   private final Alarms alarms;
   private final ManualInvokes manual;
   private final String snsKinds;
+  private final Origin origin;
+  private final Clock clock;
+  private final Duration maxAge;
 
   /**
    * One registered scenario's rules in this environment.
@@ -56,6 +64,9 @@ public final class EventClassifier {
       bound.add(new Bound(scenario, rules, context, Set.copyOf(ids)));
     }
     this.scenarios = List.copyOf(bound);
+    this.origin = new Origin(config);
+    this.clock = clock;
+    this.maxAge = Duration.ofSeconds(config.maxSignalAgeSeconds());
     this.alarms = new Alarms(config, scenarios);
     this.manual = new ManualInvokes(config, clock, scenarios);
     for (TriggerPatterns.Rule rule : TriggerPatterns.of(config)) {
@@ -71,7 +82,29 @@ public final class EventClassifier {
         + String.join(" or ", kinds) + " notification";
   }
 
+  /**
+   * The classification of one payload; a manual invoke without {@code requestId} is a request of its own (a fresh
+   * identity). The responders pass the invocation's id instead: {@link #classify(byte[], String)}.
+   */
   public Classification classify(byte[] raw) {
+    return classify(raw, null);
+  }
+
+  /**
+   * The classification of one payload delivered by one invocation.
+   *
+   * @param invocationId the Lambda request id (the same for the retries of one asynchronous invoke): the identity of
+   *                     a manual invoke that gives no {@code requestId}; null for a fresh one
+   */
+  public Classification classify(byte[] raw, String invocationId) {
+    Classification c = judge(raw, invocationId);
+    // the last line of defence against echoing input: every reason is bounded, whatever built it
+    String capped = Fields.capReason(c.reason());
+    return capped == c.reason() ? c : new Classification(c.action(), c.scenario(), c.resource(), c.dedupKey(), capped,
+        c.trigger(), c.options());
+  }
+
+  private Classification judge(byte[] raw, String invocationId) {
     if (raw == null || raw.length == 0) {
       return Classification.reject("empty payload");
     }
@@ -96,7 +129,7 @@ public final class EventClassifier {
         return eventBridge(root);
       }
       if (root.has("runbook")) {
-        return manual.classify(root);
+        return manual.classify(root, invocationId);
       }
     } catch (BadInput e) {
       return Classification.reject(e.getMessage());
@@ -111,6 +144,14 @@ public final class EventClassifier {
     String source = text(event, "source");
     String detailType = text(event, "detail-type");
     JsonNode detail = object(event, "detail");
+    String foreign = origin.foreignEvent(event);
+    if (foreign != null) {
+      return Classification.ignore(foreign + ": only this stack's own account and region start a recovery");
+    }
+    return fresh(eventBridgeSignal(event, source, detailType, detail), optionalText(event, "time"));
+  }
+
+  private Classification eventBridgeSignal(JsonNode event, String source, String detailType, JsonNode detail) {
     List<String> matched;
     try {
       matched = machine.rulesForJSONEvent(event);
@@ -124,7 +165,7 @@ public final class EventClassifier {
       return notMatched(alarms.classify(detail, "eventbridge", optionalText(event, "time")));
     }
     if (detailType.startsWith("CloudWatch Alarm")) {
-      return Classification.ignore(detailType + " is not a state change");
+      return Classification.ignore(Fields.quote(detailType) + " is not a state change");
     }
     EventBridgeEvent e = new EventBridgeEvent(event, source, detailType, detail, new HashSet<>(matched));
     for (Bound scenario : scenarios) {
@@ -134,7 +175,8 @@ public final class EventClassifier {
         return byItsRule ? c : notMatched(c);
       }
     }
-    return Classification.ignore("no trigger rule matches source '" + source + "', detail-type '" + detailType + "'");
+    return Classification.ignore("no trigger rule matches source '" + Fields.quote(source) + "', detail-type '"
+        + Fields.quote(detailType) + "'");
   }
 
   /**
@@ -145,6 +187,36 @@ public final class EventClassifier {
     if (c.starts()) {
       return Classification.ignore(null, null, c.dedupKey(), "no deployed trigger rule matches this event ("
           + c.reason() + ")");
+    }
+    return c;
+  }
+
+  /**
+   * A start only while the signal is fresh: its own time and its envelope's, where given, no older than
+   * {@code safety.maxSignalAgeMinutes} and not ahead of our clock by more than {@link #MAX_FUTURE}. A replayed old
+   * alarm, or one dated in the future, must not start a restore.
+   */
+  private Classification fresh(Classification c, String envelopeTime) {
+    if (!c.starts()) {
+      return c;
+    }
+    Instant now = clock.instant();
+    boolean dated = false;
+    for (String time : new String[] {c.trigger().time(), envelopeTime}) {
+      Instant at = EventTimes.parse(time);
+      if (at == null) {
+        continue;
+      }
+      dated = true;
+      String problem = EventTimes.ageProblem(at, now, maxAge, MAX_FUTURE);
+      if (problem != null) {
+        return Classification.ignore(c.scenario(), c.resource(), c.dedupKey(), "signal time " + problem + " at "
+            + now + ": a replayed or mis-dated signal starts nothing (safety.maxSignalAgeMinutes)");
+      }
+    }
+    if (!dated) {
+      return Classification.ignore(c.scenario(), c.resource(), c.dedupKey(), "the signal carries no readable time: "
+          + "its age cannot be checked, so it starts nothing");
     }
     return c;
   }
@@ -162,10 +234,18 @@ public final class EventClassifier {
     }
     String eventSource = record.has("EventSource") ? text(record, "EventSource") : "aws:sns";
     if (!"aws:sns".equals(eventSource)) {
-      throw new BadInput("Records[0].EventSource is '" + eventSource + "', expected aws:sns");
+      throw new BadInput("Records[0].EventSource is '" + Fields.quote(eventSource) + "', expected aws:sns");
     }
     JsonNode sns = object(record, "Sns");
     String message = text(sns, "Message");
+    String foreign = origin.foreignNotification(sns);
+    if (foreign != null) {
+      return Classification.ignore(foreign + ": only this stack's own topics deliver signals");
+    }
+    return fresh(snsSignal(sns, message), optionalText(sns, "Timestamp"));
+  }
+
+  private Classification snsSignal(JsonNode sns, String message) {
     JsonNode body;
     try {
       body = Json.parse(message);
@@ -177,6 +257,10 @@ public final class EventClassifier {
     }
     if (body == null || !body.isObject()) {
       return Classification.ignore("SNS message is not a JSON object: " + snsKinds);
+    }
+    String foreign = origin.foreignMessage(body);
+    if (foreign != null) {
+      return Classification.ignore(foreign + ": only this stack's own account and region start a recovery");
     }
     if (body.has("AlarmName")) {
       return alarms.classify(Alarms.detailFromSns(body), "sns", optionalText(sns, "Timestamp"));

@@ -51,7 +51,7 @@ public final class Fields {
       return dflt;
     }
     if (!v.isBoolean()) {
-      throw new BadInput("field '" + field + "' must be true or false, got " + v);
+      throw new BadInput("field '" + field + "' must be true or false, got " + quote(v));
     }
     return v.booleanValue();
   }
@@ -62,13 +62,50 @@ public final class Fields {
       return dflt;
     }
     if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
-      throw new BadInput("field '" + field + "' must be a whole number from " + min + " to " + max + ", got " + v);
+      throw new BadInput("field '" + field + "' must be a whole number from " + min + " to " + max + ", got "
+          + quote(v));
     }
     return v.intValue();
   }
 
   public static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "...";
+  }
+
+  /** How much of an offending value a reason or a log line quotes. */
+  public static final int QUOTE_CHARS = 64;
+  /** The longest reason a classification gives; beyond it the reason itself is cut ({@link #capReason}). */
+  public static final int MAX_REASON_CHARS = 1024;
+
+  /**
+   * An input value as reasons and log lines may quote it: whole when short, else its first {@value #QUOTE_CHARS}
+   * characters and its size ("abc… (204800 bytes)"), so a 200 KB value is never echoed whole.
+   */
+  public static String quote(String value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value.length() <= QUOTE_CHARS) {
+      return value;
+    }
+    int bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return value.substring(0, QUOTE_CHARS) + "\u2026 (" + bytes + " bytes)";
+  }
+
+  /** A JSON value quoted as {@link #quote} does (its JSON text for non-strings). */
+  public static String quote(JsonNode value) {
+    return value == null ? "null" : quote(value.isTextual() ? value.asText() : value.toString());
+  }
+
+  /**
+   * The last line of defence for reasons built from input (a parser's message, a list of names): at most
+   * {@value #MAX_REASON_CHARS} characters, then the size of the whole.
+   */
+  public static String capReason(String reason) {
+    if (reason == null || reason.length() <= MAX_REASON_CHARS) {
+      return reason;
+    }
+    return reason.substring(0, MAX_REASON_CHARS) + "\u2026 (reason cut: " + reason.length() + " characters)";
   }
 
   /** The first argument that is not null or blank, else null. */

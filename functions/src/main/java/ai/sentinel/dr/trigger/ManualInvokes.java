@@ -7,7 +7,7 @@ import static ai.sentinel.dr.trigger.Fields.text;
 import static ai.sentinel.dr.trigger.Fields.truncate;
 
 import ai.sentinel.dr.common.DrConfig;
-import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Trigger;
 import ai.sentinel.dr.scenario.Scenario;
@@ -24,7 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +40,7 @@ final class ManualInvokes {
 
   private final DrConfig config;
   private final Clock clock;
+  private final Origin origin;
   private final List<EventClassifier.Bound> scenarios;
   /** Every scenario's own fields, in registry order. */
   private final Set<String> scenarioFields = new LinkedHashSet<>();
@@ -49,16 +50,22 @@ final class ManualInvokes {
     this.config = config;
     this.clock = clock;
     this.scenarios = scenarios;
+    this.origin = new Origin(config);
     scenarios.forEach(s -> scenarioFields.addAll(s.rules().manualFields()));
     allowed.addAll(scenarioFields);
   }
 
-  Classification classify(JsonNode root) {
+  /**
+   * @param invocationId the Lambda request id: the identity of an invoke without {@code requestId} (null: a fresh
+   *                     one), so re-sending the same payload later is a new request, while the retries of one
+   *                     asynchronous invoke (same request id) remain one
+   */
+  Classification classify(JsonNode root, String invocationId) {
     List<String> unknown = new ArrayList<>();
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!allowed.contains(field)) {
-        unknown.add(field);
+        unknown.add(Fields.quote(field));
       }
     }
     if (!unknown.isEmpty()) {
@@ -67,8 +74,8 @@ final class ManualInvokes {
     }
     String runbook = text(root, "runbook");
     EventClassifier.Bound scenario = scenarios.stream().filter(s -> s.scenario().id().equals(runbook)).findFirst()
-        .orElseThrow(() -> new BadInput("unknown runbook '" + runbook + "'; known: " + ids(false) + " and the tests "
-            + ids(true)));
+        .orElseThrow(() -> new BadInput("unknown runbook '" + Fields.quote(runbook) + "'; known: " + ids(false)
+            + " and the tests " + ids(true)));
     String resource = optionalText(root, "resource");
     Map<String, String> fields = new LinkedHashMap<>();
     for (String field : scenarioFields) {
@@ -77,9 +84,17 @@ final class ManualInvokes {
         fields.put(field, value);
       }
     }
-    // a test of the Testing Schedule is a drill by nature, whoever starts it
-    boolean drill = bool(root, "drill", false) || scenario.scenario().test();
+    foreignArns(resource, fields);
     boolean dryRun = bool(root, "dryRun", config.dryRun());
+    boolean drillAsked = bool(root, "drill", false);
+    if (drillAsked && !dryRun && !scenario.scenario().test()) {
+      // a drill is reported P4 and spends no attempt: it must not be able to change production (issue 10)
+      throw new BadInput("drill: true with a real run of " + runbook + " would change production while it is "
+          + "reported as a P4 drill outside the attempt budget: a drill of a recovery is a dry-run (add \"dryRun\": "
+          + "true); for a real recovery leave drill out");
+    }
+    // a test of the Testing Schedule is a drill by nature, whoever starts it: it changes only its scratch resources
+    boolean drill = drillAsked || scenario.scenario().test();
     int pollSeconds = integer(root, "pollSeconds", config.pollSeconds(), 1, 3600);
     int maxPolls = integer(root, "maxPolls", config.maxPolls(), 1, 1000);
     String requestId = optionalText(root, "requestId");
@@ -88,8 +103,16 @@ final class ManualInvokes {
     }
     String reasonText = optionalText(root, "reason");
     ManualTarget target = scenario.rules().manual(scenario.context(), new ManualRequest(runbook, resource, fields));
+    Instant restoreTo = target.restoreTime() == null ? null : EventTimes.parse(target.restoreTime());
+    if (restoreTo != null && restoreTo.isAfter(Instant.now(clock))) {
+      throw new BadInput("restoreTime " + restoreTo + " is in the future (now " + Instant.now(clock) + "): there is "
+          + "nothing to restore yet; use \"latest\" for the latest restorable time");
+    }
     String kind = drill ? "drill" : "manual";
-    String dedup = kind + ":" + runbook + ":" + (requestId != null ? requestId : ExecutionNames.hash(canonical(root)));
+    // without requestId, each invoke is its own request: the same payload sent again is not a duplicate
+    String identity = requestId != null ? requestId
+        : "invocation-" + (invocationId != null ? invocationId : UUID.randomUUID().toString());
+    String dedup = kind + ":" + runbook + ":" + identity;
     String now = Instant.now(clock).toString();
     Trigger trigger = new Trigger(kind, "manual", requestId == null ? kind : requestId, now,
         (drill ? "drill" : "manual invoke") + (reasonText == null ? "" : ": " + truncate(reasonText, 300)));
@@ -107,10 +130,18 @@ final class ManualInvokes {
         .toList();
   }
 
-  private static String canonical(JsonNode root) {
-    // field order must not change the identity of a request
-    Map<String, Object> sorted = new TreeMap<>();
-    root.fields().forEachRemaining(f -> sorted.put(f.getKey(), f.getValue()));
-    return Json.write(sorted);
+  /** A resource or option given as an ARN must be this stack's account and region: any scenario, any field. */
+  private void foreignArns(String resource, Map<String, String> fields) {
+    Map<String, String> all = new LinkedHashMap<>();
+    if (resource != null) {
+      all.put("resource", resource);
+    }
+    all.putAll(fields);
+    all.forEach((field, value) -> {
+      String problem = origin.foreignArn(value, field);
+      if (problem != null) {
+        throw new BadInput(problem + ": a manual invoke acts on this environment's own resources only");
+      }
+    });
   }
 }

@@ -78,7 +78,16 @@ public final class Responder {
    *                 manual, drill); others are rejected
    */
   public Response handle(byte[] raw, Set<String> accepted, String responderName) {
-    Classification c = classifier.classify(raw);
+    return handle(raw, accepted, responderName, null);
+  }
+
+  /**
+   * As {@link #handle(byte[], Set, String)} for one Lambda invocation.
+   *
+   * @param invocationId the Lambda request id: the identity of a manual invoke without requestId (null: a new one)
+   */
+  public Response handle(byte[] raw, Set<String> accepted, String responderName, String invocationId) {
+    Classification c = classifier.classify(raw, invocationId);
     if (c.starts() && !accepted.contains(c.trigger().kind())) {
       c = Classification.reject(responderName + " handles " + accepted + " triggers, not " + c.trigger().kind());
     }

@@ -43,7 +43,8 @@ public abstract class ResponderHandler implements RequestStreamHandler, Resource
     if (raw.length > EventClassifier.MAX_BYTES) {
       raw = new byte[EventClassifier.MAX_BYTES + 1];
     }
-    Responder.Response response = responder.handle(raw, accepted, getClass().getSimpleName());
+    Responder.Response response = responder.handle(raw, accepted, getClass().getSimpleName(),
+        context == null ? null : context.getAwsRequestId());
     Json.MAPPER.writeValue(output, response);
   }
 

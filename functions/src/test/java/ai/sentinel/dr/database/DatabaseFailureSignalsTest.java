@@ -50,17 +50,21 @@ class DatabaseFailureSignalsTest {
   }
 
   @Test
-  void rdsSourceIdentifierWithPrefixAndNoEventIdIsOurs() throws Exception {
-    Classification c = classify("rds-eventbridge-failure-prefixed-no-event-id.json");
+  void rdsSourceIdentifierWithPrefixIsOurs() throws Exception {
+    Classification c = classify("rds-eventbridge-failure-prefixed.json");
     assertEquals("start", c.action(), c.reason());
     assertEquals("sentinel-db", c.resource());
-    assertTrue(c.dedupKey().contains("no-event-id"), c.dedupKey());
+    Classification noId = classify("rds-eventbridge-failure-prefixed-no-event-id.json");
+    assertEquals("sentinel-db", noId.dedupKey().split(":")[1], noId.dedupKey());
+    assertTrue(noId.dedupKey().contains("no-event-id"), noId.dedupKey());
   }
 
   @Test
   void rdsNotificationViaSnsTakesEventIdFromTheUrl() throws Exception {
-    Classification c = classify("rds-sns-failover-completed.json");
-    assertEquals("RDS-EVENT-0049", c.trigger().id());
+    // the failover-completed notification, made a failure (RDS-EVENT-0031) so that it starts
+    Classification c = classifyText(Signals.text("rds-sns-failover-completed.json").replace("RDS-EVENT-0049",
+        "RDS-EVENT-0031"));
+    assertEquals("RDS-EVENT-0031", c.trigger().id());
     assertEquals("2026-01-17T10:03:02.870Z", c.trigger().time());
   }
 

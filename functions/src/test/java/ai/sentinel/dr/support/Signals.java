@@ -65,7 +65,10 @@ public final class Signals {
   /** An SNS delivery (the ElastiCache sample's envelope) carrying {@code message}. */
   public static String snsWith(String message) {
     JsonNode tree = Json.tree(text("elasticache-sns-snapshot-complete.json"));
-    ((ObjectNode) tree.get("Records").get(0).get("Sns")).put("Message", message);
+    ObjectNode sns = (ObjectNode) tree.get("Records").get(0).get("Sns");
+    sns.put("Message", message);
+    // delivered a minute before the tests' clock: fresh
+    sns.put("Timestamp", Fixtures.NOW.minusSeconds(60).toString());
     return Json.write(tree);
   }
 }

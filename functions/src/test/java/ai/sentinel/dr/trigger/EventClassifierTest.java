@@ -49,6 +49,9 @@ class EventClassifierTest {
           assertEquals(row.get("scenario").asText(), c.scenario(), file);
         }
         assertNotNull(c.reason(), file);
+        if (row.has("reason")) {
+          assertTrue(c.reason().contains(row.get("reason").asText()), file + ": " + c.reason());
+        }
       }));
     }
     assertTrue(tests.size() >= 20, "events/index.json lists the samples");
@@ -115,8 +118,8 @@ class EventClassifierTest {
 
   @Test
   void manualFieldOrderDoesNotChangeIdentity() {
-    assertEquals(classifyText("{\"runbook\":\"database-failure\",\"option\":\"B\"}").dedupKey(),
-        classifyText("{\"option\":\"B\",\"runbook\":\"database-failure\"}").dedupKey());
+    assertEquals(classifyText("{\"runbook\":\"database-failure\",\"option\":\"B\",\"requestId\":\"r7\"}").dedupKey(),
+        classifyText("{\"option\":\"B\",\"requestId\":\"r7\",\"runbook\":\"database-failure\"}").dedupKey());
   }
 
   @Test

@@ -98,7 +98,7 @@ class ResponderTest {
         .thenThrow(ExecutionDoesNotExistException.builder().message("no").build());
     when(sfn.startExecution(any(StartExecutionRequest.class)))
         .thenThrow(ExecutionAlreadyExistsException.builder().message("exists").build());
-    Responder.Response r = responder.handle(sample("rds-sns-failover-completed.json"), Set.of("rds-event"),
+    Responder.Response r = responder.handle(sample("rds-eventbridge-failure-prefixed.json"), Set.of("rds-event"),
         "RdsEventResponder");
     assertEquals("ignore", r.action());
     assertTrue(r.reason().startsWith("duplicate"));
@@ -131,7 +131,7 @@ class ResponderTest {
         .thenThrow(ConditionalCheckFailedException.builder().message("held").build());
     when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder()
         .item(Map.of("owner", AttributeValue.fromS("database-failure-sentinel-db-running"))).build());
-    Responder.Response r = responder.handle(sample("rds-eventbridge-failover-completed.json"), Set.of("rds-event"),
+    Responder.Response r = responder.handle(sample("rds-eventbridge-failure-prefixed.json"), Set.of("rds-event"),
         "RdsEventResponder");
     assertEquals("ignore", r.action());
     assertTrue(r.reason().startsWith("joined running recovery database-failure-sentinel-db-running"), r.reason());
@@ -169,7 +169,7 @@ class ResponderTest {
     // the second signal in the same window is not paged again
     when(ddb.updateItem(any(UpdateItemRequest.class)))
         .thenThrow(ConditionalCheckFailedException.builder().message("already").build());
-    Responder.Response second = responder.handle(sample("rds-eventbridge-failover-completed.json"),
+    Responder.Response second = responder.handle(sample("rds-eventbridge-failure-prefixed.json"),
         Set.of("rds-event"), "RdsEventResponder");
     assertTrue(second.reason().endsWith("(already escalated in this window)"), second.reason());
     verify(sns, times(1)).publish(any(PublishRequest.class));
@@ -260,7 +260,8 @@ class ResponderTest {
   private static DrConfig allScenarios() {
     Map<String, String> env = Fixtures.env();
     env.put("STATE_MACHINE_ARNS", Json.write(Map.of("database-failure", Fixtures.STATE_MACHINE,
-        "redis-failure", REDIS_MACHINE, "ecs-service-failure", ECS_MACHINE)));
+        "redis-failure", REDIS_MACHINE, "ecs-service-failure", ECS_MACHINE, "database-restore-test",
+        Fixtures.STATE_MACHINE.replace("database-failure", "database-restore-test"))));
     return DrConfig.fromEnv(env);
   }
 
@@ -351,7 +352,8 @@ class ResponderTest {
     when(sfn.startExecution(any(StartExecutionRequest.class)))
         .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
     ManualResponder handler = new ManualResponder(Fixtures.deps(allScenarios(), sfn, ddb, sns));
-    JsonNode answer = invoke(handler, "manual-drill-redis-failure.json");
+    // the drill that changes something (its scratch instance): a drill of a recovery is a dry-run, which takes no lock
+    JsonNode answer = invoke(handler, "manual-database-restore-test.json");
     assertEquals("start", answer.get("action").asText(), answer.toString());
     Recovery input = Json.MAPPER.readValue(started().input(), Recovery.class);
     assertEquals("drill", input.trigger().kind(), "the report marks it [DRILL], P4");

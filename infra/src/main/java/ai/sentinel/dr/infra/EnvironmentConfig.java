@@ -81,8 +81,10 @@ public record EnvironmentConfig(
    * @param approvalTimeoutMinutes how long a gate waits for an answer before the recovery stops, changing nothing
    * @param budget                 automatic recoveries allowed per resource before the on-call is paged instead
    * @param lockLeaseMinutes       a per-resource lock not released after this long (crashed run) is free again
+   * @param maxSignalAgeMinutes    an alarm or event older than this starts nothing (a replay, a late redelivery)
    */
-  public record Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes) {
+  public record Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes,
+      int maxSignalAgeMinutes) {
     /**
      * Steps the state machines can gate; only these may be listed in {@code approvalSteps}. A name gates that step in
      * every state machine that has it: UpdateSecret repoints a scenario's URL secret (Scenarios 1 and 2);
@@ -90,8 +92,16 @@ public record EnvironmentConfig(
      */
     public static final List<String> GATEABLE_STEPS = List.of(UpdateSecret.class.getSimpleName(),
         DeployPreviousVersion.class.getSimpleName());
-    /** Defaults of an environment without a {@code safety} section: no gate, 60 min, 3 per 24 h, 180 min. */
-    public static final Safety DEFAULTS = new Safety(List.of(), 60, new Budget(3, 24), 180);
+    /** maxSignalAgeMinutes when cdk.json sets none: the one hour. */
+    public static final int DEFAULT_MAX_SIGNAL_AGE_MINUTES = 60;
+    /** Defaults of an environment without a {@code safety} section: no gate, 60 min, 3 per 24 h, 180 min, 60 min. */
+    public static final Safety DEFAULTS = new Safety(List.of(), 60, new Budget(3, 24), 180,
+        DEFAULT_MAX_SIGNAL_AGE_MINUTES);
+
+    /** Safety with the default maximum signal age. */
+    public Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes) {
+      this(approvalSteps, approvalTimeoutMinutes, budget, lockLeaseMinutes, DEFAULT_MAX_SIGNAL_AGE_MINUTES);
+    }
 
     public Safety {
       approvalSteps = List.copyOf(approvalSteps);
@@ -210,7 +220,7 @@ public record EnvironmentConfig(
           + "gate-able steps (one of " + Safety.GATEABLE_STEPS + "), got " + steps);
     }
     return withSafety(new Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(),
-        safety.lockLeaseMinutes()));
+        safety.lockLeaseMinutes(), safety.maxSignalAgeMinutes()));
   }
 
   /** This environment with other safety settings (drills and tests rehearse e.g. a short approval timeout). */
@@ -268,6 +278,7 @@ public record EnvironmentConfig(
     env.put(Vars.POLL_SECONDS, Integer.toString(pollSeconds));
     env.put(Vars.MAX_POLLS, Integer.toString(maxPolls));
     env.put(Vars.LOCK_LEASE_SECONDS, Integer.toString(safety.lockLeaseMinutes() * 60));
+    env.put(Vars.MAX_SIGNAL_AGE_SECONDS, Integer.toString(safety.maxSignalAgeMinutes() * 60));
     env.put(Vars.BUDGET_MAX_ATTEMPTS, Integer.toString(safety.budget().maxAttempts()));
     env.put(Vars.BUDGET_WINDOW_SECONDS, Integer.toString(safety.budget().windowHours() * 3600));
     return Collections.unmodifiableMap(env);

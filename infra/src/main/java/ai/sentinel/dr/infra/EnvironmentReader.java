@@ -36,7 +36,10 @@ final class EnvironmentReader {
   private static final Set<String> COMMON_FIELDS = Set.of("account", "region", "dryRun", "notifications",
       "alarmRoutes", "healthUrl", "pollSeconds", "maxPolls", "vpc", "logRetentionDays", "safety", "drills");
   private static final Set<String> SAFETY_FIELDS = Set.of("approvalSteps", "approvalTimeoutMinutes", "budget",
-      "lockLeaseMinutes");
+      "lockLeaseMinutes", "maxSignalAgeMinutes");
+  // a signal's age: at least the few minutes alarms and redeliveries take, at most a week (older is a replay)
+  private static final int MIN_SIGNAL_AGE_MINUTES = 5;
+  private static final int MAX_SIGNAL_AGE_MINUTES = 7 * 24 * 60;
   private static final Set<String> BUDGET_FIELDS = Set.of("maxAttempts", "windowHours");
   private static final Pattern GATEABLE = Pattern.compile(String.join("|", Safety.GATEABLE_STEPS));
   // a Standard execution lives at most a year: a longer gate or lease could never end; also keeps seconds in an int
@@ -176,7 +179,8 @@ final class EnvironmentReader {
       return Safety.DEFAULTS;
     }
     if (!node.isObject()) {
-      config.problem("safety must be an object {approvalSteps, approvalTimeoutMinutes, budget, lockLeaseMinutes}");
+      config.problem("safety must be an object {approvalSteps, approvalTimeoutMinutes, budget, lockLeaseMinutes, "
+          + "maxSignalAgeMinutes}");
       return Safety.DEFAULTS;
     }
     config.unknownFields(node, "safety.", SAFETY_FIELDS);
@@ -199,7 +203,18 @@ final class EnvironmentReader {
       }
     }
     int lease = config.optionalPositive(node, "safety.lockLeaseMinutes", d.lockLeaseMinutes(), MAX_MINUTES);
-    return new Safety(steps, timeout, budget, lease);
+    return new Safety(steps, timeout, budget, lease, maxSignalAge(node));
+  }
+
+  /** safety.maxSignalAgeMinutes: 5 min to a week, 60 when absent. */
+  private int maxSignalAge(JsonNode safety) {
+    String path = "safety.maxSignalAgeMinutes";
+    int age = config.optionalPositive(safety, path, Safety.DEFAULT_MAX_SIGNAL_AGE_MINUTES, MAX_SIGNAL_AGE_MINUTES);
+    if (age < MIN_SIGNAL_AGE_MINUTES) {
+      config.problem(path + " must be at least " + MIN_SIGNAL_AGE_MINUTES + " (alarms and redeliveries take minutes "
+          + "to arrive), got " + age);
+    }
+    return age;
   }
 
   private Map<String, String> alarmRoutes() {

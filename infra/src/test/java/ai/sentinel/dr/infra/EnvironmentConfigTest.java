@@ -160,6 +160,17 @@ class EnvironmentConfigTest {
   }
 
   @Test
+  void maxSignalAgeReachesTheFunctionsInSeconds() throws IOException {
+    EnvironmentConfig dev = EnvironmentConfig.load(devWith(e -> safety(e).put("maxSignalAgeMinutes", 90)), "dev");
+    assertEquals(90, dev.safety().maxSignalAgeMinutes());
+    assertEquals("5400", dev.lambdaEnvironment().get("MAX_SIGNAL_AGE_SECONDS"));
+    assertEquals(60, EnvironmentConfig.load(devWith(e -> safety(e).remove("maxSignalAgeMinutes")), "dev").safety()
+        .maxSignalAgeMinutes(), "one hour when not set");
+    assertEquals(90, dev.withApprovalSteps(List.of("UpdateSecret")).safety().maxSignalAgeMinutes(),
+        "gating a step keeps the age");
+  }
+
+  @Test
   void safetyTakesItsDefaultsWhenAbsent() throws IOException {
     EnvironmentConfig.Safety none = EnvironmentConfig.load(devWith(e -> e.remove("safety")), "dev").safety();
     assertEquals(EnvironmentConfig.Safety.DEFAULTS, none);
@@ -307,6 +318,13 @@ class EnvironmentConfigTest {
         bad("budget windowHours beyond a year", e -> budget(e).put("windowHours", 8761), "safety.budget.windowHours"),
         bad("lockLeaseMinutes negative", e -> safety(e).put("lockLeaseMinutes", -1), "safety.lockLeaseMinutes"),
         bad("lockLeaseMinutes boolean", e -> safety(e).put("lockLeaseMinutes", true), "safety.lockLeaseMinutes"),
+        // a signal older than this starts nothing: minutes at least (alarms and redeliveries), at most a week
+        bad("maxSignalAgeMinutes below five", e -> safety(e).put("maxSignalAgeMinutes", 2),
+            "safety.maxSignalAgeMinutes must be at least 5"),
+        bad("maxSignalAgeMinutes beyond a week", e -> safety(e).put("maxSignalAgeMinutes", 10081),
+            "safety.maxSignalAgeMinutes must be an integer from 1 to 10080"),
+        bad("maxSignalAgeMinutes text", e -> safety(e).put("maxSignalAgeMinutes", "60"),
+            "safety.maxSignalAgeMinutes"),
         bad("approvalSteps names the gate-able steps", e -> safety(e).putArray("approvalSteps").add("ScaleUp"),
             "one of [UpdateSecret, DeployPreviousVersion]"),
         // redis

@@ -16,7 +16,8 @@ import software.constructs.Construct;
 /**
  * Runbook Scenario 3 (ECS service failure) in the CDK app: {@link EcsRecovery}, started by EcsEventResponder (the
  * target of the ECS task, service-action and deployment rules) and by alarms, and the Testing Schedule's weekly ECS
- * recovery test, for real, on the configured non-production service ({@code drills.ecsRecoveryTest}).
+ * recovery test on the configured service ({@code drills.ecsRecoveryTest}), as a dry-run plan: a drill never changes
+ * a protected resource (a real forced deployment is a recovery, started without {@code drill}).
  */
 public final class EcsInfraScenario implements InfraScenario {
   public static final String ID = EcsServiceFailure.ID;
@@ -54,8 +55,8 @@ public final class EcsInfraScenario implements InfraScenario {
   public List<ScheduledDrills.Drill> drills(EnvironmentConfig config) {
     ScheduledTest test = config.drills().test(EcsSettings.SECTION.drill().field());
     return test == null ? List.of() : List.of(new ScheduledDrills.Drill(RECOVERY_DRILL,
-        test.schedule(), "Testing Schedule: ECS service recovery test on " + test.resource(), ID,
-        test.resource(), false));
+        test.schedule(), "Testing Schedule: ECS service recovery test on " + test.resource() + " (dry-run plan)", ID,
+        test.resource(), true));
   }
 
   @Override
