@@ -115,7 +115,8 @@ public final class TableRepair {
       set.add(Sql.quote(column) + " = c." + Sql.quote(column));
     }
     long updated = schema.updatable().isEmpty() ? 0 : update(live, "UPDATE " + schema.table() + " t SET " + set
-        + " FROM " + TEMP + " c WHERE c." + k + " = t." + k + " AND " + differ + " AND (" + onLive.sql() + " OR " + onClean.sql() + ")", both);
+        + " FROM " + TEMP + " c WHERE c." + k + " = t." + k + " AND " + differ + " AND (" + onLive.sql() + " OR "
+        + onClean.sql() + ")", both);
     String insertable = insertableList(schema, "");
     long inserted = update(live, "INSERT INTO " + schema.table() + " (" + insertable + ") OVERRIDING SYSTEM VALUE"
         + " SELECT " + insertableList(schema, "c.") + " FROM " + TEMP + " c WHERE " + onClean.sql()
