@@ -98,10 +98,11 @@ public final class EventClassifier {
    */
   public Classification classify(byte[] raw, String invocationId) {
     Classification c = judge(raw, invocationId);
-    // the last line of defence against echoing input: every reason is bounded, whatever built it
+    // the last line of defence against echoing input: every reason and dedup key is bounded, whatever built it
     String capped = Fields.capReason(c.reason());
-    return capped == c.reason() ? c : new Classification(c.action(), c.scenario(), c.resource(), c.dedupKey(), capped,
-        c.trigger(), c.options());
+    String key = Fields.boundedKey(c.dedupKey());
+    return capped == c.reason() && key == c.dedupKey() ? c : new Classification(c.action(), c.scenario(),
+        c.resource(), key, capped, c.trigger(), c.options());
   }
 
   private Classification judge(byte[] raw, String invocationId) {

@@ -92,6 +92,20 @@ public final class Fields {
     return value.substring(0, QUOTE_CHARS) + "\u2026 (" + bytes + " bytes)";
   }
 
+  /** The longest dedup key answered and logged as it is. */
+  public static final int MAX_KEY_CHARS = 256;
+
+  /**
+   * A dedup key built from input (an alarm name, an event id), bounded for answers and log lines: beyond
+   * {@value #MAX_KEY_CHARS} characters, its start and a hash of the whole, so it still identifies the signal.
+   */
+  public static String boundedKey(String key) {
+    if (key == null || key.length() <= MAX_KEY_CHARS) {
+      return key;
+    }
+    return key.substring(0, QUOTE_CHARS) + "\u2026#" + ExecutionNames.hash(key) + " (" + key.length() + " characters)";
+  }
+
   /** A JSON value quoted as {@link #quote} does (its JSON text for non-strings). */
   public static String quote(JsonNode value) {
     return value == null ? "null" : quote(value.isTextual() ? value.asText() : value.toString());

@@ -293,6 +293,17 @@ class UntrustedSignalsTest {
       assertEquals("reject", r.action());
       assertTrue(logged.length() < 2000, logged.length() + " characters logged");
       assertTrue(logged.toString().contains("(" + huge.length() + " bytes)"), logged.toString());
+      // an ignored signal is logged with its dedup key, built from input too: bounded, still an identity
+      logged.setLength(0);
+      String okAlarm = Signals.text("alarm-eventbridge-rds-connections-ok.json").replace(
+          "\"sentinel-rds-connections\"", "\"" + huge.substring(0, 50 * 1024) + "\"");
+      Responder.Response ignored = responder.handle(okAlarm.getBytes(), java.util.Set.of("alarm"), "AlarmResponder");
+      assertEquals("ignore", ignored.action());
+      assertTrue(logged.length() < 2000, logged.length() + " characters logged");
+      assertTrue(ignored.dedupKey().length() < 200, ignored.dedupKey());
+      String otherAlarm = okAlarm.replace(huge.substring(0, 50 * 1024), huge.substring(0, 50 * 1024 - 1) + "C");
+      assertNotEquals(ignored.dedupKey(), responder.handle(otherAlarm.getBytes(), java.util.Set.of("alarm"),
+          "AlarmResponder").dedupKey(), "two long keys with one start remain two signals");
     } finally {
       ai.sentinel.dr.common.Log.setSink(System.out::println);
     }
