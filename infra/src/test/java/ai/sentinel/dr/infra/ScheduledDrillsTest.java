@@ -61,6 +61,38 @@ class ScheduledDrillsTest {
     assertTrue(ecs.contains("\"resource\":\"sentinel-api\""), ecs);
   }
 
+  /**
+   * Every scheduled payload is accepted by the ManualResponder's classifier even where recoveries are real (DRY_RUN
+   * false): a drill of a recovery runbook is a plan, so the schedule never asks for a real run marked as a drill
+   * (which the responder rejects: issue 10).
+   */
+  @Test
+  void everyScheduledDrillIsAcceptedAndNoDrillOfARecoveryIsARealRun() {
+    Map<String, String> env = new LinkedHashMap<>(dev.config.lambdaEnvironment(
+        ai.sentinel.dr.trigger.ManualResponder.class));
+    env.put("DRY_RUN", "false");
+    env.put("AWS_REGION", dev.config.region());
+    env.put("NOTIFY_TOPIC_ARN", "arn:aws:sns:" + dev.config.region() + ":123456789012:dev-sentinel-dr-notifications");
+    Map<String, String> machines = new LinkedHashMap<>();
+    dev.config.deployedScenarios().forEach(id -> machines.put(id, "arn:aws:states:us-east-1:123456789012:"
+        + "stateMachine:dev-sentinel-dr-" + id));
+    env.put("STATE_MACHINE_ARNS", ai.sentinel.dr.common.Json.write(machines));
+    var classifier = new ai.sentinel.dr.trigger.EventClassifier(ai.sentinel.dr.common.DrConfig.fromEnv(env),
+        java.time.Clock.systemUTC());
+    for (JsonNode rule : schedules(dev).values()) {
+      String input = rule.path("Targets").path(0).path("InputTransformer").path("InputTemplate").asText()
+          .replace("\"<aws.events.event.id>\"", "\"7bf73129-1428-4cd3-a780-95db273d1602\"")
+          .replace("<aws.events.event.id>", "\"7bf73129-1428-4cd3-a780-95db273d1602\"")
+          .replace("\"<id>\"", "\"7bf73129-1428-4cd3-a780-95db273d1602\"")
+          .replace("<id>", "\"7bf73129-1428-4cd3-a780-95db273d1602\"");
+      var c = classifier.classify(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals("start", c.action(), rule.path("Name").asText() + ": " + c.reason());
+      assertEquals("drill", c.trigger().kind(), input);
+      boolean test = c.scenario().equals("database-restore-test");
+      assertTrue(test || c.options().dryRun(), "a drill of a recovery is a plan: " + input);
+    }
+  }
+
   @Test
   void offUnlessTheEnvironmentTurnsThemOn() {
     assertTrue(schedules(prod).isEmpty(), "prod has no drills section");
