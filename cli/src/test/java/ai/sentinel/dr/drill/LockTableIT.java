@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.localcloud.FunctionRegistry;
 import ai.sentinel.dr.localcloud.LocalCloud;
+import ai.sentinel.dr.safety.Claim;
+import ai.sentinel.dr.safety.LockedResource;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +41,14 @@ class LockTableIT {
   private static final String TABLE = "it-sentinel-dr-locks";
   private static final String DB = "database-failure";
   private static final Instant NOW = Instant.parse("2026-01-17T10:05:00Z");
+  private static final LockedResource API = LockedResource.ecsService("sentinel-production", "sentinel-api");
+  private static final LockedResource CELERY = LockedResource.ecsService("sentinel-production", "sentinel-celery");
+
+  /** A claim on one resource of its own. */
+  private static Claim only(String resource) {
+    LockedResource r = LockedResource.rdsInstance(resource);
+    return new Claim(DB, resource, r, List.of(r));
+  }
 
   private static LocalCloud cloud;
   private static LocalAws aws;
@@ -92,22 +102,62 @@ class LockTableIT {
 
   @Test
   void signalsRacingForOneResourceLeaveExactlyOneHolder() throws Exception {
-    List<RecoveryLocks.Lock> results = together(i -> () -> locks().acquire(DB, "sentinel-db", "exec-" + i));
+    List<RecoveryLocks.Lock> results = together(i -> () -> locks().acquire(only("sentinel-db"), "exec-" + i));
     List<RecoveryLocks.Lock> won = results.stream().filter(RecoveryLocks.Lock::acquired).toList();
     assertEquals(1, won.size(), results.toString());
     String holder = won.get(0).owner();
     assertTrue(results.stream().allMatch(l -> l.owner().equals(holder)), "every loser names the holder: " + results);
-    assertEquals(holder, item("lock#database-failure#sentinel-db").get("owner").s());
+    assertEquals(holder, item("lock#rds-instance:sentinel-db").get("owner").s());
   }
 
   @Test
   void copiesOfOneSignalShareTheNameButOnlyOneHoldsTheTokenAndOnlyItReleases() throws Exception {
-    List<RecoveryLocks.Lock> results = together(i -> () -> locks().acquire(DB, "sentinel-redis", "exec-same"));
+    List<RecoveryLocks.Lock> results = together(i -> () -> locks().acquire(only("sentinel-redis"), "exec-same"));
     assertTrue(results.stream().allMatch(RecoveryLocks.Lock::ours), results.toString());
     List<RecoveryLocks.Lock> won = results.stream().filter(RecoveryLocks.Lock::acquired).toList();
     assertEquals(1, won.size(), results.toString());
-    locks().release(DB, "sentinel-redis", won.get(0));
-    assertNull(item("lock#database-failure#sentinel-redis"));
+    locks().release(only("sentinel-redis"), won.get(0));
+    assertNull(item("lock#rds-instance:sentinel-redis"));
+  }
+
+  @Test
+  void recoveriesOfThreeScenariosRacingForSharedServicesLeaveOneHolderAndNothingHalfLocked() throws Exception {
+    // database and Redis recoveries restart both services, an ECS recovery redeploys one: all overlap on sentinel-api
+    LockedResource db = LockedResource.rdsInstance("race-db");
+    LockedResource cache = LockedResource.cacheCluster("race-redis");
+    List<Claim> claims = List.of(
+        new Claim("database-failure", "race-db", db, List.of(db, LockedResource.secret("race/database-url"), API,
+            CELERY)),
+        new Claim("redis-failure", "race-redis", cache, List.of(cache, LockedResource.secret("race/redis-url"),
+            CELERY, API)),
+        new Claim("ecs-service-failure", "sentinel-api", API, List.of(API)));
+    for (int round = 0; round < 3; round++) {
+      String tag = "r" + round + "-";
+      List<RecoveryLocks.Lock> results = together(i -> () -> locks().acquire(claims.get(i % 3), tag + i));
+      List<Integer> winners = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        if (results.get(i).ours()) {
+          winners.add(i);
+        }
+      }
+      assertEquals(1, winners.size(), "exactly one recovery holds sentinel-api: " + results);
+      Claim won = claims.get(winners.get(0) % 3);
+      String holder = tag + winners.get(0);
+      for (Claim c : claims) {
+        for (LockedResource r : c.resources()) {
+          Map<String, AttributeValue> item = item(RecoveryLocks.lockKey(r));
+          if (won.resources().contains(r)) {
+            assertEquals(holder, item.get("owner").s(), r + " belongs to the winner");
+          } else {
+            assertNull(item, r + " must not stay locked by a refused claim (all-or-nothing)");
+          }
+        }
+      }
+      locks().release(won, holder);
+      for (LockedResource r : won.resources()) {
+        assertNull(item(RecoveryLocks.lockKey(r)), r + " released");
+      }
+    }
   }
 
   @Test

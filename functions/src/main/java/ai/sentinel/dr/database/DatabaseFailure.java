@@ -9,6 +9,9 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
+import ai.sentinel.dr.recovery.RestartServices;
+import ai.sentinel.dr.safety.LockedResource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -77,5 +80,16 @@ public final class DatabaseFailure implements Scenario {
   @Override
   public List<SettingsSection<?>> settings() {
     return List.of(DatabaseSettings.SECTION);
+  }
+
+  /** The instance, the instances a restore creates, the secret it repoints and the services it restarts. */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    List<LockedResource> out = new ArrayList<>(List.of(LockedResource.rdsInstance(resource)));
+    config.settings(DatabaseSettings.class).ifPresent(d -> out.addAll(List.of(
+        LockedResource.rdsInstance(d.recoveryInstanceId()), LockedResource.rdsInstance(d.pitrInstanceId()),
+        LockedResource.secret(d.secretId()))));
+    out.addAll(RestartServices.targets(config));
+    return out;
   }
 }

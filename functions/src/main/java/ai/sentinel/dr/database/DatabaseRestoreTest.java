@@ -7,6 +7,7 @@ import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
+import ai.sentinel.dr.safety.LockedResource;
 import java.util.List;
 
 /**
@@ -52,5 +53,11 @@ public final class DatabaseRestoreTest implements Scenario {
   public List<Priming<?>> priming(DrConfig config) {
     return config.settings(DatabaseSettings.class).map(d -> DatabaseFailure.priming(d.instanceId(), d.secretId()))
         .orElse(List.of());
+  }
+
+  /** Only the scratch instance: production (instance, secret, services) is never touched by the test. */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    return List.of(LockedResource.rdsInstance(DatabaseSettings.of(config).drillInstanceId()));
   }
 }

@@ -9,6 +9,7 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
+import ai.sentinel.dr.safety.LockedResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,5 +79,11 @@ public final class EcsServiceFailure implements Scenario {
   @Override
   public List<SettingsSection<?>> settings() {
     return List.of(EcsSettings.SECTION);
+  }
+
+  /** The failing service only (redeployed, rolled back, scaled up); the other services are left alone. */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    return List.of(LockedResource.ecsService(EcsSettings.of(config).cluster(), resource));
   }
 }

@@ -1,7 +1,9 @@
 package ai.sentinel.dr.recovery;
 
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.safety.Claim;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
@@ -9,10 +11,13 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * First state of every recovery: holds the per-resource lock before any mutating step. The responder normally took it
- * already (then this is a no-op for the same owner); an execution started by hand takes it here, and one that finds
- * another recovery working on the resource stops before touching anything. Dry-runs change nothing and take no lock.
+ * First state of every recovery: holds the locks of every resource it will mutate ({@link Claim}) before any mutating
+ * step. The responder normally took them already (then this is a no-op for the same owner); an execution started by
+ * hand takes them here, and one that finds another recovery (of any scenario) working on one of them stops before
+ * touching anything, with the holder in the reason (Catch: the on-call is paged). Dry-runs take no lock.
  */
+// the claim names what each scenario mutates, read from its settings sections (the services from ecs)
+@UsesSettings(all = true)
 public final class AcquireLock extends Step {
   private final RecoveryLocks locks;
 
@@ -40,13 +45,15 @@ public final class AcquireLock extends Step {
     if (recovery.dryRun()) {
       return recovery.log(entry("skipped", "dry-run: no lock needed, nothing will be changed"));
     }
-    RecoveryLocks.Lock lock = locks.acquire(recovery.scenario(), recovery.resource(), recovery.executionName());
+    Scenario scenario = ScenarioRegistry.get(recovery.scenario());
+    Claim claim = Claim.of(scenario, recovery.resource(), deps.config());
+    RecoveryLocks.Lock lock = locks.acquire(claim, recovery.executionName());
     if (!lock.ours()) {
-      throw new StepFailedError("another recovery (" + lock.owner() + ") is working on " + recovery.resource()
-          + ": one recovery per resource at a time; nothing was changed");
+      throw new StepFailedError("another recovery is working on a resource this one would change: "
+          + lock.describeBusy() + "; one recovery per resource at a time, nothing was changed");
     }
-    boolean test = ScenarioRegistry.find(recovery.scenario()).map(Scenario::test).orElse(false);
-    return recovery.log(entry("locked", recovery.resource() + " locked for this " + (test ? "test" : "recovery")
-        + " (lease " + Duration.ofSeconds(deps.config().lockLeaseSeconds()).toMinutes() + " min)"));
+    return recovery.log(entry("locked", claim.resources() + " locked for this "
+        + (scenario.test() ? "test" : "recovery") + " (lease "
+        + Duration.ofSeconds(deps.config().lockLeaseSeconds()).toMinutes() + " min)"));
   }
 }

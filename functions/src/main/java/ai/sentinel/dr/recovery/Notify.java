@@ -1,10 +1,12 @@
 package ai.sentinel.dr.recovery;
 
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.errors.ErrorCauses;
 import ai.sentinel.dr.oncall.Alert;
 import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.Severity;
+import ai.sentinel.dr.safety.Claim;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
@@ -19,6 +21,8 @@ import java.util.Map;
  * verification, it pages: a human is needed. The state machine then ends Succeeded or Failed accordingly; this step
  * never decides that.
  */
+// the locks to release are the scenario's claim, read from its settings sections (the services from ecs)
+@UsesSettings(all = true)
 public final class Notify extends Step {
   private final OnCall onCall;
   private final RecoveryLocks locks;
@@ -46,13 +50,16 @@ public final class Notify extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     Recovery out = recovery;
-    if (locks != null && !recovery.dryRun()) {
-      // every terminal path passes here (success and Catch): the resource is free for the next recovery
-      List<String> joined = locks.release(recovery.scenario(), recovery.resource(), recovery.executionName());
+    Scenario scenario = ScenarioRegistry.find(recovery.scenario()).orElse(null);
+    if (locks != null && !recovery.dryRun() && scenario != null) {
+      // every terminal path passes here (success and Catch): the resources are free for the next recovery; only the
+      // locks held under this execution's name are deleted (a refused start's holder keeps its own)
+      Claim claim = Claim.of(scenario, recovery.resource(), deps.config());
+      List<String> joined = locks.release(claim, recovery.executionName());
       for (String signal : joined) {
         out = out.log(entry("joined", "signal joined this recovery while it ran: " + signal));
       }
-      out = out.log(entry("unlocked", recovery.resource() + " released"
+      out = out.log(entry("unlocked", claim.resources() + " released"
           + (joined.isEmpty() ? "" : " (" + joined.size() + " signal(s) joined)")));
     }
     String outcome;

@@ -3,7 +3,9 @@ package ai.sentinel.dr.recovery;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.safety.LockedResource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +37,13 @@ public final class RestartServices extends Step {
   public RestartServices(Deps deps) {
     super(deps);
     this.ecs = deps.clients().ecs();
+  }
+
+  /** The services this step restarts: a scenario that runs it locks them ({@code Scenario.mutates}). */
+  public static List<LockedResource> targets(DrConfig config) {
+    return config.settings(EcsSettings.class)
+        .map(e -> e.services().stream().map(s -> LockedResource.ecsService(e.cluster(), s)).toList())
+        .orElse(List.of());
   }
 
   @Override

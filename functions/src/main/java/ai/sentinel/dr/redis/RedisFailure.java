@@ -9,6 +9,9 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
+import ai.sentinel.dr.recovery.RestartServices;
+import ai.sentinel.dr.safety.LockedResource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -76,5 +79,15 @@ public final class RedisFailure implements Scenario {
   @Override
   public List<SettingsSection<?>> settings() {
     return List.of(RedisSettings.SECTION);
+  }
+
+  /** The cluster, the recovery cluster it creates, the secret it repoints and the services it restarts. */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    List<LockedResource> out = new ArrayList<>(List.of(LockedResource.cacheCluster(resource)));
+    config.settings(RedisSettings.class).ifPresent(r -> out.addAll(List.of(
+        LockedResource.cacheCluster(r.recoveryClusterId()), LockedResource.secret(r.secretId()))));
+    out.addAll(RestartServices.targets(config));
+    return out;
   }
 }

@@ -16,11 +16,15 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * One recovery per resource at a time, and a budget of automatic attempts, kept in one DynamoDB table (pk {@code pk}).
  *
- * <p>Lock item {@code lock#<scenario>#<resource>}: owner (execution name), token (which acquisition wrote it), lease
- * end, signals that joined. Taken with a conditional write (free, or its lease ran out: a crashed run cannot hold a
- * resource forever). Two copies of one signal share one execution name, so the name alone does not say who took the
- * lock: the execution releases its lock by name when it ends, a responder only the acquisition it made (name and
- * token). Attempts item {@code attempts#<scenario>#<resource>}: start times of automatic recoveries.
+ * <p>A recovery locks every resource it will mutate ({@link Claim}: its own, the secret it repoints, the services it
+ * restarts), so recoveries of different scenarios never change one resource at the same time. One item per resource,
+ * {@code lock#<kind>:<name>}: owner (execution name), token (which acquisition wrote it), the holder's scenario and
+ * resource, lease end, and on the recovery's own resource the signals that joined. Each is taken with a conditional
+ * write (free, or its lease ran out: a crashed run cannot hold a resource forever), all in {@link LockedResource#ORDER}
+ * and all-or-nothing: an acquisition that finds one resource held gives back what it wrote and waits for nothing, so
+ * two recoveries never deadlock. Two copies of one signal share one execution name, so the name alone does not say who
+ * took the lock: the execution releases its locks by name when it ends, a responder only what its acquisition wrote
+ * (name and token). Attempts item {@code attempts#<scenario>#<resource>}: start times of automatic recoveries.
  */
 public final class RecoveryLocks {
   public static final String KEY = "pk";
@@ -39,34 +43,85 @@ public final class RecoveryLocks {
   }
 
   /**
-   * Outcome of {@link #acquire}: who holds the lock now.
+   * Outcome of {@link #acquire}.
    *
-   * @param ours the lock is held under the owner name asked for (taken now, or earlier for the same execution)
-   * @param token set only when this call wrote the lock: what {@link #release(String, String, Lock)} needs
+   * @param ours           every resource of the claim is held under the owner name asked for (taken now, or earlier
+   *                       for the same execution)
+   * @param owner          the owner asked for when ours; else the holder of {@code busy}
+   * @param token          set only when this call wrote lock items: what {@link #release(Claim, Lock)} needs
+   * @param holderScenario the scenario of the recovery holding {@code busy} (null when ours)
+   * @param holderResource the resource that recovery recovers (null when ours)
+   * @param busy           the first resource of the claim found held by another recovery (null when ours)
    */
-  public record Lock(boolean ours, String owner, String token) {
-    /** This call took the lock (and may give it back); false when it was already held, even under the same name. */
+  public record Lock(boolean ours, String owner, String token, String holderScenario, String holderResource,
+      LockedResource busy) {
+    /** This call took locks (and may give them back); false when all were already held, even under the same name. */
     public boolean acquired() {
       return token != null;
     }
+
+    /** Held by a recovery of the same scenario on the same resource: a new signal joins it instead of starting. */
+    public boolean heldBySameRecovery(Claim claim) {
+      return !ours && claim.scenario().equals(holderScenario) && claim.resource().equals(holderResource);
+    }
+
+    /** Why the claim cannot be taken, for a reason or a page. */
+    public String describeBusy() {
+      return busy + " is held by " + holderScenario + " on " + holderResource + " (" + owner + ")";
+    }
   }
 
-  public static String lockKey(String scenario, String resource) {
-    return "lock#" + scenario + "#" + resource;
+  public static String lockKey(LockedResource resource) {
+    return "lock#" + resource.key();
   }
 
   static String attemptsKey(String scenario, String resource) {
     return "attempts#" + scenario + "#" + resource;
   }
 
-  /** Takes the lock for {@code owner}; taking it again as the same owner is fine (retries, redeliveries). */
-  public Lock acquire(String scenario, String resource, String owner) {
+  /**
+   * Takes every lock of the claim for {@code owner}, in order, all or none; taking it again as the same owner is fine
+   * (retries, redeliveries, the execution's first state after the responder).
+   */
+  public Lock acquire(Claim claim, String owner) {
     Instant now = clock.instant();
-    String key = lockKey(scenario, resource);
     String token = UUID.randomUUID().toString();
+    List<LockedResource> written = new ArrayList<>();
+    for (LockedResource resource : claim.resources()) {
+      Map<String, AttributeValue> holder = null;
+      boolean taken = false;
+      // twice: a lock released between our write and our read is free again
+      for (int round = 0; round < 2 && !taken; round++) {
+        taken = put(claim, resource, owner, token, now);
+        if (!taken) {
+          holder = ddb.getItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(resource)))).consistentRead(true))
+              .item();
+          if (holder != null && holder.containsKey("owner")) {
+            break;
+          }
+        }
+      }
+      if (taken) {
+        written.add(resource);
+        continue;
+      }
+      String holderName = text(holder, "owner");
+      if (owner.equals(holderName)) {
+        continue;
+      }
+      // all-or-nothing: what this call wrote is given back at once, and nobody waits while holding a lock
+      written.forEach(r -> deleteOwn(r, owner, token));
+      return new Lock(false, holderName == null ? "(changing hands)" : holderName, null, text(holder, "scenario"),
+          text(holder, "resource"), resource);
+    }
+    return new Lock(true, owner, written.isEmpty() ? null : token, null, null, null);
+  }
+
+  private boolean put(Claim claim, LockedResource resource, String owner, String token, Instant now) {
     try {
       ddb.putItem(b -> b.tableName(table)
-          .item(Map.of(KEY, s(key), "owner", s(owner), "token", s(token), "acquiredAt", s(now.toString()),
+          .item(Map.of(KEY, s(lockKey(resource)), "owner", s(owner), "token", s(token), "scenario",
+              s(claim.scenario()), "resource", s(claim.resource()), "acquiredAt", s(now.toString()),
               "joined", AttributeValue.fromM(Map.of()),
               "leaseUntil", n(now.plus(lease).getEpochSecond()), TTL, n(now.plus(lease).plus(lease)
                   .getEpochSecond())))
@@ -74,28 +129,6 @@ public final class RecoveryLocks {
           .conditionExpression("attribute_not_exists(#pk) OR #lease < :now")
           .expressionAttributeNames(Map.of("#pk", KEY, "#lease", "leaseUntil"))
           .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
-      return new Lock(true, owner, token);
-    } catch (ConditionalCheckFailedException e) {
-      Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(Map.of(KEY, s(key)))
-          .consistentRead(true)).item();
-      String holder = item == null || !item.containsKey("owner") ? "(released meanwhile)" : item.get("owner").s();
-      return new Lock(owner.equals(holder), holder, null);
-    }
-  }
-
-  /**
-   * Records that another signal arrived while {@code owner} recovers the resource; the owner's final step puts it in
-   * the timeline. A signal joins once however often it is redelivered. False when the lock is no longer that
-   * owner's (the recovery just ended): the caller then starts over.
-   */
-  public boolean join(String scenario, String resource, String owner, String signalKey, String description) {
-    try {
-      ddb.updateItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(scenario, resource))))
-          .updateExpression("SET #joined.#signal = if_not_exists(#joined.#signal, :description)")
-          .conditionExpression("#owner = :owner AND attribute_exists(#joined)")
-          .expressionAttributeNames(Map.of("#joined", "joined", "#signal", signalKey, "#owner", "owner"))
-          .expressionAttributeValues(Map.of(":description", s(clock.instant() + " " + description),
-              ":owner", s(owner))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -103,43 +136,75 @@ public final class RecoveryLocks {
   }
 
   /**
-   * The execution's release when it ends: frees the lock held under its name, whichever acquisition wrote it; returns
-   * the signals that joined it. Someone else's lock is left alone.
+   * Records that another signal arrived while {@code owner} recovers the claim's resource (same scenario, same
+   * resource); the owner's final step puts it in the timeline. A signal joins once however often it is redelivered.
+   * False when the lock is no longer that recovery's (it just ended): the caller then starts over.
    */
-  public List<String> release(String scenario, String resource, String owner) {
+  public boolean join(Claim claim, String owner, String signalKey, String description) {
     try {
-      DeleteItemResponse r = ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(scenario, resource))))
-          .conditionExpression("#owner = :owner")
-          .expressionAttributeNames(Map.of("#owner", "owner"))
-          .expressionAttributeValues(Map.of(":owner", s(owner)))
-          .returnValues(ReturnValue.ALL_OLD));
-      List<String> joined = new ArrayList<>();
-      if (r != null && r.hasAttributes() && r.attributes().containsKey("joined")) {
-        r.attributes().get("joined").m().values().forEach(v -> joined.add(v.s()));
-        joined.sort(null);
-      }
-      return joined;
+      ddb.updateItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(claim.own()))))
+          .updateExpression("SET #joined.#signal = if_not_exists(#joined.#signal, :description)")
+          .conditionExpression("#owner = :owner AND #scenario = :scenario AND #resource = :resource "
+              + "AND attribute_exists(#joined)")
+          .expressionAttributeNames(Map.of("#joined", "joined", "#signal", signalKey, "#owner", "owner",
+              "#scenario", "scenario", "#resource", "resource"))
+          .expressionAttributeValues(Map.of(":description", s(clock.instant() + " " + description),
+              ":owner", s(owner), ":scenario", s(claim.scenario()), ":resource", s(claim.resource()))));
+      return true;
     } catch (ConditionalCheckFailedException e) {
-      return List.of();
+      return false;
     }
   }
 
   /**
-   * Gives back a lock this process acquired, if it still holds it (same owner and token): a late or repeated release
-   * never frees a lock taken since, nor one another copy of the signal took under the same name.
+   * The execution's release when it ends: frees every lock of the claim held under its name, whichever acquisition
+   * wrote it; returns the signals that joined it. Someone else's locks are left alone.
    */
-  public void release(String scenario, String resource, Lock acquired) {
-    if (!acquired.acquired()) {
-      throw new IllegalArgumentException("lock on " + resource + " was not acquired by this call: nothing to release");
+  public List<String> release(Claim claim, String owner) {
+    List<String> joined = new ArrayList<>();
+    for (LockedResource resource : claim.resources()) {
+      try {
+        DeleteItemResponse r = ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(resource))))
+            .conditionExpression("#owner = :owner")
+            .expressionAttributeNames(Map.of("#owner", "owner"))
+            .expressionAttributeValues(Map.of(":owner", s(owner)))
+            .returnValues(ReturnValue.ALL_OLD));
+        if (resource.equals(claim.own()) && r != null && r.hasAttributes() && r.attributes().containsKey("joined")) {
+          r.attributes().get("joined").m().values().forEach(v -> joined.add(v.s()));
+        }
+      } catch (ConditionalCheckFailedException e) {
+        // not held under this name (never taken, or taken since by another recovery): not ours to touch
+      }
     }
+    joined.sort(null);
+    return joined;
+  }
+
+  /**
+   * Gives back the locks this process acquired, where it still holds them (same owner and token): a late or repeated
+   * release never frees a lock taken since, nor one another copy of the signal took under the same name.
+   */
+  public void release(Claim claim, Lock acquired) {
+    if (!acquired.acquired()) {
+      throw new IllegalArgumentException("locks on " + claim.resource() + " were not acquired by this call: nothing "
+          + "to release");
+    }
+    claim.resources().forEach(r -> deleteOwn(r, acquired.owner(), acquired.token()));
+  }
+
+  private void deleteOwn(LockedResource resource, String owner, String token) {
     try {
-      ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(scenario, resource))))
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(resource))))
           .conditionExpression("#owner = :owner AND #token = :token")
           .expressionAttributeNames(Map.of("#owner", "owner", "#token", "token"))
-          .expressionAttributeValues(Map.of(":owner", s(acquired.owner()), ":token", s(acquired.token()))));
+          .expressionAttributeValues(Map.of(":owner", s(owner), ":token", s(token))));
     } catch (ConditionalCheckFailedException e) {
       // taken since by someone else, or already gone: not ours to touch
     }
+  }
+
+  private static String text(Map<String, AttributeValue> item, String field) {
+    return item == null || !item.containsKey(field) ? null : item.get(field).s();
   }
 
   /** Automatic recoveries of this resource started within the window. */

@@ -6,6 +6,7 @@ import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.safety.LockedResource;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,15 @@ public interface Scenario {
   default boolean test() {
     return false;
   }
+
+  /**
+   * Every resource a recovery of {@code resource} will mutate, its own first, then what it changes besides (the
+   * instances or clusters it creates, the secret it repoints, the services it restarts: {@code
+   * RestartServices.targets(config)}). The recovery locks all of them before its first mutation, all-or-nothing, so no
+   * other recovery, of any scenario, changes one of them meanwhile. A test names only its scratch resources. Name a
+   * resource with {@link LockedResource}'s factories so that two scenarios mutating it lock the same item.
+   */
+  List<LockedResource> mutates(String resource, DrConfig config);
 
   /** Its part of the post-incident report. */
   ReportPart report();

@@ -10,6 +10,7 @@ import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.recovery.Recovery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import ai.sentinel.dr.safety.Claim;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,7 +125,7 @@ public final class Responder {
     Duration window = Duration.ofSeconds(config.budgetWindowSeconds());
     if (dryRun) {
       // a plan changes nothing: it neither spends the budget nor blocks a real recovery
-      return start(c, name, stateMachine, executionArn, responderName, null);
+      return start(c, name, stateMachine, executionArn, responderName, null, null);
     }
     if (automatic) {
       int started = locks.recentStarts(c.scenario(), c.resource(), window).size();
@@ -132,15 +133,20 @@ public final class Responder {
         return budgetExhausted(c, started, window, responderName);
       }
     }
-    // two rounds: a recovery that ends between our failed acquire and our join frees the lock for us
+    // every resource the recovery will mutate, all or none; two rounds: a recovery that ends between our failed
+    // acquire and our join frees the locks for us
+    Claim claim = Claim.of(c.scenario(), c.resource(), config);
     RecoveryLocks.Lock lock = null;
     for (int round = 0; round < 2; round++) {
-      lock = locks.acquire(c.scenario(), c.resource(), name);
+      lock = locks.acquire(claim, name);
       if (lock.ours()) {
         break;
       }
+      if (!lock.heldBySameRecovery(claim)) {
+        return busy(c, lock, responderName);
+      }
       // the same incident seen through another signal: it joins the recovery already running
-      boolean joined = locks.join(c.scenario(), c.resource(), lock.owner(), c.dedupKey(), c.dedupKey() + " ("
+      boolean joined = locks.join(claim, lock.owner(), c.dedupKey(), c.dedupKey() + " ("
           + c.trigger().kind() + " via " + c.trigger().source() + ")");
       if (joined) {
         Log.info(lock.owner(), "trigger.joined", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
@@ -155,12 +161,15 @@ public final class Responder {
     if (automatic) {
       locks.recordStart(c.scenario(), c.resource(), name);
     }
-    return start(c, name, stateMachine, executionArn, responderName, lock);
+    return start(c, name, stateMachine, executionArn, responderName, claim, lock);
   }
 
-  /** Starts the execution; {@code lock} is what this call acquired (or found held under the name), null for plans. */
+  /**
+   * Starts the execution; {@code lock} is what this call acquired (or found held under the name) of {@code claim},
+   * both null for plans.
+   */
   private Response start(Classification c, String name, String stateMachine, String executionArn,
-      String responderName, RecoveryLocks.Lock lock) {
+      String responderName, Claim claim, RecoveryLocks.Lock lock) {
     boolean acquired = lock != null && lock.acquired();
     Recovery input = Recovery.start(c.scenario(), c.resource(), name, config.environment(), c.trigger(), c.options());
     try {
@@ -173,7 +182,7 @@ public final class Responder {
       // a concurrent copy of the same signal won the race: same recovery, nothing more to do; a lock we took only
       // because that execution had already ended and released its own is given back
       if (acquired && status(executionArn).filter(s -> s != ExecutionStatus.RUNNING).isPresent()) {
-        locks.release(c.scenario(), c.resource(), lock);
+        locks.release(claim, lock);
       }
       return duplicate(c, name, executionArn, responderName);
     } catch (RuntimeException e) {
@@ -187,7 +196,7 @@ public final class Responder {
       }
       if (Boolean.FALSE.equals(exists) && acquired) {
         // nothing started: give back the lock this call took (only that one) instead of holding it for the lease
-        locks.release(c.scenario(), c.resource(), lock);
+        locks.release(claim, lock);
       }
       throw e;
     }
@@ -216,6 +225,24 @@ public final class Responder {
     Log.info(name, "trigger.duplicate", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
     return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(),
         "duplicate: recovery " + name + " already exists for this signal", executionArn);
+  }
+
+  /**
+   * A resource this recovery would change is being changed by another recovery (another scenario, or another
+   * resource's recovery restarting a shared service). Nothing starts: waiting would act later on a platform the other
+   * recovery has changed meanwhile, so a human decides, with the holder named. The page's key is per scenario and
+   * resource, so redeliveries and repeated signals add to one incident.
+   */
+  private Response busy(Classification c, RecoveryLocks.Lock lock, String responderName) {
+    String reason = "resource busy: " + lock.describeBusy() + "; " + c.scenario() + " on " + c.resource()
+        + " not started (one recovery per resource at a time), a human is needed";
+    onCall.page(Alert.about(config.environment(), c.scenario(), c.resource(), "NOT STARTED - resource busy",
+        reason + "\nSignal: " + c.dedupKey() + "\n" + c.trigger().summary() + "\nStart it again when "
+            + lock.owner() + " has ended (manual invoke with runbook " + c.scenario() + ").",
+        "busy-" + c.scenario() + "-" + c.resource(),
+        Severity.CRITICAL.forDrill("drill".equals(c.trigger().kind()))));
+    Log.warn(null, "trigger.busy", Map.of("responder", responderName, "dedupKey", c.dedupKey(), "reason", reason));
+    return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), reason, null);
   }
 
   /** Beyond the budget the automation stops acting and asks for a human, once per window. */

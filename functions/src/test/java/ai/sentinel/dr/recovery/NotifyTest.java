@@ -58,10 +58,15 @@ class NotifyTest {
             AttributeValue.fromS("2026-01-17T10:03:05Z rds:sentinel-db:RDS-EVENT-0049"))))).build());
     Recovery in = withVerification(true);
     Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), in);
+    // every lock the recovery took: the instance (where signals join), the restore targets, secret, services
     ArgumentCaptor<DeleteItemRequest> delete = ArgumentCaptor.forClass(DeleteItemRequest.class);
-    verify(ddb).deleteItem(delete.capture());
-    assertEquals("lock#database-failure#sentinel-db", delete.getValue().key().get("pk").s());
-    assertEquals(in.executionName(), delete.getValue().expressionAttributeValues().get(":owner").s());
+    verify(ddb, times(6)).deleteItem(delete.capture());
+    assertTrue(delete.getAllValues().stream().map(d -> d.key().get("pk").s()).toList().containsAll(List.of(
+        "lock#rds-instance:sentinel-db", "lock#secret:sentinel/database-url",
+        "lock#ecs-service:sentinel-production/sentinel-api")));
+    for (DeleteItemRequest d : delete.getAllValues()) {
+      assertEquals(in.executionName(), d.expressionAttributeValues().get(":owner").s());
+    }
     assertTrue(only(out, "Notify", "joined").detail().contains("RDS-EVENT-0049"));
     ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
     verify(sns).publish(sent.capture());

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.safety.FakeLockTable;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import ai.sentinel.dr.support.Fixtures;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -34,6 +39,7 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /**
  * The responder's lock under forced interleavings, against a table that evaluates DynamoDB's conditions: two copies
@@ -42,14 +48,16 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 class ResponderLockTest {
   private static final Set<String> ALL = Set.of("alarm", "rds-event", "manual");
-  private static final String LOCK = "lock#database-failure#sentinel-db";
+  private static final String LOCK = "lock#rds-instance:sentinel-db";
+  /** The database recovery restarts this service; the ECS recovery of it locks it too. */
+  private static final String API_LOCK = "lock#ecs-service:sentinel-production/sentinel-api";
   private static final String ALARM = "alarm-eventbridge-rds-connections.json";
 
   private final FakeLockTable table = new FakeLockTable();
   private final SfnClient sfn = Fixtures.sdkMock(SfnClient.class);
+  private final SnsClient sns = Fixtures.sdkMock(SnsClient.class);
   private final Responder responder = new Responder(Fixtures.config(), sfn, new RecoveryLocks(table,
-      "dev-sentinel-dr-locks", Fixtures.CLOCK, Duration.ofHours(3)), Fixtures.sdkMock(SnsClient.class),
-      Fixtures.CLOCK);
+      "dev-sentinel-dr-locks", Fixtures.CLOCK, Duration.ofHours(3)), sns, Fixtures.CLOCK);
   /** Executions Step Functions holds, by ARN, with their status. */
   private final Map<String, ExecutionStatus> executions = new ConcurrentHashMap<>();
 
@@ -81,7 +89,11 @@ class ResponderLockTest {
   }
 
   private String lockOwner() {
-    Map<String, AttributeValue> item = table.item(LOCK);
+    return lockOwner(LOCK);
+  }
+
+  private String lockOwner(String key) {
+    Map<String, AttributeValue> item = table.item(key);
     return item == null ? null : item.get("owner").s();
   }
 
@@ -151,6 +163,7 @@ class ResponderLockTest {
         .thenThrow(SfnException.builder().statusCode(500).message("InternalFailure").build());
     assertThrows(SfnException.class, () -> handle(ALARM));
     assertNull(lockOwner(), "nothing started: the resource is not left locked until the lease ends");
+    assertNull(lockOwner(API_LOCK), "nor the services it would have restarted");
   }
 
   @Test
@@ -175,5 +188,40 @@ class ResponderLockTest {
     assertEquals("ignore", r.action());
     assertTrue(r.reason().startsWith("duplicate"), r.reason());
     assertNull(lockOwner(), "an ended recovery's signal must not hold the resource until the lease ends");
+  }
+
+  /** The responder of an environment with the database and the ECS recoveries deployed. */
+  private Responder withEcs() {
+    Map<String, String> env = Fixtures.env();
+    env.put("STATE_MACHINE_ARNS", Json.write(Map.of("database-failure", Fixtures.STATE_MACHINE,
+        "ecs-service-failure", Fixtures.STATE_MACHINE.replace("database-failure", "ecs-service-failure"))));
+    return new Responder(DrConfig.fromEnv(env), sfn, new RecoveryLocks(table, "dev-sentinel-dr-locks",
+        Fixtures.CLOCK, Duration.ofHours(3)), sns, Fixtures.CLOCK);
+  }
+
+  @Test
+  void aRecoveryThatWouldRestartAServiceAnotherScenarioIsRecoveringDoesNotStartAndPagesWithTheHolder()
+      throws Exception {
+    when(sfn.startExecution(any(StartExecutionRequest.class))).thenAnswer(inv -> create(inv.getArgument(0)));
+    Responder both = withEcs();
+    Responder.Response ecs = both.handle("{\"runbook\":\"ecs-service-failure\",\"resource\":\"sentinel-api\"}"
+        .getBytes(StandardCharsets.UTF_8), ALL, "Test", "req-1");
+    assertEquals("start", ecs.action(), ecs.reason());
+    String ecsName = lockOwner(API_LOCK);
+    assertNotNull(ecsName, "the ECS recovery holds its service");
+
+    Responder.Response db = both.handle(Files.readAllBytes(Fixtures.events().resolve(ALARM)), ALL, "Test");
+    assertEquals("ignore", db.action(), db.reason());
+    assertTrue(db.reason().startsWith("resource busy: ecs-service:sentinel-production/sentinel-api is held by "
+        + "ecs-service-failure on sentinel-api (" + ecsName + ")"), db.reason());
+    assertNull(db.executionArn());
+    assertEquals(1, executions.size(), "the database recovery was not started");
+    assertNull(lockOwner(LOCK), "all-or-nothing: the database recovery holds nothing");
+    assertEquals(ecsName, lockOwner(API_LOCK), "the holder keeps its lock");
+    ArgumentCaptor<PublishRequest> page = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns).publish(page.capture());
+    assertTrue(page.getValue().subject().contains("database-failure on sentinel-db: NOT STARTED - resource busy"),
+        page.getValue().subject());
+    assertTrue(page.getValue().message().contains(ecsName), "the page names the recovery holding the service");
   }
 }

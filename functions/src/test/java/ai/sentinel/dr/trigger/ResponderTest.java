@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,12 +117,19 @@ class ResponderTest {
         .thenReturn(StartExecutionResponse.builder().executionArn("arn:exec").build());
     Responder.Response r = responder.handle(sample("rds-eventbridge-failover-started.json"), Set.of("rds-event"),
         "RdsEventResponder");
+    // every resource the recovery will mutate, in the one order: the services it restarts, the instance and the
+    // instances it may create, the secret it repoints
     ArgumentCaptor<PutItemRequest> put = ArgumentCaptor.forClass(PutItemRequest.class);
-    verify(ddb).putItem(put.capture());
-    assertEquals("lock#database-failure#sentinel-db", put.getValue().item().get("pk").s());
-    assertEquals(ExecutionNames.of("database-failure", "sentinel-db", r.dedupKey()),
-        put.getValue().item().get("owner").s());
-    assertTrue(put.getValue().conditionExpression().contains("attribute_not_exists"));
+    verify(ddb, times(6)).putItem(put.capture());
+    assertEquals(List.of("lock#ecs-service:sentinel-production/sentinel-api",
+        "lock#ecs-service:sentinel-production/sentinel-celery", "lock#rds-instance:sentinel-db",
+        "lock#rds-instance:sentinel-db-pitr", "lock#rds-instance:sentinel-db-recovery",
+        "lock#secret:sentinel/database-url"),
+        put.getAllValues().stream().map(p -> p.item().get("pk").s()).toList());
+    for (PutItemRequest p : put.getAllValues()) {
+      assertEquals(ExecutionNames.of("database-failure", "sentinel-db", r.dedupKey()), p.item().get("owner").s());
+      assertTrue(p.conditionExpression().contains("attribute_not_exists"));
+    }
   }
 
   @Test
@@ -130,7 +138,9 @@ class ResponderTest {
     when(ddb.putItem(any(PutItemRequest.class)))
         .thenThrow(ConditionalCheckFailedException.builder().message("held").build());
     when(ddb.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder()
-        .item(Map.of("owner", AttributeValue.fromS("database-failure-sentinel-db-running"))).build());
+        .item(Map.of("owner", AttributeValue.fromS("database-failure-sentinel-db-running"),
+            "scenario", AttributeValue.fromS("database-failure"), "resource", AttributeValue.fromS("sentinel-db")))
+        .build());
     Responder.Response r = responder.handle(sample("rds-eventbridge-failure-prefixed.json"), Set.of("rds-event"),
         "RdsEventResponder");
     assertEquals("ignore", r.action());
@@ -197,7 +207,7 @@ class ResponderTest {
         .thenThrow(SfnException.builder().message("boom").statusCode(500).build());
     assertThrows(SfnException.class, () -> responder.handle(sample("manual-database-failure.json"),
         Set.of("manual"), "ManualResponder"));
-    verify(ddb).deleteItem(any(DeleteItemRequest.class));
+    verify(ddb, times(6)).deleteItem(any(DeleteItemRequest.class));
   }
 
   @Test
@@ -296,7 +306,7 @@ class ResponderTest {
     assertEquals("EssentialContainerExited", input.trigger().id());
     ArgumentCaptor<PutItemRequest> lock = ArgumentCaptor.forClass(PutItemRequest.class);
     verify(ddb).putItem(lock.capture());
-    assertEquals("lock#ecs-service-failure#sentinel-api", lock.getValue().item().get("pk").s(),
+    assertEquals("lock#ecs-service:sentinel-production/sentinel-api", lock.getValue().item().get("pk").s(),
         "one recovery per service, not per cluster");
   }
 
