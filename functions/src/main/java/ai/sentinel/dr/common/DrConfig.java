@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param maxPolls        MAX_POLLS: polls before a wait loop gives up
  * @param lockTable       LOCK_TABLE: DynamoDB table of per-resource locks and attempt counts (null: not deployed)
  * @param lockLeaseSeconds LOCK_LEASE_SECONDS: a lock not released after this long (crashed run) is free again
+ * @param maxWaitSeconds   MAX_WAIT_SECONDS: the longest one wait loop may last (pollSeconds x maxPolls) within the
+ *                         lease, after the approval timeout and the steps themselves (the CDK app computes it)
  * @param budgetMaxAttempts BUDGET_MAX_ATTEMPTS: automatic recoveries per resource per window before escalating
  * @param budgetWindowSeconds BUDGET_WINDOW_SECONDS: the window of that budget
  * @param maxSignalAgeSeconds MAX_SIGNAL_AGE_SECONDS: an alarm or event older than this starts nothing (a replay)
@@ -42,6 +44,7 @@ public record DrConfig(
     int maxPolls,
     String lockTable,
     int lockLeaseSeconds,
+    int maxWaitSeconds,
     int budgetMaxAttempts,
     int budgetWindowSeconds,
     int maxSignalAgeSeconds,
@@ -64,6 +67,7 @@ public record DrConfig(
     public static final String MAX_POLLS = "MAX_POLLS";
     public static final String LOCK_TABLE = "LOCK_TABLE";
     public static final String LOCK_LEASE_SECONDS = "LOCK_LEASE_SECONDS";
+    public static final String MAX_WAIT_SECONDS = "MAX_WAIT_SECONDS";
     public static final String BUDGET_MAX_ATTEMPTS = "BUDGET_MAX_ATTEMPTS";
     public static final String BUDGET_WINDOW_SECONDS = "BUDGET_WINDOW_SECONDS";
     public static final String MAX_SIGNAL_AGE_SECONDS = "MAX_SIGNAL_AGE_SECONDS";
@@ -92,6 +96,8 @@ public record DrConfig(
         r.integer(Vars.MAX_POLLS, 60),
         r.optional(Vars.LOCK_TABLE).orElse(null),
         r.integer(Vars.LOCK_LEASE_SECONDS, 3 * 3600),
+        // the defaults' lease (3 h) less the default approval timeout (1 h) and the steps' allowance (5 min)
+        r.integer(Vars.MAX_WAIT_SECONDS, 3 * 3600 - 3600 - 300),
         r.integer(Vars.BUDGET_MAX_ATTEMPTS, 3),
         r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600),
         r.integer(Vars.MAX_SIGNAL_AGE_SECONDS, DEFAULT_MAX_SIGNAL_AGE_SECONDS),

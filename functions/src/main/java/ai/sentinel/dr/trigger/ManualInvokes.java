@@ -97,6 +97,13 @@ final class ManualInvokes {
     boolean drill = drillAsked || scenario.scenario().test();
     int pollSeconds = integer(root, "pollSeconds", config.pollSeconds(), 1, 3600);
     int maxPolls = integer(root, "maxPolls", config.maxPolls(), 1, 1000);
+    if ((long) pollSeconds * maxPolls > config.maxWaitSeconds()) {
+      // the lock's lease (and the execution's timeout) must outlive the longest wait, or another recovery could take
+      // the resource while this one still waits on it
+      throw new BadInput("pollSeconds x maxPolls = " + pollSeconds + " x " + maxPolls + " s is longer than one wait "
+          + "may last in " + config.environment() + " (" + config.maxWaitSeconds() + " s: the lock lease less the "
+          + "approval timeout and the steps): ask for fewer or shorter polls");
+    }
     String requestId = optionalText(root, "requestId");
     if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
       throw new BadInput("requestId must be 1-40 letters, digits, '-' or '_'");

@@ -107,6 +107,22 @@ public record EnvironmentConfig(
       approvalSteps = List.copyOf(approvalSteps);
     }
 
+    /**
+     * What a recovery spends outside its gate and its waits: the responder's start after taking the lock, and the
+     * steps between the waits. The execution's timeout is the lease less this, so it ends before its lock can expire.
+     */
+    public static final int STEPS_ALLOWANCE_MINUTES = 5;
+
+    /** Step Functions' TimeoutSeconds of every state machine: the execution ends before its locks' lease does. */
+    public int executionTimeoutMinutes() {
+      return lockLeaseMinutes - STEPS_ALLOWANCE_MINUTES;
+    }
+
+    /** The longest one wait loop may last (pollSeconds x maxPolls) after the gate and the steps' allowance. */
+    public long maxWaitSeconds() {
+      return 60L * (lockLeaseMinutes - approvalTimeoutMinutes - STEPS_ALLOWANCE_MINUTES);
+    }
+
     /** Whether {@code step} (a state name such as UpdateSecret) waits for a human's approval. */
     public boolean gates(String step) {
       return approvalSteps.contains(step);
@@ -278,6 +294,7 @@ public record EnvironmentConfig(
     env.put(Vars.POLL_SECONDS, Integer.toString(pollSeconds));
     env.put(Vars.MAX_POLLS, Integer.toString(maxPolls));
     env.put(Vars.LOCK_LEASE_SECONDS, Integer.toString(safety.lockLeaseMinutes() * 60));
+    env.put(Vars.MAX_WAIT_SECONDS, Long.toString(safety.maxWaitSeconds()));
     env.put(Vars.MAX_SIGNAL_AGE_SECONDS, Integer.toString(safety.maxSignalAgeMinutes() * 60));
     env.put(Vars.BUDGET_MAX_ATTEMPTS, Integer.toString(safety.budget().maxAttempts()));
     env.put(Vars.BUDGET_WINDOW_SECONDS, Integer.toString(safety.budget().windowHours() * 3600));

@@ -86,6 +86,7 @@ final class EnvironmentReader {
     Vpc vpc = vpc();
     int retention = retention();
     Safety safety = safety();
+    leaseOutlivesTheLongestRecovery(safety, pollSeconds, maxPolls);
     Drills drills = drills(sections);
 
     if (!config.problems().isEmpty()) {
@@ -204,6 +205,22 @@ final class EnvironmentReader {
     }
     int lease = config.optionalPositive(node, "safety.lockLeaseMinutes", d.lockLeaseMinutes(), MAX_MINUTES);
     return new Safety(steps, timeout, budget, lease, maxSignalAge(node));
+  }
+
+  /**
+   * The lease (and with it every execution's timeout) must cover the approval gate, the longest wait (every wait loop
+   * polls at most maxPolls times, pollSeconds apart) and the steps' allowance: a shorter lease frees the resource
+   * while its recovery may still change it.
+   */
+  private void leaseOutlivesTheLongestRecovery(Safety safety, int pollSeconds, int maxPolls) {
+    long waitSeconds = (long) pollSeconds * maxPolls;
+    if (pollSeconds > 0 && maxPolls > 0 && waitSeconds > safety.maxWaitSeconds()) {
+      config.problem("safety.lockLeaseMinutes (" + safety.lockLeaseMinutes() + ") must be at least "
+          + "safety.approvalTimeoutMinutes (" + safety.approvalTimeoutMinutes() + ") + the longest wait, pollSeconds x "
+          + "maxPolls (" + pollSeconds + " x " + maxPolls + " s = " + (waitSeconds + 59) / 60 + " min) + "
+          + Safety.STEPS_ALLOWANCE_MINUTES + " min for the steps: the lock would expire while the recovery still "
+          + "waits");
+    }
   }
 
   /** safety.maxSignalAgeMinutes: 5 min to a week, 60 when absent. */

@@ -13,6 +13,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -324,8 +325,11 @@ public abstract class RecoveryStateMachine extends Construct {
         .definitionBody(DefinitionBody.fromChainable(start))
         .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
         .tracingEnabled(props.tracing())
+        // ends before the locks' lease: a run that outlives it could change a resource another recovery now holds
+        .timeout(Duration.minutes(config.safety().executionTimeoutMinutes()))
         .build();
     rtoAlarm(what);
+    timedOutAlarm(what);
     Nag.suppressFindings(stateMachine, Nag.IAM5, "CloudWatch Logs delivery (logs:*LogDelivery, "
         + "logs:DescribeResourcePolicies...) and X-Ray (PutTraceSegments...) support no resource-level permissions: "
         + "AWS documents Resource '*' for state machine logging and tracing", "/^Resource::\\*$/");
@@ -344,6 +348,24 @@ public abstract class RecoveryStateMachine extends Construct {
         .alarmDescription("A " + what + " recovery took longer than the runbook's RTO objective (see its report)")
         .metric(met).threshold(1).evaluationPeriods(1)
         .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+        .treatMissingData(TreatMissingData.NOT_BREACHING)
+        .build();
+    alarm.addAlarmAction(new SnsAction(props.notifications().topic()));
+  }
+
+  /**
+   * A timed-out execution ends without its Catch (no NotifyFailure, no report): this alarm tells the on-call instead.
+   */
+  private void timedOutAlarm(String what) {
+    Alarm alarm = Alarm.Builder.create(this, "TimedOut")
+        .alarmName(config.prefix() + "-" + scenario + "-timed-out")
+        .alarmDescription("A " + what + " recovery ran into the state machine's timeout (the lock lease less "
+            + EnvironmentConfig.Safety.STEPS_ALLOWANCE_MINUTES + " min) and stopped where it was: check the "
+            + "resource by hand (see the execution history)")
+        .metric(stateMachine.metricTimedOut(MetricOptions.builder()
+            .period(Duration.minutes(5)).statistic("Sum").build()))
+        .threshold(1).evaluationPeriods(1)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .build();
     alarm.addAlarmAction(new SnsAction(props.notifications().topic()));

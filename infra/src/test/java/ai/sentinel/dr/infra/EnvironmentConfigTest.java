@@ -251,6 +251,7 @@ class EnvironmentConfigTest {
     assertEquals(30, config.pollSeconds());
     assertEquals(60, config.maxPolls());
     assertEquals(180 * 60, config.lockLeaseSeconds());
+    assertEquals((180 - 60 - 5) * 60, config.maxWaitSeconds(), "a manual wait fits the lease after the gate");
     assertEquals(3, config.budgetMaxAttempts());
     assertEquals(24 * 3600, config.budgetWindowSeconds());
     Set<String> deploymentTime = Set.of(Vars.NOTIFY_TOPIC_ARN, Vars.STATE_MACHINE_ARNS, Vars.REGION,
@@ -426,6 +427,29 @@ class EnvironmentConfigTest {
         && message.contains("database.secretId") && message.contains("safety.lockLeaseMinutes")
         && message.contains("safety.budget.maxAttempts") && message.contains("redis.nodeType")
         && message.contains("ecs.desiredCounts.sentinel-api"), message);
+  }
+
+  @Test
+  void aLeaseShorterThanTheGatePlusTheLongestWaitIsRejectedNamingTheEnvironmentAndTheField() throws IOException {
+    Consumer<ObjectNode> waits = e -> {
+      e.put("pollSeconds", 30);
+      e.put("maxPolls", 60);
+      safety(e).put("approvalTimeoutMinutes", 60);
+    };
+    // 60 min gate + 30 x 60 s + 5 min for the steps = 95 min
+    String message = failure(waits.andThen(e -> safety(e).put("lockLeaseMinutes", 94)));
+    assertTrue(message.startsWith("Invalid environment 'dev' in cdk.json"), message);
+    assertTrue(message.contains("safety.lockLeaseMinutes (94) must be at least safety.approvalTimeoutMinutes (60) "
+        + "+ the longest wait, pollSeconds x maxPolls (30 x 60 s = 30 min) + 5 min"), message);
+    // a manual-sized wait in the config is refused the same way
+    assertTrue(failure(e -> {
+      e.put("pollSeconds", 3600);
+      e.put("maxPolls", 1000);
+    }).contains("safety.lockLeaseMinutes (180) must be at least"));
+    EnvironmentConfig enough = EnvironmentConfig.load(devWith(waits.andThen(e -> safety(e)
+        .put("lockLeaseMinutes", 95))), "dev");
+    assertEquals(90, enough.safety().executionTimeoutMinutes(), "the execution ends before its lease");
+    assertEquals(30 * 60, enough.safety().maxWaitSeconds());
   }
 
   @Test

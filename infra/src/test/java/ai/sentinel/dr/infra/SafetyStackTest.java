@@ -143,6 +143,26 @@ class SafetyStackTest {
     }
   }
 
+  @Test
+  void everyStateMachineTimesOutBeforeItsLocksLeaseAndATimeoutPagesTheOnCall() {
+    for (Synth s : List.of(dev, prod)) {
+      for (String scenario : s == dev ? List.of("database-failure", "redis-failure", "ecs-service-failure",
+          "database-restore-test") : SCENARIOS) {
+        int timeout = s.definition(scenario).path("TimeoutSeconds").asInt();
+        assertEquals((180 - 5) * 60, timeout, scenario + ": the lease (180 min) less the steps' allowance");
+      }
+      List<JsonNode> alarms = s.properties("AWS::CloudWatch::Alarm").stream()
+          .filter(a -> "ExecutionsTimedOut".equals(a.path("MetricName").asText())).toList();
+      assertEquals(s.properties("AWS::StepFunctions::StateMachine").size(), alarms.size(),
+          "one timed-out alarm per state machine");
+      for (JsonNode alarm : alarms) {
+        assertEquals("AWS/States", alarm.path("Namespace").asText());
+        assertEquals("GreaterThanOrEqualToThreshold", alarm.path("ComparisonOperator").asText());
+        assertEquals(1, alarm.path("AlarmActions").size(), "a timed-out recovery has no Catch: the alarm pages");
+      }
+    }
+  }
+
   // ---- the approval gate -----------------------------------------------------------------------------------------
 
   @Test
