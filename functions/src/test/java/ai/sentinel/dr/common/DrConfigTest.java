@@ -70,7 +70,9 @@ class DrConfigTest {
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(ai.sentinel.dr.ecs.ScaleUp.class));
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(RestartServices.class));
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(WaitForServices.class));
-    assertEquals(List.of(), SettingsSections.readBy(Notify.class));
+    // the lock claim (AcquireLock takes it, Notify releases it) names what each scenario mutates, from its section
+    assertEquals(SettingsSections.ALL, SettingsSections.readBy(Notify.class));
+    assertEquals(SettingsSections.ALL, SettingsSections.readBy(ai.sentinel.dr.recovery.AcquireLock.class));
     assertEquals(SettingsSections.ALL, SettingsSections.readBy(AlarmResponder.class));
     assertEquals(SettingsSections.ALL, SettingsSections.readBy(ManualResponder.class));
   }
