@@ -205,10 +205,15 @@ class SafetyIT {
   @Test
   void aRejectedGateStopsTheRecoveryBeforeTheSecretIsTouched() throws Exception {
     try (LocalSentinel sentinel = start(true, Map.of())) {
+      String queue = DrillSafetyIT.subscribe(sentinel);
       Drill.Result[] result = new Drill.Result[1];
       String output = drill(sentinel, false, Drill.Gate.rejectAs("bob"), result);
       assertTrue(result[0].passed(), output);
       assertEquals(ExecutionStatus.FAILED, result[0].status());
+      // the failure path leaks no secret either: logs, output, history, SNS, report
+      String password = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.part(
+          ai.sentinel.dr.drill.database.DatabaseSeed.class).secretValue()).password();
+      DrillSafetyIT.assertNoSecret(DrillSafetyIT.readable(sentinel, result[0], output, queue), List.of(password));
       Map<String, Long> mutations = recoveryMutations(sentinel);
       assertEquals(null, mutations.get("UpdateSecret"), mutations.toString());
       assertEquals(null, mutations.get("UpdateService"), mutations.toString());
