@@ -257,6 +257,17 @@ class RestoreTestDrillIT {
       assertTrue(failed.output().contains("cleanup: cleaned-up: " + SCRATCH + " deletion requested"), failed.output());
       assertTrue(failed.output().contains("scratch instance " + SCRATCH + " after the failure: gone (cleaned up)")
           && failed.output().contains("RESTORE TEST FAILED (execution FAILED)"), failed.output());
+
+      // the failure path leaks no secret: the production password the test used for SELECT 1 is nowhere an
+      // operator reads (function logs, drill output, execution history, SNS messages, report)
+      String password = ai.sentinel.dr.database.DatabaseUrl.parse(broken.part(DatabaseSeed.class).secretValue())
+          .password();
+      Map<String, String> readable = Map.of("function logs", Files.readString(broken.functionLog()),
+          "drill output", failed.output(), "SNS messages", notes.toString(), "report", report,
+          "execution history", broken.aws.sfn.getExecutionHistory(b -> b.executionArn(failed.result().executionArn())
+              .maxResults(1000)).events().toString());
+      readable.forEach((where, text) -> assertFalse(text.contains(password), "the database password in the "
+          + where));
     }
   }
 
