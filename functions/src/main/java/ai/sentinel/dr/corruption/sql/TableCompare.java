@@ -40,22 +40,29 @@ public final class TableCompare {
 
   /** Checks both sides' tables (same columns and types, the configured key) and lays out the bucket grid. */
   public static CompareProgress start(Connection clean, Connection live, TableSpec spec) throws SQLException {
-    TableSchema schema = TableSchema.load(clean, spec);
-    TableSchema liveSchema = TableSchema.load(live, spec);
-    if (!schema.columns().equals(liveSchema.columns())) {
+    // both sides at once: the catalog, then the key bounds (integer keys) or the row estimate
+    Object[] sides = Parallel.both(clean, live, c -> {
+      TableSchema s = TableSchema.load(c, spec);
+      return new Object[] {s, s.integerKey() ? bounds(c, s) : new long[] {estimate(c, s)}};
+    });
+    Object[] onClean = (Object[]) sides[0];
+    Object[] onLive = (Object[]) sides[1];
+    TableSchema schema = (TableSchema) onClean[0];
+    TableSchema liveSchema = (TableSchema) onLive[0];
+    if (!schema.columns().equals(liveSchema.columns())
+        || !List.copyOf(schema.columns().keySet()).equals(List.copyOf(liveSchema.columns().keySet()))) {
       throw new StepFailedError("table " + spec.table() + " has different columns in the clean copy "
           + schema.columns() + " and in live " + liveSchema.columns() + ": rows cannot be compared");
     }
     if (schema.hashable() != liveSchema.hashable()) {
       throw new StepFailedError("table " + spec.table() + " hashes differently in the clean copy and live");
     }
-    KeyScope empty;
+    long[] cleanBounds = (long[]) onClean[1];
+    long[] liveBounds = (long[]) onLive[1];
     if (schema.integerKey()) {
-      long[] cleanBounds = bounds(clean, schema);
-      long[] liveBounds = bounds(live, schema);
       long min = Math.min(cleanBounds[0], liveBounds[0]);
       long max = Math.max(cleanBounds[1], liveBounds[1]);
-      empty = new KeyScope(0, List.of());
+      KeyScope empty = new KeyScope(0, List.of());
       if (min > max) {
         return new CompareProgress(spec.table(), 0, 0, LEAF, 1, 0, 0, List.of(), 0, 0, 0, 0, 0, List.of(), empty);
       }
@@ -71,7 +78,7 @@ public final class TableCompare {
       return new CompareProgress(spec.table(), 0, min, LEAF, depth, top, 0, List.of(), 0, 0, 0, 0, 0, List.of(),
           empty);
     }
-    long rows = Math.max(estimate(clean, schema), estimate(live, schema));
+    long rows = Math.max(cleanBounds[0], liveBounds[0]);
     int leafBits = Math.max(4, 64 - Long.numberOfLeadingZeros(Math.max(1, rows / LEAF)));
     int depth = 1 + Math.max(0, (leafBits - 16 + 3) / 4);
     int topBits = leafBits - 4 * (depth - 1);
@@ -216,7 +223,7 @@ public final class TableCompare {
 
     private void compareRows(Connection clean, Connection live, int level, long[] buckets) throws SQLException {
       Sql.Fragment q = grid.fetchQuery(level, buckets);
-      Map<String, long[]>[] sides = Parallel.rows(clean, live, q);
+      Map<String, long[]>[] sides = Parallel.rows(clean, live, q, !start.hashMode());
       Map<String, long[]> c = sides[0];
       Map<String, long[]> l = sides[1];
       List<String> changedKeys = new ArrayList<>();
@@ -291,44 +298,58 @@ public final class TableCompare {
       return "(hashtextextended(" + key() + "::text, 0) & " + ((1L << (p.topBits() + 4 * level)) - 1) + ")";
     }
 
-    private String summary(String bucket) {
-      return "SELECT " + bucket + " AS b, count(*), bit_xor(" + schema.rowHash("t") + ") FROM ";
+    /**
+     * (bucket, count, XOR of row hashes) per bucket, packed by the server into one bytea of 24 bytes a bucket: a
+     * row per bucket would cost twice that in protocol framing.
+     */
+    private String summary(String bucket, String from) {
+      return "SELECT string_agg(int8send(s.b) || int8send(s.c) || int8send(s.x), ''::bytea) FROM (SELECT " + bucket
+          + " AS b, count(*) AS c, bit_xor(" + schema.rowHash("t") + ") AS x FROM " + from + " GROUP BY 1) s";
     }
 
     Sql.Fragment topQuery(long from, long to) {
       if (p.hashMode()) {
-        return new Sql.Fragment(summary(hashed(0)) + schema.table() + " t GROUP BY 1", List.of());
+        return new Sql.Fragment(summary(hashed(0), schema.table() + " t"), List.of());
       }
       long w = width(0);
-      return new Sql.Fragment(summary("(" + key() + " - ?) / ?") + schema.table() + " t WHERE " + key() + " >= ? AND "
-          + key() + " < ? GROUP BY 1", List.of(p.base(), w, p.base() + from * w, p.base() + to * w));
+      return new Sql.Fragment(summary("(" + key() + " - ?) / ?", schema.table() + " t WHERE " + key() + " >= ? AND "
+          + key() + " < ?"), List.of(p.base(), w, p.base() + from * w, p.base() + to * w));
     }
 
     /** Summaries of the children (level + 1) of the given buckets. */
     Sql.Fragment expandQuery(int level, long[] buckets) {
       if (p.hashMode()) {
-        return new Sql.Fragment(summary(hashed(level + 1)) + schema.table() + " t WHERE " + hashed(level)
-            + " = ANY(?) GROUP BY 1", List.of(buckets));
+        return new Sql.Fragment(summary(hashed(level + 1), schema.table() + " t WHERE " + hashed(level)
+            + " = ANY(?)"), List.of(buckets));
       }
-      return new Sql.Fragment(summary("(" + key() + " - ?) / ?") + rangesJoin(level, buckets) + " GROUP BY 1",
-          List.of(p.base(), width(level + 1), los(level, buckets), width(level)));
+      return new Sql.Fragment(summary("(" + key() + " - ?) / ?", rangesJoin(level, buckets)),
+          List.of(p.base(), width(level + 1), los(level, buckets), width(level), width(level)));
     }
 
-    /** (key text, row hash, scope coordinate) of every row in the given buckets. */
+    /**
+     * Every row in the given buckets: integer keys packed as (key, row hash) into one bytea, 16 bytes a row (the
+     * key is its own scope coordinate); other keys a row each of (key text, row hash, scope coordinate).
+     */
     Sql.Fragment fetchQuery(int level, long[] buckets) {
-      String select = "SELECT " + key() + "::text, " + schema.rowHash("t") + ", "
-          + KeyScope.coordinate(schema, p.hashMode() ? p.scope().hashBits() : 0, "t") + " FROM ";
       if (p.hashMode()) {
-        return new Sql.Fragment(select + schema.table() + " t WHERE " + hashed(level) + " = ANY(?)",
-            List.of(buckets));
+        return new Sql.Fragment("SELECT " + key() + "::text, " + schema.rowHash("t") + ", "
+            + KeyScope.coordinate(schema, p.scope().hashBits(), "t") + " FROM " + schema.table() + " t WHERE "
+            + hashed(level) + " = ANY(?)", List.of(buckets));
       }
-      return new Sql.Fragment(select + rangesJoin(level, buckets), List.of(los(level, buckets), width(level)));
+      return new Sql.Fragment("SELECT string_agg(int8send(" + key() + "::bigint) || int8send(" + schema.rowHash("t")
+          + "), ''::bytea) FROM " + rangesJoin(level, buckets), List.of(los(level, buckets), width(level),
+          width(level)));
     }
 
-    /** Rows in buckets of one level, integer keys: an index range scan per bucket. */
+    /**
+     * Rows in buckets of one level, integer keys: an index range scan per bucket. A bucket of width w holds at most w
+     * keys, so "ORDER BY key LIMIT w" changes no result; it tells the planner that the scan is short (it cannot
+     * know the ranges' selectivity and would otherwise scan the whole table per bucket).
+     */
     private String rangesJoin(int level, long[] buckets) {
-      return "unnest(?::bigint[]) r(lo) JOIN " + schema.table() + " t ON " + key() + " >= r.lo AND " + key()
-          + " < r.lo + ?";
+      return "unnest(?::bigint[]) r(lo) CROSS JOIN LATERAL (SELECT * FROM " + schema.table() + " x WHERE x."
+          + schema.key() + " >= r.lo AND x." + schema.key() + " < r.lo + ? ORDER BY x." + schema.key()
+          + " LIMIT ?) t";
     }
 
     private long[] los(int level, long[] buckets) {
@@ -359,8 +380,11 @@ public final class TableCompare {
       List<Object> params = new ArrayList<>();
       names.forEach(n -> params.add(seed));
       Map<String, List<String>> out = new HashMap<>();
-      Map<String, Long[]> c = columnHashes(clean, sql.toString(), params, keys, names.size());
-      Map<String, Long[]> l = columnHashes(live, sql.toString(), params, keys, names.size());
+      Object[] sides = Parallel.both(clean, live, x -> columnHashes(x, sql.toString(), params, keys, names.size()));
+      @SuppressWarnings("unchecked")
+      Map<String, Long[]> c = (Map<String, Long[]>) sides[0];
+      @SuppressWarnings("unchecked")
+      Map<String, Long[]> l = (Map<String, Long[]>) sides[1];
       for (String key : keys) {
         Long[] a = c.get(key);
         Long[] b = l.get(key);

@@ -10,9 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * What the database says about a configured table, read from information_schema (and pg_catalog for hashing):
+ * What the database says about a configured table, read from the system catalog (pg_catalog):
  * checked against the spec before any statement names the table, so an unknown table, column or key is a clear
  * rejection rather than an SQL error half-way.
  */
@@ -26,20 +27,35 @@ record TableSchema(TableSpec spec, Map<String, String> columns, boolean integerK
     Map<String, String> columns = new LinkedHashMap<>();
     List<String> insertable = new ArrayList<>();
     List<String> updatable = new ArrayList<>();
-    try (PreparedStatement ps = Sql.prepare(c, "SELECT column_name, data_type, is_generated, generation_expression,"
-        + " identity_generation"
-        + " FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
-        + " ORDER BY ordinal_position", List.of(spec.table()));
+    Map<Integer, String> primaryKey = new TreeMap<>();
+    boolean hashable = true;
+    // one catalog query (information_schema's views take tens of milliseconds each)
+    String hashOf = "EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod"
+        + " WHERE am.amname = 'hash' AND oc.opcdefault AND oc.opcintype = %s)";
+    try (PreparedStatement ps = Sql.prepare(c, "SELECT a.attname, format_type(a.atttypid, NULL),"
+        + " a.attgenerated <> '', a.attidentity = 'a', array_position(i.indkey::int2[], a.attnum),"
+        + " CASE WHEN t.typtype = 'e' THEN true WHEN t.typcategory = 'A' THEN " + hashOf.formatted("t.typelem")
+        + " ELSE " + hashOf.formatted("t.oid") + " END"
+        + " FROM pg_class r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped"
+        + " JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_index i ON i.indrelid = r.oid AND i.indisprimary"
+        + " WHERE r.relname = ? AND r.relnamespace = current_schema()::regnamespace AND r.relkind IN ('r', 'p')"
+        + " ORDER BY a.attnum", List.of(spec.table()));
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        columns.put(rs.getString(1), rs.getString(2));
-        if (!"ALWAYS".equals(rs.getString(3)) && rs.getString(4) == null) {
-          insertable.add(rs.getString(1));
+        String name = rs.getString(1);
+        columns.put(name, rs.getString(2));
+        if (!rs.getBoolean(3)) {
+          insertable.add(name);
           // the key is what rows are matched on; an ALWAYS identity takes no UPDATE
-          if (!rs.getString(1).equals(spec.key()) && !"ALWAYS".equals(rs.getString(5))) {
-            updatable.add(rs.getString(1));
+          if (!name.equals(spec.key()) && !rs.getBoolean(4)) {
+            updatable.add(name);
           }
         }
+        int position = rs.getInt(5);
+        if (!rs.wasNull()) {
+          primaryKey.put(position, name);
+        }
+        hashable &= rs.getBoolean(6);
       }
     }
     if (columns.isEmpty()) {
@@ -55,16 +71,15 @@ record TableSchema(TableSpec spec, Map<String, String> columns, boolean integerK
       throw new StepFailedError("timestamp column " + spec.table() + "." + spec.timestamp() + " is "
           + columns.get(spec.timestamp()) + ", not a timestamp or date");
     }
-    List<String> primaryKey = primaryKey(c, spec.table());
     if (primaryKey.isEmpty()) {
       throw new StepFailedError("table " + spec.table() + " has no primary key: rows cannot be matched");
     }
-    if (!primaryKey.equals(List.of(spec.key()))) {
-      throw new StepFailedError("primary key of " + spec.table() + " is (" + String.join(", ", primaryKey)
+    if (!List.copyOf(primaryKey.values()).equals(List.of(spec.key()))) {
+      throw new StepFailedError("primary key of " + spec.table() + " is (" + String.join(", ", primaryKey.values())
           + "), not (" + spec.key() + ") as configured");
     }
-    return new TableSchema(spec, columns, INTEGER_TYPES.contains(columns.get(spec.key())), hashable(c, spec.table()),
-        insertable, updatable);
+    return new TableSchema(spec, columns, INTEGER_TYPES.contains(columns.get(spec.key())), hashable, insertable,
+        updatable);
   }
 
   private static void requireColumn(Map<String, String> columns, TableSpec spec, String column) {
@@ -76,38 +91,6 @@ record TableSchema(TableSpec spec, Map<String, String> columns, boolean integerK
   private static String currentSchema(Connection c) throws SQLException {
     try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
       return rs.next() ? rs.getString(1) : "?";
-    }
-  }
-
-  private static List<String> primaryKey(Connection c, String table) throws SQLException {
-    List<String> key = new ArrayList<>();
-    try (PreparedStatement ps = Sql.prepare(c, "SELECT k.column_name FROM information_schema.table_constraints t"
-        + " JOIN information_schema.key_column_usage k ON k.constraint_schema = t.constraint_schema"
-        + " AND k.constraint_name = t.constraint_name AND k.table_name = t.table_name"
-        + " WHERE t.table_schema = current_schema() AND t.table_name = ? AND t.constraint_type = 'PRIMARY KEY'"
-        + " ORDER BY k.ordinal_position", List.of(table));
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        key.add(rs.getString(1));
-      }
-    }
-    return key;
-  }
-
-  /**
-   * Whether every column's type has a default hash opclass (directly, as an array of one, or an enum), so
-   * hash_record_extended works; otherwise rows are hashed by their text (json, xml, point have no hash).
-   */
-  private static boolean hashable(Connection c, String table) throws SQLException {
-    String hashOf = "EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod"
-        + " WHERE am.amname = 'hash' AND oc.opcdefault AND oc.opcintype = %s)";
-    try (PreparedStatement ps = Sql.prepare(c, "SELECT bool_and(CASE WHEN t.typtype = 'e' THEN true"
-        + " WHEN t.typcategory = 'A' THEN " + hashOf.formatted("t.typelem") + " ELSE " + hashOf.formatted("t.oid")
-        + " END) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid"
-        + " WHERE r.relname = ? AND r.relnamespace = current_schema()::regnamespace AND a.attnum > 0"
-        + " AND NOT a.attisdropped", List.of(table));
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() && rs.getBoolean(1);
     }
   }
 

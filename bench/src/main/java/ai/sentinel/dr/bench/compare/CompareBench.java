@@ -1,0 +1,162 @@
+package ai.sentinel.dr.bench.compare;
+
+import ai.sentinel.dr.corruption.sql.TableCompare;
+import ai.sentinel.dr.corruption.sql.TableDiff;
+import ai.sentinel.dr.corruption.sql.TableSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The data-corruption compare benchmark (bench/compare.sh prepares the two servers and the data): our compare, the
+ * runbook's {@code pg_dump -t | diff}, and {@code SELECT count(*)} on both sides, each run RUNS times interleaved,
+ * medians of wall time and bytes received from the servers. Not a test: nothing here asserts a speed.
+ */
+public final class CompareBench {
+  private CompareBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i], args[i + 1]);
+    }
+    int cleanPort = Integer.parseInt(a.get("--clean-port"));
+    int livePort = Integer.parseInt(a.get("--live-port"));
+    String table = a.getOrDefault("--table", "audit_logs");
+    Path pgBin = Path.of(a.get("--pg-bin"));
+    Path work = Path.of(a.get("--work"));
+    int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));
+    String expected = a.getOrDefault("--expected", "");
+    TableSpec spec = new TableSpec(table, "id", "created_at");
+
+    List<double[]> ours = new ArrayList<>();
+    List<double[]> count = new ArrayList<>();
+    List<double[]> dump = new ArrayList<>();
+    TableDiff diff = null;
+    long peakHeap = 0;
+    String dumpResult = "";
+    long[] rows = null;
+    for (int r = 0; r < runs; r++) {
+      try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
+        CountingSocketFactory.RECEIVED.set(0);
+        long t0 = System.nanoTime();
+        rows = countBoth(clean, live, table);
+        count.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
+      }
+      try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
+        System.gc();
+        resetPeaks();
+        CountingSocketFactory.RECEIVED.set(0);
+        long t0 = System.nanoTime();
+        diff = TableCompare.compare(clean, live, spec);
+        ours.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
+        peakHeap = Math.max(peakHeap, peakHeapBytes());
+      }
+      long t0 = System.nanoTime();
+      dumpResult = dumpAndDiff(pgBin, work, table, cleanPort, livePort);
+      long bytes = Files.size(work.resolve("clean.sql")) + Files.size(work.resolve("live.sql"));
+      dump.add(new double[] {(System.nanoTime() - t0) / 1e9, bytes});
+      System.err.printf("[compare] run %d/%d: count(*) %.3f s, ours %.3f s, pg_dump+diff %.3f s%n", r + 1, runs,
+          count.get(r)[0], ours.get(r)[0], dump.get(r)[0]);
+    }
+    double[] o = median(ours);
+    double[] c = median(count);
+    double[] d = median(dump);
+    String found = diff.onlyInClean() + " only in clean, " + diff.onlyInLive() + " only in live, " + diff.changed()
+        + " changed";
+    System.out.printf("%-22s %12s %16s  %s%n", "method (median of " + runs + ")", "wall s", "bytes received",
+        "result");
+    System.out.printf("%-22s %12.3f %16s  %s%n", "count(*) both sides", c[0], bytes(c[1]),
+        rows[0] + " / " + rows[1] + " rows");
+    System.out.printf("%-22s %12.3f %16s  %s%s%n", "ours (TableCompare)", o[0], bytes(o[1]), found,
+        expected.isEmpty() ? "" : expected.equals(diff.onlyInClean() + "/" + diff.onlyInLive() + "/" + diff.changed())
+            ? " (as injected)" : " (INJECTED " + expected + ")");
+    System.out.printf("%-22s %12.3f %16s  %s%n", "pg_dump -t | diff", d[0], bytes(d[1]) + "*", dumpResult);
+    System.out.println("* bytes of the two dumps: a lower bound of what pg_dump received (COPY framing not counted)");
+    System.out.printf("compare ratio pg_dump+diff/ours: %.1fx, ours/count(*): %.1fx, bytes pg_dump/ours: %.1fx,"
+        + " peak heap MB: %d%n", d[0] / o[0], o[0] / c[0], d[1] / o[1], Math.round(peakHeap / 1048576.0));
+  }
+
+  private static Connection connect(int port) throws Exception {
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/sentinel?user=postgres"
+        + "&socketFactory=" + CountingSocketFactory.class.getName());
+  }
+
+  private static long[] countBoth(Connection clean, Connection live, String table) {
+    var onClean = CompletableFuture.supplyAsync(() -> count(clean, table));
+    long onLive = count(live, table);
+    return new long[] {onClean.join(), onLive};
+  }
+
+  private static long count(Connection c, String table) {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The runbook's step 4: both dumps (in parallel, to files as the runbook does), then diff. */
+  private static String dumpAndDiff(Path bin, Path work, String table, int cleanPort, int livePort)
+      throws Exception {
+    Process a = dump(bin, table, cleanPort, work.resolve("clean.sql"));
+    Process b = dump(bin, table, livePort, work.resolve("live.sql"));
+    if (a.waitFor() != 0 || b.waitFor() != 0) {
+      throw new IllegalStateException("pg_dump failed");
+    }
+    Path out = work.resolve("diff.txt");
+    Process diff = new ProcessBuilder("diff", work.resolve("clean.sql").toString(), work.resolve("live.sql")
+        .toString()).redirectOutput(out.toFile()).redirectErrorStream(false).start();
+    int rc = diff.waitFor();
+    long lines;
+    try (var l = Files.lines(out)) {
+      lines = l.filter(s -> s.startsWith("<") || s.startsWith(">")).count();
+    }
+    return "diff exit " + rc + ", " + lines + " differing lines";
+  }
+
+  private static Process dump(Path bin, String table, int port, Path file) throws Exception {
+    return new ProcessBuilder(bin.resolve("pg_dump").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U",
+        "postgres", "-t", table, "-f", file.toString(), "sentinel").redirectErrorStream(true).start();
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeapBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  private static double[] median(List<double[]> samples) {
+    double[] wall = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
+    double[] bytes = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
+    return new double[] {wall[wall.length / 2], bytes[bytes.length / 2]};
+  }
+
+  private static String bytes(double b) {
+    return b >= 1e6 ? String.format("%.1f MB", b / 1e6) : String.format("%.1f KB", b / 1e3);
+  }
+}
