@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
  * The one factory of AWS clients. Region from AWS_REGION; endpoint from AWS_ENDPOINT_URL when set (LocalStack, moto,
@@ -189,6 +190,10 @@ public final class Clients {
 
   public DynamoDbClient dynamoDb() {
     return get(DynamoDbClient.class, () -> configure(DynamoDbClient.builder()).build());
+  }
+
+  public Wafv2Client wafv2() {
+    return get(Wafv2Client.class, () -> configure(Wafv2Client.builder()).build());
   }
 
   /**

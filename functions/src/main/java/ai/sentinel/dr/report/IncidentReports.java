@@ -369,6 +369,7 @@ public final class IncidentReports {
     String due = base == null ? DATE_PLACEHOLDER : ReportTimes.dateTime(base.plus(REVIEW_WITHIN));
     items.add(new ActionItem((f.drill() ? "Review this drill" : "Complete this post-incident review")
         + " and replace the remaining placeholders", OWNER_PLACEHOLDER, due));
+    frame.part.actionItems(f).forEach(text -> items.add(action(text)));
     if (f.failed()) {
       items.add(action("Investigate " + f.cause()));
       if (!f.drill()) {

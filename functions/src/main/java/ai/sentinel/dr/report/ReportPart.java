@@ -97,6 +97,14 @@ public interface ReportPart {
     return RecoveryPoint.UNKNOWN;
   }
 
+  /**
+   * Action items of the scenario's own that stay with a human whatever the automation did (e.g. the runbook's
+   * Security Incident Recovery list: "force password reset for affected users"), after the frame's review item.
+   */
+  default List<String> actionItems(ReportFacts f) {
+    return List.of();
+  }
+
   /** The action item for a missed RPO, e.g. "Snapshot X at least every ...", or null for the frame's generic one. */
   default String rpoAction(ReportFacts f, ObjectiveResult rpo) {
     return null;

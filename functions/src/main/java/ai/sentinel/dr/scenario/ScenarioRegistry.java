@@ -8,6 +8,7 @@ import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseRestoreTest;
 import ai.sentinel.dr.ecs.EcsServiceFailure;
 import ai.sentinel.dr.redis.RedisFailure;
+import ai.sentinel.dr.security.SecurityIncident;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import java.util.Optional;
 /** Every scenario the functions know, in runbook order: the one list a new scenario is added to. */
 public final class ScenarioRegistry {
   private static final List<Scenario> ALL = List.of(
-      new DatabaseFailure(), new RedisFailure(), new EcsServiceFailure(), new DatabaseRestoreTest());
+      new DatabaseFailure(), new RedisFailure(), new EcsServiceFailure(), new SecurityIncident(),
+      new DatabaseRestoreTest());
 
   private ScenarioRegistry() {}
 

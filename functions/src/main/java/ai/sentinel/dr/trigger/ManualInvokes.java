@@ -44,6 +44,8 @@ final class ManualInvokes {
   private final List<EventClassifier.Bound> scenarios;
   /** Every scenario's own fields, in registry order. */
   private final Set<String> scenarioFields = new LinkedHashSet<>();
+  /** Those of them that take any JSON value (passed on as JSON text). */
+  private final Set<String> jsonFields = new LinkedHashSet<>();
   private final Set<String> allowed = new LinkedHashSet<>(COMMON_FIELDS);
 
   ManualInvokes(DrConfig config, Clock clock, List<EventClassifier.Bound> scenarios) {
@@ -52,6 +54,8 @@ final class ManualInvokes {
     this.scenarios = scenarios;
     this.origin = new Origin(config);
     scenarios.forEach(s -> scenarioFields.addAll(s.rules().manualFields()));
+    scenarios.forEach(s -> jsonFields.addAll(s.rules().manualJsonFields()));
+    scenarioFields.addAll(jsonFields);
     allowed.addAll(scenarioFields);
   }
 
@@ -76,10 +80,18 @@ final class ManualInvokes {
     EventClassifier.Bound scenario = scenarios.stream().filter(s -> s.scenario().id().equals(runbook)).findFirst()
         .orElseThrow(() -> new BadInput("unknown runbook '" + Fields.quote(runbook) + "'; known: " + ids(false)
             + " and the tests " + ids(true)));
+    for (String field : jsonFields) {
+      // a scenario's typed fields mean nothing to another runbook, which would not refuse them itself
+      if (root.has(field) && !scenario.rules().manualJsonFields().contains(field)) {
+        throw new BadInput(field + " does not apply to " + Fields.quote(runbook));
+      }
+    }
     String resource = optionalText(root, "resource");
     Map<String, String> fields = new LinkedHashMap<>();
     for (String field : scenarioFields) {
-      String value = optionalText(root, field);
+      JsonNode given = root.get(field);
+      String value = jsonFields.contains(field) ? (given == null || given.isNull() ? null : given.toString())
+          : optionalText(root, field);
       if (value != null) {
         fields.put(field, value);
       }
@@ -122,7 +134,8 @@ final class ManualInvokes {
     String dedup = kind + ":" + runbook + ":" + identity;
     String now = Instant.now(clock).toString();
     Trigger trigger = new Trigger(kind, "manual", requestId == null ? kind : requestId, now,
-        (drill ? "drill" : "manual invoke") + (reasonText == null ? "" : ": " + truncate(reasonText, 300)));
+        (drill ? "drill" : "manual invoke") + (reasonText == null ? "" : ": " + truncate(reasonText, 300)),
+        target.detail());
     String option = target.option();
     Options options = new Options(option, target.snapshotId() == null ? "latest" : target.snapshotId(),
         target.restoreTime(), dryRun, pollSeconds, maxPolls);

@@ -71,6 +71,14 @@ public interface SignalRules {
   }
 
   /**
+   * Manual-payload fields of its own that take any JSON value (a list of IPs, a boolean), passed to {@link #manual}
+   * as their JSON text: the scenario checks their types itself.
+   */
+  default Set<String> manualJsonFields() {
+    return Set.of();
+  }
+
+  /**
    * A manual invoke (or drill, or scheduled test) of this scenario: the resource it acts on and its options, or a
    * {@link BadInput} naming the problem (a resource it does not protect, a field that does not apply to it, a
    * scenario this environment does not deploy).
@@ -180,8 +188,13 @@ public interface SignalRules {
    * @param option      the runbook option forced, or null
    * @param snapshotId  the snapshot to restore, or null for the latest
    * @param restoreTime the point in time to restore to (normalized ISO-8601, or "latest"), or null
+   * @param detail      the trigger's detail for the scenario's first step ({@code Trigger.detail}), or null
    */
-  record ManualTarget(String resource, String option, String snapshotId, String restoreTime) {
+  record ManualTarget(String resource, String option, String snapshotId, String restoreTime, JsonNode detail) {
+    public ManualTarget(String resource, String option, String snapshotId, String restoreTime) {
+      this(resource, option, snapshotId, restoreTime, null);
+    }
+
     /** A target with no options: the scenario decides. */
     public static ManualTarget of(String resource) {
       return new ManualTarget(resource, null, null, null);

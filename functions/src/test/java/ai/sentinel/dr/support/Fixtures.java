@@ -32,6 +32,15 @@ public final class Fixtures {
   public static final String STATE_MACHINE =
       "arn:aws:states:us-east-1:123456789012:stateMachine:dev-sentinel-dr-database-failure";
 
+  /** Scenario 6's section as cdk.json's dev environment has it (allow-listed: 198.51.100.0/28, 192.0.2.0/29). */
+  public static final String SECURITY = "{\"ipSet\":{\"name\":\"sentinel-blocklist\",\"id\":\"a1b2c3d4-5678-90ab-"
+      + "cdef-111111111111\",\"scope\":\"REGIONAL\"},\"webAcl\":\"sentinel-waf\",\"allowList\":[\"198.51.100.0/28\","
+      + "\"192.0.2.0/29\"],\"blockHours\":24,\"minSeverity\":7.0,\"securityHubProducts\":[\"GuardDuty\"],"
+      + "\"piiMetric\":{\"namespace\":\"Sentinel/Security\",\"name\":\"PiiRecordsRead\"},\"apiKeys\":{\"secretId\":"
+      + "\"sentinel/database-url\",\"table\":\"api_keys\",\"idColumn\":\"id\",\"revokedColumn\":\"revoked_at\"},"
+      + "\"isolation\":{\"service\":\"sentinel-api\",\"restoreSteps\":[\"1\",\"50%\",\"100%\"]},"
+      + "\"groupingWindowMinutes\":60}";
+
   private Fixtures() {}
 
   public static Map<String, String> env() {
@@ -54,6 +63,7 @@ public final class Fixtures {
     env.put("BUDGET_WINDOW_SECONDS", "86400");
     env.put("SETTINGS_REDIS", "{\"clusterId\":\"sentinel-redis\",\"secretId\":\"sentinel/redis-url\","
         + "\"verifyConnect\":true}");
+    env.put("SETTINGS_SECURITY", SECURITY);
     return env;
   }
 

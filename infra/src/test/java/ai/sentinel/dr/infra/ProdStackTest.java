@@ -29,7 +29,8 @@ class ProdStackTest {
     List<String> names = prod.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
     assertEquals(List.of("prod-sentinel-dr-database-failure", "prod-sentinel-dr-redis-failure",
-        "prod-sentinel-dr-ecs-service-failure", "prod-sentinel-dr-database-restore-test"), names);
+        "prod-sentinel-dr-ecs-service-failure", "prod-sentinel-dr-security-incident",
+        "prod-sentinel-dr-database-restore-test"), names);
   }
 
   @Test

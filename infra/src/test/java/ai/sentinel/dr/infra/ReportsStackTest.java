@@ -57,7 +57,7 @@ class ReportsStackTest {
     List<JsonNode> alarms = dev.properties("AWS::CloudWatch::Alarm").stream()
         .filter(a -> "RtoObjectiveMet".equals(a.path("MetricName").asText())).toList();
     List<String> scenarios = List.of("database-failure", "redis-failure", "ecs-service-failure",
-        "database-restore-test");
+        "security-incident", "database-restore-test");
     assertEquals(scenarios.size(), alarms.size());
     for (String scenario : scenarios) {
       JsonNode alarm = alarms.stream().filter(a -> a.path("AlarmName").asText()

@@ -14,6 +14,9 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.infra.database.DatabaseRecoveryStackTest;
 import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
+import ai.sentinel.dr.infra.security.SecurityRecoveryStackTest;
+import ai.sentinel.dr.security.IncidentResponder;
+import ai.sentinel.dr.security.SecuritySettings;
 import ai.sentinel.dr.infra.redis.RedisRecoveryStackTest;
 import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
@@ -48,7 +51,7 @@ class SentinelDrStackTest {
   static final List<Class<?>> SHARED = List.of(AcquireLock.class, RestartServices.class, WaitForServices.class,
       Notify.class, Report.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
-      EcsEventResponder.class, ElastiCacheEventResponder.class, ManualResponder.class);
+      EcsEventResponder.class, ElastiCacheEventResponder.class, IncidentResponder.class, ManualResponder.class);
 
   private static Synth dev;
   private static JsonNode states;
@@ -64,6 +67,7 @@ class SentinelDrStackTest {
     all.addAll(DatabaseRecoveryStackTest.STEPS);
     all.addAll(RedisRecoveryStackTest.STEPS);
     all.addAll(EcsRecoveryStackTest.STEPS);
+    all.addAll(SecurityRecoveryStackTest.STEPS);
     all.addAll(RESPONDERS);
     return all;
   }
@@ -174,7 +178,8 @@ class SentinelDrStackTest {
         .map(RecoveryStateMachine::scenario).toList(), "what the CLI assumes is deployed");
     String recoveries = "\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
         + "\"redis-failure\":\"<Ref:RedisRecoveryStateMachine[0-9A-F]+>\","
-        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\"";
+        + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\","
+        + "\"security-incident\":\"<Ref:SecurityRecoveryStateMachine[0-9A-F]+>\"";
     String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
     assertTrue(arns.matches(recoveries + "}"), "alarms start recoveries, never a test: " + arns);
     String manual = Synth.render(dev.function("dev-sentinel-dr-manual-responder").path("Environment")
@@ -189,7 +194,9 @@ class SentinelDrStackTest {
   @Test
   void eachFunctionGetsOnlyTheSettingsSectionsItReads() {
     Map<String, Set<String>> expected = Map.of(
-        "dev-sentinel-dr-alarm-responder", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS"),
+        "dev-sentinel-dr-alarm-responder", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS",
+            "SETTINGS_SECURITY"),
+        "dev-sentinel-dr-security-block-ips", Set.of("SETTINGS_SECURITY"),
         "dev-sentinel-dr-database-verify", Set.of("SETTINGS_DATABASE"),
         "dev-sentinel-dr-redis-diagnose", Set.of("SETTINGS_REDIS"),
         "dev-sentinel-dr-ecs-scale-up", Set.of("SETTINGS_ECS"),
@@ -317,6 +324,8 @@ class SentinelDrStackTest {
         // ECS: task definitions are account-wide; ListTasks is limited by its ecs:cluster condition instead
         "ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition", "ecs:ListTasks",
         "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+        // WAF: the IP set is found by name when cdk.json gives no id (read-only)
+        "wafv2:ListIPSets",
         // Step Functions logging and tracing
         "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
@@ -352,13 +361,16 @@ class SentinelDrStackTest {
     String executions = "arn:<Ref:AWS::Partition>:states:us-east-1:<Ref:AWS::AccountId>:execution:dev-sentinel-dr-";
     // each responder may start only the runbooks its signals start: a forged RDS event cannot start Scenario 3
     Map<Class<?>, List<String>> startable = Map.of(
-        AlarmResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery"),
+        AlarmResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "SecurityRecovery"),
         RdsEventResponder.class, List.of("DatabaseRecovery"),
         EcsEventResponder.class, List.of("EcsRecovery"),
         ElastiCacheEventResponder.class, List.of("RedisRecovery"),
-        ManualResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DatabaseRestoreTest"));
+        IncidentResponder.class, List.of("SecurityRecovery"),
+        ManualResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "SecurityRecovery",
+            "DatabaseRestoreTest"));
     Map<String, String> ids = Map.of("DatabaseRecovery", "database-failure", "RedisRecovery", "redis-failure",
-        "EcsRecovery", "ecs-service-failure", "DatabaseRestoreTest", "database-restore-test");
+        "EcsRecovery", "ecs-service-failure", "SecurityRecovery", "security-incident", "DatabaseRestoreTest",
+        "database-restore-test");
     assertEquals(Set.copyOf(RESPONDERS), startable.keySet());
     for (Class<?> responder : RESPONDERS) {
       String fn = "Triggers" + responder.getSimpleName();
@@ -388,11 +400,14 @@ class SentinelDrStackTest {
         "SETTINGS_ECS", "{\"cluster\": \"sentinel-production\", \"services\": [\"sentinel-api\", \"sentinel-celery\"], "
             + "\"targetGroups\": {\"sentinel-api\": \"sentinel-api\"}}"));
     env.put("ALARM_ROUTES", Synth.JSON.writeValueAsString(dev.config.alarmRoutes()));
+    env.put("SETTINGS_SECURITY", Synth.JSON.writeValueAsString(dev.config.require(SecuritySettings.class)));
     List<TriggerPatterns.Rule> expected = TriggerPatterns.of(DrConfig.fromEnv(env));
     assertEquals(expected.size(), rules.size());
     assertEquals(Set.of("dev-sentinel-dr-alarm-state-change", "dev-sentinel-dr-rds-instance-event",
         "dev-sentinel-dr-ecs-task-stopped", "dev-sentinel-dr-ecs-service-action",
-        "dev-sentinel-dr-ecs-deployment-failed"), rules.keySet());
+        "dev-sentinel-dr-ecs-deployment-failed", "dev-sentinel-dr-security-guardduty-finding",
+        "dev-sentinel-dr-security-hub-custom-action", "dev-sentinel-dr-security-hub-critical",
+        "dev-sentinel-dr-security-console-sign-in"), rules.keySet());
     for (TriggerPatterns.Rule rule : expected) {
       JsonNode deployed = rules.get("dev-sentinel-dr-" + rule.id());
       assertNotNull(deployed, rule.id());

@@ -1,0 +1,76 @@
+package ai.sentinel.dr.security;
+
+import ai.sentinel.dr.common.Clients.Priming;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.report.Objectives;
+import ai.sentinel.dr.report.Objectives.Objective;
+import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.trigger.SignalRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
+import software.amazon.awssdk.services.wafv2.model.Scope;
+
+/** Runbook Scenario 6: Security Incident. */
+public final class SecurityIncident implements Scenario {
+  public static final String ID = SecuritySettings.SCENARIO;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String title() {
+    return "Security incident";
+  }
+
+  @Override
+  public List<Objective> objectives() {
+    return List.of(Objectives.SECURITY_INCIDENT);
+  }
+
+  @Override
+  public ReportPart report() {
+    return new SecurityIncidentReport();
+  }
+
+  @Override
+  public SignalRules signals() {
+    return new SecurityIncidentSignals();
+  }
+
+  /** The IP set's scope (a read of its list); the ECS and database clients are primed by their own scenarios. */
+  @Override
+  public List<Priming<?>> priming(DrConfig config) {
+    List<Priming<?>> calls = new ArrayList<>();
+    config.settings(SecuritySettings.class).filter(s -> !"CLOUDFRONT".equals(s.ipSet().scope())).ifPresent(s ->
+        calls.add(new Priming<>(Wafv2Client.class, waf -> waf.listIPSets(b -> b.scope(Scope.REGIONAL).limit(1)))));
+    return calls;
+  }
+
+  /** Isolation takes the platform down: it always waits for a human (the state machine gates it in every env). */
+  @Override
+  public Map<String, Function<Recovery, String>> gates() {
+    return Map.of("Isolate", SecurityIncident::describeIsolation);
+  }
+
+  private static String describeIsolation(Recovery r) {
+    SecurityState state = r.part(SecurityState.PART);
+    if (state == null || state.assessment() == null) {
+      return null;
+    }
+    return "scale the isolated service to 0 tasks (its desired count is remembered for the gradual restore), "
+        + "because of an active breach: " + state.assessment().summary();
+  }
+
+  @Override
+  public List<SettingsSection<?>> settings() {
+    return List.of(SecuritySettings.SECTION);
+  }
+}

@@ -1,0 +1,300 @@
+package ai.sentinel.dr.security;
+
+import ai.sentinel.dr.common.ConfigReader;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Settings;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
+import ai.sentinel.dr.security.IpRanges.NotAnIp;
+import ai.sentinel.dr.security.IpRanges.Range;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Runbook Scenario 6 (security incident): cdk.json {@code security}, optional (without it no Scenario 6 is deployed).
+ *
+ * @param ipSet               the WAF IP set BlockIps adds attackers to (runbook: sentinel-blocklist, REGIONAL)
+ * @param webAcl              the web ACL whose {@code AWS/WAFV2 BlockedRequests} alarms start an incident, or null
+ * @param allowList           ranges never blocked whatever a signal says (offices, health checkers, the ALB's own)
+ * @param blockHours          how long a block lasts before the scheduled prune removes it (default 24)
+ * @param minSeverity         GuardDuty findings below this severity start nothing (default 7.0, "High")
+ * @param acceptSampleFindings GuardDuty sample findings ({@code additionalInfo.sample}) start an incident (default no)
+ * @param securityHubProducts Security Hub products whose imported CRITICAL findings start an incident (none: only an
+ *                            analyst's custom action does)
+ * @param piiMetric           the platform's PII-access metric whose alarms start an incident, or null
+ * @param apiKeys             where RevokeApiKeys revokes keys: the application database's table and columns
+ * @param isolation           the service Isolate scales to 0 (always behind approval) and how it comes back
+ * @param groupingWindowMinutes signals about one attacker or principal within this window are one incident
+ * @param connectHost         host:port to reach the application database instead of the secret's host: set by local
+ *                            clouds in the functions' environment, never in cdk.json
+ */
+public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowList, int blockHours,
+    double minSeverity, boolean acceptSampleFindings, List<String> securityHubProducts, Metric piiMetric,
+    ApiKeys apiKeys, Isolation isolation, int groupingWindowMinutes, String connectHost
+    // ---- security2 (rotation/, evidence/, investigate/, monitoring/) adds its components below this line ----
+    ) implements Settings {
+
+  /** The runbook id of Scenario 6 (kept here so the section can name its recovery without a cycle). */
+  public static final String SCENARIO = "security-incident";
+
+  public static final SettingsSection<SecuritySettings> SECTION = new SettingsSection<>("security",
+      SecuritySettings.class, false, Set.of(), SecuritySettings::read,
+      new SettingsSection.Drill<>("securityIncidentTest", SecuritySettings::readDrill), List.of(SCENARIO));
+
+  public static final int DEFAULT_BLOCK_HOURS = 24;
+  public static final double DEFAULT_MIN_SEVERITY = 7.0;
+  public static final int DEFAULT_GROUPING_WINDOW_MINUTES = 60;
+  /** The runbook's "restore services gradually": one task, half, all. */
+  public static final List<String> DEFAULT_RESTORE_STEPS = List.of("1", "50%", "100%");
+  /** WAF's limit of addresses (CIDR entries) in one IP set. */
+  public static final int WAF_IP_SET_LIMIT = 10_000;
+
+  private static final Set<String> FIELDS = Set.of("ipSet", "webAcl", "allowList", "blockHours", "minSeverity",
+      "acceptSampleFindings", "securityHubProducts", "piiMetric", "apiKeys", "isolation", "groupingWindowMinutes"
+      // ---- security2's fields ----
+      );
+  private static final Set<String> IP_SET_FIELDS = Set.of("name", "id", "scope");
+  private static final Set<String> METRIC_FIELDS = Set.of("namespace", "name");
+  private static final Set<String> API_KEY_FIELDS = Set.of("secretId", "table", "idColumn", "revokedColumn");
+  private static final Set<String> ISOLATION_FIELDS = Set.of("service", "restoreSteps");
+  private static final Pattern WAF_NAME = Pattern.compile("[\\w-]{1,128}");
+  private static final Pattern WAF_ID = Pattern.compile("[0-9a-f-]{1,36}");
+  private static final Pattern SCOPE = Pattern.compile("REGIONAL|CLOUDFRONT");
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9./#:_-]{1,255}");
+  private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z0-9./#:_ -]{1,255}");
+  private static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9 ._-]{1,128}");
+  // table and column names are written into SQL: plain lower-case identifiers only, never quoted input
+  private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+  private static final Pattern RESTORE_STEP = Pattern.compile("[1-9]\\d{0,3}|([1-9]\\d?|100)%");
+  private static final int MAX_ALLOW_LIST = 100;
+
+  /**
+   * @param name  IP set name (runbook: sentinel-blocklist)
+   * @param id    IP set id, or null: looked up by name with ListIPSets
+   * @param scope REGIONAL (an ALB's web ACL) or CLOUDFRONT (then the IP set lives in us-east-1)
+   */
+  public record IpSet(String name, String id, String scope) {}
+
+  /** A CloudWatch metric: namespace and name. */
+  public record Metric(String namespace, String name) {}
+
+  /**
+   * @param secretId      name of the secret holding the application database URL (sentinel/database-url)
+   * @param table         the table of API keys (api_keys)
+   * @param idColumn      its key id column (id)
+   * @param revokedColumn its revocation time column, null while the key is valid (revoked_at)
+   */
+  public record ApiKeys(String secretId, String table, String idColumn, String revokedColumn) {
+    /** The runbook's revocation: only keys not yet revoked, so a second run changes nothing. */
+    public String revokeSql() {
+      return "UPDATE " + table + " SET " + revokedColumn + " = now() WHERE " + idColumn + " = ANY(?) AND "
+          + revokedColumn + " IS NULL RETURNING " + idColumn;
+    }
+  }
+
+  /**
+   * @param service      the ECS service Isolate scales to 0 (runbook: sentinel-api), one of {@code ecs.services}
+   * @param restoreSteps RestoreGradually's steps back to the remembered count: a task count ("1") or a share of it
+   *                     ("50%"); the last step is always the whole count
+   */
+  public record Isolation(String service, List<String> restoreSteps) {
+    public Isolation {
+      restoreSteps = restoreSteps == null || restoreSteps.isEmpty() ? DEFAULT_RESTORE_STEPS : List.copyOf(restoreSteps);
+    }
+
+    /** The desired counts RestoreGradually goes through to reach {@code target}, increasing, ending at it. */
+    public List<Integer> counts(int target) {
+      List<Integer> out = new ArrayList<>();
+      for (String step : restoreSteps) {
+        int n = step.endsWith("%")
+            ? (int) Math.ceil(target * Integer.parseInt(step.substring(0, step.length() - 1)) / 100.0)
+            : Integer.parseInt(step);
+        n = Math.max(1, Math.min(n, target));
+        if (out.isEmpty() || n > out.get(out.size() - 1)) {
+          out.add(n);
+        }
+      }
+      if (out.isEmpty() || out.get(out.size() - 1) != target) {
+        out.add(target);
+      }
+      return out;
+    }
+  }
+
+  public SecuritySettings {
+    allowList = allowList == null ? List.of() : List.copyOf(allowList);
+    securityHubProducts = securityHubProducts == null ? List.of() : List.copyOf(securityHubProducts);
+    blockHours = blockHours == 0 ? DEFAULT_BLOCK_HOURS : blockHours;
+    minSeverity = minSeverity == 0 ? DEFAULT_MIN_SEVERITY : minSeverity;
+    groupingWindowMinutes = groupingWindowMinutes == 0 ? DEFAULT_GROUPING_WINDOW_MINUTES : groupingWindowMinutes;
+  }
+
+  /** This function's security settings, or a clear error when its environment has none. */
+  public static SecuritySettings of(DrConfig config) {
+    return config.require(SecuritySettings.class);
+  }
+
+  /** The allow-listed ranges, parsed (validated when read). */
+  @JsonIgnore
+  public List<Range> allowedRanges() {
+    return allowList.stream().map(IpRanges::parse).toList();
+  }
+
+  /** This section with the IP set id and the database host a local cloud gave. */
+  public SecuritySettings withLocal(String ipSetId, String newConnectHost) {
+    return new SecuritySettings(new IpSet(ipSet.name(), ipSetId, ipSet.scope()), webAcl, allowList, blockHours,
+        minSeverity, acceptSampleFindings, securityHubProducts, piiMetric, apiKeys, isolation, groupingWindowMinutes,
+        newConnectHost);
+  }
+
+  /** Blast radius: the IP set, the block records, the isolated service. */
+  @Override
+  public boolean allows(String service, String target) {
+    return switch (service) {
+      case "wafv2" -> target.equals(ipSet.name());
+      case "postgres" -> target.equals(apiKeys.table());
+      default -> false;
+    };
+  }
+
+  static SecuritySettings read(JsonNode node, ConfigReader config) {
+    if (!node.isObject()) {
+      config.problem("security must be an object {ipSet, allowList, apiKeys, isolation, ...}");
+      return null;
+    }
+    config.unknownFields(node, "security.", FIELDS);
+    IpSet ipSet = ipSet(node, config);
+    String webAcl = config.optionalText(node, "security.webAcl", WAF_NAME, "a web ACL name");
+    List<String> allowList = allowList(node, config);
+    int blockHours = config.optionalPositive(node, "security.blockHours", DEFAULT_BLOCK_HOURS, 24 * 365);
+    double minSeverity = severity(node, config);
+    boolean acceptSamples = node.has("acceptSampleFindings") && config.bool(node, "security.acceptSampleFindings");
+    List<String> products = node.has("securityHubProducts")
+        ? config.list(node, "security.securityHubProducts", PRODUCT, "Security Hub product names (GuardDuty, "
+            + "Inspector...)", true)
+        : List.of();
+    Metric pii = metric(node, config);
+    ApiKeys apiKeys = apiKeys(node, config);
+    Isolation isolation = isolation(node, config);
+    int window = config.optionalPositive(node, "security.groupingWindowMinutes", DEFAULT_GROUPING_WINDOW_MINUTES,
+        24 * 60);
+    return new SecuritySettings(ipSet, webAcl, allowList, blockHours, minSeverity, acceptSamples, products, pii,
+        apiKeys, isolation, window, null);
+  }
+
+  private static IpSet ipSet(JsonNode node, ConfigReader config) {
+    JsonNode set = config.optionalObject(node, "security.ipSet", "{name, id, scope}");
+    if (set == null) {
+      if (!node.has("ipSet")) {
+        config.problem("security.ipSet is missing ({name, id, scope}: the WAF IP set BlockIps adds to)");
+      }
+      return null;
+    }
+    config.unknownFields(set, "security.ipSet.", IP_SET_FIELDS);
+    return new IpSet(config.text(set, "security.ipSet.name", WAF_NAME, "a WAF IP set name"),
+        config.optionalText(set, "security.ipSet.id", WAF_ID, "a WAF IP set id"),
+        config.text(set, "security.ipSet.scope", SCOPE, "REGIONAL or CLOUDFRONT"));
+  }
+
+  private static List<String> allowList(JsonNode node, ConfigReader config) {
+    List<String> out = new ArrayList<>();
+    JsonNode list = node.get("allowList");
+    if (list == null || list.isNull()) {
+      return out;
+    }
+    if (!list.isArray() || list.size() > MAX_ALLOW_LIST) {
+      config.problem("security.allowList must be a list of at most " + MAX_ALLOW_LIST + " IP ranges (CIDR)");
+      return out;
+    }
+    for (JsonNode item : list) {
+      if (!item.isTextual()) {
+        config.problem("security.allowList must hold IP ranges (CIDR), got " + item);
+        continue;
+      }
+      try {
+        String cidr = IpRanges.parse(item.asText()).cidr();
+        if (out.contains(cidr)) {
+          config.problem("security.allowList lists " + cidr + " twice");
+        } else {
+          out.add(cidr);
+        }
+      } catch (NotAnIp e) {
+        config.problem("security.allowList: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static double severity(JsonNode node, ConfigReader config) {
+    JsonNode v = node.get("minSeverity");
+    if (v == null || v.isNull()) {
+      return DEFAULT_MIN_SEVERITY;
+    }
+    if (!v.isNumber() || v.asDouble() < 1.0 || v.asDouble() > 10.0) {
+      config.problem("security.minSeverity must be a GuardDuty severity from 1.0 to 10.0, got " + v);
+      return DEFAULT_MIN_SEVERITY;
+    }
+    return v.asDouble();
+  }
+
+  private static Metric metric(JsonNode node, ConfigReader config) {
+    JsonNode m = config.optionalObject(node, "security.piiMetric", "{namespace, name}");
+    if (m == null) {
+      return null;
+    }
+    config.unknownFields(m, "security.piiMetric.", METRIC_FIELDS);
+    return new Metric(config.text(m, "security.piiMetric.namespace", NAMESPACE, "a CloudWatch namespace"),
+        config.text(m, "security.piiMetric.name", METRIC_NAME, "a CloudWatch metric name"));
+  }
+
+  private static ApiKeys apiKeys(JsonNode node, ConfigReader config) {
+    JsonNode k = config.optionalObject(node, "security.apiKeys", "{secretId, table, idColumn, revokedColumn}");
+    if (k == null) {
+      if (!node.has("apiKeys")) {
+        config.problem("security.apiKeys is missing ({secretId, table, idColumn, revokedColumn}: where "
+            + "RevokeApiKeys revokes keys)");
+      }
+      return null;
+    }
+    config.unknownFields(k, "security.apiKeys.", API_KEY_FIELDS);
+    String what = "a lower-case SQL identifier (letters, digits, _)";
+    return new ApiKeys(config.secretName(k, "security.apiKeys.secretId"),
+        config.text(k, "security.apiKeys.table", SQL_IDENTIFIER, what),
+        config.text(k, "security.apiKeys.idColumn", SQL_IDENTIFIER, what),
+        config.text(k, "security.apiKeys.revokedColumn", SQL_IDENTIFIER, what));
+  }
+
+  private static Isolation isolation(JsonNode node, ConfigReader config) {
+    JsonNode i = config.optionalObject(node, "security.isolation", "{service, restoreSteps}");
+    if (i == null) {
+      if (!node.has("isolation")) {
+        config.problem("security.isolation is missing ({service, restoreSteps}: the service Isolate scales to 0)");
+      }
+      return null;
+    }
+    config.unknownFields(i, "security.isolation.", ISOLATION_FIELDS);
+    String service = config.text(i, "security.isolation.service", ECS_NAME, "an ECS service name");
+    List<String> services = new ArrayList<>();
+    config.root().path("ecs").path("services").forEach(s -> services.add(s.asText()));
+    if (service != null && !services.contains(service)) {
+      config.problem("security.isolation.service '" + service + "' is not one of ecs.services " + services);
+    }
+    List<String> steps = i.has("restoreSteps")
+        ? config.list(i, "security.isolation.restoreSteps", RESTORE_STEP, "restore steps: a task count (\"1\") or "
+            + "a share of the remembered count (\"50%\")", false)
+        : DEFAULT_RESTORE_STEPS;
+    return new Isolation(service, steps);
+  }
+
+  /** {@code drills.securityIncidentTest}: a schedule (quarterly); the drill is a dry-run on a documentation IP. */
+  private static ScheduledTest readDrill(JsonNode drills, String path, ConfigReader config,
+      SecuritySettings settings) {
+    String schedule = config.schedule(drills, path);
+    return schedule == null ? null : new ScheduledTest(schedule, null);
+  }
+}

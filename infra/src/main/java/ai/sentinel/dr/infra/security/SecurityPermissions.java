@@ -1,0 +1,47 @@
+package ai.sentinel.dr.infra.security;
+
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.RunbookFunction;
+import ai.sentinel.dr.security.SecuritySettings;
+import java.util.List;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
+import software.constructs.Construct;
+
+/**
+ * IAM of the Scenario 6 step functions (Service Authorization Reference, AWS WAF V2): Assess reads only the recovery
+ * document and gets nothing; BlockIps may GetIPSet and UpdateIPSet on the configured IP set only
+ * ({@code <scope>/ipset/<name>/<id>}, the id a wildcard when cdk.json leaves it to be looked up) and ListIPSets,
+ * which AWS authorizes on no resource, only when the id must be looked up. A CLOUDFRONT IP set is global: its ARN is
+ * in us-east-1 with {@code global/}.
+ */
+final class SecurityPermissions {
+  private static final List<String> IP_SET = List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet");
+
+  private final SecuritySettings security;
+  private final String ipSetArn;
+
+  SecurityPermissions(Construct scope, EnvironmentConfig config) {
+    this.security = config.require(SecuritySettings.class);
+    SecuritySettings.IpSet set = security.ipSet();
+    boolean global = "CLOUDFRONT".equals(set.scope());
+    this.ipSetArn = Stack.of(scope).formatArn(ArnComponents.builder().service("wafv2")
+        .region(global ? "us-east-1" : null)
+        .resource(global ? "global" : "regional")
+        .resourceName("ipset/" + set.name() + "/" + (set.id() == null ? "*" : set.id()))
+        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+  }
+
+  void grantBlockIps(RunbookFunction blockIps) {
+    blockIps.allow(IP_SET, List.of(ipSetArn));
+    if (security.ipSet().id() == null) {
+      blockIps.allow(List.of("wafv2:ListIPSets"), List.of("*"));
+      Nag.suppressFindings(blockIps.role(), Nag.IAM5, "security.ipSet.id is not configured: the IP set is found by "
+          + "name with wafv2:ListIPSets, which supports no resource-level permission (read-only), and GetIPSet/"
+          + "UpdateIPSet are scoped to the configured name with any id", "/^Resource::\\*$/",
+          Nag.arnFinding("wafv2", "(regional|global)\\/ipset\\/" + Nag.literal(security.ipSet().name()) + "\\/\\*"));
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package ai.sentinel.dr.infra.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.security.Assess;
+import ai.sentinel.dr.security.BlockIps;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Scenario 6: the security incident state machine's decisions, its functions and what they may touch. */
+public class SecurityRecoveryStackTest {
+  /** The security package's steps, each its own function. */
+  public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class);
+  private static final String F = "SecurityRecoveryFunctions";
+
+  private static Synth dev;
+  private static Synth prod;
+  private static JsonNode states;
+
+  @BeforeAll
+  static void synth() {
+    dev = Synth.of("dev");
+    prod = Synth.of("prod");
+    states = dev.definition("security-incident").path("States");
+  }
+
+  @Test
+  void stateMachineAssessesThenContains() {
+    assertEquals("dev-sentinel-dr-security-incident",
+        dev.stateMachine("security-incident").path("StateMachineName").asText());
+    assertEquals("AcquireLock", dev.definition("security-incident").path("StartAt").asText());
+    assertEquals("Assess", states.path("AcquireLock").path("Next").asText());
+    assertEquals("Block IPs?", states.path("Assess").path("Next").asText());
+    JsonNode block = states.path("Block IPs?");
+    assertEquals("BlockIps", block.path("Choices").path(0).path("Next").asText());
+    assertTrue(block.path("Choices").toString().contains("$.security.assessment.containment.blockIps"));
+    assertEquals("Notify", block.path("Default").asText(), "nothing to block: straight to the outcome");
+    assertEquals("Notify", states.path("BlockIps").path("Next").asText());
+  }
+
+  @Test
+  void blockIpsMayTouchOnlyTheConfiguredIpSet() {
+    List<String> actions = new ArrayList<>();
+    Set<String> resources = new TreeSet<>();
+    prod.policyStatements().forEach((policy, statements) -> {
+      if (policy.startsWith(F + "BlockIps")) {
+        statements.forEach(s -> {
+          actions.addAll(Synth.list(s, "Action"));
+          resources.addAll(Synth.list(s, "Resource"));
+        });
+      }
+    });
+    assertTrue(actions.containsAll(List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet")), actions.toString());
+    assertFalse(actions.contains("wafv2:ListIPSets"), "prod names the IP set's id: no lookup");
+    assertTrue(resources.stream().anyMatch(r -> r.endsWith(
+        ":regional/ipset/sentinel-blocklist/a1b2c3d4-5678-90ab-cdef-111111111111")), resources.toString());
+    assertFalse(resources.contains("*"), resources.toString());
+    dev.policyStatements().forEach((policy, statements) -> {
+      if (policy.startsWith(F + "Assess")) {
+        statements.forEach(s -> assertTrue(Synth.list(s, "Action").stream().allMatch(a -> a.startsWith("logs:")
+            || a.startsWith("xray:")), "Assess reads only the recovery: " + s));
+      }
+    });
+  }
+}
