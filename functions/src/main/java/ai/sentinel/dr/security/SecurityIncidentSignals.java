@@ -9,6 +9,7 @@ import ai.sentinel.dr.security.IpRanges.Range;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import ai.sentinel.dr.trigger.SignalContext;
+import ai.sentinel.dr.trigger.SecurityEventResponder;
 import ai.sentinel.dr.trigger.SignalRules;
 import ai.sentinel.dr.trigger.TriggerPatterns;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ final class SecurityIncidentSignals implements SignalRules {
   static final String HUB_FINDINGS_IMPORTED = "Security Hub Findings - Imported";
   static final String CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail";
   /** The trigger kind of every security event; the responder that accepts it. */
-  static final String KIND = "security-event";
+  static final String KIND = SecurityEventResponder.KIND;
 
   /** At most this many addresses or keys per signal: the recovery document must stay within 256 KB. */
   static final int MAX_INDICATORS = 500;
@@ -55,7 +56,7 @@ final class SecurityIncidentSignals implements SignalRules {
   static final Pattern API_KEY_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   static final Pattern PRIORITY = Pattern.compile("P[1-4]");
 
-  private static final String RESPONDER = IncidentResponder.class.getSimpleName();
+  private static final String RESPONDER = SecurityEventResponder.class.getSimpleName();
 
   private static SecuritySettings settings(SignalContext context) {
     return context.config().settings(SecuritySettings.class).orElse(null);

@@ -38,6 +38,7 @@ class TriggerPatternsTest {
       s.putObject("targetGroups");
     });
     env.remove("SETTINGS_REDIS");
+    env.remove("SETTINGS_SECURITY");
     List<TriggerPatterns.Rule> rules = TriggerPatterns.of(DrConfig.fromEnv(env));
     assertEquals(List.of("alarm-state-change", "rds-instance-event"), rules.stream().map(TriggerPatterns.Rule::id)
         .toList());

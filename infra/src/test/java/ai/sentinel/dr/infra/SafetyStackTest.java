@@ -86,7 +86,7 @@ class SafetyStackTest {
         "TriggersRdsEventResponder", RESPONDER_OPS,
         "TriggersEcsEventResponder", RESPONDER_OPS,
         "TriggersElastiCacheEventResponder", RESPONDER_OPS,
-        "TriggersIncidentResponder", RESPONDER_OPS,
+        "TriggersSecurityEventResponder", RESPONDER_OPS,
         "TriggersManualResponder", RESPONDER_OPS,
         "SharedStepsAcquireLock", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
         "SharedStepsNotify", Set.of("dynamodb:DeleteItem")));

@@ -15,7 +15,7 @@ import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.infra.database.DatabaseRecoveryStackTest;
 import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
 import ai.sentinel.dr.infra.security.SecurityRecoveryStackTest;
-import ai.sentinel.dr.security.IncidentResponder;
+import ai.sentinel.dr.trigger.SecurityEventResponder;
 import ai.sentinel.dr.security.SecuritySettings;
 import ai.sentinel.dr.infra.redis.RedisRecoveryStackTest;
 import ai.sentinel.dr.recovery.AcquireLock;
@@ -51,7 +51,7 @@ class SentinelDrStackTest {
   static final List<Class<?>> SHARED = List.of(AcquireLock.class, RestartServices.class, WaitForServices.class,
       Notify.class, Report.class);
   private static final List<Class<?>> RESPONDERS = List.of(AlarmResponder.class, RdsEventResponder.class,
-      EcsEventResponder.class, ElastiCacheEventResponder.class, IncidentResponder.class, ManualResponder.class);
+      EcsEventResponder.class, ElastiCacheEventResponder.class, SecurityEventResponder.class, ManualResponder.class);
 
   private static Synth dev;
   private static JsonNode states;
@@ -365,7 +365,7 @@ class SentinelDrStackTest {
         RdsEventResponder.class, List.of("DatabaseRecovery"),
         EcsEventResponder.class, List.of("EcsRecovery"),
         ElastiCacheEventResponder.class, List.of("RedisRecovery"),
-        IncidentResponder.class, List.of("SecurityRecovery"),
+        SecurityEventResponder.class, List.of("SecurityRecovery"),
         ManualResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "SecurityRecovery",
             "DatabaseRestoreTest"));
     Map<String, String> ids = Map.of("DatabaseRecovery", "database-failure", "RedisRecovery", "redis-failure",

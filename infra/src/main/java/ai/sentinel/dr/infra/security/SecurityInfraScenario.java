@@ -4,7 +4,7 @@ import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.SentinelDrStack;
-import ai.sentinel.dr.security.IncidentResponder;
+import ai.sentinel.dr.trigger.SecurityEventResponder;
 import ai.sentinel.dr.security.SecurityIncident;
 import ai.sentinel.dr.security.SecuritySettings;
 import java.util.List;
@@ -13,7 +13,7 @@ import software.constructs.Construct;
 
 /**
  * Runbook Scenario 6 (security incident) in the CDK app, deployed only for an environment with a {@code security}
- * section: {@link SecurityRecovery}, started by IncidentResponder (the target of the GuardDuty, Security Hub and
+ * section: {@link SecurityRecovery}, started by SecurityEventResponder (the target of the GuardDuty, Security Hub and
  * console sign-in rules), by alarms on the web ACL and the PII metric, and by hand.
  *
  * <p>Console sign-in events are delivered in us-east-1 (the global sign-in endpoint): a stack in another region
@@ -46,7 +46,7 @@ public final class SecurityInfraScenario implements InfraScenario {
 
   @Override
   public List<Class<?>> responders() {
-    return List.of(IncidentResponder.class);
+    return List.of(SecurityEventResponder.class);
   }
 
   @Override
