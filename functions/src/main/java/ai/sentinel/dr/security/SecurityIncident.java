@@ -7,6 +7,7 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.safety.LockedResource;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.ArrayList;
@@ -33,6 +34,15 @@ public final class SecurityIncident implements Scenario {
   @Override
   public List<Objective> objectives() {
     return List.of(Objectives.SECURITY_INCIDENT);
+  }
+
+  /**
+   * The incident itself (one recovery per attacker or principal). The WAF IP set is not locked: concurrent incidents
+   * merge into it under WAF's own lock token (BlockIps), and one attacker's block must not wait for another's.
+   */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    return List.of(new LockedResource("security-incident", resource));
   }
 
   @Override

@@ -202,8 +202,10 @@ class SentinelDrStackTest {
         "dev-sentinel-dr-ecs-scale-up", Set.of("SETTINGS_ECS"),
         "dev-sentinel-dr-restart-services", Set.of("SETTINGS_ECS"),
         // the lock claim (taken by AcquireLock, released by Notify) names what each scenario mutates
-        "dev-sentinel-dr-notify", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS"),
-        "dev-sentinel-dr-acquire-lock", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS"));
+        "dev-sentinel-dr-notify", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS",
+            "SETTINGS_SECURITY"),
+        "dev-sentinel-dr-acquire-lock", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS",
+            "SETTINGS_SECURITY"));
     expected.forEach((function, sections) -> {
       Set<String> actual = new TreeSet<>();
       dev.function(function).path("Environment").path("Variables").fieldNames().forEachRemaining(v -> {
