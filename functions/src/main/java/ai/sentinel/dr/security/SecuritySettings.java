@@ -90,10 +90,19 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
    * @param revokedColumn its revocation time column, null while the key is valid (revoked_at)
    */
   public record ApiKeys(String secretId, String table, String idColumn, String revokedColumn) {
-    /** The runbook's revocation: only keys not yet revoked, so a second run changes nothing. */
+    /**
+     * The runbook's revocation: only keys not yet revoked, so a second run changes nothing. Ids compare as text, so
+     * the column may be uuid, bigint or text; the names come from validated cdk.json identifiers, never from input.
+     */
     public String revokeSql() {
-      return "UPDATE " + table + " SET " + revokedColumn + " = now() WHERE " + idColumn + " = ANY(?) AND "
-          + revokedColumn + " IS NULL RETURNING " + idColumn;
+      return "UPDATE " + table + " SET " + revokedColumn + " = now() WHERE " + idColumn + "::text = ANY(?) AND "
+          + revokedColumn + " IS NULL RETURNING " + idColumn + "::text";
+    }
+
+    /** The keys among the requested ones that exist, each with whether it is revoked already; rows locked. */
+    public String lookupSql() {
+      return "SELECT " + idColumn + "::text, " + revokedColumn + " IS NOT NULL FROM " + table + " WHERE " + idColumn
+          + "::text = ANY(?) FOR UPDATE";
     }
   }
 

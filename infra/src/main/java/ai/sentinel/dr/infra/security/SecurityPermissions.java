@@ -1,5 +1,6 @@
 package ai.sentinel.dr.infra.security;
 
+import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Nag;
 import ai.sentinel.dr.infra.RunbookFunction;
@@ -15,16 +16,19 @@ import software.constructs.Construct;
  * document and gets nothing; BlockIps may GetIPSet and UpdateIPSet on the configured IP set only
  * ({@code <scope>/ipset/<name>/<id>}, the id a wildcard when cdk.json leaves it to be looked up) and ListIPSets,
  * which AWS authorizes on no resource, only when the id must be looked up. A CLOUDFRONT IP set is global: its ARN is
- * in us-east-1 with {@code global/}.
+ * in us-east-1 with {@code global/}. RevokeApiKeys reads the application database's URL secret
+ * ({@code security.apiKeys.secretId}) and nothing else in AWS.
  */
 final class SecurityPermissions {
   private static final List<String> IP_SET = List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet");
 
   private final SecuritySettings security;
+  private final Arns arns;
   private final String ipSetArn;
 
   SecurityPermissions(Construct scope, EnvironmentConfig config) {
     this.security = config.require(SecuritySettings.class);
+    this.arns = new Arns(scope);
     SecuritySettings.IpSet set = security.ipSet();
     boolean global = "CLOUDFRONT".equals(set.scope());
     this.ipSetArn = Stack.of(scope).formatArn(ArnComponents.builder().service("wafv2")
@@ -43,5 +47,9 @@ final class SecurityPermissions {
           + "UpdateIPSet are scoped to the configured name with any id", "/^Resource::\\*$/",
           Nag.arnFinding("wafv2", "(regional|global)\\/ipset\\/" + Nag.literal(security.ipSet().name()) + "\\/\\*"));
     }
+  }
+
+  void grantRevokeApiKeys(RunbookFunction revokeApiKeys) {
+    revokeApiKeys.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(security.apiKeys().secretId())));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
+import ai.sentinel.dr.security.RevokeApiKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Scenario 6: the security incident state machine's decisions, its functions and what they may touch. */
 public class SecurityRecoveryStackTest {
   /** The security package's steps, each its own function. */
-  public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class);
+  public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class, RevokeApiKeys.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -42,8 +43,31 @@ public class SecurityRecoveryStackTest {
     JsonNode block = states.path("Block IPs?");
     assertEquals("BlockIps", block.path("Choices").path(0).path("Next").asText());
     assertTrue(block.path("Choices").toString().contains("$.security.assessment.containment.blockIps"));
-    assertEquals("Notify", block.path("Default").asText(), "nothing to block: straight to the outcome");
-    assertEquals("Notify", states.path("BlockIps").path("Next").asText());
+    assertEquals("Revoke API keys?", block.path("Default").asText(), "nothing to block: the next containment");
+    assertEquals("Revoke API keys?", states.path("BlockIps").path("Next").asText());
+    JsonNode revoke = states.path("Revoke API keys?");
+    assertEquals("RevokeApiKeys", revoke.path("Choices").path(0).path("Next").asText());
+    assertTrue(revoke.path("Choices").toString().contains("$.security.assessment.containment.revokeApiKeys"));
+    assertEquals("Notify", revoke.path("Default").asText());
+  }
+
+  @Test
+  void revokeApiKeysReadsOnlyTheDatabaseUrlSecret() {
+    List<String> actions = new ArrayList<>();
+    Set<String> resources = new TreeSet<>();
+    prod.policyStatements().forEach((policy, statements) -> {
+      if (policy.startsWith(F + "RevokeApiKeys")) {
+        statements.forEach(s -> {
+          actions.addAll(Synth.list(s, "Action"));
+          resources.addAll(Synth.list(s, "Resource"));
+        });
+      }
+    });
+    assertTrue(actions.contains("secretsmanager:GetSecretValue"), actions.toString());
+    assertTrue(actions.stream().allMatch(a -> a.equals("secretsmanager:GetSecretValue") || a.startsWith("logs:")
+        || a.startsWith("xray:") || a.startsWith("ec2:")), "nothing but the secret (and VPC networking): " + actions);
+    assertTrue(resources.stream().anyMatch(r -> r.endsWith(":secret:sentinel/database-url-??????")),
+        resources.toString());
   }
 
   @Test
