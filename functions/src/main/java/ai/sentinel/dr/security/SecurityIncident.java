@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
@@ -37,12 +38,19 @@ public final class SecurityIncident implements Scenario {
   }
 
   /**
-   * The incident itself (one recovery per attacker or principal). The WAF IP set is not locked: concurrent incidents
-   * merge into it under WAF's own lock token (BlockIps), and one attacker's block must not wait for another's.
+   * The incident itself (one recovery per attacker or principal), the rotated secrets and the services restarted onto
+   * them. The WAF IP set is not locked: concurrent incidents merge into it under WAF's own lock token (BlockIps), and
+   * one attacker's block must not wait for another's.
    */
   @Override
   public List<LockedResource> mutates(String resource, DrConfig config) {
-    return List.of(new LockedResource("security-incident", resource));
+    List<LockedResource> out = new ArrayList<>();
+    out.add(new LockedResource("security-incident", resource));
+    config.settings(SecuritySettings.class).map(SecuritySettings::rotation).ifPresent(r -> {
+      r.secretIds().forEach(id -> out.add(LockedResource.secret(id)));
+      out.addAll(RestartServices.targets(config));
+    });
+    return out;
   }
 
   @Override

@@ -31,12 +31,12 @@ import java.util.regex.Pattern;
  * @param groupingWindowMinutes signals about one attacker or principal within this window are one incident
  * @param connectHost         host:port to reach the application database instead of the secret's host: set by local
  *                            clouds in the functions' environment, never in cdk.json
+ * @param rotation            the secrets RotateSecrets rotates and how their rotation functions are attached, or null
  */
 public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowList, int blockHours,
     double minSeverity, boolean acceptSampleFindings, List<String> securityHubProducts, Metric piiMetric,
-    ApiKeys apiKeys, Isolation isolation, int groupingWindowMinutes, String connectHost
-    // ---- security2 (rotation/, evidence/, investigate/, monitoring/) adds its components below this line ----
-    ) implements Settings {
+    ApiKeys apiKeys, Isolation isolation, int groupingWindowMinutes, String connectHost,
+    Rotation rotation) implements Settings {
 
   /** The runbook id of Scenario 6 (kept here so the section can name its recovery without a cycle). */
   public static final String SCENARIO = "security-incident";
@@ -54,9 +54,11 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   public static final int WAF_IP_SET_LIMIT = 10_000;
 
   private static final Set<String> FIELDS = Set.of("ipSet", "webAcl", "allowList", "blockHours", "minSeverity",
-      "acceptSampleFindings", "securityHubProducts", "piiMetric", "apiKeys", "isolation", "groupingWindowMinutes"
-      // ---- security2's fields ----
-      );
+      "acceptSampleFindings", "securityHubProducts", "piiMetric", "apiKeys", "isolation", "groupingWindowMinutes",
+      "rotation");
+  private static final Set<String> ROTATION_FIELDS = Set.of("jwtSecretId", "databaseSecretId",
+      "automaticallyAfterDays");
+  public static final int DEFAULT_ROTATION_DAYS = 90;
   private static final Set<String> IP_SET_FIELDS = Set.of("name", "id", "scope");
   private static final Set<String> METRIC_FIELDS = Set.of("namespace", "name");
   private static final Set<String> API_KEY_FIELDS = Set.of("secretId", "table", "idColumn", "revokedColumn");
@@ -79,6 +81,28 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
    * @param scope REGIONAL (an ALB's web ACL) or CLOUDFRONT (then the IP set lives in us-east-1)
    */
   public record IpSet(String name, String id, String scope) {}
+
+  /**
+   * Runbook "rotate secrets": the two secrets RotateSecrets rotates, each with the rotation function the stack attaches
+   * (a random value for the JWT secret; PostgreSQL single-user for the database URL: the role's password changes).
+   *
+   * @param jwtSecretId            sentinel/jwt-secret, or null: not rotated
+   * @param databaseSecretId       sentinel/database-url, or null: not rotated
+   * @param automaticallyAfterDays the schedule the attached rotation also runs on (Secrets Manager requires one)
+   */
+  public record Rotation(String jwtSecretId, String databaseSecretId, int automaticallyAfterDays) {
+    /** The rotated secrets, JWT first. */
+    public List<String> secretIds() {
+      List<String> ids = new ArrayList<>();
+      if (jwtSecretId != null) {
+        ids.add(jwtSecretId);
+      }
+      if (databaseSecretId != null) {
+        ids.add(databaseSecretId);
+      }
+      return ids;
+    }
+  }
 
   /** A CloudWatch metric: namespace and name. */
   public record Metric(String namespace, String name) {}
@@ -158,15 +182,16 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   public SecuritySettings withLocal(String ipSetId, String newConnectHost) {
     return new SecuritySettings(new IpSet(ipSet.name(), ipSetId, ipSet.scope()), webAcl, allowList, blockHours,
         minSeverity, acceptSampleFindings, securityHubProducts, piiMetric, apiKeys, isolation, groupingWindowMinutes,
-        newConnectHost);
+        newConnectHost, rotation);
   }
 
-  /** Blast radius: the IP set, the block records, the isolated service. */
+  /** Blast radius: the IP set, the API key table, the rotated secrets. */
   @Override
   public boolean allows(String service, String target) {
     return switch (service) {
       case "wafv2" -> target.equals(ipSet.name());
       case "postgres" -> target.equals(apiKeys.table());
+      case "secretsmanager" -> rotation != null && rotation.secretIds().contains(target);
       default -> false;
     };
   }
@@ -193,7 +218,25 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
     int window = config.optionalPositive(node, "security.groupingWindowMinutes", DEFAULT_GROUPING_WINDOW_MINUTES,
         24 * 60);
     return new SecuritySettings(ipSet, webAcl, allowList, blockHours, minSeverity, acceptSamples, products, pii,
-        apiKeys, isolation, window, null);
+        apiKeys, isolation, window, null, rotation(node, config));
+  }
+
+  private static Rotation rotation(JsonNode node, ConfigReader config) {
+    JsonNode r = config.optionalObject(node, "security.rotation", "{jwtSecretId, databaseSecretId, "
+        + "automaticallyAfterDays}");
+    if (r == null) {
+      return null;
+    }
+    config.unknownFields(r, "security.rotation.", ROTATION_FIELDS);
+    String jwt = r.has("jwtSecretId") ? config.secretName(r, "security.rotation.jwtSecretId") : null;
+    String database = r.has("databaseSecretId") ? config.secretName(r, "security.rotation.databaseSecretId") : null;
+    if (jwt == null && database == null) {
+      config.problem("security.rotation names no secret (jwtSecretId, databaseSecretId)");
+    } else if (jwt != null && jwt.equals(database)) {
+      config.problem("security.rotation: jwtSecretId and databaseSecretId are the same secret '" + jwt + "'");
+    }
+    int days = config.optionalPositive(r, "security.rotation.automaticallyAfterDays", DEFAULT_ROTATION_DAYS, 1000);
+    return new Rotation(jwt, database, days);
   }
 
   private static IpSet ipSet(JsonNode node, ConfigReader config) {

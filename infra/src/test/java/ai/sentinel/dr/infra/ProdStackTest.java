@@ -46,10 +46,11 @@ class ProdStackTest {
 
   @Test
   void onlyTheVerifyStepsRunInTheVpc() {
-    // SELECT 1 and PING need the database's and the cache's network, RevokeApiKeys the database's; nothing else does
+    // SELECT 1 and PING need the database's and the cache's network, RevokeApiKeys and the database secret's
+    // rotation (ALTER ROLE) the database's; nothing else does
     List<String> inVpc = List.of("prod-sentinel-dr-database-verify", "prod-sentinel-dr-redis-verify",
         "prod-sentinel-dr-database-verify-scratch-instance",
-        "prod-sentinel-dr-security-revoke-api-keys");
+        "prod-sentinel-dr-security-revoke-api-keys", "prod-sentinel-dr-security-database-secret-rotator");
     prod.properties("AWS::Lambda::Function").forEach(f -> {
       boolean verify = inVpc.contains(f.path("FunctionName").asText());
       assertEquals(verify, f.has("VpcConfig"), f.path("FunctionName").asText());

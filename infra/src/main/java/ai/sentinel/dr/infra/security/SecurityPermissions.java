@@ -52,4 +52,17 @@ final class SecurityPermissions {
   void grantRevokeApiKeys(RunbookFunction revokeApiKeys) {
     revokeApiKeys.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(security.apiKeys().secretId())));
   }
+
+  /**
+   * RotateSecrets may start a rotation of the configured secrets (and pass their attached functions, which AWS checks
+   * with lambda:InvokeFunction); WaitForRotation may only describe them.
+   */
+  void grantRotation(RunbookFunction rotate, RunbookFunction waitForRotation, RunbookFunction jwt,
+      RunbookFunction database) {
+    List<String> secrets = security.rotation().secretIds().stream().map(arns::secret).toList();
+    rotate.allow(List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"), secrets);
+    rotate.allow(List.of("lambda:InvokeFunction"), List.of(jwt.live().getFunctionArn(),
+        database.live().getFunctionArn()));
+    waitForRotation.allow(List.of("secretsmanager:DescribeSecret"), secrets);
+  }
 }

@@ -4,7 +4,13 @@ import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
+import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.RevokeApiKeys;
+import ai.sentinel.dr.security.RotateSecrets;
+import ai.sentinel.dr.security.SecuritySettings;
+import ai.sentinel.dr.security.WaitForRotation;
+import software.amazon.awscdk.services.stepfunctions.IChainable;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
@@ -18,9 +24,11 @@ import software.constructs.Construct;
  *   $.security.assessment.containment.blockIps → BlockIps ─┐
  *   otherwise ─────────────────────────────────────────────┴→ "Revoke API keys?"
  *   $.security.assessment.containment.revokeApiKeys → RevokeApiKeys ─┐
- *   otherwise ───────────────────────────────────────────────────────┴→ Notify → Report → Recovered
+ *   otherwise ───────────────────────────────────────────────────────┴→ [rotation configured]
+ *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲ → Notify → Report
  * </pre>
- * RevokeApiKeys runs in the environment's VPC (it connects to the application database).
+ * RevokeApiKeys runs in the environment's VPC (it connects to the application database), as does the database
+ * secret's rotation function ({@link SecretRotation}), which Secrets Manager invokes, not the state machine.
  * Each step of the security package has its own function ({@code <env>-sentinel-dr-security-<step>}) allowed only
  * the calls its step makes ({@link SecurityPermissions}).
  */
@@ -40,7 +48,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke assessTask = step("Assess", assess);
     LambdaInvoke blockIpsTask = step("BlockIps", blockIps);
     LambdaInvoke revokeApiKeysTask = step("RevokeApiKeys", revokeApiKeys);
-    LambdaInvoke done = finish();
+    IChainable done = rotation(finish());
 
     revokeApiKeysTask.next(done);
     Choice revoke = new Choice(this, "Revoke API keys?")
@@ -53,5 +61,29 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     acquireLockTask.next(assessTask).next(block);
 
     build(acquireLockTask, "Scenario 6: security incident", "security incident containment");
+  }
+
+  /**
+   * RotateSecrets, WaitForRotation until {@code $.rotation.done}, then the services restarted onto the new values,
+   * then {@code next}; {@code next} itself when security.rotation is not configured.
+   */
+  private IChainable rotation(IChainable next) {
+    SecuritySettings.Rotation rotation = config.require(SecuritySettings.class).rotation();
+    if (rotation == null) {
+      return next;
+    }
+    RunbookFunction rotate = function(RotateSecrets.class);
+    RunbookFunction waitForRotation = function(WaitForRotation.class);
+    RunbookFunction jwt = function(JwtSecretRotator.class);
+    RunbookFunction database = function(DatabaseSecretRotator.class, config.vpc());
+    new SecretRotation(this, "SecretRotation", rotation, jwt, database);
+    new SecurityPermissions(this, config).grantRotation(rotate, waitForRotation, jwt, database);
+    LambdaInvoke rotateTask = step("RotateSecrets", rotate);
+    LambdaInvoke waitTask = step("WaitForRotation", waitForRotation);
+    Choice rotated = new Choice(this, "Secrets rotated?")
+        .when(isTrue("$.rotation.done"), restartServices(next))
+        .otherwise(pollWait("Wait for rotation").next(waitTask));
+    rotateTask.next(waitTask).next(rotated);
+    return rotateTask;
   }
 }

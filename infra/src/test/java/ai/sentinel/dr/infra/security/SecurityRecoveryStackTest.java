@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
+import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.RevokeApiKeys;
+import ai.sentinel.dr.security.RotateSecrets;
+import ai.sentinel.dr.security.WaitForRotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** Scenario 6: the security incident state machine's decisions, its functions and what they may touch. */
 public class SecurityRecoveryStackTest {
   /** The security package's steps, each its own function. */
-  public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class, RevokeApiKeys.class);
+  public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class, RevokeApiKeys.class,
+      RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -48,7 +53,67 @@ public class SecurityRecoveryStackTest {
     JsonNode revoke = states.path("Revoke API keys?");
     assertEquals("RevokeApiKeys", revoke.path("Choices").path(0).path("Next").asText());
     assertTrue(revoke.path("Choices").toString().contains("$.security.assessment.containment.revokeApiKeys"));
-    assertEquals("Notify", revoke.path("Default").asText());
+    assertEquals("RotateSecrets", revoke.path("Default").asText());
+    assertEquals("RotateSecrets", states.path("RevokeApiKeys").path("Next").asText());
+  }
+
+  @Test
+  void secretsAreRotatedThenTheServicesRestartedOntoThem() {
+    assertEquals("WaitForRotation", states.path("RotateSecrets").path("Next").asText());
+    assertEquals("Secrets rotated?", states.path("WaitForRotation").path("Next").asText());
+    JsonNode rotated = states.path("Secrets rotated?");
+    assertTrue(rotated.path("Choices").toString().contains("$.rotation.done"));
+    assertEquals("RestartServices", rotated.path("Choices").path(0).path("Next").asText());
+    assertEquals("Wait for rotation", rotated.path("Default").asText(), "a Wait state, never a sleep in a Lambda");
+    assertEquals("WaitForRotation", states.path("Wait for rotation").path("Next").asText());
+  }
+
+  @Test
+  void rotationFunctionsAreAttachedToTheirSecretsWithoutRotatingOnDeploy() {
+    List<JsonNode> schedules = new ArrayList<>();
+    prod.properties("AWS::SecretsManager::RotationSchedule").forEach(schedules::add);
+    assertEquals(2, schedules.size());
+    Set<String> secrets = new TreeSet<>();
+    for (JsonNode s : schedules) {
+      secrets.add(s.path("SecretId").asText());
+      assertFalse(s.path("RotateImmediatelyOnUpdate").asBoolean(true), "a deployment never rotates: " + s);
+      assertEquals(90, s.path("RotationRules").path("AutomaticallyAfterDays").asInt());
+      assertTrue(s.path("RotationLambdaARN").toString().contains("Live"), "the alias live: " + s);
+    }
+    assertEquals(Set.of("sentinel/database-url", "sentinel/jwt-secret"), secrets);
+    prod.properties("AWS::Lambda::Permission").forEach(p -> {
+      if (p.path("Principal").asText().equals("secretsmanager.amazonaws.com")) {
+        assertTrue(p.has("SourceAccount"), "only this account's Secrets Manager may invoke: " + p);
+      }
+    });
+    assertTrue(prod.function("prod-sentinel-dr-security-database-secret-rotator").has("VpcConfig"),
+        "setSecret changes the role's password in the database");
+  }
+
+  @Test
+  void eachRotationFunctionStagesVersionsOfItsOwnSecretOnly() {
+    for (String[] fn : new String[][] {{"JwtSecretRotator", "jwt-secret"}, {"DatabaseSecretRotator",
+        "database-url"}, {"RotateSecrets", null}, {"WaitForRotation", null}}) {
+      Set<String> resources = new TreeSet<>();
+      List<String> actions = new ArrayList<>();
+      prod.policyStatements().forEach((policy, statements) -> {
+        if (policy.startsWith(F + fn[0] + "Role")) {
+          statements.forEach(s -> {
+            List<String> a = Synth.list(s, "Action");
+            if (a.stream().anyMatch(x -> x.startsWith("secretsmanager:"))) {
+              resources.addAll(Synth.list(s, "Resource"));
+              actions.addAll(a);
+            }
+          });
+        }
+      });
+      assertFalse(resources.isEmpty(), fn[0]);
+      if (fn[1] != null) {
+        assertEquals(1, resources.size(), fn[0] + " " + resources);
+        assertTrue(resources.iterator().next().endsWith(":secret:sentinel/" + fn[1] + "-??????"), resources.toString());
+        assertFalse(actions.contains("secretsmanager:RotateSecret"), fn[0]);
+      }
+    }
   }
 
   @Test
