@@ -197,6 +197,14 @@ public final class Clients {
   }
 
   /**
+   * EC2's DescribeAvailabilityZones, and nothing else of EC2: the EC2 SDK module alone is 24 MB (the jar would
+   * double), for one read-only call. Same region, endpoint and credentials as every client here.
+   */
+  public AvailabilityZones availabilityZones() {
+    return get(AvailabilityZones.class, () -> new AvailabilityZones.Query(region, endpoint, credentials));
+  }
+
+  /**
    * One cheap read-only call on one kind of client, for SnapStart priming.
    *
    * @param client the client interface, e.g. RdsClient.class

@@ -13,8 +13,6 @@ import java.util.Map;
 record UnregisteredScenario(String title, Severity severity) implements ReportPart {
 
   private static final Map<String, UnregisteredScenario> NOT_BUILT_YET = Map.of(
-      "region-failure", new UnregisteredScenario("Region failure",
-          new Severity("P1", "region failure: the platform is down in its region")),
       "data-corruption", new UnregisteredScenario("Data corruption",
           new Severity("P1", "data corruption: data integrity at risk")),
       "security-incident", new UnregisteredScenario("Security incident",

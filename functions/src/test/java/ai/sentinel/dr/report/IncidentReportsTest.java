@@ -235,13 +235,13 @@ class IncidentReportsTest {
 
   @Test
   void aScenarioNoPlugInRegistersStillGetsItsRunbookNameSeverityAndObjective() {
-    Recovery region = Recovery.start("region-failure", "us-east-1", "region-failure-us-east-1-1", "dev",
+    Recovery corruption = Recovery.start("data-corruption", "sentinel-db", "data-corruption-sentinel-db-1", "dev",
         Documents.trigger(Documents.TRIGGER_TIME), Documents.options(null, false));
-    IncidentReport r = IncidentReports.from(region, ARN, START, END, "SUCCEEDED");
-    assertEquals("Region failure on us-east-1", r.title());
+    IncidentReport r = IncidentReports.from(corruption, ARN, START, END, "SUCCEEDED");
+    assertEquals("Data corruption on sentinel-db", r.title());
     assertEquals("P1", r.severity());
-    assertEquals("Region Failure", r.objective("RTO").objectiveName());
-    assertTrue(r.impact().startsWith("Region failure affecting us-east-1 from 10:02 UTC"), r.impact());
+    assertEquals("Data Corruption", r.objective("RTO").objectiveName());
+    assertTrue(r.impact().startsWith("Data corruption affecting sentinel-db from 10:02 UTC"), r.impact());
     assertFalse(r.rootCause().contains("not diagnosed"), "nothing is known of its steps: " + r.rootCause());
 
     IncidentReport unknown = IncidentReports.from(Recovery.start("nope", "x", "n", "dev",

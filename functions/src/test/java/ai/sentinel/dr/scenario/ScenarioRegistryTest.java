@@ -26,7 +26,8 @@ class ScenarioRegistryTest {
   void testsAreNotRecoveries() {
     assertTrue(ScenarioRegistry.recoveries().stream().noneMatch(Scenario::test));
     assertTrue(ScenarioRegistry.get("database-restore-test").test());
-    assertEquals(List.of("database-failure", "redis-failure", "ecs-service-failure", "security-incident"),
+    assertEquals(List.of("database-failure", "redis-failure", "ecs-service-failure", "region-failure",
+        "security-incident"),
         ScenarioRegistry.recoveries().stream().map(Scenario::id).toList());
   }
 

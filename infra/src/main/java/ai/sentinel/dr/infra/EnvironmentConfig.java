@@ -239,6 +239,13 @@ public record EnvironmentConfig(
         safety.lockLeaseMinutes(), safety.maxSignalAgeMinutes()));
   }
 
+  /** This environment without the settings sections of {@code types} (a stack whose functions never read them). */
+  public EnvironmentConfig without(java.util.Collection<Class<? extends Settings>> types) {
+    return new EnvironmentConfig(name, account, region, dryRun, notificationEmails, alarmRoutes, healthUrl,
+        pollSeconds, maxPolls, vpc, logRetentionDays, safety, drills,
+        sections.stream().filter(s -> types.stream().noneMatch(t -> t.isInstance(s))).toList());
+  }
+
   /** This environment with other safety settings (drills and tests rehearse e.g. a short approval timeout). */
   public EnvironmentConfig withSafety(Safety newSafety) {
     return new EnvironmentConfig(name, account, region, dryRun, notificationEmails, alarmRoutes, healthUrl,

@@ -1,7 +1,10 @@
 package ai.sentinel.dr.infra;
 
+import ai.sentinel.dr.common.Settings;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Stack;
 import software.constructs.Construct;
 
 /**
@@ -67,4 +70,20 @@ public interface InfraScenario {
 
   /** Adds the scenario's stack outputs (at least its state machine's ARN) through {@link SentinelDrStack#output}. */
   void outputs(SentinelDrStack stack, RecoveryStateMachine stateMachine);
+
+  /**
+   * Stacks of its own beside the environment's stack, added to {@code app} (a scenario that must not run in the region
+   * it recovers, e.g. in a DR region); none by default.
+   */
+  default List<Stack> stacks(Construct app, EnvironmentConfig config, Path lambdaJar) {
+    return List.of();
+  }
+
+  /**
+   * Settings sections only its own {@link #stacks} read: the environment's stack gives them to none of its functions
+   * (Lambda's 4 KB of variables are better spent on what a function uses).
+   */
+  default List<Class<? extends Settings>> ownStackSettings() {
+    return List.of();
+  }
 }

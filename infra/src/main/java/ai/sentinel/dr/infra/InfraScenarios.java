@@ -6,6 +6,7 @@ import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.infra.database.RestoreTestInfraScenario;
 import ai.sentinel.dr.infra.ecs.EcsInfraScenario;
 import ai.sentinel.dr.infra.redis.RedisInfraScenario;
+import ai.sentinel.dr.infra.region.RegionInfraScenario;
 import ai.sentinel.dr.infra.security.SecurityInfraScenario;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ public final class InfraScenarios {
       new DatabaseInfraScenario(),
       new RedisInfraScenario(),
       new EcsInfraScenario(),
+      new RegionInfraScenario(),
       new SecurityInfraScenario(),
       new RestoreTestInfraScenario());
 

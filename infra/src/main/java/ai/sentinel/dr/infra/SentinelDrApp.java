@@ -29,9 +29,13 @@ public final class SentinelDrApp {
     app.synth();
   }
 
-  /** The environment's stack, with the cdk-nag checks, in {@code app}; nothing is written until it synthesizes. */
+  /**
+   * The environment's stack, and the stacks of the scenarios that deploy their own ({@link InfraScenario#stacks}),
+   * with the cdk-nag checks, in {@code app}; nothing is written until it synthesizes.
+   */
   public static SentinelDrStack build(App app, EnvironmentConfig config, Path lambdaJar) {
     SentinelDrStack stack = new SentinelDrStack(app, config, lambdaJar);
+    InfraScenarios.all().forEach(s -> s.stacks(app, config, lambdaJar));
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     return stack;
   }

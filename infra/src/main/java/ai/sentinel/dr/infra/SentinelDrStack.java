@@ -49,7 +49,7 @@ public final class SentinelDrStack extends Stack {
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
     environment.put(Vars.LOCK_TABLE, locks.tableName());
     RunbookFunctions functions = new RunbookFunctions(config.prefix(), lambdaJar, environment,
-        config::settingsEnvironment, config.logRetention());
+        functionsConfig(config)::settingsEnvironment, config.logRetention());
 
     ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
     sharedSteps = new SharedSteps(this, "SharedSteps",
@@ -85,13 +85,18 @@ public final class SentinelDrStack extends Stack {
         "Invoke with a manual payload to start a recovery by hand");
   }
 
+  /** What this stack's functions are given: the environment without the sections only other stacks read. */
+  public static EnvironmentConfig functionsConfig(EnvironmentConfig config) {
+    return config.without(InfraScenarios.all().stream().flatMap(s -> s.ownStackSettings().stream()).toList());
+  }
+
   /**
    * Production keeps its lock table when the stack is deleted: the attempt budget and escalation records are the
    * only memory that stops a flapping resource from being recovered again and again, and an accidental deletion
    * must not reset it (a re-created stack then needs the retained table deleted or imported first). Other
    * environments destroy it, so that they can be torn down and re-created freely.
    */
-  static RemovalPolicy lockTableRemoval(EnvironmentConfig config) {
+  public static RemovalPolicy lockTableRemoval(EnvironmentConfig config) {
     return PRODUCTION.equals(config.name()) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   }
 

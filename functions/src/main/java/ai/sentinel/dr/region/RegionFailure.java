@@ -1,0 +1,67 @@
+package ai.sentinel.dr.region;
+
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.report.Objectives;
+import ai.sentinel.dr.report.Objectives.Objective;
+import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.safety.LockedResource;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.trigger.SignalRules;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runbook Scenario 4: Region Failure. Deployed by the DR stack ({@code <env>-sentinel-dr-region}) in the DR region,
+ * never by the primary stack: when the primary region is down, so is everything deployed only there.
+ */
+public final class RegionFailure implements Scenario {
+  public static final String ID = RegionSettings.SCENARIO;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String title() {
+    return "Region failure";
+  }
+
+  @Override
+  public List<Objective> objectives() {
+    return List.of(Objectives.REGION);
+  }
+
+  /**
+   * The primary region itself (one failover at a time), then what the failover changes in the DR region, each named
+   * with its region: the DR database, its secret and the DR services. These locks live in the DR stack's table.
+   */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    List<LockedResource> out = new ArrayList<>(List.of(new LockedResource("region", resource)));
+    config.settings(RegionSettings.class).ifPresent(r -> {
+      String dr = r.drRegion();
+      out.add(LockedResource.rdsInstance(RegionSettings.target(dr, r.database().instanceId())));
+      out.add(LockedResource.secret(RegionSettings.target(dr, r.database().secretId())));
+      r.ecs().services().forEach(s -> out.add(LockedResource.ecsService(
+          RegionSettings.target(dr, r.ecs().cluster()), s)));
+    });
+    return out;
+  }
+
+  @Override
+  public ReportPart report() {
+    return new RegionFailureReport();
+  }
+
+  @Override
+  public SignalRules signals() {
+    return new RegionFailureSignals();
+  }
+
+  @Override
+  public List<SettingsSection<?>> settings() {
+    return List.of(RegionSettings.SECTION);
+  }
+}

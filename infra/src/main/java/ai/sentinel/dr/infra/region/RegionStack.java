@@ -1,0 +1,156 @@
+package ai.sentinel.dr.infra.region;
+
+import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.common.Settings;
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Names;
+import ai.sentinel.dr.infra.Notifications;
+import ai.sentinel.dr.infra.RecoveryLocksTable;
+import ai.sentinel.dr.infra.RunbookFunction;
+import ai.sentinel.dr.infra.RunbookFunctions;
+import ai.sentinel.dr.infra.SentinelDrStack;
+import ai.sentinel.dr.region.CopySnapshots;
+import ai.sentinel.dr.region.RegionSettings;
+import ai.sentinel.dr.report.EmbeddedMetrics;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.constructs.Construct;
+
+/**
+ * Runbook Scenario 4's own stack, {@code <env>-sentinel-dr-region}, deployed in the environment's DR region: when the
+ * primary region is down, so are the primary stack's state machines, responders, lock table and topic. Everything a
+ * failover needs is therefore here, with its own lock table and on-call topic, and every function names the region
+ * of each call (the primary's for reads, the DR region's for changes).
+ *
+ * <p>Now: the runbook's prerequisite "cross-region RDS snapshot replication" ({@link CopySnapshots} on
+ * {@code dr.copySchedule}) with the alarm {@code <env>-sentinel-dr-region-rpo-at-risk} when the newest copy is
+ * older than the RPO, or not measured at all.
+ */
+public final class RegionStack extends Stack {
+  /** The settings sections the DR stack's functions read: the platform's database and services, and the DR's. */
+  static final List<Class<? extends Settings>> DR_SECTIONS = List.of(DatabaseSettings.class, EcsSettings.class,
+      RegionSettings.class);
+  private final Notifications notifications;
+  private final RecoveryLocksTable locks;
+  private final RunbookFunction copySnapshots;
+  private final Alarm rpoAlarm;
+
+  public RegionStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
+    this(scope, config, config.require(RegionSettings.class), lambdaJar);
+  }
+
+  private RegionStack(Construct scope, EnvironmentConfig config, RegionSettings region, Path lambdaJar) {
+    super(scope, prefix(config), StackProps.builder()
+        .stackName(prefix(config))
+        .description("Sentinel DR (" + config.name() + "): region failover to " + region.drRegion() + " from "
+            + region.primaryRegion() + " (runbook Scenario 4)")
+        .env(Environment.builder().account(config.account()).region(region.drRegion()).build())
+        .build());
+    Tags.of(this).add("sentinel:environment", config.name());
+    Tags.of(this).add("sentinel:component", "dr-region");
+    String prefix = prefix(config);
+
+    notifications = new Notifications(this, "Notifications",
+        new Notifications.Props(prefix, config.notificationEmails()));
+    locks = new RecoveryLocksTable(this, "Locks",
+        new RecoveryLocksTable.Props(Names.lockTable(prefix), SentinelDrStack.lockTableRemoval(config)));
+    Map<String, String> environment = new LinkedHashMap<>(config.lambdaEnvironment());
+    environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
+    environment.put(Vars.LOCK_TABLE, locks.tableName());
+    // the scenario's steps: <env>-sentinel-dr-region-<step>
+    // the sections of what a failover reads and changes only: Lambda's 4 KB of variables
+    EnvironmentConfig functionsConfig = config.without(config.sections().stream().map(s -> s.getClass())
+        .filter(t -> !DR_SECTIONS.contains(t)).<Class<? extends Settings>>map(t -> t).toList());
+    RunbookFunctions steps = new RunbookFunctions(config.prefix(), lambdaJar, environment,
+        functionsConfig::settingsEnvironment, config.logRetention());
+    RegionPermissions permissions = new RegionPermissions(this, region);
+
+    Construct prerequisites = new Construct(this, "Prerequisites");
+    copySnapshots = steps.create(prerequisites, CopySnapshots.class, Map.of(), null);
+    permissions.copySnapshots(copySnapshots);
+    Rule.Builder.create(prerequisites, "CopySchedule")
+        .ruleName(prefix + "-copy-snapshots")
+        .description("Copies the newest snapshot of " + region.sourceInstanceId() + " from " + region.primaryRegion()
+            + " to " + region.drRegion() + " (runbook Scenario 4 prerequisite)")
+        .schedule(Schedule.expression(region.copySchedule()))
+        .targets(List.of(LambdaFunction.Builder.create(copySnapshots.live()).retryAttempts(2).build()))
+        .build();
+    rpoAlarm = rpoAlarm(prerequisites, config, region, prefix);
+
+    output("NotificationTopicArn", notifications.topic().getTopicArn(),
+        "On-call topic of the DR stack: failover outcomes and the RPO alarm");
+    output("LockTableName", locks.tableName(), "Locks of the failover (the primary region and the DR resources)");
+    output("CopySnapshotsFunction", copySnapshots.live().getFunctionArn(),
+        "Copies the newest primary snapshot into the DR region; invoke to copy now");
+  }
+
+  /**
+   * The RPO the runbook promises is at risk: over one RPO period the newest copy was never younger than the RPO, or no
+   * age was measured (the copy failed, or there is no copy at all).
+   */
+  private Alarm rpoAlarm(Construct scope, EnvironmentConfig config, RegionSettings region, String prefix) {
+    Metric age = Metric.Builder.create()
+        .namespace(EmbeddedMetrics.NAMESPACE)
+        .metricName(CopySnapshots.METRIC)
+        .dimensionsMap(Map.of(EmbeddedMetrics.ENVIRONMENT, config.name()))
+        .statistic("Minimum")
+        .period(Duration.minutes(region.rpoMinutes()))
+        .build();
+    Alarm alarm = Alarm.Builder.create(scope, "RpoAtRisk")
+        .alarmName(prefix + "-rpo-at-risk")
+        .alarmDescription("The newest cross-region copy of " + region.sourceInstanceId() + " in " + region.drRegion()
+            + " is older than the RPO (" + region.rpoMinutes() + " min) or was not measured: a region failover now "
+            + "would lose more data than the runbook allows. Check " + prefix + "-copy-snapshots.")
+        .metric(age)
+        .threshold(region.rpoMinutes() * 60)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+        .evaluationPeriods(1)
+        .treatMissingData(TreatMissingData.BREACHING)
+        .build();
+    alarm.addAlarmAction(new SnsAction(notifications.topic()));
+    return alarm;
+  }
+
+  /** {@code <env>-sentinel-dr-region}: the stack's name and the prefix of its own resources. */
+  public static String prefix(EnvironmentConfig config) {
+    return config.prefix() + "-region";
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
+
+  public Notifications notifications() {
+    return notifications;
+  }
+
+  public RecoveryLocksTable locks() {
+    return locks;
+  }
+
+  public RunbookFunction copySnapshots() {
+    return copySnapshots;
+  }
+
+  public Alarm rpoAlarm() {
+    return rpoAlarm;
+  }
+}

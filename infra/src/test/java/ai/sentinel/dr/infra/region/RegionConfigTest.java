@@ -1,0 +1,77 @@
+package ai.sentinel.dr.infra.region;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.region.RegionSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** cdk.json's dr section (Scenario 4): read whole, and every bad field fails naming the environment and the field. */
+class RegionConfigTest {
+
+  private static String failure(Consumer<ObjectNode> edit) throws Exception {
+    JsonNode envs = Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
+        .path("environments").deepCopy();
+    edit.accept((ObjectNode) envs.get("dev").get("dr"));
+    return assertThrows(EnvironmentConfig.InvalidConfigException.class, () -> EnvironmentConfig.load(envs, "dev"))
+        .getMessage();
+  }
+
+  @Test
+  void devReadsItsDrRegionAndWhatIsPreProvisionedThere() {
+    RegionSettings r = Synth.load("dev").require(RegionSettings.class);
+    assertEquals("us-east-1", r.primaryRegion());
+    assertEquals("eu-west-1", r.drRegion());
+    assertEquals("sentinel-db", r.sourceInstanceId());
+    assertEquals("sentinel-db-dr", r.database().instanceId());
+    assertEquals("sentinel-db-subnet-dr", r.database().subnetGroup());
+    assertEquals(java.util.List.of("sentinel-api", "sentinel-celery"), r.ecs().services());
+    assertEquals(2, r.ecs().desiredCount());
+    assertEquals("sentinel-api-dr", r.ecs().targetGroups().get("sentinel-api"));
+    assertEquals(60, r.rpoMinutes());
+    assertEquals(3, r.copiesToKeep());
+  }
+
+  @Test
+  void aDrRegionEqualToThePrimaryIsRefused() throws Exception {
+    String message = failure(r -> r.put("region", "us-east-1"));
+    assertTrue(message.startsWith("Invalid environment 'dev'"), message);
+    assertTrue(message.contains("dr.region must differ from the environment's region us-east-1"), message);
+  }
+
+  @Test
+  void everyBadFieldIsReportedAtOnceByItsPath() throws Exception {
+    String message = failure(r -> {
+      r.remove("database");
+      ((ObjectNode) r.get("ecs")).putArray("subnets").add("sg-123");
+      ((ObjectNode) r.get("ecs").get("targetGroups")).put("sentinel-worker", "tg");
+      ((ObjectNode) r.get("alb")).put("hostedZoneId", "nope");
+      r.put("rpoMinutes", 0);
+      r.put("primaryHealthUrl", "http://api.example.com/health");
+      r.put("copySchedule", "hourly");
+      r.put("surprise", true);
+    });
+    for (String expected : new String[] {"dr.database is missing", "dr.ecs.subnets must hold subnet ids",
+        "dr.ecs.targetGroups names 'sentinel-worker', which is not one of ecs.services",
+        "dr.alb.hostedZoneId must be", "dr.rpoMinutes must be an integer from 1 to 1440",
+        "dr.primaryHealthUrl must be an https URL", "dr.copySchedule must be an EventBridge schedule",
+        "unknown field 'dr.surprise'"}) {
+      assertTrue(message.contains(expected), expected + " in " + message);
+    }
+  }
+
+  @Test
+  void theDrInstanceMustNotBeThePrimaryOne() throws Exception {
+    String message = failure(r -> ((ObjectNode) r.get("database")).put("instanceId", "sentinel-db"));
+    assertTrue(message.contains("dr.database.instanceId must not be the primary's instance sentinel-db"),
+        message);
+  }
+}
