@@ -51,6 +51,13 @@ public final class DatabaseFailureSignals implements SignalRules {
       "RDS-EVENT-0036", "the DB instance is in an incompatible network (subnets invalid or gone)");
 
   /**
+   * Routine events that say the instance is back ("restarted", "failover completed"): while a recovery of the
+   * instance runs they join it as evidence (a timeline entry); they never start one.
+   */
+  public static final Set<String> JOINS_AS_EVIDENCE = Set.of("RDS-EVENT-0006", "RDS-EVENT-0015", "RDS-EVENT-0049",
+      "RDS-EVENT-0051");
+
+  /**
    * Documented DB instance events of the subscribed categories (failover, failure, availability) that are not an
    * outage of the instance, each with why it starts nothing. Events of other categories (backup, maintenance,
    * notification, ...) are not failures by their category.
@@ -189,6 +196,14 @@ public final class DatabaseFailureSignals implements SignalRules {
       return context.ignore(dedup, "RDS event for " + id + " without an EventID: only the listed failure events "
           + FAILURE_EVENTS.keySet().stream().sorted().toList() + " start a recovery (the free-text Message is never "
           + "used)");
+    }
+    if (JOINS_AS_EVIDENCE.contains(eventId)) {
+      // the instance is back: news for a recovery that may be running, never a reason to start one
+      Trigger trigger = new Trigger("rds-event", via, eventId, time, "RDS " + eventId + " on " + id + ": "
+          + NOT_A_FAILURE.get(eventId));
+      return context.evidence(id, dedup, "RDS " + eventId + " " + categories + " for " + id + ": "
+          + NOT_A_FAILURE.get(eventId) + "; no recovery (joins a running recovery of " + id + " as evidence)",
+          trigger);
     }
     if (!FAILURE_EVENTS.containsKey(eventId)) {
       String why = NOT_A_FAILURE.get(eventId);

@@ -5,8 +5,12 @@ import ai.sentinel.dr.common.Redaction;
 import ai.sentinel.dr.ecs.EcsState.Diagnosis;
 import ai.sentinel.dr.ecs.EcsState.StoppedTask;
 import ai.sentinel.dr.ecs.EcsServices.Revision;
+import ai.sentinel.dr.ecs.EcsState.TargetHealth;
+import ai.sentinel.dr.recovery.DiagnoseStep;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.recovery.Step;
+import ai.sentinel.dr.recovery.Verification.Check;
+import ai.sentinel.dr.recovery.Verification.Result;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,8 +40,13 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * deployments), {@code list-tasks --desired-status STOPPED} + {@code describe-tasks} (why tasks stopped), and
  * {@code logs tail --since 30m}. Read-only. The logs are context, not evidence the recovery depends on: a missing
  * log group or an unreadable one leaves an empty tail with a note, never a failed step.
+ *
+ * <p>The verdict ({@link DiagnoseStep}): HEALTHY when the service runs its desired count (at least one task) in one
+ * completed deployment and its ALB target group has a healthy target and no unhealthy one (a service without a target
+ * group: the counts alone); FAILED when tasks are missing, a rollout failed or the targets are unhealthy;
+ * INCONCLUSIVE when the service is asked to run nothing (desired 0: scaled down on purpose, or not).
  */
-public final class Diagnose extends Step {
+public final class Diagnose extends DiagnoseStep {
   /** Stopped tasks kept in the state (newest first); ECS keeps stopped tasks for about an hour. */
   static final int STOPPED_SHOWN = 5;
   /** Log lines kept: the tail an SRE reads first. */
@@ -71,12 +80,7 @@ public final class Diagnose extends Step {
   }
 
   @Override
-  public String name() {
-    return "Diagnose";
-  }
-
-  @Override
-  protected Recovery run(Recovery recovery) {
+  protected Finding diagnose(Recovery recovery) {
     String name = EcsServices.protectedService(deps.config(), recovery, name());
     String cluster = EcsSettings.of(deps.config()).cluster();
     Service service = EcsServices.describe(ecs, cluster, name);
@@ -93,7 +97,33 @@ public final class Diagnose extends Step {
     String detail = diagnosis.finding() + "; deployments: " + deployments + "; "
         + (tail.note() != null ? tail.note() : tail.lines().size() + " log line(s) from " + group + " (last "
             + LOG_SINCE.toMinutes() + " min)");
-    return recovery.with(EcsState.PART, state).log(entry("diagnosed", detail));
+    Recovery out = recovery.with(EcsState.PART, state).log(entry("diagnosed", detail));
+    return verdict(out, name, service);
+  }
+
+  /** At its desired count in one completed deployment, and its targets healthy: nothing to recover. */
+  private Finding verdict(Recovery out, String name, Service service) {
+    List<String> evidence = new ArrayList<>();
+    evidence.add(name + ": " + EcsServices.status(service) + " on "
+        + EcsServices.shortName(EcsServices.runningRevision(service)));
+    Deployment primary = EcsServices.primary(service);
+    if (primary != null && "FAILED".equals(primary.rolloutStateAsString())) {
+      evidence.add("deployment " + primary.id() + " FAILED");
+      return Finding.of(out, Verdict.FAILED, evidence);
+    }
+    if (service.desiredCount() == null || service.desiredCount() < 1) {
+      evidence.add("desired count 0: asked to run nothing, which a recovery would override; a human must judge");
+      return Finding.of(out, Verdict.INCONCLUSIVE, evidence);
+    }
+    if (!EcsServices.stable(service)) {
+      evidence.add("not at its desired count in one completed deployment");
+      return Finding.of(out, Verdict.FAILED, evidence);
+    }
+    List<TargetHealth> targets = new ArrayList<>();
+    // the load balancer client is needed only for a service that looks healthy by its counts
+    Check check = TargetGroups.check(deps.config(), deps.clients().elbv2(), name, service, targets);
+    evidence.add("target health: " + check.result() + " (" + check.detail() + ")");
+    return Finding.of(out, check.result() == Result.FAIL ? Verdict.FAILED : Verdict.HEALTHY, evidence);
   }
 
   /** "PRIMARY IN_PROGRESS sentinel-api:9 0/3 running, 5 failed (ecs-svc/123)". */

@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * Last step of every recovery: tells the on-call what happened, with the timeline. On the success path it resolves
  * the recovery (verified) or informs them of the plan (dry-run); reached from a Catch, or without a passed
- * verification, it pages: a human is needed. The state machine then ends Succeeded or Failed accordingly; this step
+ * verification, it pages: a human is needed. On the no-action path (NotifyNoAction: Diagnose found the resource
+ * healthy, or could not tell) it informs (HEALTHY) or pages (INCONCLUSIVE) with the evidence, and gives back the
+ * attempt counted at start. The state machine then ends Succeeded or Failed accordingly; this step
  * never decides that.
  */
 // the locks to release are the scenario's claim, read from its settings sections (the services from ecs)
@@ -51,6 +53,14 @@ public final class Notify extends Step {
   protected Recovery run(Recovery recovery) {
     Recovery out = recovery;
     Scenario scenario = ScenarioRegistry.find(recovery.scenario()).orElse(null);
+    boolean noAction = recovery.error() == null && recovery.diagnosis() != null && recovery.diagnosis().noAction();
+    if (locks != null && !recovery.dryRun() && scenario != null && noAction) {
+      // nothing was changed: the attempt counted at start is given back (before the locks, so a new signal that finds
+      // the resource free also finds the budget as it was)
+      boolean refunded = locks.refund(recovery.scenario(), recovery.resource(), recovery.executionName());
+      out = out.log(entry("refunded", refunded ? "no action taken: the attempt counted at start was given back"
+          : "no action taken: no attempt was counted for this start (an operator's)"));
+    }
     if (locks != null && !recovery.dryRun() && scenario != null) {
       // every terminal path passes here (success and Catch): the resources are free for the next recovery; only the
       // locks held under this execution's name are deleted (a refused start's holder keeps its own)
@@ -69,6 +79,11 @@ public final class Notify extends Step {
       out = out.log(entry("failed", cause));
       outcome = "FAILED - human needed";
       human = true;
+    } else if (noAction) {
+      // the resource answered as healthy: an info message; a diagnosis that cannot tell leaves it to a human
+      boolean healthy = recovery.diagnosis().verdict() == Health.Verdict.HEALTHY;
+      outcome = healthy ? "NO ACTION - healthy" : "NO ACTION - diagnosis inconclusive, human needed";
+      human = !healthy;
     } else if (recovery.dryRun()) {
       outcome = "DRY-RUN plan (" + recovery.plan().size() + " call(s), nothing sent)";
       human = false;
@@ -80,14 +95,15 @@ public final class Notify extends Step {
       outcome = "NOT VERIFIED - human needed";
       human = true;
     }
-    // a recovery that did not verify leaves the outage to a human: the runbook's P1 rule
+    // a recovery that did not verify leaves the outage to a human: the runbook's P1 rule; an inconclusive diagnosis
+    // changed nothing, so it asks for a look (P2) rather than an outage response
+    Severity severity = !human ? Severity.INFO : noAction ? Severity.ERROR : Severity.CRITICAL;
     Alert alert = Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), outcome,
-        render(out, outcome), recovery.executionName(), (human ? Severity.CRITICAL : Severity.INFO)
-            .forDrill(recovery.drill()));
+        render(out, outcome), recovery.executionName(), severity.forDrill(recovery.drill()));
     String sent;
     if (human) {
       sent = onCall.page(alert);
-    } else if (recovery.dryRun()) {
+    } else if (recovery.dryRun() || noAction) {
       sent = onCall.inform(alert);
     } else {
       sent = onCall.resolve(alert);
@@ -113,7 +129,13 @@ public final class Notify extends Step {
       b.append("Trigger: ").append(r.trigger().kind()).append(" via ").append(r.trigger().source()).append(" at ")
           .append(r.trigger().time()).append(": ").append(r.trigger().summary()).append('\n');
     }
-    b.append("Outcome: ").append(outcome).append("\n\nTimeline:\n");
+    b.append("Outcome: ").append(outcome).append('\n');
+    if (r.diagnosis() != null) {
+      b.append("Diagnosis: ").append(r.diagnosis().verdict()).append(" - ").append(r.diagnosis().reason())
+          .append('\n');
+      r.diagnosis().evidence().forEach(e -> b.append("  - ").append(e).append('\n'));
+    }
+    b.append("\nTimeline:\n");
     for (TimelineEntry e : r.timeline()) {
       b.append("- ").append(e.at()).append(' ').append(e.step()).append(' ').append(e.event()).append(": ")
           .append(e.detail()).append('\n');

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param environment   SENTINEL_ENV of the deployment
  * @param trigger       what started it
  * @param options       choices made by the trigger or the operator
+ * @param diagnosis     what Diagnose concluded and whether the recovery acts on it ({@link DiagnoseStep}), or null
  * @param parts         the scenarios' working states by field name (see {@link #part})
  * @param services      ECS services restarted and their stability
  * @param verification  checks run before success is declared
@@ -41,6 +42,7 @@ public record Recovery(
     String environment,
     Trigger trigger,
     Options options,
+    Health diagnosis,
     @JsonAnySetter @JsonIgnore Map<String, JsonNode> parts,
     ServicesState services,
     Verification verification,
@@ -63,7 +65,7 @@ public record Recovery(
   public static Recovery start(String scenario, String resource, String executionName, String environment,
       Trigger trigger, Options options) {
     return new Recovery(scenario, resource, executionName, environment, trigger, options, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /** The scenario parts as top-level fields of the document. */
@@ -118,8 +120,12 @@ public record Recovery(
   /** The same working state under another envelope (a hand-started copy, a renamed execution, other options). */
   public Recovery withEnvelope(String scenario, String resource, String executionName, String environment,
       Trigger trigger, Options options) {
-    return new Recovery(scenario, resource, executionName, environment, trigger, options, parts, services,
-        verification, plan, timeline, error, approval, repointedAt);
+    return new Recovery(scenario, resource, executionName, environment, trigger, options, diagnosis, parts,
+        services, verification, plan, timeline, error, approval, repointedAt);
+  }
+
+  public Recovery withDiagnosis(Health value) {
+    return copy().diagnosis(value).build();
   }
 
   public Recovery withTimeline(List<TimelineEntry> value) {
@@ -172,6 +178,7 @@ public record Recovery(
   /** The one place that lists every field: each wither changes one and keeps the rest. */
   private static final class Copy {
     private final Recovery r;
+    private Health diagnosis;
     private Map<String, JsonNode> parts;
     private ServicesState services;
     private Verification verification;
@@ -183,6 +190,7 @@ public record Recovery(
 
     Copy(Recovery r) {
       this.r = r;
+      diagnosis = r.diagnosis;
       parts = r.parts;
       services = r.services;
       verification = r.verification;
@@ -191,6 +199,11 @@ public record Recovery(
       error = r.error;
       approval = r.approval;
       repointedAt = r.repointedAt;
+    }
+
+    Copy diagnosis(Health v) {
+      diagnosis = v;
+      return this;
     }
 
     Copy parts(Map<String, JsonNode> v) {
@@ -234,8 +247,8 @@ public record Recovery(
     }
 
     Recovery build() {
-      return new Recovery(r.scenario, r.resource, r.executionName, r.environment, r.trigger, r.options, parts,
-          services, verification, plan, timeline, error, approval, repointedAt);
+      return new Recovery(r.scenario, r.resource, r.executionName, r.environment, r.trigger, r.options, diagnosis,
+          parts, services, verification, plan, timeline, error, approval, repointedAt);
     }
   }
 }

@@ -3,8 +3,11 @@ package ai.sentinel.dr.redis;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.recovery.DiagnoseStep;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.recovery.Step;
+import ai.sentinel.dr.recovery.Verification.Check;
+import ai.sentinel.dr.recovery.Verification.Result;
 import ai.sentinel.dr.redis.CacheState.Diagnosis;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -28,10 +32,19 @@ import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership
  * Scenario 2, Diagnosis: the runbook's two commands (describe-cache-clusters, get-metric-statistics) for the cluster's
  * status, CurrConnections and EngineCPUUtilization. Read-only. It also settles the settings the recovery cluster will
  * be created with: the original's where it can be described, the environment config's where it cannot.
+ *
+ * <p>The verdict ({@link DiagnoseStep}): FAILED when the cluster is gone or in a state it does not come back from;
+ * HEALTHY when it is available with every node available and answers PING with the secret's credentials (or PING is
+ * not configured: {@code redis.verifyConnect}); INCONCLUSIVE otherwise (in transition, or available but not
+ * answering): replacing a cache that may be fine with an older snapshot is a human's call.
  */
-public final class Diagnose extends Step {
+public final class Diagnose extends DiagnoseStep {
   static final String CONNECTIONS = "CurrConnections";
   static final String ENGINE_CPU = "EngineCPUUtilization";
+  static final String PING = "redis-ping";
+  /** Statuses a cluster does not come back from by itself: the runbook's "Redis is down". */
+  static final Set<String> LOST = Set.of("deleted", "deleting", "create-failed", "incompatible-network",
+      "restore-failed");
 
   private final ElastiCacheClient elastiCache;
   private final CloudWatchClient cloudWatch;
@@ -51,12 +64,7 @@ public final class Diagnose extends Step {
   }
 
   @Override
-  public String name() {
-    return "Diagnose";
-  }
-
-  @Override
-  protected Recovery run(Recovery recovery) {
+  protected Finding diagnose(Recovery recovery) {
     DrConfig config = deps.config();
     String id = CacheClusters.protectedCluster(recovery, config);
     RedisSettings redis = RedisSettings.of(config);
@@ -87,8 +95,58 @@ public final class Diagnose extends Step {
           id + " not found (CacheClusterNotFound)" + metrics(connections, cpu), now());
     }
     String detail = diagnosis.finding() + "; recovery cluster settings " + settings(diagnosis, fromConfig);
-    return recovery.with(CacheState.PART, CacheClusters.state(recovery).withDiagnosis(diagnosis))
+    Recovery out = recovery.with(CacheState.PART, CacheClusters.state(recovery).withDiagnosis(diagnosis))
         .log(entry("diagnosed", detail));
+    return verdict(out, cluster.orElse(null), diagnosis);
+  }
+
+  private Finding verdict(Recovery out, CacheCluster c, Diagnosis d) {
+    String metrics = CONNECTIONS + " " + (d.currConnections() == null ? "no data" : String.format("%.1f",
+        d.currConnections())) + ", " + ENGINE_CPU + " " + (d.engineCpu() == null ? "no data"
+        : String.format("%.1f%%", d.engineCpu()));
+    if (c == null) {
+      return Finding.of(out, Verdict.FAILED, List.of(d.clusterId() + " not found (CacheClusterNotFound)", metrics));
+    }
+    String status = c.cacheClusterStatus();
+    List<String> evidence = new ArrayList<>(List.of(d.clusterId() + " is '" + status + "'"));
+    if (LOST.contains(status)) {
+      evidence.add(metrics);
+      return Finding.of(out, Verdict.FAILED, evidence);
+    }
+    List<String> nodes = c.cacheNodes().stream().filter(n -> n.cacheNodeStatus() != null
+        && !"available".equals(n.cacheNodeStatus())).map(n -> "node " + n.cacheNodeId() + " is '"
+        + n.cacheNodeStatus() + "'").toList();
+    if (!"available".equals(status) || !nodes.isEmpty()) {
+      evidence.addAll(nodes);
+      evidence.add("in transition: ElastiCache may still bring it back");
+      evidence.add(metrics);
+      return Finding.of(out, Verdict.INCONCLUSIVE, evidence);
+    }
+    Check ping = RedisPing.check(deps.config(), credentials(evidence), CacheClusters.endpoint(c), PING);
+    evidence.add(ping.result() == Result.SKIP ? "PING not run (" + ping.detail() + ")" : ping.detail());
+    evidence.add(metrics);
+    if (ping.result() == Result.FAIL) {
+      evidence.add("available but not answering: a human must judge");
+      return Finding.of(out, Verdict.INCONCLUSIVE, evidence);
+    }
+    return Finding.of(out, Verdict.HEALTHY, evidence);
+  }
+
+  /** The services' credentials for PING (never logged); null, with why in the evidence, when unreadable. */
+  private RedisUrl credentials(List<String> evidence) {
+    if (!RedisSettings.of(deps.config()).verifyConnect()) {
+      return null;
+    }
+    String secretId = RedisSettings.of(deps.config()).secretId();
+    try {
+      // the secrets client is asked for only where the environment configures PING
+      String value = deps.clients().secrets().getSecretValue(b -> b.secretId(secretId)).secretString();
+      return value == null || value.isBlank() ? null : RedisUrl.parse(value);
+    } catch (RuntimeException e) {
+      // PING without credentials then says what the cache answers; the reason is a type, never a value
+      evidence.add(secretId + " not read (" + e.getClass().getSimpleName() + "): PING without credentials");
+      return null;
+    }
   }
 
   private static String orConfig(String original, String fallback, String what, List<String> fromConfig) {

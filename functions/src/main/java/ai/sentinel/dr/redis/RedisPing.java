@@ -1,5 +1,9 @@
 package ai.sentinel.dr.redis;
 
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.recovery.Verification.Check;
+import ai.sentinel.dr.recovery.Verification.Result;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -14,6 +18,7 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import software.amazon.awssdk.services.elasticache.model.Endpoint;
 
 /**
  * The runbook's "is Redis answering" as a raw socket speaking RESP: no client library for one command. AUTH first
@@ -53,6 +58,43 @@ final class RedisPing {
       return new Answer(false, "PING to " + where + " failed: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
+  }
+
+  /**
+   * Redis PING at the settings' connectHost (local clouds, whose endpoints are not real) or the cluster's endpoint,
+   * with the secret's TLS and credentials (a null url: none): what the services will do on their first request.
+   */
+  static Check check(DrConfig config, RedisUrl url, Endpoint endpoint, String name) {
+    if (!RedisSettings.of(config).verifyConnect()) {
+      return new Check(name, Result.SKIP, "redis.verifyConnect=false: no network path to the cache");
+    }
+    String host;
+    int port;
+    String connect = RedisSettings.of(config).connectHost();
+    if (connect != null) {
+      int colon = connect.lastIndexOf(':');
+      host = colon < 0 ? connect : connect.substring(0, colon);
+      try {
+        port = colon < 0 ? CacheClusters.DEFAULT_PORT : Integer.parseInt(connect.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        return new Check(name, Result.FAIL, "redis connectHost '" + connect + "' is not host:port");
+      }
+    } else if (endpoint != null) {
+      host = endpoint.address();
+      port = CacheClusters.portOf(endpoint);
+    } else {
+      return new Check(name, Result.FAIL, "no endpoint to PING");
+    }
+    String user;
+    String password;
+    try {
+      user = url == null ? null : url.user();
+      password = url == null ? null : url.password();
+    } catch (StepFailedError e) {
+      return new Check(name, Result.FAIL, e.getMessage());
+    }
+    Answer answer = ping(host, port, url != null && url.tls(), user, password);
+    return new Check(name, answer.pong() ? Result.PASS : Result.FAIL, answer.detail());
   }
 
   private static Socket open(String host, int port, boolean tls) throws IOException {

@@ -100,7 +100,7 @@ public final class Verify extends Step {
     checks.add(new Check(SERVICES, stable ? Result.PASS : Result.FAIL,
         recovery.services() == null ? "services were not restarted" : recovery.services().status().toString()));
 
-    checks.add(ping(url, endpoint));
+    checks.add(RedisPing.check(deps.config(), url, endpoint, PING));
     checks.add(ApiHealth.check(deps.config().healthUrl()));
 
     Verification verification = Verification.of(checks);
@@ -110,42 +110,5 @@ public final class Verify extends Step {
           .filter(c -> c.result() == Result.FAIL).map(c -> c.name() + ": " + c.detail()).toList());
     }
     return out.log(entry("verified", checks.stream().map(c -> c.name() + "=" + c.result()).toList().toString()));
-  }
-
-  /**
-   * Redis PING at the settings' connectHost (local clouds, whose endpoints are not real) or the cluster's endpoint,
-   * with the secret's TLS and credentials: what the services will do on their first request.
-   */
-  private Check ping(RedisUrl url, Endpoint endpoint) {
-    if (!RedisSettings.of(deps.config()).verifyConnect()) {
-      return new Check(PING, Result.SKIP, "redis.verifyConnect=false: no network path to the cache");
-    }
-    String host;
-    int port;
-    String connect = RedisSettings.of(deps.config()).connectHost();
-    if (connect != null) {
-      int colon = connect.lastIndexOf(':');
-      host = colon < 0 ? connect : connect.substring(0, colon);
-      try {
-        port = colon < 0 ? CacheClusters.DEFAULT_PORT : Integer.parseInt(connect.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        return new Check(PING, Result.FAIL, "redis connectHost '" + connect + "' is not host:port");
-      }
-    } else if (endpoint != null) {
-      host = endpoint.address();
-      port = CacheClusters.portOf(endpoint);
-    } else {
-      return new Check(PING, Result.FAIL, "no endpoint to PING");
-    }
-    String user;
-    String password;
-    try {
-      user = url == null ? null : url.user();
-      password = url == null ? null : url.password();
-    } catch (StepFailedError e) {
-      return new Check(PING, Result.FAIL, e.getMessage());
-    }
-    RedisPing.Answer answer = RedisPing.ping(host, port, url != null && url.tls(), user, password);
-    return new Check(PING, answer.pong() ? Result.PASS : Result.FAIL, answer.detail());
   }
 }

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.report;
 
+import ai.sentinel.dr.recovery.Health;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Trigger;
@@ -38,6 +39,8 @@ public final class IncidentReports {
   public static final String FAILED = "FAILED";
   public static final String DRY_RUN = "DRY_RUN";
   public static final String RUNNING = "RUNNING";
+  /** Diagnose found the resource healthy (or could not tell) and the recovery changed nothing. */
+  public static final String NO_ACTION = "NO_ACTION";
 
   /** The template's placeholders, kept where the document cannot tell. */
   public static final String CUSTOMER_IMPACT_PLACEHOLDER = "[X users / X% requests]";
@@ -77,7 +80,9 @@ public final class IncidentReports {
         rpo.seconds(),
         rpo.basis(),
         recovered(f.facts),
-        f.facts.dryRun() ? "None (dry-run: nothing was changed)" : CUSTOMER_IMPACT_PLACEHOLDER);
+        f.facts.dryRun() ? "None (dry-run: nothing was changed)"
+            : f.facts.noAction() ? "None caused by the automation (no action: nothing was changed)"
+            : CUSTOMER_IMPACT_PLACEHOLDER);
     Instant from = f.facts.triggerTime() != null ? f.facts.triggerTime() : f.facts.start();
     Long duration = ReportTimes.between(from, f.facts.end());
     Severity severity = severity(f);
@@ -160,6 +165,8 @@ public final class IncidentReports {
     }
     if (f.failed()) {
       b.append(" - automatic recovery FAILED");
+    } else if (f.noAction()) {
+      b.append(f.healthy() ? " - no action: healthy" : " - no action: diagnosis inconclusive");
     } else if (f.running()) {
       b.append(" - in progress");
     }
@@ -175,6 +182,10 @@ public final class IncidentReports {
     if (f.failed()) {
       return new Severity("P1", "automatic recovery failed: the outage lasts until a human recovers it");
     }
+    if (f.noAction()) {
+      return f.healthy() ? new Severity("P4", "no incident found: " + f.resource("the resource") + " was healthy")
+          : new Severity("P2", "diagnosis inconclusive: a human must judge " + f.resource("the resource"));
+    }
     return frame.part.severity(f);
   }
 
@@ -183,6 +194,12 @@ public final class IncidentReports {
     if (f.dryRun()) {
       long planned = f.recovery().plan().size();
       return "None: dry-run drill, nothing was changed (" + planned + " call(s) planned, none sent).";
+    }
+    if (f.noAction()) {
+      return f.healthy() ? "None found: " + f.resource("the resource") + " was healthy when diagnosed; no action "
+          + "was taken, nothing was changed."
+          : "Unknown: the diagnosis could not tell whether " + f.resource("the resource") + " failed; no action was "
+              + "taken, nothing was changed (a human judges).";
     }
     String untouched = frame.part.impactWithoutProduction(f);
     if (untouched != null) {
@@ -276,6 +293,9 @@ public final class IncidentReports {
     if (f.failed()) {
       return "not measured: the recovery failed before it was verified";
     }
+    if (f.noAction()) {
+      return "not measured: no action, nothing was recovered";
+    }
     if (f.running()) {
       return "not measured yet: recovery in progress";
     }
@@ -307,7 +327,13 @@ public final class IncidentReports {
       parts.add("Recovery stopped: " + f.cause() + ".");
     }
     String underlying = frame.part.underlyingCause(f);
-    if (f.dryRun()) {
+    Health health = f.recovery().diagnosis();
+    if (f.noAction()) {
+      parts.add("Decision: " + oneLine(health.reason()) + ". Evidence: " + oneLine(String.join("; ",
+          health.evidence())) + ".");
+      parts.add("Underlying cause: " + (f.healthy() ? "none found: the signal did not reflect a failure of "
+          + f.resource("the resource") + " (check the alarm or event that started it)." : ROOT_CAUSE_PLACEHOLDER));
+    } else if (f.dryRun()) {
       parts.add("Underlying cause: none (dry-run drill, no failure).");
     } else if (underlying != null) {
       parts.add("Underlying cause: " + underlying);
@@ -356,6 +382,11 @@ public final class IncidentReports {
       lessons.add("Verification check " + v.check() + " did not run (" + v.detail()
           + "): success was declared without it.");
     }
+    if (f.noAction() && f.healthy()) {
+      Trigger t = f.recovery().trigger();
+      lessons.add("A signal started a recovery of a healthy " + f.resource("resource")
+          + (t == null ? "" : " (" + t.kind() + " " + t.id() + ")") + ": nothing was changed; check what raised it.");
+    }
     if (lessons.isEmpty()) {
       return List.of(LESSON_PLACEHOLDER, LESSON_PLACEHOLDER);
     }
@@ -388,6 +419,11 @@ public final class IncidentReports {
     }
     for (VerificationResult v : ReportSections.skippedChecks(f)) {
       items.add(action("Enable verification check " + v.check() + " (" + v.detail() + ")"));
+    }
+    if (f.noAction()) {
+      items.add(action(f.healthy() ? "Review the signal that started a recovery of a healthy "
+          + f.resource("resource") + " (threshold, source)" : "Check " + f.resource("the resource")
+          + " by hand: the diagnosis was inconclusive and nothing was changed"));
     }
     if (f.drill()) {
       items.add(action("Record the drill in the runbook's Testing Schedule and report the results (Test Procedure "

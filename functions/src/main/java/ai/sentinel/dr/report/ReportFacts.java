@@ -2,10 +2,12 @@ package ai.sentinel.dr.report;
 
 import static ai.sentinel.dr.report.IncidentReports.DRY_RUN;
 import static ai.sentinel.dr.report.IncidentReports.FAILED;
+import static ai.sentinel.dr.report.IncidentReports.NO_ACTION;
 import static ai.sentinel.dr.report.IncidentReports.RUNNING;
 import static ai.sentinel.dr.report.IncidentReports.SUCCEEDED;
 
 import ai.sentinel.dr.errors.ErrorCauses;
+import ai.sentinel.dr.recovery.Health;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Trigger;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +57,10 @@ public final class ReportFacts {
     return recovery;
   }
 
-  /** SUCCEEDED, FAILED, DRY_RUN or RUNNING, the document winning where it disagrees with the execution. */
+  /**
+   * SUCCEEDED, FAILED, DRY_RUN, NO_ACTION or RUNNING, the document winning where it disagrees with the execution (a
+   * succeeded execution whose diagnosis said not to act ended with no action).
+   */
   public String status() {
     return status;
   }
@@ -78,6 +83,16 @@ public final class ReportFacts {
   /** The recovery ended and was not a dry-run. */
   public boolean succeeded() {
     return SUCCEEDED.equals(status);
+  }
+
+  /** Diagnose found nothing to act on and the recovery changed nothing ({@link Health#act} false). */
+  public boolean noAction() {
+    return NO_ACTION.equals(status);
+  }
+
+  /** No action because the resource was healthy (not because the diagnosis could not tell). */
+  public boolean healthy() {
+    return noAction() && recovery.diagnosis().verdict() == Health.Verdict.HEALTHY;
   }
 
   /** The recovery has not ended yet. */
@@ -148,6 +163,10 @@ public final class ReportFacts {
     }
     if (r.dryRun() || DRY_RUN.equals(s)) {
       return DRY_RUN;
+    }
+    boolean noAction = r.diagnosis() != null && r.diagnosis().noAction() && r.verification() == null;
+    if (noAction && (NO_ACTION.equals(s) || SUCCEEDED.equals(s) || s.isEmpty())) {
+      return NO_ACTION;
     }
     if (SUCCEEDED.equals(s) || RUNNING.equals(s)) {
       return s;

@@ -82,6 +82,7 @@ public final class ReportRenderer {
     return switch (r.status() == null ? "" : r.status()) {
       case IncidentReports.FAILED -> "n/a (not resolved: automatic recovery failed)";
       case IncidentReports.DRY_RUN -> "n/a (dry-run)";
+      case IncidentReports.NO_ACTION -> "n/a (no action: nothing to recover)";
       case IncidentReports.RUNNING -> "n/a (in progress)";
       default -> "n/a (trigger or end time unknown)";
     };

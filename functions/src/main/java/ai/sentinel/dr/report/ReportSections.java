@@ -90,6 +90,10 @@ final class ReportSections {
     if (f.failed()) {
       steps.add("Automatic recovery stopped (" + f.cause() + "); the on-call was notified to finish it by hand.");
     }
+    if (f.noAction()) {
+      steps.add("No action taken (" + f.recovery().diagnosis().verdict() + "): " + oneLine(f.recovery().diagnosis()
+          .reason()) + "; nothing was changed and the attempt was not counted.");
+    }
     if (steps.isEmpty()) {
       steps.add(f.running() ? "No recovery step completed yet." : "No recovery step completed.");
     }
@@ -115,6 +119,10 @@ final class ReportSections {
           .map(c -> new VerificationResult(c.name(), c.result() == null ? "UNKNOWN" : c.result().name(),
               oneLine(c.detail())))
           .toList();
+    }
+    if (f.noAction()) {
+      return List.of(new VerificationResult("diagnosis", f.recovery().diagnosis().verdict().name(),
+          oneLine(String.join("; ", f.recovery().diagnosis().evidence()))));
     }
     String why = f.dryRun() ? "dry-run: nothing was changed, nothing to verify"
         : f.failed() ? "the recovery failed before verification passed"

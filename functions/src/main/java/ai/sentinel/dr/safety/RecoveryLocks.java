@@ -157,6 +157,21 @@ public final class RecoveryLocks {
   }
 
   /**
+   * Joins {@code signalKey} to the recovery that holds the claim's own resource, if one does (same scenario and
+   * resource, lease running): evidence for it, never a start. Returns its owner, or null when none runs.
+   */
+  public String joinRunning(Claim claim, String signalKey, String description) {
+    Map<String, AttributeValue> holder = ddb.getItem(b -> b.tableName(table)
+        .key(Map.of(KEY, s(lockKey(claim.own())))).consistentRead(true)).item();
+    String owner = text(holder, "owner");
+    if (owner == null || !holder.containsKey("leaseUntil")
+        || Long.parseLong(holder.get("leaseUntil").n()) < clock.instant().getEpochSecond()) {
+      return null;
+    }
+    return join(claim, owner, signalKey, description) ? owner : null;
+  }
+
+  /**
    * The execution's release when it ends: frees every lock of the claim held under its name, whichever acquisition
    * wrote it; returns the signals that joined it. Someone else's locks are left alone.
    */
@@ -236,6 +251,24 @@ public final class RecoveryLocks {
         .updateExpression("SET #starts.#name = if_not_exists(#starts.#name, :now)")
         .expressionAttributeNames(Map.of("#starts", "starts", "#name", executionName))
         .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
+  }
+
+  /**
+   * Gives back the attempt {@link #recordStart} counted for {@code executionName}: a recovery that found its resource
+   * healthy (or could not tell) and changed nothing did not spend the budget, so alarms on a healthy resource cannot
+   * exhaust it before a real failure. True when an attempt was given back; false when none was counted (an operator's
+   * start, or given back already): nothing is written then, not even an empty item.
+   */
+  public boolean refund(String scenario, String resource, String executionName) {
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(Map.of(KEY, s(attemptsKey(scenario, resource))))
+          .updateExpression("REMOVE #starts.#name")
+          .conditionExpression("attribute_exists(#starts.#name)")
+          .expressionAttributeNames(Map.of("#starts", "starts", "#name", executionName)));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
   }
 
   /**

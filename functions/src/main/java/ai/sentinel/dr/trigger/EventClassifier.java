@@ -102,7 +102,7 @@ public final class EventClassifier {
     String capped = Fields.capReason(c.reason());
     String key = Fields.boundedKey(c.dedupKey());
     return capped == c.reason() && key == c.dedupKey() ? c : new Classification(c.action(), c.scenario(),
-        c.resource(), key, capped, c.trigger(), c.options());
+        c.resource(), key, capped, c.trigger(), c.options(), c.evidence());
   }
 
   private Classification judge(byte[] raw, String invocationId) {

@@ -92,6 +92,9 @@ public final class Responder {
     if (c.starts() && !accepted.contains(c.trigger().kind())) {
       c = Classification.reject(responderName + " handles " + accepted + " triggers, not " + c.trigger().kind());
     }
+    if (c.evidence() && !c.starts()) {
+      c = joinAsEvidence(c, responderName);
+    }
     if (!c.starts()) {
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("responder", responderName);
@@ -162,6 +165,26 @@ public final class Responder {
       locks.recordStart(c.scenario(), c.resource(), name);
     }
     return start(c, name, stateMachine, executionArn, responderName, claim, lock);
+  }
+
+  /**
+   * A routine signal about a resource (e.g. "DB instance restarted") joins the recovery running on it, whose report
+   * then shows it in the timeline; with no recovery running it is only ignored. It never takes a lock, starts a
+   * recovery or spends an attempt.
+   */
+  private Classification joinAsEvidence(Classification c, String responderName) {
+    if (c.scenario() == null || c.resource() == null || locks == null || config.lockTable() == null) {
+      return c;
+    }
+    String owner = locks.joinRunning(Claim.of(c.scenario(), c.resource(), config), c.dedupKey(),
+        c.trigger() == null ? c.dedupKey() : c.trigger().summary() + " (" + c.trigger().kind() + " via "
+            + c.trigger().source() + ", evidence)");
+    if (owner == null) {
+      return c;
+    }
+    Log.info(owner, "trigger.evidence", Map.of("responder", responderName, "dedupKey", c.dedupKey()));
+    return Classification.ignore(c.scenario(), c.resource(), c.dedupKey(), c.reason() + "; joined running recovery "
+        + owner + " as evidence");
   }
 
   /**

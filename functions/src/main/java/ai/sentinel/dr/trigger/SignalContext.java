@@ -23,6 +23,14 @@ public record SignalContext(String scenario, DrConfig config) {
     return Classification.start(scenario, resource, dedupKey, reason, trigger, defaults());
   }
 
+  /**
+   * Not a failure, but news about a resource a recovery may be working on: it joins that recovery as evidence (a
+   * timeline entry) and starts nothing.
+   */
+  public Classification evidence(String resource, String dedupKey, String reason, Trigger trigger) {
+    return Classification.evidence(scenario, resource, dedupKey, reason, trigger);
+  }
+
   /** Not a failure of ours: nothing starts; the dedup key still identifies the signal in the log. */
   public Classification ignore(String dedupKey, String reason) {
     return Classification.ignore(null, null, dedupKey, reason);

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.database.DatabaseState.Diagnosis;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.support.Fixtures;
 import java.time.Duration;
@@ -34,6 +35,9 @@ import software.amazon.awssdk.services.rds.model.Event;
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
 import software.amazon.awssdk.services.rds.model.SourceType;
 import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /** Runbook Scenario 1 "Diagnosis": the three read-only commands (status, events 60 min, DatabaseConnections). */
 class DiagnoseTest {
@@ -109,5 +113,83 @@ class DiagnoseTest {
     assertNull(d.connectionsAverage());
     assertTrue(only(out, "Diagnose", "diagnosed").detail().contains("no data"));
     verify(rds, never()).restoreDBInstanceFromDBSnapshot(any(RestoreDbInstanceFromDbSnapshotRequest.class));
+  }
+
+  // ---- the verdict: act only on a confirmed failure
+
+  private Recovery diagnosed(String status, String forcedOption) {
+    if (status != null) {
+      instances.put(Db.ORIGINAL, Db.instance(Db.ORIGINAL, status, "us-east-1a", Db.OLD_HOST, 5432));
+    }
+    Recovery in = Fixtures.recovery(false);
+    if (forcedOption != null) {
+      in = Db.withOptions(in, Db.options(forcedOption, null, null, false));
+    }
+    return invoke(new Diagnose(Fixtures.deps(rds, cloudWatch)), in);
+  }
+
+  @Test
+  void anAvailableInstanceIsHealthyAndTheRecoveryTakesNoAction() {
+    Recovery out = diagnosed("available", null);
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+    assertFalse(out.diagnosis().act());
+    // the environment configures no connect check: the evidence says what was not checked
+    assertTrue(out.diagnosis().evidence().stream().anyMatch(e -> e.startsWith("SELECT 1 not run")),
+        out.diagnosis().evidence().toString());
+    verify(rds, never()).restoreDBInstanceFromDBSnapshot(any(RestoreDbInstanceFromDbSnapshotRequest.class));
+  }
+
+  @Test
+  void anAvailableInstanceThatDoesNotAnswerSelectOneIsInconclusive() throws Exception {
+    SecretsManagerClient secrets = Fixtures.sdkMock(SecretsManagerClient.class);
+    when(secrets.getSecretValue(any(GetSecretValueRequest.class))).thenReturn(GetSecretValueResponse.builder()
+        .secretString("postgresql://sentinel:pw-x1@" + Db.OLD_HOST + ":5432/sentinel").build());
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    int port = closed;
+    instances.put(Db.ORIGINAL, Db.instance(Db.ORIGINAL, "available", "us-east-1a", Db.OLD_HOST, 5432));
+    Map<String, String> env = Fixtures.withSection(Fixtures.env(), "database",
+        d -> d.put("verifyConnect", true).put("connectHost", "127.0.0.1:" + port));
+    Recovery out = invoke(new Diagnose(Fixtures.deps(ai.sentinel.dr.common.DrConfig.fromEnv(env), rds, cloudWatch,
+        secrets)), Fixtures.recovery(false));
+    assertEquals(Verdict.INCONCLUSIVE, out.diagnosis().verdict(), out.diagnosis().evidence().toString());
+    assertFalse(out.diagnosis().act());
+    assertTrue(out.diagnosis().evidence().stream().anyMatch(e -> e.contains("SELECT 1 on 127.0.0.1:" + port)),
+        out.diagnosis().evidence().toString());
+  }
+
+  @Test
+  void aLostOrMissingInstanceIsAConfirmedFailure() {
+    assertTrue(diagnosed("storage-full", null).diagnosis().act());
+    instances.clear();
+    Recovery gone = diagnosed(null, null);
+    assertEquals(Verdict.FAILED, gone.diagnosis().verdict());
+    assertTrue(gone.diagnosis().act());
+  }
+
+  @Test
+  void anInstanceNotServingIsAFailureOptionAWaitsFor() {
+    Recovery out = diagnosed("rebooting", null);
+    assertEquals(Verdict.FAILED, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().act());
+  }
+
+  @Test
+  void aStoppedInstanceIsLeftToAHumanUnlessTheOperatorChoseAnOption() {
+    Recovery alone = diagnosed("stopped", null);
+    assertEquals(Verdict.INCONCLUSIVE, alone.diagnosis().verdict());
+    assertFalse(alone.diagnosis().act());
+    Recovery forced = diagnosed("stopped", "B");
+    assertTrue(forced.diagnosis().act());
+    assertTrue(forced.diagnosis().reason().contains("Option B requested by the operator"));
+  }
+
+  @Test
+  void anOperatorsOptionOnAHealthyInstanceIsActedOnWithTheHealthRecorded() {
+    Recovery out = diagnosed("available", "C");
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().act());
   }
 }

@@ -18,6 +18,7 @@ import ai.sentinel.dr.ecs.EcsState.Diagnosis;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.ecs.EcsState.StoppedTask;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.support.Fixtures;
 import java.time.Duration;
@@ -45,7 +46,16 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetGroupsRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetGroupsResponse;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetHealthRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetHealthResponse;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /** Runbook Scenario 3 "Diagnosis": describe-services, stopped tasks and why, logs tail --since 30m. */
 class DiagnoseTest {
@@ -335,5 +345,58 @@ class DiagnoseTest {
             .build()).build());
     StepFailedError e = assertThrows(StepFailedError.class, () -> invoke(step, Ecs.recovery(false)));
     assertTrue(e.getMessage().contains("MISSING"), e.getMessage());
+  }
+
+  // ---- the verdict: act only on a confirmed failure
+
+  private final ElasticLoadBalancingV2Client elb = Fixtures.sdkMock(ElasticLoadBalancingV2Client.class);
+
+  private Recovery withTargets(Service service, String... states) {
+    Ecs.reports(ecs, service);
+    when(elb.describeTargetGroups(any(DescribeTargetGroupsRequest.class))).thenReturn(DescribeTargetGroupsResponse
+        .builder().targetGroups(TargetGroup.builder().targetGroupName("sentinel-api-tg").targetGroupArn(Ecs.TG_ARN)
+            .build()).build());
+    List<TargetHealthDescription> seen = new ArrayList<>();
+    for (int i = 0; i < states.length; i++) {
+      int n = i;
+      seen.add(TargetHealthDescription.builder().target(t -> t.id("10.0.1." + n).port(8000))
+          .targetHealth(h -> h.state(states[n])).build());
+    }
+    when(elb.describeTargetHealth(any(DescribeTargetHealthRequest.class)))
+        .thenReturn(DescribeTargetHealthResponse.builder().targetHealthDescriptions(seen).build());
+    return invoke(new Diagnose(Ecs.deps(ecs, logs, elb)), Ecs.recovery(false));
+  }
+
+  @Test
+  void aServiceAtItsCountWithHealthyTargetsIsHealthyAndNothingIsRedeployed() {
+    Recovery out = withTargets(Ecs.steady(Ecs.API, 3, 3, 7), "healthy", "healthy", "healthy");
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+    assertFalse(out.diagnosis().act());
+    assertTrue(out.diagnosis().evidence().toString().contains("3 healthy, 0 unhealthy"),
+        out.diagnosis().evidence().toString());
+    verify(ecs, never()).updateService(any(UpdateServiceRequest.class));
+  }
+
+  @Test
+  void unhealthyTargetsAreTheRunbooksSymptomEvenAtTheDesiredCount() {
+    Recovery out = withTargets(Ecs.steady(Ecs.API, 3, 3, 7), "healthy", "unhealthy", "healthy");
+    assertEquals(Verdict.FAILED, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().act());
+  }
+
+  @Test
+  void missingTasksAreAConfirmedFailureWithoutAskingTheLoadBalancer() {
+    Recovery out = invoke(step, Ecs.recovery(false)); // setUp: 0/3 running, a rollout in progress
+    assertEquals(Verdict.FAILED, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().act());
+    verifyNoInteractions(elb);
+  }
+
+  @Test
+  void aServiceAskedToRunNothingIsLeftToAHuman() {
+    Ecs.reports(ecs, Ecs.steady(Ecs.API, 0, 0, 7));
+    Recovery out = invoke(step, Ecs.recovery(false));
+    assertEquals(Verdict.INCONCLUSIVE, out.diagnosis().verdict());
+    assertFalse(out.diagnosis().act());
   }
 }

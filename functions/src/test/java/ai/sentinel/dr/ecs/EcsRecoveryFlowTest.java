@@ -155,7 +155,7 @@ class EcsRecoveryFlowTest {
     assertEquals(Boolean.TRUE, updates.get(0).forceNewDeployment());
     assertEquals(Ecs.td(7), updates.get(1).taskDefinition());
     assertEquals(3, updates.get(2).desiredCount());
-    assertEquals(List.of("Diagnose/diagnosed",
+    assertEquals(List.of("Diagnose/diagnosed", "Diagnose/confirmed",
         "ForceNewDeployment/requested", "ForceNewDeployment/redeploying",
         "WaitForStability/waiting", "WaitForStability/decided", // two polls, one entry: the latest poll's detail
         "DeployPreviousVersion/decided", "DeployPreviousVersion/requested", "DeployPreviousVersion/rolling-back",
@@ -164,8 +164,8 @@ class EcsRecoveryFlowTest {
         "WaitForStability/waiting", "WaitForStability/done",
         "ScaleUp/decided",
         "VerifyTargets/verified"), events(out));
-    assertTrue(out.timeline().get(3).detail().contains("poll 2 of"), out.timeline().get(3).detail());
-    TimelineEntry rollback = out.timeline().get(4); // WaitForStability/decided
+    assertTrue(out.timeline().get(4).detail().contains("poll 2 of"), out.timeline().get(4).detail());
+    TimelineEntry rollback = out.timeline().get(5); // WaitForStability/decided
     assertEquals("sentinel-api:9 (deployment ecs-svc/2) not stable after 3 polls (window of 3 x 30 s): 0/1 running, "
         + "2 deployment(s); rolling back", rollback.detail());
     assertEquals(Ecs.td(7), out.part(EcsState.PART).rollback().to());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -71,6 +73,44 @@ class NotifyTest {
     ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
     verify(sns).publish(sent.capture());
     assertTrue(sent.getValue().message().contains("RDS-EVENT-0049"), "the report shows the joined signal");
+  }
+
+  private static Recovery diagnosed(Health.Verdict verdict, boolean act) {
+    return Fixtures.recovery(false).withDiagnosis(new Health(verdict, List.of("sentinel-db is 'available'",
+        "SELECT 1 on 10.0.0.5:5432/sentinel returned 1"), act, "no action: sentinel-db is healthy",
+        Fixtures.NOW.toString()));
+  }
+
+  @Test
+  void noActionOnAHealthyResourceInformsGivesTheAttemptBackAndReleasesTheLocks() {
+    when(ddb.deleteItem(any(DeleteItemRequest.class))).thenReturn(DeleteItemResponse.builder().build());
+    Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), diagnosed(Health.Verdict.HEALTHY, false));
+    ArgumentCaptor<UpdateItemRequest> refund = ArgumentCaptor.forClass(UpdateItemRequest.class);
+    verify(ddb).updateItem(refund.capture());
+    assertEquals("attempts#database-failure#sentinel-db", refund.getValue().key().get("pk").s());
+    assertEquals("REMOVE #starts.#name", refund.getValue().updateExpression());
+    assertEquals(out.executionName(), refund.getValue().expressionAttributeNames().get("#name"));
+    verify(ddb, times(6)).deleteItem(any(DeleteItemRequest.class));
+    assertTrue(only(out, "Notify", "refunded").detail().contains("given back"));
+    ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns).publish(sent.capture());
+    assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: NO ACTION - healthy",
+        sent.getValue().subject());
+    assertTrue(sent.getValue().message().contains("SELECT 1 on 10.0.0.5:5432/sentinel returned 1"),
+        sent.getValue().message());
+  }
+
+  @Test
+  void anInconclusiveDiagnosisAsksForAHuman() {
+    String subject = published(diagnosed(Health.Verdict.INCONCLUSIVE, false)).subject();
+    assertTrue(subject.endsWith(": NO ACTION - diagnosis inconclusive, human needed"), subject);
+  }
+
+  @Test
+  void aRecoveryThatActedIsNotANoAction() {
+    assertFalse(published(diagnosed(Health.Verdict.FAILED, true).withVerification(withVerification(true)
+        .verification())).subject().contains("NO ACTION"));
+    verify(ddb, never()).updateItem(any(UpdateItemRequest.class));
   }
 
   @Test

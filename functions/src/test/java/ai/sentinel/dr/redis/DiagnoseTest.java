@@ -17,6 +17,8 @@ import static org.mockito.Mockito.when;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.errors.OutsideBlastRadiusError;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.redis.CacheState.Diagnosis;
 import ai.sentinel.dr.support.Fixtures;
@@ -43,6 +45,9 @@ import software.amazon.awssdk.services.elasticache.model.CacheNode;
 import software.amazon.awssdk.services.elasticache.model.CreateCacheClusterRequest;
 import software.amazon.awssdk.services.elasticache.model.DescribeCacheClustersRequest;
 import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /** Runbook Scenario 2 "Diagnosis": describe-cache-clusters and the cluster's CloudWatch metrics, read-only. */
 class DiagnoseTest {
@@ -235,5 +240,66 @@ class DiagnoseTest {
         () -> invoke(step, Cache.recovery(false)));
     assertTrue(e.getMessage().contains("SETTINGS_REDIS"), e.getMessage());
     verifyNoInteractions(elastiCache, cloudWatch);
+  }
+
+  // ---- the verdict: act only on a confirmed failure
+
+  private final SecretsManagerClient secrets = Fixtures.sdkMock(SecretsManagerClient.class);
+
+  private Recovery pinging(FakeRedis redis) {
+    when(secrets.getSecretValue(any(GetSecretValueRequest.class))).thenReturn(GetSecretValueResponse.builder()
+        .secretString("redis://:" + "s3cr3t-pw@" + Cache.OLD_HOST + ":6379").versionId("v1").build());
+    return invoke(new Diagnose(Cache.deps(s -> s.put("verifyConnect", true).put("connectHost", redis.address()),
+        elastiCache, cloudWatch, secrets)), Cache.recovery(false));
+  }
+
+  @Test
+  void anAvailableClusterThatAnswersPingIsHealthyAndNothingIsReplaced() throws Exception {
+    fake.put(original("available"), null);
+    try (FakeRedis redis = FakeRedis.answering("s3cr3t-pw")) {
+      Recovery out = pinging(redis);
+      assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+      assertFalse(out.diagnosis().act(), "a healthy cache is not replaced by an older snapshot");
+      assertTrue(out.diagnosis().evidence().stream().anyMatch(e -> e.contains("answered +PONG")),
+          out.diagnosis().evidence().toString());
+      assertTrue(out.diagnosis().evidence().stream().anyMatch(e -> e.contains("EngineCPUUtilization 99.2%")),
+          "the high CPU that raised the alarm is evidence, not a failure");
+      assertFalse(Json.write(out).contains("s3cr3t-pw"), "the password never enters the document");
+    }
+    verify(elastiCache, never()).createCacheCluster(any(CreateCacheClusterRequest.class));
+  }
+
+  @Test
+  void anAvailableClusterThatDoesNotAnswerIsInconclusive() throws Exception {
+    fake.put(original("available"), null);
+    try (FakeRedis redis = new FakeRedis(cmd -> "-LOADING Redis is loading the dataset in memory")) {
+      Recovery out = pinging(redis);
+      assertEquals(Verdict.INCONCLUSIVE, out.diagnosis().verdict());
+      assertFalse(out.diagnosis().act());
+    }
+  }
+
+  @Test
+  void withoutAConfiguredPingAvailableIsHealthyAndSaysWhatWasNotChecked() {
+    fake.put(original("available"), null);
+    Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().evidence().stream().anyMatch(e -> e.contains("PING not run")),
+        out.diagnosis().evidence().toString());
+  }
+
+  @Test
+  void aMissingClusterIsAConfirmedFailure() {
+    Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
+    assertEquals(Verdict.FAILED, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().act());
+  }
+
+  @Test
+  void aClusterInTransitionIsLeftToAHuman() {
+    fake.put(original("rebooting cache cluster nodes"), null);
+    Recovery out = invoke(new Diagnose(Cache.deps(elastiCache, cloudWatch)), Cache.recovery(false));
+    assertEquals(Verdict.INCONCLUSIVE, out.diagnosis().verdict());
+    assertFalse(out.diagnosis().act());
   }
 }

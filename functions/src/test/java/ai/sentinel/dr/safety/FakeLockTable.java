@@ -90,6 +90,12 @@ public final class FakeLockTable implements DynamoDbClient {
       check(old, r.conditionExpression(), r.expressionAttributeNames(), r.expressionAttributeValues());
       Map<String, AttributeValue> item = old == null ? new HashMap<>(r.key()) : new HashMap<>(old);
       String set = r.updateExpression().trim();
+      if (set.startsWith("REMOVE ")) {
+        Parser p = new Parser(set.substring(7), item, r.expressionAttributeNames(), r.expressionAttributeValues());
+        remove(item, p.path(p.next()));
+        items.put(key, item);
+        return UpdateItemResponse.builder().build();
+      }
       if (!set.startsWith("SET ")) {
         throw new UnsupportedOperationException(set);
       }
@@ -119,6 +125,19 @@ public final class FakeLockTable implements DynamoDbClient {
     }
     if (!holds) {
       throw ConditionalCheckFailedException.builder().message("The conditional request failed").build();
+    }
+  }
+
+  private static void remove(Map<String, AttributeValue> item, String[] path) {
+    if (path.length == 1) {
+      item.remove(path[0]);
+      return;
+    }
+    AttributeValue parent = item.get(path[0]);
+    if (parent != null && parent.hasM()) {
+      Map<String, AttributeValue> m = new HashMap<>(parent.m());
+      m.remove(path[1]);
+      item.put(path[0], AttributeValue.fromM(m));
     }
   }
 

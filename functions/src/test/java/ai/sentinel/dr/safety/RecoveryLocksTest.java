@@ -57,6 +57,19 @@ class RecoveryLocksTest {
     assertEquals(0, locks.recentStarts(DB, "sentinel-redis", WINDOW).size());
   }
 
+  @Test
+  void aRecoveryThatTookNoActionGivesItsAttemptBackAndOnlyItsOwn() {
+    locks.recordStart(DB, "sentinel-db", "exec-1");
+    locks.recordStart(DB, "sentinel-db", "exec-2");
+    assertTrue(locks.refund(DB, "sentinel-db", "exec-1"));
+    assertEquals(1, locks.recentStarts(DB, "sentinel-db", WINDOW).size(), "exec-2's attempt still counts");
+    assertFalse(locks.refund(DB, "sentinel-db", "exec-1"), "given back once");
+    assertTrue(table.conditions().contains("attribute_exists(#starts.#name)"), table.conditions().toString());
+    // an operator's start counted nothing: no item is written for it
+    assertFalse(locks.refund("redis-failure", "sentinel-redis", "manual-1"));
+    assertNull(table.item("attempts#redis-failure#sentinel-redis"));
+  }
+
   private static final LockedResource DB_INSTANCE = LockedResource.rdsInstance("sentinel-db");
   private static final LockedResource API = LockedResource.ecsService("sentinel-production", "sentinel-api");
   private static final LockedResource CELERY = LockedResource.ecsService("sentinel-production", "sentinel-celery");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -17,6 +19,7 @@ import ai.sentinel.dr.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +98,27 @@ class ResponderLockTest {
   private String lockOwner(String key) {
     Map<String, AttributeValue> item = table.item(key);
     return item == null ? null : item.get("owner").s();
+  }
+
+  @Test
+  void aRestartedInstanceJoinsTheRunningRecoveryAsEvidenceAndNeverStartsOne() throws Exception {
+    Responder.Response alone = handle("rds-eventbridge-restarted.json");
+    assertEquals("ignore", alone.action(), alone.reason());
+    assertNull(table.item(LOCK), "no recovery runs: nothing is written");
+    verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
+
+    when(sfn.startExecution(any(StartExecutionRequest.class))).thenAnswer(inv -> create(inv.getArgument(0)));
+    assertEquals("start", handle(ALARM).action());
+    for (String routine : List.of("rds-eventbridge-restarted.json", "rds-sns-failover-completed.json")) {
+      Responder.Response joined = handle(routine);
+      assertEquals("ignore", joined.action(), joined.reason());
+      assertTrue(joined.reason().contains("as evidence"), routine + ": " + joined.reason());
+    }
+    String evidence = table.item(LOCK).get("joined").m().toString();
+    assertTrue(evidence.contains("RDS-EVENT-0006") && evidence.contains("RDS-EVENT-0049"), evidence);
+    verify(sfn, times(1)).startExecution(any(StartExecutionRequest.class));
+    assertEquals(1, table.item("attempts#database-failure#sentinel-db").get("starts").m().size(),
+        "evidence spends no attempt");
   }
 
   @Test

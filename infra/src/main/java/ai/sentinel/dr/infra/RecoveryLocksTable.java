@@ -53,9 +53,12 @@ public final class RecoveryLocksTable extends Construct {
     grant(function, "PutItem", "GetItem");
   }
 
-  /** Notify releases the recovery's lock on every terminal path. */
+  /**
+   * Notify releases the recovery's lock on every terminal path, and gives back the attempt of a recovery that took no
+   * action (an update of the attempts item).
+   */
   public void grantRelease(RunbookFunction function) {
-    grant(function, "DeleteItem");
+    grant(function, "DeleteItem", "UpdateItem");
   }
 
   /** dynamodb:{@code operations} on this table's ARN only (it has no indexes, so nothing else to cover). */

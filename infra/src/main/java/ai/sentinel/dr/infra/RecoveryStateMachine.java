@@ -1,6 +1,11 @@
 package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.errors.RetryableStepError;
+import ai.sentinel.dr.recovery.DiagnoseStep;
+import ai.sentinel.dr.recovery.Health;
+import ai.sentinel.dr.report.IncidentReports;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.scenario.ScenarioRegistry;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +52,9 @@ import software.constructs.Construct;
  *   <li>the failure path NotifyFailure, ReportFailure, RecoveryFailed: the on-call is told, the report written, and a
  *       recovery with a caught error never reaches Succeed;
  *   <li>the success path Notify, Report, Recovered ({@link #finish});
+ *   <li>act only on a confirmed failure ({@link #actOnDiagnosis}): "Act on diagnosis?" right after Diagnose, and the
+ *       no-action path NotifyNoAction, ReportNoAction, NoAction; {@link #build} refuses a recovery that diagnoses and
+ *       does not decide from it;
  *   <li>polls spaced by Waits on {@code $.options.pollSeconds} ({@link #pollWait}), Choices on fields that must be
  *       present and true ({@link #isTrue});
  *   <li>approval gates ({@link #gated}): a step named in {@code safety.approvalSteps} waits for a human's answer,
@@ -73,6 +81,10 @@ public abstract class RecoveryStateMachine extends Construct {
   static final String RECOVERY_FAILED = "RecoveryFailed";
   /** The Choice in front of a gate; a state machine has at most one gate. */
   static final String DRY_RUN_CHOICE = "Dry-run?";
+  /** The Choice right after Diagnose ({@link #actOnDiagnosis}), and the no-action path's states. */
+  public static final String ACT_CHOICE = "Act on diagnosis?";
+  public static final String NOTIFY_NO_ACTION = "NotifyNoAction";
+  public static final String NO_ACTION = "NoAction";
 
   /** The name of the gate state before {@code step}: {@code Approve UpdateSecret}. */
   public static String approvalState(String step) {
@@ -97,6 +109,10 @@ public abstract class RecoveryStateMachine extends Construct {
   private final Map<String, RunbookFunction> steps = new LinkedHashMap<>();
   /** Every function a task of this state machine invokes, its own and shared ones. */
   private final Set<RunbookFunction> invoked = new HashSet<>();
+  /** Every Lambda task state by name, with the function it invokes. */
+  private final Map<String, RunbookFunction> tasks = new LinkedHashMap<>();
+  private String decidedAfter;
+  private String exemption;
   private final Fail recoveryFailed;
   private final LambdaInvoke notifyFailure;
   private String gatedStep;
@@ -187,6 +203,44 @@ public abstract class RecoveryStateMachine extends Construct {
   }
 
   /**
+   * The runbook's "act only on a confirmed failure", the same for every recovery: right after {@code diagnoseTask} (a
+   * {@link DiagnoseStep}, which writes {@code $.diagnosis}), the Choice "Act on diagnosis?" goes on to
+   * {@code firstStep} when {@code $.diagnosis.act} is true; otherwise the recovery ends with no action:
+   * NotifyNoAction (an info message for HEALTHY, a page for INCONCLUSIVE; the attempt given back, the locks released),
+   * ReportNoAction (status NO_ACTION with the evidence), then the Succeed state NoAction. Nothing is mutated on it.
+   */
+  protected Choice actOnDiagnosis(LambdaInvoke diagnoseTask, IChainable firstStep) {
+    String state = diagnoseTask.getNode().getId();
+    RunbookFunction fn = tasks.get(state);
+    if (fn == null || !DiagnoseStep.class.isAssignableFrom(fn.handler())) {
+      throw new IllegalStateException(scenario + ": state '" + state + "' does not run a DiagnoseStep, so nothing "
+          + "writes " + Health.ACT_PATH + " and every recovery would end with no action");
+    }
+    if (decidedAfter != null) {
+      throw new IllegalStateException(scenario + " already decides after " + decidedAfter);
+    }
+    decidedAfter = state;
+    LambdaInvoke notifyNoAction = step(NOTIFY_NO_ACTION, shared.notifyFunction());
+    notifyNoAction.next(reportTask("ReportNoAction", IncidentReports.NO_ACTION, new Succeed(this, NO_ACTION)));
+    Choice act = new Choice(this, ACT_CHOICE)
+        .when(isTrue(Health.ACT_PATH), firstStep)
+        .otherwise(notifyNoAction);
+    diagnoseTask.next(act);
+    return act;
+  }
+
+  /**
+   * The documented exemption from {@link #actOnDiagnosis} for a recovery whose signal is itself the confirmed failure
+   * (e.g. a security finding): {@link #build} then accepts it without the Choice; the reason goes in its comment.
+   */
+  protected void actsWithoutDiagnosis(String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException(scenario + ": an exemption from acting on a diagnosis needs a reason");
+    }
+    exemption = reason.strip();
+  }
+
+  /**
    * The runbook's "restart ECS services" after a repoint: RestartServices, then WaitForServices until
    * {@code $.services.stable} ("Services stable?", "Wait for services"), then {@code next}.
    *
@@ -259,6 +313,7 @@ public abstract class RecoveryStateMachine extends Construct {
   /** A step invocation: the whole document in, the function's answer as the whole document out. */
   private LambdaInvoke invoke(String stateName, RunbookFunction fn) {
     invoked.add(fn);
+    tasks.put(stateName, fn);
     LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
         .lambdaFunction(fn.live())
         .payloadResponseOnly(true)
@@ -300,8 +355,6 @@ public abstract class RecoveryStateMachine extends Construct {
     return task;
   }
 
-  // ---- the state machine -------------------------------------------------------------------------------------------
-
   /**
    * Creates the state machine starting at {@code start}, its log group and its RTO alarm.
    *
@@ -312,6 +365,7 @@ public abstract class RecoveryStateMachine extends Construct {
     if (stateMachine != null) {
       throw new IllegalStateException(scenario + " state machine built twice");
     }
+    requireDecision();
     String name = Names.stateMachine(config.prefix(), scenario);
     logGroup = LogGroup.Builder.create(this, "Logs")
         // the /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per state machine
@@ -321,7 +375,8 @@ public abstract class RecoveryStateMachine extends Construct {
         .build();
     stateMachine = StateMachine.Builder.create(this, "StateMachine")
         .stateMachineName(name)
-        .comment("Sentinel DR runbook " + title + " (" + config.name() + ")")
+        .comment("Sentinel DR runbook " + title + " (" + config.name() + ")"
+            + (exemption == null ? "" : "; acts without a diagnosis: " + exemption))
         .definitionBody(DefinitionBody.fromChainable(start))
         .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
         .tracingEnabled(props.tracing())
@@ -333,6 +388,21 @@ public abstract class RecoveryStateMachine extends Construct {
     Nag.suppressFindings(stateMachine, Nag.IAM5, "CloudWatch Logs delivery (logs:*LogDelivery, "
         + "logs:DescribeResourcePolicies...) and X-Ray (PutTraceSegments...) support no resource-level permissions: "
         + "AWS documents Resource '*' for state machine logging and tracing", "/^Resource::\\*$/");
+  }
+
+  /**
+   * A recovery that diagnoses (a state Diagnose, or a {@link DiagnoseStep}) must decide from it, so a new scenario
+   * cannot forget the Choice. A test is not a recovery (it never touches the protected resource): not checked.
+   */
+  private void requireDecision() {
+    boolean test = ScenarioRegistry.find(scenario).map(Scenario::test).orElse(false);
+    List<String> diagnosing = tasks.entrySet().stream().filter(e -> DiagnoseStep.NAME.equals(e.getKey())
+        || DiagnoseStep.class.isAssignableFrom(e.getValue().handler())).map(Map.Entry::getKey).toList();
+    if (!test && !diagnosing.isEmpty() && decidedAfter == null && exemption == null) {
+      throw new IllegalStateException(scenario + " diagnoses (" + diagnosing + ") but does not decide from it: "
+          + "put actOnDiagnosis(diagnoseTask, firstStep) right after Diagnose (act only on a confirmed failure), "
+          + "or declare actsWithoutDiagnosis(reason)");
+    }
   }
 
   /**
@@ -370,8 +440,6 @@ public abstract class RecoveryStateMachine extends Construct {
         .build();
     alarm.addAlarmAction(new SnsAction(props.notifications().topic()));
   }
-
-  // ---- accessors ---------------------------------------------------------------------------------------------------
 
   /** The runbook scenario id ({@link InfraScenario#id}). */
   public String scenario() {
@@ -411,6 +479,16 @@ public abstract class RecoveryStateMachine extends Construct {
   /** The approval gates' function, when this state machine has a gate. */
   public Optional<RunbookFunction> requestApproval() {
     return gatedStep == null ? Optional.empty() : shared.requestApprovalIfCreated();
+  }
+
+  /** The state "Act on diagnosis?" follows, if any. */
+  public Optional<String> decidesAfter() {
+    return Optional.ofNullable(decidedAfter);
+  }
+
+  /** Why this recovery acts without a diagnosis ({@link #actsWithoutDiagnosis}), if it said so. */
+  public Optional<String> exemption() {
+    return Optional.ofNullable(exemption);
   }
 
   /** The step this state machine gates, if any. */

@@ -42,9 +42,11 @@ public final class RunbookFunction extends Construct {
   private final Alias live;
   private final Role role;
   private final LogGroup logGroup;
+  private final Class<?> handler;
 
   public RunbookFunction(Construct scope, String id, Props props) {
     super(scope, id);
+    handler = props.handler();
     logGroup = LogGroup.Builder.create(this, "Logs")
         .logGroupName("/aws/lambda/" + props.functionName())
         .retention(props.logRetention())
@@ -110,6 +112,11 @@ public final class RunbookFunction extends Construct {
 
   public Function function() {
     return function;
+  }
+
+  /** The handler class it runs. */
+  public Class<?> handler() {
+    return handler;
   }
 
   /** The alias {@code live}: what triggers and state machines invoke. */

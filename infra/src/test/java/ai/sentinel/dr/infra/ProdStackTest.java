@@ -50,7 +50,9 @@ class ProdStackTest {
     // rotation (ALTER ROLE) the database's; nothing else does
     List<String> inVpc = List.of("prod-sentinel-dr-database-verify", "prod-sentinel-dr-redis-verify",
         "prod-sentinel-dr-database-verify-scratch-instance",
-        "prod-sentinel-dr-security-revoke-api-keys", "prod-sentinel-dr-security-database-secret-rotator");
+        "prod-sentinel-dr-security-revoke-api-keys", "prod-sentinel-dr-security-database-secret-rotator",
+        // Diagnose: is the database or the cache healthy (SELECT 1, PING) before anything is replaced
+        "prod-sentinel-dr-database-diagnose", "prod-sentinel-dr-redis-diagnose");
     prod.properties("AWS::Lambda::Function").forEach(f -> {
       boolean verify = inVpc.contains(f.path("FunctionName").asText());
       assertEquals(verify, f.has("VpcConfig"), f.path("FunctionName").asText());

@@ -89,7 +89,7 @@ class SafetyStackTest {
         "TriggersSecurityEventResponder", RESPONDER_OPS,
         "TriggersManualResponder", RESPONDER_OPS,
         "SharedStepsAcquireLock", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
-        "SharedStepsNotify", Set.of("dynamodb:DeleteItem")));
+        "SharedStepsNotify", Set.of("dynamodb:DeleteItem", "dynamodb:UpdateItem")));
     String tableArn = "<GetAtt:" + tableId(prod) + ".Arn>";
     Map<String, Set<String>> granted = new TreeMap<>();
     prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {

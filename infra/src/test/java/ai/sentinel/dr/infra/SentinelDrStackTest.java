@@ -222,11 +222,12 @@ class SentinelDrStackTest {
 
   @Test
   void everyTaskInvokesItsAliasWithTheWholeStateAndRetriesRetryableErrors() {
-    assertEquals(15, assertTasks(states), "12 steps, NotifyFailure, Report and ReportFailure");
-    assertEquals(13, assertTasks(dev.definition("redis-failure").path("States")),
-        "10 steps, NotifyFailure, Report and ReportFailure");
-    assertEquals(11, assertTasks(dev.definition("ecs-service-failure").path("States")),
-        "8 steps, NotifyFailure, Report and ReportFailure");
+    assertEquals(17, assertTasks(states), "12 steps, NotifyFailure, Report, ReportFailure, NotifyNoAction and "
+        + "ReportNoAction");
+    assertEquals(15, assertTasks(dev.definition("redis-failure").path("States")),
+        "10 steps, NotifyFailure, Report, ReportFailure, NotifyNoAction and ReportNoAction");
+    assertEquals(13, assertTasks(dev.definition("ecs-service-failure").path("States")),
+        "8 steps, NotifyFailure, Report, ReportFailure, NotifyNoAction and ReportNoAction");
   }
 
   /** Checks every task of {@code states} as the runbook wants it; returns how many there are. */
@@ -245,7 +246,11 @@ class SentinelDrStackTest {
         // the report needs what only the execution knows; a failed report changes no outcome
         assertEquals("$$.Execution.Id", state.path("Parameters").path("executionArn.$").asText(), e.getKey());
         assertEquals("$", state.path("Parameters").path("recovery.$").asText(), e.getKey());
-        String end = e.getKey().equals("Report") ? "Recovered" : "RecoveryFailed";
+        String end = switch (e.getKey()) {
+          case "Report" -> "Recovered";
+          case "ReportNoAction" -> "NoAction";
+          default -> "RecoveryFailed";
+        };
         assertEquals(end, state.path("Next").asText(), e.getKey());
         assertEquals(end, state.path("Catch").path(0).path("Next").asText(), e.getKey());
         assertEquals("$.reportError", state.path("Catch").path(0).path("ResultPath").asText(), e.getKey());

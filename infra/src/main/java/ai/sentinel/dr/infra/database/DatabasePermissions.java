@@ -50,6 +50,10 @@ final class DatabasePermissions {
       RunbookFunction pointInTimeRestore, RunbookFunction waitForInstance, RunbookFunction updateSecret,
       RunbookFunction verify) {
     diagnose.allow(DESCRIBE_INSTANCES, List.of(instance));
+    if (db.verifyConnect()) {
+      // SELECT 1 with the services' credentials: is the database healthy before anything is restored over it
+      diagnose.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(db.secretId())));
+    }
     diagnose.allow(List.of("rds:DescribeEvents", "cloudwatch:GetMetricStatistics"), List.of("*"));
     Nag.suppressFindings(diagnose.role(), Nag.IAM5, "rds:DescribeEvents and cloudwatch:GetMetricStatistics "
         + "support no resource-level permissions (AWS requires Resource '*'); both are read-only and the step "

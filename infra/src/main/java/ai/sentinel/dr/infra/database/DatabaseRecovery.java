@@ -1,6 +1,7 @@
 package ai.sentinel.dr.infra.database;
 
 import ai.sentinel.dr.database.ChooseOption;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.Diagnose;
 import ai.sentinel.dr.database.PointInTimeRestore;
 import ai.sentinel.dr.database.RestoreFromSnapshot;
@@ -23,7 +24,8 @@ import software.constructs.Construct;
  * Runbook Scenario 1 (database failure) as the state machine {@code <env>-sentinel-dr-database-failure}:
  *
  * <pre>
- * AcquireLock → Diagnose → ChooseOption → Which option?
+ * AcquireLock → Diagnose → "Act on diagnosis?" ─no─► NotifyNoAction → ReportNoAction → NoAction
+ *   ─act─► ChooseOption → Which option?
  *   A: VerifyFailover ⟲ "Failover done?" / "Wait for failover" → Verify
  *   B: RestoreFromSnapshot ┐
  *   C: PointInTimeRestore  ┴→ WaitForInstance ⟲ "Instance available?" / "Wait for instance"
@@ -41,7 +43,9 @@ public final class DatabaseRecovery extends RecoveryStateMachine {
 
   public DatabaseRecovery(Construct scope, String id, Props props) {
     super(scope, id, DatabaseInfraScenario.ID, props);
-    RunbookFunction diagnose = function(Diagnose.class);
+    // SELECT 1 before anything (where configured): a database that answers is not restored over
+    RunbookFunction diagnose = function(Diagnose.class,
+        config.require(DatabaseSettings.class).verifyConnect() ? config.vpc() : null);
     RunbookFunction chooseOption = function(ChooseOption.class);
     RunbookFunction verifyFailover = function(VerifyFailover.class);
     RunbookFunction restoreFromSnapshot = function(RestoreFromSnapshot.class);
@@ -97,7 +101,9 @@ public final class DatabaseRecovery extends RecoveryStateMachine {
         .when(Condition.stringEquals(option, "B"), restoreFromSnapshotTask)
         .when(Condition.stringEquals(option, "C"), pointInTimeRestoreTask)
         .otherwise(unknownOption);
-    acquireLockTask.next(diagnoseTask).next(chooseOptionTask).next(whichOption);
+    chooseOptionTask.next(whichOption);
+    acquireLockTask.next(diagnoseTask);
+    actOnDiagnosis(diagnoseTask, chooseOptionTask);
 
     build(acquireLockTask, "Scenario 1: database failure", "database");
   }

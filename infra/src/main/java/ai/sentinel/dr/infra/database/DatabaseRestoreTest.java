@@ -23,7 +23,9 @@ import software.constructs.Construct;
  * Production is not touched: the restore goes to the scratch instance {@code <instance>-drill}, the secret is only
  * read, no service restarts. The scratch instance is deleted on both paths, so a failed test leaves nothing running
  * (only an instance the test itself created and tagged is ever deleted). Diagnose and WaitForInstance are Scenario
- * 1's functions; the three scratch steps have their own, allowed only the scratch instance.
+ * 1's functions; the three scratch steps have their own, allowed only the scratch instance. A test is not a
+ * recovery: it has no "Act on diagnosis?" and goes on whatever production's health (Diagnose records it as context
+ * and sets {@code $.diagnosis.act} for a test).
  */
 public final class DatabaseRestoreTest extends RecoveryStateMachine {
   public static final String CLEAN_UP = "CleanUpScratchInstance";

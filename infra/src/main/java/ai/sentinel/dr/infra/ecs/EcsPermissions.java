@@ -26,6 +26,8 @@ final class EcsPermissions {
   private static final List<String> UPDATE_SERVICES = List.of("ecs:DescribeServices", "ecs:UpdateService");
   private static final List<String> TASKS = List.of("ecs:ListTasks", "ecs:DescribeTasks");
   private static final String ANY = "/^Resource::\\*$/";
+  private static final List<String> TARGET_HEALTH = List.of("elasticloadbalancing:DescribeTargetGroups",
+      "elasticloadbalancing:DescribeTargetHealth");
 
   private final EcsSettings ecs;
   private final List<String> services;
@@ -48,10 +50,13 @@ final class EcsPermissions {
     diagnose.allow(DESCRIBE_SERVICES, services);
     allowTasks(diagnose);
     diagnose.allow(List.of("logs:FilterLogEvents", "logs:GetLogEvents"), logGroups);
+    // a service at its count is healthy only with healthy targets: then nothing is redeployed
+    diagnose.allow(TARGET_HEALTH, List.of("*"));
     Nag.suppressFindings(diagnose.role(), Nag.IAM5, "ListTasks is authorized on container instances, which "
         + "Fargate tasks have none of: the grant is Resource '*' limited by the ecs:cluster condition to the "
         + "protected cluster; DescribeTasks covers that cluster's tasks, whose ids are known only at run time; the "
-        + "log streams of a service's log group are named by ECS per task (all read-only)", ANY, taskFinding(),
+        + "log streams of a service's log group are named by ECS per task; elasticloadbalancing:DescribeTargetGroups "
+        + "and DescribeTargetHealth support no resource-level permissions (all read-only)", ANY, taskFinding(),
         logFinding());
 
     forceNewDeployment.allow(UPDATE_SERVICES, services);
@@ -67,8 +72,7 @@ final class EcsPermissions {
     scaleUp.allow(UPDATE_SERVICES, services);
 
     verifyTargets.allow(DESCRIBE_SERVICES, services);
-    verifyTargets.allow(List.of("elasticloadbalancing:DescribeTargetGroups",
-        "elasticloadbalancing:DescribeTargetHealth"), List.of("*"));
+    verifyTargets.allow(TARGET_HEALTH, List.of("*"));
     Nag.suppressFindings(verifyTargets.role(), Nag.IAM5, "elasticloadbalancing:DescribeTargetGroups and "
         + "DescribeTargetHealth support no resource-level permissions (AWS requires Resource '*'); both are "
         + "read-only and the step asks only for the configured services' target groups", ANY);

@@ -18,7 +18,8 @@ import software.constructs.Construct;
  * the one failing service the execution names:
  *
  * <pre>
- * AcquireLock → Diagnose → ForceNewDeployment → WaitForStability → "Service stable?"
+ * AcquireLock → Diagnose → "Act on diagnosis?" ─no─► NotifyNoAction → ReportNoAction → NoAction
+ *   ─act─► ForceNewDeployment → WaitForStability → "Service stable?"
  *   stable ($.ecs.stable)            → ScaleUp → "Scaled?"
  *                                        scaled ($.ecs.scale.scaled), not a dry-run
  *                                              → "Wait for scale-up" → WaitForStability (the scaled tasks start)
@@ -73,7 +74,9 @@ public final class EcsRecovery extends RecoveryStateMachine {
         .otherwise(rollBack);
     waitForStabilityTask.next(stable);
 
-    acquireLockTask.next(diagnoseTask).next(forceNewDeploymentTask).next(waitForStabilityTask);
+    forceNewDeploymentTask.next(waitForStabilityTask);
+    acquireLockTask.next(diagnoseTask);
+    actOnDiagnosis(diagnoseTask, forceNewDeploymentTask);
 
     build(acquireLockTask, "Scenario 3: ECS service failure", "ECS service");
   }

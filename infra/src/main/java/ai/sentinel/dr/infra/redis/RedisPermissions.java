@@ -43,6 +43,10 @@ final class RedisPermissions {
     Nag.suppressFindings(diagnose.role(), Nag.IAM5, "cloudwatch:GetMetricStatistics supports no resource-level "
         + "permissions (AWS requires Resource '*'); it is read-only and the step asks only for the protected "
         + "cluster's CurrConnections and EngineCPUUtilization", "/^Resource::\\*$/");
+    if (redis.verifyConnect()) {
+      // PING with the services' credentials: is the cache healthy before it is replaced
+      diagnose.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(redis.secretId())));
+    }
 
     // automatic snapshots are named automatic.<cluster>-<time>; manual ones must be named <cluster>-...
     String id = redis.clusterId();

@@ -18,15 +18,16 @@ import software.constructs.Construct;
  * environment with a {@code redis} section:
  *
  * <pre>
- * AcquireLock → Diagnose → FindSnapshot → CreateRecoveryCluster
+ * AcquireLock → Diagnose → "Act on diagnosis?" ─no─► NotifyNoAction → ReportNoAction → NoAction
+ *   ─act─► FindSnapshot → CreateRecoveryCluster
  *   → WaitForCluster ⟲ "Cluster available?" / "Wait for cluster"
  *   → [gate] UpdateSecret → RestartServices → WaitForServices ⟲ "Services stable?" / "Wait for services"
  *   → Verify → Notify → Report → Recovered
  * </pre>
  * Each step of the redis package has its own function ({@code <env>-sentinel-dr-redis-<step>}) allowed only the calls
- * its step makes ({@link RedisPermissions}); Verify runs in the configured {@code vpc}, where it can reach the cache
- * for a PING. The gate before UpdateSecret is on when {@code safety.approvalSteps} lists "UpdateSecret", the name
- * that also gates the database secret.
+ * its step makes ({@link RedisPermissions}); Diagnose and Verify run in the configured {@code vpc}, where they can
+ * reach the cache for a PING (Diagnose: is it healthy? then nothing is replaced). The gate before UpdateSecret is on
+ * when {@code safety.approvalSteps} lists "UpdateSecret", the name that also gates the database secret.
  */
 public final class RedisRecovery extends RecoveryStateMachine {
   static final String UPDATE_SECRET = UpdateSecret.class.getSimpleName();
@@ -36,7 +37,9 @@ public final class RedisRecovery extends RecoveryStateMachine {
     if (config.settings(RedisSettings.class).isEmpty()) {
       throw new IllegalArgumentException("environment '" + config.name() + "' configures no redis: no Scenario 2");
     }
-    RunbookFunction diagnose = function(Diagnose.class);
+    // PING before anything: a cache that answers is not replaced
+    RunbookFunction diagnose = function(Diagnose.class,
+        config.require(RedisSettings.class).verifyConnect() ? config.vpc() : null);
     RunbookFunction findSnapshot = function(FindSnapshot.class);
     RunbookFunction createRecoveryCluster = function(CreateRecoveryCluster.class);
     RunbookFunction waitForCluster = function(WaitForCluster.class);
@@ -61,8 +64,9 @@ public final class RedisRecovery extends RecoveryStateMachine {
         .when(isTrue("$.cache.cluster.available"), gated(UPDATE_SECRET, updateSecretTask))
         .otherwise(pollWait("Wait for cluster").next(waitForClusterTask));
     waitForClusterTask.next(clusterAvailable);
-    acquireLockTask.next(diagnoseTask).next(findSnapshotTask).next(createRecoveryClusterTask)
-        .next(waitForClusterTask);
+    findSnapshotTask.next(createRecoveryClusterTask).next(waitForClusterTask);
+    acquireLockTask.next(diagnoseTask);
+    actOnDiagnosis(diagnoseTask, findSnapshotTask);
 
     build(acquireLockTask, "Scenario 2: Redis failure", "Redis");
   }

@@ -15,6 +15,7 @@ import ai.sentinel.dr.database.Verify;
 import ai.sentinel.dr.database.VerifyFailover;
 import ai.sentinel.dr.database.VerifyScratchInstance;
 import ai.sentinel.dr.database.WaitForInstance;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.Synth;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -64,7 +65,9 @@ public class DatabaseRecoveryStackTest {
     assertTrue(names.containsAll(RUNBOOK_STATES), "missing " + diff(RUNBOOK_STATES, names));
 
     assertEquals("Diagnose", next("AcquireLock"));
-    assertEquals("ChooseOption", next("Diagnose"));
+    assertEquals(RecoveryStateMachine.ACT_CHOICE, next("Diagnose"));
+    assertEquals("ChooseOption", states.path(RecoveryStateMachine.ACT_CHOICE).path("Choices").path(0).path("Next")
+        .asText());
     assertEquals("Which option?", next("ChooseOption"));
     Map<String, String> options = new LinkedHashMap<>();
     states.path("Which option?").path("Choices").forEach(c -> {

@@ -12,6 +12,7 @@ import ai.sentinel.dr.ecs.ScaleUp;
 import ai.sentinel.dr.ecs.VerifyTargets;
 import ai.sentinel.dr.ecs.WaitForStability;
 import ai.sentinel.dr.infra.Names;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.StateMachineAssert;
 import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
@@ -52,9 +53,11 @@ public class EcsRecoveryStackTest {
     assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "ForceNewDeployment", "WaitForStability",
         "Service stable?", "Roll back?", "Wait for stability", "DeployPreviousVersion", "ScaleUp", "Scaled?",
         "Wait for scale-up", "VerifyTargets", "Notify", "Report", "Recovered", "NotifyFailure", "ReportFailure",
-        "RecoveryFailed")), names());
+        "RecoveryFailed", "Act on diagnosis?", "NotifyNoAction", "ReportNoAction", "NoAction")), names());
     assertEquals("Diagnose", next("AcquireLock"));
-    assertEquals("ForceNewDeployment", next("Diagnose"));
+    assertEquals(RecoveryStateMachine.ACT_CHOICE, next("Diagnose"));
+    assertEquals("ForceNewDeployment", states.path(RecoveryStateMachine.ACT_CHOICE).path("Choices").path(0).path("Next")
+        .asText());
     assertEquals("WaitForStability", next("ForceNewDeployment"));
     assertEquals("Service stable?", next("WaitForStability"));
     assertEquals("Notify", next("VerifyTargets"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Names;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.infra.StateMachineAssert;
 import ai.sentinel.dr.infra.Synth;
@@ -56,10 +57,13 @@ public class RedisRecoveryStackTest {
     assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "FindSnapshot", "CreateRecoveryCluster",
         "WaitForCluster", "Cluster available?", "Wait for cluster", "UpdateSecret", "RestartServices",
         "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Report", "Recovered",
-        "NotifyFailure", "ReportFailure", "RecoveryFailed")), names(states));
+        "NotifyFailure", "ReportFailure", "RecoveryFailed", "Act on diagnosis?", "NotifyNoAction", "ReportNoAction",
+        "NoAction")), names(states));
 
     assertEquals("Diagnose", next("AcquireLock"));
-    assertEquals("FindSnapshot", next("Diagnose"));
+    assertEquals(RecoveryStateMachine.ACT_CHOICE, next("Diagnose"));
+    assertEquals("FindSnapshot", states.path(RecoveryStateMachine.ACT_CHOICE).path("Choices").path(0).path("Next")
+        .asText());
     assertEquals("CreateRecoveryCluster", next("FindSnapshot"));
     assertEquals("WaitForCluster", next("CreateRecoveryCluster"));
     StateMachineAssert.loop(states, "WaitForCluster", "Cluster available?", "$.cache.cluster.available",
