@@ -32,11 +32,12 @@ import java.util.regex.Pattern;
  * @param connectHost         host:port to reach the application database instead of the secret's host: set by local
  *                            clouds in the functions' environment, never in cdk.json
  * @param rotation            the secrets RotateSecrets rotates and how their rotation functions are attached, or null
+ * @param evidence            what PreserveEvidence keeps and where, or null
  */
 public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowList, int blockHours,
     double minSeverity, boolean acceptSampleFindings, List<String> securityHubProducts, Metric piiMetric,
     ApiKeys apiKeys, Isolation isolation, int groupingWindowMinutes, String connectHost,
-    Rotation rotation) implements Settings {
+    Rotation rotation, Evidence evidence) implements Settings {
 
   /** The runbook id of Scenario 6 (kept here so the section can name its recovery without a cycle). */
   public static final String SCENARIO = "security-incident";
@@ -55,7 +56,13 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
 
   private static final Set<String> FIELDS = Set.of("ipSet", "webAcl", "allowList", "blockHours", "minSeverity",
       "acceptSampleFindings", "securityHubProducts", "piiMetric", "apiKeys", "isolation", "groupingWindowMinutes",
-      "rotation");
+      "rotation", "evidence");
+  private static final Set<String> EVIDENCE_FIELDS = Set.of("bucket", "logGroup", "windowHours", "retentionDays",
+      "snapshot");
+  private static final Pattern BUCKET = Pattern.compile("(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern LOG_GROUP = Pattern.compile("[A-Za-z0-9_./#-]{1,512}");
+  /** The evidence snapshot of the database: {@code <instance>-evidence-<incident>}. */
+  static final Pattern EVIDENCE_SNAPSHOT = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,200}-evidence-[0-9a-f]{12}");
   private static final Set<String> ROTATION_FIELDS = Set.of("jwtSecretId", "databaseSecretId",
       "automaticallyAfterDays");
   public static final int DEFAULT_ROTATION_DAYS = 90;
@@ -103,6 +110,18 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
       return ids;
     }
   }
+
+  /**
+   * Runbook "preserve evidence".
+   *
+   * @param bucket        the evidence bucket the stack creates (Object Lock, deletes denied), keys under
+   *                      incidents/&lt;execution&gt;/
+   * @param logGroup      the API's log group exported for the window (runbook: /ecs/sentinel-api)
+   * @param windowHours   the window before the signal that is exported (default 24)
+   * @param retentionDays Object Lock retention of every evidence object (default 365)
+   * @param snapshot      also snapshot the database ({@code <instance>-evidence-<incident>}; default true)
+   */
+  public record Evidence(String bucket, String logGroup, int windowHours, int retentionDays, boolean snapshot) {}
 
   /** A CloudWatch metric: namespace and name. */
   public record Metric(String namespace, String name) {}
@@ -182,7 +201,7 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   public SecuritySettings withLocal(String ipSetId, String newConnectHost) {
     return new SecuritySettings(new IpSet(ipSet.name(), ipSetId, ipSet.scope()), webAcl, allowList, blockHours,
         minSeverity, acceptSampleFindings, securityHubProducts, piiMetric, apiKeys, isolation, groupingWindowMinutes,
-        newConnectHost, rotation);
+        newConnectHost, rotation, evidence);
   }
 
   /** Blast radius: the IP set, the API key table, the rotated secrets. */
@@ -192,6 +211,9 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
       case "wafv2" -> target.equals(ipSet.name());
       case "postgres" -> target.equals(apiKeys.table());
       case "secretsmanager" -> rotation != null && rotation.secretIds().contains(target);
+      case "s3" -> evidence != null && target.equals(evidence.bucket());
+      case "logs" -> evidence != null && target.equals(evidence.logGroup());
+      case "rds" -> evidence != null && evidence.snapshot() && EVIDENCE_SNAPSHOT.matcher(target).matches();
       default -> false;
     };
   }
@@ -218,7 +240,21 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
     int window = config.optionalPositive(node, "security.groupingWindowMinutes", DEFAULT_GROUPING_WINDOW_MINUTES,
         24 * 60);
     return new SecuritySettings(ipSet, webAcl, allowList, blockHours, minSeverity, acceptSamples, products, pii,
-        apiKeys, isolation, window, null, rotation(node, config));
+        apiKeys, isolation, window, null, rotation(node, config), evidence(node, config));
+  }
+
+  private static Evidence evidence(JsonNode node, ConfigReader config) {
+    JsonNode e = config.optionalObject(node, "security.evidence", "{bucket, logGroup, windowHours, retentionDays, "
+        + "snapshot}");
+    if (e == null) {
+      return null;
+    }
+    config.unknownFields(e, "security.evidence.", EVIDENCE_FIELDS);
+    return new Evidence(config.text(e, "security.evidence.bucket", BUCKET, "an S3 bucket name"),
+        config.text(e, "security.evidence.logGroup", LOG_GROUP, "a CloudWatch Logs group name"),
+        config.optionalPositive(e, "security.evidence.windowHours", 24, 24 * 30),
+        config.optionalPositive(e, "security.evidence.retentionDays", 365, 36500),
+        !e.has("snapshot") || config.bool(e, "security.evidence.snapshot"));
   }
 
   private static Rotation rotation(JsonNode node, ConfigReader config) {

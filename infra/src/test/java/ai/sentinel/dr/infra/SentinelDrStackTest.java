@@ -336,6 +336,8 @@ class SentinelDrStackTest {
         "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
         // WAF: the IP set is found by name when cdk.json gives no id (read-only)
         "wafv2:ListIPSets",
+        // Scenario 6's evidence: CloudWatch Logs export tasks have no resource type (read-only)
+        "logs:DescribeExportTasks",
         // Step Functions logging and tracing
         "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",

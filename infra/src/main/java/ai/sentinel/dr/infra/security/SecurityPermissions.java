@@ -6,6 +6,7 @@ import ai.sentinel.dr.infra.Nag;
 import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.security.SecuritySettings;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -64,5 +65,35 @@ final class SecurityPermissions {
     rotate.allow(List.of("lambda:InvokeFunction"), List.of(jwt.live().getFunctionArn(),
         database.live().getFunctionArn()));
     waitForRotation.allow(List.of("secretsmanager:DescribeSecret"), secrets);
+  }
+
+  /**
+   * PreserveEvidence: snapshot only the configured database as {@code <instance>-evidence-*}, export only the
+   * configured log group, write only under incidents/ of the evidence bucket; WaitForEvidence: the same export (when
+   * the account's one export slot was busy), describe the snapshot, list and read back the incident's objects to hash
+   * them, write the manifest. CloudWatch Logs' DescribeExportTasks supports no resource: read-only, on '*'.
+   */
+  void grantEvidence(RunbookFunction preserve, RunbookFunction waitForEvidence, EvidenceBucket bucket,
+      String dbInstance) {
+    SecuritySettings.Evidence evidence = security.evidence();
+    String snapshots = arns.colon("rds", "snapshot", dbInstance + "-evidence-*");
+    String logGroup = arns.logGroup(evidence.logGroup());
+    for (RunbookFunction fn : List.of(preserve, waitForEvidence)) {
+      fn.allow(List.of("logs:CreateExportTask"), List.of(logGroup));
+      fn.allow(List.of("logs:DescribeExportTasks"), List.of("*"));
+      fn.allow(List.of("rds:DescribeDBSnapshots"), List.of(snapshots));
+      fn.allow(List.of("s3:PutObject"), List.of(bucket.objects()));
+      Nag.suppressFindings(fn.role(), Nag.IAM5, "Evidence is named per incident at run time: objects under "
+          + "incidents/ of the evidence bucket, snapshots <instance>-evidence-<incident>, the configured log group's "
+          + "streams; logs:DescribeExportTasks supports no resource-level permission (read-only)",
+          "/^Resource::\\*$/", "/^Resource::<[A-Za-z0-9]+\\.Arn>\\/incidents\\/\\*$/",
+          Nag.arnFinding("rds", "snapshot:" + Nag.literal(dbInstance) + "-evidence-\\*"),
+          Nag.arnFinding("logs", "log-group:" + Nag.literal(evidence.logGroup()) + ":\\*"));
+    }
+    preserve.allow(List.of("rds:CreateDBSnapshot"), List.of(arns.colon("rds", "db", dbInstance), snapshots));
+    preserve.allow(List.of("rds:AddTagsToResource"), List.of(snapshots));
+    waitForEvidence.allow(List.of("s3:ListBucket"), List.of(bucket.bucket().getBucketArn()),
+        Map.of("StringLike", Map.of("s3:prefix", List.of(EvidenceBucket.PREFIX + "*"))));
+    waitForEvidence.allow(List.of("s3:GetObject"), List.of(bucket.objects()));
   }
 }

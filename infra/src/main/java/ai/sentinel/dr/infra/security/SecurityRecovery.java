@@ -5,10 +5,13 @@ import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.security.JwtSecretRotator;
+import ai.sentinel.dr.security.PreserveEvidence;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
 import ai.sentinel.dr.security.SecuritySettings;
+import ai.sentinel.dr.security.WaitForEvidence;
 import ai.sentinel.dr.security.WaitForRotation;
 import software.amazon.awscdk.services.stepfunctions.IChainable;
 import software.amazon.awscdk.services.stepfunctions.Choice;
@@ -25,7 +28,8 @@ import software.constructs.Construct;
  *   otherwise ─────────────────────────────────────────────┴→ "Revoke API keys?"
  *   $.security.assessment.containment.revokeApiKeys → RevokeApiKeys ─┐
  *   otherwise ───────────────────────────────────────────────────────┴→ [rotation configured]
- *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲ → Notify → Report
+ *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲
+ *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → Notify → Report → Recovered
  * </pre>
  * RevokeApiKeys runs in the environment's VPC (it connects to the application database), as does the database
  * secret's rotation function ({@link SecretRotation}), which Secrets Manager invokes, not the state machine.
@@ -48,7 +52,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke assessTask = step("Assess", assess);
     LambdaInvoke blockIpsTask = step("BlockIps", blockIps);
     LambdaInvoke revokeApiKeysTask = step("RevokeApiKeys", revokeApiKeys);
-    IChainable done = rotation(finish());
+    IChainable done = rotation(evidence(finish()));
 
     revokeApiKeysTask.next(done);
     Choice revoke = new Choice(this, "Revoke API keys?")
@@ -61,6 +65,29 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     acquireLockTask.next(assessTask).next(block);
 
     build(acquireLockTask, "Scenario 6: security incident", "security incident containment");
+  }
+
+  /**
+   * PreserveEvidence, WaitForEvidence until {@code $.evidence.done} (export completed, snapshot available, manifest
+   * written), then {@code next}; {@code next} itself when security.evidence is not configured. Creates the bucket.
+   */
+  private IChainable evidence(IChainable next) {
+    SecuritySettings.Evidence evidence = config.require(SecuritySettings.class).evidence();
+    if (evidence == null) {
+      return next;
+    }
+    EvidenceBucket bucket = new EvidenceBucket(this, "Evidence", evidence);
+    RunbookFunction preserve = function(PreserveEvidence.class);
+    RunbookFunction waitForEvidence = function(WaitForEvidence.class);
+    new SecurityPermissions(this, config).grantEvidence(preserve, waitForEvidence, bucket,
+        config.require(DatabaseSettings.class).instanceId());
+    LambdaInvoke preserveTask = step("PreserveEvidence", preserve);
+    LambdaInvoke waitTask = step("WaitForEvidence", waitForEvidence);
+    Choice preserved = new Choice(this, "Evidence preserved?")
+        .when(isTrue("$.evidence.done"), next)
+        .otherwise(pollWait("Wait for evidence").next(waitTask));
+    preserveTask.next(waitTask).next(preserved);
+    return preserveTask;
   }
 
   /**

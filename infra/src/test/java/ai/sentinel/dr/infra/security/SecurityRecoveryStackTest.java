@@ -9,8 +9,10 @@ import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
 import ai.sentinel.dr.security.JwtSecretRotator;
+import ai.sentinel.dr.security.PreserveEvidence;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
+import ai.sentinel.dr.security.WaitForEvidence;
 import ai.sentinel.dr.security.WaitForRotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
 public class SecurityRecoveryStackTest {
   /** The security package's steps, each its own function. */
   public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class, RevokeApiKeys.class,
-      RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class);
+      RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
+      PreserveEvidence.class, WaitForEvidence.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -66,6 +69,37 @@ public class SecurityRecoveryStackTest {
     assertEquals("RestartServices", rotated.path("Choices").path(0).path("Next").asText());
     assertEquals("Wait for rotation", rotated.path("Default").asText(), "a Wait state, never a sleep in a Lambda");
     assertEquals("WaitForRotation", states.path("Wait for rotation").path("Next").asText());
+  }
+
+  @Test
+  void evidenceIsPreservedAfterTheRestartAndWaitedFor() {
+    assertEquals("PreserveEvidence", states.path("Services stable?").path("Choices").path(0).path("Next").asText());
+    assertEquals("WaitForEvidence", states.path("PreserveEvidence").path("Next").asText());
+    JsonNode preserved = states.path("Evidence preserved?");
+    assertTrue(preserved.path("Choices").toString().contains("$.evidence.done"));
+    assertEquals("Notify", preserved.path("Choices").path(0).path("Next").asText());
+    assertEquals("Wait for evidence", preserved.path("Default").asText());
+  }
+
+  @Test
+  void theEvidenceBucketLocksEveryObjectAndDeniesDeletes() {
+    JsonNode bucket = null;
+    for (JsonNode b : prod.properties("AWS::S3::Bucket")) {
+      if ("prod-sentinel-dr-evidence-us-east-1".equals(b.path("BucketName").asText())) {
+        bucket = b;
+      }
+    }
+    assertTrue(bucket != null, "the configured evidence bucket");
+    assertTrue(bucket.path("ObjectLockEnabled").asBoolean());
+    JsonNode retention = bucket.path("ObjectLockConfiguration").path("Rule").path("DefaultRetention");
+    assertEquals(365, retention.path("Days").asInt(), bucket.toString());
+    assertEquals("Enabled", bucket.path("VersioningConfiguration").path("Status").asText());
+    assertEquals("AES256", bucket.path("BucketEncryption").path("ServerSideEncryptionConfiguration").path(0)
+        .path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText());
+    String policies = prod.properties("AWS::S3::BucketPolicy").toString();
+    assertTrue(policies.contains("EvidenceIsNeverDeleted") && policies.contains("s3:DeleteObjectVersion")
+        && policies.contains("s3:BypassGovernanceRetention"), policies);
+    assertTrue(policies.contains("logs.amazonaws.com") && policies.contains("aws:SourceAccount"));
   }
 
   @Test
