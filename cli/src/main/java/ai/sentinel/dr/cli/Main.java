@@ -6,6 +6,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.LocalDeployment;
+import ai.sentinel.dr.drill.LocalScenarios;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Names;
@@ -39,6 +40,8 @@ import java.util.function.Supplier;
  *   ./sentinel classify FILE [--env dev] [--at TIME]  what the responders would do with this payload (no AWS call)
  *   ./sentinel drill SCENARIO [--dry-run]         a recovery drill (or a Testing Schedule test) on the local cloud;
  *                                                 exit 0 only when verified
+ *   ./sentinel drill SCENARIO --healthy           a false alarm on a healthy resource: exit 0 only when the recovery
+ *                                                 ended with no action, nothing changed and no attempt spent
  *   ./sentinel drill --all [--dry-run]            every drill, then one table against the Recovery Objectives
  * </pre>
  */
@@ -108,6 +111,9 @@ public final class Main {
         wrap(d.id() + " is " + d.note(), 96).forEach(line -> out.println("      " + line));
       }
     }
+    out.println("  ./sentinel drill SCENARIO --healthy");
+    out.println("      the signal on a resource that stays healthy: exit 0 only when the recovery ended with no");
+    out.println("      action, nothing was changed, the attempt budget is unchanged and the report gives the evidence");
     out.println("  ./sentinel drill --all [--dry-run]");
     out.println("      every scenario with a drill, then one table against the Recovery Objectives");
     out.println("  ./sentinel report EXECUTION_ARN [--json]");
@@ -241,6 +247,11 @@ public final class Main {
   private static int drill(List<String> rest, String env, PrintStream out, PrintStream err) throws Exception {
     boolean dryRun = rest.remove("--dry-run");
     boolean approval = rest.remove("--approval");
+    boolean healthy = rest.remove("--healthy");
+    if (healthy && (dryRun || approval || rest.contains("--all"))) {
+      err.println("sentinel: --healthy is a real run on its own: not with --dry-run, --approval or --all");
+      return USAGE;
+    }
     if (rest.remove("--all")) {
       return drillAll(env, dryRun, out, err);
     }
@@ -261,6 +272,10 @@ public final class Main {
       return USAGE;
     }
     DrillScenario drill = Drill.SCENARIOS.get(scenario).get();
+    if (healthy && !healthyDrills().contains(scenario)) {
+      err.println("sentinel: " + scenario + " has no healthy drill (healthy drills: " + healthyDrills() + ")");
+      return USAGE;
+    }
     if (approval && drill.gatedStep() == null) {
       err.println("sentinel: " + scenario + " has no approval gate (it changes nothing in production)");
       return USAGE;
@@ -278,10 +293,16 @@ public final class Main {
     Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
     out.println("starting the local cloud (moto + gateway), logs in " + root.relativize(work));
     try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, work)) {
-      Drill.Result result = new Drill(sentinel, drill, out).run(dryRun, gate);
+      Drill.Result result = new Drill(sentinel, drill, out).run(dryRun, gate, healthy);
       out.println("logs: " + root.relativize(sentinel.functionLog()));
       return result.passed() ? OK : FAILED;
     }
+  }
+
+  /** The drills that raise their signal on a healthy resource: the recoveries (a test is not one). */
+  static List<String> healthyDrills() {
+    return LocalScenarios.ALL.stream().flatMap(s -> s.drills().stream()).map(Supplier::get)
+        .filter(DrillScenario::healthyVariant).map(DrillScenario::id).toList();
   }
 
   private static Path workDir(Path root, String scenario) {

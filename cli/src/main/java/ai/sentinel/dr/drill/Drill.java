@@ -108,10 +108,29 @@ public final class Drill {
   }
 
   public Result run(boolean dryRun, Gate gate) throws Exception {
-    out.println("== Drill: " + scenario.id() + (dryRun ? " (dry-run)" : "") + " ==");
+    return run(dryRun, gate, false);
+  }
+
+  /**
+   * The drill; {@code healthy}: the resource stays healthy and only its signal is raised (a false alarm), and the drill
+   * passes when the recovery ends with no action ({@link NoActionCheck}).
+   */
+  public Result run(boolean dryRun, Gate gate, boolean healthy) throws Exception {
+    if (healthy && (dryRun || !gate.mode().equals("none"))) {
+      throw new IllegalArgumentException("a healthy drill is a real run without a gate: it must change nothing");
+    }
+    out.println("== Drill: " + scenario.id() + (dryRun ? " (dry-run)" : healthy ? " (healthy)" : "") + " ==");
     scenario.describe(sentinel, out);
     String inbox = gate.mode().equals("none") ? null : subscribeToNotifications();
-    scenario.inject(sentinel, out);
+    Map<String, Integer> budgetBefore = null;
+    if (healthy) {
+      if (!scenario.falseAlarm(sentinel, out)) {
+        throw new IllegalArgumentException(scenario.id() + " has no healthy drill");
+      }
+      budgetBefore = NoActionCheck.budget(sentinel);
+    } else {
+      scenario.inject(sentinel, out);
+    }
     // what the gate protects, as the failure left it: a rejected recovery must not change it
     DrillScenario.Guard guard = scenario.guard(sentinel);
     String guardedBefore = guard.state().get();
@@ -136,6 +155,12 @@ public final class Drill {
         });
     Recovery recovery = done.output() == null ? null : Json.read(done.output().getBytes(), Recovery.class);
     boolean passed;
+    if (healthy) {
+      printTimeline(recovery);
+      Path reportFile = saveReport(executionArn);
+      passed = NoActionCheck.judge(sentinel, done, recovery, budgetBefore, Files.readString(reportFile), out);
+      return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile);
+    }
     if (gate.mode().equals("reject")) {
       passed = rejectionHonored(done, guard, guardedBefore);
     } else {
@@ -254,6 +279,16 @@ public final class Drill {
     return failed && untouched;
   }
 
+  private void printTimeline(Recovery recovery) {
+    out.println();
+    if (recovery != null) {
+      out.println("timeline:");
+      for (TimelineEntry e : recovery.timeline()) {
+        out.println("  " + e.at() + "  " + e.step() + " " + e.event() + ": " + e.detail());
+      }
+    }
+  }
+
   /** Delivers like EventBridge does to a Lambda target: a failed invocation is retried (twice). */
   private JsonNode invoke(String function, byte[] payload) {
     InvokeResponse r = null;
@@ -268,12 +303,8 @@ public final class Drill {
   }
 
   private boolean judge(DescribeExecutionResponse done, Recovery recovery, boolean dryRun) {
-    out.println();
+    printTimeline(recovery);
     if (recovery != null) {
-      out.println("timeline:");
-      for (TimelineEntry e : recovery.timeline()) {
-        out.println("  " + e.at() + "  " + e.step() + " " + e.event() + ": " + e.detail());
-      }
       if (recovery.verification() != null) {
         out.println("verification:");
         for (Verification.Check c : recovery.verification().checks()) {

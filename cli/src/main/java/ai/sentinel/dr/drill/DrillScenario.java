@@ -23,6 +23,20 @@ public interface DrillScenario {
   /** Makes the failure happen on the local cloud and prints what it did. */
   void inject(LocalSentinel sentinel, PrintStream out) throws Exception;
 
+  /**
+   * {@code --healthy}: raises the scenario's signal while the resource stays healthy (a quiet minute that crosses a
+   * threshold, a late or forged notification) and prints what it did; {@link #signal} then delivers it. False when
+   * the drill has no healthy variant (a Testing Schedule test, which is not a recovery).
+   */
+  default boolean falseAlarm(LocalSentinel sentinel, PrintStream out) {
+    return false;
+  }
+
+  /** True when {@link #falseAlarm} raises a signal: the drill has a healthy variant. */
+  default boolean healthyVariant() {
+    return false;
+  }
+
   /** The event AWS would deliver for the injected failure, and the responder function it goes to. */
   Signal signal(LocalSentinel sentinel);
 

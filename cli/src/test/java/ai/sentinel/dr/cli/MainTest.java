@@ -84,6 +84,13 @@ class MainTest {
     assertEquals(64, noGate.code());
     assertTrue(noGate.err().contains("database-restore-test has no approval gate"), noGate.err());
     assertEquals(64, run("drill").code());
+    Run noHealthy = run("drill", "database-restore-test", "--healthy");
+    assertEquals(64, noHealthy.code());
+    assertTrue(noHealthy.err().contains("database-restore-test has no healthy drill (healthy drills: "
+        + "[database-failure, redis-failure, ecs-service-failure])"), noHealthy.err());
+    Run healthyPlan = run("drill", "redis-failure", "--healthy", "--dry-run");
+    assertEquals(64, healthyPlan.code());
+    assertTrue(healthyPlan.err().contains("--healthy is a real run on its own"), healthyPlan.err());
     Run unknown = run("frobnicate");
     assertEquals(64, unknown.code());
     assertTrue(unknown.err().contains("unknown command"), unknown.err());

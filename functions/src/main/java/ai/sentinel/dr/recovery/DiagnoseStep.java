@@ -24,8 +24,9 @@ public abstract class DiagnoseStep extends Step {
     super(deps);
   }
 
+  /** "Diagnose", the runbook's name for it; a scenario whose runbook calls it otherwise (e.g. "Assess") may say so. */
   @Override
-  public final String name() {
+  public String name() {
     return NAME;
   }
 

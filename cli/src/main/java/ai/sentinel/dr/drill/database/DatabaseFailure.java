@@ -51,6 +51,27 @@ public final class DatabaseFailure implements DrillScenario {
   }
 
   @Override
+  public boolean healthyVariant() {
+    return true;
+  }
+
+  /** A quiet minute: no connections, the alarm fires; the instance is available and answers SELECT 1. */
+  @Override
+  public boolean falseAlarm(LocalSentinel sentinel, PrintStream out) {
+    String db = DatabaseSettings.of(sentinel.config).instanceId();
+    sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/RDS").metricData(d -> d
+        .metricName("DatabaseConnections").value(0.0).unit(StandardUnit.COUNT)
+        .dimensions(Dimension.builder().name("DBInstanceIdentifier").value(db).build())));
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(DatabaseSeed.RDS_ALARM).stateValue(StateValue.ALARM)
+        .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
+            + "threshold (0.0)."));
+    out.println("false alarm: DatabaseConnections 0 for a minute, " + DatabaseSeed.RDS_ALARM + " -> ALARM; " + db
+        + " stays " + sentinel.aws.rds.describeDBInstances(b -> b.dbInstanceIdentifier(db)).dbInstances().get(0)
+            .dbInstanceStatus());
+    return true;
+  }
+
+  @Override
   public Signal signal(LocalSentinel sentinel) {
     return Signal.alarm(sentinel, DatabaseSeed.RDS_ALARM);
   }

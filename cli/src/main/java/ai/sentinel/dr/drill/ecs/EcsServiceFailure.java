@@ -98,6 +98,19 @@ public final class EcsServiceFailure implements DrillScenario {
   }
 
   @Override
+  public boolean healthyVariant() {
+    return true;
+  }
+
+  /** Nothing fails: {@link #signal} reports the healthy service's own deployment as failed (late or forged). */
+  @Override
+  public boolean falseAlarm(LocalSentinel sentinel, PrintStream out) {
+    out.println("false alarm: a SERVICE_DEPLOYMENT_FAILED notification for " + service(sentinel)
+        + "'s current deployment, which is healthy: " + status(sentinel, service(sentinel)));
+    return true;
+  }
+
+  @Override
   public Signal signal(LocalSentinel sentinel) {
     String api = service(sentinel);
     Service s = describe(sentinel, api);

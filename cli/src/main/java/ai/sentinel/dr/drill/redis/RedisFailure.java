@@ -70,6 +70,26 @@ public final class RedisFailure implements DrillScenario {
   }
 
   @Override
+  public boolean healthyVariant() {
+    return true;
+  }
+
+  /** The alarm fires on a quiet minute; the cluster is available and answers PING. */
+  @Override
+  public boolean falseAlarm(LocalSentinel sentinel, PrintStream out) {
+    String id = RedisSettings.of(sentinel.config).clusterId();
+    sentinel.aws.cloudWatch.putMetricData(b -> b.namespace("AWS/ElastiCache").metricData(d -> d
+        .metricName("CurrConnections").value(0.0).unit(StandardUnit.COUNT)
+        .dimensions(Dimension.builder().name("CacheClusterId").value(id).build())));
+    sentinel.aws.cloudWatch.setAlarmState(b -> b.alarmName(RedisSeed.REDIS_ALARM).stateValue(StateValue.ALARM)
+        .stateReason("Threshold Crossed: 1 out of the last 1 datapoints [0.0] was less than or equal to the "
+            + "threshold (0.0)."));
+    out.println("false alarm: CurrConnections 0 for a minute, " + RedisSeed.REDIS_ALARM + " -> ALARM; " + id
+        + " stays " + describe(sentinel, id).cacheClusterStatus());
+    return true;
+  }
+
+  @Override
   public Signal signal(LocalSentinel sentinel) {
     return Signal.alarm(sentinel, RedisSeed.REDIS_ALARM);
   }
