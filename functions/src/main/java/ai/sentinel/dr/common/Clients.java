@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -194,6 +196,16 @@ public final class Clients {
 
   public Wafv2Client wafv2() {
     return get(Wafv2Client.class, () -> configure(Wafv2Client.builder()).build());
+  }
+
+  /** Route 53 (a global service: its API answers from us-east-1 whatever region the client names). */
+  public Route53Client route53() {
+    return get(Route53Client.class, () -> configure(Route53Client.builder()).build());
+  }
+
+  /** CloudFront (global, like Route 53). */
+  public CloudFrontClient cloudFront() {
+    return get(CloudFrontClient.class, () -> configure(CloudFrontClient.builder()).build());
   }
 
   /**

@@ -7,8 +7,9 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.recovery.DiagnoseStep;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.RegionState.Confirmation;
 import ai.sentinel.dr.region.RegionState.Evidence;
 import java.net.URI;
@@ -37,10 +38,12 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
  * "confirmed" only when (1) the platform is down: no check of it (database, services, public /health) is healthy,
  * and (2) the region shows it: one of its APIs does not answer or one of its zones is not available. A platform down
  * in a region that answers normally is a per-resource failure (Scenarios 1-3), not a reason to leave the region.
- * Not confirmed, the recovery changes nothing and a human is paged.
+ * It is the scenario's diagnosis ({@link DiagnoseStep}: the state machine's "Act on diagnosis?" reads it): confirmed
+ * is FAILED and the failover goes on to its approval gate; a platform still healthy is HEALTHY, anything between is
+ * INCONCLUSIVE (a human is paged); either way nothing is changed.
  */
 @UsesSettings({RegionSettings.class, DatabaseSettings.class, EcsSettings.class})
-public final class ConfirmPrimaryDown extends Step {
+public final class ConfirmPrimaryDown extends DiagnoseStep {
   /** How long one check of the primary may take: a region that answers slower than this is not serving anyone. */
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
   private static final AwsRequestOverrideConfiguration SHORT = AwsRequestOverrideConfiguration.builder()
@@ -71,22 +74,28 @@ public final class ConfirmPrimaryDown extends Step {
     this.http = HttpClient.newBuilder().connectTimeout(CHECK_TIMEOUT).build();
   }
 
+  /** The runbook's step 1, "Confirm primary region is down". */
   @Override
   public String name() {
     return "ConfirmPrimaryDown";
   }
 
   @Override
-  protected Recovery run(Recovery recovery) {
+  protected Finding diagnose(Recovery recovery) {
     List<Evidence> evidence = new ArrayList<>();
     evidence.add(availabilityZones());
     evidence.add(database());
     evidence.add(services());
     evidence.add(publicHealth());
     Confirmation confirmation = judge(region, evidence, now());
-    return recovery.with(RegionState.PART, new RegionState(confirmation))
-        .log(entry(confirmation.confirmed() ? "confirmed" : "not-confirmed", confirmation.verdict() + " ["
-            + String.join("; ", evidence.stream().map(Evidence::toString).toList()) + "]"));
+    Recovery out = recovery.with(RegionState.PART, RegionState.of(recovery.part(RegionState.PART))
+        .withConfirmation(confirmation)).log(entry("assessed", confirmation.verdict()));
+    List<String> lines = evidence.stream().map(Evidence::toString).toList();
+    if (confirmation.confirmed()) {
+      return Finding.of(out, Verdict.FAILED, lines);
+    }
+    boolean healthy = evidence.stream().anyMatch(e -> !e.check().equals("availability-zones") && e.healthy());
+    return Finding.of(out, healthy ? Verdict.HEALTHY : Verdict.INCONCLUSIVE, lines);
   }
 
   /** The verdict on the evidence (see the class comment). */

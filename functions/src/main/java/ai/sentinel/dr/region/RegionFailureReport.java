@@ -1,10 +1,15 @@
 package ai.sentinel.dr.region;
 
 import ai.sentinel.dr.region.RegionState.Confirmation;
+import ai.sentinel.dr.report.IncidentReport.ObjectiveResult;
+import ai.sentinel.dr.report.RecoveryPoint;
 import ai.sentinel.dr.report.ReportFacts;
+import ai.sentinel.dr.report.ReportTimes;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.report.Severity;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Region failure: its part of the post-incident report. P1 (the whole platform down in its region); the finding is
@@ -29,6 +34,30 @@ final class RegionFailureReport implements ReportPart {
     Confirmation c = confirmation(f);
     return c == null ? null : c.verdict() + " (checked from " + c.drRegion() + ": "
         + String.join("; ", c.evidence().stream().map(RegionState.Evidence::toString).toList()) + ")";
+  }
+
+  @Override
+  public Set<String> verifySteps() {
+    return Set.of("VerifyDr");
+  }
+
+  /** The restored copy's source time: writes after it are lost (the RPO the customers see). */
+  @Override
+  public RecoveryPoint recoveryPoint(ReportFacts f) {
+    RegionState state = f.recovery().part(RegionState.PART);
+    RegionState.CopyChoice copy = state == null ? null : state.copy();
+    if (copy == null) {
+      return RecoveryPoint.of(null, "no cross-region copy chosen");
+    }
+    Instant point = ReportTimes.parse(copy.sourceTime());
+    return RecoveryPoint.at(f, point, f.reached() + "cross-region copy " + copy.snapshotId() + " of data up to "
+        + copy.sourceTime(), true);
+  }
+
+  @Override
+  public String rpoAction(ReportFacts f, ObjectiveResult rpo) {
+    return "Snapshot the primary database at least every " + rpo.target() + " and keep the cross-region copy "
+        + "schedule as frequent (the copy restored was " + ReportTimes.human(rpo.measuredSeconds()) + " old)";
   }
 
   @Override

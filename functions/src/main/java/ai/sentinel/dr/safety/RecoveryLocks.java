@@ -71,6 +71,11 @@ public final class RecoveryLocks {
     }
   }
 
+  /** The failover fencing {@code region} now (Scenario 4, {@link RegionFence}), if any. */
+  public java.util.Optional<String> regionFence(String region) {
+    return RegionFence.holder(ddb, table, region, clock.instant());
+  }
+
   public static String lockKey(LockedResource resource) {
     return "lock#" + resource.key();
   }

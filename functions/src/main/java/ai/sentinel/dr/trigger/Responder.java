@@ -130,6 +130,14 @@ public final class Responder {
       // a plan changes nothing: it neither spends the budget nor blocks a real recovery
       return start(c, name, stateMachine, executionArn, responderName, null, null);
     }
+    // a region being failed over (Scenario 4, from its DR stack) starts no recovery in it: the platform is moving
+    Optional<String> fence = locks.regionFence(config.region());
+    if (fence.isPresent()) {
+      String reason = "region " + config.region() + " is being failed over by " + fence.get() + ": " + c.scenario()
+          + " on " + c.resource() + " not started (recoveries in a fenced region stand down)";
+      Log.warn(null, "trigger.fenced", Map.of("responder", responderName, "dedupKey", c.dedupKey(), "reason", reason));
+      return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), reason, null);
+    }
     if (automatic) {
       int started = locks.recentStarts(c.scenario(), c.resource(), window).size();
       if (started >= config.budgetMaxAttempts()) {

@@ -11,6 +11,7 @@ import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.common.AvailabilityZones;
 import ai.sentinel.dr.common.AvailabilityZones.Zone;
+import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.region.RegionState.Confirmation;
 import ai.sentinel.dr.region.RegionState.Evidence;
@@ -116,6 +117,8 @@ class ConfirmPrimaryDownTest {
     assertTrue(c.evidence().stream().allMatch(e -> e.result().equals(Evidence.UNREACHABLE)), c.evidence()::toString);
     String detail = only(out, "ConfirmPrimaryDown", "confirmed").detail();
     assertTrue(detail.contains("rds unreachable") && detail.contains("public-health unreachable"), detail);
+    assertEquals(Verdict.FAILED, out.diagnosis().verdict());
+    assertTrue(out.diagnosis().act(), "a confirmed failure goes on to the approval gate");
   }
 
   @Test
@@ -143,7 +146,8 @@ class ConfirmPrimaryDownTest {
     assertFalse(c.confirmed());
     assertTrue(c.verdict().contains("public-health in us-east-1 still healthy"), c.verdict());
     assertEquals(Evidence.HEALTHY, evidence(c, "public-health").result());
-    only(out, "ConfirmPrimaryDown", "not-confirmed");
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+    assertFalse(out.diagnosis().act(), "no action: the state machine ends at NotifyNoAction");
   }
 
   @Test
@@ -156,6 +160,8 @@ class ConfirmPrimaryDownTest {
     assertEquals(Evidence.UNHEALTHY, evidence(c, "rds").result());
     assertEquals(Evidence.UNHEALTHY, evidence(c, "ecs").result());
     assertTrue(evidence(c, "public-health").detail().endsWith("answered 503"));
+    assertEquals(Verdict.INCONCLUSIVE, out.diagnosis().verdict(), "a human is paged, nothing changes");
+    assertFalse(out.diagnosis().act());
   }
 
   @Test

@@ -4,7 +4,12 @@ import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.common.Settings;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.ReportsBucket;
+import ai.sentinel.dr.infra.SharedSteps;
 import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.Notifications;
 import ai.sentinel.dr.infra.RecoveryLocksTable;
@@ -12,6 +17,8 @@ import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.infra.RunbookFunctions;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.region.CopySnapshots;
+import ai.sentinel.dr.region.RegionFailure;
+import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.region.RegionSettings;
 import ai.sentinel.dr.report.EmbeddedMetrics;
 import java.nio.file.Path;
@@ -40,7 +47,8 @@ import software.constructs.Construct;
  * failover needs is therefore here, with its own lock table and on-call topic, and every function names the region
  * of each call (the primary's for reads, the DR region's for changes).
  *
- * <p>Now: the runbook's prerequisite "cross-region RDS snapshot replication" ({@link CopySnapshots} on
+ * <p>The failover ({@link RegionRecovery}, always behind approval) started by its own manual responder, and the
+ * runbook's prerequisite "cross-region RDS snapshot replication" ({@link CopySnapshots} on
  * {@code dr.copySchedule}) with the alarm {@code <env>-sentinel-dr-region-rpo-at-risk} when the newest copy is
  * older than the RPO, or not measured at all.
  */
@@ -52,6 +60,8 @@ public final class RegionStack extends Stack {
   private final RecoveryLocksTable locks;
   private final RunbookFunction copySnapshots;
   private final Alarm rpoAlarm;
+  private final RegionRecovery failover;
+  private final RunbookFunction manualResponder;
 
   public RegionStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
     this(scope, config, config.require(RegionSettings.class), lambdaJar);
@@ -83,6 +93,18 @@ public final class RegionStack extends Stack {
         functionsConfig::settingsEnvironment, config.logRetention());
     RegionPermissions permissions = new RegionPermissions(this, region);
 
+    // the failover: its steps, the shared steps under this stack's prefix, its gate always on, its responder
+    EnvironmentConfig failoverConfig = functionsConfig.withSafety(alwaysGated(config.safety()));
+    RunbookFunctions shared = new RunbookFunctions(prefix, lambdaJar, environment,
+        functionsConfig::settingsEnvironment, config.logRetention());
+    ReportsBucket reports = new ReportsBucket(this, "Reports",
+        new ReportsBucket.Props(SentinelDrStack.lockTableRemoval(config)));
+    SharedSteps sharedSteps = new SharedSteps(this, "SharedSteps",
+        new SharedSteps.Props(failoverConfig, shared, notifications, locks, reports));
+    failover = new RegionRecovery(this, "RegionRecovery", new RecoveryStateMachine.Props(failoverConfig, steps,
+        sharedSteps, notifications, true));
+    manualResponder = manualResponder(shared, config);
+
     Construct prerequisites = new Construct(this, "Prerequisites");
     copySnapshots = steps.create(prerequisites, CopySnapshots.class, Map.of(), null);
     permissions.copySnapshots(copySnapshots);
@@ -98,8 +120,43 @@ public final class RegionStack extends Stack {
     output("NotificationTopicArn", notifications.topic().getTopicArn(),
         "On-call topic of the DR stack: failover outcomes and the RPO alarm");
     output("LockTableName", locks.tableName(), "Locks of the failover (the primary region and the DR resources)");
+    output("RegionFailureStateMachineArn", failover.stateMachine().getStateMachineArn(),
+        "Runbook Scenario 4 state machine (failover to " + region.drRegion() + ")");
+    output("ManualResponderFunction", manualResponder.live().getFunctionArn(),
+        "Invoke with {\"runbook\": \"region-failure\"} to assess the primary region and, once approved, fail over");
+    output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     output("CopySnapshotsFunction", copySnapshots.live().getFunctionArn(),
         "Copies the newest primary snapshot into the DR region; invoke to copy now");
+  }
+
+  /** The environment's safety with the failover's gate on, whatever approvalSteps says. */
+  private static EnvironmentConfig.Safety alwaysGated(EnvironmentConfig.Safety safety) {
+    List<String> steps = new java.util.ArrayList<>(safety.approvalSteps());
+    if (!steps.contains(RegionFailure.GATED_STEP)) {
+      steps.add(RegionFailure.GATED_STEP);
+    }
+    return new EnvironmentConfig.Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(),
+        safety.lockLeaseMinutes(), safety.maxSignalAgeMinutes());
+  }
+
+  /**
+   * The DR stack's manual responder, {@code <env>-sentinel-dr-region-manual-responder}: it may start only the
+   * failover, and takes its locks in this stack's table.
+   */
+  private RunbookFunction manualResponder(RunbookFunctions shared, EnvironmentConfig config) {
+    Construct triggers = new Construct(this, "Triggers");
+    String arn = failover.stateMachine().getStateMachineArn();
+    RunbookFunction fn = shared.create(triggers, ManualResponder.class, Map.of(Vars.STATE_MACHINE_ARNS,
+        toJsonString(Map.of(RegionInfraScenario.ID, arn))), null);
+    fn.allow(List.of("states:StartExecution"), List.of(arn));
+    String name = Names.stateMachine(config.prefix(), RegionInfraScenario.ID);
+    fn.allow(List.of("states:DescribeExecution"), List.of(new Arns(this).executions(name)));
+    locks.grantResponder(fn);
+    notifications.grantPublish(fn);
+    Nag.suppressFindings(fn.role(), Nag.IAM5, "Execution names are derived from each request at run time; "
+        + "DescribeExecution is limited to the failover's executions",
+        Nag.arnFinding("states", "execution:" + Nag.literal(name) + ":\\*"));
+    return fn;
   }
 
   /**
@@ -152,5 +209,13 @@ public final class RegionStack extends Stack {
 
   public Alarm rpoAlarm() {
     return rpoAlarm;
+  }
+
+  public RegionRecovery failover() {
+    return failover;
+  }
+
+  public RunbookFunction manualResponder() {
+    return manualResponder;
   }
 }

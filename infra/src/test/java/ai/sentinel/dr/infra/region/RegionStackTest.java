@@ -87,10 +87,12 @@ class RegionStackTest {
 
   @Test
   void theRpoAlarmPagesWhenTheNewestCopyIsOlderThanTheRpoOrNotMeasured() {
-    List<JsonNode> alarms = dev.properties("AWS::CloudWatch::Alarm");
-    assertEquals(1, alarms.size());
-    JsonNode alarm = alarms.get(0);
-    assertEquals("dev-sentinel-dr-region-rpo-at-risk", alarm.path("AlarmName").asText());
+    List<String> names = dev.properties("AWS::CloudWatch::Alarm").stream().map(a -> a.path("AlarmName").asText())
+        .sorted().toList();
+    assertEquals(List.of("dev-sentinel-dr-region-failure-rto-missed", "dev-sentinel-dr-region-failure-timed-out",
+        "dev-sentinel-dr-region-rpo-at-risk"), names);
+    JsonNode alarm = dev.properties("AWS::CloudWatch::Alarm").stream()
+        .filter(a -> a.path("AlarmName").asText().endsWith("rpo-at-risk")).findFirst().orElseThrow();
     assertEquals("SentinelDR", alarm.path("Namespace").asText());
     assertEquals(CopySnapshots.METRIC, alarm.path("MetricName").asText());
     assertEquals("[{\"Name\":\"Environment\",\"Value\":\"dev\"}]", alarm.path("Dimensions").toString());
@@ -119,5 +121,79 @@ class RegionStackTest {
     List<SynthesisMessage> errors = Annotations.fromStack(RegionSynth.of(env).stack)
         .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
     assertEquals(List.of(), errors.stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList());
+  }
+
+  /** The failover's definition, references rendered. */
+  private JsonNode definition() throws Exception {
+    JsonNode sm = dev.properties("AWS::StepFunctions::StateMachine").stream()
+        .filter(p -> "dev-sentinel-dr-region-failure".equals(p.path("StateMachineName").asText())).findFirst()
+        .orElseThrow();
+    return Synth.JSON.readTree(Synth.render(sm.path("DefinitionString")));
+  }
+
+  @Test
+  void theFailoverAlwaysWaitsForApprovalBeforeItsFirstChangeEvenWhereNothingIsGated() throws Exception {
+    assertEquals(List.of(), dev.config.safety().approvalSteps(), "dev gates nothing");
+    JsonNode states = definition().path("States");
+    assertEquals("ConfirmPrimaryDown", states.path("AcquireLock").path("Next").asText());
+    assertEquals("Act on diagnosis?", states.path("ConfirmPrimaryDown").path("Next").asText());
+    assertEquals("$.diagnosis.act", states.path("Act on diagnosis?").path("Choices").get(0).path("And").get(1)
+        .path("Variable").asText());
+    assertEquals("ChooseCopy", states.path("Act on diagnosis?").path("Choices").get(0).path("Next").asText());
+    assertEquals("NotifyNoAction", states.path("Act on diagnosis?").path("Default").asText());
+    assertEquals("Dry-run?", states.path("ChooseCopy").path("Next").asText());
+    assertEquals("Approve FenceRecoveries", states.path("Dry-run?").path("Default").asText());
+    assertEquals("FenceRecoveries", states.path("Approve FenceRecoveries").path("Next").asText());
+    assertTrue(states.path("Approve FenceRecoveries").path("Resource").asText().endsWith(".waitForTaskToken"));
+    List<String> order = List.of("FenceRecoveries", "RestoreInDrRegion", "WaitForDrInstance");
+    for (int i = 0; i + 1 < order.size(); i++) {
+      assertEquals(order.get(i + 1), states.path(order.get(i)).path("Next").asText());
+    }
+    assertEquals("UpdateDrSecret", states.path("DR instance available?").path("Choices").get(0).path("Next")
+        .asText());
+    assertEquals("SwitchDns", states.path("DR services stable?").path("Choices").get(0).path("Next").asText());
+    assertEquals("SwitchCloudFront", states.path("DNS in sync?").path("Choices").get(0).path("Next").asText());
+    assertEquals("VerifyDr", states.path("SwitchCloudFront").path("Next").asText());
+    assertEquals("Notify", states.path("VerifyDr").path("Next").asText());
+  }
+
+  @Test
+  void everyStepIsAFunctionOfTheDrStackAndTheResponderStartsOnlyTheFailover() {
+    for (String step : List.of("confirm-primary-down", "choose-copy", "fence-recoveries", "restore-in-dr-region",
+        "wait-for-dr-instance", "update-dr-secret", "scale-up-dr-services", "wait-for-dr-services", "switch-dns",
+        "wait-for-dns", "switch-cloud-front", "verify-dr")) {
+      assertNotNull(dev.function("dev-sentinel-dr-region-" + step));
+    }
+    JsonNode vars = dev.function("dev-sentinel-dr-region-manual-responder").path("Environment").path("Variables");
+    String arns = Synth.render(vars.path("STATE_MACHINE_ARNS"));
+    assertTrue(arns.matches("\\{\"region-failure\":\"<Ref:RegionRecoveryStateMachine[0-9A-F]+>\"}"), arns);
+    assertTrue(Synth.render(vars.path("LOCK_TABLE")).startsWith("<Ref:LocksTable"));
+    assertFalse(vars.has("SETTINGS_REDIS"), "the DR stack's functions get database, ecs and dr only");
+    assertTrue(vars.has("SETTINGS_DR"));
+  }
+
+  @Test
+  void changesAreAllowedInTheDrRegionOnlyAndThePrimaryIsOnlyReadAndFenced() {
+    List<String> secret = dev.resourcesOf("RegionRecoveryFunctionsUpdateDrSecret", "secretsmanager:UpdateSecret");
+    assertEquals(1, secret.size());
+    assertTrue(secret.get(0).matches("arn:.*:secretsmanager:eu-west-1:.*:secret:sentinel/database-url-\\?{6}"),
+        secret.get(0));
+    List<String> restore = dev.resourcesOf("RegionRecoveryFunctionsRestoreInDrRegion",
+        "rds:RestoreDBInstanceFromDBSnapshot");
+    assertTrue(restore.stream().allMatch(r -> r.contains(":rds:eu-west-1:")), restore.toString());
+    List<String> fence = dev.resourcesOf("RegionRecoveryFunctionsFenceRecoveries", "dynamodb:PutItem");
+    assertTrue(fence.stream().anyMatch(r -> r.matches("arn:.*:dynamodb:us-east-1:.*:table/dev-sentinel-dr-locks")),
+        fence.toString());
+    List<String> services = dev.resourcesOf("RegionRecoveryFunctionsScaleUpDrServices", "ecs:UpdateService");
+    assertEquals(2, services.size());
+    assertTrue(services.stream().allMatch(r -> r.matches("arn:.*:ecs:eu-west-1:.*:service/sentinel-dr/.*")),
+        services.toString());
+    // every statement naming the primary region is a read, or the fence
+    dev.statements("").forEach(st -> {
+      if (st.toString().contains("us-east-1")) {
+        Synth.list(st, "Action").forEach(a -> assertTrue(a.matches("(rds|ecs|ec2):Describe.*|rds:CopyDBSnapshot|"
+            + "dynamodb:PutItem"), a + " in " + st));
+      }
+    });
   }
 }
