@@ -9,7 +9,12 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
-import ai.sentinel.dr.localcloud.FunctionRegistry;
+import ai.sentinel.dr.drill.LocalAws;
+import ai.sentinel.dr.drill.LocalDeployment;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.infra.SentinelDrApp;
+import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.LocalCloud;
 import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Recovery;
@@ -84,10 +89,15 @@ class RegionFailoverIT {
   private static String zoneId;
   private static String distributionId;
   private static final List<String> logs = new CopyOnWriteArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicReference<LocalDeployment> deployment =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private static Map<String, Object> section;
 
   @BeforeAll
   static void start() throws Exception {
-    cloud = LocalCloud.start(FunctionRegistry.empty());
+    // the DR stack's functions, once deployed (the last test): the gateway runs them in process
+    cloud = LocalCloud.start(name -> deployment.get() == null ? java.util.Optional.empty()
+        : deployment.get().find(name));
     health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     health.createContext("/health", x -> {
       x.sendResponseHeaders(200, -1);
@@ -99,7 +109,7 @@ class RegionFailoverIT {
     dr = new Clients(base);
     primary = dr.in(PRIMARY);
     seedPrimary();
-    Map<String, Object> section = seedDr();
+    section = seedDr();
     env = new HashMap<>(base);
     env.put("SENTINEL_ENV", "dev");
     env.put("NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:dev-sentinel-dr-region-notifications");
@@ -276,8 +286,59 @@ class RegionFailoverIT {
     assertEquals(RegionState.Evidence.HEALTHY, c.evidence().get(1).result(), "sentinel-db is available in moto");
   }
 
+  /**
+   * The DR stack's template as synthesized for dev, "deployed" on the local cloud (its own resources in moto's
+   * default region; every function names the platform's regions itself), and its state machine run as a dry-run on
+   * moto's Step Functions engine: every state from AcquireLock to Report, the gate passed by the plan, every change
+   * planned in eu-west-1 and none sent.
+   */
   @Test
   @Order(3)
+  void theFailoverStateMachineRunsOnTheLocalCloudAsADryRunPlanThatChangesNothing() throws Exception {
+    EnvironmentConfig dev = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), "dev");
+    software.amazon.awscdk.App app = software.amazon.awscdk.App.Builder.create()
+        .outdir(java.nio.file.Files.createTempDirectory("sentinel-cdk-").toString()).build();
+    SentinelDrApp.build(app, dev, RepoPaths.lambdaJar(RepoPaths.root()));
+    CloudTemplate template = CloudTemplate.parse(Json.write(app.synth().getStackByName("dev-sentinel-dr-region")
+        .getTemplate()));
+    LocalDeployment deployed = new LocalDeployment(template);
+    try (LocalAws aws = new LocalAws(cloud.endpoint().toString())) {
+      deployed.deployResources(aws);
+      deployed.registerFunctions(aws, Map.of("SETTINGS_DR", Json.write(section), "DRY_RUN", "true"));
+      deployment.set(deployed);
+      String arn = deployed.stateMachines().get("dev-sentinel-dr-region-failure");
+      String name = "region-failure-it-plan";
+      Recovery input = Recovery.start("region-failure", PRIMARY, name, "dev", new Trigger("manual", "manual", name,
+          java.time.Instant.now().toString(), "it"), new Options(null, "latest", null, true, 1, 10));
+      String executionArn = aws.sfn.startExecution(b -> b.stateMachineArn(arn).name(name).input(Json.write(input)))
+          .executionArn();
+      var execution = aws.sfn.describeExecution(b -> b.executionArn(executionArn));
+      for (int i = 0; i < 240 && execution.statusAsString().equals("RUNNING"); i++) {
+        Thread.sleep(500);
+        execution = aws.sfn.describeExecution(b -> b.executionArn(executionArn));
+      }
+      assertEquals("SUCCEEDED", execution.statusAsString(), execution.toString());
+      Recovery out = Json.read(execution.output().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Recovery.class);
+      List<String> planned = out.plan().stream().map(p -> p.api() + " " + p.target()).toList();
+      assertTrue(planned.contains("RestoreDBInstanceFromDBSnapshot eu-west-1:sentinel-db-dr"), planned.toString());
+      assertTrue(planned.contains("UpdateSecret eu-west-1:sentinel/database-url"), planned.toString());
+      assertTrue(planned.stream().anyMatch(p -> p.startsWith("ChangeResourceRecordSets eu-west-1:" + zoneId)),
+          planned.toString());
+      assertTrue(planned.contains("UpdateDistribution eu-west-1:" + distributionId), planned.toString());
+      assertTrue(planned.stream().allMatch(p -> p.split(" ")[1].startsWith("eu-west-1:")), planned.toString());
+      assertTrue(dr.rds().describeDBInstances().dbInstances().stream()
+          .noneMatch(i -> i.dbInstanceIdentifier().equals("sentinel-db-dr")), "a plan restores nothing");
+      assertTrue(dr.route53().listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets().stream()
+          .filter(x -> x.name().startsWith(RECORD)).allMatch(x -> x.aliasTarget() == null
+              || x.aliasTarget().dnsName().startsWith(PRIMARY_ALB)), "DNS unchanged");
+      System.out.println("[region-failover plan] " + out.timeline().stream().map(e -> e.step() + "/" + e.event())
+          .toList());
+    }
+  }
+
+  @Test
+  @Order(4)
   void afterTheGateTheFailoverMovesThePlatformToTheDrRegionAndVerifiesIt() throws Exception {
     String name = "region-failure-it-failover";
     // what ConfirmPrimaryDown records for a region that is down (that verdict is unit-tested; moto's us-east-1 is up)
