@@ -3,6 +3,7 @@ package ai.sentinel.dr.security;
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.report.Objectives;
@@ -50,6 +51,9 @@ public final class SecurityIncident implements Scenario {
       r.secretIds().forEach(id -> out.add(LockedResource.secret(id)));
       out.addAll(RestartServices.targets(config));
     });
+    config.settings(SecuritySettings.class).map(SecuritySettings::isolation).ifPresent(i -> config
+        .settings(EcsSettings.class).map(e -> LockedResource.ecsService(e.cluster(), i.service()))
+        .filter(r -> !out.contains(r)).ifPresent(out::add));
     return out;
   }
 
@@ -72,10 +76,23 @@ public final class SecurityIncident implements Scenario {
     return calls;
   }
 
-  /** Isolation takes the platform down: it always waits for a human (the state machine gates it in every env). */
+  /**
+   * Isolation takes the platform down and the restore brings it back: both always wait for a human (the state
+   * machine gates them in every environment).
+   */
   @Override
   public Map<String, Function<Recovery, String>> gates() {
-    return Map.of("Isolate", SecurityIncident::describeIsolation);
+    return Map.of("Isolate", SecurityIncident::describeIsolation,
+        "RestoreGradually", SecurityIncident::describeRestore);
+  }
+
+  private static String describeRestore(Recovery r) {
+    SecurityState state = r.part(SecurityState.PART);
+    if (state == null || state.isolation() == null) {
+      return null;
+    }
+    return "bring " + state.isolation().service() + " back from isolation to " + state.isolation().previousDesired()
+        + " tasks in steps, each verified healthy before the next: approve only when the investigation is done";
   }
 
   private static String describeIsolation(Recovery r) {

@@ -278,6 +278,19 @@ public abstract class RecoveryStateMachine extends Construct {
   }
 
   /**
+   * {@code target} behind an approval gate in every environment, whatever {@code safety.approvalSteps} says: for a
+   * step that takes the platform down or brings it back (Scenario 6's Isolate and RestoreGradually). Like
+   * {@link #gated}, a dry-run skips it; its Choice is named "Dry-run? (STEP)", so a state machine may have several.
+   */
+  protected IChainable alwaysGated(String stepName, IChainable target) {
+    LambdaInvoke approve = approval(stepName, shared.requestApproval(), config.safety().approvalTimeoutMinutes());
+    approve.next(target);
+    return new Choice(this, DRY_RUN_CHOICE + " (" + stepName + ")")
+        .when(isTrue(DRY_RUN), target)
+        .otherwise(approve);
+  }
+
+  /**
    * The gate before {@code step}: RequestApproval sends the on-call the task token; the execution waits until someone
    * answers (approved: the answer lands in {@code $.approval}) or {@code minutes} pass. A rejection (error
    * "Rejected") or the timeout (States.Timeout) is caught like any failure: NotifyFailure, RecoveryFailed, nothing

@@ -96,4 +96,22 @@ final class SecurityPermissions {
         Map.of("StringLike", Map.of("s3:prefix", List.of(EvidenceBucket.PREFIX + "*"))));
     waitForEvidence.allow(List.of("s3:GetObject"), List.of(bucket.objects()));
   }
+
+  /** Isolate changes the desired count of the isolated service only. */
+  void grantIsolate(RunbookFunction isolate, String cluster) {
+    isolate.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"),
+        List.of(arns.ecsService(cluster, security.isolation().service())));
+  }
+
+  /**
+   * RestoreGradually changes the desired count of the isolated service only and reads its target group's health
+   * (elasticloadbalancing:Describe* supports no resource).
+   */
+  void grantRestore(RunbookFunction restore, String cluster) {
+    grantIsolate(restore, cluster);
+    restore.allow(List.of("elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"),
+        List.of("*"));
+    Nag.suppressFindings(restore.role(), Nag.IAM5, "elasticloadbalancing:DescribeTargetGroups/DescribeTargetHealth "
+        + "support no resource-level permission (read-only)", "/^Resource::\\*$/");
+  }
 }

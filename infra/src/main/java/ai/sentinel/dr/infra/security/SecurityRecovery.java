@@ -3,18 +3,22 @@ package ai.sentinel.dr.infra.security;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.security.Assess;
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
-import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.PreserveEvidence;
+import ai.sentinel.dr.security.RestoreGradually;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
 import ai.sentinel.dr.security.SecuritySettings;
 import ai.sentinel.dr.security.WaitForEvidence;
 import ai.sentinel.dr.security.WaitForRotation;
-import software.amazon.awscdk.services.stepfunctions.IChainable;
 import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.IChainable;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -23,14 +27,22 @@ import software.constructs.Construct;
  * incident (one attacker or principal within the grouping window):
  *
  * <pre>
- * AcquireLock → Assess → "Block IPs?"
+ * AcquireLock → Assess → "Isolate?"
+ *   $.security.assessment.containment.isolate → "Dry-run? (Isolate)" → Approve Isolate → Isolate ─┐
+ *   otherwise ─────────────────────────────────────────────────────────────────────────────────┴→ "Block IPs?"
  *   $.security.assessment.containment.blockIps → BlockIps ─┐
  *   otherwise ─────────────────────────────────────────────┴→ "Revoke API keys?"
  *   $.security.assessment.containment.revokeApiKeys → RevokeApiKeys ─┐
  *   otherwise ───────────────────────────────────────────────────────┴→ [rotation configured]
  *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲
- *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → Notify → Report → Recovered
+ *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → "Restore?"
+ *   isolated → "Dry-run? (RestoreGradually)" → Approve RestoreGradually → RestoreGradually ⟲ "Service restored?" ─┐
+ *   otherwise ──────────────────────────────────────────────────────────────────────────────────────────────┴→ Notify
  * </pre>
+ * Isolation takes the platform down and the restore brings it back after the investigation: both wait for a human
+ * in every environment ({@link #alwaysGated}). The signal itself is the confirmed incident (a finding, a sign-in, an
+ * alarm on the web ACL or the PII metric, an operator): there is no Diagnose; Assess decides which containment applies
+ * and a containment that does not apply is skipped by its Choice.
  * RevokeApiKeys runs in the environment's VPC (it connects to the application database), as does the database
  * secret's rotation function ({@link SecretRotation}), which Secrets Manager invokes, not the state machine.
  * Each step of the security package has its own function ({@code <env>-sentinel-dr-security-<step>}) allowed only
@@ -52,7 +64,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke assessTask = step("Assess", assess);
     LambdaInvoke blockIpsTask = step("BlockIps", blockIps);
     LambdaInvoke revokeApiKeysTask = step("RevokeApiKeys", revokeApiKeys);
-    IChainable done = rotation(evidence(finish()));
+    IChainable done = rotation(evidence(restore(finish())));
 
     revokeApiKeysTask.next(done);
     Choice revoke = new Choice(this, "Revoke API keys?")
@@ -62,9 +74,37 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     Choice block = new Choice(this, "Block IPs?")
         .when(isTrue(CONTAINMENT + "blockIps"), blockIpsTask)
         .otherwise(revoke);
-    acquireLockTask.next(assessTask).next(block);
+    acquireLockTask.next(assessTask).next(isolate(block));
+    actsWithoutDiagnosis("the signal is the confirmed incident (a GuardDuty or Security Hub finding, a console "
+        + "sign-in, an alarm on the web ACL or the PII metric, an operator's report); Assess decides which "
+        + "containment applies");
 
     build(acquireLockTask, "Scenario 6: security incident", "security incident containment");
+  }
+
+  /** "Isolate?": an active breach isolates the service behind an approval, then {@code next}. */
+  private Choice isolate(IChainable next) {
+    RunbookFunction isolate = function(Isolate.class);
+    new SecurityPermissions(this, config).grantIsolate(isolate, config.require(EcsSettings.class).cluster());
+    LambdaInvoke isolateTask = step("Isolate", isolate);
+    isolateTask.next(next);
+    return new Choice(this, "Isolate?")
+        .when(isTrue(CONTAINMENT + "isolate"), alwaysGated("Isolate", isolateTask))
+        .otherwise(next);
+  }
+
+  /** "Restore?": an isolated service comes back in steps after an approval (the investigation is done). */
+  private Choice restore(IChainable next) {
+    RunbookFunction restore = function(RestoreGradually.class);
+    new SecurityPermissions(this, config).grantRestore(restore, config.require(EcsSettings.class).cluster());
+    LambdaInvoke restoreTask = step("RestoreGradually", restore);
+    Choice restored = new Choice(this, "Service restored?")
+        .when(isTrue("$.security.restore.done"), next)
+        .otherwise(pollWait("Wait for restore step").next(restoreTask));
+    restoreTask.next(restored);
+    return new Choice(this, "Restore?")
+        .when(Condition.isPresent("$.security.isolation.service"), alwaysGated("RestoreGradually", restoreTask))
+        .otherwise(next);
   }
 
   /**

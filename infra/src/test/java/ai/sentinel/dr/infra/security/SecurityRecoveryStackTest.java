@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.PreserveEvidence;
+import ai.sentinel.dr.security.RestoreGradually;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
 import ai.sentinel.dr.security.WaitForEvidence;
@@ -24,10 +27,14 @@ import org.junit.jupiter.api.Test;
 
 /** Scenario 6: the security incident state machine's decisions, its functions and what they may touch. */
 public class SecurityRecoveryStackTest {
-  /** The security package's steps, each its own function. */
-  public static final List<Class<?>> STEPS = List.of(Assess.class, BlockIps.class, RevokeApiKeys.class,
+  /**
+   * The security package's steps, each its own function, and the shared RequestApproval, which Isolate's and
+   * RestoreGradually's gates need in every environment.
+   */
+  public static final List<Class<?>> STEPS = List.of(RequestApproval.class, Assess.class, BlockIps.class,
+      RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
-      PreserveEvidence.class, WaitForEvidence.class);
+      PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -47,7 +54,9 @@ public class SecurityRecoveryStackTest {
         dev.stateMachine("security-incident").path("StateMachineName").asText());
     assertEquals("AcquireLock", dev.definition("security-incident").path("StartAt").asText());
     assertEquals("Assess", states.path("AcquireLock").path("Next").asText());
-    assertEquals("Block IPs?", states.path("Assess").path("Next").asText());
+    assertEquals("Isolate?", states.path("Assess").path("Next").asText());
+    assertEquals("Block IPs?", states.path("Isolate?").path("Default").asText());
+    assertEquals("Block IPs?", states.path("Isolate").path("Next").asText());
     JsonNode block = states.path("Block IPs?");
     assertEquals("BlockIps", block.path("Choices").path(0).path("Next").asText());
     assertTrue(block.path("Choices").toString().contains("$.security.assessment.containment.blockIps"));
@@ -72,12 +81,46 @@ public class SecurityRecoveryStackTest {
   }
 
   @Test
+  void isolationAndTheRestoreAlwaysWaitForAHumanInEveryEnvironment() {
+    for (Synth env : List.of(dev, prod)) {
+      JsonNode s = env.definition("security-incident").path("States");
+      JsonNode isolate = s.path("Isolate?");
+      assertTrue(isolate.path("Choices").toString().contains("$.security.assessment.containment.isolate"));
+      assertEquals("Dry-run? (Isolate)", isolate.path("Choices").path(0).path("Next").asText());
+      assertEquals("Approve Isolate", s.path("Dry-run? (Isolate)").path("Default").asText());
+      assertEquals("Isolate", s.path("Approve Isolate").path("Next").asText());
+      assertTrue(s.path("Approve Isolate").path("Resource").asText().contains("waitForTaskToken"));
+      assertEquals("Restore?", s.path("Evidence preserved?").path("Choices").path(0).path("Next").asText());
+      JsonNode restore = s.path("Restore?");
+      assertTrue(restore.path("Choices").toString().contains("$.security.isolation.service"));
+      assertEquals("Notify", restore.path("Default").asText(), "nothing isolated: nothing to restore");
+      assertEquals("Approve RestoreGradually", s.path("Dry-run? (RestoreGradually)").path("Default").asText());
+      assertEquals("RestoreGradually", s.path("Approve RestoreGradually").path("Next").asText());
+      assertEquals("Service restored?", s.path("RestoreGradually").path("Next").asText());
+      assertTrue(s.path("Service restored?").path("Choices").toString().contains("$.security.restore.done"));
+      assertEquals("Wait for restore step", s.path("Service restored?").path("Default").asText());
+    }
+    for (String fn : List.of("Isolate", "RestoreGradually")) {
+      Set<String> resources = new TreeSet<>();
+      prod.policyStatements().forEach((policy, statements) -> {
+        if (policy.startsWith(F + fn + "Role")) {
+          statements.stream().filter(st -> Synth.list(st, "Action").contains("ecs:UpdateService"))
+              .forEach(st -> resources.addAll(Synth.list(st, "Resource")));
+        }
+      });
+      assertEquals(1, resources.size(), fn + " " + resources);
+      assertTrue(resources.iterator().next().endsWith(":service/sentinel-production/sentinel-api"),
+          resources.toString());
+    }
+  }
+
+  @Test
   void evidenceIsPreservedAfterTheRestartAndWaitedFor() {
     assertEquals("PreserveEvidence", states.path("Services stable?").path("Choices").path(0).path("Next").asText());
     assertEquals("WaitForEvidence", states.path("PreserveEvidence").path("Next").asText());
     JsonNode preserved = states.path("Evidence preserved?");
     assertTrue(preserved.path("Choices").toString().contains("$.evidence.done"));
-    assertEquals("Notify", preserved.path("Choices").path(0).path("Next").asText());
+    assertEquals("Restore?", preserved.path("Choices").path(0).path("Next").asText());
     assertEquals("Wait for evidence", preserved.path("Default").asText());
   }
 

@@ -1,0 +1,139 @@
+package ai.sentinel.dr.security;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.UsesSettings;
+import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.errors.TimedOutError;
+import ai.sentinel.dr.recovery.ApiHealth;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Step;
+import ai.sentinel.dr.recovery.Verification.Result;
+import ai.sentinel.dr.security.SecurityState.Action;
+import ai.sentinel.dr.security.SecurityState.Restore;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+
+/**
+ * Scenario 6 Recovery 5, "restore services gradually", after a human approved (investigation done): the isolated
+ * service goes back to its remembered count in steps ({@code security.isolation.restoreSteps}, default 1, half, all).
+ * Each run is one poll: the current step is stable when every task runs, the service has one deployment, its target
+ * group's targets are healthy and the API's /health answers (where configured); then the next step's count is set.
+ * A step that does not become stable within {@code maxPolls} halts the restore where it is and pages (the error goes
+ * to NotifyFailure): a regression is a human's call. {@code $.security.restore.done} ends the loop.
+ */
+@UsesSettings({SecuritySettings.class, EcsSettings.class})
+public final class RestoreGradually extends Step {
+  public RestoreGradually() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public RestoreGradually(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public RestoreGradually(Deps deps) {
+    super(deps);
+  }
+
+  @Override
+  public String name() {
+    return "RestoreGradually";
+  }
+
+  @Override
+  protected Recovery run(Recovery recovery) {
+    SecurityState state = recovery.part(SecurityState.PART);
+    if (state == null || state.isolation() == null) {
+      throw new StepFailedError("RestoreGradually needs Isolate's record of the service's count");
+    }
+    SecurityState.Isolation isolation = state.isolation();
+    Restore restore = state.restore();
+    if (restore != null && restore.done()) {
+      return recovery;
+    }
+    if (restore == null) {
+      List<Integer> counts = SecuritySettings.of(deps.config()).isolation().counts(isolation.previousDesired());
+      return scale(recovery, state, new Restore(counts, 0, false, false, "starting", 0));
+    }
+    if (recovery.dryRun()) {
+      // nothing was isolated: the plan lists every step's count
+      for (int i = restore.index() + 1; i < restore.counts().size(); i++) {
+        recovery = scale(recovery, state, new Restore(restore.counts(), i, false, false, "planned", 0));
+        state = recovery.part(SecurityState.PART);
+      }
+      Restore end = state.restore();
+      return recovery.with(SecurityState.PART, state.withRestore(new Restore(end.counts(), end.index(), true, true,
+          "planned", 0)));
+    }
+    String status = check(isolation, restore.counts().get(restore.index()));
+    int polls = restore.polls() + 1;
+    if (status != null) {
+      if (polls >= recovery.options().maxPolls()) {
+        throw new TimedOutError("restore of " + isolation.service() + " halted at step " + (restore.index() + 1)
+            + " of " + restore.counts().size() + " (" + restore.counts().get(restore.index()) + " tasks): " + status
+            + " after " + polls + " polls; left at this count for a human to judge");
+      }
+      return recovery.with(SecurityState.PART, state.withRestore(new Restore(restore.counts(), restore.index(), false,
+          false, status, polls))).log(entry(Recovery.WAITING, isolation.service() + " step " + (restore.index() + 1)
+          + ": " + status + " (poll " + polls + ")"));
+    }
+    String stable = restore.counts().get(restore.index()) + " tasks running, healthy";
+    if (restore.index() == restore.counts().size() - 1) {
+      SecurityState next = state.withRestore(new Restore(restore.counts(), restore.index(), true, true, stable, polls))
+          .withAction(new Action(now(), name(), "restored " + isolation.service() + " to "
+              + isolation.previousDesired() + " tasks in steps " + restore.counts()));
+      return recovery.with(SecurityState.PART, next).log(entry("verified", isolation.service() + " back at "
+          + isolation.previousDesired() + " tasks, every step stable: " + restore.counts()));
+    }
+    Recovery out = recovery.log(entry("stable", isolation.service() + " step " + (restore.index() + 1) + ": "
+        + stable));
+    return scale(out, state, new Restore(restore.counts(), restore.index() + 1, false, false, "scaling", 0));
+  }
+
+  private Recovery scale(Recovery recovery, SecurityState state, Restore restore) {
+    SecurityState.Isolation isolation = state.isolation();
+    int count = restore.counts().get(restore.index());
+    EcsClient ecs = deps.clients().ecs();
+    UpdateServiceRequest request = UpdateServiceRequest.builder().cluster(isolation.cluster())
+        .service(isolation.service()).desiredCount(count).build();
+    Mutation<?> sent = mutate(recovery, "ecs", "UpdateService", isolation.cluster() + "/" + isolation.service(),
+        request, () -> ecs.updateService(request));
+    SecurityState next = state.withRestore(restore).withAction(new Action(now(), name(), (sent.sent() ? "" : "would ")
+        + "scale " + isolation.service() + " to " + count + " (step " + (restore.index() + 1) + " of "
+        + restore.counts().size() + ")"));
+    return sent.recovery().with(SecurityState.PART, next);
+  }
+
+  /** Null when the step is stable, else what it waits for. */
+  private String check(SecurityState.Isolation isolation, int count) {
+    Service service = deps.clients().ecs().describeServices(b -> b.cluster(isolation.cluster())
+        .services(isolation.service())).services().stream().findFirst().orElse(null);
+    if (service == null) {
+      return "service not found";
+    }
+    if (service.desiredCount() == null || service.desiredCount() != count) {
+      return "desired count is " + service.desiredCount() + ", not " + count + " (changed by someone else?)";
+    }
+    if (service.runningCount() == null || service.runningCount() < count || service.deployments().size() != 1) {
+      return service.runningCount() + "/" + count + " running, " + service.deployments().size() + " deployment(s)";
+    }
+    String group = EcsSettings.of(deps.config()).targetGroups().get(isolation.service());
+    if (group != null) {
+      ElasticLoadBalancingV2Client elb = deps.clients().elbv2();
+      String arn = group.startsWith("arn:") ? group
+          : elb.describeTargetGroups(b -> b.names(group)).targetGroups().get(0).targetGroupArn();
+      long healthy = elb.describeTargetHealth(b -> b.targetGroupArn(arn)).targetHealthDescriptions().stream()
+          .filter(t -> t.targetHealth() != null && "healthy".equals(t.targetHealth().stateAsString())).count();
+      if (healthy < count) {
+        return healthy + "/" + count + " targets healthy in " + group;
+      }
+    }
+    var health = ApiHealth.check(deps.config().healthUrl());
+    return health.result() == Result.FAIL ? health.detail() : null;
+  }
+}
