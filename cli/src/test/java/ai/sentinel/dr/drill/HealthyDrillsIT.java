@@ -96,10 +96,19 @@ class HealthyDrillsIT {
     DatabaseSettings db = DatabaseSettings.of(sentinel.config);
     String secretBefore = sentinel.aws.secrets.getSecretValue(b -> b.secretId(db.secretId())).secretString();
     StringBuilder output = new StringBuilder();
-    String report = endedWithNoAction(drill("database-failure", output), output.toString());
+    Drill.Result result = drill("database-failure", output);
+    String report = endedWithNoAction(result, output.toString());
     if (sentinel.part(DatabaseSeed.class).reachable()) {
       assertTrue(report.contains("returned 1"), "SELECT 1 is the evidence: " + report);
     }
+    // Diagnose read the services' credentials for SELECT 1: the password is nowhere an operator reads
+    String password = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.part(DatabaseSeed.class).secretValue())
+        .password();
+    String history = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
+        .maxResults(1000)).events().toString();
+    Map.of("function logs", Files.readString(sentinel.functionLog()), "drill output", output.toString(),
+        "execution history", history, "report", report).forEach((where, text) ->
+            assertFalse(text.contains(password), "the database password in the " + where));
     assertEquals(secretBefore, sentinel.aws.secrets.getSecretValue(b -> b.secretId(db.secretId())).secretString());
     assertTrue(sentinel.aws.rds.describeDBInstances().dbInstances().stream()
         .noneMatch(i -> i.dbInstanceIdentifier().equals(db.recoveryInstanceId())
