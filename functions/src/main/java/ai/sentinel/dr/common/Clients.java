@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
@@ -192,6 +193,10 @@ public final class Clients {
 
   public DynamoDbClient dynamoDb() {
     return get(DynamoDbClient.class, () -> configure(DynamoDbClient.builder()).build());
+  }
+
+  public SsmClient ssm() {
+    return get(SsmClient.class, () -> configure(SsmClient.builder()).build());
   }
 
   public Wafv2Client wafv2() {

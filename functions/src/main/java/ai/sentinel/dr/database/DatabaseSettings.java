@@ -62,6 +62,11 @@ public record DatabaseSettings(String instanceId, String secretId, String instan
     return instanceId + "-drill";
   }
 
+  /** The clean copy Scenario 5 (data corruption) restores to a point in time and repairs from. */
+  public String cleanInstanceId() {
+    return instanceId + "-clean";
+  }
+
   /** This database with other fallback security groups and another way to reach it (a local cloud's). */
   public DatabaseSettings withLocal(List<String> newSecurityGroups, boolean newVerifyConnect, String newConnectHost) {
     return new DatabaseSettings(instanceId, secretId, instanceClass, subnetGroup, newSecurityGroups,
@@ -72,7 +77,7 @@ public record DatabaseSettings(String instanceId, String secretId, String instan
   public boolean allows(String service, String target) {
     return switch (service) {
       case "rds" -> target.equals(recoveryInstanceId()) || target.equals(pitrInstanceId())
-          || target.equals(drillInstanceId());
+          || target.equals(drillInstanceId()) || target.equals(cleanInstanceId());
       case "secretsmanager" -> target.equals(secretId);
       default -> false;
     };

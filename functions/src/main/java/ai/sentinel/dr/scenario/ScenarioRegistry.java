@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.corruption.DataCorruption;
 import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseRestoreTest;
 import ai.sentinel.dr.ecs.EcsServiceFailure;
@@ -17,7 +18,8 @@ import java.util.Optional;
 /** Every scenario the functions know, in runbook order: the one list a new scenario is added to. */
 public final class ScenarioRegistry {
   private static final List<Scenario> ALL = List.of(
-      new DatabaseFailure(), new RedisFailure(), new EcsServiceFailure(), new RegionFailure(), new SecurityIncident(),
+      new DatabaseFailure(), new RedisFailure(), new EcsServiceFailure(), new RegionFailure(), new DataCorruption(),
+      new SecurityIncident(),
       new DatabaseRestoreTest());
 
   private ScenarioRegistry() {}

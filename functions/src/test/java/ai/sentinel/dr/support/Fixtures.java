@@ -41,6 +41,11 @@ public final class Fixtures {
       + "\"isolation\":{\"service\":\"sentinel-api\",\"restoreSteps\":[\"1\",\"50%\",\"100%\"]},"
       + "\"groupingWindowMinutes\":60}";
 
+  /** Scenario 5's section as cdk.json's dev environment has it. */
+  public static final String DATA_CORRUPTION = "{\"tables\":[{\"table\":\"audit_logs\",\"key\":\"id\",\"timestamp\":"
+      + "\"created_at\",\"sensitive\":[\"threat_details\"]}],\"maintenance\":{\"listener\":\"sentinel-alb:443\",\"parameter\":"
+      + "\"/sentinel/maintenance-mode\"}}";
+
   private Fixtures() {}
 
   public static Map<String, String> env() {
@@ -64,6 +69,7 @@ public final class Fixtures {
     env.put("SETTINGS_REDIS", "{\"clusterId\":\"sentinel-redis\",\"secretId\":\"sentinel/redis-url\","
         + "\"verifyConnect\":true}");
     env.put("SETTINGS_SECURITY", SECURITY);
+    env.put("SETTINGS_DATACORRUPTION", DATA_CORRUPTION);
     return env;
   }
 

@@ -2,6 +2,7 @@ package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.infra.corruption.CorruptionInfraScenario;
 import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.infra.database.RestoreTestInfraScenario;
 import ai.sentinel.dr.infra.ecs.EcsInfraScenario;
@@ -24,6 +25,7 @@ public final class InfraScenarios {
       new RedisInfraScenario(),
       new EcsInfraScenario(),
       new RegionInfraScenario(),
+      new CorruptionInfraScenario(),
       new SecurityInfraScenario(),
       new RestoreTestInfraScenario());
 

@@ -283,11 +283,25 @@ public abstract class RecoveryStateMachine extends Construct {
    * {@link #gated}, a dry-run skips it; its Choice is named "Dry-run? (STEP)", so a state machine may have several.
    */
   protected IChainable alwaysGated(String stepName, IChainable target) {
-    LambdaInvoke approve = approval(stepName, shared.requestApproval(), config.safety().approvalTimeoutMinutes());
+    return alwaysGated(stepName, target, null, notifyFailure);
+  }
+
+  /**
+   * {@link #alwaysGated(String, IChainable)} with its own failure paths: a rejection (error "Rejected") goes to
+   * {@code onRejected} (null: like any error), any other error (the timeout included) to {@code onError} (Scenario 5:
+   * a rejected repair resumes writes, a failed or unanswered one holds maintenance).
+   */
+  protected IChainable alwaysGated(String stepName, IChainable target, IChainable onRejected, IChainable onError) {
+    LambdaInvoke approve = approval(stepName, shared.requestApproval(), config.safety().approvalTimeoutMinutes(),
+        onRejected, onError);
     approve.next(target);
     return new Choice(this, DRY_RUN_CHOICE + " (" + stepName + ")")
         .when(isTrue(DRY_RUN), target)
         .otherwise(approve);
+  }
+
+  private LambdaInvoke approval(String step, RunbookFunction fn, int minutes) {
+    return approval(step, fn, minutes, null, notifyFailure);
   }
 
   /**
@@ -296,7 +310,8 @@ public abstract class RecoveryStateMachine extends Construct {
    * "Rejected") or the timeout (States.Timeout) is caught like any failure: NotifyFailure, RecoveryFailed, nothing
    * more changed.
    */
-  private LambdaInvoke approval(String step, RunbookFunction fn, int minutes) {
+  private LambdaInvoke approval(String step, RunbookFunction fn, int minutes, IChainable onRejected,
+      IChainable onError) {
     invoked.add(fn);
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("recovery", JsonPath.getEntirePayload());
@@ -319,7 +334,10 @@ public abstract class RecoveryStateMachine extends Construct {
         .maxAttempts(4)
         .backoffRate(2.0)
         .build());
-    task.addCatch(notifyFailure, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    if (onRejected != null) {
+      task.addCatch(onRejected, CatchProps.builder().errors(List.of("Rejected")).resultPath("$.error").build());
+    }
+    task.addCatch(onError, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
     return task;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,8 +16,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FunctionEnvironmentSizeTest {
   private static final int LAMBDA_LIMIT = 4096;
   // a reference resolved at deployment (a topic or state machine ARN, a table name) is counted as this many bytes:
-  // more than any ARN these names produce (a state machine ARN here is about 100)
-  private static final int DEPLOYMENT_VALUE_BYTES = 256;
+  // the longest ARN these names can produce, checked below (about 115 with an 18-character environment name in the
+  // longest partition and region); with one state machine ARN per scenario in the responders, a looser bound would
+  // count hundreds of bytes that no deployment can use
+  private static final int DEPLOYMENT_VALUE_BYTES = 128;
+  private static final String LONGEST_ARN_HEAD = "arn:aws-us-gov:states:ap-southeast-5:123456789012:stateMachine:";
+
+  @Test
+  void everyReferenceFitsTheBoundItIsCountedAt() {
+    String prefix = "a".repeat(EnvironmentConfig.ENV_NAME_MAX) + "-sentinel-dr";
+    for (InfraScenario scenario : InfraScenarios.all()) {
+      String arn = LONGEST_ARN_HEAD + Names.stateMachine(prefix, scenario.id());
+      assertTrue(arn.length() <= DEPLOYMENT_VALUE_BYTES, arn + " is " + arn.length() + " bytes");
+    }
+    String topic = LONGEST_ARN_HEAD.replace(":states:", ":sns:").replace("stateMachine:", "")
+        + Names.notificationsTopic(prefix);
+    assertTrue(topic.length() <= DEPLOYMENT_VALUE_BYTES, topic);
+    assertTrue((prefix + "-locks").length() <= DEPLOYMENT_VALUE_BYTES, "the lock table's name");
+  }
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod", "local"})

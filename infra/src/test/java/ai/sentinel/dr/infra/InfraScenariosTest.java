@@ -25,7 +25,8 @@ class InfraScenariosTest {
 
   @Test
   void stepFunctionsCarryTheirScenariosPackage() {
-    assertEquals(java.util.Set.of("database", "redis", "ecs", "region", "security"), Names.SCENARIO_PACKAGES);
+    assertEquals(java.util.Set.of("database", "redis", "ecs", "region", "corruption", "security"),
+        Names.SCENARIO_PACKAGES);
     for (InfraScenario scenario : InfraScenarios.all()) {
       assertEquals(List.of(), InfraScenarios.all().stream().filter(s -> s != scenario && s.id().equals(scenario.id()))
           .toList(), "one entry per id: " + scenario.id());

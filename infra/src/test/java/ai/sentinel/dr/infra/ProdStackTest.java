@@ -29,8 +29,8 @@ class ProdStackTest {
     List<String> names = prod.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
     assertEquals(List.of("prod-sentinel-dr-database-failure", "prod-sentinel-dr-redis-failure",
-        "prod-sentinel-dr-ecs-service-failure", "prod-sentinel-dr-security-incident",
-        "prod-sentinel-dr-database-restore-test"), names);
+        "prod-sentinel-dr-ecs-service-failure", "prod-sentinel-dr-data-corruption",
+        "prod-sentinel-dr-security-incident", "prod-sentinel-dr-database-restore-test"), names);
   }
 
   @Test
@@ -52,7 +52,10 @@ class ProdStackTest {
         "prod-sentinel-dr-database-verify-scratch-instance",
         "prod-sentinel-dr-security-revoke-api-keys", "prod-sentinel-dr-security-database-secret-rotator",
         // Diagnose: is the database or the cache healthy (SELECT 1, PING) before anything is replaced
-        "prod-sentinel-dr-database-diagnose", "prod-sentinel-dr-redis-diagnose");
+        "prod-sentinel-dr-database-diagnose", "prod-sentinel-dr-redis-diagnose",
+        // Scenario 5 reads and repairs the database's tables
+        "prod-sentinel-dr-corruption-diagnose", "prod-sentinel-dr-corruption-compare-tables",
+        "prod-sentinel-dr-corruption-restore-tables", "prod-sentinel-dr-corruption-verify-data");
     prod.properties("AWS::Lambda::Function").forEach(f -> {
       boolean verify = inVpc.contains(f.path("FunctionName").asText());
       assertEquals(verify, f.has("VpcConfig"), f.path("FunctionName").asText());

@@ -59,7 +59,7 @@ class ReportsStackTest {
     List<JsonNode> alarms = dev.properties("AWS::CloudWatch::Alarm").stream()
         .filter(a -> "RtoObjectiveMet".equals(a.path("MetricName").asText())).toList();
     List<String> scenarios = List.of("database-failure", "redis-failure", "ecs-service-failure",
-        "security-incident", "database-restore-test");
+        "data-corruption", "security-incident", "database-restore-test");
     assertEquals(scenarios.size(), alarms.size());
     for (String scenario : scenarios) {
       JsonNode alarm = alarms.stream().filter(a -> a.path("AlarmName").asText()

@@ -257,10 +257,11 @@ class SafetyStackTest {
       assertFalse(dev.definition(scenario).path("States").has("Dry-run?"), scenario);
     }
     assertFalse(dev.stack.stateMachine(DatabaseInfraScenario.ID).orElseThrow().requestApproval().isPresent());
-    // the gate function exists in dev only for Scenario 6, whose Isolate and RestoreGradually wait for a human in
-    // every environment (SecurityRecoveryStackTest)
+    // the gate function exists in dev only for the gates that wait for a human in every environment: Scenario 6's
+    // Isolate and RestoreGradually (SecurityRecoveryStackTest), Scenario 5's RestoreTables (CorruptionRecoveryStackTest)
     assertTrue(dev.stack.sharedSteps().requestApprovalIfCreated().isPresent());
     assertTrue(dev.definition("security-incident").toString().contains("waitForTaskToken"));
+    assertTrue(dev.definition("data-corruption").toString().contains("waitForTaskToken"));
   }
 
   @Test

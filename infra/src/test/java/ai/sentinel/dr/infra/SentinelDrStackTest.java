@@ -14,6 +14,7 @@ import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.infra.database.DatabaseRecoveryStackTest;
 import ai.sentinel.dr.infra.ecs.EcsRecoveryStackTest;
+import ai.sentinel.dr.infra.corruption.CorruptionRecoveryStackTest;
 import ai.sentinel.dr.infra.security.SecurityRecoveryStackTest;
 import ai.sentinel.dr.trigger.SecurityEventResponder;
 import ai.sentinel.dr.security.SecuritySettings;
@@ -68,6 +69,7 @@ class SentinelDrStackTest {
     all.addAll(RedisRecoveryStackTest.STEPS);
     all.addAll(EcsRecoveryStackTest.STEPS);
     all.addAll(SecurityRecoveryStackTest.STEPS);
+    all.addAll(CorruptionRecoveryStackTest.STEPS);
     all.addAll(RESPONDERS);
     return all;
   }
@@ -90,7 +92,9 @@ class SentinelDrStackTest {
       assertEquals("java21", fn.path("Runtime").asText());
       assertEquals("PublishedVersions", fn.path("SnapStart").path("ApplyOn").asText());
       assertEquals(1024, fn.path("MemorySize").asInt());
-      assertEquals(60, fn.path("Timeout").asInt());
+      // the data-corruption steps that compare or repair tables get Lambda's longest timeout
+      assertEquals(CorruptionRecoveryStackTest.DATABASE_STEPS.contains(handler) ? 900 : 60,
+          fn.path("Timeout").asInt(), handler.getName());
     }
     // a scenario's steps carry its package, shared handlers do not
     assertNotNull(dev.function("dev-sentinel-dr-database-restore-from-snapshot"));
@@ -182,6 +186,7 @@ class SentinelDrStackTest {
     String recoveries = "\\{\"database-failure\":\"<Ref:DatabaseRecoveryStateMachine[0-9A-F]+>\","
         + "\"redis-failure\":\"<Ref:RedisRecoveryStateMachine[0-9A-F]+>\","
         + "\"ecs-service-failure\":\"<Ref:EcsRecoveryStateMachine[0-9A-F]+>\","
+        + "\"data-corruption\":\"<Ref:DataCorruptionRecoveryStateMachine[0-9A-F]+>\","
         + "\"security-incident\":\"<Ref:SecurityRecoveryStateMachine[0-9A-F]+>\"";
     String arns = Synth.render(vars.path(Vars.STATE_MACHINE_ARNS));
     assertTrue(arns.matches(recoveries + "}"), "alarms start recoveries, never a test: " + arns);
@@ -198,7 +203,9 @@ class SentinelDrStackTest {
   void eachFunctionGetsOnlyTheSettingsSectionsItReads() {
     Map<String, Set<String>> expected = Map.of(
         "dev-sentinel-dr-alarm-responder", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS",
-            "SETTINGS_SECURITY"),
+            "SETTINGS_SECURITY", "SETTINGS_DATACORRUPTION"),
+        "dev-sentinel-dr-corruption-compare-tables", Set.of("SETTINGS_DATACORRUPTION", "SETTINGS_DATABASE"),
+        "dev-sentinel-dr-corruption-enter-maintenance", Set.of("SETTINGS_DATACORRUPTION"),
         "dev-sentinel-dr-security-block-ips", Set.of("SETTINGS_SECURITY"),
         "dev-sentinel-dr-database-verify", Set.of("SETTINGS_DATABASE"),
         "dev-sentinel-dr-redis-diagnose", Set.of("SETTINGS_REDIS"),
@@ -206,9 +213,9 @@ class SentinelDrStackTest {
         "dev-sentinel-dr-restart-services", Set.of("SETTINGS_ECS"),
         // the lock claim (taken by AcquireLock, released by Notify) names what each scenario mutates
         "dev-sentinel-dr-notify", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS",
-            "SETTINGS_SECURITY"),
+            "SETTINGS_SECURITY", "SETTINGS_DATACORRUPTION"),
         "dev-sentinel-dr-acquire-lock", Set.of("SETTINGS_DATABASE", "SETTINGS_REDIS", "SETTINGS_ECS",
-            "SETTINGS_SECURITY"));
+            "SETTINGS_SECURITY", "SETTINGS_DATACORRUPTION"));
     expected.forEach((function, sections) -> {
       Set<String> actual = new TreeSet<>();
       dev.function(function).path("Environment").path("Variables").fieldNames().forEachRemaining(v -> {
@@ -334,6 +341,9 @@ class SentinelDrStackTest {
         // ECS: task definitions are account-wide; ListTasks is limited by its ecs:cluster condition instead
         "ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition", "ecs:ListTasks",
         "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+        // the data-corruption maintenance rule: its load balancer, listener and rules are found by name and port
+        "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeRules",
         // WAF: the IP set is found by name when cdk.json gives no id (read-only)
         "wafv2:ListIPSets",
         // Scenario 6's evidence: CloudWatch Logs export tasks have no resource type (read-only)
@@ -373,16 +383,18 @@ class SentinelDrStackTest {
     String executions = "arn:<Ref:AWS::Partition>:states:us-east-1:<Ref:AWS::AccountId>:execution:dev-sentinel-dr-";
     // each responder may start only the runbooks its signals start: a forged RDS event cannot start Scenario 3
     Map<Class<?>, List<String>> startable = Map.of(
-        AlarmResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "SecurityRecovery"),
+        AlarmResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DataCorruptionRecovery",
+            "SecurityRecovery"),
         RdsEventResponder.class, List.of("DatabaseRecovery"),
         EcsEventResponder.class, List.of("EcsRecovery"),
         ElastiCacheEventResponder.class, List.of("RedisRecovery"),
         SecurityEventResponder.class, List.of("SecurityRecovery"),
-        ManualResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "SecurityRecovery",
+        ManualResponder.class, List.of("DatabaseRecovery", "RedisRecovery", "EcsRecovery", "DataCorruptionRecovery",
+            "SecurityRecovery",
             "DatabaseRestoreTest"));
     Map<String, String> ids = Map.of("DatabaseRecovery", "database-failure", "RedisRecovery", "redis-failure",
-        "EcsRecovery", "ecs-service-failure", "SecurityRecovery", "security-incident", "DatabaseRestoreTest",
-        "database-restore-test");
+        "EcsRecovery", "ecs-service-failure", "SecurityRecovery", "security-incident", "DataCorruptionRecovery",
+        "data-corruption", "DatabaseRestoreTest", "database-restore-test");
     assertEquals(Set.copyOf(RESPONDERS), startable.keySet());
     for (Class<?> responder : RESPONDERS) {
       String fn = "Triggers" + responder.getSimpleName();

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.corruption.sql;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Set;
 
 /**
@@ -7,7 +8,9 @@ import java.util.Set;
  * single-column primary key, its timestamp column (the runbook's {@code created_at}) and the columns whose values
  * must never leave the database in a diff or a report.
  */
-public record TableSpec(String table, String key, String timestamp, Set<String> sensitive) {
+public record TableSpec(String table, String key, String timestamp,
+    // left out of the JSON when empty: settings travel in Lambda's 4 KB of variables
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Set<String> sensitive) {
   public TableSpec {
     require(table, "table");
     require(key, "key");

@@ -175,12 +175,13 @@ public class RedisRecoveryStackTest {
   void anEnvironmentWithoutRedisHasNoScenario2() {
     Synth none = Synth.of("dev without redis", () -> EnvironmentConfig.load(withoutRedis(), "dev"));
     assertTrue(none.stack.stateMachine(RedisInfraScenario.ID).isEmpty());
-    assertEquals(List.of("database-failure", "ecs-service-failure", "security-incident"),
+    assertEquals(List.of("database-failure", "ecs-service-failure", "data-corruption", "security-incident"),
         none.config.deployedScenarios());
     List<String> machines = none.properties("AWS::StepFunctions::StateMachine").stream()
         .map(p -> p.path("StateMachineName").asText()).toList();
     assertEquals(List.of("dev-sentinel-dr-database-failure", "dev-sentinel-dr-ecs-service-failure",
-        "dev-sentinel-dr-security-incident", "dev-sentinel-dr-database-restore-test"), machines);
+        "dev-sentinel-dr-data-corruption", "dev-sentinel-dr-security-incident",
+        "dev-sentinel-dr-database-restore-test"), machines);
     none.properties("AWS::Lambda::Function").forEach(f -> {
       assertFalse(f.path("FunctionName").asText().startsWith("dev-sentinel-dr-redis-"), f.path("FunctionName")
           .asText());

@@ -1,0 +1,94 @@
+package ai.sentinel.dr.corruption;
+
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.corruption.CorruptionState.Compare;
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.report.Objectives;
+import ai.sentinel.dr.report.Objectives.Objective;
+import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.safety.LockedResource;
+import ai.sentinel.dr.scenario.Scenario;
+import ai.sentinel.dr.trigger.SignalRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Runbook Scenario 5: Data Corruption. */
+public final class DataCorruption implements Scenario {
+  public static final String ID = DataCorruptionSettings.SCENARIO;
+  /** The step behind the approval gate, always (the state machine gates it in every environment). */
+  public static final String GATED_STEP = "RestoreTables";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String title() {
+    return "Data corruption";
+  }
+
+  @Override
+  public List<Objective> objectives() {
+    return List.of(Objectives.DATA_CORRUPTION);
+  }
+
+  /**
+   * The database instance (its tables are repaired), the clean instance the recovery creates, and the maintenance
+   * switches it turns on and off (the listener and the parameter), so no other recovery repoints, restores or resumes
+   * writes meanwhile.
+   */
+  @Override
+  public List<LockedResource> mutates(String resource, DrConfig config) {
+    List<LockedResource> out = new ArrayList<>(List.of(LockedResource.rdsInstance(resource)));
+    config.settings(DatabaseSettings.class).ifPresent(db -> out.add(LockedResource.rdsInstance(
+        db.cleanInstanceId())));
+    config.settings(DataCorruptionSettings.class).ifPresent(s -> {
+      if (s.maintenance() != null && s.maintenance().listener() != null) {
+        out.add(new LockedResource("alb-listener", s.maintenance().listener()));
+      }
+      if (s.maintenance() != null && s.maintenance().parameter() != null) {
+        out.add(new LockedResource("ssm-parameter", s.maintenance().parameter()));
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public ReportPart report() {
+    return new DataCorruptionReport();
+  }
+
+  @Override
+  public SignalRules signals() {
+    return new DataCorruptionSignals();
+  }
+
+  /** The repair changes live: the on-call sees the diff and the plan per table first. */
+  @Override
+  public Map<String, Function<Recovery, String>> gates() {
+    return Map.of(GATED_STEP, DataCorruption::describeRepair);
+  }
+
+  private static String describeRepair(Recovery r) {
+    CorruptionState s = r.part(CorruptionState.PART);
+    if (s == null || s.request() == null || s.compare() == null) {
+      return null;
+    }
+    Compare c = s.compare();
+    return (s.request().full() ? "replace the whole content of " : "repair only the differing rows where "
+        + CorruptionRequest.describe(s.request().conditions()) + " in ") + String.join(", ", s.request().tables())
+        + " from the clean copy " + (s.clean() == null ? "" : s.clean().instanceId() + " (restored to "
+            + s.clean().restoreTime() + ")") + ", one transaction per table. Diff and plan: "
+        + CompareTables.summary(c) + ". Maintenance stays on until the data is verified.";
+  }
+
+  @Override
+  public List<SettingsSection<?>> settings() {
+    return List.of(DataCorruptionSettings.SECTION);
+  }
+}

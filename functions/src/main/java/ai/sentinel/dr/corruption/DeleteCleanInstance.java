@@ -1,0 +1,88 @@
+package ai.sentinel.dr.corruption;
+
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.UsesSettings;
+import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
+import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Step;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DeleteDbInstanceRequest;
+
+/**
+ * Scenario 5, after a verified repair and resumed operations: deletes the clean instance when the environment says so
+ * ({@code dataCorruption.deleteCleanInstance}, default true), and only an instance this recovery created and tagged;
+ * otherwise it is kept and said so. A failed or rejected recovery never gets here: its clean copy is kept for a
+ * manual repair. Safe to run twice: missing or already deleting is done.
+ */
+@UsesSettings({DataCorruptionSettings.class, DatabaseSettings.class})
+public final class DeleteCleanInstance extends Step {
+  private final RdsClient rds;
+
+  public DeleteCleanInstance() {
+    this(Deps.fromProcessEnv());
+  }
+
+  public DeleteCleanInstance(Map<String, String> env) {
+    this(Deps.fromEnv(env));
+  }
+
+  public DeleteCleanInstance(Deps deps) {
+    super(deps);
+    this.rds = deps.clients().rds();
+  }
+
+  @Override
+  public String name() {
+    return "DeleteCleanInstance";
+  }
+
+  @Override
+  protected Recovery run(Recovery recovery) {
+    DataCorruptionSettings s = DataCorruptionSettings.of(deps.config());
+    String target = DatabaseSettings.of(deps.config()).cleanInstanceId();
+    CorruptionState state = recovery.part(CorruptionState.PART);
+    CleanInstance clean = state == null ? null : state.clean();
+    if (clean == null) {
+      return recovery.log(entry("skipped", "no clean instance was restored: nothing to delete"));
+    }
+    if (!s.deletesCleanInstance()) {
+      return recovery.log(entry("kept", target + " kept (dataCorruption.deleteCleanInstance is false): delete it "
+          + "when no longer needed"));
+    }
+    if (recovery.dryRun()) {
+      DeleteDbInstanceRequest request = request(target);
+      Mutation<?> planned = mutate(recovery, "rds", "DeleteDBInstance", target, request,
+          () -> rds.deleteDBInstance(request));
+      return planned.recovery().log(entry("would-delete", target + " would be deleted"));
+    }
+    Optional<DBInstance> found = CleanInstances.find(rds, target);
+    if (found.isEmpty()) {
+      return recovery.update(CorruptionState.PART, st -> st.withClean(clean.markDeleted()))
+          .log(entry("deleted", target + " does not exist: nothing to delete"));
+    }
+    DBInstance instance = found.get();
+    if (!CleanInstances.createdBy(instance, recovery.executionName())) {
+      return recovery.log(entry("left", target + " was not created by this recovery ("
+          + CleanInstances.EXECUTION_TAG + "=" + CleanInstances.tag(instance, CleanInstances.EXECUTION_TAG)
+          + "): left in place for a human to decide"));
+    }
+    if ("deleting".equals(instance.dbInstanceStatus())) {
+      return recovery.update(CorruptionState.PART, st -> st.withClean(clean.markDeleted()))
+          .log(entry("deleted", target + " is already being deleted"));
+    }
+    DeleteDbInstanceRequest request = request(target);
+    Mutation<?> sent = mutate(recovery, "rds", "DeleteDBInstance", target, request,
+        () -> rds.deleteDBInstance(request));
+    return sent.recovery().update(CorruptionState.PART, st -> st.withClean(clean.markDeleted()))
+        .log(entry("deleted", target + " deletion requested (no final snapshot: it is a copy of a backup)"));
+  }
+
+  private static DeleteDbInstanceRequest request(String target) {
+    return DeleteDbInstanceRequest.builder().dbInstanceIdentifier(target).skipFinalSnapshot(true)
+        .deleteAutomatedBackups(true).build();
+  }
+}

@@ -1,0 +1,133 @@
+package ai.sentinel.dr.corruption;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
+import ai.sentinel.dr.corruption.CorruptionState.Diagnosis;
+import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.errors.TimedOutError;
+import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.StepHarness;
+import ai.sentinel.dr.support.Fixtures;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DeleteDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceToPointInTimeRequest;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/** PointInTimeRestore, WaitForInstance, DeleteCleanInstance: the clean copy, and only the one this recovery made. */
+class CleanInstanceTest {
+  private RdsClient rds;
+  private final Map<String, DBInstance> instances = new HashMap<>();
+
+  @BeforeEach
+  void setUp() {
+    rds = Fixtures.sdkMock(RdsClient.class);
+    instances.put("sentinel-db", DBInstance.builder().dbInstanceIdentifier("sentinel-db").dbInstanceClass(
+        "db.r6g.large").dbSubnetGroup(g -> g.dbSubnetGroupName("sentinel-db-subnet")).vpcSecurityGroups(
+            g -> g.vpcSecurityGroupId("sg-0aaa")).dbInstanceStatus("available").build());
+    when(rds.describeDBInstances(any(DescribeDbInstancesRequest.class))).thenAnswer(i -> {
+      String id = ((DescribeDbInstancesRequest) i.getArgument(0)).dbInstanceIdentifier();
+      if (!instances.containsKey(id)) {
+        throw DbInstanceNotFoundException.builder().message(id).build();
+      }
+      return DescribeDbInstancesResponse.builder().dbInstances(instances.get(id)).build();
+    });
+  }
+
+  private static Recovery diagnosed(boolean dryRun) {
+    Diagnosis d = new Diagnosis(List.of(), List.of(), null, "2026-01-17T08:35:00Z", "proposed", null, "test");
+    return Cases.with(Cases.recovery(dryRun), new CorruptionState(Cases.REQUEST, d, null, null, null, null));
+  }
+
+  private static DBInstance clean(String execution, String status) {
+    return DBInstance.builder().dbInstanceIdentifier("sentinel-db-clean").dbInstanceStatus(status)
+        .tagList(Tag.builder().key("sentinel-dr:execution").value(execution).build())
+        .endpoint(e -> e.address("sentinel-db-clean.abc.us-east-1.rds.amazonaws.com").port(5432)).build();
+  }
+
+  @Test
+  void theCleanCopyIsRestoredAtTheCleanTimeWithTheOriginalsSettingsNotPublic() {
+    Recovery out = StepHarness.invoke(new PointInTimeRestore(Cases.deps(rds)), diagnosed(false));
+    ArgumentCaptor<RestoreDbInstanceToPointInTimeRequest> req =
+        ArgumentCaptor.forClass(RestoreDbInstanceToPointInTimeRequest.class);
+    verify(rds).restoreDBInstanceToPointInTime(req.capture());
+    RestoreDbInstanceToPointInTimeRequest r = req.getValue();
+    assertEquals("sentinel-db", r.sourceDBInstanceIdentifier());
+    assertEquals("sentinel-db-clean", r.targetDBInstanceIdentifier());
+    assertEquals(Instant.parse("2026-01-17T08:35:00Z"), r.restoreTime());
+    assertFalse(r.useLatestRestorableTime() != null && r.useLatestRestorableTime());
+    assertEquals("db.r6g.large", r.dbInstanceClass());
+    assertEquals("sentinel-db-subnet", r.dbSubnetGroupName());
+    assertEquals(List.of("sg-0aaa"), r.vpcSecurityGroupIds());
+    assertFalse(r.publiclyAccessible());
+    assertTrue(r.tags().stream().anyMatch(t -> t.value().equals(Cases.EXECUTION)));
+    assertEquals("creating", out.part(CorruptionState.PART).clean().status());
+  }
+
+  @Test
+  void anInstanceOfThatNameFromAnotherRunIsNeverAdopted() {
+    instances.put("sentinel-db-clean", clean("someone-else", "available"));
+    assertThrows(StepFailedError.class, () -> StepHarness.invoke(new PointInTimeRestore(Cases.deps(rds)),
+        diagnosed(false)));
+    verify(rds, never()).restoreDBInstanceToPointInTime(any(RestoreDbInstanceToPointInTimeRequest.class));
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "creating"));
+    Recovery out = StepHarness.invoke(new PointInTimeRestore(Cases.deps(rds)), diagnosed(false));
+    assertEquals("creating", out.part(CorruptionState.PART).clean().status(), "its own: adopted");
+    verify(rds, never()).restoreDBInstanceToPointInTime(any(RestoreDbInstanceToPointInTimeRequest.class));
+  }
+
+  @Test
+  void theWaitEndsWhenAvailableWithAnEndpointAndGivesUpAfterMaxPolls() {
+    CleanInstance requested = new CleanInstance("sentinel-db-clean", "2026-01-17T08:35:00Z", "t", "creating", null,
+        null, false, 0, false);
+    Recovery waiting = diagnosed(false).update(CorruptionState.PART, s -> s.withClean(requested));
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "creating"));
+    Recovery polled = StepHarness.invoke(new WaitForInstance(Cases.deps(rds)), waiting);
+    assertFalse(polled.part(CorruptionState.PART).clean().available());
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "available"));
+    Recovery ready = StepHarness.invoke(new WaitForInstance(Cases.deps(rds)), polled);
+    CleanInstance c = ready.part(CorruptionState.PART).clean();
+    assertTrue(c.available());
+    assertEquals("sentinel-db-clean.abc.us-east-1.rds.amazonaws.com", c.address());
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "creating"));
+    Recovery last = waiting.update(CorruptionState.PART, s -> s.withClean(new CleanInstance("sentinel-db-clean",
+        "x", "t", "creating", null, null, false, 4, false)));
+    assertThrows(TimedOutError.class, () -> StepHarness.invoke(new WaitForInstance(Cases.deps(rds)), last));
+  }
+
+  @Test
+  void onlyItsOwnCleanCopyIsDeletedAndOnlyWhenConfigured() {
+    CleanInstance made = new CleanInstance("sentinel-db-clean", "x", "t", "available", "h", 5432, true, 1, false);
+    Recovery done = diagnosed(false).update(CorruptionState.PART, s -> s.withClean(made));
+    instances.put("sentinel-db-clean", clean("someone-else", "available"));
+    StepHarness.invoke(new DeleteCleanInstance(Cases.deps(rds)), done);
+    verify(rds, never()).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+    var keep = Cases.env(s -> s.put("deleteCleanInstance", false));
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "available"));
+    StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), done);
+    verify(rds, never()).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+    Recovery out = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(rds)), done);
+    ArgumentCaptor<DeleteDbInstanceRequest> req = ArgumentCaptor.forClass(DeleteDbInstanceRequest.class);
+    verify(rds).deleteDBInstance(req.capture());
+    assertEquals("sentinel-db-clean", req.getValue().dbInstanceIdentifier());
+    assertTrue(out.part(CorruptionState.PART).clean().deleted());
+  }
+}
