@@ -1,9 +1,18 @@
 package ai.sentinel.dr.region;
 
+import ai.sentinel.dr.common.EventTimes;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.recovery.Trigger;
+import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.Fields;
 import ai.sentinel.dr.trigger.Fields.BadInput;
+import ai.sentinel.dr.trigger.HealthEventResponder;
 import ai.sentinel.dr.trigger.SignalContext;
 import ai.sentinel.dr.trigger.SignalRules;
+import ai.sentinel.dr.trigger.TriggerPatterns;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,12 +20,78 @@ import java.util.Set;
  * {@code {"runbook": "region-failure"}} to the DR stack's manual responder, in the DR region. Whatever starts it, the
  * state machine only assesses (ConfirmPrimaryDown) and then waits for a human's approval before anything changes.
  *
+ * <p>AWS Health events about the primary region's RDS, ECS, EC2 and ELB (open issues) start the same assessment in
+ * the DR stack: its rule matches {@code detail.eventRegion} = the primary, whose events reach the DR region's bus when
+ * the DR region is AWS Health's backup region or a rule in the primary forwards them (the events keep the primary's
+ * region, which the origin check lets through for this scenario only: {@link #watchedRegions}).
+ *
  * <p>The resource is the primary region. A payload naming another region, another DR region, or sent to a responder
  * that is not in the DR region is refused: a failover must run from the region it fails over to.
  */
 final class RegionFailureSignals implements SignalRules {
   /** Manual fields of Scenario 4: the DR region (a check that the operator means this pair) and a named copy. */
   static final String DR_REGION = "drRegion";
+
+  /** The DR stack's AWS Health rule. */
+  static final String HEALTH_RULE = "aws-health-primary";
+  /** The primary's services whose Health issues start the assessment (the platform's database, tasks, network). */
+  static final List<String> HEALTH_SERVICES = List.of("RDS", "ECS", "EC2", "ELASTICLOADBALANCING");
+
+  /** The section, when this is the DR stack (its responders run in the DR region); null in the primary's. */
+  private static RegionSettings inDrStack(SignalContext context) {
+    return context.config().settings(RegionSettings.class).filter(r -> r.drRegion().equals(context.config()
+        .region())).orElse(null);
+  }
+
+  @Override
+  public List<TriggerPatterns.Rule> rules(SignalContext context) {
+    RegionSettings region = inDrStack(context);
+    if (region == null) {
+      return List.of();
+    }
+    ObjectNode pattern = Json.object();
+    pattern.putArray("source").add("aws.health");
+    pattern.putArray("detail-type").add("AWS Health Event");
+    ObjectNode detail = pattern.putObject("detail");
+    ArrayNode services = detail.putArray("service");
+    HEALTH_SERVICES.forEach(services::add);
+    detail.putArray("eventTypeCategory").add("issue");
+    detail.putArray("statusCode").add("open");
+    detail.putArray("eventRegion").add(region.primaryRegion());
+    return List.of(new TriggerPatterns.Rule(HEALTH_RULE, HealthEventResponder.class.getSimpleName(),
+        "AWS Health issues of " + region.primaryRegion() + "'s RDS, ECS, EC2 and ELB", pattern.toString()));
+  }
+
+  @Override
+  public Set<String> watchedRegions(SignalContext context) {
+    RegionSettings region = inDrStack(context);
+    return region == null ? Set.of() : Set.of(region.primaryRegion());
+  }
+
+  @Override
+  public Classification eventBridge(SignalContext context, EventBridgeEvent event) {
+    if (!"aws.health".equals(event.source())) {
+      return null;
+    }
+    String arn = Fields.textOrNull(event.detail(), "eventArn");
+    String dedup = "health:" + (arn == null ? "(no eventArn)" : arn);
+    RegionSettings region = inDrStack(context);
+    if (region == null) {
+      return context.ignore(dedup, "AWS Health event: " + context.scenario() + " is assessed from the DR stack only");
+    }
+    String type = Fields.textOrNull(event.detail(), "eventTypeCode");
+    String service = Fields.textOrNull(event.detail(), "service");
+    if (!event.matched(HEALTH_RULE) || arn == null) {
+      return context.ignore(dedup, "AWS Health event " + Fields.quote(String.valueOf(type)) + " is not an open issue "
+          + "of " + HEALTH_SERVICES + " in " + region.primaryRegion());
+    }
+    String time = EventTimes.normalize(Fields.textOrNull(event.event(), "time"));
+    Trigger trigger = new Trigger(HealthEventResponder.KIND, "eventbridge", arn, time, "AWS Health: " + type
+        + " (" + service + " in " + region.primaryRegion() + ")");
+    return context.start(region.primaryRegion(), dedup, "AWS Health " + type + " (" + service + ") in "
+        + region.primaryRegion() + ": the failover's assessment starts; it waits for approval before any change",
+        trigger);
+  }
 
   @Override
   public Set<String> manualFields() {

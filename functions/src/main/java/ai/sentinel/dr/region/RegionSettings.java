@@ -49,7 +49,8 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
 
   /** Optional; deploys no state machine in the primary stack (the DR stack deploys Scenario 4). */
   public static final SettingsSection<RegionSettings> SECTION = new SettingsSection<>("dr", RegionSettings.class,
-      false, Set.of(), RegionSettings::read, null, List.of());
+      false, Set.of(), RegionSettings::read, new SettingsSection.Drill<>("regionFailoverTest",
+          RegionSettings::readDrill), List.of());
 
   public static final int DEFAULT_RPO_MINUTES = 60;
   public static final int DEFAULT_COPIES_TO_KEEP = 3;
@@ -200,6 +201,20 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     String schedule = config.schedule(node, "dr.copySchedule");
     return new RegionSettings(config.region(), source, drRegion, primaryHealth, drHealth, database, ecs, alb, dns,
         distribution, rpo, keep, schedule);
+  }
+
+  /**
+   * {@code drills.regionFailoverTest}: the runbook's annual region failover test, a schedule; the DR stack runs it as a
+   * dry-run of the failover (assessment, copy choice and every change planned, nothing sent).
+   */
+  private static SettingsSection.ScheduledTest readDrill(JsonNode drills, String path, ConfigReader config,
+      RegionSettings settings) {
+    String schedule = config.schedule(drills, path);
+    if (schedule != null && settings == null) {
+      config.problem(path + " needs a dr section: the failover test runs in the DR stack");
+      return null;
+    }
+    return schedule == null ? null : new SettingsSection.ScheduledTest(schedule, null);
   }
 
   private static String url(JsonNode node, String path, ConfigReader config) {

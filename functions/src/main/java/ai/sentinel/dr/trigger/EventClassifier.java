@@ -64,7 +64,8 @@ public final class EventClassifier {
       bound.add(new Bound(scenario, rules, context, Set.copyOf(ids)));
     }
     this.scenarios = List.copyOf(bound);
-    this.origin = new Origin(config);
+    this.origin = new Origin(config, scenarios.stream().flatMap(s -> s.rules().watchedRegions(s.context())
+        .stream()).collect(java.util.stream.Collectors.toSet()));
     this.clock = clock;
     this.maxAge = Duration.ofSeconds(config.maxSignalAgeSeconds());
     this.alarms = new Alarms(config, scenarios);

@@ -22,7 +22,15 @@ final class Origin {
   private final String topicPrefix;
   private final String notificationsTopic;
 
+  /** Regions besides the stack's own that a deployed scenario watches ({@link SignalRules#watchedRegions}). */
+  private final java.util.Set<String> watched;
+
   Origin(DrConfig config) {
+    this(config, java.util.Set.of());
+  }
+
+  Origin(DrConfig config, java.util.Set<String> watched) {
+    this.watched = java.util.Set.copyOf(watched);
     this.notificationsTopic = config.topicArn();
     this.account = Arn.parse(notificationsTopic) == null ? null : Arn.parse(notificationsTopic).account();
     this.region = config.region();
@@ -41,7 +49,7 @@ final class Origin {
       return "event from account " + quote(eventAccount) + ", not this stack's account " + account;
     }
     String eventRegion = textOrNull(event, "region");
-    if (eventRegion != null && !eventRegion.equals(region)) {
+    if (eventRegion != null && !eventRegion.equals(region) && !watched.contains(eventRegion)) {
       return "event from region " + quote(eventRegion) + ", not this stack's region " + region;
     }
     JsonNode resources = event.get("resources");
@@ -112,7 +120,7 @@ final class Origin {
       return where + " " + quote(text) + " is in account " + quote(arn.account()) + ", not this stack's account "
           + account;
     }
-    if (!arn.region().isEmpty() && !arn.region().equals(region)) {
+    if (!arn.region().isEmpty() && !arn.region().equals(region) && !watched.contains(arn.region())) {
       return where + " " + quote(text) + " is in region " + quote(arn.region()) + ", not this stack's region "
           + region;
     }

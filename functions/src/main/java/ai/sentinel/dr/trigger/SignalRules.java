@@ -25,6 +25,14 @@ public interface SignalRules {
     return List.of();
   }
 
+  /**
+   * Regions besides the stack's own whose events it judges (a DR stack watching its primary region's AWS Health
+   * events, forwarded to the DR region's bus): the origin check lets their events through to the scenario's rules.
+   */
+  default Set<String> watchedRegions(SignalContext context) {
+    return Set.of();
+  }
+
   /** The alarm metrics it watches: branches of the shared {@link TriggerPatterns#ALARM_STATE_CHANGE} rule. */
   default List<MetricMatch> alarmMetrics(SignalContext context) {
     return List.of();

@@ -50,6 +50,25 @@ class RegionFailureSignalsTest {
   }
 
   @Test
+  void anAwsHealthIssueOfThePrimaryStartsTheAssessmentInTheDrStackOnly() throws Exception {
+    String sample = java.nio.file.Files.readString(Fixtures.events().resolve(
+        "health-eventbridge-primary-rds-issue.json"));
+    Classification dr = classify(Regions.env(null), sample);
+    assertTrue(dr.starts(), dr.reason());
+    assertEquals("us-east-1", dr.resource());
+    assertEquals("health-event", dr.trigger().kind());
+    assertTrue(dr.reason().contains("waits for approval"), dr.reason());
+    // the same issue resolved, or of another service, starts nothing
+    Classification closed = classify(Regions.env(null), sample.replace("\"open\"", "\"closed\""));
+    assertFalse(closed.starts(), closed.reason());
+    Classification s3 = classify(Regions.env(null), sample.replace("\"service\": \"RDS\"", "\"service\": \"S3\""));
+    assertFalse(s3.starts(), s3.reason());
+    // another region's issue is still foreign to the DR stack
+    Classification other = classify(Regions.env(null), sample.replace("us-east-1", "ap-south-1"));
+    assertFalse(other.starts(), other.reason());
+  }
+
+  @Test
   void theSamePairNamedExplicitlyAndANamedCopyAreAccepted() {
     Classification c = classify(Regions.env(null), "{\"runbook\":\"region-failure\",\"resource\":\"us-east-1\","
         + "\"drRegion\":\"eu-west-1\",\"snapshotId\":\"sentinel-db-cross-region-20260117-090000\"}");

@@ -2,6 +2,7 @@ package ai.sentinel.dr.infra.region;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.common.Settings;
+import ai.sentinel.dr.common.SettingsSection;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.Arns;
@@ -18,7 +19,14 @@ import ai.sentinel.dr.infra.RunbookFunctions;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.region.CopySnapshots;
 import ai.sentinel.dr.region.RegionFailure;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.trigger.HealthEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
+import ai.sentinel.dr.trigger.TriggerPatterns;
+import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Permission;
 import ai.sentinel.dr.region.RegionSettings;
 import ai.sentinel.dr.report.EmbeddedMetrics;
 import java.nio.file.Path;
@@ -36,7 +44,9 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.constructs.Construct;
@@ -103,7 +113,11 @@ public final class RegionStack extends Stack {
         new SharedSteps.Props(failoverConfig, shared, notifications, locks, reports));
     failover = new RegionRecovery(this, "RegionRecovery", new RecoveryStateMachine.Props(failoverConfig, steps,
         sharedSteps, notifications, true));
-    manualResponder = manualResponder(shared, config);
+    Construct triggers = new Construct(this, "Triggers");
+    manualResponder = responder(triggers, shared, config, ManualResponder.class);
+    healthRules(triggers, shared, config, functionsConfig, region);
+
+    failoverTest(config, prefix);
 
     Construct prerequisites = new Construct(this, "Prerequisites");
     copySnapshots = steps.create(prerequisites, CopySnapshots.class, Map.of(), null);
@@ -129,6 +143,64 @@ public final class RegionStack extends Stack {
         "Copies the newest primary snapshot into the DR region; invoke to copy now");
   }
 
+  /**
+   * The runbook's annual region failover test ({@code drills.regionFailoverTest}, off unless set): the DR manual
+   * responder gets a drill that is a dry-run, so the assessment and the copy choice run for real and every change of
+   * the failover is planned, none sent.
+   */
+  private void failoverTest(EnvironmentConfig config, String prefix) {
+    SettingsSection.ScheduledTest test = config.drills().test(RegionSettings.SECTION.drill().field());
+    if (test == null) {
+      return;
+    }
+    Map<String, Object> payload = new java.util.LinkedHashMap<>();
+    payload.put("runbook", RegionInfraScenario.ID);
+    payload.put("drill", true);
+    payload.put("dryRun", true);
+    payload.put("requestId", EventField.getEventId());
+    payload.put("reason", "the runbook's annual region failover test, scheduled at " + EventField.getTime());
+    Rule.Builder.create(this, "FailoverTest")
+        .ruleName(prefix + "-drill-failover")
+        .description("Runbook Testing Schedule: region failover test (a dry-run of the failover to "
+            + config.require(RegionSettings.class).drRegion() + ")")
+        .schedule(Schedule.expression(test.schedule()))
+        .targets(List.of(LambdaFunction.Builder.create(manualResponder.live())
+            .event(RuleTargetInput.fromObject(payload)).retryAttempts(2).build()))
+        .build();
+  }
+
+  /**
+   * The scenario's EventBridge rules in the DR region (AWS Health issues of the primary), exactly as the DR
+   * responders match them ({@link TriggerPatterns} in the DR stack's scope), each targeting its responder.
+   */
+  private void healthRules(Construct triggers, RunbookFunctions shared, EnvironmentConfig config,
+      EnvironmentConfig functionsConfig, RegionSettings region) {
+    Map<String, String> scope = new java.util.LinkedHashMap<>(functionsConfig.lambdaEnvironment(
+        HealthEventResponder.class));
+    scope.put(Vars.REGION, region.drRegion());
+    scope.put(Vars.NOTIFY_TOPIC_ARN, "deployed-by-the-stack");
+    List<TriggerPatterns.Rule> rules = TriggerPatterns.of(DrConfig.fromEnv(scope)).stream()
+        .filter(r -> r.responder().equals(HealthEventResponder.class.getSimpleName())).toList();
+    if (rules.isEmpty()) {
+      return;
+    }
+    RunbookFunction responder = responder(triggers, shared, config, HealthEventResponder.class);
+    for (TriggerPatterns.Rule rule : rules) {
+      Map<String, Object> pattern = Json.MAPPER.convertValue(Json.tree(rule.pattern()),
+          new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+      CfnRule cfn = CfnRule.Builder.create(triggers, "Rule-" + rule.id())
+          .name(prefix(config) + "-" + rule.id())
+          .description(rule.description())
+          .eventPattern(pattern)
+          .state("ENABLED")
+          .targets(List.of(CfnRule.TargetProperty.builder().id(rule.responder())
+              .arn(responder.live().getFunctionArn()).build()))
+          .build();
+      responder.live().addPermission("Invoke-" + rule.id(), Permission.builder()
+          .principal(new ServicePrincipal("events.amazonaws.com")).sourceArn(cfn.getAttrArn()).build());
+    }
+  }
+
   /** The environment's safety with the failover's gate on, whatever approvalSteps says. */
   private static EnvironmentConfig.Safety alwaysGated(EnvironmentConfig.Safety safety) {
     List<String> steps = new java.util.ArrayList<>(safety.approvalSteps());
@@ -140,13 +212,13 @@ public final class RegionStack extends Stack {
   }
 
   /**
-   * The DR stack's manual responder, {@code <env>-sentinel-dr-region-manual-responder}: it may start only the
-   * failover, and takes its locks in this stack's table.
+   * A responder of the DR stack ({@code <env>-sentinel-dr-region-manual-responder}, {@code -health-event-responder}):
+   * it may start only the failover, and takes its locks in this stack's table.
    */
-  private RunbookFunction manualResponder(RunbookFunctions shared, EnvironmentConfig config) {
-    Construct triggers = new Construct(this, "Triggers");
+  private RunbookFunction responder(Construct triggers, RunbookFunctions shared, EnvironmentConfig config,
+      Class<?> handler) {
     String arn = failover.stateMachine().getStateMachineArn();
-    RunbookFunction fn = shared.create(triggers, ManualResponder.class, Map.of(Vars.STATE_MACHINE_ARNS,
+    RunbookFunction fn = shared.create(triggers, handler, Map.of(Vars.STATE_MACHINE_ARNS,
         toJsonString(Map.of(RegionInfraScenario.ID, arn))), null);
     fn.allow(List.of("states:StartExecution"), List.of(arn));
     String name = Names.stateMachine(config.prefix(), RegionInfraScenario.ID);

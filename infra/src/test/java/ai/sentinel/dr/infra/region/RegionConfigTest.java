@@ -74,4 +74,15 @@ class RegionConfigTest {
     assertTrue(message.contains("dr.database.instanceId must not be the primary's instance sentinel-db"),
         message);
   }
+
+  @Test
+  void theAnnualFailoverTestNeedsTheDrSection() throws Exception {
+    JsonNode envs = Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
+        .path("environments").deepCopy();
+    ((ObjectNode) envs.get("dev")).remove("dr");
+    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
+        () -> EnvironmentConfig.load(envs, "dev")).getMessage();
+    assertTrue(message.contains("drills.regionFailoverTest needs a dr section"), message);
+    assertEquals("cron(0 6 15 1 ? *)", Synth.load("dev").drills().test("regionFailoverTest").schedule());
+  }
 }

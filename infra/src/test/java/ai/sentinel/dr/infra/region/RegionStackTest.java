@@ -76,13 +76,43 @@ class RegionStackTest {
     assertEquals(List.of(), carrying);
   }
 
+  private JsonNode rule(RegionSynth synth, String name) {
+    return synth.properties("AWS::Events::Rule").stream().filter(r -> name.equals(r.path("Name").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no rule " + name));
+  }
+
   @Test
   void theCopyRunsOnTheConfiguredSchedule() {
-    List<JsonNode> rules = dev.properties("AWS::Events::Rule");
-    assertEquals(1, rules.size());
-    assertEquals("dev-sentinel-dr-region-copy-snapshots", rules.get(0).path("Name").asText());
-    assertEquals("rate(1 hour)", rules.get(0).path("ScheduleExpression").asText());
-    assertTrue(Synth.render(rules.get(0).path("Targets").get(0).path("Arn")).contains("CopySnapshotsLive"));
+    JsonNode copy = rule(dev, "dev-sentinel-dr-region-copy-snapshots");
+    assertEquals("rate(1 hour)", copy.path("ScheduleExpression").asText());
+    assertTrue(Synth.render(copy.path("Targets").get(0).path("Arn")).contains("CopySnapshotsLive"));
+  }
+
+  @Test
+  void awsHealthIssuesOfThePrimaryReachTheDrStacksHealthResponderWithThePatternItMatches() {
+    JsonNode rule = rule(dev, "dev-sentinel-dr-region-aws-health-primary");
+    JsonNode pattern = rule.path("EventPattern");
+    assertEquals("[\"aws.health\"]", pattern.path("source").toString());
+    assertEquals("[\"us-east-1\"]", pattern.path("detail").path("eventRegion").toString());
+    assertEquals("[\"RDS\",\"ECS\",\"EC2\",\"ELASTICLOADBALANCING\"]", pattern.path("detail").path("service")
+        .toString());
+    assertTrue(Synth.render(rule.path("Targets").get(0).path("Arn")).contains("TriggersHealthEventResponderLive"));
+    JsonNode vars = dev.function("dev-sentinel-dr-region-health-event-responder").path("Environment")
+        .path("Variables");
+    assertTrue(Synth.render(vars.path("STATE_MACHINE_ARNS")).contains("region-failure"));
+  }
+
+  @Test
+  void theAnnualFailoverTestIsADryRunDrillOfTheDrStacksResponderWhereItIsScheduled() {
+    JsonNode test = rule(dev, "dev-sentinel-dr-region-drill-failover");
+    assertEquals("cron(0 6 15 1 ? *)", test.path("ScheduleExpression").asText());
+    JsonNode target = test.path("Targets").get(0);
+    assertTrue(Synth.render(target.path("Arn")).contains("TriggersManualResponderLive"), target.toString());
+    String input = target.path("InputTransformer").path("InputTemplate").asText();
+    assertTrue(input.contains("\"runbook\":\"region-failure\"") && input.contains("\"drill\":true")
+        && input.contains("\"dryRun\":true"), "a plan, never a real failover: " + input);
+    assertTrue(RegionSynth.of("prod").properties("AWS::Events::Rule").stream()
+        .noneMatch(r -> r.path("Name").asText().endsWith("-drill-failover")), "prod schedules no test");
   }
 
   @Test
