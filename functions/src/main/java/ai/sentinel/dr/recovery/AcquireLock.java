@@ -45,6 +45,12 @@ public final class AcquireLock extends Step {
     if (recovery.dryRun()) {
       return recovery.log(entry("skipped", "dry-run: no lock needed, nothing will be changed"));
     }
+    // a region being failed over (Scenario 4) starts nothing in it, by hand either
+    java.util.Optional<String> fence = locks.regionFence(deps.config().region());
+    if (fence.isPresent()) {
+      throw new StepFailedError("region " + deps.config().region() + " is being failed over by " + fence.get()
+          + ": recoveries in a fenced region stand down, nothing was changed");
+    }
     Scenario scenario = ScenarioRegistry.get(recovery.scenario());
     Claim claim = Claim.of(scenario, recovery.resource(), deps.config());
     RecoveryLocks.Lock lock = locks.acquire(claim, recovery.executionName());

@@ -63,6 +63,16 @@ class RegionFenceTest {
   }
 
   @Test
+  void aRecoveryStartedByHandInAFencedRegionStopsBeforeItsLocksAndChangesNothing() {
+    fenced(Fixtures.NOW.getEpochSecond() + 3600);
+    var step = new ai.sentinel.dr.recovery.AcquireLock(Fixtures.deps(ddb));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(ai.sentinel.dr.errors.StepFailedError.class,
+        () -> ai.sentinel.dr.recovery.StepHarness.invoke(step, Fixtures.recovery(false)));
+    assertTrue(e.getMessage().contains("being failed over by region-failure-us-east-1-abc"), e.getMessage());
+    verify(ddb, never()).putItem(any(PutItemRequest.class));
+  }
+
+  @Test
   void anExpiredFenceFencesNothing() {
     fenced(Fixtures.NOW.getEpochSecond() - 1);
     assertTrue(new RecoveryLocks(ddb, "t", Fixtures.CLOCK, Duration.ofHours(3)).regionFence("us-east-1")
