@@ -400,7 +400,7 @@ public abstract class RecoveryStateMachine extends Construct {
     String name = Names.stateMachine(config.prefix(), scenario);
     logGroup = LogGroup.Builder.create(this, "Logs")
         // the /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per state machine
-        .logGroupName("/aws/vendedlogs/states/" + name)
+        .logGroupName(StateMachineLogDelivery.LOG_GROUP_PREFIX + name)
         .retention(config.logRetention())
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();

@@ -66,6 +66,7 @@ public final class SentinelDrStack extends Stack {
       }
       stateMachines.put(scenario.id(), built);
     }
+    new StateMachineLogDelivery(this, "StateMachineLogDelivery", config.prefix());
     output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     Map<String, IStateMachine> arns = new LinkedHashMap<>();
     stateMachines.forEach((id, recovery) -> arns.put(id, recovery.stateMachine()));
