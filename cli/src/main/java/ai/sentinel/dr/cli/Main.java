@@ -283,7 +283,8 @@ public final class Main {
     Path root = RepoPaths.root();
     Path work = workDir(root, scenario);
     out.println("synthesizing the CDK app for environment '" + env + "'...");
-    CloudTemplate template = Templates.synthesize(root, env, approval ? List.of(drill.gatedStep()) : List.of());
+    CloudTemplate template = Templates.synthesize(root, env, approval && !drill.gateAlwaysOn()
+        ? List.of(drill.gatedStep()) : List.of());
     List<String> deployed = deployedScenarios(template);
     if (!deployed.contains(scenario)) {
       err.println("sentinel: environment '" + env + "' deploys no state machine for '" + scenario + "' (deployed: "

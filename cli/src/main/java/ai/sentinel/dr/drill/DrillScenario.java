@@ -45,6 +45,14 @@ public interface DrillScenario {
     return "UpdateSecret";
   }
 
+  /**
+   * True when the scenario's gate is on in every environment (not one of {@code safety.approvalSteps}): a drill
+   * without {@code --approval} answers it as "drill", and {@code --approval} adds no step to the config.
+   */
+  default boolean gateAlwaysOn() {
+    return false;
+  }
+
   /** What an approval gate protects: a rejected recovery must leave it exactly as it was. */
   Guard guard(LocalSentinel sentinel);
 

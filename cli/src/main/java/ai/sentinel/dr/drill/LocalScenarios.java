@@ -1,5 +1,7 @@
 package ai.sentinel.dr.drill;
 
+import ai.sentinel.dr.drill.corruption.CorruptionSeed;
+import ai.sentinel.dr.drill.corruption.DataCorruption;
 import ai.sentinel.dr.drill.database.DatabaseFailure;
 import ai.sentinel.dr.drill.database.DatabaseSeed;
 import ai.sentinel.dr.drill.database.SnapshotRestoreTest;
@@ -17,7 +19,8 @@ public final class LocalScenarios {
   public static final List<LocalScenario> ALL = List.of(
       new LocalScenario(DatabaseSeed::new, List.of(DatabaseFailure::new), List.of(SnapshotRestoreTest::new)),
       new LocalScenario(RedisSeed::new, List.of(RedisFailure::new), List.of()),
-      new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new), List.of()));
+      new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new), List.of()),
+      new LocalScenario(CorruptionSeed::new, List.of(DataCorruption::new), List.of()));
 
   private LocalScenarios() {}
 }

@@ -41,6 +41,11 @@ class DrillAllIT {
       assertTrue(java.nio.file.Files.readString(ai.sentinel.dr.infra.RepoPaths.root().resolve(file))
           .startsWith("## Incident Report: "), file);
     }
+    // Scenario 5: RTO "1 hour"; its RPO is "Variable" in the runbook (the report states the data lost instead)
+    List<String> corruption = text.lines().filter(l -> l.startsWith("| data-corruption |")).toList();
+    assertEquals(1, corruption.size(), text);
+    assertTrue(corruption.get(0).matches("\\| data-corruption \\| \\d+s .* vs 1 hour \\(PASS\\) \\| .* \\| yes \\| "
+        + ".*report-data-corruption-.*\\.md \\|"), corruption.get(0));
     // a live view: each drill numbered its steps
     assertTrue(text.contains("step 11 of 11  > Report") && text.contains("> VerifyTargets"), text);
   }

@@ -8,7 +8,6 @@ import ai.sentinel.dr.report.ReportFacts;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.report.ReportTimes;
 import ai.sentinel.dr.report.Severity;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,18 +58,43 @@ final class DataCorruptionReport implements ReportPart {
     if (s == null || s.repairs().isEmpty()) {
       return "No row of live was changed by the recovery.";
     }
+    return "Rows repaired from the clean copy at " + cleanTime(s) + " (" + perTable(s) + "). " + lost(s)
+        + (s.request() != null && s.request().full() ? " The fully restored tables now equal the clean copy."
+            : " Every other row kept its writes.");
+  }
+
+  /** Per repaired table: rows deleted, inserted and updated. */
+  static String perTable(CorruptionState s) {
     List<String> lines = new ArrayList<>();
     s.repairs().forEach((table, r) -> lines.add(table + ": " + rows(r)));
-    String clean = s.diagnosis() == null ? "the clean time" : s.diagnosis().cleanTime();
-    return "Rows repaired from the clean copy at " + clean + " (" + String.join("; ", lines) + "). Writes made after "
-        + clean + " to those rows were replaced by their clean versions (the runbook's RPO is Variable); every "
-        + "other row was left as it was" + (s.request() != null && s.request().full()
-            ? " except in the fully restored tables, which now equal the clean copy" : "") + ".";
+    return String.join("; ", lines);
+  }
+
+  /**
+   * The runbook's RPO for this scenario is "Variable": what was lost is the later writes of the rows the repair
+   * deleted or overwrote (live's versions, written after the clean time); a re-inserted row loses nothing.
+   */
+  static String lost(CorruptionState s) {
+    long lost = 0;
+    List<String> lines = new ArrayList<>();
+    for (var e : s.repairs().entrySet()) {
+      var r = e.getValue().result();
+      long n = r == null ? 0 : r.deleted() + r.updated();
+      lost += n;
+      lines.add(e.getKey() + " " + n);
+    }
+    return "Data lost: the writes made after " + cleanTime(s) + " to " + lost + " row(s) that the repair deleted or "
+        + "overwrote (" + String.join(", ", lines) + ").";
+  }
+
+  private static String cleanTime(CorruptionState s) {
+    return s.diagnosis() == null || s.diagnosis().cleanTime() == null ? "the clean time" : s.diagnosis().cleanTime();
   }
 
   private static String rows(Repair r) {
-    return r.result() == null ? "not repaired" : r.result().deleted() + " deleted, " + r.result().inserted()
-        + " inserted, " + r.result().updated() + " updated";
+    return r.result() == null ? "not repaired" : (r.result().deleted() + r.result().inserted() + r.result().updated())
+        + " row(s) repaired (" + r.result().deleted() + " deleted, " + r.result().inserted() + " inserted, "
+        + r.result().updated() + " updated)";
   }
 
   @Override
@@ -99,10 +123,15 @@ final class DataCorruptionReport implements ReportPart {
     if (s.compare() != null && s.compare().done()) {
       out.add("Compared with the clean copy: " + CompareTables.summary(s.compare()) + ".");
     }
-    HoldMaintenance.tables(s).forEach(line -> out.add("Table " + line + "."));
+    boolean verified = f.recovery().verification() != null && f.recovery().verification().verified();
+    HoldMaintenance.tables(s, verified).forEach(line -> out.add("Table " + line + "."));
     return out;
   }
 
+  /**
+   * The point-in-time copy's distance before the trigger, and, as the runbook's RPO is "Variable" here, the data lost
+   * and the rows repaired per table.
+   */
   @Override
   public RecoveryPoint recoveryPoint(ReportFacts f) {
     CorruptionState s = state(f);
@@ -110,9 +139,10 @@ final class DataCorruptionReport implements ReportPart {
     if (clean == null) {
       return RecoveryPoint.of(null, "no clean time chosen");
     }
-    Instant point = ReportTimes.parse(clean);
-    return RecoveryPoint.at(f, point, f.reached() + "point-in-time copy at " + clean + " (the repaired rows' "
-        + "later writes are lost; other rows keep theirs)", false);
+    String rows = s.repairs().isEmpty() ? "no row repaired, no data lost" : lost(s) + " Rows repaired: "
+        + perTable(s) + "; other rows keep their writes";
+    return RecoveryPoint.at(f, ReportTimes.parse(clean), f.reached() + "point-in-time copy at " + clean + "; Variable"
+        + " in the runbook: " + rows, false);
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class HoldMaintenance extends Step {
     Recovery out = recovery.update(CorruptionState.PART, st -> st.withMaintenance(m.holding(why)))
         .log(entry("maintenance-held", m.describe() + " stays ON: resuming writes on a partly repaired database "
             + "would be worse; a human ends it (ExitMaintenance by hand, or undo the above)"));
-    for (String line : tables(state)) {
+    for (String line : tables(state, false)) {
       out = out.log(entry("table-state", line));
     }
     if (state.clean() != null) {
@@ -60,8 +60,8 @@ public final class HoldMaintenance extends Step {
     return out;
   }
 
-  /** One line per requested table: the furthest stage it reached. */
-  static List<String> tables(CorruptionState state) {
+  /** One line per requested table: the furthest stage it reached ({@code verified}: VerifyData passed). */
+  static List<String> tables(CorruptionState state, boolean verified) {
     List<String> out = new ArrayList<>();
     if (state.request() == null) {
       return out;
@@ -73,7 +73,7 @@ public final class HoldMaintenance extends Step {
       if (repair != null && repair.repaired()) {
         var r = repair.result();
         stage = "REPAIRED in live (" + r.deleted() + " deleted, " + r.inserted() + " inserted, " + r.updated()
-            + " updated; committed), not verified";
+            + " updated; committed), " + (verified ? "verified" : "not verified");
       } else if (progress != null && progress.done()) {
         var d = progress.diff();
         stage = "compared, NOT repaired (live unchanged): " + d.onlyInClean() + " only in clean, " + d.onlyInLive()

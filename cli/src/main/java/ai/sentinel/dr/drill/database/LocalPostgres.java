@@ -50,11 +50,15 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   public static LocalPostgres start() throws IOException, InterruptedException {
+    return start(HexFormat.of().formatHex(new SecureRandom().generateSeed(12)));
+  }
+
+  /** A server whose user has {@code password}: a second server answering to the same database secret. */
+  public static LocalPostgres start(String password) throws IOException, InterruptedException {
     Path bin = binaries().orElseThrow(() -> new IOException(
         "PostgreSQL server not installed (apt-get install -y postgresql)"));
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("sentinel-pg-");
-    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     int port = LocalCloud.freeLoopbackPort();
     LocalPostgres pg = new LocalPostgres(bin, dir.resolve("data"), port, password, root);
     Path pwFile = dir.resolve("pw");
