@@ -99,12 +99,14 @@ public final class Main {
     out.println("      what the responders would do with an event or manual payload: one JSON object");
     out.println("      {action, scenario, resource, dedupKey, reason}; exit 0 start/ignore, 2 reject;");
     out.println("      --at: as if received at that ISO-8601 time (a signal's age is judged from now otherwise)");
-    out.println("  ./sentinel drill SCENARIO [--dry-run] [--approval [--approve-as NAME | --reject-as NAME]]");
+    out.println("  ./sentinel drill SCENARIO [--dry-run] [--approval] [--approve-as NAME | --reject-as NAME]");
     out.println("      SCENARIO: " + String.join(", ", Drill.SCENARIOS.keySet()));
     out.println("      runs the scenario on the local cloud (moto + our handlers), shows each step live, writes the");
     out.println("      post-incident report to a file; exit 0 only when verified");
     wrap("--approval puts the approval gate before the scenario's gated step (" + gatedSteps() + ") and waits for "
-        + "./sentinel approve", 96).forEach(line -> out.println("      " + line));
+        + "./sentinel approve; --approve-as/--reject-as (which imply --approval) answer it as NAME. A scenario whose "
+        + "gate is always on (" + alwaysGated() + ") is answered as \"drill\" when none is given",
+        96).forEach(line -> out.println("      " + line));
     for (Supplier<DrillScenario> drill : Drill.SCENARIOS.values()) {
       DrillScenario d = drill.get();
       if (d.note() != null) {
@@ -121,6 +123,12 @@ public final class Main {
     out.println("  ./sentinel approve TOKEN [--by NAME] [--reason TEXT]");
     out.println("  ./sentinel reject TOKEN --reason TEXT [--by NAME]");
     out.println("      answer an approval gate (AWS_ENDPOINT_URL/AWS_REGION select the cloud, as for the AWS CLI)");
+  }
+
+  /** The drills whose gate is on in every environment. */
+  private static String alwaysGated() {
+    return String.join(", ", Drill.SCENARIOS.values().stream().map(Supplier::get)
+        .filter(DrillScenario::gateAlwaysOn).map(DrillScenario::id).toList());
   }
 
   /** Each gated step with the drills whose gate goes before it ("STEP for ID, ID; STEP for ID"). */
@@ -257,6 +265,8 @@ public final class Main {
     }
     String approveAs = option(rest, "--approve-as");
     String rejectAs = option(rest, "--reject-as");
+    // naming who answers is asking for the gate
+    approval |= approveAs != null || rejectAs != null;
     Drill.Gate gate = !approval ? Drill.Gate.none()
         : approveAs != null ? Drill.Gate.approveAs(approveAs)
         : rejectAs != null ? Drill.Gate.rejectAs(rejectAs) : Drill.Gate.human();

@@ -325,7 +325,7 @@ public final class Drill {
     }
     // the platform's resources and our locks; notifications and reports are the drill's own record, not changes
     List<String> platform = List.of("rds", "secretsmanager", "ecs", "elasticache", "elasticloadbalancing", "ec2",
-        "dynamodb");
+        "dynamodb", "ssm");
     List<CallRecord> mutating = sentinel.cloud.calls().stream()
         .filter(c -> c.mutating() && c.succeeded() && platform.contains(c.service()))
         .toList();
@@ -333,7 +333,7 @@ public final class Drill {
     if (dryRun) {
       passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && !recovery.plan().isEmpty()
           && mutating.isEmpty();
-      out.println("mutating calls to RDS, ElastiCache, Secrets Manager, ECS, ELB, EC2 or the lock table: "
+      out.println("mutating calls to RDS, ElastiCache, Secrets Manager, ECS, ELB, EC2, SSM or the lock table: "
           + mutating.size() + " (a dry-run must make none)");
       out.println(passed ? "DRY-RUN OK: plan produced, nothing changed" : "DRY-RUN FAILED");
     } else {

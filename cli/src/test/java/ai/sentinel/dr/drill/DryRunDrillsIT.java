@@ -91,4 +91,37 @@ class DryRunDrillsIT {
     assertEquals(1, service.desiredCount());
     assertEquals(0, service.runningCount());
   }
+  /**
+   * data-corruption --dry-run: the plan names the maintenance switch, the point-in-time copy and the repair of each
+   * table, and nothing is changed: live's rows are as the corruption left them, the parameter is still normal, no
+   * clean instance exists (no approval is asked: nothing would be repaired).
+   */
+  @Test
+  void dataCorruptionDryRunPlansMaintenanceRestoreAndRepairAndChangesNothing() throws Exception {
+    var seed = sentinel.part(ai.sentinel.dr.drill.corruption.CorruptionSeed.class);
+    var drill = new ai.sentinel.dr.drill.corruption.DataCorruption();
+    StringBuilder output = new StringBuilder();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    Drill.Result result = new Drill(sentinel, drill, new PrintStream(buffer, true, StandardCharsets.UTF_8))
+        .run(true);
+    output.append(buffer.toString(StandardCharsets.UTF_8));
+    assertTrue(result.passed(), output.toString());
+    assertTrue(output.toString().contains("DRY-RUN OK"), output.toString());
+    String clean = ai.sentinel.dr.database.DatabaseSettings.of(sentinel.config).cleanInstanceId();
+    List<String> plan = plan(result);
+    for (String call : List.of("PutParameter " + seed.parameter(), "RestoreDBInstanceToPointInTime " + clean,
+        "RepairSelective audit_logs", "RepairSelective threat_reports")) {
+      assertTrue(plan.contains(call), call + " not in " + plan);
+    }
+    assertFalse(output.toString().contains("Approve RestoreTables"), output.toString());
+    // live's rows, both tables whole, as the corruption left them
+    assertEquals(2, drill.liveAfterInjection().size());
+    assertEquals(drill.liveAfterInjection(), drill.liveNow(sentinel));
+    try (var ssm = ai.sentinel.dr.drill.corruption.CorruptionSeed.ssm(sentinel.cloud.endpoint())) {
+      assertEquals(ai.sentinel.dr.drill.corruption.CorruptionSeed.NORMAL, ssm.getParameter(b -> b.name(
+          seed.parameter())).parameter().value());
+    }
+    assertFalse(sentinel.aws.rds.describeDBInstances().dbInstances().stream()
+        .anyMatch(i -> i.dbInstanceIdentifier().equals(clean)), "no clean instance");
+  }
 }

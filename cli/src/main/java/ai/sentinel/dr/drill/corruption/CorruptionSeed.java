@@ -9,6 +9,7 @@ import ai.sentinel.dr.drill.SeedPart;
 import ai.sentinel.dr.drill.SentinelSeed;
 import ai.sentinel.dr.drill.database.LocalPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -39,13 +43,61 @@ public final class CorruptionSeed implements SeedPart {
   /** The parameter's value when the API is in normal operation. */
   public static final String NORMAL = "normal";
 
-  private LocalPostgres live;
-  private LocalPostgres clean;
+  private volatile LocalPostgres live;
+  private volatile LocalPostgres clean;
   private String password;
   private String user;
   private String database;
   private Instant newest;
   private String parameter;
+  private CompletableFuture<Void> pending;
+
+  @Override
+  public void finish(SentinelSeed platform) throws IOException {
+    if (pending == null) {
+      return;
+    }
+    try {
+      pending.join();
+    } catch (CompletionException e) {
+      close();
+      throw new IOException("seeding the data-corruption tables failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** A server answering to the database secret's credentials, with the seeded tables. */
+  private LocalPostgres server() {
+    LocalPostgres server;
+    try {
+      server = LocalPostgres.start(password);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    try (Connection c = connect(server); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE threat_reports (id bigint PRIMARY KEY, created_at timestamptz NOT NULL,"
+          + " name text NOT NULL, severity integer NOT NULL)");
+      st.execute("CREATE TABLE audit_logs (id bigint PRIMARY KEY, created_at timestamptz NOT NULL,"
+          + " api_key_id text, action text NOT NULL, is_threat boolean NOT NULL, threat_details jsonb,"
+          + " report_id bigint REFERENCES threat_reports(id))");
+      // the same rows on both servers: the clean copy is live as it was before the bad deployment
+      String start = "timestamptz '" + newest.minus(Duration.ofHours(48)) + "'";
+      st.execute("INSERT INTO threat_reports SELECT g, " + start + " + g * interval '86 seconds', 'report-' || g,"
+          + " 1 + g % 5 FROM generate_series(1, " + REPORT_ROWS + ") g");
+      st.execute("INSERT INTO audit_logs SELECT g, " + start + " + g * interval '1.44 seconds',"
+          + " 'key-' || (g % 300), (array['login','query','export','scan'])[1 + g % 4], g % 13 = 0,"
+          + " CASE WHEN g % 13 = 0 THEN jsonb_build_object('rule', 'r' || g % 7, 'score', g % 100) END,"
+          + " CASE WHEN g % 13 = 0 THEN 1 + g % " + REPORT_ROWS + " END FROM generate_series(1, " + AUDIT_ROWS
+          + ") g");
+      st.execute("ANALYZE");
+    } catch (SQLException e) {
+      server.close();
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return server;
+  }
 
   @Override
   public void seed(SentinelSeed platform) throws IOException, InterruptedException {
@@ -57,32 +109,16 @@ public final class CorruptionSeed implements SeedPart {
     password = url.password();
     user = url.user();
     database = url.database();
-    live = LocalPostgres.start(password);
-    clean = LocalPostgres.start(password);
     newest = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    try {
-      for (LocalPostgres server : new LocalPostgres[] {live, clean}) {
-        try (Connection c = connect(server); Statement st = c.createStatement()) {
-          st.execute("CREATE TABLE threat_reports (id bigint PRIMARY KEY, created_at timestamptz NOT NULL,"
-              + " name text NOT NULL, severity integer NOT NULL)");
-          st.execute("CREATE TABLE audit_logs (id bigint PRIMARY KEY, created_at timestamptz NOT NULL,"
-              + " api_key_id text, action text NOT NULL, is_threat boolean NOT NULL, threat_details jsonb,"
-              + " report_id bigint REFERENCES threat_reports(id))");
-          // the same rows on both servers: the clean copy is live as it was before the bad deployment
-          String start = "timestamptz '" + newest.minus(Duration.ofHours(48)) + "'";
-          st.execute("INSERT INTO threat_reports SELECT g, " + start + " + g * interval '86 seconds', 'report-' || g,"
-              + " 1 + g % 5 FROM generate_series(1, " + REPORT_ROWS + ") g");
-          st.execute("INSERT INTO audit_logs SELECT g, " + start + " + g * interval '1.44 seconds',"
-              + " 'key-' || (g % 300), (array['login','query','export','scan'])[1 + g % 4], g % 13 = 0,"
-              + " CASE WHEN g % 13 = 0 THEN jsonb_build_object('rule', 'r' || g % 7, 'score', g % 100) END,"
-              + " CASE WHEN g % 13 = 0 THEN 1 + g % " + REPORT_ROWS + " END FROM generate_series(1, " + AUDIT_ROWS
-              + ") g");
-          st.execute("ANALYZE");
-        }
-      }
-    } catch (SQLException e) {
-      throw new IOException("seeding the data-corruption tables failed: " + e.getMessage(), e);
-    }
+    // both servers start and load at once, while the other parts seed (awaited in finish)
+    // (a thread each: the common pool has one thread on a 2-core machine)
+    Executor thread = r -> {
+      Thread t = new Thread(r, "corruption-seed");
+      t.setDaemon(true);
+      t.start();
+    };
+    pending = CompletableFuture.allOf(CompletableFuture.runAsync(() -> live = server(), thread),
+        CompletableFuture.runAsync(() -> clean = server(), thread));
     parameter = DataCorruptionSettings.of(platform.config).maintenance().parameter();
     if (parameter != null) {
       try (SsmClient ssm = ssm(platform.cloud.endpoint())) {
@@ -149,9 +185,13 @@ public final class CorruptionSeed implements SeedPart {
 
   @Override
   public void close() {
-    if (live != null) {
-      live.close();
-      clean.close();
+    if (pending != null) {
+      pending.exceptionally(e -> null).join();
+    }
+    for (LocalPostgres server : new LocalPostgres[] {live, clean}) {
+      if (server != null) {
+        server.close();
+      }
     }
   }
 }

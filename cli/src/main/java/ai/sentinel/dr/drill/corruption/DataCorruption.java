@@ -2,6 +2,7 @@ package ai.sentinel.dr.drill.corruption;
 
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.corruption.CorruptionState;
+import ai.sentinel.dr.corruption.DataCorruptionSettings;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.LocalSentinel;
@@ -37,6 +38,7 @@ public final class DataCorruption implements DrillScenario {
   /** When the bad deployment started writing: 30 minutes before the newest seeded row. */
   private Instant from;
   private final Map<String, String> outsideAfterInjection = new TreeMap<>();
+  private final Map<String, String> afterInjection = new TreeMap<>();
 
   @Override
   public String id() {
@@ -83,6 +85,7 @@ public final class DataCorruption implements DrillScenario {
       st.executeUpdate("UPDATE audit_logs SET action = 'reviewed' WHERE id = 10");
       for (String table : TABLES) {
         outsideAfterInjection.put(table, digest(c, table, "NOT (" + recent + ")"));
+        afterInjection.put(table, digest(c, table, "true"));
       }
     }
     out.println("inject: bad deployment since " + from + ": audit_logs " + updated + " threats marked benign, "
@@ -165,15 +168,35 @@ public final class DataCorruption implements DrillScenario {
     } catch (DbInstanceNotFoundException e) {
       status = "deleted";
     }
+    // handled as configured: deleted after the verified repair, or kept when the environment says so
+    boolean deletes = DataCorruptionSettings.of(sentinel.config).deletesCleanInstance();
     boolean gone = status.equals("deleted") || status.equals("deleting");
-    out.println("clean instance " + cleanId + ": " + status);
+    boolean handled = deletes == gone;
+    out.println("clean instance " + cleanId + ": " + status + " (dataCorruption.deleteCleanInstance " + deletes
+        + (handled ? ")" : ": NOT handled as configured)"));
     CorruptionState state = recovery.part(CorruptionState.PART);
     if (state != null) {
       state.repairs().forEach((table, r) -> out.println("repaired " + table + ": " + r.result().deleted()
           + " deleted, " + r.result().inserted() + " inserted, " + r.result().updated() + " updated; COUNT(*) "
           + r.before().rows() + " -> " + r.after().rows()));
     }
-    return ok && gone;
+    return ok && handled;
+  }
+
+  /** Each live table's digest as the corruption left it (a dry-run or a rejection must not change it). */
+  public Map<String, String> liveAfterInjection() {
+    return Map.copyOf(afterInjection);
+  }
+
+  /** Each live table's digest now. */
+  public Map<String, String> liveNow(LocalSentinel sentinel) throws SQLException {
+    Map<String, String> out = new TreeMap<>();
+    try (Connection c = seed(sentinel).live()) {
+      for (String table : TABLES) {
+        out.put(table, digest(c, table, "true"));
+      }
+    }
+    return out;
   }
 
   /** md5 of the rows matching {@code where}, in key order: equal digests mean equal rows. */

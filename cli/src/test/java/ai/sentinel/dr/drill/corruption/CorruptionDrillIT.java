@@ -121,10 +121,53 @@ class CorruptionDrillIT {
     var history = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(arn).maxResults(1000)).events();
     assertTrue(history.stream().noneMatch(e -> e.stateEnteredEventDetails() != null
         && "EnterMaintenance".equals(e.stateEnteredEventDetails().name())), "refused before maintenance");
-    assertTrue(history.toString().contains("unknown column audit_logs.no_such_column"), "the reason is told");
+    // the step's failure, as the on-call's NotifyFailure and the function log say it
+    assertTrue(Files.readString(sentinel.functionLog()).contains("unknown column audit_logs.no_such_column"),
+        "the reason is told");
     try (Connection live = seed.live()) {
       assertEquals(before, DataCorruption.digest(live, "audit_logs", "true"), "live unchanged");
     }
+  }
+
+  /**
+   * The report on the runbook's template: RPO "Variable", so it states the data lost and the rows repaired per table
+   * (the counts the repair itself returned).
+   */
+  @Test
+  void theReportStatesTheDataLostAndTheRowsRepairedPerTable() throws Exception {
+    String report = Files.readString(result.reportFile());
+    assertTrue(report.startsWith("## Incident Report: Data corruption on sentinel-db (selective repair of "
+        + "audit_logs, threat_reports)"), report);
+    CorruptionState state = result.recovery().part(CorruptionState.PART);
+    var audit = state.repairs().get("audit_logs").result();
+    var reports = state.repairs().get("threat_reports").result();
+    String rpo = report.lines().filter(l -> l.startsWith("| RPO | Data Corruption | Variable |")).findFirst()
+        .orElseThrow(() -> new AssertionError(report));
+    long lost = audit.deleted() + audit.updated() + reports.deleted() + reports.updated();
+    assertTrue(rpo.contains("Data lost: the writes made after " + state.diagnosis().cleanTime() + " to " + lost
+        + " row(s)"), rpo);
+    assertTrue(rpo.contains("audit_logs: " + (audit.deleted() + audit.inserted() + audit.updated())
+        + " row(s) repaired (" + audit.deleted() + " deleted, " + audit.inserted() + " inserted, " + audit.updated()
+        + " updated)") && rpo.contains("threat_reports: " + reports.updated() + " row(s) repaired"), rpo);
+    assertTrue(rpo.endsWith("| n/a |"), rpo);
+    assertTrue(report.contains("Table audit_logs: REPAIRED in live") && !report.contains("not verified"), report);
+  }
+
+  /**
+   * The database password the steps used for both servers is nowhere an operator reads: function logs, drill output,
+   * execution history, report.
+   */
+  @Test
+  void noSecretInAnyLogHistoryOrReport() throws Exception {
+    String password = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.aws.secrets.getSecretValue(b -> b.secretId(
+        ai.sentinel.dr.database.DatabaseSettings.of(sentinel.config).secretId())).secretString()).password();
+    assertTrue(password != null && password.length() >= 8);
+    Map<String, String> readable = Map.of("function logs", Files.readString(sentinel.functionLog()),
+        "drill output", output, "report", Files.readString(result.reportFile()),
+        "execution history", sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
+            .maxResults(1000)).events().toString());
+    readable.forEach((where, text) -> assertTrue(!text.contains(password), "the database password in the "
+        + where));
   }
 
   private static int index(java.util.List<ai.sentinel.dr.recovery.TimelineEntry> timeline, String step,
