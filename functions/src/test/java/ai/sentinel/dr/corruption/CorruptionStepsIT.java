@@ -13,6 +13,7 @@ import ai.sentinel.dr.corruption.CorruptionState.Diagnosis;
 import ai.sentinel.dr.corruption.sql.Condition;
 import ai.sentinel.dr.corruption.sql.TestPostgres;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.StepHarness;
@@ -161,6 +162,25 @@ class CorruptionStepsIT {
 
     Recovery verified = StepHarness.invoke(new VerifyData(deps()), repaired);
     assertTrue(verified.verification().verified(), verified.verification().toString());
+    assertTrue(verified.verification().toString().contains("1 row(s) outside it differ"),
+        "the legitimate write is reported as kept: " + verified.verification());
+
+    // a write in the window after the compare (during the approval wait, say) is caught by the fresh compare
+    long late;
+    try (Statement st = live.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM audit_logs"
+        + " WHERE created_at >= '2026-01-16T12:00:00Z' ORDER BY id DESC LIMIT 1")) {
+      rs.next();
+      late = rs.getLong(1);
+    }
+    exec(live, "UPDATE audit_logs SET note = 'late write' WHERE id = " + late);
+    try {
+      VerificationFailedError e = assertThrows(VerificationFailedError.class,
+          () -> StepHarness.invoke(new VerifyData(deps()), repaired));
+      assertTrue(e.getMessage().contains("1 row(s) where timestamp in [2026-01-16T12:00:00Z, now) still differ"),
+          e.getMessage());
+    } finally {
+      exec(live, "UPDATE audit_logs SET note = NULL WHERE id = " + late);
+    }
     // safe to run twice: the repaired table is skipped
     Recovery again = StepHarness.invoke(new RestoreTables(deps()), verified);
     assertFalse(StepHarness.entries(again, "RestoreTables", "skipped").isEmpty());
