@@ -131,17 +131,28 @@ public record CorruptionState(CorruptionRequest request, Diagnosis diagnosis, Ma
    * @param available   available with an endpoint
    * @param polls       polls so far
    * @param deleted     DeleteCleanInstance requested its deletion
+   * @param deleteAfter kept until then (dataCorruption.keepCleanInstanceHours), then deleted; null: at once
    */
   public record CleanInstance(String instanceId, String restoreTime, String requestedAt, String status,
-      String address, Integer port, boolean available, int polls, boolean deleted) {
+      String address, Integer port, boolean available, int polls, boolean deleted, String deleteAfter) {
+    public CleanInstance(String instanceId, String restoreTime, String requestedAt, String status, String address,
+        Integer port, boolean available, int polls, boolean deleted) {
+      this(instanceId, restoreTime, requestedAt, status, address, port, available, polls, deleted, null);
+    }
+
     public CleanInstance polled(String newStatus, String newAddress, Integer newPort, boolean isAvailable) {
       return new CleanInstance(instanceId, restoreTime, requestedAt, newStatus, newAddress, newPort, isAvailable,
-          polls + 1, deleted);
+          polls + 1, deleted, deleteAfter);
     }
 
     public CleanInstance markDeleted() {
       return new CleanInstance(instanceId, restoreTime, requestedAt, "deleting", address, port, available, polls,
-          true);
+          true, deleteAfter);
+    }
+
+    public CleanInstance keptUntil(String time) {
+      return new CleanInstance(instanceId, restoreTime, requestedAt, status, address, port, available, polls,
+          deleted, time);
     }
   }
 

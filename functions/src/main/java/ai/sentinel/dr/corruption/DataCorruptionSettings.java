@@ -21,13 +21,16 @@ import java.util.regex.Pattern;
  * @param marginMinutes   a proposed cleanTime lies this long before the first corrupted row (default 5)
  * @param deleteCleanInstance DeleteCleanInstance deletes the clean copy after a verified repair (default true); false
  *                        keeps it for a human (a failed or rejected recovery always keeps it)
+ * @param keepCleanInstanceHours the clean copy is kept this long after the recovery is reported, then deleted (a
+ *                        retention for the on-call's own checks; default none: deleted at once)
  * @param apiService      the ECS service whose recent deployments Diagnose lists (default sentinel-api)
  * <p>Defaults are kept as null (the JSON leaves them out): every function of the stack reading every section gets this
  * one too, within Lambda's 4 KB of variables.
  * @param connectHost     host:port of live instead of the secret's host: set by local clouds, never in cdk.json
  * @param cleanConnectHost host:port of the clean copy instead of its endpoint: local clouds only
  */
-public record DataCorruptionSettings(List<TableSpec> tables, Maintenance maintenance, Integer marginMinutes, Boolean deleteCleanInstance, String apiService, String connectHost,
+public record DataCorruptionSettings(List<TableSpec> tables, Maintenance maintenance, Integer marginMinutes,
+    Boolean deleteCleanInstance, Integer keepCleanInstanceHours, String apiService, String connectHost,
     String cleanConnectHost) implements Settings {
 
   /** The runbook id of Scenario 5 (kept here so the section can name its recovery without a cycle). */
@@ -42,7 +45,9 @@ public record DataCorruptionSettings(List<TableSpec> tables, Maintenance mainten
   public static final List<String> MODES = List.of("non-get", "all");
 
   private static final Set<String> FIELDS = Set.of("tables", "maintenance", "marginMinutes",
-      "deleteCleanInstance", "apiService");
+      "deleteCleanInstance", "keepCleanInstanceHours", "apiService");
+  /** The longest retention of the clean copy: a month (an execution may wait up to a year). */
+  public static final int MAX_KEEP_HOURS = 24 * 31;
   private static final Set<String> TABLE_FIELDS = Set.of("key", "timestamp", "sensitive");
   private static final Set<String> MAINTENANCE_FIELDS = Set.of("listener", "mode", "rulePriority", "parameter",
       "parameterValue");
@@ -106,6 +111,11 @@ public record DataCorruptionSettings(List<TableSpec> tables, Maintenance mainten
     return deleteCleanInstance == null || deleteCleanInstance;
   }
 
+  /** Hours the clean copy is kept after the recovery is reported; 0: deleted at once. */
+  public int keepHours() {
+    return keepCleanInstanceHours == null ? 0 : keepCleanInstanceHours;
+  }
+
   public String service() {
     return apiService == null ? "sentinel-api" : apiService;
   }
@@ -128,7 +138,7 @@ public record DataCorruptionSettings(List<TableSpec> tables, Maintenance mainten
   /** This section with the addresses a local cloud's PostgreSQL servers answer at. */
   public DataCorruptionSettings withLocal(String live, String clean) {
     return new DataCorruptionSettings(tables, maintenance, marginMinutes, deleteCleanInstance,
-        apiService, live, clean);
+        keepCleanInstanceHours, apiService, live, clean);
   }
 
   /**
@@ -157,6 +167,12 @@ public record DataCorruptionSettings(List<TableSpec> tables, Maintenance mainten
         ? config.optionalPositive(node, "dataCorruption.marginMinutes", DEFAULT_MARGIN_MINUTES, 24 * 60) : null;
     Boolean delete = node.has("deleteCleanInstance") ? config.bool(node, "dataCorruption.deleteCleanInstance")
         : null;
+    Integer keep = node.has("keepCleanInstanceHours") ? config.optionalPositive(node,
+        "dataCorruption.keepCleanInstanceHours", 0, MAX_KEEP_HOURS) : null;
+    if (keep != null && Boolean.FALSE.equals(delete)) {
+      config.problem("dataCorruption.keepCleanInstanceHours is a retention before the deletion, but "
+          + "deleteCleanInstance is false (the copy is never deleted): set one or the other");
+    }
     String service = node.has("apiService")
         ? config.text(node, "dataCorruption.apiService", ECS_NAME, "an ECS service name") : null;
     List<String> services = new ArrayList<>();
@@ -165,7 +181,7 @@ public record DataCorruptionSettings(List<TableSpec> tables, Maintenance mainten
       config.problem("dataCorruption.apiService '" + (service == null ? "sentinel-api" : service) + "' is not one "
           + "of ecs.services " + services);
     }
-    return new DataCorruptionSettings(tables, maintenance, margin, delete, service, null, null);
+    return new DataCorruptionSettings(tables, maintenance, margin, delete, keep, service, null, null);
   }
 
   private static List<TableSpec> tables(JsonNode node, ConfigReader config) {

@@ -6,6 +6,8 @@ import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -15,7 +17,9 @@ import software.amazon.awssdk.services.rds.model.DeleteDbInstanceRequest;
 /**
  * Scenario 5, after a verified repair and resumed operations: deletes the clean instance when the environment says so
  * ({@code dataCorruption.deleteCleanInstance}, default true), and only an instance this recovery created and tagged;
- * otherwise it is kept and said so. A failed or rejected recovery never gets here: its clean copy is kept for a
+ * otherwise it is kept and said so. With {@code keepCleanInstanceHours} its first call only records until when the
+ * copy is kept ({@code $.corruption.clean.deleteAfter}); the state machine notifies, reports, waits until then and
+ * calls it again to delete. A failed or rejected recovery never gets here: its clean copy is kept for a
  * manual repair. Safe to run twice: missing or already deleting is done.
  */
 @UsesSettings({DataCorruptionSettings.class, DatabaseSettings.class})
@@ -53,11 +57,26 @@ public final class DeleteCleanInstance extends Step {
       return recovery.log(entry("kept", target + " kept (dataCorruption.deleteCleanInstance is false): delete it "
           + "when no longer needed"));
     }
+    int hours = s.keepHours();
+    if (hours > 0 && !recovery.dryRun()) {
+      // the retention: the state machine waits until deleteAfter (after Notify and Report) and calls again
+      String after = clean.deleteAfter();
+      if (after == null) {
+        String until = Instant.now(deps.clock()).plus(Duration.ofHours(hours)).toString();
+        return recovery.update(CorruptionState.PART, st -> st.withClean(clean.keptUntil(until)))
+            .log(entry("kept", target + " kept until " + until + " (dataCorruption.keepCleanInstanceHours " + hours
+                + "), then deleted"));
+      }
+      if (Instant.now(deps.clock()).isBefore(Instant.parse(after))) {
+        return recovery.log(entry(Recovery.WAITING, target + " kept until " + after));
+      }
+    }
     if (recovery.dryRun()) {
       DeleteDbInstanceRequest request = request(target);
       Mutation<?> planned = mutate(recovery, "rds", "DeleteDBInstance", target, request,
           () -> rds.deleteDBInstance(request));
-      return planned.recovery().log(entry("would-delete", target + " would be deleted"));
+      return planned.recovery().log(entry("would-delete", target + " would be deleted" + (hours > 0 ? " "
+          + hours + " hour(s) after the report (keepCleanInstanceHours)" : "")));
     }
     Optional<DBInstance> found = CleanInstances.find(rds, target);
     if (found.isEmpty()) {

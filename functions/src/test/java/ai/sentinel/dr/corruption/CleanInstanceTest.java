@@ -130,4 +130,34 @@ class CleanInstanceTest {
     assertEquals("sentinel-db-clean", req.getValue().dbInstanceIdentifier());
     assertTrue(out.part(CorruptionState.PART).clean().deleted());
   }
+
+  /**
+   * keepCleanInstanceHours: the first call only records until when the copy is kept (nothing deleted, the state
+   * machine then notifies, reports and waits); a call before that time deletes nothing; the call after it deletes.
+   */
+  @Test
+  void aRetentionKeepsTheCleanCopyUntilItsTimeThenDeletesIt() {
+    var keep = Cases.env(s -> s.put("keepCleanInstanceHours", 24));
+    CleanInstance made = new CleanInstance("sentinel-db-clean", "x", "t", "available", "h", 5432, true, 1, false);
+    Recovery done = diagnosed(false).update(CorruptionState.PART, s -> s.withClean(made));
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "available"));
+
+    Recovery kept = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), done);
+    CleanInstance k = kept.part(CorruptionState.PART).clean();
+    assertEquals(Fixtures.NOW.plus(java.time.Duration.ofHours(24)).toString(), k.deleteAfter());
+    assertFalse(k.deleted());
+    assertTrue(StepHarness.only(kept, "DeleteCleanInstance", "kept").detail().contains("kept until"));
+
+    // woken early: still kept
+    Recovery early = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), kept);
+    assertFalse(early.part(CorruptionState.PART).clean().deleted());
+    verify(rds, never()).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+
+    // its time has come (the document as the Wait hands it back, recorded a day ago)
+    Recovery due = kept.update(CorruptionState.PART, s -> s.withClean(k.keptUntil(Fixtures.NOW.minusSeconds(1)
+        .toString())));
+    Recovery deleted = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), due);
+    verify(rds).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+    assertTrue(deleted.part(CorruptionState.PART).clean().deleted());
+  }
 }

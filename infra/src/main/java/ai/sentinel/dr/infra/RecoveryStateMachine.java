@@ -197,8 +197,16 @@ public abstract class RecoveryStateMachine extends Construct {
    * Recovered.
    */
   protected LambdaInvoke finish() {
+    return finish(recovered -> recovered);
+  }
+
+  /**
+   * {@link #finish()} with more states after Report, once the on-call has the outcome and the lock is released
+   * ({@code afterReport} gets the Recovered state to end in; Scenario 5 keeps its clean copy for a while).
+   */
+  protected LambdaInvoke finish(java.util.function.Function<Succeed, IChainable> afterReport) {
     LambdaInvoke notify = step("Notify", shared.notifyFunction());
-    notify.next(reportTask("Report", "SUCCEEDED", new Succeed(this, RECOVERED)));
+    notify.next(reportTask("Report", "SUCCEEDED", afterReport.apply(new Succeed(this, RECOVERED))));
     return notify;
   }
 

@@ -16,6 +16,9 @@ import ai.sentinel.dr.infra.RunbookFunction;
 import java.util.List;
 import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -27,7 +30,9 @@ import software.constructs.Construct;
  *   → CompareTables ⟲ "Compare done?" → "Repair needed?"
  *       yes → "Dry-run?" / Approve RestoreTables (always) → RestoreTables → VerifyData
  *       no  → VerifyData
- *   → ExitMaintenance → DeleteCleanInstance → Notify → Report → Recovered
+ *   → ExitMaintenance → DeleteCleanInstance → Notify → Report → "Clean copy kept?"
+ *       kept (keepCleanInstanceHours) → Keep clean copy (Wait until deleteAfter) → DeleteCleanInstance (after
+ *       retention) → "Clean copy kept?"; otherwise → Recovered
  * rejected at the gate (live unchanged)   → ExitMaintenance (rejected) → NotifyFailure → RecoveryFailed
  * any other failure after EnterMaintenance → HoldMaintenance (writes stay stopped, per-table state told)
  *                                            → NotifyFailure → RecoveryFailed
@@ -41,6 +46,8 @@ import software.constructs.Construct;
 public final class DataCorruptionRecovery extends RecoveryStateMachine {
   /** Seconds a database step may run: Lambda's maximum; CompareTables stops its own work well before. */
   static final int DATABASE_STEP_SECONDS = 900;
+  /** Until when the clean copy is kept (dataCorruption.keepCleanInstanceHours), set by DeleteCleanInstance. */
+  static final String DELETE_AFTER = "$.corruption.clean.deleteAfter";
 
   public DataCorruptionRecovery(Construct scope, String id, Props props) {
     super(scope, id, CorruptionInfraScenario.ID, props);
@@ -75,7 +82,17 @@ public final class DataCorruptionRecovery extends RecoveryStateMachine {
     // the data is verified and writes resumed: a failed deletion is a leftover, not a failed recovery's data
     LambdaInvoke deleteTask = step("DeleteCleanInstance", delete);
 
-    exitTask.next(deleteTask).next(finish());
+    // a retention (keepCleanInstanceHours): notified and reported first, then the wait, then the deletion
+    LambdaInvoke laterDelete = step("DeleteCleanInstance (after retention)", delete);
+    exitTask.next(deleteTask).next(finish(recovered -> {
+      Choice kept = new Choice(this, "Clean copy kept?")
+          .when(Condition.and(Condition.isPresent(DELETE_AFTER), Condition.isString(DELETE_AFTER),
+              Condition.not(isTrue("$.corruption.clean.deleted"))), Wait.Builder.create(this, "Keep clean copy")
+                  .time(WaitTime.timestampPath(DELETE_AFTER)).build().next(laterDelete))
+          .otherwise(recovered);
+      laterDelete.next(kept);
+      return kept;
+    }));
     verifyTask.next(exitTask);
     repairTask.next(verifyTask);
     Choice repairNeeded = new Choice(this, "Repair needed?")

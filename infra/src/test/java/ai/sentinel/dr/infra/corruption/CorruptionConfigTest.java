@@ -77,6 +77,11 @@ class CorruptionConfigTest {
         bad(e -> section(e).put("apiService", "sentinel-web"),
             "dataCorruption.apiService 'sentinel-web' is not one of ecs.services"),
         bad(e -> section(e).put("deleteCleanInstance", "yes"), "dataCorruption.deleteCleanInstance"),
+        bad(e -> section(e).put("keepCleanInstanceHours", 0),
+            "dataCorruption.keepCleanInstanceHours must be an integer from 1 to 744"),
+        bad(e -> section(e).put("keepCleanInstanceHours", 24).put("deleteCleanInstance", false),
+            "dataCorruption.keepCleanInstanceHours is a retention before the deletion, but deleteCleanInstance is "
+                + "false"),
         bad(e -> section(e).put("tablez", 1), "unknown field 'dataCorruption.tablez'"));
   }
 

@@ -81,6 +81,25 @@ public class CorruptionRecoveryStackTest {
     assertEquals("Notify", next("DeleteCleanInstance"));
   }
 
+  /**
+   * keepCleanInstanceHours: the outcome is notified and reported (the lock released) before the copy's retention;
+   * then a Wait until the time DeleteCleanInstance recorded, and the deletion, looping if woken early.
+   */
+  @Test
+  void aRetainedCleanCopyIsDeletedAfterTheReportAndItsWait() {
+    JsonNode kept = states.path(next("Report"));
+    assertEquals("Clean copy kept?", next("Report"));
+    assertEquals("Recovered", kept.path("Default").asText(), "no retention: the recovery ends");
+    assertTrue(kept.path("Choices").toString().contains("$.corruption.clean.deleteAfter"), kept.toString());
+    JsonNode wait = states.path(kept.path("Choices").path(0).path("Next").asText());
+    assertEquals("Wait", wait.path("Type").asText());
+    assertEquals("$.corruption.clean.deleteAfter", wait.path("TimestampPath").asText());
+    assertEquals("DeleteCleanInstance (after retention)", wait.path("Next").asText());
+    assertEquals("Clean copy kept?", next("DeleteCleanInstance (after retention)"));
+    assertEquals(states.path("DeleteCleanInstance").path("Resource").toString(),
+        states.path("DeleteCleanInstance (after retention)").path("Resource").toString());
+  }
+
   @Test
   void theRepairAlwaysWaitsForAHumanWhoSeesTheDiff() {
     for (Synth synth : List.of(dev, prod)) {
