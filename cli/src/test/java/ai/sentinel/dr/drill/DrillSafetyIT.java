@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class DrillSafetyIT {
   /** Secrets of the forms a log tail may carry; the recovery must redact every one before the document is written. */
-  private static final List<String> LOG_TAIL_SECRETS = List.of("canaryPgPass1", "canaryBearer2", "canaryRedisPw3",
+  static final List<String> LOG_TAIL_SECRETS = List.of("canaryPgPass1", "canaryBearer2", "canaryRedisPw3",
       "canaryUrlPw4", "canaryJwt5", "canaryAwsKey6");
   private static final List<String> LOG_TAIL = List.of(
       "PGPASSWORD=canaryPgPass1 psql -h db",
@@ -38,6 +38,20 @@ class DrillSafetyIT {
       "db url postgresql://sentinel:canaryUrlPw4@db.internal:5432/sentinel failed",
       "JWT_SECRET=canaryJwt5",
       "aws_secret_access_key=canaryAwsKey6");
+
+  /** Writes {@link #LOG_TAIL} to the API service's log group a minute ago: the tail ECS Diagnose reads. */
+  static void plantLogTail(LocalSentinel sentinel) {
+    EcsSettings ecs = EcsSettings.of(sentinel.config);
+    String group = ecs.logGroup(ecs.services().get(0));
+    String stream = "ecs/canary/" + System.nanoTime();
+    sentinel.aws.logs.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
+    long at = Instant.now().minusSeconds(60).toEpochMilli();
+    List<InputLogEvent> events = new ArrayList<>();
+    for (int i = 0; i < LOG_TAIL.size(); i++) {
+      events.add(InputLogEvent.builder().timestamp(at + i).message(LOG_TAIL.get(i)).build());
+    }
+    sentinel.aws.logs.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(events));
+  }
 
   /** Every SNS message of the drill, through a queue subscribed to each of the stack's topics. */
   static String subscribe(LocalSentinel sentinel) {
@@ -66,8 +80,7 @@ class DrillSafetyIT {
   /** Everything an operator reads after a drill, with where it came from. */
   static Map<String, String> readable(LocalSentinel sentinel, Drill.Result result, String output,
       String queue) throws Exception {
-    String history = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
-        .maxResults(1000)).events().toString();
+    String history = HistoryText.of(sentinel, result.executionArn());
     String sns = messages(sentinel, queue);
     assertTrue(!sns.isBlank(), "the on-call was told something");
     return Map.of("function logs", Files.readString(sentinel.functionLog()), "drill output", output,
@@ -75,11 +88,17 @@ class DrillSafetyIT {
         "report", result.reportFile() == null ? "" : Files.readString(result.reportFile()));
   }
 
+  /** Fails naming every place each secret reached (a prefix of it), not only the first one found. */
   static void assertNoSecret(Map<String, String> readable, List<String> secrets) {
+    List<String> leaks = new ArrayList<>();
     for (String secret : secrets) {
-      readable.forEach((where, text) -> assertTrue(!text.contains(secret), "secret " + secret.substring(0, 6)
-          + "... in the " + where));
+      readable.forEach((where, text) -> {
+        if (text.contains(secret)) {
+          leaks.add("secret " + secret.substring(0, 6) + "... in the " + where);
+        }
+      });
     }
+    assertTrue(leaks.isEmpty(), String.join("; ", leaks));
   }
 
   private static Map<String, Long> applied(LocalSentinel sentinel, List<String> actions) {
@@ -121,16 +140,7 @@ class DrillSafetyIT {
     try (LocalSentinel sentinel = LocalSentinel.start(Templates.synthesize(RepoPaths.root(), "local"), Map.of(),
         Files.createTempDirectory("drill-safety-it-"))) {
       String queue = subscribe(sentinel);
-      EcsSettings ecs = EcsSettings.of(sentinel.config);
-      String group = ecs.logGroup(ecs.services().get(0));
-      String stream = "ecs/canary/" + System.nanoTime();
-      sentinel.aws.logs.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
-      long at = Instant.now().minusSeconds(60).toEpochMilli();
-      List<InputLogEvent> events = new ArrayList<>();
-      for (int i = 0; i < LOG_TAIL.size(); i++) {
-        events.add(InputLogEvent.builder().timestamp(at + i).message(LOG_TAIL.get(i)).build());
-      }
-      sentinel.aws.logs.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(events));
+      plantLogTail(sentinel);
       sentinel.cloud.setLostResponseRate(0.3, 20260117L);
       ByteArrayOutputStream buffer = new ByteArrayOutputStream();
       Drill.Result result = drill(sentinel, "ecs-service-failure", buffer);

@@ -104,8 +104,7 @@ class HealthyDrillsIT {
     // Diagnose read the services' credentials for SELECT 1: the password is nowhere an operator reads
     String password = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.part(DatabaseSeed.class).secretValue())
         .password();
-    String history = sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
-        .maxResults(1000)).events().toString();
+    String history = HistoryText.of(sentinel, result.executionArn());
     Map.of("function logs", Files.readString(sentinel.functionLog()), "drill output", output.toString(),
         "execution history", history, "report", report).forEach((where, text) ->
             assertFalse(text.contains(password), "the database password in the " + where));

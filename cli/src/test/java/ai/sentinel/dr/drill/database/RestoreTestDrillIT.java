@@ -11,6 +11,7 @@ import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseState;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.ExecutionWatcher;
+import ai.sentinel.dr.drill.HistoryText;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.infra.RepoPaths;
@@ -264,8 +265,7 @@ class RestoreTestDrillIT {
           .password();
       Map<String, String> readable = Map.of("function logs", Files.readString(broken.functionLog()),
           "drill output", failed.output(), "SNS messages", notes.toString(), "report", report,
-          "execution history", broken.aws.sfn.getExecutionHistory(b -> b.executionArn(failed.result().executionArn())
-              .maxResults(1000)).events().toString());
+          "execution history", HistoryText.of(broken, failed.result().executionArn()));
       readable.forEach((where, text) -> assertFalse(text.contains(password), "the database password in the "
           + where));
     }
