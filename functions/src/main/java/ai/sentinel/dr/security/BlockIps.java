@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.wafv2.model.UpdateIpSetRequest;
 import software.amazon.awssdk.services.wafv2.model.UpdateIpSetResponse;
 import software.amazon.awssdk.services.wafv2.model.WafOptimisticLockException;
@@ -82,6 +83,7 @@ public final class BlockIps extends Step {
       Snapshot current = sets.read();
       List<String> added = wanted.stream().filter(c -> !current.entries().containsKey(c)).toList();
       List<String> already = wanted.stream().filter(c -> current.entries().containsKey(c)).toList();
+      recovery = record(recovery, settings, added, already, expires, state);
       if (added.isEmpty()) {
         Blocks blocks = new Blocks(state.blocks() == null ? List.of() : state.blocks().added(), already,
             state.blocks() == null ? expiresAt : state.blocks().expiresAt(), current.entries().size(), attempt);
@@ -122,6 +124,36 @@ public final class BlockIps extends Step {
           added.size() + " address(es) added to " + settings.ipSet().name() + " until " + expiresAt + ": " + added
           + (attempt > 1 ? " (after " + (attempt - 1) + " lock-token conflict(s))" : "")));
     }
+  }
+
+  /**
+   * Records each range with its expiry before it is added (a lost update then leaves a record the prune finds
+   * harmless); ranges already in the set only get a later expiry where a block of ours is recorded. Repeats are
+   * refused by the table's condition and ignored.
+   */
+  private Recovery record(Recovery recovery, SecuritySettings settings, List<String> added, List<String> already,
+      Instant expires, SecurityState state) {
+    String table = BlockRecords.table(deps.config().environment());
+    String reason = state.assessment().severity() + ": " + SecurityIncidentSignals.quote(state.assessment().summary());
+    Recovery out = recovery;
+    for (String cidr : added) {
+      out = putRecord(out, table, BlockRecords.put(table, cidr, expires, recovery.executionName(), reason,
+          Instant.now(deps.clock()), false));
+    }
+    for (String cidr : already) {
+      out = putRecord(out, table, BlockRecords.put(table, cidr, expires, recovery.executionName(), reason,
+          Instant.now(deps.clock()), true));
+    }
+    return out;
+  }
+
+  private Recovery putRecord(Recovery recovery, String table, PutItemRequest request) {
+    if (recovery.dryRun()) {
+      return mutate(recovery, "dynamodb", "PutItem", table, request.item().get(BlockRecords.CIDR).s() + " until "
+          + request.item().get("expiresAtIso").s(), () -> null).recovery();
+    }
+    BlockRecords.write(deps.clients().dynamoDb(), request);
+    return recovery;
   }
 
   private static void sleep(Duration d) {

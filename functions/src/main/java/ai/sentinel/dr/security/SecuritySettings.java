@@ -186,6 +186,11 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
     groupingWindowMinutes = groupingWindowMinutes == 0 ? DEFAULT_GROUPING_WINDOW_MINUTES : groupingWindowMinutes;
   }
 
+  /** The table of BlockIps' records (range, expiry, who, why) that PruneBlocks reads: the stack creates it. */
+  public static String blocksTable(String environment) {
+    return BlockRecords.table(environment);
+  }
+
   /** This function's security settings, or a clear error when its environment has none. */
   public static SecuritySettings of(DrConfig config) {
     return config.require(SecuritySettings.class);
@@ -211,6 +216,7 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
       case "wafv2" -> target.equals(ipSet.name());
       case "postgres" -> target.equals(apiKeys.table());
       case "secretsmanager" -> rotation != null && rotation.secretIds().contains(target);
+      case "dynamodb" -> target.endsWith(BlockRecords.SUFFIX);
       case "s3" -> evidence != null && target.equals(evidence.bucket());
       case "logs" -> evidence != null && target.equals(evidence.logGroup());
       case "rds" -> evidence != null && evidence.snapshot() && EVIDENCE_SNAPSHOT.matcher(target).matches();

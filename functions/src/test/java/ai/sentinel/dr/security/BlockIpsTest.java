@@ -25,6 +25,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.wafv2.model.GetIpSetRequest;
 import software.amazon.awssdk.services.wafv2.model.GetIpSetResponse;
@@ -36,11 +38,13 @@ import software.amazon.awssdk.services.wafv2.model.WafOptimisticLockException;
 /** BlockIps: the merge, the lock token, the limits, and what a second run sends. */
 class BlockIpsTest {
   private Wafv2Client waf;
+  private DynamoDbClient dynamo;
   private final List<Duration> slept = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     waf = Fixtures.sdkMock(Wafv2Client.class);
+    dynamo = Fixtures.sdkMock(DynamoDbClient.class);
     slept.clear();
   }
 
@@ -51,7 +55,7 @@ class BlockIpsTest {
   }
 
   private BlockIps step() {
-    return new BlockIps(Fixtures.deps(waf), slept::add);
+    return new BlockIps(Fixtures.deps(waf, dynamo), slept::add);
   }
 
   static Recovery assessed(boolean dryRun, List<String> ips) {
@@ -83,6 +87,26 @@ class BlockIpsTest {
     assertTrue(s.actions().stream().anyMatch(a -> a.action().contains("blocked 203.0.113.77/32")
         && a.action().contains("until 2026-01-18T10:05:00Z") && a.action().contains(out.executionName())),
         "each block records its expiry, who and why: " + s.actions());
+  }
+
+  @Test
+  void eachBlockIsRecordedWithItsExpiryAndAHandAddedEntryNeverStartsExpiring() {
+    ipSet("token-1", List.of("192.0.2.200/32"));
+    when(waf.updateIPSet(any(UpdateIpSetRequest.class))).thenReturn(UpdateIpSetResponse.builder().build());
+    StepHarness.invoke(step(), assessed(false, List.of("203.0.113.77/32", "192.0.2.200/32")));
+    ArgumentCaptor<PutItemRequest> put = ArgumentCaptor.forClass(PutItemRequest.class);
+    verify(dynamo, times(2)).putItem(put.capture());
+    PutItemRequest added = put.getAllValues().get(0);
+    assertEquals("dev-sentinel-dr-security-blocks", added.tableName());
+    assertEquals("203.0.113.77/32", added.item().get("cidr").s());
+    assertEquals(String.valueOf(java.time.Instant.parse("2026-01-18T10:05:00Z").getEpochSecond()),
+        added.item().get("expiresAt").n(), "24 h");
+    assertTrue(added.item().get("blockedBy").s().startsWith("security-incident-"));
+    assertTrue(added.conditionExpression().startsWith("attribute_not_exists"), "a later expiry is never shortened");
+    PutItemRequest already = put.getAllValues().get(1);
+    assertEquals("192.0.2.200/32", already.item().get("cidr").s());
+    assertTrue(already.conditionExpression().startsWith("attribute_exists"),
+        "an entry in the set without a record of ours (added by hand) is not made to expire");
   }
 
   @Test
@@ -147,7 +171,8 @@ class BlockIpsTest {
     ipSet("t", List.of());
     Recovery out = StepHarness.invoke(step(), assessed(true, List.of("203.0.113.77/32")));
     verify(waf, never()).updateIPSet(any(UpdateIpSetRequest.class));
-    assertEquals(1, out.plan().size());
-    assertEquals("UpdateIPSet", out.plan().get(0).api());
+    verify(dynamo, never()).putItem(any(PutItemRequest.class));
+    assertEquals(List.of("PutItem", "UpdateIPSet"), out.plan().stream().map(p -> p.api()).toList(),
+        "the block's record with its expiry, then the update");
   }
 }

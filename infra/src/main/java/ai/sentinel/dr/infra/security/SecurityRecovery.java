@@ -10,6 +10,7 @@ import ai.sentinel.dr.security.DatabaseSecretRotator;
 import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.PreserveEvidence;
+import ai.sentinel.dr.security.PruneBlocks;
 import ai.sentinel.dr.security.RestoreGradually;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
@@ -43,6 +44,7 @@ import software.constructs.Construct;
  * in every environment ({@link #alwaysGated}). The signal itself is the confirmed incident (a finding, a sign-in, an
  * alarm on the web ACL or the PII metric, an operator): there is no Diagnose; Assess decides which containment applies
  * and a containment that does not apply is skipped by its Choice.
+ * Every block is recorded with its expiry ({@link BlockExpiry}); the hourly PruneBlocks removes expired ones.
  * RevokeApiKeys runs in the environment's VPC (it connects to the application database), as does the database
  * secret's rotation function ({@link SecretRotation}), which Secrets Manager invokes, not the state machine.
  * Each step of the security package has its own function ({@code <env>-sentinel-dr-security-<step>}) allowed only
@@ -58,6 +60,10 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     RunbookFunction revokeApiKeys = function(RevokeApiKeys.class, config.vpc());
     SecurityPermissions permissions = new SecurityPermissions(this, config);
     permissions.grantBlockIps(blockIps);
+    RunbookFunction prune = function(PruneBlocks.class);
+    permissions.grantBlockIps(prune);
+    BlockExpiry expiry = new BlockExpiry(this, "BlockExpiry", config, prune);
+    blockIps.allow(java.util.List.of("dynamodb:PutItem"), java.util.List.of(expiry.table().getTableArn()));
     permissions.grantRevokeApiKeys(revokeApiKeys);
 
     LambdaInvoke acquireLockTask = acquireLock();

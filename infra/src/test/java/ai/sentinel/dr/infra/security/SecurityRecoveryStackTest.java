@@ -12,6 +12,7 @@ import ai.sentinel.dr.security.DatabaseSecretRotator;
 import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.PreserveEvidence;
+import ai.sentinel.dr.security.PruneBlocks;
 import ai.sentinel.dr.security.RestoreGradually;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
@@ -34,7 +35,7 @@ public class SecurityRecoveryStackTest {
   public static final List<Class<?>> STEPS = List.of(RequestApproval.class, Assess.class, BlockIps.class,
       RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
-      PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class);
+      PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -112,6 +113,27 @@ public class SecurityRecoveryStackTest {
       assertTrue(resources.iterator().next().endsWith(":service/sentinel-production/sentinel-api"),
           resources.toString());
     }
+  }
+
+  @Test
+  void blocksAreRecordedAndAnHourlyPruneRemovesExpiredOnes() {
+    List<String> tables = new ArrayList<>();
+    prod.properties("AWS::DynamoDB::Table").forEach(t -> tables.add(t.path("TableName").asText()));
+    assertTrue(tables.contains("prod-sentinel-dr-security-blocks"), tables.toString());
+    boolean scheduled = prod.properties("AWS::Events::Rule").stream().anyMatch(r ->
+        "prod-sentinel-dr-security-prune-blocks".equals(r.path("Name").asText())
+            && "rate(1 hour)".equals(r.path("ScheduleExpression").asText())
+            && r.path("Targets").toString().contains("PruneBlocks"));
+    assertTrue(scheduled, "the hourly prune");
+    List<String> writes = new ArrayList<>();
+    prod.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
+      if (Synth.list(st, "Action").stream().anyMatch(a -> a.startsWith("dynamodb:"))
+          && Synth.list(st, "Resource").toString().contains("BlockExpiry")) {
+        writes.add(policy.replaceAll("RoleDefaultPolicy[0-9A-F]+$", "") + " " + Synth.list(st, "Action"));
+      }
+    }));
+    assertEquals(List.of(F + "BlockIps [dynamodb:PutItem]", F + "PruneBlocks [dynamodb:Scan, dynamodb:DeleteItem]"),
+        writes.stream().sorted().toList());
   }
 
   @Test
