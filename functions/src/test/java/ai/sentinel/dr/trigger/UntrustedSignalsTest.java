@@ -12,6 +12,7 @@ import ai.sentinel.dr.support.Signals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -309,16 +310,25 @@ class UntrustedSignalsTest {
     }
   }
 
+  /** The ignore/reject samples are listed, each with the reason it gets (EventClassifierTest checks it). */
   @Test
-  void everyNewIgnoreAndRejectSampleIsInTheIndex() throws Exception {
+  void everyNewIgnoreAndRejectSampleIsInTheIndexWithItsReason() throws Exception {
     JsonNode index = Json.MAPPER.readTree(Fixtures.events().resolve("index.json").toFile());
-    List<String> files = new java.util.ArrayList<>();
-    index.forEach(row -> files.add(row.get("file").asText()));
+    Map<String, JsonNode> rows = new java.util.HashMap<>();
+    index.forEach(row -> rows.put(row.get("file").asText(), row));
     for (String f : List.of("alarm-eventbridge-foreign-account.json", "alarm-eventbridge-foreign-region.json",
-        "alarm-sns-foreign-topic.json", "alarm-eventbridge-stale.json", "alarm-eventbridge-future.json",
-        "rds-eventbridge-restarted.json", "rds-sns-backup-started.json", "invalid-manual-option-b-restore-time.json",
+        "alarm-sns-foreign-topic.json", "rds-sns-foreign-account.json", "ecs-eventbridge-task-foreign-account.json",
+        "alarm-eventbridge-stale.json", "alarm-eventbridge-future.json",
+        "invalid-duplicate-dry-run.json", "invalid-duplicate-runbook.json", "invalid-duplicate-resource.json",
+        "invalid-sns-message-duplicate-key.json", "invalid-trailing-document.json", "invalid-trailing-garbage.json",
+        "rds-eventbridge-restarted.json", "rds-eventbridge-failover-completed.json", "rds-sns-failover-completed.json",
+        "rds-eventbridge-backup.json", "rds-sns-backup-started.json", "invalid-manual-option-b-restore-time.json",
         "invalid-drill-real-run.json", "invalid-oversize-echo.json")) {
-      assertTrue(files.contains(f), f);
+      JsonNode row = rows.get(f);
+      assertTrue(row != null, f + " is in the index");
+      assertTrue(List.of("ignore", "reject").contains(row.path("action").asText()), f + ": " + row);
+      assertFalse(row.path("reason").asText().isBlank(), f + " lists its reason: " + row);
     }
   }
+
 }
