@@ -92,9 +92,9 @@ class DryRunDrillsIT {
     assertEquals(0, service.runningCount());
   }
   /**
-   * data-corruption --dry-run: the plan names the maintenance switch, the point-in-time copy and the repair of each
-   * table, and nothing is changed: live's rows are as the corruption left them, the parameter is still normal, no
-   * clean instance exists (no approval is asked: nothing would be repaired).
+   * data-corruption --dry-run: the plan names the maintenance switches, the point-in-time copy and the repair of each
+   * table, and nothing is changed: live's rows are as the corruption left them, the listener has no 503 rule, the
+   * parameter is still normal, no clean instance exists (no approval is asked: nothing would be repaired).
    */
   @Test
   void dataCorruptionDryRunPlansMaintenanceRestoreAndRepairAndChangesNothing() throws Exception {
@@ -109,7 +109,8 @@ class DryRunDrillsIT {
     assertTrue(output.toString().contains("DRY-RUN OK"), output.toString());
     String clean = ai.sentinel.dr.database.DatabaseSettings.of(sentinel.config).cleanInstanceId();
     List<String> plan = plan(result);
-    for (String call : List.of("PutParameter " + seed.parameter(), "RestoreDBInstanceToPointInTime " + clean,
+    for (String call : List.of("CreateRule sentinel-alb:443", "PutParameter " + seed.parameter(),
+        "RestoreDBInstanceToPointInTime " + clean,
         "RepairSelective audit_logs", "RepairSelective threat_reports")) {
       assertTrue(plan.contains(call), call + " not in " + plan);
     }
@@ -121,6 +122,8 @@ class DryRunDrillsIT {
       assertEquals(ai.sentinel.dr.drill.corruption.CorruptionSeed.NORMAL, ssm.getParameter(b -> b.name(
           seed.parameter())).parameter().value());
     }
+    assertEquals(1, ai.sentinel.dr.drill.corruption.CorruptionSeed.rules(sentinel, seed.listenerArn()).size(),
+        "the listener has its default rule only");
     assertFalse(sentinel.aws.rds.describeDBInstances().dbInstances().stream()
         .anyMatch(i -> i.dbInstanceIdentifier().equals(clean)), "no clean instance");
   }

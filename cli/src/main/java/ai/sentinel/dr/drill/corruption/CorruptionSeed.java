@@ -2,6 +2,7 @@ package ai.sentinel.dr.drill.corruption;
 
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.corruption.DataCorruptionSettings;
+import ai.sentinel.dr.corruption.DataCorruptionSettings.Maintenance;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseUrl;
 import ai.sentinel.dr.drill.LocalAws;
@@ -27,6 +28,10 @@ import java.util.concurrent.Executor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -35,7 +40,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * secret's credentials, one standing for live (sentinel-db) and one for the point-in-time copy sentinel-db-clean
  * (moto's RestoreDBInstanceToPointInTime ignores RestoreTime, so the drill provides the clean data itself: both servers
  * are seeded with the same rows, and only live is then corrupted); and the maintenance parameter at its normal value.
- * {@code audit_logs} (120,000 rows over the last 48 hours) references {@code threat_reports} (2,000 rows).
+ * {@code audit_logs} (120,000 rows over the last 48 hours) references {@code threat_reports} (2,000 rows). When the
+ * environment stops writes on a listener too, the API's load balancer and that listener.
  */
 public final class CorruptionSeed implements SeedPart {
   public static final int AUDIT_ROWS = 120_000;
@@ -50,6 +56,7 @@ public final class CorruptionSeed implements SeedPart {
   private String database;
   private Instant newest;
   private String parameter;
+  private String listenerArn;
   private CompletableFuture<Void> pending;
 
   @Override
@@ -119,12 +126,40 @@ public final class CorruptionSeed implements SeedPart {
     };
     pending = CompletableFuture.allOf(CompletableFuture.runAsync(() -> live = server(), thread),
         CompletableFuture.runAsync(() -> clean = server(), thread));
-    parameter = DataCorruptionSettings.of(platform.config).maintenance().parameter();
+    Maintenance m = DataCorruptionSettings.of(platform.config).maintenance();
+    if (m.listener() != null) {
+      listenerArn = loadBalancer(platform, m);
+    }
+    parameter = m.parameter();
     if (parameter != null) {
       try (SsmClient ssm = ssm(platform.cloud.endpoint())) {
         ssm.putParameter(b -> b.name(parameter).value(NORMAL).type(ParameterType.STRING).overwrite(true));
       }
     }
+  }
+
+  /**
+   * The API's load balancer and the listener EnterMaintenance puts its 503 rule on (HTTP here: no certificate on a
+   * local cloud), answering 200 by default as the API would; returns the listener's ARN.
+   */
+  private static String loadBalancer(SentinelSeed platform, Maintenance m) {
+    String lb = platform.aws.elbv2.createLoadBalancer(b -> b.name(m.loadBalancer()).subnets(platform.subnetIds)
+        .scheme(LoadBalancerSchemeEnum.INTERNET_FACING).type(LoadBalancerTypeEnum.APPLICATION)).loadBalancers().get(0)
+        .loadBalancerArn();
+    return platform.aws.elbv2.createListener(b -> b.loadBalancerArn(lb).port(m.port()).protocol(ProtocolEnum.HTTP)
+        .defaultActions(a -> a.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("200")
+            .contentType("text/plain").messageBody("sentinel-api")))).listeners().get(0).listenerArn();
+  }
+
+  /** The maintenance listener's ARN, or null when the environment stops writes without one. */
+  public String listenerArn() {
+    return listenerArn;
+  }
+
+  /** The listener's rules, one line each (priority, conditions, actions): the drill compares before and after. */
+  public static java.util.List<String> rules(ai.sentinel.dr.drill.LocalSentinel sentinel, String listenerArn) {
+    return sentinel.aws.elbv2.describeRules(b -> b.listenerArn(listenerArn)).rules().stream()
+        .map(r -> r.priority() + " " + r.conditions() + " " + r.actions()).sorted().toList();
   }
 
   /** An SSM client on the local cloud (the drills' shared clients have none). */

@@ -39,6 +39,7 @@ public final class DataCorruption implements DrillScenario {
   private Instant from;
   private final Map<String, String> outsideAfterInjection = new TreeMap<>();
   private final Map<String, String> afterInjection = new TreeMap<>();
+  private List<String> rulesBefore = List.of();
 
   @Override
   public String id() {
@@ -95,6 +96,8 @@ public final class DataCorruption implements DrillScenario {
 
   @Override
   public Signal signal(LocalSentinel sentinel) {
+    String listener = seed(sentinel).listenerArn();
+    rulesBefore = listener == null ? List.of() : CorruptionSeed.rules(sentinel, listener);
     ObjectNode payload = Json.object();
     payload.put("runbook", id());
     TABLES.forEach(payload.putArray("tables")::add);
@@ -153,6 +156,14 @@ public final class DataCorruption implements DrillScenario {
     } catch (SQLException e) {
       out.println("FAILED to read the databases: " + e.getMessage());
       return false;
+    }
+    if (seed.listenerArn() != null) {
+      // the 503 rule is gone and nothing else changed on the listener
+      List<String> rules = CorruptionSeed.rules(sentinel, seed.listenerArn());
+      boolean restored = rules.equals(rulesBefore);
+      out.println("maintenance: listener rules " + (restored ? "as before the recovery (" + rules.size()
+          + ", the default only)" : "CHANGED: " + rules + " (before: " + rulesBefore + ")"));
+      ok &= restored;
     }
     try (SsmClient ssm = CorruptionSeed.ssm(sentinel.cloud.endpoint())) {
       String value = ssm.getParameter(b -> b.name(seed.parameter())).parameter().value();

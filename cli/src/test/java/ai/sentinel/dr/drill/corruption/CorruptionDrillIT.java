@@ -84,6 +84,15 @@ class CorruptionDrillIT {
       assertEquals(CorruptionSeed.NORMAL, ssm.getParameter(b -> b.name(sentinel.part(CorruptionSeed.class)
           .parameter())).parameter().value());
     }
+    // both switches: the listener's 503 rule for writes was created (read-only mode) and is gone again
+    var on = timeline.stream().filter(e -> "EnterMaintenance".equals(e.step()) && "maintenance-on".equals(e.event()))
+        .map(ai.sentinel.dr.recovery.TimelineEntry::detail).toList();
+    assertTrue(on.stream().anyMatch(d -> d.startsWith("rule on sentinel-alb:443 (priority 1) answering 503 to POST, "
+        + "PUT, PATCH, DELETE (read-only)")), on.toString());
+    assertTrue(sentinel.cloud.calls().stream().anyMatch(c -> "CreateRule".equals(c.action()) && c.succeeded()));
+    assertTrue(sentinel.cloud.calls().stream().anyMatch(c -> "DeleteRule".equals(c.action()) && c.succeeded()));
+    assertEquals(1, CorruptionSeed.rules(sentinel, sentinel.part(CorruptionSeed.class).listenerArn()).size(),
+        "the default rule only");
   }
 
   /**
