@@ -43,6 +43,7 @@ import java.util.function.Supplier;
  *   ./sentinel drill SCENARIO --healthy           a false alarm on a healthy resource: exit 0 only when the recovery
  *                                                 ended with no action, nothing changed and no attempt spent
  *   ./sentinel drill --all [--dry-run]            every drill, then one table against the Recovery Objectives
+ *   ./sentinel health [--env dev] [--json]        the appendix's health check; exit 0 healthy, 1 degraded, 2 failing
  * </pre>
  */
 public final class Main {
@@ -85,6 +86,7 @@ public final class Main {
       case "drill" -> drill(rest, env == null ? "local" : env, out, err);
       case "approve", "reject" -> answer(args[0], rest, out, err);
       case "report" -> report(rest, out, err);
+      case "health" -> HealthCommand.run(rest, env == null ? "dev" : env, System.getenv(), out, err);
       default -> {
         err.println("sentinel: unknown command '" + args[0] + "'");
         usage(err);
@@ -120,6 +122,9 @@ public final class Main {
     out.println("      every scenario with a drill, then one table against the Recovery Objectives");
     out.println("  ./sentinel report EXECUTION_ARN [--json]");
     out.println("      the post-incident report (runbook template, RTO/RPO against the objectives) of any execution");
+    out.println("  ./sentinel health [--env dev] [--json]");
+    out.println("      the runbook appendix's health check: RDS, Redis, ECS services, ALB targets, API /health, each");
+    out.println("      PASS/WARN/FAIL with what was seen and the threshold; exit 0 healthy, 1 degraded, 2 failing");
     out.println("  ./sentinel approve TOKEN [--by NAME] [--reason TEXT]");
     out.println("  ./sentinel reject TOKEN --reason TEXT [--by NAME]");
     out.println("      answer an approval gate (AWS_ENDPOINT_URL/AWS_REGION select the cloud, as for the AWS CLI)");

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.common;
 
+import ai.sentinel.dr.health.HealthSettings;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
@@ -8,11 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The scenarios' settings sections, in runbook order: the one list the shared configuration code loops over. */
 public final class SettingsSections {
-  /** Every section a registered scenario declares ({@code Scenario.settings()}). */
-  public static final List<SettingsSection<?>> ALL = ScenarioRegistry.settingsSections();
+  /**
+   * Every section a registered scenario declares ({@code Scenario.settings()}), then the sections of what is not a
+   * scenario (the appendix's scheduled health check).
+   */
+  public static final List<SettingsSection<?>> ALL = Stream.concat(
+      ScenarioRegistry.settingsSections().stream(), Stream.of(HealthSettings.SECTION)).toList();
 
   private SettingsSections() {}
 
@@ -50,7 +56,8 @@ public final class SettingsSections {
   public static List<SettingsSection<?>> readBy(Class<?> handler) {
     UsesSettings uses = handler.getAnnotation(UsesSettings.class);
     if (uses != null) {
-      return uses.all() ? ALL
+      // "all" is every scenario's section: the responders classify signals for every scenario
+      return uses.all() ? ScenarioRegistry.settingsSections()
           : ALL.stream().filter(s -> Arrays.asList(uses.value()).contains(s.type())).toList();
     }
     return ALL.stream().filter(s -> s.type().getPackageName().equals(handler.getPackageName())).toList();

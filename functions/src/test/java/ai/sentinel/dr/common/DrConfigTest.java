@@ -71,10 +71,15 @@ class DrConfigTest {
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(RestartServices.class));
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(WaitForServices.class));
     // the lock claim (AcquireLock takes it, Notify releases it) names what each scenario mutates, from its section
-    assertEquals(SettingsSections.ALL, SettingsSections.readBy(Notify.class));
-    assertEquals(SettingsSections.ALL, SettingsSections.readBy(ai.sentinel.dr.recovery.AcquireLock.class));
-    assertEquals(SettingsSections.ALL, SettingsSections.readBy(AlarmResponder.class));
-    assertEquals(SettingsSections.ALL, SettingsSections.readBy(ManualResponder.class));
+    // every scenario's section; the health check's is read by the health check only
+    List<?> scenarios = ai.sentinel.dr.scenario.ScenarioRegistry.settingsSections();
+    assertEquals(scenarios, SettingsSections.readBy(Notify.class));
+    assertEquals(scenarios, SettingsSections.readBy(ai.sentinel.dr.recovery.AcquireLock.class));
+    assertEquals(scenarios, SettingsSections.readBy(AlarmResponder.class));
+    assertEquals(scenarios, SettingsSections.readBy(ManualResponder.class));
+    assertEquals(List.of(DatabaseSettings.SECTION, RedisSettings.SECTION, EcsSettings.SECTION,
+        ai.sentinel.dr.health.HealthSettings.SECTION),
+        SettingsSections.readBy(ai.sentinel.dr.health.PlatformHealthCheck.class));
   }
 
   @Test

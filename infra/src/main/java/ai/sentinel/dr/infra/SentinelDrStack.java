@@ -1,6 +1,8 @@
 package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.common.DrConfig.Vars;
+import ai.sentinel.dr.health.HealthSettings;
+import ai.sentinel.dr.infra.health.PlatformHealthSchedule;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,6 +52,10 @@ public final class SentinelDrStack extends Stack {
     environment.put(Vars.LOCK_TABLE, locks.tableName());
     RunbookFunctions functions = new RunbookFunctions(config.prefix(), lambdaJar, environment,
         functionsConfig(config)::settingsEnvironment, config.logRetention());
+
+    // the appendix's health check, where cdk.json schedules it
+    config.settings(HealthSettings.class).ifPresent(h -> new PlatformHealthSchedule(this, "HealthCheck",
+        new PlatformHealthSchedule.Props(functionsConfig(config), functions, h)));
 
     ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
     sharedSteps = new SharedSteps(this, "SharedSteps",

@@ -71,6 +71,8 @@ class SentinelDrStackTest {
     all.addAll(SecurityRecoveryStackTest.STEPS);
     all.addAll(CorruptionRecoveryStackTest.STEPS);
     all.addAll(RESPONDERS);
+    // the appendix's scheduled health check (infra/health)
+    all.add(ai.sentinel.dr.health.PlatformHealthCheck.class);
     return all;
   }
 
