@@ -39,10 +39,12 @@ import java.util.regex.Pattern;
  * @param rpoMinutes       the runbook's RPO: the newest copy may be at most this old (alarm), default 60
  * @param copiesToKeep     cross-region copies kept in the DR region, newest first, default 3
  * @param copySchedule     how often the copy runs (EventBridge schedule), default rate(1 hour)
+ * @param failback         the Failback Procedure's settings ({@code dr.failback}), or null: no failback deployed
  */
 public record RegionSettings(String primaryRegion, String sourceInstanceId, String drRegion, String primaryHealthUrl,
     String drHealthUrl, DrDatabase database, DrServices ecs, LoadBalancer alb, Dns dns,
-    String cloudFrontDistributionId, int rpoMinutes, int copiesToKeep, String copySchedule) implements Settings {
+    String cloudFrontDistributionId, int rpoMinutes, int copiesToKeep, String copySchedule,
+    FailbackSettings failback) implements Settings {
 
   /** The runbook id of Scenario 4. */
   public static final String SCENARIO = "region-failure";
@@ -59,7 +61,7 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
   public static final String COPY_INFIX = "-cross-region-";
 
   private static final Set<String> FIELDS = Set.of("region", "primaryHealthUrl", "drHealthUrl", "database", "ecs",
-      "alb", "dns", "cloudFrontDistributionId", "rpoMinutes", "copiesToKeep", "copySchedule");
+      "alb", "dns", "cloudFrontDistributionId", "rpoMinutes", "copiesToKeep", "copySchedule", "failback");
   private static final Set<String> DATABASE_FIELDS = Set.of("instanceId", "instanceClass", "subnetGroup",
       "securityGroups", "secretId", "kmsKeyId");
   private static final Set<String> ECS_FIELDS = Set.of("cluster", "subnets", "securityGroups", "desiredCount",
@@ -147,16 +149,32 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     return sourceInstanceId + COPY_INFIX;
   }
 
-  /** Blast radius: only in the DR region, only what this section names (and the copies the scheduled copy makes). */
+  /**
+   * Blast radius: in the DR region only what this section names (and the copies the scheduled copy makes, the
+   * failback's snapshots of the DR database); in the primary region only what the failback creates or repoints there:
+   * its new instance and the copy it restores from, the primary's database secret and services.
+   */
   @Override
   public boolean allows(String service, String target) {
+    if (target != null && failback != null && target.startsWith(primaryRegion + ":")) {
+      String name = target.substring(primaryRegion.length() + 1);
+      return switch (service) {
+        case "rds" -> name.equals(failback.instanceId()) || name.startsWith(failbackSnapshotPrefix());
+        case "secretsmanager" -> name.equals(failback.primarySecretId());
+        case "ecs" -> failback.primaryServices().stream().anyMatch(s -> name.equals(failback.primaryCluster() + "/"
+            + s));
+        default -> false;
+      };
+    }
     String prefix = drRegion + ":";
     if (target == null || !target.startsWith(prefix)) {
       return false;
     }
     String name = target.substring(prefix.length());
     return switch (service) {
-      case "rds" -> name.equals(database.instanceId()) || name.startsWith(copyPrefix());
+      case "rds" -> name.equals(database.instanceId()) || name.startsWith(copyPrefix())
+          || failback != null && (name.startsWith(failbackSnapshotPrefix())
+              || name.startsWith(database.instanceId() + FailbackSettings.FINAL_INFIX));
       case "secretsmanager" -> name.equals(database.secretId());
       case "ecs" -> ecs.services().stream().anyMatch(s -> name.equals(ecs.cluster() + "/" + s));
       case "route53" -> dns != null && dns.recordNames().stream().anyMatch(r -> name.equals(dns.hostedZoneId() + "/"
@@ -166,10 +184,24 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     };
   }
 
+  /** The failback's settings, or a clear error where the environment has none ({@code dr.failback}). */
+  public FailbackSettings requireFailback() {
+    if (failback == null) {
+      throw new ai.sentinel.dr.common.DrConfig.ConfigException("the failback needs cdk.json dr.failback "
+          + "(at least primaryAlb)");
+    }
+    return failback;
+  }
+
+  /** The name prefix of the DR database's snapshots a failback takes (and of their copies in the primary). */
+  public String failbackSnapshotPrefix() {
+    return database.instanceId() + FailbackSettings.SNAPSHOT_INFIX;
+  }
+
   /** This section with the endpoints a local cloud serves (its health URLs). */
   public RegionSettings withLocal(String newPrimaryHealthUrl, String newDrHealthUrl) {
     return new RegionSettings(primaryRegion, sourceInstanceId, drRegion, newPrimaryHealthUrl, newDrHealthUrl,
-        database, ecs, alb, dns, cloudFrontDistributionId, rpoMinutes, copiesToKeep, copySchedule);
+        database, ecs, alb, dns, cloudFrontDistributionId, rpoMinutes, copiesToKeep, copySchedule, failback);
   }
 
   static RegionSettings read(JsonNode node, ConfigReader config) {
@@ -199,8 +231,9 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     int rpo = config.optionalPositive(node, "dr.rpoMinutes", DEFAULT_RPO_MINUTES, 24 * 60);
     int keep = config.optionalPositive(node, "dr.copiesToKeep", DEFAULT_COPIES_TO_KEEP, 20);
     String schedule = config.schedule(node, "dr.copySchedule");
+    FailbackSettings failback = FailbackSettings.read(node, config, source);
     return new RegionSettings(config.region(), source, drRegion, primaryHealth, drHealth, database, ecs, alb, dns,
-        distribution, rpo, keep, schedule);
+        distribution, rpo, keep, schedule, failback);
   }
 
   /**
@@ -217,7 +250,7 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     return schedule == null ? null : new SettingsSection.ScheduledTest(schedule, null);
   }
 
-  private static String url(JsonNode node, String path, ConfigReader config) {
+  static String url(JsonNode node, String path, ConfigReader config) {
     JsonNode value = node.get(path.substring(path.lastIndexOf('.') + 1));
     if (value == null || value.isNull()) {
       return null;

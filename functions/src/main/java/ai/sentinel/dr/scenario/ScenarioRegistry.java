@@ -9,6 +9,7 @@ import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseRestoreTest;
 import ai.sentinel.dr.ecs.EcsServiceFailure;
 import ai.sentinel.dr.redis.RedisFailure;
+import ai.sentinel.dr.region.RegionFailback;
 import ai.sentinel.dr.region.RegionFailure;
 import ai.sentinel.dr.security.SecurityIncident;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /** Every scenario the functions know, in runbook order: the one list a new scenario is added to. */
 public final class ScenarioRegistry {
   private static final List<Scenario> ALL = List.of(
-      new DatabaseFailure(), new RedisFailure(), new EcsServiceFailure(), new RegionFailure(), new DataCorruption(),
+      new DatabaseFailure(), new RedisFailure(), new EcsServiceFailure(), new RegionFailure(), new RegionFailback(),
+      new DataCorruption(),
       new SecurityIncident(),
       new DatabaseRestoreTest());
 

@@ -27,7 +27,7 @@ class ScenarioRegistryTest {
     assertTrue(ScenarioRegistry.recoveries().stream().noneMatch(Scenario::test));
     assertTrue(ScenarioRegistry.get("database-restore-test").test());
     assertEquals(List.of("database-failure", "redis-failure", "ecs-service-failure", "region-failure",
-        "data-corruption",
+        "region-failback", "data-corruption",
         "security-incident"),
         ScenarioRegistry.recoveries().stream().map(Scenario::id).toList());
   }

@@ -7,6 +7,7 @@ import ai.sentinel.dr.infra.database.DatabaseInfraScenario;
 import ai.sentinel.dr.infra.database.RestoreTestInfraScenario;
 import ai.sentinel.dr.infra.ecs.EcsInfraScenario;
 import ai.sentinel.dr.infra.redis.RedisInfraScenario;
+import ai.sentinel.dr.infra.region.RegionFailbackInfraScenario;
 import ai.sentinel.dr.infra.region.RegionInfraScenario;
 import ai.sentinel.dr.infra.security.SecurityInfraScenario;
 import ai.sentinel.dr.trigger.AlarmResponder;
@@ -25,6 +26,7 @@ public final class InfraScenarios {
       new RedisInfraScenario(),
       new EcsInfraScenario(),
       new RegionInfraScenario(),
+      new RegionFailbackInfraScenario(),
       new CorruptionInfraScenario(),
       new SecurityInfraScenario(),
       new RestoreTestInfraScenario());

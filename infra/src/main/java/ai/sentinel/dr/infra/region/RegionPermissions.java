@@ -25,6 +25,10 @@ final class RegionPermissions {
     this.region = region;
   }
 
+  Stack stack() {
+    return stack;
+  }
+
   /** {@code arn:<partition>:<service>:<region>:<account>:<resource>:<name>} in {@code inRegion}. */
   String arn(String inRegion, String service, String resource, String name) {
     return stack.formatArn(ArnComponents.builder().region(inRegion).service(service).resource(resource)
@@ -61,7 +65,7 @@ final class RegionPermissions {
   }
 
   /** {@code arn:<partition>:<service>:::<resource>/<name>}: global services (Route 53). */
-  private String global(String service, String resource, String name) {
+  String global(String service, String resource, String name) {
     return stack.formatArn(ArnComponents.builder().region("").account("").service(service).resource(resource)
         .resourceName(name).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
   }

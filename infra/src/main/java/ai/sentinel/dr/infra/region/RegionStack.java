@@ -18,6 +18,7 @@ import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.infra.RunbookFunctions;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.region.CopySnapshots;
+import ai.sentinel.dr.region.RegionFailback;
 import ai.sentinel.dr.region.RegionFailure;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
@@ -71,6 +72,8 @@ public final class RegionStack extends Stack {
   private final RunbookFunction copySnapshots;
   private final Alarm rpoAlarm;
   private final RegionRecovery failover;
+  /** The Failback Procedure's state machine, where cdk.json has {@code dr.failback}; null otherwise. */
+  private final RegionFailbackRecovery failback;
   private final RunbookFunction manualResponder;
 
   public RegionStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
@@ -113,6 +116,8 @@ public final class RegionStack extends Stack {
         new SharedSteps.Props(failoverConfig, shared, notifications, locks, reports));
     failover = new RegionRecovery(this, "RegionRecovery", new RecoveryStateMachine.Props(failoverConfig, steps,
         sharedSteps, notifications, true));
+    failback = region.failback() == null ? null : new RegionFailbackRecovery(this, "RegionFailback",
+        new RecoveryStateMachine.Props(functionsConfig, steps, sharedSteps, notifications, true));
     Construct triggers = new Construct(this, "Triggers");
     manualResponder = responder(triggers, shared, config, ManualResponder.class);
     healthRules(triggers, shared, config, functionsConfig, region);
@@ -138,6 +143,11 @@ public final class RegionStack extends Stack {
         "Runbook Scenario 4 state machine (failover to " + region.drRegion() + ")");
     output("ManualResponderFunction", manualResponder.live().getFunctionArn(),
         "Invoke with {\"runbook\": \"region-failure\"} to assess the primary region and, once approved, fail over");
+    if (failback != null) {
+      output("RegionFailbackStateMachineArn", failback.stateMachine().getStateMachineArn(),
+          "Runbook Scenario 4 failback (" + region.drRegion() + " back to " + region.primaryRegion() + "): invoke "
+              + "the manual responder with {\"runbook\": \"region-failback\"}");
+    }
     output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     output("CopySnapshotsFunction", copySnapshots.live().getFunctionArn(),
         "Copies the newest primary snapshot into the DR region; invoke to copy now");
@@ -217,17 +227,22 @@ public final class RegionStack extends Stack {
    */
   private RunbookFunction responder(Construct triggers, RunbookFunctions shared, EnvironmentConfig config,
       Class<?> handler) {
-    String arn = failover.stateMachine().getStateMachineArn();
-    RunbookFunction fn = shared.create(triggers, handler, Map.of(Vars.STATE_MACHINE_ARNS,
-        toJsonString(Map.of(RegionInfraScenario.ID, arn))), null);
-    fn.allow(List.of("states:StartExecution"), List.of(arn));
-    String name = Names.stateMachine(config.prefix(), RegionInfraScenario.ID);
-    fn.allow(List.of("states:DescribeExecution"), List.of(new Arns(this).executions(name)));
+    Map<String, String> arns = new LinkedHashMap<>();
+    arns.put(RegionInfraScenario.ID, failover.stateMachine().getStateMachineArn());
+    if (failback != null && handler == ManualResponder.class) {
+      // the failback is started by hand only
+      arns.put(RegionFailback.ID, failback.stateMachine().getStateMachineArn());
+    }
+    RunbookFunction fn = shared.create(triggers, handler, Map.of(Vars.STATE_MACHINE_ARNS, toJsonString(arns)), null);
+    fn.allow(List.of("states:StartExecution"), List.copyOf(arns.values()));
+    List<String> names = arns.keySet().stream().map(id -> Names.stateMachine(config.prefix(), id)).toList();
+    fn.allow(List.of("states:DescribeExecution"), names.stream().map(n -> new Arns(this).executions(n)).toList());
     locks.grantResponder(fn);
     notifications.grantPublish(fn);
     Nag.suppressFindings(fn.role(), Nag.IAM5, "Execution names are derived from each request at run time; "
-        + "DescribeExecution is limited to the failover's executions",
-        Nag.arnFinding("states", "execution:" + Nag.literal(name) + ":\\*"));
+        + "DescribeExecution is limited to the executions of this stack's state machines",
+        names.stream().map(n -> Nag.arnFinding("states", "execution:" + Nag.literal(n) + ":\\*"))
+            .toArray(String[]::new));
     return fn;
   }
 
@@ -285,6 +300,11 @@ public final class RegionStack extends Stack {
 
   public RegionRecovery failover() {
     return failover;
+  }
+
+  /** The failback's state machine, or null where cdk.json has no {@code dr.failback}. */
+  public RegionFailbackRecovery failback() {
+    return failback;
   }
 
   public RunbookFunction manualResponder() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.region.FailbackSettings;
 import ai.sentinel.dr.region.RegionSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -84,5 +85,34 @@ class RegionConfigTest {
         () -> EnvironmentConfig.load(envs, "dev")).getMessage();
     assertTrue(message.contains("drills.regionFailoverTest needs a dr section"), message);
     assertEquals("cron(0 6 15 1 ? *)", Synth.load("dev").drills().test("regionFailoverTest").schedule());
+  }
+
+  @Test
+  void devReadsItsFailbackWithThePrimarysSecretAndServicesFilledIn() {
+    FailbackSettings f = Synth.load("dev").require(RegionSettings.class).failback();
+    assertEquals("sentinel-db-failback", f.instanceId(), "default: <source>-failback");
+    assertEquals(java.util.List.of(10, 50, 100), f.trafficPercents());
+    assertEquals("sentinel/database-url", f.primarySecretId());
+    assertEquals("sentinel-production", f.primaryCluster());
+    assertEquals(java.util.List.of("sentinel-api", "sentinel-celery"), f.primaryServices());
+    assertEquals(50, f.nextPercent(10));
+    assertEquals(100, f.nextPercent(100));
+  }
+
+  @Test
+  void aBadFailbackIsRefusedFieldByField() throws Exception {
+    String message = failure(r -> {
+      ObjectNode f = (ObjectNode) r.get("failback");
+      f.putArray("trafficPercents").add(50).add(10).add(100);
+      f.put("instanceId", "sentinel-db");
+      ((ObjectNode) f.get("primaryAlb")).put("dnsName", "sentinel-alb-1.eu-west-1.elb.amazonaws.com");
+      f.put("maxErrorRatePercent", 150);
+    });
+    assertTrue(message.contains("dr.failback.trafficPercents must be rising whole percents"), message);
+    assertTrue(message.contains("dr.failback.instanceId must not be the primary's instance sentinel-db"), message);
+    assertTrue(message.contains("dr.failback.primaryAlb.dnsName must be a load balancer in us-east-1"), message);
+    assertTrue(message.contains("dr.failback.maxErrorRatePercent must be a number from 0 to 100"), message);
+    String missing = failure(r -> ((ObjectNode) r.get("failback")).remove("primaryAlb"));
+    assertTrue(missing.contains("dr.failback.primaryAlb is missing"), missing);
   }
 }

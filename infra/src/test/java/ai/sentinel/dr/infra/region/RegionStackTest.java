@@ -119,7 +119,8 @@ class RegionStackTest {
   void theRpoAlarmPagesWhenTheNewestCopyIsOlderThanTheRpoOrNotMeasured() {
     List<String> names = dev.properties("AWS::CloudWatch::Alarm").stream().map(a -> a.path("AlarmName").asText())
         .sorted().toList();
-    assertEquals(List.of("dev-sentinel-dr-region-failure-rto-missed", "dev-sentinel-dr-region-failure-timed-out",
+    assertEquals(List.of("dev-sentinel-dr-region-failback-rto-missed", "dev-sentinel-dr-region-failback-timed-out",
+        "dev-sentinel-dr-region-failure-rto-missed", "dev-sentinel-dr-region-failure-timed-out",
         "dev-sentinel-dr-region-rpo-at-risk"), names);
     JsonNode alarm = dev.properties("AWS::CloudWatch::Alarm").stream()
         .filter(a -> a.path("AlarmName").asText().endsWith("rpo-at-risk")).findFirst().orElseThrow();
@@ -188,7 +189,7 @@ class RegionStackTest {
   }
 
   @Test
-  void everyStepIsAFunctionOfTheDrStackAndTheResponderStartsOnlyTheFailover() {
+  void everyStepIsAFunctionOfTheDrStackAndTheResponderStartsOnlyTheFailoverAndTheFailback() {
     for (String step : List.of("confirm-primary-down", "choose-copy", "fence-recoveries", "restore-in-dr-region",
         "wait-for-dr-instance", "update-dr-secret", "scale-up-dr-services", "wait-for-dr-services", "switch-dns",
         "wait-for-dns", "switch-cloud-front", "verify-dr")) {
@@ -196,7 +197,8 @@ class RegionStackTest {
     }
     JsonNode vars = dev.function("dev-sentinel-dr-region-manual-responder").path("Environment").path("Variables");
     String arns = Synth.render(vars.path("STATE_MACHINE_ARNS"));
-    assertTrue(arns.matches("\\{\"region-failure\":\"<Ref:RegionRecoveryStateMachine[0-9A-F]+>\"}"), arns);
+    assertTrue(arns.matches("\\{\"region-failure\":\"<Ref:RegionRecoveryStateMachine[0-9A-F]+>\","
+        + "\"region-failback\":\"<Ref:RegionFailbackStateMachine[0-9A-F]+>\"}"), arns);
     assertTrue(Synth.render(vars.path("LOCK_TABLE")).startsWith("<Ref:LocksTable"));
     assertFalse(vars.has("SETTINGS_REDIS"), "the DR stack's functions get database, ecs and dr only");
     assertTrue(vars.has("SETTINGS_DR"));
@@ -218,8 +220,15 @@ class RegionStackTest {
     assertEquals(2, services.size());
     assertTrue(services.stream().allMatch(r -> r.matches("arn:.*:ecs:eu-west-1:.*:service/sentinel-dr/.*")),
         services.toString());
-    // every statement naming the primary region is a read, or the fence
-    dev.statements("").forEach(st -> {
+    // every statement of the failover naming the primary region is a read, or the fence (the failback's own
+    // changes in the primary are RegionFailbackStackTest's)
+    List<JsonNode> statements = new java.util.ArrayList<>();
+    dev.resources("AWS::IAM::Policy").forEach((id, p) -> {
+      if (!id.startsWith("RegionFailback")) {
+        p.path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
+      }
+    });
+    statements.forEach(st -> {
       if (st.toString().contains("us-east-1")) {
         Synth.list(st, "Action").forEach(a -> assertTrue(a.matches("(rds|ecs|ec2):Describe.*|rds:CopyDBSnapshot|"
             + "dynamodb:PutItem"), a + " in " + st));
