@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * the primary load balancer (the shape before the failover, which a later failover's SwitchDns expects), 0 a simple
  * alias of the DR one, anything between two weighted aliases ({@value #PRIMARY_ID} and {@value #DR_ID}) with the
  * primary's target health evaluated. A simple record and weighted ones of one name cannot coexist, so a change
- * deletes the record sets there are and creates the wanted ones in one batch, which Route 53 applies all or nothing.
+ * deletes the record sets there are and upserts the wanted ones in one batch, which Route 53 applies all or nothing.
  */
 final class TrafficRecords {
   static final String PRIMARY_ID = "sentinel-primary";
@@ -54,7 +54,9 @@ final class TrafficRecords {
     }
     List<Change> out = new ArrayList<>();
     current.forEach(r -> out.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(r).build()));
-    desired.forEach(r -> out.add(Change.builder().action(ChangeAction.CREATE).resourceRecordSet(r).build()));
+    // UPSERT rather than CREATE: the same on AWS after the deletes, and moto refuses a CREATE identical to an earlier
+    // one while the records it replaces still exist
+    desired.forEach(r -> out.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(r).build()));
     return out;
   }
 

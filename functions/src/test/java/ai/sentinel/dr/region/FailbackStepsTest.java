@@ -281,7 +281,7 @@ class FailbackStepsTest {
     List<Change> changes = sentChanges();
     assertEquals(3, changes.size(), "two weighted deleted, one simple created");
     ResourceRecordSet created = changes.get(2).resourceRecordSet();
-    assertEquals(ChangeAction.CREATE, changes.get(2).action());
+    assertEquals(ChangeAction.UPSERT, changes.get(2).action());
     assertNull(created.setIdentifier());
     assertEquals(PRIMARY_ALB, created.aliasTarget().dnsName());
 

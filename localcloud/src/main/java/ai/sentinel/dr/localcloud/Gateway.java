@@ -73,6 +73,7 @@ public final class Gateway implements AutoCloseable {
   private double faultRate;
   private double lostResponseRate;
   private Random faultRandom = new Random(0);
+  private final RegionOutage outage = new RegionOutage();
 
   private Gateway(URI motoEndpoint, FunctionRegistry registry, HttpServer server, ExecutorService executor) {
     this.motoEndpoint = motoEndpoint;
@@ -173,6 +174,11 @@ public final class Gateway implements AutoCloseable {
       lostResponseRate = rate;
       faultRandom = new Random(seed);
     }
+  }
+
+  /** Takes {@code region} down, or brings it back with null: see {@link RegionOutage}. */
+  public void setRegionDown(String region) {
+    outage.set(region);
   }
 
   /** The current fault rate. */
@@ -302,6 +308,11 @@ public final class Gateway implements AutoCloseable {
     String service = AwsRequests.service(requestHeaders.getFirst("Authorization"), AwsRequests.parseForm(rawQuery));
     String action = AwsRequests.action(method, rawPath, target, params);
 
+    if (!control && outage.affects(requestHeaders.getFirst("Authorization"), service)) {
+      record(service, action, 0, true);
+      exchange.close();
+      return;
+    }
     if (!control && drawFault()) {
       int status = sendFault(exchange, AwsRequests.protocol(target, params));
       record(service, action, status, true);

@@ -158,6 +158,11 @@ public final class LocalCloud implements AutoCloseable {
     gateway.setLostResponseRate(rate, seed);
   }
 
+  /** See {@link Gateway#setRegionDown(String)}. */
+  public void setRegionDown(String region) {
+    gateway.setRegionDown(region);
+  }
+
   /** See {@link Gateway#setFaultRate(double, long)}. */
   public void setFaultRate(double rate, long seed) {
     gateway.setFaultRate(rate, seed);

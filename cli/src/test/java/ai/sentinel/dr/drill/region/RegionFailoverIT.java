@@ -20,7 +20,18 @@ import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.recovery.Trigger;
+import ai.sentinel.dr.region.CheckPrimaryHealth;
+import ai.sentinel.dr.region.CheckTraffic;
 import ai.sentinel.dr.region.ChooseCopy;
+import ai.sentinel.dr.region.DecommissionDr;
+import ai.sentinel.dr.region.FailbackState;
+import ai.sentinel.dr.region.ReplicateToPrimary;
+import ai.sentinel.dr.region.RestartPrimaryServices;
+import ai.sentinel.dr.region.RestoreCloudFrontOrigin;
+import ai.sentinel.dr.region.RestorePrimary;
+import ai.sentinel.dr.region.ShiftTraffic;
+import ai.sentinel.dr.region.UpdatePrimarySecret;
+import ai.sentinel.dr.region.VerifyFailback;
 import ai.sentinel.dr.region.ConfirmPrimaryDown;
 import ai.sentinel.dr.region.CopySnapshots;
 import ai.sentinel.dr.region.FenceRecoveries;
@@ -117,7 +128,7 @@ class RegionFailoverIT {
     env.put("POLL_SECONDS", "1");
     env.put("MAX_POLLS", "10");
     env.put("SETTINGS_DATABASE", "{\"instanceId\":\"sentinel-db\",\"secretId\":\"sentinel/database-url\","
-        + "\"instanceClass\":\"db.t3.medium\",\"securityGroups\":[]}");
+        + "\"instanceClass\":\"db.t3.medium\",\"subnetGroup\":\"sentinel-db-subnet\",\"securityGroups\":[]}");
     env.put("SETTINGS_ECS", "{\"cluster\":\"sentinel-production\",\"services\":[\"sentinel-api\","
         + "\"sentinel-celery\"],\"targetGroups\":{}}");
     env.put("SETTINGS_DR", Json.write(section));
@@ -143,6 +154,30 @@ class RegionFailoverIT {
         "sentinel-db-hourly"));
     table(primary, "dev-sentinel-dr-locks");
     primary.ecs().createCluster(b -> b.clusterName("sentinel-production"));
+    primary.secrets().createSecret(b -> b.name("sentinel/database-url").secretString("postgresql://sentinel:"
+        + PASSWORD + "@sentinel-db.primary.us-east-1.rds.amazonaws.com:5432/sentinel"));
+    Ec2Client ec2 = ec2(software.amazon.awssdk.regions.Region.US_EAST_1);
+    String vpc = ec2.describeVpcs(b -> b.filters(f -> f.name("isDefault").values("true"))).vpcs().get(0).vpcId();
+    List<String> subnets = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpc))).subnets().stream()
+        .map(s -> s.subnetId()).limit(2).toList();
+    String sg = ec2.createSecurityGroup(b -> b.groupName("sentinel-app").description("tasks").vpcId(vpc)).groupId();
+    primary.rds().createDBSubnetGroup(b -> b.dbSubnetGroupName("sentinel-db-subnet").dbSubnetGroupDescription("db")
+        .subnetIds(subnets));
+    for (String service : List.of("sentinel-api", "sentinel-celery")) {
+      primary.ecs().registerTaskDefinition(b -> b.family(service).networkMode(NetworkMode.AWSVPC)
+          .requiresCompatibilities(Compatibility.FARGATE).cpu("512").memory("1024").containerDefinitions(c -> c
+              .name(service).image("123456789012.dkr.ecr.us-east-1.amazonaws.com/" + service + ":v1").memory(1024)
+              .essential(true)));
+      primary.ecs().createService(b -> b.cluster("sentinel-production").serviceName(service).taskDefinition(service)
+          .desiredCount(2).launchType("FARGATE").networkConfiguration(n -> n.awsvpcConfiguration(a -> a
+              .subnets(subnets).securityGroups(sg))));
+    }
+  }
+
+  private static Ec2Client ec2(software.amazon.awssdk.regions.Region region) {
+    return Ec2Client.builder().region(region).endpointOverride(cloud.endpoint()).credentialsProvider(() ->
+        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
   }
 
   private static void table(Clients in, String name) {
@@ -186,10 +221,7 @@ class RegionFailoverIT {
     table(dr, "dev-sentinel-dr-region-locks");
     dr.secrets().createSecret(b -> b.name("sentinel/database-url").secretString("postgresql://sentinel:" + PASSWORD
         + "@sentinel-db.primary.us-east-1.rds.amazonaws.com:5432/sentinel"));
-    Ec2Client ec2 = Ec2Client.builder().region(software.amazon.awssdk.regions.Region.EU_WEST_1)
-        .endpointOverride(cloud.endpoint()).credentialsProvider(() -> software.amazon.awssdk.auth.credentials
-            .AwsBasicCredentials.create("test", "test")).httpClient(software.amazon.awssdk.http.urlconnection
-            .UrlConnectionHttpClient.create()).build();
+    Ec2Client ec2 = ec2(software.amazon.awssdk.regions.Region.EU_WEST_1);
     String vpc = ec2.describeVpcs(b -> b.filters(f -> f.name("isDefault").values("true"))).vpcs().get(0).vpcId();
     List<String> subnets = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpc))).subnets().stream()
         .map(s -> s.subnetId()).limit(2).toList();
@@ -227,7 +259,10 @@ class RegionFailoverIT {
     section.put("primaryRegion", PRIMARY);
     section.put("sourceInstanceId", "sentinel-db");
     section.put("drRegion", DR);
-    section.put("drHealthUrl", "http://127.0.0.1:" + health.getAddress().getPort() + "/health");
+    String up = "http://127.0.0.1:" + health.getAddress().getPort() + "/health";
+    section.put("drHealthUrl", up);
+    // the public /health of a region that is down: nothing listens there
+    section.put("primaryHealthUrl", "http://127.0.0.1:1/health");
     section.put("database", Map.of("instanceId", "sentinel-db-dr", "instanceClass", "db.t3.medium", "subnetGroup",
         "sentinel-db-subnet-dr", "securityGroups", List.of(sg), "secretId", "sentinel/database-url", "kmsKeyId",
         "alias/sentinel-dr"));
@@ -239,6 +274,17 @@ class RegionFailoverIT {
     section.put("cloudFrontDistributionId", distributionId);
     section.put("rpoMinutes", 60);
     section.put("copiesToKeep", 2);
+    Map<String, Object> failback = new java.util.LinkedHashMap<>();
+    failback.put("primaryAlb", Map.of("dnsName", PRIMARY_ALB, "hostedZoneId", "Z35SXDOTRQ7X7K"));
+    failback.put("healthUrl", up);
+    failback.put("instanceId", "sentinel-db-failback");
+    failback.put("trafficPercents", List.of(10, 50, 100));
+    failback.put("soakSeconds", 1);
+    failback.put("maxErrorRatePercent", 1.0);
+    failback.put("primarySecretId", "sentinel/database-url");
+    failback.put("primaryCluster", "sentinel-production");
+    failback.put("primaryServices", List.of("sentinel-api", "sentinel-celery"));
+    section.put("failback", failback);
     return section;
   }
 
@@ -339,31 +385,42 @@ class RegionFailoverIT {
 
   @Test
   @Order(4)
-  void afterTheGateTheFailoverMovesThePlatformToTheDrRegionAndVerifiesIt() throws Exception {
+  void withThePrimaryRegionDownItIsConfirmedAndAfterTheGateTheFailoverMovesThePlatformToTheDrRegion()
+      throws Exception {
     String name = "region-failure-it-failover";
-    // what ConfirmPrimaryDown records for a region that is down (that verdict is unit-tested; moto's us-east-1 is up)
-    Recovery r = start(name).with(RegionState.PART, new RegionState(new RegionState.Confirmation(PRIMARY, DR, true,
-        "confirmed: test", List.of(), java.time.Instant.now().toString())));
     List<String> steps = new ArrayList<>();
-    r = run(ChooseCopy::new, r);
-    r = run(FenceRecoveries::new, r);
-    r = run(RestoreInDrRegion::new, r);
-    r = run(WaitForDrInstance::new, r);
-    for (int i = 0; i < 10 && !r.part(RegionState.PART).restore().available(); i++) {
+    Recovery r;
+    // us-east-1 taken down at the gateway (RegionOutage): every regional call signed for it goes unanswered
+    cloud.setRegionDown(PRIMARY);
+    try {
+      r = run(ConfirmPrimaryDown::new, start(name));
+      RegionState.Confirmation c = r.part(RegionState.PART).confirmation();
+      assertTrue(c.confirmed(), c.verdict());
+      assertTrue(r.diagnosis().act(), "the failover goes on to its gate");
+      assertEquals(RegionState.Evidence.UNREACHABLE, c.evidence().get(0).result(), c.evidence().toString());
+      r = run(ChooseCopy::new, r);
+      r = run(FenceRecoveries::new, r);
+      assertEquals("unreachable", r.part(RegionState.PART).fence().primary(), "the primary's table is down too");
+      r = run(RestoreInDrRegion::new, r);
       r = run(WaitForDrInstance::new, r);
+      for (int i = 0; i < 10 && !r.part(RegionState.PART).restore().available(); i++) {
+        r = run(WaitForDrInstance::new, r);
+      }
+      r = run(UpdateDrSecret::new, r);
+      r = run(ScaleUpDrServices::new, r);
+      for (int i = 0; i < 10 && !r.part(RegionState.PART).services().stable(); i++) {
+        Thread.sleep(200);
+        r = run(WaitForDrServices::new, r);
+      }
+      r = run(SwitchDns::new, r);
+      for (int i = 0; i < 10 && !r.part(RegionState.PART).dns().insync(); i++) {
+        r = run(WaitForDns::new, r);
+      }
+      r = run(SwitchCloudFront::new, r);
+      r = run(VerifyDr::new, r);
+    } finally {
+      cloud.setRegionDown(null);
     }
-    r = run(UpdateDrSecret::new, r);
-    r = run(ScaleUpDrServices::new, r);
-    for (int i = 0; i < 10 && !r.part(RegionState.PART).services().stable(); i++) {
-      Thread.sleep(200);
-      r = run(WaitForDrServices::new, r);
-    }
-    r = run(SwitchDns::new, r);
-    for (int i = 0; i < 10 && !r.part(RegionState.PART).dns().insync(); i++) {
-      r = run(WaitForDns::new, r);
-    }
-    r = run(SwitchCloudFront::new, r);
-    r = run(VerifyDr::new, r);
     r.timeline().forEach(e -> steps.add(e.step() + "/" + e.event()));
     assertTrue(r.verification().verified(), r.verification().toString());
 
@@ -382,14 +439,95 @@ class RegionFailoverIT {
     assertTrue(record.aliasTarget().dnsName().startsWith(DR_ALB), record.toString());
     assertEquals(DR_ALB, dr.cloudFront().getDistributionConfig(b -> b.id(distributionId)).distributionConfig()
         .origins().items().get(0).domainName());
-    Map<String, AttributeValue> fence = primary.dynamoDb().getItem(b -> b.tableName("dev-sentinel-dr-locks")
+    Map<String, AttributeValue> fence = dr.dynamoDb().getItem(b -> b.tableName("dev-sentinel-dr-region-locks")
         .key(Map.of("pk", AttributeValue.fromS("fence#region:us-east-1")))).item();
-    assertEquals(name, fence.get("owner").s(), "the primary's recoveries stand down");
+    assertEquals(name, fence.get("owner").s(), "the fence is in the DR stack's table");
     // nothing of the failover was created in the primary region
     assertTrue(primary.rds().describeDBInstances().dbInstances().stream()
         .noneMatch(i -> i.dbInstanceIdentifier().equals("sentinel-db-dr")));
     assertTrue(primary.ecs().listClusters().clusterArns().stream().noneMatch(a -> a.endsWith("/sentinel-dr")));
     assertFalse(logs.stream().anyMatch(l -> l.contains(PASSWORD)), "no secret in a log line");
     System.out.println("[region-failover] " + steps);
+  }
+
+  /**
+   * The Failback Procedure on the same cloud once us-east-1 is back: the DR database replicated to a new primary
+   * instance, the primary's secret and services moved onto it, traffic moved 10% -> 50% -> 100% through weighted
+   * records (each share checked), the CloudFront origin moved back, DR decommissioned; read back region by region.
+   */
+  @Test
+  @Order(5)
+  void onceThePrimaryIsBackTheFailbackMovesTrafficBackStepByStepAndDecommissionsDr() throws Exception {
+    String name = "region-failback-it";
+    Recovery r = Recovery.start("region-failback", PRIMARY, name, "dev", new Trigger("manual", "manual", name,
+        java.time.Instant.now().toString(), "it"), new Options(null, null, null, false, 1, 20));
+    r = run(CheckPrimaryHealth::new, r);
+    for (int i = 0; i < 10 && (i == 0 || !r.part(FailbackState.PART).replica().copied()); i++) {
+      r = run(ReplicateToPrimary::new, r);
+    }
+    assertTrue(r.part(FailbackState.PART).replica().copied(), r.timeline().toString());
+    for (int i = 0; i < 10 && (i == 0 || !r.part(FailbackState.PART).primary().available()); i++) {
+      r = run(RestorePrimary::new, r);
+    }
+    r = run(UpdatePrimarySecret::new, r);
+    for (int i = 0; i < 20 && (i == 0 || !r.part(FailbackState.PART).services().stable()); i++) {
+      Thread.sleep(i == 0 ? 0 : 200);
+      r = run(RestartPrimaryServices::new, r);
+    }
+    assertTrue(r.part(FailbackState.PART).services().stable(), r.part(FailbackState.PART).services().toString());
+    List<String> shares = new ArrayList<>();
+    String verdict = FailbackState.Traffic.ADVANCE;
+    for (int i = 0; i < 10 && !verdict.equals(FailbackState.Traffic.COMPLETE)
+        && !verdict.equals(FailbackState.Traffic.REGRESSED); i++) {
+      if (verdict.equals(FailbackState.Traffic.ADVANCE)) {
+        r = run(ShiftTraffic::new, r);
+        shares.add(r.part(FailbackState.PART).traffic().percent() + "%: " + records().stream().map(x ->
+            (x.weight() == null ? "simple " : x.setIdentifier() + " " + x.weight() + " ")
+                + x.aliasTarget().dnsName()).toList());
+      }
+      r = run(CheckTraffic::new, r);
+      verdict = r.part(FailbackState.PART).traffic().verdict();
+    }
+    assertEquals(FailbackState.Traffic.COMPLETE, verdict, r.part(FailbackState.PART).traffic().toString());
+    assertEquals(3, shares.size(), shares.toString());
+    assertTrue(shares.get(0).startsWith("10%: "), shares.toString());
+    assertTrue(shares.get(0).contains("sentinel-primary 10 " + PRIMARY_ALB)
+        && shares.get(0).contains("sentinel-dr 90 " + DR_ALB), shares.toString());
+    assertTrue(shares.get(1).contains("sentinel-primary 50 " + PRIMARY_ALB), shares.toString());
+    assertTrue(shares.get(2).startsWith("100%: [simple " + PRIMARY_ALB), shares.toString());
+    r = run(RestoreCloudFrontOrigin::new, r);
+    r = run(DecommissionDr::new, r);
+    r = run(VerifyFailback::new, r);
+    assertTrue(r.verification().verified(), r.verification().toString());
+
+    // read back from the cloud
+    DBInstance back = primary.rds().describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db-failback"))
+        .dbInstances().get(0);
+    assertEquals("available", back.dbInstanceStatus());
+    String secret = primary.secrets().getSecretValue(b -> b.secretId("sentinel/database-url")).secretString();
+    assertTrue(secret.contains("@" + back.endpoint().address() + ":"), "the primary's secret points at it");
+    assertTrue(secret.contains(PASSWORD), "credentials kept");
+    assertTrue(primary.rds().describeDBInstances(b -> b.dbInstanceIdentifier("sentinel-db")).dbInstances().size()
+        == 1, "the original primary is never touched");
+    assertEquals(PRIMARY_ALB, dr.cloudFront().getDistributionConfig(b -> b.id(distributionId)).distributionConfig()
+        .origins().items().get(0).domainName());
+    List<ResourceRecordSet> now = records();
+    assertEquals(1, now.size(), now.toString());
+    assertTrue(now.get(0).aliasTarget().dnsName().startsWith(PRIMARY_ALB), now.toString());
+    assertTrue(dr.rds().describeDBInstances().dbInstances().stream().noneMatch(i -> i.dbInstanceIdentifier()
+        .equals("sentinel-db-dr") && "available".equals(i.dbInstanceStatus())), "the DR instance is gone");
+    String finalSnapshot = r.part(FailbackState.PART).decommission().finalSnapshotId();
+    assertEquals(1, dr.rds().describeDBSnapshots(b -> b.dbSnapshotIdentifier(finalSnapshot)).dbSnapshots().size(),
+        "its final snapshot is kept");
+    dr.ecs().describeServices(b -> b.cluster("sentinel-dr").services("sentinel-api", "sentinel-celery")).services()
+        .forEach(s -> assertEquals(0, s.desiredCount(), s.serviceName() + " back to standby"));
+    assertFalse(logs.stream().anyMatch(l -> l.contains(PASSWORD)), "no secret in a log line");
+    System.out.println("[region-failback] " + shares + " " + r.timeline().stream().map(e -> e.step() + "/"
+        + e.event()).toList());
+  }
+
+  private static List<ResourceRecordSet> records() {
+    return dr.route53().listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets().stream()
+        .filter(x -> x.name().startsWith(RECORD) && "A".equals(x.typeAsString())).toList();
   }
 }
