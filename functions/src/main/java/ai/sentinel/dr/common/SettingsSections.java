@@ -1,6 +1,7 @@
 package ai.sentinel.dr.common;
 
 import ai.sentinel.dr.health.HealthSettings;
+import ai.sentinel.dr.oncall.PagerDutySettings;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
@@ -18,7 +19,8 @@ public final class SettingsSections {
    * scenario (the appendix's scheduled health check).
    */
   public static final List<SettingsSection<?>> ALL = Stream.concat(
-      ScenarioRegistry.settingsSections().stream(), Stream.of(HealthSettings.SECTION)).toList();
+      ScenarioRegistry.settingsSections().stream(), Stream.of(HealthSettings.SECTION, PagerDutySettings.SECTION))
+      .toList();
 
   private SettingsSections() {}
 
@@ -56,8 +58,9 @@ public final class SettingsSections {
   public static List<SettingsSection<?>> readBy(Class<?> handler) {
     UsesSettings uses = handler.getAnnotation(UsesSettings.class);
     if (uses != null) {
-      // "all" is every scenario's section: the responders classify signals for every scenario
-      return uses.all() ? ScenarioRegistry.settingsSections()
+      // "all" is every scenario's section (the responders classify signals for every scenario) and the on-call's
+      return uses.all() ? Stream.concat(ScenarioRegistry.settingsSections().stream(),
+          Stream.of(PagerDutySettings.SECTION)).toList()
           : ALL.stream().filter(s -> Arrays.asList(uses.value()).contains(s.type())).toList();
     }
     return ALL.stream().filter(s -> s.type().getPackageName().equals(handler.getPackageName())).toList();

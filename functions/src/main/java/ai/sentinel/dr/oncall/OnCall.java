@@ -21,8 +21,22 @@ public interface OnCall {
   /** For the record: nobody is asked to act. */
   String inform(Alert alert);
 
-  /** The deployment's on-call: the notifications topic of the config ({@code NOTIFY_TOPIC_ARN}). */
+  /**
+   * A human answered (an approval): the incident under {@link Alert#dedupKey()} is being handled. Where the adapter
+   * has no incidents (SNS), a message for the record.
+   */
+  default String acknowledge(Alert alert) {
+    return inform(alert);
+  }
+
+  /**
+   * The deployment's on-call: the notifications topic of the config ({@code NOTIFY_TOPIC_ARN}); PagerDuty in front of
+   * it where the function has a {@code pagerDuty} section (the topic stays the fallback).
+   */
   static OnCall of(Deps deps) {
-    return new SnsOnCall(deps.clients().sns(), deps.config().topicArn());
+    SnsOnCall sns = SnsOnCall.lazy(() -> deps.clients().sns(), deps.config().topicArn());
+    return deps.config().settings(PagerDutySettings.class).<OnCall>map(pd -> new PagerDutyOnCall(pd.eventsUrl(),
+        () -> deps.clients().secrets().getSecretValue(b -> b.secretId(pd.routingKeySecretId())).secretString(),
+        PagerDutyOnCall.Transport.http(), d -> Thread.sleep(d.toMillis()), sns)).orElse(sns);
   }
 }

@@ -25,6 +25,8 @@ import java.util.Map;
  *
  * <p>Input: {@code {"recovery": {...}, "token": "...", "step": "UpdateSecret", "timeoutSeconds": 3600}}.
  */
+// the on-call may be PagerDuty (its section); the recovery itself is read from the input
+@ai.sentinel.dr.common.UsesSettings(ai.sentinel.dr.oncall.PagerDutySettings.class)
 public final class RequestApproval implements RequestStreamHandler {
   private final OnCall onCall;
 

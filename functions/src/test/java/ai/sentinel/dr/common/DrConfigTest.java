@@ -71,8 +71,9 @@ class DrConfigTest {
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(RestartServices.class));
     assertEquals(List.of(EcsSettings.SECTION), SettingsSections.readBy(WaitForServices.class));
     // the lock claim (AcquireLock takes it, Notify releases it) names what each scenario mutates, from its section
-    // every scenario's section; the health check's is read by the health check only
-    List<?> scenarios = ai.sentinel.dr.scenario.ScenarioRegistry.settingsSections();
+    // every scenario's section and the on-call's; the health check's is read by the health check only
+    List<Object> scenarios = new java.util.ArrayList<>(ai.sentinel.dr.scenario.ScenarioRegistry.settingsSections());
+    scenarios.add(ai.sentinel.dr.oncall.PagerDutySettings.SECTION);
     assertEquals(scenarios, SettingsSections.readBy(Notify.class));
     assertEquals(scenarios, SettingsSections.readBy(ai.sentinel.dr.recovery.AcquireLock.class));
     assertEquals(scenarios, SettingsSections.readBy(AlarmResponder.class));

@@ -1,8 +1,12 @@
 package ai.sentinel.dr.infra;
 
+import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.SettingsSection;
+import ai.sentinel.dr.oncall.PagerDutySettings;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awscdk.services.lambda.Code;
@@ -49,7 +53,14 @@ public final class RunbookFunctions {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(settings.apply(handler));
     env.putAll(extraEnvironment);
-    return new RunbookFunction(scope, handler.getSimpleName(), new RunbookFunction.Props(
+    RunbookFunction fn = new RunbookFunction(scope, handler.getSimpleName(), new RunbookFunction.Props(
         Names.function(prefix, handler), handler, code, env, logRetention, vpc));
+    // a function that may page through PagerDuty reads the routing key, and only that secret
+    String pagerDuty = env.get(SettingsSection.variable(PagerDutySettings.SECTION.name()));
+    if (pagerDuty != null) {
+      String secret = Json.tree(pagerDuty).path("routingKeySecretId").asText();
+      fn.allow(List.of("secretsmanager:GetSecretValue"), List.of(new Arns(scope).secret(secret)));
+    }
+    return fn;
   }
 }
