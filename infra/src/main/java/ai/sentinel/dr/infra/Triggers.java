@@ -135,7 +135,9 @@ public final class Triggers extends Construct {
         .build();
     key.addToResourcePolicy(keyPublishersInAccount);
 
-    alarmTopic = encryptedTopic("AlarmTopic", prefix + "-alarms", "alarm", "cloudwatch.amazonaws.com");
+    // alarms are routed by name in cdk.json, so any alarm of this account and region may publish
+    alarmTopic = encryptedTopic("AlarmTopic", prefix + "-alarms", "alarm", "cloudwatch.amazonaws.com",
+        arns.colon("cloudwatch", "alarm", "*"));
     subscribe(alarmTopic, AlarmResponder.class);
     props.scenarios().forEach(s -> s.signals(this));
     ((CfnKey) key.getNode().getDefaultChild()).setDescription("Encrypts " + prefix + " "
@@ -173,12 +175,15 @@ public final class Triggers extends Construct {
   }
 
   /**
-   * An encrypted, TLS-only topic {@code <name>} (construct id {@code id}) that {@code service} may publish to from
-   * this account, with the triggers' key (which {@code service} is then allowed to use).
+   * An encrypted, TLS-only topic {@code <name>} (construct id {@code id}) that {@code service} may publish to on
+   * behalf of this account's resources matching {@code sourceArn} only (aws:SourceAccount, aws:SourceArn: the
+   * confused-deputy conditions SNS checks for service principals), with the triggers' key (which {@code service} is
+   * then allowed to use).
    *
-   * @param what what the topic carries, for the key's description (e.g. "alarm")
+   * @param what      what the topic carries, for the key's description (e.g. "alarm")
+   * @param sourceArn the ARN, or ArnLike pattern, of the resources whose notifications the topic takes
    */
-  public Topic encryptedTopic(String id, String name, String what, String service) {
+  public Topic encryptedTopic(String id, String name, String what, String service, String sourceArn) {
     encryptedTopics.add(what);
     ServicePrincipal publisher = new ServicePrincipal(service);
     (KEY_SOURCE_ACCOUNT.contains(service) ? keyPublishersInAccount : keyPublishers).addPrincipals(publisher);
@@ -192,7 +197,8 @@ public final class Triggers extends Construct {
         .principals(List.of(publisher))
         .actions(List.of("sns:Publish"))
         .resources(List.of(topic.getTopicArn()))
-        .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+        .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID),
+            "ArnLike", Map.of("aws:SourceArn", sourceArn)))
         .build());
     return addTopic(id, topic);
   }

@@ -343,4 +343,32 @@ class SafetyStackTest {
     }
     assertTrue(found, "CloudWatch may publish alarm actions to the encrypted alarm topic");
   }
+  /**
+   * A service publishing a signal to one of the triggers' encrypted topics does so only on behalf of this account and
+   * of the resources it watches here (aws:SourceAccount and aws:SourceArn, as the RDS and CloudWatch documentation
+   * show): another account's alarm or instance cannot start a recovery through the topic.
+   */
+  @Test
+  void serviceTopicsTakeSignalsOnlyFromThisAccountsWatchedResources() {
+    for (Synth s : List.of(dev, prod)) {
+      Map<String, String> sourceArns = new java.util.TreeMap<>();
+      for (JsonNode policy : s.properties("AWS::SNS::TopicPolicy")) {
+        for (JsonNode statement : policy.path("PolicyDocument").path("Statement")) {
+          String service = statement.path("Principal").path("Service").asText();
+          if (!statement.path("Action").toString().contains("sns:Publish") || service.isEmpty()) {
+            continue;
+          }
+          assertEquals("{\"Ref\":\"AWS::AccountId\"}",
+              statement.path("Condition").path("StringEquals").path("aws:SourceAccount").toString(), service);
+          sourceArns.put(service, Synth.render(statement.path("Condition").path("ArnLike").path("aws:SourceArn")));
+        }
+      }
+      String here = s.stack.getRegion() + ":<Ref:AWS::AccountId>";
+      assertEquals(Map.of("cloudwatch.amazonaws.com", "arn:<Ref:AWS::Partition>:cloudwatch:" + here + ":alarm:*",
+          "events.rds.amazonaws.com", "arn:<Ref:AWS::Partition>:rds:" + here + ":db:"
+              + s.config.require(ai.sentinel.dr.database.DatabaseSettings.class).instanceId()),
+          sourceArns, s.config.prefix());
+    }
+  }
+
 }

@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.database.DatabaseFailure;
 import ai.sentinel.dr.database.DatabaseFailureSignals;
 import ai.sentinel.dr.database.DatabaseSettings;
+import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
@@ -59,14 +60,16 @@ public final class DatabaseInfraScenario implements InfraScenario {
   @Override
   public void signals(Triggers triggers) {
     String prefix = triggers.config().prefix();
+    String instanceId = triggers.config().require(DatabaseSettings.class).instanceId();
+    // RDS publishes with the instance's ARN as aws:SourceArn (RDS User Guide, USER_Events.GrantingPermissions)
     Topic topic = triggers.encryptedTopic("RdsEventTopic", prefix + "-rds-events", "RDS event",
-        "events.rds.amazonaws.com");
+        "events.rds.amazonaws.com", new Arns(triggers).colon("rds", "db", instanceId));
     triggers.subscribe(topic, RdsEventResponder.class);
     CfnEventSubscription subscription = CfnEventSubscription.Builder.create(triggers, "RdsEventSubscription")
         .subscriptionName(prefix + "-rds-events")
         .snsTopicArn(topic.getTopicArn())
         .sourceType("db-instance")
-        .sourceIds(List.of(triggers.config().require(DatabaseSettings.class).instanceId()))
+        .sourceIds(List.of(instanceId))
         .eventCategories(DatabaseFailureSignals.RDS_FAILURE_CATEGORIES)
         .enabled(true)
         .build();
