@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.rds.RdsClient;
 /**
  * Scenario 4, before the gate: the cross-region copy a failover would restore (the runbook's
  * {@code sentinel-db-cross-region-latest}), read in the DR region: the newest available copy, or the one the operator
- * named. Its age is the data the customers lose; the gate shows it, and says so when it is older than the RPO (a
- * stale copy is asked about, never restored silently). Read-only.
+ * named. Its age is the data the customers lose; the gate shows it, and says so when it is older than the RPO. The
+ * newest copy older than {@code dr.maxCopyAgeMinutes} stops the failover before the gate (a stale copy is never
+ * offered as the default): only a copy the operator names goes on. Read-only.
  */
 public final class ChooseCopy extends Step {
   private final RegionSettings region;
@@ -61,6 +62,13 @@ public final class ChooseCopy extends Step {
     }
     long age = Math.max(0, Duration.between(copy.sourceTime(), Instant.now(deps.clock())).getSeconds());
     boolean stale = age > region.rpoMinutes() * 60L;
+    if (!named && age > region.maxCopyAgeMinutes() * 60L) {
+      // asked, never restored silently: an operator who accepts the loss names the copy (snapshotId)
+      throw new StepFailedError("failover stopped before its gate, nothing changed: the newest cross-region copy "
+          + copy.id() + " is " + age / 60 + " min old, older than dr.maxCopyAgeMinutes (" + region.maxCopyAgeMinutes()
+          + "): restoring it would lose all writes since " + copy.sourceTime() + "; to restore it anyway, start the "
+          + "failover again with \"snapshotId\": \"" + copy.id() + "\"");
+    }
     CopyChoice choice = new CopyChoice(copy.id(), copy.sourceTime().toString(), age, stale, named ? "named"
         : "latest");
     return recovery.update(RegionState.PART, s -> RegionState.of(s).withCopy(choice)).log(entry("chosen",

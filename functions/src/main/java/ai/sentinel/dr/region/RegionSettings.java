@@ -40,11 +40,13 @@ import java.util.regex.Pattern;
  * @param copiesToKeep     cross-region copies kept in the DR region, newest first, default 3
  * @param copySchedule     how often the copy runs (EventBridge schedule), default rate(1 hour)
  * @param failback         the Failback Procedure's settings ({@code dr.failback}), or null: no failback deployed
+ * @param maxCopyAgeMinutes the newest copy older than this is not offered for approval: the failover stops and says
+ *                         so (an operator who still wants it names it with {@code snapshotId}), default 1440
  */
 public record RegionSettings(String primaryRegion, String sourceInstanceId, String drRegion, String primaryHealthUrl,
     String drHealthUrl, DrDatabase database, DrServices ecs, LoadBalancer alb, Dns dns,
     String cloudFrontDistributionId, int rpoMinutes, int copiesToKeep, String copySchedule,
-    FailbackSettings failback) implements Settings {
+    FailbackSettings failback, int maxCopyAgeMinutes) implements Settings {
 
   /** The runbook id of Scenario 4. */
   public static final String SCENARIO = "region-failure";
@@ -56,12 +58,14 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
 
   public static final int DEFAULT_RPO_MINUTES = 60;
   public static final int DEFAULT_COPIES_TO_KEEP = 3;
+  public static final int DEFAULT_MAX_COPY_AGE_MINUTES = 24 * 60;
   public static final String DEFAULT_COPY_SCHEDULE = "rate(1 hour)";
   /** The runbook's name of a cross-region copy: {@code <instance>-cross-region-<source snapshot time>}. */
   public static final String COPY_INFIX = "-cross-region-";
 
   private static final Set<String> FIELDS = Set.of("region", "primaryHealthUrl", "drHealthUrl", "database", "ecs",
-      "alb", "dns", "cloudFrontDistributionId", "rpoMinutes", "copiesToKeep", "copySchedule", "failback");
+      "alb", "dns", "cloudFrontDistributionId", "rpoMinutes", "copiesToKeep", "copySchedule", "failback",
+      "maxCopyAgeMinutes");
   private static final Set<String> DATABASE_FIELDS = Set.of("instanceId", "instanceClass", "subnetGroup",
       "securityGroups", "secretId", "kmsKeyId");
   private static final Set<String> ECS_FIELDS = Set.of("cluster", "subnets", "securityGroups", "desiredCount",
@@ -132,6 +136,7 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     rpoMinutes = rpoMinutes == 0 ? DEFAULT_RPO_MINUTES : rpoMinutes;
     copiesToKeep = copiesToKeep == 0 ? DEFAULT_COPIES_TO_KEEP : copiesToKeep;
     copySchedule = copySchedule == null ? DEFAULT_COPY_SCHEDULE : copySchedule;
+    maxCopyAgeMinutes = maxCopyAgeMinutes == 0 ? DEFAULT_MAX_COPY_AGE_MINUTES : maxCopyAgeMinutes;
   }
 
   /** This function's region settings, or a clear error when its environment has none. */
@@ -201,7 +206,8 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
   /** This section with the endpoints a local cloud serves (its health URLs). */
   public RegionSettings withLocal(String newPrimaryHealthUrl, String newDrHealthUrl) {
     return new RegionSettings(primaryRegion, sourceInstanceId, drRegion, newPrimaryHealthUrl, newDrHealthUrl,
-        database, ecs, alb, dns, cloudFrontDistributionId, rpoMinutes, copiesToKeep, copySchedule, failback);
+        database, ecs, alb, dns, cloudFrontDistributionId, rpoMinutes, copiesToKeep, copySchedule, failback,
+        maxCopyAgeMinutes);
   }
 
   static RegionSettings read(JsonNode node, ConfigReader config) {
@@ -232,8 +238,12 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     int keep = config.optionalPositive(node, "dr.copiesToKeep", DEFAULT_COPIES_TO_KEEP, 20);
     String schedule = config.schedule(node, "dr.copySchedule");
     FailbackSettings failback = FailbackSettings.read(node, config, source);
+    int maxAge = config.optionalPositive(node, "dr.maxCopyAgeMinutes", DEFAULT_MAX_COPY_AGE_MINUTES, 30 * 24 * 60);
+    if (maxAge < rpo) {
+      config.problem("dr.maxCopyAgeMinutes (" + maxAge + ") must be at least dr.rpoMinutes (" + rpo + ")");
+    }
     return new RegionSettings(config.region(), source, drRegion, primaryHealth, drHealth, database, ecs, alb, dns,
-        distribution, rpo, keep, schedule, failback);
+        distribution, rpo, keep, schedule, failback, maxAge);
   }
 
   /**

@@ -142,6 +142,25 @@ class FailoverStepsTest {
   }
 
   @Test
+  void aNewestCopyOlderThanTheMaximumStopsBeforeTheGateUnlessTheOperatorNamesIt() {
+    when(rds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(DescribeDbSnapshotsResponse
+        .builder().dbSnapshots(snapshot("sentinel-db-cross-region-20260115-090000", "available")).build());
+    StepFailedError e = assertThrows(StepFailedError.class, () -> invoke(new ChooseCopy(deps()),
+        at(false, confirmed())));
+    assertTrue(e.getMessage().contains("sentinel-db-cross-region-20260115-090000 is 2945 min old, older than "
+        + "dr.maxCopyAgeMinutes (1440)"), e.getMessage());
+    assertTrue(e.getMessage().contains("\"snapshotId\": \"sentinel-db-cross-region-20260115-090000\""),
+        e.getMessage());
+    Recovery r = Regions.recovery(false);
+    Recovery named = r.withEnvelope(r.scenario(), r.resource(), r.executionName(), r.environment(), r.trigger(),
+        new ai.sentinel.dr.recovery.Options(null, "sentinel-db-cross-region-20260115-090000", null, false, 30, 5))
+        .with(RegionState.PART, confirmed());
+    CopyChoice c = invoke(new ChooseCopy(deps()), named).part(RegionState.PART).copy();
+    assertEquals("named", c.how());
+    assertTrue(c.olderThanRpo(), "the gate still says so");
+  }
+
+  @Test
   void chooseCopyWithoutAnyCopyStopsBeforeTheGate() {
     when(rds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class)))
         .thenReturn(DescribeDbSnapshotsResponse.builder().build());

@@ -115,4 +115,11 @@ class RegionConfigTest {
     String missing = failure(r -> ((ObjectNode) r.get("failback")).remove("primaryAlb"));
     assertTrue(missing.contains("dr.failback.primaryAlb is missing"), missing);
   }
+
+  @Test
+  void theMaximumCopyAgeDefaultsToADayAndIsNeverBelowTheRpo() throws Exception {
+    assertEquals(1440, Synth.load("dev").require(RegionSettings.class).maxCopyAgeMinutes());
+    String message = failure(r -> r.put("maxCopyAgeMinutes", 30));
+    assertTrue(message.contains("dr.maxCopyAgeMinutes (30) must be at least dr.rpoMinutes (60)"), message);
+  }
 }
