@@ -132,7 +132,9 @@ public final class Drill {
       }
       budgetBefore = NoActionCheck.budget(sentinel);
     } else {
+      DrillHealth.print(sentinel, "before the failure", out);
       scenario.inject(sentinel, out);
+      DrillHealth.print(sentinel, "after the injection", out);
     }
     // what the gate protects, as the failure left it: a rejected recovery must not change it
     DrillScenario.Guard guard = scenario.guard(sentinel);
@@ -174,6 +176,7 @@ public final class Drill {
         out.println(passed ? "approval recorded in the timeline" : "FAILED: the approval is not in the timeline");
       }
     }
+    DrillHealth.print(sentinel, "after the recovery", out);
     Path reportFile = saveReport(executionArn);
     return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile);
   }
