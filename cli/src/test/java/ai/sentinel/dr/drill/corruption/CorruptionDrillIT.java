@@ -173,8 +173,7 @@ class CorruptionDrillIT {
     assertTrue(password != null && password.length() >= 8);
     Map<String, String> readable = Map.of("function logs", Files.readString(sentinel.functionLog()),
         "drill output", output, "report", Files.readString(result.reportFile()),
-        "execution history", sentinel.aws.sfn.getExecutionHistory(b -> b.executionArn(result.executionArn())
-            .maxResults(1000)).events().toString());
+        "execution history", ai.sentinel.dr.drill.HistoryText.of(sentinel, result.executionArn()));
     readable.forEach((where, text) -> assertTrue(!text.contains(password), "the database password in the "
         + where));
   }
