@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Scenario 4 (Region Failure) working state, filled in step by step. Choice states read
  * {@code $.region.confirmation.confirmed}, {@code $.region.restore.available}, {@code $.region.services.stable} and
- * {@code $.region.dns.insync}.
+ * {@code $.region.dns.insync} and {@code $.region.cloudFront.deployed}.
  *
  * @param confirmation what ConfirmPrimaryDown saw of the primary region from the DR region
  * @param copy         the cross-region copy ChooseCopy chose (its age is the RPO the customers see)
@@ -183,10 +183,17 @@ public record RegionState(Confirmation confirmation, CopyChoice copy, Fence fenc
    * @param distributionId the distribution
    * @param origins        the origins moved ("id: old -> new")
    * @param status         the distribution's status after the update (InProgress, Deployed), or unchanged
+   * @param deployed       true once the change is deployed to the edge (or nothing was changed, or planned)
+   * @param polls          status polls so far (WaitForCloudFront)
    */
-  public record OriginSwitch(String distributionId, List<String> origins, String status) {
+  public record OriginSwitch(String distributionId, List<String> origins, String status, boolean deployed,
+      int polls) {
     public OriginSwitch {
       origins = origins == null ? List.of() : List.copyOf(origins);
+    }
+
+    public OriginSwitch(String distributionId, List<String> origins, String status) {
+      this(distributionId, origins, status, !"InProgress".equals(status), 0);
     }
   }
 }

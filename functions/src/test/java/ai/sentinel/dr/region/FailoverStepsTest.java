@@ -161,6 +161,25 @@ class FailoverStepsTest {
   }
 
   @Test
+  void verificationWaitsUntilCloudFrontReportsTheOriginChangeDeployed() {
+    when(cloudFront.getDistribution(any(software.amazon.awssdk.services.cloudfront.model.GetDistributionRequest
+        .class))).thenReturn(software.amazon.awssdk.services.cloudfront.model.GetDistributionResponse.builder()
+            .distribution(d -> d.id("E2SENTINEL").status("InProgress")).build());
+    RegionState switched = confirmed().withCloudFront(new RegionState.OriginSwitch("E2SENTINEL",
+        List.of("api: a -> b"), "InProgress"));
+    assertFalse(switched.cloudFront().deployed(), "an update answered InProgress is not deployed yet");
+    Recovery polled = invoke(new WaitForCloudFront(deps()), at(false, switched));
+    assertFalse(polled.part(RegionState.PART).cloudFront().deployed());
+    assertEquals(1, polled.part(RegionState.PART).cloudFront().polls());
+    when(cloudFront.getDistribution(any(software.amazon.awssdk.services.cloudfront.model.GetDistributionRequest
+        .class))).thenReturn(software.amazon.awssdk.services.cloudfront.model.GetDistributionResponse.builder()
+            .distribution(d -> d.id("E2SENTINEL").status("Deployed")).build());
+    Recovery done = invoke(new WaitForCloudFront(deps()), polled);
+    assertTrue(done.part(RegionState.PART).cloudFront().deployed());
+    assertEquals(2, done.part(RegionState.PART).cloudFront().polls());
+  }
+
+  @Test
   void chooseCopyWithoutAnyCopyStopsBeforeTheGate() {
     when(rds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class)))
         .thenReturn(DescribeDbSnapshotsResponse.builder().build());

@@ -42,6 +42,7 @@ import ai.sentinel.dr.region.SwitchCloudFront;
 import ai.sentinel.dr.region.SwitchDns;
 import ai.sentinel.dr.region.UpdateDrSecret;
 import ai.sentinel.dr.region.VerifyDr;
+import ai.sentinel.dr.region.WaitForCloudFront;
 import ai.sentinel.dr.region.WaitForDns;
 import ai.sentinel.dr.region.WaitForDrInstance;
 import ai.sentinel.dr.region.WaitForDrServices;
@@ -417,6 +418,10 @@ class RegionFailoverIT {
         r = run(WaitForDns::new, r);
       }
       r = run(SwitchCloudFront::new, r);
+      for (int i = 0; i < 10 && !r.part(RegionState.PART).cloudFront().deployed(); i++) {
+        r = run(WaitForCloudFront::new, r);
+      }
+      assertTrue(r.part(RegionState.PART).cloudFront().deployed(), r.part(RegionState.PART).cloudFront().toString());
       r = run(VerifyDr::new, r);
     } finally {
       cloud.setRegionDown(null);

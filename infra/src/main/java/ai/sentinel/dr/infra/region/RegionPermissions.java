@@ -153,8 +153,8 @@ final class RegionPermissions {
         + "Route 53 when SwitchDns sends its batch", "/^Resource::arn:(<[^>]+>|[^:<]*):route53:::change\\/\\*$/");
   }
 
-  /** SwitchCloudFront: the configured distribution only. */
-  void cloudFront(RunbookFunction fn) {
+  /** SwitchCloudFront and WaitForCloudFront: the configured distribution only. */
+  void cloudFront(RunbookFunction fn, RunbookFunction waitFor) {
     if (region.cloudFrontDistributionId() == null) {
       return;
     }
@@ -162,6 +162,7 @@ final class RegionPermissions {
         .resource("distribution").resourceName(region.cloudFrontDistributionId())
         .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
     fn.allow(List.of("cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"), List.of(distribution));
+    waitFor.allow(List.of("cloudfront:GetDistribution"), List.of(distribution));
   }
 
   /** VerifyDr: reads the DR instance, the DR secret and the DR target groups' health. */

@@ -13,6 +13,7 @@ import ai.sentinel.dr.region.SwitchCloudFront;
 import ai.sentinel.dr.region.SwitchDns;
 import ai.sentinel.dr.region.UpdateDrSecret;
 import ai.sentinel.dr.region.VerifyDr;
+import ai.sentinel.dr.region.WaitForCloudFront;
 import ai.sentinel.dr.region.WaitForDns;
 import ai.sentinel.dr.region.WaitForDrInstance;
 import ai.sentinel.dr.region.WaitForDrServices;
@@ -29,7 +30,7 @@ import software.constructs.Construct;
  *   ─no─► NotifyNoAction (info when healthy, a page when inconclusive) → ReportNoAction, nothing changed
  *   → ChooseCopy → [Approve FenceRecoveries, always] → FenceRecoveries → RestoreInDrRegion
  *   → WaitForDrInstance ⟲ → UpdateDrSecret → ScaleUpDrServices → WaitForDrServices ⟲
- *   → SwitchDns → WaitForDns ⟲ → SwitchCloudFront → VerifyDr → Notify → Report → Recovered
+ *   → SwitchDns → WaitForDns ⟲ → SwitchCloudFront → WaitForCloudFront ⟲ → VerifyDr → Notify → Report
  * </pre>
  * The gate is not optional: the stack builds this state machine with FenceRecoveries gated whatever
  * {@code safety.approvalSteps} says (a dry-run, which changes nothing, passes it).
@@ -54,6 +55,7 @@ public final class RegionRecovery extends RecoveryStateMachine {
     RunbookFunction switchDns = function(SwitchDns.class);
     RunbookFunction waitForDns = function(WaitForDns.class);
     RunbookFunction switchCloudFront = function(SwitchCloudFront.class);
+    RunbookFunction waitForCloudFront = function(WaitForCloudFront.class);
     RunbookFunction verify = function(VerifyDr.class);
     RegionPermissions permissions = new RegionPermissions(software.amazon.awscdk.Stack.of(this), region);
     permissions.confirm(confirm, config);
@@ -63,7 +65,7 @@ public final class RegionRecovery extends RecoveryStateMachine {
     permissions.secret(updateSecret);
     permissions.services(scaleUp, waitForServices);
     permissions.dns(switchDns, waitForDns);
-    permissions.cloudFront(switchCloudFront);
+    permissions.cloudFront(switchCloudFront, waitForCloudFront);
     permissions.verify(verify);
 
     LambdaInvoke acquire = acquireLock();
@@ -78,10 +80,15 @@ public final class RegionRecovery extends RecoveryStateMachine {
     LambdaInvoke dnsTask = step("SwitchDns", switchDns);
     LambdaInvoke waitForDnsTask = step("WaitForDns", waitForDns);
     LambdaInvoke cloudFrontTask = step("SwitchCloudFront", switchCloudFront);
+    LambdaInvoke waitForCloudFrontTask = step("WaitForCloudFront", waitForCloudFront);
     LambdaInvoke verifyTask = step("VerifyDr", verify);
 
     verifyTask.next(finish());
-    cloudFrontTask.next(verifyTask);
+    Choice cloudFrontDeployed = new Choice(this, "CloudFront deployed?")
+        .when(isTrue("$.region.cloudFront.deployed"), verifyTask)
+        .otherwise(pollWait("Wait for CloudFront").next(waitForCloudFrontTask));
+    waitForCloudFrontTask.next(cloudFrontDeployed);
+    cloudFrontTask.next(cloudFrontDeployed);
     Choice dnsInSync = new Choice(this, "DNS in sync?")
         .when(isTrue("$.region.dns.insync"), cloudFrontTask)
         .otherwise(pollWait("Wait for DNS").next(waitForDnsTask));

@@ -184,7 +184,12 @@ class RegionStackTest {
         .asText());
     assertEquals("SwitchDns", states.path("DR services stable?").path("Choices").get(0).path("Next").asText());
     assertEquals("SwitchCloudFront", states.path("DNS in sync?").path("Choices").get(0).path("Next").asText());
-    assertEquals("VerifyDr", states.path("SwitchCloudFront").path("Next").asText());
+    assertEquals("CloudFront deployed?", states.path("SwitchCloudFront").path("Next").asText());
+    assertEquals("VerifyDr", states.path("CloudFront deployed?").path("Choices").get(0).path("Next").asText(),
+        "verified only once the origin change is Deployed");
+    assertEquals("$.region.cloudFront.deployed", states.path("CloudFront deployed?").path("Choices").get(0)
+        .path("And").get(1).path("Variable").asText());
+    assertEquals("CloudFront deployed?", states.path("WaitForCloudFront").path("Next").asText());
     assertEquals("Notify", states.path("VerifyDr").path("Next").asText());
   }
 
@@ -192,7 +197,7 @@ class RegionStackTest {
   void everyStepIsAFunctionOfTheDrStackAndTheResponderStartsOnlyTheFailoverAndTheFailback() {
     for (String step : List.of("confirm-primary-down", "choose-copy", "fence-recoveries", "restore-in-dr-region",
         "wait-for-dr-instance", "update-dr-secret", "scale-up-dr-services", "wait-for-dr-services", "switch-dns",
-        "wait-for-dns", "switch-cloud-front", "verify-dr")) {
+        "wait-for-dns", "switch-cloud-front", "wait-for-cloud-front", "verify-dr")) {
       assertNotNull(dev.function("dev-sentinel-dr-region-" + step));
     }
     JsonNode vars = dev.function("dev-sentinel-dr-region-manual-responder").path("Environment").path("Variables");
