@@ -162,6 +162,23 @@ public class EcsRecoveryStackTest {
         .noneMatch(s -> Synth.list(s, "Action").contains("ecs:UpdateService")), "waiting changes nothing");
   }
 
+  /**
+   * No step of Scenario 3 may read a secret: Diagnose masks credentials in the log tail by their form only (it cannot
+   * mask the protected secrets' values it has no access to), and a role that could read them would be a wider blast
+   * radius for a step that only reads logs and ECS state.
+   */
+  @Test
+  void noStepMayReadASecret() {
+    List<String> ecsSteps = dev.policyStatements().keySet().stream().filter(id -> id.startsWith(F)).toList();
+    assertTrue(ecsSteps.size() >= 6, ecsSteps.toString());
+    dev.policyStatements().forEach((id, statements) -> {
+      if (id.startsWith(F)) {
+        statements.forEach(s -> assertTrue(Synth.list(s, "Action").stream().noneMatch(a -> a.startsWith(
+            "secretsmanager:") || a.equals("kms:Decrypt") || a.equals("*")), id + " " + s));
+      }
+    });
+  }
+
   @Test
   void readsAreScopedWhereAwsAllowsIt() {
     assertEquals(List.of("arn:<Ref:AWS::Partition>:logs:us-east-1:<Ref:AWS::AccountId>:log-group:/ecs/sentinel-api:*",
