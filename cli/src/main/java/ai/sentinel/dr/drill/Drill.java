@@ -236,6 +236,8 @@ public final class Drill {
     while (token == null && System.nanoTime() < until) {
       for (var m : sentinel.aws.sqs.receiveMessage(b -> b.queueUrl(inbox).waitTimeSeconds(1)
           .maxNumberOfMessages(10)).messages()) {
+        // read once: a later gate must not find this request's token again
+        sentinel.aws.sqs.deleteMessage(b -> b.queueUrl(inbox).receiptHandle(m.receiptHandle()));
         String body = Json.tree(m.body()).path("Message").asText(m.body());
         for (String line : body.split("\n")) {
           if (line.startsWith("token: ")) {

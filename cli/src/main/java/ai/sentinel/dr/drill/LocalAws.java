@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
  * SDK clients for the operator's side of a drill or test (seeding, injecting failures, reading results), pointed at
@@ -48,6 +49,7 @@ public final class LocalAws implements AutoCloseable {
   public final ElastiCacheClient elastiCache;
   public final ElasticLoadBalancingV2Client elbv2;
   public final CloudWatchLogsClient logs;
+  public final Wafv2Client waf;
 
   public LocalAws(String endpoint) {
     this.endpoint = URI.create(endpoint);
@@ -64,6 +66,7 @@ public final class LocalAws implements AutoCloseable {
     this.elastiCache = configure(ElastiCacheClient.builder()).httpClient(http).build();
     this.elbv2 = configure(ElasticLoadBalancingV2Client.builder()).httpClient(http).build();
     this.logs = configure(CloudWatchLogsClient.builder()).httpClient(http).build();
+    this.waf = configure(Wafv2Client.builder()).httpClient(http).build();
     this.lambda = configure(LambdaClient.builder()).httpClient(http)
         .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
   }
@@ -98,6 +101,7 @@ public final class LocalAws implements AutoCloseable {
     elastiCache.close();
     elbv2.close();
     logs.close();
+    waf.close();
     http.close();
   }
 }

@@ -116,7 +116,36 @@ public final class LocalDeployment implements FunctionRegistry {
     return env;
   }
 
-  /** Name of the function whose handler is the given class. */
+  /**
+   * The functions the deployed EventBridge rules invoke for {@code event}, by rule name: each rule's pattern, resolved
+   * as deployed, matched with AWS's event-ruler as EventBridge matches it (a drill delivers only where a rule would).
+   */
+  public Map<String, String> ruleTargets(String event) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (CloudTemplate.RuleDef rule : template.rules()) {
+      if (rule.eventPattern() == null || rule.eventPattern().isMissingNode()) {
+        continue;
+      }
+      String pattern = template.resolve(rule.eventPattern(), this::ref, this::getAtt).toString();
+      try {
+        if (!software.amazon.event.ruler.Ruler.matchesRule(event, pattern)) {
+          continue;
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("rule " + rule.logicalId() + ": pattern or event not understood", e);
+      }
+      for (JsonNode target : rule.targets()) {
+        String arn = template.resolve(target.path("Arn"), this::ref, this::getAtt).asText();
+        int at = arn.indexOf(":function:");
+        if (at >= 0) {
+          String function = arn.substring(at + ":function:".length()).split(":")[0];
+          out.put(rule.name() != null ? rule.name() : rule.logicalId(), function);
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * The deployed configuration as the manual responder reads it: it may start every deployed runbook, tests included
    * (the alarm responder starts no test), and reads every settings section.
@@ -125,6 +154,7 @@ public final class LocalDeployment implements FunctionRegistry {
     return environmentOf(functionFor(ManualResponder.class));
   }
 
+  /** Name of the function whose handler is the given class. */
   public String functionFor(Class<?> handler) {
     return template.lambdaFunctions().stream()
         .filter(f -> f.handler() != null && f.handler().startsWith(handler.getName()))

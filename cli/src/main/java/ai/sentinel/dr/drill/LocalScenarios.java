@@ -9,6 +9,8 @@ import ai.sentinel.dr.drill.ecs.EcsSeed;
 import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
 import ai.sentinel.dr.drill.redis.RedisFailure;
 import ai.sentinel.dr.drill.redis.RedisSeed;
+import ai.sentinel.dr.drill.security.SecurityIncidentDrill;
+import ai.sentinel.dr.drill.security.SecuritySeed;
 import java.util.List;
 
 /**
@@ -20,7 +22,8 @@ public final class LocalScenarios {
       new LocalScenario(DatabaseSeed::new, List.of(DatabaseFailure::new), List.of(SnapshotRestoreTest::new)),
       new LocalScenario(RedisSeed::new, List.of(RedisFailure::new), List.of()),
       new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new), List.of()),
-      new LocalScenario(CorruptionSeed::new, List.of(DataCorruption::new), List.of()));
+      new LocalScenario(CorruptionSeed::new, List.of(DataCorruption::new), List.of()),
+      new LocalScenario(SecuritySeed::new, List.of(SecurityIncidentDrill::new), List.of()));
 
   private LocalScenarios() {}
 }

@@ -60,7 +60,7 @@ public final class LocalSentinel implements AutoCloseable {
       Map<String, String> deployedEnv = new LinkedHashMap<>(deployment.runbookEnvironment());
       deployedEnv.putAll(aws.functionEnvironment());
       DrConfig deployed = DrConfig.fromEnv(deployedEnv);
-      SentinelSeed.seed(aws, cloud, deployed, deployment.topicEndingWith("-alarms"), parts);
+      SentinelSeed.seed(aws, cloud, deployed, deployment, deployment.topicEndingWith("-alarms"), parts);
       Map<String, String> local = new LinkedHashMap<>();
       for (SeedPart part : parts) {
         local.putAll(part.functionEnvironment());

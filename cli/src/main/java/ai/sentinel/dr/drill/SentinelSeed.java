@@ -26,30 +26,42 @@ public final class SentinelSeed {
   public final String vpcId;
   /** Two subnets of the default VPC, sorted: every subnet group and service network uses them. */
   public final List<String> subnetIds;
+  /** What is deployed (e.g. the rotation functions a secret gets attached to, as the stack attaches them). */
+  public final LocalDeployment deployment;
   /** Where the runbook's alarms send their actions (may be null). */
   private final String alarmTopicArn;
+  private final List<SeedPart> parts;
 
   private SentinelSeed(LocalAws aws, LocalCloud cloud, DrConfig config, String vpcId, List<String> subnetIds,
-      String alarmTopicArn) {
+      LocalDeployment deployment, String alarmTopicArn, List<SeedPart> parts) {
     this.aws = aws;
     this.cloud = cloud;
     this.config = config;
     this.vpcId = vpcId;
     this.subnetIds = subnetIds;
+    this.deployment = deployment;
     this.alarmTopicArn = alarmTopicArn;
+    this.parts = parts;
+  }
+
+  /** Another scenario's part, seeded before this one's {@link SeedPart#finish} (e.g. the database the API uses). */
+  public <T extends SeedPart> T part(Class<T> type) {
+    return parts.stream().filter(type::isInstance).map(type::cast).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(type.getSimpleName() + " is not in LocalScenarios.ALL"));
   }
 
   /**
    * Seeds every part: each one's {@link SeedPart#seed} in order, then each one's {@link SeedPart#finish} (a part that
    * waits for the cloud waits while the others seed).
    */
-  public static void seed(LocalAws aws, LocalCloud cloud, DrConfig config, String alarmTopicArn,
-      List<SeedPart> parts) throws IOException, InterruptedException {
+  public static void seed(LocalAws aws, LocalCloud cloud, DrConfig config, LocalDeployment deployment,
+      String alarmTopicArn, List<SeedPart> parts) throws IOException, InterruptedException {
     String vpcId = aws.ec2.describeVpcs(b -> b.filters(Filter.builder().name("is-default").values("true").build()))
         .vpcs().get(0).vpcId();
     List<String> subnets = aws.ec2.describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(vpcId)
         .build())).subnets().stream().map(Subnet::subnetId).sorted().limit(2).toList();
-    SentinelSeed platform = new SentinelSeed(aws, cloud, config, vpcId, subnets, alarmTopicArn);
+    SentinelSeed platform = new SentinelSeed(aws, cloud, config, vpcId, subnets, deployment, alarmTopicArn,
+        parts);
     for (SeedPart part : parts) {
       part.seed(platform);
     }

@@ -11,9 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * ./sentinel drill --all, as a user runs it: every drill the local environment deploys (database, Redis, ECS, the
- * snapshot restore test), then one table against the Recovery Objectives with measured figures and each drill's
- * report file.
+ * ./sentinel drill --all, as a user runs it: every drill the local environment deploys (database, Redis, ECS, data
+ * corruption, security incident, the snapshot restore test), then one table against the Recovery Objectives with
+ * measured figures and each drill's report file.
  */
 class DrillAllIT {
   @Test
@@ -46,6 +46,12 @@ class DrillAllIT {
     assertEquals(1, corruption.size(), text);
     assertTrue(corruption.get(0).matches("\\| data-corruption \\| \\d+s .* vs 1 hour \\(PASS\\) \\| .* \\| yes \\| "
         + ".*report-data-corruption-.*\\.md \\|"), corruption.get(0));
+    // Scenario 6 contains (its isolation and restore approved by the drill itself); its RPO does not apply
+    List<String> security = text.lines().filter(l -> l.startsWith("| security-incident |")).toList();
+    assertEquals(1, security.size(), text);
+    assertTrue(security.get(0).matches("\\| security-incident \\| \\d+s .* vs 30 minutes \\(PASS\\) \\| .* \\| yes \\| "
+        + ".*report-security-incident-.*\\.md \\|"), security.get(0));
+    assertTrue(text.contains("CONTAINED and VERIFIED"), text);
     // a live view: each drill numbered its steps
     assertTrue(text.contains("step 11 of 11  > Report") && text.contains("> VerifyTargets"), text);
   }

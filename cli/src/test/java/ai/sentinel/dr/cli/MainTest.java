@@ -79,7 +79,7 @@ class MainTest {
     Run noDrill = run("drill", "region-failure");
     assertEquals(64, noDrill.code());
     assertTrue(noDrill.err().contains("no drill for 'region-failure' (drills: database-failure, redis-failure, "
-        + "ecs-service-failure, data-corruption, database-restore-test)"), noDrill.err());
+        + "ecs-service-failure, data-corruption, security-incident, database-restore-test)"), noDrill.err());
     Run noGate = run("drill", "database-restore-test", "--approval");
     assertEquals(64, noGate.code());
     assertTrue(noGate.err().contains("database-restore-test has no approval gate"), noGate.err());

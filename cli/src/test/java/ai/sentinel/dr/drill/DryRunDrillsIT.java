@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * ./sentinel drill redis-failure --dry-run and ecs-service-failure --dry-run: the plan names what a recovery would
- * create and change, and nothing is created or changed (the drill counts the calls at the gateway; this test also
- * looks at the resources).
+ * ./sentinel drill redis-failure, ecs-service-failure and security-incident --dry-run: the plan names what a recovery
+ * would create and change, and nothing is created or changed (the drill counts the calls at the gateway; this test
+ * also looks at the resources).
  */
 class DryRunDrillsIT {
   private static LocalSentinel sentinel;
@@ -74,6 +74,29 @@ class DryRunDrillsIT {
         .secretString());
     assertFalse(sentinel.aws.elastiCache.describeCacheClusters().cacheClusters().stream()
         .anyMatch(c -> c.cacheClusterId().equals(RedisSettings.of(sentinel.config).recoveryClusterId())));
+  }
+
+  /** The security drill's plan: block, rotate, preserve, isolate and restore; the IP set and secrets unchanged. */
+  @Test
+  void securityDryRunPlansEveryContainmentAndChangesNothing() throws Exception {
+    var settings = ai.sentinel.dr.security.SecuritySettings.of(sentinel.config);
+    Map<String, String> versions = new java.util.LinkedHashMap<>();
+    for (String id : settings.rotation().secretIds()) {
+      versions.put(id, sentinel.aws.secrets.getSecretValue(b -> b.secretId(id)).versionId());
+    }
+    List<String> setBefore = ai.sentinel.dr.drill.security.SecurityIncidentDrill.ipSet(sentinel);
+    StringBuilder output = new StringBuilder();
+    Drill.Result result = drill("security-incident", output);
+    assertTrue(result.passed(), output.toString());
+    List<String> apis = result.recovery().plan().stream().map(PlannedCall::api).distinct().toList();
+    assertTrue(apis.containsAll(List.of("UpdateIPSet", "RotateSecret", "CreateExportTask", "UpdateService")),
+        apis.toString());
+    assertEquals(setBefore, ai.sentinel.dr.drill.security.SecurityIncidentDrill.ipSet(sentinel));
+    for (var v : versions.entrySet()) {
+      assertEquals(v.getValue(), sentinel.aws.secrets.getSecretValue(b -> b.secretId(v.getKey())).versionId());
+    }
+    var api = EcsServiceFailure.describe(sentinel, settings.isolation().service());
+    assertTrue(api.desiredCount() > 0, "not isolated");
   }
 
   @Test

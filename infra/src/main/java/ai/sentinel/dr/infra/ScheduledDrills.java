@@ -27,9 +27,19 @@ public final class ScheduledDrills extends Construct {
    * @param runbook     the manual payload's runbook
    * @param resource    the manual payload's resource, or null for the scenario's own
    * @param dryRun      a plan only: the test must not change production
+   * @param fields      further fields of the manual payload the runbook needs (e.g. what to contain), none if empty
    */
   public record Drill(String ruleId, String schedule, String description, String runbook, String resource,
-      boolean dryRun) {}
+      boolean dryRun, Map<String, Object> fields) {
+    public Drill {
+      fields = Map.copyOf(fields);
+    }
+
+    public Drill(String ruleId, String schedule, String description, String runbook, String resource,
+        boolean dryRun) {
+      this(ruleId, schedule, description, runbook, resource, dryRun, Map.of());
+    }
+  }
 
   /**
    * @param config          the environment and its {@code drills}
@@ -45,17 +55,19 @@ public final class ScheduledDrills extends Construct {
     for (InfraScenario scenario : props.scenarios()) {
       for (Drill drill : scenario.drills(props.config())) {
         schedule(props, drill.ruleId(), drill.schedule(), drill.description(),
-            payload(drill.runbook(), drill.resource(), drill.dryRun()));
+            payload(drill.runbook(), drill.resource(), drill.dryRun(), drill.fields()));
       }
     }
   }
 
-  private static Map<String, Object> payload(String runbook, String resource, boolean dryRun) {
+  private static Map<String, Object> payload(String runbook, String resource, boolean dryRun,
+      Map<String, Object> fields) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("runbook", runbook);
     if (resource != null) {
       p.put("resource", resource);
     }
+    new java.util.TreeMap<>(fields).forEach(p::put);
     p.put("drill", true);
     if (dryRun) {
       p.put("dryRun", true);

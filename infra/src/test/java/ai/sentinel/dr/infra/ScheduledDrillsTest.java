@@ -39,7 +39,8 @@ class ScheduledDrillsTest {
   void devSchedulesEachTestOfTheTestingScheduleAsADrillThroughTheManualResponder() throws Exception {
     Map<String, JsonNode> rules = schedules(dev);
     assertEquals(List.of("dev-sentinel-dr-drill-database-restore", "dev-sentinel-dr-drill-redis-recovery",
-        "dev-sentinel-dr-drill-ecs-recovery"), List.copyOf(rules.keySet()));
+        "dev-sentinel-dr-drill-ecs-recovery", "dev-sentinel-dr-drill-security-incident"),
+        List.copyOf(rules.keySet()));
     assertEquals("cron(0 3 1 * ? *)", rules.get("dev-sentinel-dr-drill-database-restore")
         .path("ScheduleExpression").asText(), "monthly");
     assertEquals("cron(0 5 ? * MON *)", rules.get("dev-sentinel-dr-drill-ecs-recovery")
@@ -61,6 +62,11 @@ class ScheduledDrillsTest {
     String ecs = rules.get("dev-sentinel-dr-drill-ecs-recovery").path("Targets").path(0)
         .path("InputTransformer").path("InputTemplate").asText();
     assertTrue(ecs.contains("\"resource\":\"sentinel-api\""), ecs);
+    JsonNode security = rules.get("dev-sentinel-dr-drill-security-incident");
+    assertEquals("cron(0 7 1 2/3 ? *)", security.path("ScheduleExpression").asText(), "quarterly");
+    String incident = security.path("Targets").path(0).path("InputTransformer").path("InputTemplate").asText();
+    assertTrue(incident.contains("\"runbook\":\"security-incident\"") && incident.contains("\"activeBreach\":true")
+        && incident.contains("\"dryRun\":true"), "an active breach rehearsed as a plan: " + incident);
   }
 
   /**

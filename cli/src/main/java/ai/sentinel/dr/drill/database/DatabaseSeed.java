@@ -90,6 +90,11 @@ public final class DatabaseSeed implements SeedPart {
     return securityGroups;
   }
 
+  /** host:port of the local PostgreSQL standing in for the instance, or null when this machine has none. */
+  public String localAddress() {
+    return postgres == null ? null : postgres.address();
+  }
+
   /** The original instance's endpoint address. */
   public String endpoint() {
     return endpoint;

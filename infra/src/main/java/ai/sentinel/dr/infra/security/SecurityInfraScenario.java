@@ -3,9 +3,11 @@ package ai.sentinel.dr.infra.security;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
+import ai.sentinel.dr.infra.ScheduledDrills;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.trigger.SecurityEventResponder;
 import ai.sentinel.dr.security.SecurityIncident;
+import ai.sentinel.dr.common.SettingsSection.ScheduledTest;
 import ai.sentinel.dr.security.SecuritySettings;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ import software.constructs.Construct;
  */
 public final class SecurityInfraScenario implements InfraScenario {
   public static final String ID = SecurityIncident.ID;
+  /** The Testing Schedule's quarterly security incident drill: {@code <env>-sentinel-dr-drill-security-incident}. */
+  public static final String INCIDENT_DRILL = "drill-security-incident";
 
   @Override
   public String id() {
@@ -47,6 +51,19 @@ public final class SecurityInfraScenario implements InfraScenario {
   @Override
   public List<Class<?>> responders() {
     return List.of(SecurityEventResponder.class);
+  }
+
+  /**
+   * The runbook's quarterly "Security incident drill" ({@code drills.securityIncidentTest}, off unless set): an active
+   * breach reported by hand, as a dry-run, so the plan shows every containment step (rotation, evidence, isolation
+   * and restore) without blocking, revoking, rotating or isolating anything in production.
+   */
+  @Override
+  public List<ScheduledDrills.Drill> drills(EnvironmentConfig config) {
+    ScheduledTest test = config.drills().test(SecuritySettings.SECTION.drill().field());
+    return test == null ? List.of() : List.of(new ScheduledDrills.Drill(INCIDENT_DRILL, test.schedule(),
+        "Testing Schedule: security incident drill (dry-run plan of an active breach)", ID, null, true,
+        Map.of("activeBreach", true, "severity", "P4")));
   }
 
   @Override

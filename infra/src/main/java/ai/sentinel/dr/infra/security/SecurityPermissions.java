@@ -97,6 +97,35 @@ final class SecurityPermissions {
     waitForEvidence.allow(List.of("s3:GetObject"), List.of(bucket.objects()));
   }
 
+  /**
+   * VerifyContainment reads back: the IP set (GetIPSet; ListIPSets when its id is looked up), the rotated secrets'
+   * versions, the evidence manifest, the isolated service's count. Nothing it may change.
+   */
+  void grantVerify(RunbookFunction verify, String cluster) {
+    verify.allow(List.of("wafv2:GetIPSet"), List.of(ipSetArn));
+    if (security.ipSet().id() == null) {
+      verify.allow(List.of("wafv2:ListIPSets"), List.of("*"));
+      Nag.suppressFindings(verify.role(), Nag.IAM5, "security.ipSet.id is not configured: the IP set is found by "
+          + "name with wafv2:ListIPSets, which supports no resource-level permission (read-only), and GetIPSet is "
+          + "scoped to the configured name with any id", "/^Resource::\\*$/",
+          Nag.arnFinding("wafv2", "(regional|global)\\/ipset\\/" + Nag.literal(security.ipSet().name()) + "\\/\\*"));
+    }
+    if (security.rotation() != null) {
+      verify.allow(List.of("secretsmanager:DescribeSecret"),
+          security.rotation().secretIds().stream().map(arns::secret).toList());
+    }
+    if (security.isolation() != null) {
+      verify.allow(List.of("ecs:DescribeServices"), List.of(arns.ecsService(cluster, security.isolation().service())));
+    }
+  }
+
+  /** Grants VerifyContainment the read of the manifests in the evidence bucket. */
+  void grantVerifyEvidence(RunbookFunction verify, EvidenceBucket bucket) {
+    verify.allow(List.of("s3:GetObject"), List.of(bucket.objects()));
+    Nag.suppressFindings(verify.role(), Nag.IAM5, "Evidence is named per incident at run time: the manifests under "
+        + "incidents/ of the evidence bucket (read only)", "/^Resource::<[A-Za-z0-9]+\\.Arn>\\/incidents\\/\\*$/");
+  }
+
   /** Isolate changes the desired count of the isolated service only. */
   void grantIsolate(RunbookFunction isolate, String cluster) {
     isolate.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"),

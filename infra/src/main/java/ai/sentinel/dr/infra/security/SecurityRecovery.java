@@ -16,6 +16,7 @@ import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
 import ai.sentinel.dr.security.SecuritySettings;
 import ai.sentinel.dr.security.WaitForEvidence;
+import ai.sentinel.dr.security.VerifyContainment;
 import ai.sentinel.dr.security.WaitForRotation;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
@@ -28,18 +29,21 @@ import software.constructs.Construct;
  * incident (one attacker or principal within the grouping window):
  *
  * <pre>
- * AcquireLock → Assess → "Isolate?"
- *   $.security.assessment.containment.isolate → "Dry-run? (Isolate)" → Approve Isolate → Isolate ─┐
- *   otherwise ─────────────────────────────────────────────────────────────────────────────────┴→ "Block IPs?"
+ * AcquireLock → Assess → "Block IPs?"
  *   $.security.assessment.containment.blockIps → BlockIps ─┐
  *   otherwise ─────────────────────────────────────────────┴→ "Revoke API keys?"
  *   $.security.assessment.containment.revokeApiKeys → RevokeApiKeys ─┐
  *   otherwise ───────────────────────────────────────────────────────┴→ [rotation configured]
  *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲
- *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → "Restore?"
+ *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → "Isolate?"
+ *   $.security.assessment.containment.isolate → "Dry-run? (Isolate)" → Approve Isolate → Isolate ─┐
+ *   otherwise ─────────────────────────────────────────────────────────────────────────────────┴→ "Restore?"
  *   isolated → "Dry-run? (RestoreGradually)" → Approve RestoreGradually → RestoreGradually ⟲ "Service restored?" ─┐
- *   otherwise ──────────────────────────────────────────────────────────────────────────────────────────────┴→ Notify
+ *   otherwise ──────────────────────────────────────────────────────────────────────────────────────────────┴→
+ *   VerifyContainment → Notify
  * </pre>
+ * Reversible containment (blocks, revocation, rotation, evidence) runs at once; isolation, which takes the platform
+ * down, waits for its approval only after it, so an unanswered gate never holds back the rest.
  * Isolation takes the platform down and the restore brings it back after the investigation: both wait for a human
  * in every environment ({@link #alwaysGated}). The signal itself is the confirmed incident (a finding, a sign-in, an
  * alarm on the web ACL or the PII metric, an operator): there is no Diagnose; Assess decides which containment applies
@@ -52,6 +56,8 @@ import software.constructs.Construct;
  */
 public final class SecurityRecovery extends RecoveryStateMachine {
   static final String CONTAINMENT = "$.security.assessment.containment.";
+  /** VerifyContainment: the evidence step grants it the read of the bucket it creates. */
+  private RunbookFunction verifier;
 
   public SecurityRecovery(Construct scope, String id, Props props) {
     super(scope, id, SecurityInfraScenario.ID, props);
@@ -65,12 +71,15 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     BlockExpiry expiry = new BlockExpiry(this, "BlockExpiry", config, prune);
     blockIps.allow(java.util.List.of("dynamodb:PutItem"), java.util.List.of(expiry.table().getTableArn()));
     permissions.grantRevokeApiKeys(revokeApiKeys);
+    verifier = function(VerifyContainment.class);
+    permissions.grantVerify(verifier, config.require(EcsSettings.class).cluster());
 
     LambdaInvoke acquireLockTask = acquireLock();
     LambdaInvoke assessTask = step("Assess", assess);
     LambdaInvoke blockIpsTask = step("BlockIps", blockIps);
     LambdaInvoke revokeApiKeysTask = step("RevokeApiKeys", revokeApiKeys);
-    IChainable done = rotation(evidence(restore(finish())));
+    // reversible containment first, at once; only then what takes the platform down waits for a human
+    IChainable done = rotation(evidence(isolate(restore(verify(finish())))));
 
     revokeApiKeysTask.next(done);
     Choice revoke = new Choice(this, "Revoke API keys?")
@@ -80,7 +89,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     Choice block = new Choice(this, "Block IPs?")
         .when(isTrue(CONTAINMENT + "blockIps"), blockIpsTask)
         .otherwise(revoke);
-    acquireLockTask.next(assessTask).next(isolate(block));
+    acquireLockTask.next(assessTask).next(block);
     actsWithoutDiagnosis("the signal is the confirmed incident (a GuardDuty or Security Hub finding, a console "
         + "sign-in, an alarm on the web ACL or the PII metric, an operator's report); Assess decides which "
         + "containment applies");
@@ -97,6 +106,13 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     return new Choice(this, "Isolate?")
         .when(isTrue(CONTAINMENT + "isolate"), alwaysGated("Isolate", isolateTask))
         .otherwise(next);
+  }
+
+  /** VerifyContainment reads every recorded containment back from AWS, then {@code next}. */
+  private IChainable verify(IChainable next) {
+    LambdaInvoke verifyTask = step("VerifyContainment", verifier);
+    verifyTask.next(next);
+    return verifyTask;
   }
 
   /** "Restore?": an isolated service comes back in steps after an approval (the investigation is done). */
@@ -127,6 +143,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     RunbookFunction waitForEvidence = function(WaitForEvidence.class);
     new SecurityPermissions(this, config).grantEvidence(preserve, waitForEvidence, bucket,
         config.require(DatabaseSettings.class).instanceId());
+    new SecurityPermissions(this, config).grantVerifyEvidence(verifier, bucket);
     LambdaInvoke preserveTask = step("PreserveEvidence", preserve);
     LambdaInvoke waitTask = step("WaitForEvidence", waitForEvidence);
     Choice preserved = new Choice(this, "Evidence preserved?")

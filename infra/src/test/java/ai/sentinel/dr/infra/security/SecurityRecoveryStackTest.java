@@ -17,6 +17,7 @@ import ai.sentinel.dr.security.RestoreGradually;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
 import ai.sentinel.dr.security.WaitForEvidence;
+import ai.sentinel.dr.security.VerifyContainment;
 import ai.sentinel.dr.security.WaitForRotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ public class SecurityRecoveryStackTest {
   public static final List<Class<?>> STEPS = List.of(RequestApproval.class, Assess.class, BlockIps.class,
       RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
-      PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class);
+      PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class,
+      VerifyContainment.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -55,9 +57,8 @@ public class SecurityRecoveryStackTest {
         dev.stateMachine("security-incident").path("StateMachineName").asText());
     assertEquals("AcquireLock", dev.definition("security-incident").path("StartAt").asText());
     assertEquals("Assess", states.path("AcquireLock").path("Next").asText());
-    assertEquals("Isolate?", states.path("Assess").path("Next").asText());
-    assertEquals("Block IPs?", states.path("Isolate?").path("Default").asText());
-    assertEquals("Block IPs?", states.path("Isolate").path("Next").asText());
+    // reversible containment first: nothing waits for the isolation's approval
+    assertEquals("Block IPs?", states.path("Assess").path("Next").asText());
     JsonNode block = states.path("Block IPs?");
     assertEquals("BlockIps", block.path("Choices").path(0).path("Next").asText());
     assertTrue(block.path("Choices").toString().contains("$.security.assessment.containment.blockIps"));
@@ -91,10 +92,15 @@ public class SecurityRecoveryStackTest {
       assertEquals("Approve Isolate", s.path("Dry-run? (Isolate)").path("Default").asText());
       assertEquals("Isolate", s.path("Approve Isolate").path("Next").asText());
       assertTrue(s.path("Approve Isolate").path("Resource").asText().contains("waitForTaskToken"));
-      assertEquals("Restore?", s.path("Evidence preserved?").path("Choices").path(0).path("Next").asText());
+      assertEquals("Isolate?", s.path("Evidence preserved?").path("Choices").path(0).path("Next").asText(),
+          "isolation after every reversible containment");
+      assertEquals("Restore?", isolate.path("Default").asText());
+      assertEquals("Restore?", s.path("Isolate").path("Next").asText());
       JsonNode restore = s.path("Restore?");
       assertTrue(restore.path("Choices").toString().contains("$.security.isolation.service"));
-      assertEquals("Notify", restore.path("Default").asText(), "nothing isolated: nothing to restore");
+      assertEquals("VerifyContainment", restore.path("Default").asText(), "nothing isolated: nothing to restore");
+      assertEquals("VerifyContainment", s.path("Service restored?").path("Choices").path(0).path("Next").asText());
+      assertEquals("Notify", s.path("VerifyContainment").path("Next").asText(), "success only after verification");
       assertEquals("Approve RestoreGradually", s.path("Dry-run? (RestoreGradually)").path("Default").asText());
       assertEquals("RestoreGradually", s.path("Approve RestoreGradually").path("Next").asText());
       assertEquals("Service restored?", s.path("RestoreGradually").path("Next").asText());
@@ -142,8 +148,22 @@ public class SecurityRecoveryStackTest {
     assertEquals("WaitForEvidence", states.path("PreserveEvidence").path("Next").asText());
     JsonNode preserved = states.path("Evidence preserved?");
     assertTrue(preserved.path("Choices").toString().contains("$.evidence.done"));
-    assertEquals("Restore?", preserved.path("Choices").path(0).path("Next").asText());
+    assertEquals("Isolate?", preserved.path("Choices").path(0).path("Next").asText());
     assertEquals("Wait for evidence", preserved.path("Default").asText());
+  }
+
+  @Test
+  void verifyContainmentOnlyReads() {
+    Set<String> actions = new TreeSet<>();
+    prod.policyStatements().forEach((policy, statements) -> {
+      if (policy.startsWith(F + "VerifyContainmentRole")) {
+        // beyond writing its own log stream
+        statements.forEach(st -> Synth.list(st, "Action").stream().filter(a -> !a.startsWith("logs:"))
+            .forEach(actions::add));
+      }
+    });
+    assertEquals(new TreeSet<>(Set.of("ecs:DescribeServices", "s3:GetObject", "secretsmanager:DescribeSecret",
+        "wafv2:GetIPSet")), actions, "prod names its IP set's id: no ListIPSets");
   }
 
   @Test
