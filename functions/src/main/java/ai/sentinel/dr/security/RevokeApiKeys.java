@@ -61,7 +61,8 @@ public final class RevokeApiKeys extends Step {
     ApiKeys table = settings.apiKeys();
     List<String> keys = keys(state);
     if (keys.isEmpty()) {
-      return recovery.log(entry("decided", "no API key named by the assessment: nothing to revoke"));
+      return recovery.log(entry("decided", "no API key named by the assessment or the investigation: nothing to "
+          + "revoke"));
     }
     DatabaseUrl url = AppDatabase.url(deps.clients(), table.secretId(), "AWSCURRENT");
     String where = table.table() + " on " + AppDatabase.address(settings, url) + "/" + url.database();
@@ -113,10 +114,18 @@ public final class RevokeApiKeys extends Step {
     }
   }
 
-  /** The assessment's key ids, checked again: a hand-started execution may carry anything. */
+  /**
+   * The assessment's key ids and, in the second round, the investigation's, checked again: a hand-started execution
+   * may carry anything.
+   */
   private static List<String> keys(SecurityState state) {
     Set<String> keys = new LinkedHashSet<>();
-    for (String key : state.assessment().indicators().apiKeyIds()) {
+    List<String> named = new ArrayList<>(state.assessment().indicators().apiKeyIds());
+    if (state.investigation() != null && state.investigation().secondRound()) {
+      // the second round (RevokeFoundKeys) runs only after a human approved the investigation's proposal
+      named.addAll(state.investigation().proposedKeys());
+    }
+    for (String key : named) {
       if (key == null || !SecurityIncidentSignals.API_KEY_ID.matcher(key).matches()) {
         throw new StepFailedError("RevokeApiKeys: '" + SecurityIncidentSignals.quote(key) + "' is not an API key id: "
             + "nothing was revoked");

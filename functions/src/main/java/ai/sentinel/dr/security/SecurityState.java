@@ -4,6 +4,7 @@ import ai.sentinel.dr.recovery.Part;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scenario 6 (security incident) working state: what Assess found and chose, and each containment action taken.
@@ -15,10 +16,11 @@ import java.util.List;
  * @param revocation what RevokeApiKeys did
  * @param isolation  what Isolate did (the remembered desired count)
  * @param restore    RestoreGradually's progress
+ * @param investigation what Investigate found and proposes (null before it ran)
  * @param actions    every containment action with its time, in order: the report lists them
  */
 public record SecurityState(Assessment assessment, Blocks blocks, Revocation revocation, Isolation isolation,
-    Restore restore, List<Action> actions) {
+    Restore restore, List<Action> actions, Investigation investigation) {
   /** Where Scenario 6 keeps its state in the recovery document. */
   public static final Part<SecurityState> PART = new Part<>("security", SecurityState.class);
 
@@ -28,30 +30,34 @@ public record SecurityState(Assessment assessment, Blocks blocks, Revocation rev
   }
 
   public static SecurityState assessed(Assessment assessment) {
-    return new SecurityState(assessment, null, null, null, null, List.of());
+    return new SecurityState(assessment, null, null, null, null, List.of(), null);
   }
 
   public SecurityState withBlocks(Blocks value) {
-    return new SecurityState(assessment, value, revocation, isolation, restore, actions);
+    return new SecurityState(assessment, value, revocation, isolation, restore, actions, investigation);
   }
 
   public SecurityState withRevocation(Revocation value) {
-    return new SecurityState(assessment, blocks, value, isolation, restore, actions);
+    return new SecurityState(assessment, blocks, value, isolation, restore, actions, investigation);
   }
 
   public SecurityState withIsolation(Isolation value) {
-    return new SecurityState(assessment, blocks, revocation, value, restore, actions);
+    return new SecurityState(assessment, blocks, revocation, value, restore, actions, investigation);
   }
 
   public SecurityState withRestore(Restore value) {
-    return new SecurityState(assessment, blocks, revocation, isolation, value, actions);
+    return new SecurityState(assessment, blocks, revocation, isolation, value, actions, investigation);
+  }
+
+  public SecurityState withInvestigation(Investigation value) {
+    return new SecurityState(assessment, blocks, revocation, isolation, restore, actions, value);
   }
 
   /** This state with one more containment action (a re-run that did nothing new adds none). */
   public SecurityState withAction(Action action) {
     List<Action> next = new ArrayList<>(actions);
     next.add(action);
-    return new SecurityState(assessment, blocks, revocation, isolation, restore, next);
+    return new SecurityState(assessment, blocks, revocation, isolation, restore, next, investigation);
   }
 
   /**
@@ -156,4 +162,41 @@ public record SecurityState(Assessment assessment, Blocks blocks, Revocation rev
    * @param action what, e.g. "blocked 203.0.113.7/32 until 2026-12-05T18:00:00Z"
    */
   public record Action(String at, String step, String action) {}
+
+  /**
+   * The runbook's Investigation.
+   *
+   * @param from         start of the window searched
+   * @param to           its end
+   * @param logGroup     the API's log group searched, or null
+   * @param eventsRead   log events FilterLogEvents returned
+   * @param errorEvents  those that are JSON with a numeric status of at least 400 (judged here, not by the service)
+   * @param capped       more events were there than were read
+   * @param byIp         error events by client address, largest first (at most 10)
+   * @param byPath       by request path
+   * @param byKey        by API key id
+   * @param threats      the audit_logs threat aggregation, as the runbook's query returns it
+   * @param proposedKeys keys with threats, active and not yet contained: the second round revokes them after approval
+   * @param secondRound  there is something to propose ({@code $.security.investigation.secondRound})
+   */
+  public record Investigation(String from, String to, String logGroup, int eventsRead, int errorEvents,
+      boolean capped, Map<String, Integer> byIp, Map<String, Integer> byPath, Map<String, Integer> byKey,
+      List<Threat> threats, List<String> proposedKeys, boolean secondRound) {
+    @JsonCreator
+    public Investigation {
+      byIp = byIp == null ? Map.of() : new java.util.LinkedHashMap<>(byIp);
+      byPath = byPath == null ? Map.of() : new java.util.LinkedHashMap<>(byPath);
+      byKey = byKey == null ? Map.of() : new java.util.LinkedHashMap<>(byKey);
+      threats = threats == null ? List.of() : List.copyOf(threats);
+      proposedKeys = proposedKeys == null ? List.of() : List.copyOf(proposedKeys);
+    }
+  }
+
+  /** One row of the threat aggregation: the key, its threat count, the distinct categories. */
+  public record Threat(String apiKeyId, long count, List<String> categories) {
+    @JsonCreator
+    public Threat {
+      categories = categories == null ? List.of() : List.copyOf(categories);
+    }
+  }
 }
