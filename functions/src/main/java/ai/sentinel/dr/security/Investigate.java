@@ -33,9 +33,9 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * numeric status is at least 400), because a service that does not evaluate JSON patterns (moto) returns everything,
  * and summarised by address, path and API key. (2) The {@code audit_logs} threat aggregation by api_key_id over JDBC,
  * exactly as the runbook writes it. API keys with threats that are not yet revoked and were not already contained are
- * proposed for a second containment round ({@code $.security.investigation.secondRound}); RevokeApiKeys revokes the
- * proposal when it runs after it (the state machine is to gate that second round behind an approval: not wired yet,
- * issue 12). Read-only: it changes nothing, so a dry-run runs it too.
+ * proposed for a second containment round ({@code $.security.investigation.secondRound}), which waits for an approval
+ * before RevokeFoundKeys (the RevokeApiKeys function) revokes them. Read-only: it changes nothing, so a dry-run runs it
+ * too.
  */
 @UsesSettings(SecuritySettings.class)
 public final class Investigate extends Step {

@@ -83,7 +83,18 @@ public final class SecurityIncident implements Scenario {
   @Override
   public Map<String, Function<Recovery, String>> gates() {
     return Map.of("Isolate", SecurityIncident::describeIsolation,
-        "RestoreGradually", SecurityIncident::describeRestore);
+        "RestoreGradually", SecurityIncident::describeRestore,
+        "RevokeFoundKeys", SecurityIncident::describeSecondRound);
+  }
+
+  private static String describeSecondRound(Recovery r) {
+    SecurityState state = r.part(SecurityState.PART);
+    if (state == null || state.investigation() == null) {
+      return null;
+    }
+    return "revoke the API keys the investigation found with threats in audit_logs: "
+        + state.investigation().proposedKeys() + " (" + state.investigation().threats().stream()
+        .map(t -> t.apiKeyId() + ": " + t.count() + " " + t.categories()).toList() + ")";
   }
 
   private static String describeRestore(Recovery r) {

@@ -46,11 +46,12 @@ class ProdStackTest {
 
   @Test
   void onlyTheVerifyStepsRunInTheVpc() {
-    // SELECT 1 and PING need the database's and the cache's network, RevokeApiKeys and the database secret's
-    // rotation (ALTER ROLE) the database's; nothing else does
+    // SELECT 1 and PING need the database's and the cache's network, RevokeApiKeys, Investigate (audit_logs) and the
+    // database secret's rotation (ALTER ROLE) the database's; nothing else does
     List<String> inVpc = List.of("prod-sentinel-dr-database-verify", "prod-sentinel-dr-redis-verify",
         "prod-sentinel-dr-database-verify-scratch-instance",
         "prod-sentinel-dr-security-revoke-api-keys", "prod-sentinel-dr-security-database-secret-rotator",
+        "prod-sentinel-dr-security-investigate",
         // Diagnose: is the database or the cache healthy (SELECT 1, PING) before anything is replaced
         "prod-sentinel-dr-database-diagnose", "prod-sentinel-dr-redis-diagnose",
         // Scenario 5 reads and repairs the database's tables

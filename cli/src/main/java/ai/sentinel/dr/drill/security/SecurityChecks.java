@@ -98,6 +98,7 @@ final class SecurityChecks {
           + now.versionId() + (changed ? ", value changed" : ", value UNCHANGED"));
     }
     ok &= databaseLogins(sentinel, before, out);
+    ok &= investigation(sentinel, recovery, out);
     ok &= evidence(sentinel, recovery, out);
     String api = settings.isolation().service();
     boolean isolated = recovery.timeline().stream().anyMatch(e -> "Isolate".equals(e.step())
@@ -139,6 +140,35 @@ final class SecurityChecks {
     return check(out, newWorks && oldRefused, "database role " + DatabaseUrl.parse(current).user() + ": the new "
         + "URL " + (newWorks ? "connects (SELECT 1)" : "DOES NOT CONNECT") + ", the old password "
         + (oldRefused ? "is refused" : "STILL WORKS"));
+  }
+
+  /**
+   * The investigation counted exactly the attack's requests with a status of at least 400 (the seeded plain-text lines
+   * and the attack's 200s do not count), and the second round revoked the stolen key, and only it.
+   */
+  private static boolean investigation(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
+    SecurityState s = recovery.part(SecurityState.PART);
+    SecurityState.Investigation inv = s == null ? null : s.investigation();
+    long expected = SecurityIncidentDrill.STATUSES.stream().filter(c -> c >= 400).count();
+    boolean counted = inv != null && inv.errorEvents() == expected;
+    boolean ok = check(out, counted, "investigation: " + (inv == null ? "none" : inv.errorEvents() + " of "
+        + inv.eventsRead() + " events with status >= 400 (expected " + expected + "), by address " + inv.byIp()
+        + ", threats " + inv.threats().stream().map(t -> t.apiKeyId() + "=" + t.count()).toList()));
+    if (!sentinel.part(SecuritySeed.class).tables()) {
+      return false;
+    }
+    Map<String, Boolean> revoked = new LinkedHashMap<>();
+    try (Connection c = connect(sentinel); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id::text, revoked_at IS NOT NULL FROM api_keys ORDER BY id")) {
+      while (rs.next()) {
+        revoked.put(rs.getString(1), rs.getBoolean(2));
+      }
+    } catch (SQLException e) {
+      return check(out, false, "api_keys could not be read: " + e.getSQLState());
+    }
+    boolean keys = Boolean.TRUE.equals(revoked.get(SecuritySeed.STOLEN_KEY))
+        && SecuritySeed.OTHER_KEYS.stream().noneMatch(k -> Boolean.TRUE.equals(revoked.get(k)));
+    return ok & check(out, keys, "api_keys revoked: " + revoked);
   }
 
   /** Every object the manifest lists exists with the size and SHA-256 it records; the finding is among them. */

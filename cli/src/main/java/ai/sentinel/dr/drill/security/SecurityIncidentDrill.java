@@ -31,6 +31,9 @@ public final class SecurityIncidentDrill implements DrillScenario {
   /** The attacker's address (documentation range: public, never allow-listed). */
   public static final String ATTACKER = "203.0.113.77";
 
+  /** The statuses of the attacker's logged requests, in order. */
+  static final List<Integer> STATUSES = List.of(200, 401, 403, 200, 500, 403, 200, 404);
+
   private SecurityChecks.Before before;
 
   @Override
@@ -68,7 +71,7 @@ public final class SecurityIncidentDrill implements DrillScenario {
     String stream = "ecs/sentinel-api/attack-" + UUID.randomUUID().toString().substring(0, 8);
     sentinel.aws.logs.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
     long start = Instant.now().minus(20, ChronoUnit.MINUTES).toEpochMilli();
-    List<Integer> statuses = List.of(200, 401, 403, 200, 500, 403, 200, 404);
+    List<Integer> statuses = STATUSES;
     List<software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent> events = new java.util.ArrayList<>();
     for (int i = 0; i < statuses.size(); i++) {
       Map<String, Object> line = new LinkedHashMap<>();

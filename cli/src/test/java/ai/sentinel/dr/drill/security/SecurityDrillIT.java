@@ -116,7 +116,8 @@ class SecurityDrillIT {
     assertEquals("VerifyContainment", states.get(states.indexOf("Notify") - 1), states.toString());
     List<TimelineEntry> approvals = result.recovery().timeline().stream().filter(e -> e.event().equals("approved"))
         .toList();
-    assertEquals(2, approvals.size(), approvals.toString());
+    assertEquals(3, approvals.size(), "isolation, the second round, the restore: " + approvals);
+    assertTrue(states.indexOf("RevokeFoundKeys") > states.indexOf("Approve RevokeFoundKeys"), states.toString());
     assertTrue(approvals.stream().allMatch(e -> e.detail().contains("drill")), approvals.toString());
   }
 

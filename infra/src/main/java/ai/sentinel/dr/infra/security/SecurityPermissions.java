@@ -126,6 +126,19 @@ final class SecurityPermissions {
         + "incidents/ of the evidence bucket (read only)", "/^Resource::<[A-Za-z0-9]+\\.Arn>\\/incidents\\/\\*$/");
   }
 
+  /**
+   * Investigate reads the application database's URL secret and searches the API's log group (FilterLogEvents on its
+   * streams); nothing it may change.
+   */
+  void grantInvestigate(RunbookFunction investigate) {
+    investigate.allow(List.of("secretsmanager:GetSecretValue"), List.of(arns.secret(security.apiKeys().secretId())));
+    if (security.evidence() != null) {
+      investigate.allow(List.of("logs:FilterLogEvents"), List.of(arns.logGroup(security.evidence().logGroup())));
+      Nag.suppressFindings(investigate.role(), Nag.IAM5, "FilterLogEvents reads the configured log group's streams "
+          + "(read-only)", Nag.arnFinding("logs", "log-group:" + Nag.literal(security.evidence().logGroup()) + ":\\*"));
+    }
+  }
+
   /** Isolate changes the desired count of the isolated service only. */
   void grantIsolate(RunbookFunction isolate, String cluster) {
     isolate.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"),

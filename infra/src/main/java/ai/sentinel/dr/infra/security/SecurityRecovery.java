@@ -7,6 +7,7 @@ import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.security.Investigate;
 import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.PreserveEvidence;
@@ -79,7 +80,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke blockIpsTask = step("BlockIps", blockIps);
     LambdaInvoke revokeApiKeysTask = step("RevokeApiKeys", revokeApiKeys);
     // reversible containment first, at once; only then what takes the platform down waits for a human
-    IChainable done = rotation(evidence(isolate(restore(verify(finish())))));
+    IChainable done = rotation(evidence(investigate(revokeApiKeys, isolate(restore(verify(finish()))))));
 
     revokeApiKeysTask.next(done);
     Choice revoke = new Choice(this, "Revoke API keys?")
@@ -106,6 +107,22 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     return new Choice(this, "Isolate?")
         .when(isTrue(CONTAINMENT + "isolate"), alwaysGated("Isolate", isolateTask))
         .otherwise(next);
+  }
+
+  /**
+   * Investigate (the runbook's two queries, in the database's VPC), then "Second round?": keys it found with threats
+   * are revoked by RevokeFoundKeys (the RevokeApiKeys function) only after an approval, then {@code next}.
+   */
+  private IChainable investigate(RunbookFunction revokeApiKeys, IChainable next) {
+    RunbookFunction investigate = function(Investigate.class, config.vpc());
+    new SecurityPermissions(this, config).grantInvestigate(investigate);
+    LambdaInvoke investigateTask = step("Investigate", investigate);
+    LambdaInvoke revokeFound = step("RevokeFoundKeys", revokeApiKeys);
+    revokeFound.next(next);
+    investigateTask.next(new Choice(this, "Second round?")
+        .when(isTrue("$.security.investigation.secondRound"), alwaysGated("RevokeFoundKeys", revokeFound))
+        .otherwise(next));
+    return investigateTask;
   }
 
   /** VerifyContainment reads every recorded containment back from AWS, then {@code next}. */

@@ -9,6 +9,7 @@ import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.security.Investigate;
 import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
 import ai.sentinel.dr.security.PreserveEvidence;
@@ -37,7 +38,7 @@ public class SecurityRecoveryStackTest {
       RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
       PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class,
-      VerifyContainment.class);
+      VerifyContainment.class, Investigate.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -92,8 +93,15 @@ public class SecurityRecoveryStackTest {
       assertEquals("Approve Isolate", s.path("Dry-run? (Isolate)").path("Default").asText());
       assertEquals("Isolate", s.path("Approve Isolate").path("Next").asText());
       assertTrue(s.path("Approve Isolate").path("Resource").asText().contains("waitForTaskToken"));
-      assertEquals("Isolate?", s.path("Evidence preserved?").path("Choices").path(0).path("Next").asText(),
-          "isolation after every reversible containment");
+      assertEquals("Investigate", s.path("Evidence preserved?").path("Choices").path(0).path("Next").asText());
+      JsonNode second = s.path("Second round?");
+      assertEquals("Second round?", s.path("Investigate").path("Next").asText());
+      assertTrue(second.path("Choices").toString().contains("$.security.investigation.secondRound"));
+      assertEquals("Dry-run? (RevokeFoundKeys)", second.path("Choices").path(0).path("Next").asText());
+      assertEquals("Approve RevokeFoundKeys", s.path("Dry-run? (RevokeFoundKeys)").path("Default").asText(),
+          "keys the investigation found are revoked only after an approval");
+      assertEquals("Isolate?", s.path("RevokeFoundKeys").path("Next").asText());
+      assertEquals("Isolate?", second.path("Default").asText(), "isolation after every reversible containment");
       assertEquals("Restore?", isolate.path("Default").asText());
       assertEquals("Restore?", s.path("Isolate").path("Next").asText());
       JsonNode restore = s.path("Restore?");
@@ -148,7 +156,7 @@ public class SecurityRecoveryStackTest {
     assertEquals("WaitForEvidence", states.path("PreserveEvidence").path("Next").asText());
     JsonNode preserved = states.path("Evidence preserved?");
     assertTrue(preserved.path("Choices").toString().contains("$.evidence.done"));
-    assertEquals("Isolate?", preserved.path("Choices").path(0).path("Next").asText());
+    assertEquals("Investigate", preserved.path("Choices").path(0).path("Next").asText());
     assertEquals("Wait for evidence", preserved.path("Default").asText());
   }
 
