@@ -26,6 +26,8 @@ public final class ExecutionWatcher {
   private StatePath path;
   private final java.util.Map<String, Integer> runs = new java.util.HashMap<>();
   private final List<String> steps = new ArrayList<>();
+  /** The last Task state entered is a wait between polls (its end is printed as what ended it). */
+  private boolean waiting;
 
   public ExecutionWatcher(SfnClient sfn, PrintStream out) {
     this.sfn = sfn;
@@ -93,14 +95,27 @@ public final class ExecutionWatcher {
         Duration.between(started, e.timestamp()).toMillis() / 1000.0);
     HistoryEventType type = e.type();
     switch (type) {
-      case TASK_STATE_ENTERED -> out.println("  " + at + "  " + step(e.stateEnteredEventDetails().name()));
+      case TASK_STATE_ENTERED -> {
+        String name = e.stateEnteredEventDetails().name();
+        waiting = path != null && path.isWait(name);
+        out.println("  " + at + (waiting ? indent() + name + " (waiting for AWS's event or pollSeconds)"
+            : "  " + step(name)));
+      }
       case WAIT_STATE_ENTERED -> out.println("  " + at + indent() + e.stateEnteredEventDetails().name()
           + " (waiting)");
       case CHOICE_STATE_ENTERED -> out.println("  " + at + indent() + e.stateEnteredEventDetails().name());
       case FAIL_STATE_ENTERED -> out.println("  " + at + "  x " + e.stateEnteredEventDetails().name());
       case SUCCEED_STATE_ENTERED -> out.println("  " + at + "  = " + e.stateEnteredEventDetails().name());
-      case TASK_FAILED -> out.println("  " + at + "    ! " + e.taskFailedEventDetails().error() + ": "
-          + abbreviate(e.taskFailedEventDetails().cause()));
+      case TASK_FAILED -> out.println("  " + at + (waiting && "States.Timeout".equals(e.taskFailedEventDetails()
+          .error()) ? indent() + "no event within pollSeconds: poll" : "    ! " + e.taskFailedEventDetails().error()
+          + ": " + abbreviate(e.taskFailedEventDetails().cause())));
+      case TASK_TIMED_OUT -> out.println("  " + at + (waiting ? indent() + "no event within pollSeconds: poll"
+          : "    ! States.Timeout"));
+      case TASK_SUCCEEDED -> {
+        if (waiting) {
+          out.println("  " + at + indent() + "woken by the event: poll");
+        }
+      }
       case LAMBDA_FUNCTION_FAILED -> out.println("  " + at + "    ! " + e.lambdaFunctionFailedEventDetails().error()
           + ": " + abbreviate(e.lambdaFunctionFailedEventDetails().cause()));
       case EXECUTION_SUCCEEDED -> out.println("  " + at + "  execution SUCCEEDED");

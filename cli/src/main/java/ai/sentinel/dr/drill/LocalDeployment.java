@@ -81,6 +81,13 @@ public final class LocalDeployment implements FunctionRegistry {
     }
   }
 
+  /**
+   * Replaces a registered function by {@code decorator} applied to it (tests: a function slowed down or observed).
+   */
+  public void decorate(String functionName, java.util.function.UnaryOperator<LocalFunction> decorator) {
+    functions.computeIfPresent(functionName, (name, fn) -> decorator.apply(fn));
+  }
+
   /** A table as its template declares it: key schema and attribute definitions; billing is always on demand here. */
   private void createTable(LocalAws aws, CloudTemplate.TableDef table) {
     JsonNode p = template.resolve(table.properties(), this::ref, this::getAtt);
@@ -142,6 +149,32 @@ public final class LocalDeployment implements FunctionRegistry {
           out.put(rule.name() != null ? rule.name() : rule.logicalId(), function);
         }
       }
+    }
+    return out;
+  }
+
+  /**
+   * A function subscribed to a topic in the template.
+   *
+   * @param function     its name
+   * @param filterPolicy its filter policy on the message body (JSON), or null: every message
+   */
+  public record Subscriber(String function, String filterPolicy) {}
+
+  /** The functions the template subscribes to the topic {@code topicArn} (as deployed, resolved to local ARNs). */
+  public List<Subscriber> subscribers(String topicArn) {
+    List<Subscriber> out = new ArrayList<>();
+    for (CloudTemplate.Resource s : template.resources("AWS::SNS::Subscription")) {
+      JsonNode p = template.resolve(s.properties(), this::ref, this::getAtt);
+      String endpoint = p.path("Endpoint").asText();
+      int at = endpoint.indexOf(":function:");
+      if (!topicArn.equals(p.path("TopicArn").asText()) || !"lambda".equals(p.path("Protocol").asText()) || at < 0) {
+        continue;
+      }
+      boolean onBody = "MessageBody".equals(p.path("FilterPolicyScope").asText());
+      JsonNode policy = p.path("FilterPolicy");
+      out.add(new Subscriber(endpoint.substring(at + ":function:".length()).split(":")[0],
+          onBody && policy.isObject() ? policy.toString() : null));
     }
     return out;
   }

@@ -26,12 +26,15 @@ public final class LocalSentinel implements AutoCloseable {
   public final LocalAws aws;
   public final LocalDeployment deployment;
   public final DrConfig config;
+  /** EventBridge and SNS of this cloud: the events the launcher sends for AWS, delivered as deployed. */
+  public final LocalEventBus events;
   private final List<SeedPart> parts;
   private final Path workDir;
 
   private LocalSentinel(LocalCloud cloud, LocalAws aws, LocalDeployment deployment, DrConfig config,
-      List<SeedPart> parts, Path workDir) {
+      List<SeedPart> parts, Path workDir, LocalEventBus events) {
     this.cloud = cloud;
+    this.events = events;
     this.aws = aws;
     this.deployment = deployment;
     this.config = config;
@@ -68,8 +71,11 @@ public final class LocalSentinel implements AutoCloseable {
       // a settings section's fields merge into the part's (a test may point the database at another address)
       local = SettingsSections.override(local, overrides);
       deployment.registerFunctions(aws, local);
+      // the events the launcher sends for AWS reach the functions the deployed rules and subscriptions name
+      LocalEventBus events = new LocalEventBus(deployment);
+      cloud.onEvents(events);
       return new LocalSentinel(cloud, aws, deployment, DrConfig.fromEnv(SettingsSections.override(deployedEnv, local)),
-          parts, workDir);
+          parts, workDir, events);
     } catch (RuntimeException | IOException | InterruptedException e) {
       if (cloud != null) {
         cloud.close();

@@ -21,16 +21,30 @@ import java.util.Set;
  * branch (no approval gate, no rollback) succeeds before N reaches M. Task states on no successful walk
  * (NotifyFailure, ReportFailure) are the failure handling and get no step number.
  *
+ * A Task state that is a wait between two polls, ending on AWS's event or after pollSeconds ({@link #isWait}), is no
+ * step, as a Wait state is none.
+ *
  * @param steps      M
  * @param onSuccess  the Task states that are on some successful walk
+ * @param waits      the Task states that are waits between polls
  */
-public record StatePath(int steps, Set<String> onSuccess) {
+public record StatePath(int steps, Set<String> onSuccess, Set<String> waits) {
 
   public static StatePath of(String definition) {
     JsonNode root = Json.tree(definition);
     Walk walk = new Walk(root.path("States"));
     walk.visit(root.path("StartAt").asText(), Set.of());
-    return new StatePath(walk.longest, Set.copyOf(walk.onSuccess));
+    return new StatePath(walk.longest, Set.copyOf(walk.onSuccess), Set.copyOf(walk.waits));
+  }
+
+  /** A wait between polls that ends on AWS's event (a task with the document and a task token to register). */
+  static boolean isEventWait(JsonNode state) {
+    return "Task".equals(state.path("Type").asText()) && state.path("Parameters").path("Payload").has("await");
+  }
+
+  /** True when this Task state is a wait between polls, not a step. */
+  public boolean isWait(String state) {
+    return waits.contains(state);
   }
 
   /** True when this Task state counts as a step. */
@@ -47,6 +61,7 @@ public record StatePath(int steps, Set<String> onSuccess) {
     private final Set<String> seen = new HashSet<>();
     private int longest;
     private final Set<String> onSuccess = new LinkedHashSet<>();
+    private final Set<String> waits = new LinkedHashSet<>();
 
     Walk(JsonNode states) {
       this.states = states;
@@ -59,7 +74,9 @@ public record StatePath(int steps, Set<String> onSuccess) {
       }
       String type = state.path("Type").asText();
       Set<String> passed = tasks;
-      if ("Task".equals(type) && !tasks.contains(name)) {
+      if (isEventWait(state)) {
+        waits.add(name);
+      } else if ("Task".equals(type) && !tasks.contains(name)) {
         passed = new HashSet<>(tasks);
         passed.add(name);
       }

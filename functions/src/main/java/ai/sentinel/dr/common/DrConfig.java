@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param budgetMaxAttempts BUDGET_MAX_ATTEMPTS: automatic recoveries per resource per window before escalating
  * @param budgetWindowSeconds BUDGET_WINDOW_SECONDS: the window of that budget
  * @param maxSignalAgeSeconds MAX_SIGNAL_AGE_SECONDS: an alarm or event older than this starts nothing (a replay)
+ * @param waitTable       WAIT_TABLE: DynamoDB table of the task tokens of waiting recoveries (null: waits only poll)
  * @param sections        the scenarios' settings this function was given (SETTINGS_&lt;SECTION&gt;: JSON), in
  *                        {@link SettingsSections#ALL}'s order
  */
@@ -48,6 +49,7 @@ public record DrConfig(
     int budgetMaxAttempts,
     int budgetWindowSeconds,
     int maxSignalAgeSeconds,
+    String waitTable,
     List<Settings> sections) {
 
   public DrConfig {
@@ -71,6 +73,7 @@ public record DrConfig(
     public static final String BUDGET_MAX_ATTEMPTS = "BUDGET_MAX_ATTEMPTS";
     public static final String BUDGET_WINDOW_SECONDS = "BUDGET_WINDOW_SECONDS";
     public static final String MAX_SIGNAL_AGE_SECONDS = "MAX_SIGNAL_AGE_SECONDS";
+    public static final String WAIT_TABLE = "WAIT_TABLE";
 
     private Vars() {}
   }
@@ -101,6 +104,7 @@ public record DrConfig(
         r.integer(Vars.BUDGET_MAX_ATTEMPTS, 3),
         r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600),
         r.integer(Vars.MAX_SIGNAL_AGE_SECONDS, DEFAULT_MAX_SIGNAL_AGE_SECONDS),
+        r.optional(Vars.WAIT_TABLE).orElse(null),
         sections);
   }
 

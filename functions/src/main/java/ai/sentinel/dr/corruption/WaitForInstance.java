@@ -1,5 +1,7 @@
 package ai.sentinel.dr.corruption;
 
+import java.util.List;
+import ai.sentinel.dr.wait.Awaited;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
 import ai.sentinel.dr.errors.StepFailedError;
@@ -34,6 +36,14 @@ public final class WaitForInstance extends Step {
   @Override
   public String name() {
     return "WaitForInstance";
+  }
+
+  /** RDS says so when the point-in-time restore has completed (RDS-EVENT-0019). */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    CorruptionState state = recovery.part(CorruptionState.PART);
+    return state == null || state.clean() == null ? List.of()
+        : List.of(Awaited.rdsInstanceAvailable(state.clean().instanceId()));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package ai.sentinel.dr.database;
 
+import java.util.List;
+import ai.sentinel.dr.wait.Awaited;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
@@ -33,6 +35,12 @@ public final class VerifyFailover extends Step {
   @Override
   public String name() {
     return "VerifyFailover";
+  }
+
+  /** RDS says so when the Multi-AZ failover has completed (RDS-EVENT-0049 and its siblings). */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    return List.of(Awaited.rdsInstanceAvailable(recovery.resource()));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package ai.sentinel.dr.database;
 
+import java.util.List;
+import ai.sentinel.dr.wait.Awaited;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
@@ -33,6 +35,13 @@ public final class WaitForInstance extends Step {
   @Override
   public String name() {
     return "WaitForInstance";
+  }
+
+  /** RDS says so when the restore has completed (RDS-EVENT-0008, -0019, -0043). */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    Restore restore = recovery.part(DatabaseState.PART).restore();
+    return restore == null ? List.of() : List.of(Awaited.rdsInstanceAvailable(restore.targetInstanceId()));
   }
 
   @Override

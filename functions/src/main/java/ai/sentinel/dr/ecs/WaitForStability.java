@@ -1,5 +1,7 @@
 package ai.sentinel.dr.ecs;
 
+import java.util.List;
+import ai.sentinel.dr.wait.Awaited;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
@@ -40,6 +42,12 @@ public final class WaitForStability extends Step {
   @Override
   public String name() {
     return "WaitForStability";
+  }
+
+  /** ECS says so when the deployment completes (SERVICE_DEPLOYMENT_COMPLETED) or the service is steady. */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    return List.of(Awaited.ecsServiceStable(EcsServices.protectedService(deps.config(), recovery, name())));
   }
 
   @Override

@@ -8,13 +8,19 @@ import ai.sentinel.dr.errors.OutsideBlastRadiusError;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
+import ai.sentinel.dr.wait.Awaited;
+import ai.sentinel.dr.wait.TaskTokens;
+import ai.sentinel.dr.wait.WaitTokens;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.crac.Core;
@@ -28,6 +34,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * failures are {@link RetryableStepError}; the rest are {@link StepFailedError}.
  */
 public abstract class Step implements RequestStreamHandler, Resource {
+  /** The wait state's payload: the document, and the task token to register ({@link #awaits}). */
+  public static final String RECOVERY = "recovery";
+  public static final String AWAIT = "await";
   protected final Deps deps;
 
   protected Step(Deps deps) {
@@ -41,9 +50,24 @@ public abstract class Step implements RequestStreamHandler, Resource {
   /** Does the step's work. Must be safe to run twice with the same input (the state machine retries). */
   protected abstract Recovery run(Recovery recovery);
 
+  /**
+   * What this poll step waits for, when AWS sends an event once it is there ({@link ai.sentinel.dr.wait.ReadyEvents}):
+   * the state machine then waits for that event (or {@code pollSeconds}) instead of sleeping. Empty (the default):
+   * no such event, the loop only polls.
+   */
+  public List<Awaited> awaits(Recovery recovery) {
+    return List.of();
+  }
+
   @Override
   public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    Recovery in = Json.MAPPER.readValue(input, Recovery.class);
+    JsonNode root = Json.MAPPER.readTree(input);
+    if (root != null && root.has(AWAIT) && root.has(RECOVERY)) {
+      Json.MAPPER.writeValue(output, await(Json.MAPPER.treeToValue(root.get(RECOVERY), Recovery.class),
+          root.get(AWAIT).path("token").asText()));
+      return;
+    }
+    Recovery in = Json.MAPPER.treeToValue(root, Recovery.class);
     String correlation = in.executionName();
     Log.info(correlation, "step.started", Map.of("step", name(), "scenario", String.valueOf(in.scenario()),
         "resource", String.valueOf(in.resource()), "dryRun", in.dryRun()));
@@ -71,6 +95,47 @@ public abstract class Step implements RequestStreamHandler, Resource {
     }
     Log.info(correlation, "step.finished", Map.of("step", name()));
     Json.MAPPER.writeValue(output, out);
+  }
+
+  /**
+   * The wait state before this poll ({@code {"recovery": ..., "await": {"token": ...}}}, a {@code .waitForTaskToken}
+   * task timing out after {@code pollSeconds}): registers the token against what this step {@link #awaits}, so that
+   * the event saying it is ready wakes the wait; then polls once more, since the event may have come before the token
+   * was registered, and answers the token itself when the poll would not wait (ready, decided, failed or timed out:
+   * the poll after the wait says which). The document is not changed here; a registration that fails only leaves the
+   * wait to its timeout, i.e. a poll interval.
+   */
+  private Map<String, Object> await(Recovery in, String token) {
+    List<Awaited> awaited = awaits(in);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("step", name());
+    fields.put("awaits", awaited.stream().map(Awaited::key).toList());
+    String table = deps.config().waitTable();
+    if (!awaited.isEmpty() && table != null && !in.dryRun()) {
+      try {
+        Duration ttl = Duration.ofSeconds(in.options().pollSeconds() + 300L);
+        new WaitTokens(deps.clients().dynamoDb(), table, deps.clock()).register(awaited, in.executionName(), token,
+            ttl);
+        fields.put("registered", true);
+      } catch (RuntimeException e) {
+        fields.put("registered", false);
+        fields.put("error", String.valueOf(e.getMessage()));
+      }
+    }
+    boolean waiting;
+    try {
+      List<TimelineEntry> timeline = run(in).timeline();
+      TimelineEntry last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
+      waiting = last != null && Recovery.WAITING.equals(last.event()) && name().equals(last.step());
+    } catch (RuntimeException e) {
+      waiting = false; // the poll after the wait raises it where the state machine catches it
+    }
+    boolean answered = !waiting && TaskTokens.answer(deps.clients().sfn(), token,
+        Json.write(Map.of("wokenBy", name())));
+    fields.put("ready", !waiting);
+    fields.put("answered", answered);
+    Log.info(in.executionName(), "wait.registered", fields);
+    return fields;
   }
 
   private RuntimeException classify(AwsServiceException e) {

@@ -1,5 +1,7 @@
 package ai.sentinel.dr.recovery;
 
+import java.util.List;
+import ai.sentinel.dr.wait.Awaited;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.common.Deps;
@@ -39,6 +41,13 @@ public final class WaitForServices extends Step {
   /** Stable as {@code aws ecs wait services-stable} means it: exactly one deployment, running == desired. */
   public static boolean stable(Service service) {
     return service.deployments().size() == 1 && service.runningCount().equals(service.desiredCount());
+  }
+
+  /** ECS says so for each service (SERVICE_DEPLOYMENT_COMPLETED, SERVICE_STEADY_STATE); the poll checks all. */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    ServicesState s = recovery.services();
+    return s == null ? List.of() : s.names().stream().map(Awaited::ecsServiceStable).toList();
   }
 
   @Override

@@ -22,19 +22,30 @@ import software.amazon.awssdk.services.elasticache.model.CreateCacheClusterRespo
  * carrying our tag is adopted; one without it is never touched and stops the recovery.
  */
 public final class CreateRecoveryCluster extends Step {
+  /**
+   * The stack's ElastiCache topic: the recovery cluster's notifications go there, so that "provisioning complete"
+   * wakes the wait for it (WaitForCluster) instead of the next poll. Unset: no notifications, the wait polls.
+   */
+  public static final String TOPIC_VAR = "CACHE_NOTIFICATION_TOPIC_ARN";
   private final ElastiCacheClient elastiCache;
+  private final String notificationTopic;
 
   public CreateRecoveryCluster() {
-    this(Deps.fromProcessEnv());
+    this(Deps.fromProcessEnv(), System.getenv(TOPIC_VAR));
   }
 
   public CreateRecoveryCluster(Map<String, String> env) {
-    this(Deps.fromEnv(env));
+    this(Deps.fromEnv(env), env.get(TOPIC_VAR));
   }
 
   public CreateRecoveryCluster(Deps deps) {
+    this(deps, null);
+  }
+
+  public CreateRecoveryCluster(Deps deps, String notificationTopic) {
     super(deps);
     this.elastiCache = deps.clients().elastiCache();
+    this.notificationTopic = notificationTopic == null || notificationTopic.isBlank() ? null : notificationTopic;
   }
 
   @Override
@@ -75,6 +86,9 @@ public final class CreateRecoveryCluster extends Step {
     }
     if (d.securityGroupIds() != null && !d.securityGroupIds().isEmpty()) {
       b.securityGroupIds(d.securityGroupIds());
+    }
+    if (notificationTopic != null) {
+      b.notificationTopicArn(notificationTopic);
     }
     CreateCacheClusterRequest request = b.build();
     Mutation<CreateCacheClusterResponse> sent;

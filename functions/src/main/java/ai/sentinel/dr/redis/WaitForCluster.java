@@ -1,5 +1,7 @@
 package ai.sentinel.dr.redis;
 
+import java.util.List;
+import ai.sentinel.dr.wait.Awaited;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
@@ -35,6 +37,14 @@ public final class WaitForCluster extends Step {
   @Override
   public String name() {
     return "WaitForCluster";
+  }
+
+  /** ElastiCache says so on the stack's topic (CacheClusterProvisioningComplete). */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    CacheState state = recovery.part(CacheState.PART);
+    return state == null || state.cluster() == null ? List.of()
+        : List.of(Awaited.cacheClusterAvailable(state.cluster().clusterId()));
   }
 
   @Override

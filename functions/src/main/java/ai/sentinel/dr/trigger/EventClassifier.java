@@ -12,6 +12,8 @@ import ai.sentinel.dr.scenario.ScenarioRegistry;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import ai.sentinel.dr.trigger.SignalRules.EventBridgeEvent;
 import ai.sentinel.dr.trigger.SignalRules.SnsNotification;
+import ai.sentinel.dr.wait.Awaited;
+import ai.sentinel.dr.wait.ReadyEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
@@ -138,6 +140,43 @@ public final class EventClassifier {
     }
     return Classification.reject("unknown envelope: expected an EventBridge event (source, detail-type, detail), "
         + "an SNS notification (Records[].Sns) or a manual payload (runbook)");
+  }
+
+  /**
+   * What one payload says is ready for a waiting recovery ({@link ReadyEvents}): an EventBridge event one of the
+   * deployed ready rules matches, or ElastiCache's notification that a cluster is provisioned, from this stack's own
+   * account, region and topics. Never a start; the age is not checked, since a wake-up only makes a wait poll now.
+   *
+   * @return empty for anything else, malformed payloads included
+   */
+  public List<Awaited> awaited(byte[] raw) {
+    try {
+      if (raw == null || raw.length == 0 || raw.length > MAX_BYTES) {
+        return List.of();
+      }
+      JsonNode root = Json.parse(raw);
+      if (root == null || !root.isObject()) {
+        return List.of();
+      }
+      if (root.has("Records")) {
+        JsonNode sns = root.path("Records").path(0).path("Sns");
+        if (root.path("Records").size() != 1 || !sns.isObject() || origin.foreignNotification(sns) != null) {
+          return List.of();
+        }
+        JsonNode message = Json.parse(text(sns, "Message"));
+        if (message == null || !message.isObject() || origin.foreignMessage(message) != null
+            || !software.amazon.event.ruler.Ruler.matchesRule(message.toString(), ReadyEvents.CACHE_READY_PATTERN)) {
+          return List.of();
+        }
+        return ReadyEvents.fromElastiCache(message);
+      }
+      if (!root.has("detail-type") || origin.foreignEvent(root) != null) {
+        return List.of();
+      }
+      return ReadyEvents.fromEventBridge(root, machine.rulesForJSONEvent(root));
+    } catch (Exception e) {
+      return List.of(); // not a ready event: the classification says what it is
+    }
   }
 
   // ---- EventBridge ------------------------------------------------------------------------------------------

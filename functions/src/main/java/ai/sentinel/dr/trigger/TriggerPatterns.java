@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
+import ai.sentinel.dr.wait.ReadyEvents;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -34,7 +35,10 @@ public final class TriggerPatterns {
 
   private TriggerPatterns() {}
 
-  /** The rules of this environment: the alarm rule, then each registered scenario's, in registry order. */
+  /**
+   * The rules of this environment: the alarm rule, then each registered scenario's, in registry order, then the
+   * ready events that wake waiting recoveries ({@link ReadyEvents}).
+   */
   public static List<Rule> of(DrConfig config) {
     List<Rule> rules = new ArrayList<>();
     rules.add(new Rule(ALARM_STATE_CHANGE, ALARM_RESPONDER,
@@ -42,6 +46,8 @@ public final class TriggerPatterns {
     for (Scenario scenario : ScenarioRegistry.all()) {
       rules.addAll(scenario.signals().rules(new SignalContext(scenario.id(), config)));
     }
+    // the events that end a wait loop early (routine: they start nothing)
+    rules.addAll(ReadyEvents.rules());
     return List.copyOf(rules);
   }
 

@@ -66,6 +66,11 @@ public final class Names {
     return prefix + "-locks";
   }
 
+  /** {@code <env>-sentinel-dr-waits}: the task tokens of waiting recoveries (event-driven waits). */
+  public static String waitTable(String prefix) {
+    return prefix + "-waits";
+  }
+
   /** {@code <env>-sentinel-dr-<scenario id>}: the scenario's state machine. */
   public static String stateMachine(String prefix, String scenario) {
     return prefix + "-" + scenario;

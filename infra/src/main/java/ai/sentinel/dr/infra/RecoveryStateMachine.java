@@ -3,24 +3,21 @@ package ai.sentinel.dr.infra;
 import ai.sentinel.dr.errors.RetryableStepError;
 import ai.sentinel.dr.recovery.DiagnoseStep;
 import ai.sentinel.dr.recovery.Health;
+import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.report.IncidentReports;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
-import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.Choice;
@@ -55,7 +52,8 @@ import software.constructs.Construct;
  *   <li>act only on a confirmed failure ({@link #actOnDiagnosis}): "Act on diagnosis?" right after Diagnose, and the
  *       no-action path NotifyNoAction, ReportNoAction, NoAction; {@link #build} refuses a recovery that diagnoses and
  *       does not decide from it;
- *   <li>polls spaced by Waits on {@code $.options.pollSeconds} ({@link #pollWait}), Choices on fields that must be
+ *   <li>polls spaced by waits that end on AWS's own event or after {@code $.options.pollSeconds}
+ *       ({@link #eventWait}), or by Waits where AWS sends none ({@link #pollWait}); Choices on fields that must be
  *       present and true ({@link #isTrue});
  *   <li>approval gates ({@link #gated}): a step named in {@code safety.approvalSteps} waits for a human's answer,
  *       asked by RequestApproval with a task token; a rejection or no answer in time fails like any error. Dry-runs
@@ -111,6 +109,8 @@ public abstract class RecoveryStateMachine extends Construct {
   private final Set<RunbookFunction> invoked = new HashSet<>();
   /** Every Lambda task state by name, with the function it invokes. */
   private final Map<String, RunbookFunction> tasks = new LinkedHashMap<>();
+  /** The poll steps whose waits end on events ({@link #eventWait}). */
+  private final Set<RunbookFunction> awaiting = new LinkedHashSet<>();
   private String decidedAfter;
   private String exemption;
   private final Fail recoveryFailed;
@@ -182,9 +182,19 @@ public abstract class RecoveryStateMachine extends Construct {
     return notifyFailure;
   }
 
-  /** A Wait of {@code $.options.pollSeconds} between two polls. */
+  /** A Wait of {@code $.options.pollSeconds} between two polls, where AWS sends no event when the poll is done. */
   protected Wait pollWait(String stateName) {
     return Wait.Builder.create(this, stateName).time(WaitTime.secondsPath(POLL_SECONDS)).build();
+  }
+
+  /**
+   * The wait before {@code poll} (a task of this state machine whose step {@link Step#awaits} something): ends on
+   * AWS's own event, else after {@code $.options.pollSeconds}; then {@code poll} runs ({@link EventWaits}).
+   */
+  protected LambdaInvoke eventWait(String stateName, LambdaInvoke poll) {
+    RunbookFunction fn = Objects.requireNonNull(tasks.get(poll.getNode().getId()), "not a step of this state machine");
+    awaiting.add(fn);
+    return EventWaits.create(this, stateName, fn, poll);
   }
 
   /** True only when the field exists and is true: a missing field must loop, not fail the execution unnotified. */
@@ -259,7 +269,7 @@ public abstract class RecoveryStateMachine extends Construct {
     LambdaInvoke waitForServices = step("WaitForServices", shared.waitForServices());
     Choice stable = new Choice(this, "Services stable?")
         .when(isTrue("$.services.stable"), next)
-        .otherwise(pollWait("Wait for services").next(waitForServices));
+        .otherwise(eventWait("Wait for services", waitForServices));
     restart.next(waitForServices).next(stable);
     return restart;
   }
@@ -422,8 +432,9 @@ public abstract class RecoveryStateMachine extends Construct {
         // ends before the locks' lease: a run that outlives it could change a resource another recovery now holds
         .timeout(Duration.minutes(config.safety().executionTimeoutMinutes()))
         .build();
-    rtoAlarm(what);
-    timedOutAlarm(what);
+    RecoveryAlarms.rtoMissed(this, scenario, config, props.notifications(), what);
+    RecoveryAlarms.timedOut(this, scenario, config, props.notifications(), stateMachine, what);
+    EventWaits.grant(this, awaiting, name);
     Nag.suppressFindings(stateMachine, Nag.IAM5, "CloudWatch Logs delivery (logs:*LogDelivery, "
         + "logs:DescribeResourcePolicies...) and X-Ray (PutTraceSegments...) support no resource-level permissions: "
         + "AWS documents Resource '*' for state machine logging and tracing", "/^Resource::\\*$/");
@@ -442,42 +453,6 @@ public abstract class RecoveryStateMachine extends Construct {
           + "put actOnDiagnosis(diagnoseTask, firstStep) right after Diagnose (act only on a confirmed failure), "
           + "or declare actsWithoutDiagnosis(reason)");
     }
-  }
-
-  /**
-   * Pages when a recovery's measured RTO missed the runbook's objective: the Report step emits RtoObjectiveMet (0 or
-   * 1) as an Embedded Metric Format line, which CloudWatch turns into this metric, one per scenario.
-   */
-  private void rtoAlarm(String what) {
-    Metric met = Metric.Builder.create().namespace("SentinelDR").metricName("RtoObjectiveMet")
-        .dimensionsMap(Map.of("Scenario", scenario, "Environment", config.name()))
-        .statistic("Minimum").period(Duration.minutes(5)).build();
-    Alarm alarm = Alarm.Builder.create(this, "RtoMissed")
-        .alarmName(config.prefix() + "-" + scenario + "-rto-missed")
-        .alarmDescription("A " + what + " recovery took longer than the runbook's RTO objective (see its report)")
-        .metric(met).threshold(1).evaluationPeriods(1)
-        .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
-        .treatMissingData(TreatMissingData.NOT_BREACHING)
-        .build();
-    alarm.addAlarmAction(new SnsAction(props.notifications().topic()));
-  }
-
-  /**
-   * A timed-out execution ends without its Catch (no NotifyFailure, no report): this alarm tells the on-call instead.
-   */
-  private void timedOutAlarm(String what) {
-    Alarm alarm = Alarm.Builder.create(this, "TimedOut")
-        .alarmName(config.prefix() + "-" + scenario + "-timed-out")
-        .alarmDescription("A " + what + " recovery ran into the state machine's timeout (the lock lease less "
-            + EnvironmentConfig.Safety.STEPS_ALLOWANCE_MINUTES + " min) and stopped where it was: check the "
-            + "resource by hand (see the execution history)")
-        .metric(stateMachine.metricTimedOut(MetricOptions.builder()
-            .period(Duration.minutes(5)).statistic("Sum").build()))
-        .threshold(1).evaluationPeriods(1)
-        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-        .treatMissingData(TreatMissingData.NOT_BREACHING)
-        .build();
-    alarm.addAlarmAction(new SnsAction(props.notifications().topic()));
   }
 
   /** The runbook scenario id ({@link InfraScenario#id}). */

@@ -50,6 +50,8 @@ public final class SentinelDrStack extends Stack {
     Map<String, String> environment = new LinkedHashMap<>(config.lambdaEnvironment());
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
     environment.put(Vars.LOCK_TABLE, locks.tableName());
+    // the task tokens of waits that end on AWS's own event (RecoveryStateMachine#eventWait)
+    environment.put(Vars.WAIT_TABLE, new WaitTokensTable(this, Names.waitTable(config.prefix())).tableName());
     RunbookFunctions functions = new RunbookFunctions(config.prefix(), lambdaJar, environment,
         functionsConfig(config)::settingsEnvironment, config.logRetention());
 

@@ -4,6 +4,8 @@ import ai.sentinel.dr.common.DrConfig.Vars;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.TriggerPatterns;
+import ai.sentinel.dr.trigger.WaitResponder;
+import ai.sentinel.dr.wait.ReadyEvents;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.CfnKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Permission;
+import software.amazon.awscdk.services.sns.FilterOrPolicy;
+import software.amazon.awscdk.services.sns.SubscriptionFilter;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
@@ -113,6 +117,7 @@ public final class Triggers extends Construct {
       responders.put(handler.getSimpleName(), fn);
     }
 
+    waitResponder(props);
     for (TriggerPatterns.Rule rule : TriggerPatterns.of(InfraScenarios.triggerScope(config))) {
       rules.put(rule.id(), rule(prefix, rule));
     }
@@ -142,6 +147,21 @@ public final class Triggers extends Construct {
     props.scenarios().forEach(s -> s.signals(this));
     ((CfnKey) key.getNode().getDefaultChild()).setDescription("Encrypts " + prefix + " "
         + String.join(" and ", encryptedTopics) + " topics");
+  }
+
+  /**
+   * The WaitResponder ({@link ReadyEvents}): wakes waiting recoveries when AWS says a resource is ready. It may answer
+   * task tokens of the recovery state machines (states:SendTaskSuccess on them, nothing else of Step Functions) and
+   * read and forget the wait table's tokens; it starts nothing, so it has no StartExecution and no lock table.
+   */
+  private void waitResponder(Props props) {
+    RunbookFunction fn = props.functions().create(this, WaitResponder.class, Map.of(), null);
+    WaitTokensTable.find(this).ifPresent(waits -> waits.grantAnswer(fn));
+    List<String> machines = props.stateMachines().values().stream().map(IStateMachine::getStateMachineArn).toList();
+    if (!machines.isEmpty()) {
+      fn.allow(List.of("states:SendTaskSuccess"), machines);
+    }
+    responders.put(WaitResponder.class.getSimpleName(), fn);
   }
 
   private CfnRule rule(String prefix, TriggerPatterns.Rule rule) {
@@ -214,11 +234,26 @@ public final class Triggers extends Construct {
    * CloudFormation's linter doubts.
    */
   public void subscribe(Topic topic, Class<?> handler) {
+    subscribe(topic, handler, null);
+  }
+
+  /**
+   * As {@link #subscribe(Topic, Class)}, delivering only the messages whose JSON body has the field
+   * {@code requiredField} (an SNS filter policy on the message body, {@code {"FIELD":[{"exists":true}]}}, the pattern
+   * event-ruler matches in the function too); null: every message.
+   */
+  public void subscribe(Topic topic, Class<?> handler, String requiredField) {
     RunbookFunction responder = responders.get(handler.getSimpleName());
     if (responder == null) {
       throw new IllegalStateException(handler.getSimpleName() + " is not a deployed responder " + responders.keySet());
     }
-    topic.addSubscription(new LambdaSubscription(responder.live()));
+    if (requiredField == null) {
+      topic.addSubscription(new LambdaSubscription(responder.live()));
+    } else {
+      topic.addSubscription(LambdaSubscription.Builder.create(responder.live())
+          .filterPolicyWithMessageBody(Map.of(requiredField, FilterOrPolicy.filter(SubscriptionFilter.existsFilter())))
+          .build());
+    }
     Validations.of(responder.live()).acknowledge(Acknowledgment.builder()
         .id("CloudFormation-Validate::W3694")
         .reason("SNS accepts an alias ARN as a Lambda endpoint; the alias is what SnapStart runs")

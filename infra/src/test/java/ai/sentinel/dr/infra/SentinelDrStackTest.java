@@ -71,6 +71,8 @@ class SentinelDrStackTest {
     all.addAll(SecurityRecoveryStackTest.STEPS);
     all.addAll(CorruptionRecoveryStackTest.STEPS);
     all.addAll(RESPONDERS);
+    // wakes waiting recoveries; starts none (WaitTokensStackTest)
+    all.add(ai.sentinel.dr.trigger.WaitResponder.class);
     // the appendix's scheduled health check (infra/health)
     all.add(ai.sentinel.dr.health.PlatformHealthCheck.class);
     return all;
@@ -248,6 +250,11 @@ class SentinelDrStackTest {
     for (Map.Entry<String, JsonNode> e : fields(states).entrySet()) {
       JsonNode state = e.getValue();
       if (!"Task".equals(state.path("Type").asText())) {
+        continue;
+      }
+      if (state.path("Parameters").path("Payload").has("await")) {
+        // a wait between polls, not a step
+        StateMachineAssert.assertEventWait(states, e.getKey(), state.path("Next").asText());
         continue;
       }
       tasks++;
@@ -433,7 +440,8 @@ class SentinelDrStackTest {
         "dev-sentinel-dr-ecs-task-stopped", "dev-sentinel-dr-ecs-service-action",
         "dev-sentinel-dr-ecs-deployment-failed", "dev-sentinel-dr-security-guardduty-finding",
         "dev-sentinel-dr-security-hub-custom-action", "dev-sentinel-dr-security-hub-critical",
-        "dev-sentinel-dr-security-console-sign-in"), rules.keySet());
+        "dev-sentinel-dr-security-console-sign-in", "dev-sentinel-dr-ready-rds-instance",
+        "dev-sentinel-dr-ready-ecs-deployment", "dev-sentinel-dr-ready-ecs-steady-state"), rules.keySet());
     for (TriggerPatterns.Rule rule : expected) {
       JsonNode deployed = rules.get("dev-sentinel-dr-" + rule.id());
       assertNotNull(deployed, rule.id());
@@ -465,11 +473,21 @@ class SentinelDrStackTest {
     assertEquals(topicsByName.get("dev-sentinel-dr-rds-events"),
         subscription.path("SnsTopicArn").path("Ref").asText());
     Map<String, String> lambdaSubscriptions = new LinkedHashMap<>();
+    List<JsonNode> waitSubscriptions = new ArrayList<>();
     dev.properties("AWS::SNS::Subscription").forEach(s -> {
-      if ("lambda".equals(s.path("Protocol").asText())) {
+      if (s.path("Endpoint").path("Ref").asText().startsWith("TriggersWaitResponderLive")) {
+        waitSubscriptions.add(s);
+      } else if ("lambda".equals(s.path("Protocol").asText())) {
         lambdaSubscriptions.put(s.path("TopicArn").path("Ref").asText(), s.path("Endpoint").path("Ref").asText());
       }
     });
+    // the WaitResponder gets only ElastiCache's "provisioning complete" (a filter on the body): it wakes waits
+    assertEquals(1, waitSubscriptions.size());
+    assertEquals(topicsByName.get("dev-sentinel-dr-elasticache-events"),
+        waitSubscriptions.get(0).path("TopicArn").path("Ref").asText());
+    assertEquals("MessageBody", waitSubscriptions.get(0).path("FilterPolicyScope").asText());
+    assertEquals("{\"ElastiCache:CacheClusterProvisioningComplete\":[{\"exists\":true}]}",
+        waitSubscriptions.get(0).path("FilterPolicy").toString());
     assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-alarms"))
         .startsWith("TriggersAlarmResponderLive"));
     assertTrue(lambdaSubscriptions.get(topicsByName.get("dev-sentinel-dr-rds-events"))

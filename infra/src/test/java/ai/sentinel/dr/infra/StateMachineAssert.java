@@ -25,6 +25,47 @@ public final class StateMachineAssert {
     assertEquals(poll, states.path(waitState).path("Next").asText(), waitState);
   }
 
+  /**
+   * poll → choice: field true → done, else the event wait {@code waitState} → poll ({@link #assertEventWait}).
+   */
+  public static void eventLoop(JsonNode states, String poll, String choice, String field, String done,
+      String waitState) {
+    assertEquals(choice, states.path(poll).path("Next").asText(), poll);
+    JsonNode rule = states.path(choice).path("Choices").path(0);
+    assertEquals(done, rule.path("Next").asText(), choice);
+    assertIsTrue(rule, field);
+    assertEquals(waitState, states.path(choice).path("Default").asText(), choice);
+    assertEventWait(states, waitState, poll);
+  }
+
+  /**
+   * A wait that ends on AWS's event: a waitForTaskToken task of the poll's own function with the document and the
+   * token, timing out after pollSeconds, the document passed through; then the poll, whatever ended the wait (the
+   * event, States.Timeout, or a failure of the wait, after a plain Wait of pollSeconds).
+   */
+  public static void assertEventWait(JsonNode states, String waitState, String poll) {
+    JsonNode wait = states.path(waitState);
+    assertEquals("Task", wait.path("Type").asText(), waitState);
+    assertTrue(wait.path("Resource").toString().contains("lambda:invoke.waitForTaskToken"), waitState);
+    assertEquals(states.path(poll).path("Resource").toString(),
+        wait.path("Parameters").path("FunctionName").toString(), waitState + " invokes " + poll + "'s function");
+    assertEquals("$", wait.path("Parameters").path("Payload").path("recovery.$").asText(), waitState);
+    assertEquals("$$.Task.Token", wait.path("Parameters").path("Payload").path("await").path("token.$").asText(),
+        waitState);
+    assertEquals("$.options.pollSeconds", wait.path("TimeoutSecondsPath").asText(), waitState);
+    assertTrue(wait.has("ResultPath") && wait.path("ResultPath").isNull(), waitState + " keeps the document");
+    assertEquals(poll, wait.path("Next").asText(), waitState);
+    JsonNode timeout = wait.path("Catch").path(0);
+    assertEquals("States.Timeout", timeout.path("ErrorEquals").path(0).asText(), waitState);
+    assertEquals(poll, timeout.path("Next").asText(), waitState);
+    JsonNode failed = wait.path("Catch").path(1);
+    assertEquals("States.ALL", failed.path("ErrorEquals").path(0).asText(), waitState);
+    JsonNode fallback = states.path(failed.path("Next").asText());
+    assertEquals("Wait", fallback.path("Type").asText(), waitState);
+    assertEquals("$.options.pollSeconds", fallback.path("SecondsPath").asText(), waitState);
+    assertEquals(poll, fallback.path("Next").asText(), waitState);
+  }
+
   /** The rule tests that {@code field} is present and true (a missing field must not count as true). */
   public static void assertIsTrue(JsonNode rule, String field) {
     String text = rule.toString();

@@ -54,6 +54,8 @@ public final class Gateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Where the launcher hands the events AWS would send (moto_launcher.py E1-E3) to this gateway's event bus. */
+  static final String EVENTS_PATH = "/_localcloud/events";
   static final String INVOKE_PREFIX = "/2015-03-31/functions/";
   static final String INVOKE_SUFFIX = "/invocations";
 
@@ -74,6 +76,7 @@ public final class Gateway implements AutoCloseable {
   private double lostResponseRate;
   private Random faultRandom = new Random(0);
   private final RegionOutage outage = new RegionOutage();
+  private volatile java.util.function.Consumer<byte[]> eventSink;
 
   private Gateway(URI motoEndpoint, FunctionRegistry registry, HttpServer server, ExecutorService executor) {
     this.motoEndpoint = motoEndpoint;
@@ -199,6 +202,11 @@ public final class Gateway implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       String rawPath = exchange.getRequestURI().getRawPath();
+      if (method.equals("POST") && rawPath.equals(EVENTS_PATH)) {
+        deliverEvent(body);
+        exchange.sendResponseHeaders(202, -1);
+        return;
+      }
       if (method.equals("POST") && rawPath.startsWith(INVOKE_PREFIX) && rawPath.endsWith(INVOKE_SUFFIX)
           && rawPath.length() > INVOKE_PREFIX.length() + INVOKE_SUFFIX.length()) {
         String encodedName = rawPath.substring(INVOKE_PREFIX.length(), rawPath.length() - INVOKE_SUFFIX.length());
@@ -219,6 +227,33 @@ public final class Gateway implements AutoCloseable {
         // the response was already under way: closing the exchange is all that is left
       }
     }
+  }
+
+  // ---- events ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Where the events AWS would send go ({@code {"eventBridge": EVENT}} or {@code {"sns": {"topicArn", "subject",
+   * "message"}}}, from moto_launcher.py E1-E3): a deployment that knows its rules and subscriptions delivers them.
+   * Without a sink they are dropped, as events with no rule are.
+   */
+  public void setEventSink(java.util.function.Consumer<byte[]> sink) {
+    this.eventSink = sink;
+  }
+
+  /** Asynchronous like EventBridge and SNS: the sender is answered at once. */
+  private void deliverEvent(byte[] body) {
+    java.util.function.Consumer<byte[]> sink = eventSink;
+    if (sink == null) {
+      LOG.log(Level.DEBUG, "event dropped (no event sink): " + new String(body, StandardCharsets.UTF_8));
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        sink.accept(body);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "event delivery failed: " + e, e);
+      }
+    });
   }
 
   // ---- Lambda ----------------------------------------------------------------------------------------------------

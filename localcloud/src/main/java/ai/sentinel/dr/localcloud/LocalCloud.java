@@ -203,6 +203,42 @@ public final class LocalCloud implements AutoCloseable {
             takenAt.toString())));
   }
 
+  // ---- readiness and events (moto_launcher.py E1-E4) --------------------------------------------------------------
+
+  /**
+   * E4: how long AWS operations take on this cloud and whether the events AWS sends are delivered (null: unchanged).
+   *
+   * @param rdsRestoreSeconds  a restored RDS instance is "creating" this long, then available (RDS-EVENT-0008/0019)
+   * @param ecsRolloutSeconds  a new ECS deployment of a good revision completes after this long (its events then)
+   * @param cacheCreateSeconds a new cache cluster is "creating" this long (provisioning complete to its topic then)
+   * @param emitEvents         false: no event is sent at all (a lost event; polling-only waits)
+   * @return the settings now
+   */
+  public Map<String, Object> setReadiness(Double rdsRestoreSeconds, Double ecsRolloutSeconds,
+      Double cacheCreateSeconds, Boolean emitEvents) throws IOException {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    if (rdsRestoreSeconds != null) {
+      body.put("rdsRestoreSeconds", rdsRestoreSeconds);
+    }
+    if (ecsRolloutSeconds != null) {
+      body.put("ecsRolloutSeconds", ecsRolloutSeconds);
+    }
+    if (cacheCreateSeconds != null) {
+      body.put("cacheCreateSeconds", cacheCreateSeconds);
+    }
+    if (emitEvents != null) {
+      body.put("emitEvents", emitEvents);
+    }
+    String answer = post(control, motoEndpoint.resolve("/moto-api/localcloud/readiness"),
+        CONTROL_JSON.writeValueAsString(body));
+    return CONTROL_JSON.readValue(answer, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+  }
+
+  /** Where the events the launcher sends are delivered ({@link Gateway#setEventSink}). */
+  public void onEvents(java.util.function.Consumer<byte[]> sink) {
+    gateway.setEventSink(sink);
+  }
+
   /** Stops the gateway and moto (the whole process tree) and waits for moto to exit. */
   @Override
   public synchronized void close() {

@@ -54,6 +54,28 @@ SIMULATIONS (failures AWS would produce that moto cannot; only what a drill or t
   S3 ElastiCache snapshot times: a snapshot's SnapshotCreateTime can be set (POST
      /moto-api/localcloud/elasticache/snapshot-time {"snapshotName": N, "snapshotCreateTime": ISO-8601}) so seeded
      history has an older and a newer snapshot, as a cluster with daily backups would.
+READINESS AND THE EVENTS AWS SENDS (event-driven waits; configurable so a benchmark's operations take realistic time)
+  E1 RDS RestoreDBInstanceFromDBSnapshot / RestoreDBInstanceToPointInTime: moto makes the instance "available" at
+     once and sends no event. AWS reports "creating" until the restore completes, then sends the RDS DB Instance Event
+     RDS-EVENT-0008 (restored from a snapshot) or RDS-EVENT-0019 (restored to a point in time) to EventBridge. The
+     restored instance is "creating" for rdsRestoreSeconds (LOCALCLOUD_RDS_RESTORE_SECONDS, default 0), then
+     "available", and at that moment the event (as EventBridge delivers it: version, id, detail-type, source aws.rds,
+     account, time, region, resources, detail with EventCategories, SourceType, SourceArn, Date, Message,
+     SourceIdentifier, EventID) is POSTed to the gateway's event bus (/_localcloud/events), which delivers it to the
+     functions the deployed rules target, as EventBridge would. Instances created by CreateDBInstance (seeding) are
+     unchanged.
+  E2 ECS UpdateService / CreateService: a new deployment of a good revision completes after ecsRolloutSeconds
+     (LOCALCLOUD_ECS_ROLLOUT_SECONDS, default 0: at once, as F5); meanwhile it is PRIMARY IN_PROGRESS with no running
+     tasks and the previous deployment ACTIVE (still serving), as a rolling update reports. When it completes (and
+     also at once), the events ECS sends are delivered: "ECS Deployment State Change" SERVICE_DEPLOYMENT_COMPLETED
+     and "ECS Service Action" SERVICE_STEADY_STATE (resources: the service ARN, cluster/name format).
+  E3 ElastiCache: a cluster created with a NotificationTopicArn (F3's creating time, cacheCreateSeconds,
+     LOCALCLOUD_CACHE_CREATE_SECONDS) gets ElastiCache's SNS notification {"ElastiCache:CacheClusterProvisioningComplete":
+     "<id>"} when it becomes available, delivered (Subject "ElastiCache Notification Message") to the functions
+     subscribed to that topic in the deployed template, as SNS would.
+  E4 POST /moto-api/localcloud/readiness {"rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds",
+     "emitEvents"} changes these at run time (each optional; the answer is the settings now). emitEvents false
+     (LOCALCLOUD_EMIT_EVENTS=false) sends no event at all: what a lost event, or polling-only waits, look like.
 Controls take optional "accountId" and "region" (default 123456789012, us-east-1). /moto-api/reset forgets all of it
 (the state lives on moto's own model objects).
 """
@@ -101,6 +123,13 @@ from moto.elasticache import models as ec_models
 from moto.elasticache import responses as ec_responses
 
 CACHE_CREATE_SECONDS = float(os.environ.get("LOCALCLOUD_CACHE_CREATE_SECONDS", "2"))
+# E1-E4: how long AWS operations take here, and whether the events AWS sends are delivered (see the docstring)
+_READINESS = {
+    "rdsRestoreSeconds": float(os.environ.get("LOCALCLOUD_RDS_RESTORE_SECONDS", "0")),
+    "ecsRolloutSeconds": float(os.environ.get("LOCALCLOUD_ECS_ROLLOUT_SECONDS", "0")),
+    "cacheCreateSeconds": CACHE_CREATE_SECONDS,
+    "emitEvents": os.environ.get("LOCALCLOUD_EMIT_EVENTS", "true").lower() != "false",
+}
 # AWS's short region code in node endpoints (use1 for us-east-1, euw1 for eu-west-1, ...)
 _REGION_CODES = {"us-east-1": "use1", "us-east-2": "use2", "us-west-1": "usw1", "us-west-2": "usw2",
                  "eu-west-1": "euw1", "eu-central-1": "euc1"}
@@ -112,10 +141,12 @@ def _cluster_init(self, account_id, region_name, *args, **kwargs):
     _original_cluster_init(self, account_id, region_name, *args, **kwargs)
     self._region = region_name
     self._suffix = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
-    self._ready_at = _now() + datetime.timedelta(seconds=CACHE_CREATE_SECONDS)
-    if CACHE_CREATE_SECONDS > 0:
+    delay = _READINESS["cacheCreateSeconds"]
+    self._ready_at = _now() + datetime.timedelta(seconds=delay)
+    if delay > 0:
         self.cache_cluster_status = "creating"
         self.status = "creating"
+    _cache_created(self, delay)  # E3
 
 
 ec_models.CacheCluster.__init__ = _cluster_init
@@ -375,6 +406,7 @@ def _update_service(self, service_properties):
         task_definition_str = props.get("task_definition")
         service = self._get_service(props.get("cluster", "default"), props["service"].split("/")[-1])
         before = service.task_definition
+        serving = [dict(d) for d in service.deployments]
         service = _original_update_service(self, props)
         if task_definition_str:
             service.task_definition = self.describe_task_definition(task_definition_str).arn
@@ -384,7 +416,11 @@ def _update_service(self, service_properties):
         started = force or service.task_definition != before or primary is None
         if started:
             service.deployments = [_new_deployment(service, primary)]
+            if _rollout(self, service, serving):
+                return service  # E2: completes (and settles) after ecsRolloutSeconds
         _settle(self, service, new_deployment=started)
+        if started and _broken_reason(self, service.task_definition) is None:
+            threading.Thread(target=_ecs_completed, args=(self, service, _primary(service)["id"]), daemon=True).start()
         return service
 
 
@@ -519,6 +555,143 @@ sm_models.SecretsManagerBackend.rotate_secret = _rotate_secret
 sm_models.SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage
 
 
+# ---- E1-E4: readiness delays and the events AWS sends (event-driven waits) -------------------------------------
+
+from moto.rds import models as rds_models
+
+
+def _emit(body):
+    """Hands an event to the gateway's event bus, which delivers it as EventBridge or SNS would (E1-E3)."""
+    if not _READINESS["emitEvents"]:
+        return
+    url = "http://localhost:{0}/_localcloud/events".format(os.environ.get("MOTO_PORT", "5000"))
+    request = urllib.request.Request(url, data=json.dumps(body, default=str).encode("utf-8"), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+    except Exception as e:  # an event AWS fails to deliver is lost; the waits fall back to polling
+        sys.stderr.write("event not delivered: {0!r}\n".format(e))
+
+
+def _later(seconds, action):
+    """Runs action after seconds on a daemon thread (at once on one when seconds <= 0), under the model lock."""
+    def run():
+        if seconds > 0:
+            time.sleep(seconds)
+        with _lock:
+            body = action()
+        if body:
+            _emit(body)
+    threading.Thread(target=run, daemon=True).start()
+
+
+def _event_bridge(source, detail_type, account, region, resources, detail):
+    return {"eventBridge": {"version": "0", "id": str(uuid.uuid4()), "detail-type": detail_type, "source": source,
+                            "account": account, "time": _now().strftime("%Y-%m-%dT%H:%M:%SZ"), "region": region,
+                            "resources": resources, "detail": detail}}
+
+
+_restore_event = threading.local()
+
+
+def _restored(original, event_id, message):
+    def restore(self, *args, **kwargs):
+        _restore_event.value = (event_id, message)
+        try:
+            instance = original(self, *args, **kwargs)
+        finally:
+            _restore_event.value = None
+        delay = _READINESS["rdsRestoreSeconds"]
+        if delay > 0:
+            instance.status = "creating"
+
+        def available():
+            if instance.db_instance_identifier not in self.databases or instance.status not in ("creating",
+                                                                                                  "available"):
+                return None  # deleted or changed meanwhile: no "restored" event
+            instance.status = "available"
+            arn = instance.db_instance_arn
+            stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
+            return _event_bridge("aws.rds", "RDS DB Instance Event", self.account_id, self.region_name, [arn], {
+                "EventCategories": ["restoration"], "SourceType": "DB_INSTANCE", "SourceArn": arn, "Date": stamp,
+                "Message": message, "SourceIdentifier": instance.db_instance_identifier, "EventID": event_id})
+        _later(delay, available)
+        return instance
+    return restore
+
+
+rds_models.RDSBackend.restore_db_instance_from_db_snapshot = _restored(
+    rds_models.RDSBackend.restore_db_instance_from_db_snapshot, "RDS-EVENT-0008",
+    "DB instance restored from snapshot")
+rds_models.RDSBackend.restore_db_instance_to_point_in_time = _restored(
+    rds_models.RDSBackend.restore_db_instance_to_point_in_time, "RDS-EVENT-0019",
+    "Restored from DB instance to a point in time")
+
+
+def _ecs_completed(backend, service, deployment_id):
+    """E2: the events ECS sends when a deployment has completed and the service is steady."""
+    arn = "arn:aws:ecs:{0}:{1}:service/{2}/{3}".format(backend.region_name, backend.account_id,
+                                                          service.cluster_name, service.name)
+    cluster = "arn:aws:ecs:{0}:{1}:cluster/{2}".format(backend.region_name, backend.account_id, service.cluster_name)
+    stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
+    _emit(_event_bridge("aws.ecs", "ECS Deployment State Change", backend.account_id, backend.region_name, [arn], {
+        "eventType": "INFO", "eventName": "SERVICE_DEPLOYMENT_COMPLETED", "deploymentId": deployment_id,
+        "updatedAt": stamp, "reason": "ECS deployment {0} completed.".format(deployment_id)}))
+    _emit(_event_bridge("aws.ecs", "ECS Service Action", backend.account_id, backend.region_name, [arn], {
+        "eventType": "INFO", "eventName": "SERVICE_STEADY_STATE", "clusterArn": cluster, "createdAt": stamp}))
+
+
+def _rollout(backend, service, previous):
+    """E2: a new deployment of a good revision that takes ecsRolloutSeconds (False: it completes at once, F5)."""
+    delay = _READINESS["ecsRolloutSeconds"]
+    primary = _primary(service)
+    if delay <= 0 or primary is None or _broken_reason(backend, primary.get("taskDefinition")) is not None:
+        return False
+    deployment_id = primary["id"]
+    primary.update({"runningCount": 0, "pendingCount": service.desired_count, "rolloutState": "IN_PROGRESS",
+                    "desiredCount": service.desired_count,
+                    "rolloutStateReason": "ECS deployment {} in progress.".format(deployment_id)})
+    still = [dict(d, status="ACTIVE") for d in previous if d.get("id") != deployment_id]
+    service.deployments = [primary] + still
+    service.running_count = sum(int(d.get("runningCount", 0) or 0) for d in still)
+    service.pending_count = service.desired_count
+
+    def complete():
+        now_primary = _primary(service)
+        if now_primary is None or now_primary.get("id") != deployment_id:
+            return None  # replaced by a newer deployment meanwhile
+        _settle(backend, service)
+        threading.Thread(target=_ecs_completed, args=(backend, service, deployment_id), daemon=True).start()
+        return None
+    _later(delay, complete)
+    return True
+
+
+def _cache_created(cluster, delay):
+    """E3: "provisioning complete" to the cluster's notification topic once it is available."""
+    topic = getattr(cluster, "notification_topic_arn", None)
+    if not topic:
+        return
+
+    def provisioned():
+        _cluster_status(cluster)
+        return {"sns": {"topicArn": topic, "subject": "ElastiCache Notification Message",
+                        "message": json.dumps({"ElastiCache:CacheClusterProvisioningComplete":
+                                               cluster.cache_cluster_id})}}
+    _later(delay, provisioned)
+
+
+def readiness(body, account, region):
+    """E4: how long operations take, and whether events are sent."""
+    for key in ("rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds"):
+        if key in body:
+            _READINESS[key] = float(body[key])
+    if "emitEvents" in body:
+        _READINESS["emitEvents"] = bool(body["emitEvents"])
+    return dict(_READINESS)
+
+
 # ---- control API: /moto-api/localcloud/... ----------------------------------------------------------------------
 
 from moto.moto_api._internal import urls as moto_api_urls
@@ -568,6 +741,7 @@ def snapshot_time(body, account, region):
 
 moto_api_urls.url_paths["{0}/moto-api/localcloud/ecs/broken-image"] = _control(broken_image)
 moto_api_urls.url_paths["{0}/moto-api/localcloud/elasticache/snapshot-time"] = _control(snapshot_time)
+moto_api_urls.url_paths["{0}/moto-api/localcloud/readiness"] = _control(readiness)
 
 from moto.server import main
 

@@ -106,7 +106,7 @@ public final class DataCorruptionRecovery extends RecoveryStateMachine {
     compareTask.next(compareDone);
     Choice cleanAvailable = new Choice(this, "Clean copy available?")
         .when(isTrue("$.corruption.clean.available"), compareTask)
-        .otherwise(pollWait("Wait for clean copy").next(waitTask));
+        .otherwise(eventWait("Wait for clean copy", waitTask));
     waitTask.next(cleanAvailable);
     enterTask.next(restoreTask).next(waitTask);
     acquireLockTask.next(diagnoseTask);

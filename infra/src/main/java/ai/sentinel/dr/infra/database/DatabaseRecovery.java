@@ -81,7 +81,7 @@ public final class DatabaseRecovery extends RecoveryStateMachine {
 
     Choice failoverDone = new Choice(this, "Failover done?")
         .when(isTrue("$.database.failover.done"), verifyTask)
-        .otherwise(pollWait("Wait for failover").next(verifyFailoverTask));
+        .otherwise(eventWait("Wait for failover", verifyFailoverTask));
     verifyFailoverTask.next(failoverDone);
 
     updateSecretTask.next(restartServices(verifyTask));
@@ -89,7 +89,7 @@ public final class DatabaseRecovery extends RecoveryStateMachine {
     // the database is back: repointing the secret moves production traffic, the step a human may have to approve
     Choice instanceAvailable = new Choice(this, "Instance available?")
         .when(isTrue("$.database.restore.available"), gated(UPDATE_SECRET, updateSecretTask))
-        .otherwise(pollWait("Wait for instance").next(waitForInstanceTask));
+        .otherwise(eventWait("Wait for instance", waitForInstanceTask));
     waitForInstanceTask.next(instanceAvailable);
     restoreFromSnapshotTask.next(waitForInstanceTask);
     pointInTimeRestoreTask.next(waitForInstanceTask);

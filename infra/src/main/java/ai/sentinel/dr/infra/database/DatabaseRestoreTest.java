@@ -56,7 +56,7 @@ public final class DatabaseRestoreTest extends RecoveryStateMachine {
     verifyTask.next(deleteTask);
     Choice available = new Choice(this, "Instance available?")
         .when(isTrue("$.database.restore.available"), verifyTask)
-        .otherwise(pollWait("Wait for instance").next(waitTask));
+        .otherwise(eventWait("Wait for instance", waitTask));
     waitTask.next(available);
     acquireLockTask.next(diagnoseTask).next(restoreTask).next(waitTask);
 

@@ -61,14 +61,14 @@ public final class EcsRecovery extends RecoveryStateMachine {
     // a plan's scale-up starts no task: waiting for them would only spend the poll budget
     Choice scaled = new Choice(this, "Scaled?")
         .when(Condition.and(isTrue("$.ecs.scale.scaled"), Condition.not(isTrue(DRY_RUN))),
-            pollWait("Wait for scale-up").next(waitForStabilityTask))
+            eventWait("Wait for scale-up", waitForStabilityTask))
         .otherwise(verifyTargetsTask);
     scaleUpTask.next(scaled);
 
     deployPreviousVersionTask.next(waitForStabilityTask);
     Choice rollBack = new Choice(this, "Roll back?")
         .when(isTrue("$.ecs.rollbackDue"), gated(DEPLOY_PREVIOUS_VERSION, deployPreviousVersionTask))
-        .otherwise(pollWait("Wait for stability").next(waitForStabilityTask));
+        .otherwise(eventWait("Wait for stability", waitForStabilityTask));
     Choice stable = new Choice(this, "Service stable?")
         .when(isTrue("$.ecs.stable"), scaleUpTask)
         .otherwise(rollBack);

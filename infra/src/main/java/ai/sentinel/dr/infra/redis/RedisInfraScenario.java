@@ -11,6 +11,8 @@ import ai.sentinel.dr.infra.Triggers;
 import ai.sentinel.dr.redis.RedisFailure;
 import ai.sentinel.dr.redis.RedisSettings;
 import ai.sentinel.dr.trigger.ElastiCacheEventResponder;
+import ai.sentinel.dr.trigger.WaitResponder;
+import ai.sentinel.dr.wait.ReadyEvents;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -69,7 +71,15 @@ public final class RedisInfraScenario implements InfraScenario {
 
   @Override
   public void signals(Triggers triggers) {
-    triggers.subscribe(triggers.addTopic(EVENT_TOPIC, eventTopic(triggers)), ElastiCacheEventResponder.class);
+    Topic topic = triggers.addTopic(EVENT_TOPIC, eventTopic(triggers));
+    triggers.subscribe(topic, ElastiCacheEventResponder.class);
+    // "provisioning complete" of the recovery cluster wakes the wait for it; only that message reaches the function
+    triggers.subscribe(topic, WaitResponder.class, ReadyEvents.CACHE_READY_NOTIFICATION);
+  }
+
+  /** {@code <env>-sentinel-dr-elasticache-events}. */
+  public static String eventTopicName(EnvironmentConfig config) {
+    return config.prefix() + "-elasticache-events";
   }
 
   /**
@@ -80,7 +90,7 @@ public final class RedisInfraScenario implements InfraScenario {
    */
   private static Topic eventTopic(Triggers triggers) {
     Topic topic = Topic.Builder.create(triggers, EVENT_TOPIC)
-        .topicName(triggers.config().prefix() + "-elasticache-events")
+        .topicName(eventTopicName(triggers.config()))
         .enforceSsl(true)
         .build();
     topic.addToResourcePolicy(PolicyStatement.Builder.create()

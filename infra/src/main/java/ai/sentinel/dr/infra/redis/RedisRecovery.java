@@ -11,6 +11,7 @@ import ai.sentinel.dr.redis.Verify;
 import ai.sentinel.dr.redis.WaitForCluster;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.amazon.awscdk.Aws;
 import software.constructs.Construct;
 
 /**
@@ -42,6 +43,9 @@ public final class RedisRecovery extends RecoveryStateMachine {
         config.require(RedisSettings.class).verifyConnect() ? config.vpc() : null);
     RunbookFunction findSnapshot = function(FindSnapshot.class);
     RunbookFunction createRecoveryCluster = function(CreateRecoveryCluster.class);
+    // the recovery cluster notifies the stack's topic, whose "provisioning complete" ends the wait for it
+    createRecoveryCluster.function().addEnvironment(CreateRecoveryCluster.TOPIC_VAR, "arn:" + Aws.PARTITION + ":sns:"
+        + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + RedisInfraScenario.eventTopicName(config));
     RunbookFunction waitForCluster = function(WaitForCluster.class);
     RunbookFunction updateSecret = function(UpdateSecret.class);
     // the one step that needs the cache's network: PING
@@ -62,7 +66,7 @@ public final class RedisRecovery extends RecoveryStateMachine {
     // the cache is back: repointing the secret moves every API and worker task to it
     Choice clusterAvailable = new Choice(this, "Cluster available?")
         .when(isTrue("$.cache.cluster.available"), gated(UPDATE_SECRET, updateSecretTask))
-        .otherwise(pollWait("Wait for cluster").next(waitForClusterTask));
+        .otherwise(eventWait("Wait for cluster", waitForClusterTask));
     waitForClusterTask.next(clusterAvailable);
     findSnapshotTask.next(createRecoveryClusterTask).next(waitForClusterTask);
     acquireLockTask.next(diagnoseTask);

@@ -139,6 +139,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke restoreTask = step("RestoreGradually", restore);
     Choice restored = new Choice(this, "Service restored?")
         .when(isTrue("$.security.restore.done"), next)
+        // a deliberate soak between traffic steps, not a wait for AWS: no event ends it early
         .otherwise(pollWait("Wait for restore step").next(restoreTask));
     restoreTask.next(restored);
     return new Choice(this, "Restore?")
@@ -165,6 +166,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke waitTask = step("WaitForEvidence", waitForEvidence);
     Choice preserved = new Choice(this, "Evidence preserved?")
         .when(isTrue("$.evidence.done"), next)
+        // CloudWatch Logs export tasks send no completion event (DescribeExportTasks only): polled
         .otherwise(pollWait("Wait for evidence").next(waitTask));
     preserveTask.next(waitTask).next(preserved);
     return preserveTask;
@@ -189,6 +191,8 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke waitTask = step("WaitForRotation", waitForRotation);
     Choice rotated = new Choice(this, "Secrets rotated?")
         .when(isTrue("$.rotation.done"), restartServices(next))
+        // Secrets Manager reports a rotation's end only as a CloudTrail service event (RotationSucceeded), which
+        // needs a trail: polled
         .otherwise(pollWait("Wait for rotation").next(waitTask));
     rotateTask.next(waitTask).next(rotated);
     return rotateTask;

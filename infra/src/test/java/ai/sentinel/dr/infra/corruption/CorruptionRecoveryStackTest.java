@@ -68,8 +68,8 @@ public class CorruptionRecoveryStackTest {
     JsonNode available = states.path("Clean copy available?");
     assertTrue(available.path("Choices").toString().contains("$.corruption.clean.available"));
     assertEquals("CompareTables", available.path("Choices").path(0).path("Next").asText());
-    assertEquals("WaitForInstance", states.path(available.path("Default").asText()).path("Next").asText());
-    assertEquals("Wait", states.path(available.path("Default").asText()).path("Type").asText());
+    ai.sentinel.dr.infra.StateMachineAssert.assertEventWait(states, available.path("Default").asText(),
+        "WaitForInstance");
     JsonNode compared = states.path(next("CompareTables"));
     assertEquals("CompareTables", compared.path("Default").asText(), "the compare resumes until done");
     JsonNode needed = states.path(compared.path("Choices").path(0).path("Next").asText());

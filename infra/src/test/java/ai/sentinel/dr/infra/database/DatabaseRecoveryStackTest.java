@@ -168,8 +168,7 @@ public class DatabaseRecoveryStackTest {
     assertEquals(done, rule.path("Next").asText());
     assertTrue(rule.toString().contains("\"Variable\":\"" + field + "\",\"BooleanEquals\":true"), rule.toString());
     assertEquals(waitState, states.path(choice).path("Default").asText());
-    assertEquals("Wait", states.path(waitState).path("Type").asText());
-    assertEquals(poll, next(waitState));
+    ai.sentinel.dr.infra.StateMachineAssert.assertEventWait(states, waitState, poll);
   }
 
   private static List<String> diff(List<String> expected, Set<String> actual) {

@@ -52,8 +52,8 @@ public class EcsRecoveryStackTest {
     assertEquals("AcquireLock", dev.definition("ecs-service-failure").path("StartAt").asText());
     assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "ForceNewDeployment", "WaitForStability",
         "Service stable?", "Roll back?", "Wait for stability", "DeployPreviousVersion", "ScaleUp", "Scaled?",
-        "Wait for scale-up", "VerifyTargets", "Notify", "Report", "Recovered", "NotifyFailure", "ReportFailure",
-        "RecoveryFailed", "Act on diagnosis?", "NotifyNoAction", "ReportNoAction", "NoAction")), names());
+        "Wait for scale-up", "Wait for scale-up (polling)", "Wait for stability (polling)", "VerifyTargets", "Notify",
+        "Report", "Recovered", "NotifyFailure", "ReportFailure", "RecoveryFailed", "Act on diagnosis?", "NotifyNoAction", "ReportNoAction", "NoAction")), names());
     assertEquals("Diagnose", next("AcquireLock"));
     assertEquals(RecoveryStateMachine.ACT_CHOICE, next("Diagnose"));
     assertEquals("ForceNewDeployment", states.path(RecoveryStateMachine.ACT_CHOICE).path("Choices").path(0).path("Next")
@@ -80,8 +80,7 @@ public class EcsRecoveryStackTest {
     StateMachineAssert.assertIsTrue(rollBack.path("Choices").path(0), "$.ecs.rollbackDue");
     // not stable and no rollback due yet: poll again after pollSeconds
     assertEquals("Wait for stability", rollBack.path("Default").asText());
-    assertEquals("$.options.pollSeconds", states.path("Wait for stability").path("SecondsPath").asText());
-    assertEquals("WaitForStability", next("Wait for stability"));
+    StateMachineAssert.assertEventWait(states, "Wait for stability", "WaitForStability");
     // the rollback is watched like the forced deployment was
     assertEquals("WaitForStability", next("DeployPreviousVersion"));
     assertEquals(Set.of("Roll back?"), StateMachineAssert.predecessors(states, "DeployPreviousVersion"));
@@ -99,9 +98,7 @@ public class EcsRecoveryStackTest {
     assertTrue(rule.toString().contains("{\"Not\":{\"And\":[{\"Variable\":\"$.options.dryRun\",\"IsPresent\":true},"
         + "{\"Variable\":\"$.options.dryRun\",\"BooleanEquals\":true}]}}"), rule.toString());
     assertEquals("VerifyTargets", scaled.path("Default").asText());
-    assertEquals("Wait", states.path("Wait for scale-up").path("Type").asText());
-    assertEquals("$.options.pollSeconds", states.path("Wait for scale-up").path("SecondsPath").asText());
-    assertEquals("WaitForStability", next("Wait for scale-up"));
+    StateMachineAssert.assertEventWait(states, "Wait for scale-up", "WaitForStability");
     // the loop: WaitForStability -> Service stable? -> ScaleUp, which finds running == desired the second time
     assertEquals(Set.of("Service stable?"), StateMachineAssert.predecessors(states, "ScaleUp"));
     assertEquals(Set.of("Scaled?"), StateMachineAssert.predecessors(states, "VerifyTargets"));

@@ -55,8 +55,9 @@ public class RedisRecoveryStackTest {
     assertEquals("ALL", sm.path("LoggingConfiguration").path("Level").asText());
     assertEquals("AcquireLock", dev.definition("redis-failure").path("StartAt").asText());
     assertEquals(new TreeSet<>(List.of("AcquireLock", "Diagnose", "FindSnapshot", "CreateRecoveryCluster",
-        "WaitForCluster", "Cluster available?", "Wait for cluster", "UpdateSecret", "RestartServices",
-        "WaitForServices", "Services stable?", "Wait for services", "Verify", "Notify", "Report", "Recovered",
+        "WaitForCluster", "Cluster available?", "Wait for cluster", "Wait for cluster (polling)", "UpdateSecret",
+        "RestartServices", "WaitForServices", "Services stable?", "Wait for services", "Wait for services (polling)",
+        "Verify", "Notify", "Report", "Recovered",
         "NotifyFailure", "ReportFailure", "RecoveryFailed", "Act on diagnosis?", "NotifyNoAction", "ReportNoAction",
         "NoAction")), names(states));
 
@@ -66,11 +67,11 @@ public class RedisRecoveryStackTest {
         .asText());
     assertEquals("CreateRecoveryCluster", next("FindSnapshot"));
     assertEquals("WaitForCluster", next("CreateRecoveryCluster"));
-    StateMachineAssert.loop(states, "WaitForCluster", "Cluster available?", "$.cache.cluster.available",
+    StateMachineAssert.eventLoop(states, "WaitForCluster", "Cluster available?", "$.cache.cluster.available",
         "UpdateSecret", "Wait for cluster");
     assertEquals("RestartServices", next("UpdateSecret"));
     assertEquals("WaitForServices", next("RestartServices"));
-    StateMachineAssert.loop(states, "WaitForServices", "Services stable?", "$.services.stable", "Verify",
+    StateMachineAssert.eventLoop(states, "WaitForServices", "Services stable?", "$.services.stable", "Verify",
         "Wait for services");
     assertEquals("Notify", next("Verify"));
     assertEquals("Report", next("Notify"));

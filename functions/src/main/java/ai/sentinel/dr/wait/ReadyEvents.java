@@ -1,0 +1,106 @@
+package ai.sentinel.dr.wait;
+
+import ai.sentinel.dr.trigger.TriggerPatterns;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The events AWS sends when a resource a wait loop waits for is ready, and what each says is ready. They are deployed
+ * as EventBridge rules with every other trigger ({@link TriggerPatterns}), target the one {@code WaitResponder}, and
+ * are matched with the same event-ruler; they never start a recovery (routine events) and are never trusted: an event
+ * only wakes a wait early, and the wait's own poll describes the resource and decides. So a forged or early event
+ * costs one describe, and a lost one at most one poll interval.
+ */
+public final class ReadyEvents {
+  /** The responder these rules target (simple class name in ai.sentinel.dr.trigger). */
+  public static final String RESPONDER = "WaitResponder";
+  public static final String RDS_INSTANCE = "ready-rds-instance";
+  public static final String ECS_DEPLOYMENT = "ready-ecs-deployment";
+  public static final String ECS_STEADY_STATE = "ready-ecs-steady-state";
+  /**
+   * RDS DB instance events after which the instance is available again (RDS User Guide, "Amazon RDS event categories
+   * and event messages"): created (0005), restored from a snapshot (0008, 0043), restored to a point in time (0019),
+   * Multi-AZ failover completed (0015, 0049, 0051).
+   */
+  public static final List<String> RDS_READY_EVENTS = List.of("RDS-EVENT-0005", "RDS-EVENT-0008", "RDS-EVENT-0015",
+      "RDS-EVENT-0019", "RDS-EVENT-0043", "RDS-EVENT-0049", "RDS-EVENT-0051");
+  /**
+   * ElastiCache's SNS notification that a cluster's nodes are ready to use ("Event Notifications and Amazon SNS"):
+   * node-based clusters publish no EventBridge events, so this one arrives on the stack's ElastiCache topic.
+   */
+  public static final String CACHE_READY_NOTIFICATION = "ElastiCache:CacheClusterProvisioningComplete";
+  /** The ElastiCache notification as an event-ruler pattern over the SNS message (also the subscription's filter). */
+  public static final String CACHE_READY_PATTERN = "{\"" + CACHE_READY_NOTIFICATION + "\":[{\"exists\":true}]}";
+
+  private ReadyEvents() {}
+
+  /** The EventBridge rules of the ready events. */
+  public static List<TriggerPatterns.Rule> rules() {
+    return List.of(
+        new TriggerPatterns.Rule(RDS_INSTANCE, RESPONDER, "RDS instances created, restored or failed over: wakes "
+            + "the recoveries waiting for them (never starts one)", "{\"source\":[\"aws.rds\"],\"detail-type\":"
+            + "[\"RDS DB Instance Event\"],\"detail\":{\"EventID\":" + jsonList(RDS_READY_EVENTS) + "}}"),
+        new TriggerPatterns.Rule(ECS_DEPLOYMENT, RESPONDER, "ECS deployments completed: wakes the recoveries "
+            + "waiting for the service (never starts one)", "{\"source\":[\"aws.ecs\"],\"detail-type\":"
+            + "[\"ECS Deployment State Change\"],\"detail\":{\"eventName\":[\"SERVICE_DEPLOYMENT_COMPLETED\"]}}"),
+        new TriggerPatterns.Rule(ECS_STEADY_STATE, RESPONDER, "ECS services in steady state: wakes the recoveries "
+            + "waiting for the service (never starts one)", "{\"source\":[\"aws.ecs\"],\"detail-type\":"
+            + "[\"ECS Service Action\"],\"detail\":{\"eventName\":[\"SERVICE_STEADY_STATE\"]}}"));
+  }
+
+  /** What an EventBridge event that matched {@code matchedRules} says is ready (empty: none of the ready rules). */
+  public static List<Awaited> fromEventBridge(JsonNode event, List<String> matchedRules) {
+    List<Awaited> out = new ArrayList<>();
+    if (matchedRules.contains(RDS_INSTANCE)) {
+      String id = event.path("detail").path("SourceIdentifier").asText("");
+      // SourceIdentifier arrives bare and with the "rds:" prefix
+      id = id.startsWith("rds:") ? id.substring(4) : id;
+      if (!id.isBlank()) {
+        out.add(Awaited.rdsInstanceAvailable(id));
+      }
+    }
+    if (matchedRules.contains(ECS_DEPLOYMENT) || matchedRules.contains(ECS_STEADY_STATE)) {
+      // resources[0]: arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME (or service/NAME, the old format)
+      for (JsonNode arn : event.path("resources")) {
+        String text = arn.asText("");
+        int at = text.indexOf(":service/");
+        if (at >= 0 && text.length() > at + ":service/".length()) {
+          out.add(Awaited.ecsServiceStable(text.substring(at + ":service/".length())));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What an ElastiCache notification says is ready: {"ElastiCache:CacheClusterProvisioningComplete": "ID"} names the
+   * cluster (or a node of it, {@code ID-0001}, which names its cluster too).
+   */
+  public static List<Awaited> fromElastiCache(JsonNode message) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (Iterator<String> it = message.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (field.equals(CACHE_READY_NOTIFICATION) || field.equals("Cache Cluster ID")) {
+        String id = message.path(field).asText("").trim();
+        if (!id.isEmpty()) {
+          ids.add(id);
+          if (id.matches(".+-\\d{4}")) {
+            ids.add(id.substring(0, id.length() - 5));
+          }
+        }
+      }
+    }
+    if (!message.has(CACHE_READY_NOTIFICATION)) {
+      return List.of();
+    }
+    return ids.stream().map(Awaited::cacheClusterAvailable).toList();
+  }
+
+  private static String jsonList(List<String> values) {
+    return "[\"" + String.join("\",\"", values) + "\"]";
+  }
+}
