@@ -20,8 +20,11 @@ import java.util.function.Consumer;
  * time, so tests can tell when an event woke a wait.
  */
 public final class LocalEventBus implements Consumer<byte[]> {
+  /** The answer recorded for an event not delivered ({@link #setDelivering}). */
+  public static final String NOT_DELIVERED = "(not delivered: polling only)";
   private final LocalDeployment deployment;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  private volatile boolean delivering = true;
 
   /**
    * One delivery.
@@ -58,6 +61,14 @@ public final class LocalEventBus implements Consumer<byte[]> {
     }
   }
 
+  /**
+   * False: events are recorded (with their time: when AWS would have sent them) but reach no function, so waits only
+   * poll (bench/overhead.sh's polling-only runs); true (the default): delivered as deployed.
+   */
+  public void setDelivering(boolean on) {
+    this.delivering = on;
+  }
+
   /** The deliveries so far, oldest first. */
   public List<Delivery> deliveries() {
     return List.copyOf(deliveries);
@@ -69,6 +80,10 @@ public final class LocalEventBus implements Consumer<byte[]> {
       return;
     }
     Instant at = Instant.now();
+    if (!delivering) {
+      deliveries.add(new Delivery(at, via, functionName, event, NOT_DELIVERED));
+      return;
+    }
     String answer;
     try {
       byte[] out = fn.get().invoke(payload);

@@ -51,4 +51,22 @@ class StatePathTest {
     assertEquals(4, path.steps(), "Force, Wait, Previous, Scale");
     assertTrue(path.isStep("Previous"));
   }
+
+  @Test
+  void aWaitThatEndsOnAnEventIsATaskButNoStep() {
+    // Poll -> Done? -> (done: D | Sleep, a waitForTaskToken task with the document and a token to register -> Poll)
+    String asl = "{\"StartAt\":\"Poll\",\"States\":{"
+        + "\"Poll\":{\"Type\":\"Task\",\"Next\":\"Done?\"},"
+        + "\"Done?\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.done\",\"BooleanEquals\":true,"
+        + "\"Next\":\"D\"}],\"Default\":\"Sleep\"},"
+        + "\"Sleep\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\","
+        + "\"Parameters\":{\"Payload\":{\"recovery.$\":\"$\",\"await\":{\"token.$\":\"$$.Task.Token\"}}},"
+        + "\"TimeoutSecondsPath\":\"$.options.pollSeconds\",\"ResultPath\":null,\"Next\":\"Poll\"},"
+        + "\"D\":{\"Type\":\"Task\",\"End\":true}}}";
+    StatePath path = StatePath.of(asl);
+    assertEquals(2, path.steps(), "Poll, D");
+    assertFalse(path.isStep("Sleep"));
+    assertTrue(path.isWait("Sleep"));
+    assertFalse(path.isWait("Poll"));
+  }
 }
