@@ -10,12 +10,14 @@ import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.RepoPaths;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./sentinel health [--env ENV] [--json]}: the runbook appendix's Quick Health Check with the scheduled
@@ -24,26 +26,41 @@ import java.util.Map;
  * the process environment replaces the environment's healthUrl (e.g. a stand-in API). Exit 0 healthy, 1 degraded,
  * 2 failing.
  */
-final class HealthCommand {
+@Command(name = "health", usageHelpAutoWidth = false,
+    description = {"The runbook appendix's Quick Health Check: RDS, Redis, ECS services, ALB targets, API /health, each "
+        + "PASS/WARN/FAIL with what was seen and the threshold. AWS_REGION (else the environment's), AWS_ENDPOINT_URL "
+        + "and credentials as for the AWS CLI; HEALTH_URL replaces the environment's healthUrl.",
+        "Exit 0 healthy, 1 degraded, 2 failing."})
+final class HealthCommand implements Callable<Integer> {
   private static final List<String> PASSED_THROUGH = List.of("AWS_REGION", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", DrConfig.Vars.HEALTH_URL);
 
-  private HealthCommand() {}
+  private final Cli cli;
 
-  static int run(List<String> rest, String env, Map<String, String> processEnv, PrintStream out, PrintStream err) {
-    boolean json = rest.remove("--json");
-    if (!rest.isEmpty()) {
-      err.println("usage: ./sentinel health [--env NAME] [--json]");
-      return Main.USAGE;
-    }
-    PlatformHealth health = check(RepoPaths.cdkJson(RepoPaths.root()), env, processEnv);
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  boolean help;
+
+  @Option(names = "--env", paramLabel = "NAME", defaultValue = "dev",
+      description = "the cdk.json environment whose resources are checked (default: ${DEFAULT-VALUE})")
+  String env;
+
+  @Option(names = "--json", description = "one JSON object instead of lines")
+  boolean json;
+
+  HealthCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    PlatformHealth health = check(RepoPaths.cdkJson(RepoPaths.root()), env, cli.env());
     if (json) {
       ObjectNode node = Json.MAPPER.valueToTree(health);
       node.put("overall", health.overall());
       node.put("exitCode", health.exitCode());
-      out.println(Json.write(node));
+      cli.out().println(Json.write(node));
     } else {
-      health.lines().forEach(out::println);
+      health.lines().forEach(cli.out()::println);
     }
     return health.exitCode();
   }

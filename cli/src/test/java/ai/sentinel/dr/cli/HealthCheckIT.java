@@ -67,8 +67,10 @@ class HealthCheckIT {
     Map<String, String> env = Map.of("AWS_ENDPOINT_URL", sentinel.cloud.endpoint().toString(), "AWS_REGION",
         "us-east-1", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "HEALTH_URL",
         "http://127.0.0.1:" + api.getAddress().getPort() + "/health");
-    int exit = HealthCommand.run(new ArrayList<>(List.of(args)), "local", env,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    List<String> line = new ArrayList<>(List.of("health", "--env", "local"));
+    line.addAll(List.of(args));
+    int exit = Main.run(line.toArray(String[]::new), new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, Cli.callerDir()));
     String text = out.toString(StandardCharsets.UTF_8);
     System.out.println(text + err.toString(StandardCharsets.UTF_8));
     return new Run(exit, text);

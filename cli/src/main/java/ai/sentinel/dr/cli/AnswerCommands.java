@@ -1,0 +1,77 @@
+package ai.sentinel.dr.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./sentinel approve|reject TOKEN}: answer an approval gate, as {@code aws stepfunctions
+ * send-task-success/-failure} would, on the cloud AWS_ENDPOINT_URL/AWS_REGION select.
+ */
+final class AnswerCommands {
+  private AnswerCommands() {}
+
+  /** What both answers take. */
+  abstract static class Answer implements Callable<Integer> {
+    final Cli cli;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    @Parameters(paramLabel = "TOKEN", description = "the task token from the approval request")
+    String token;
+
+    @Option(names = "--by", paramLabel = "NAME", description = "who answers (default: $USER)")
+    String by;
+
+    Answer(Cli cli) {
+      this.cli = cli;
+    }
+
+    String who() {
+      return by != null ? by : cli.env().getOrDefault("USER", System.getProperty("user.name"));
+    }
+  }
+
+  @Command(name = "approve", usageHelpAutoWidth = false,
+      description = "Approve a waiting gate: the recovery continues with the step it protects.")
+  static final class Approve extends Answer {
+    @Option(names = "--reason", paramLabel = "TEXT", description = "why (recorded in the timeline)")
+    String reason;
+
+    Approve(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      try (var sfn = Approvals.client(cli.env())) {
+        Approvals.approve(sfn, token, who(), reason);
+        cli.out().println("approved by " + who() + ": the recovery continues");
+        return Main.OK;
+      }
+    }
+  }
+
+  @Command(name = "reject", usageHelpAutoWidth = false,
+      description = "Reject a waiting gate: the recovery stops, notifies, and changes nothing more.")
+  static final class Reject extends Answer {
+    @Option(names = "--reason", paramLabel = "TEXT", required = true,
+        description = "why (recorded in the timeline and the report)")
+    String reason;
+
+    Reject(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      try (var sfn = Approvals.client(cli.env())) {
+        Approvals.reject(sfn, token, who(), reason);
+        cli.out().println("rejected by " + who() + ": the recovery stops and notifies; nothing more is changed");
+        return Main.OK;
+      }
+    }
+  }
+}
