@@ -32,6 +32,21 @@ final class AnswerCommands {
     String who() {
       return by != null ? by : cli.env().getOrDefault("USER", System.getProperty("user.name"));
     }
+
+    /** The caller's AWS identity, for the audit trail; the answer still goes when STS refuses to tell. */
+    String identity() {
+      try {
+        return CallerIdentity.arn(cli.env());
+      } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+        throw e; // no credentials or no cloud: the answer could not be sent either
+      } catch (RuntimeException e) {
+        cli.err().println("sentinel: " + spec().name() + ": caller identity unknown (" + CliErrors.of(e, cli).message()
+            + "): recording --by only");
+        return null;
+      }
+    }
+
+    abstract picocli.CommandLine.Model.CommandSpec spec();
   }
 
   @Command(name = "approve", usageHelpAutoWidth = false,
@@ -40,15 +55,25 @@ final class AnswerCommands {
     @Option(names = "--reason", paramLabel = "TEXT", description = "why (recorded in the timeline)")
     String reason;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     Approve(Cli cli) {
       super(cli);
     }
 
     @Override
+    picocli.CommandLine.Model.CommandSpec spec() {
+      return spec;
+    }
+
+    @Override
     public Integer call() {
+      String identity = identity();
       try (var sfn = Approvals.client(cli.env())) {
-        Approvals.approve(sfn, token, who(), reason);
-        cli.out().println("approved by " + who() + ": the recovery continues");
+        Approvals.approve(sfn, token, who(), identity, reason);
+        cli.out().println("approved by " + who() + (identity == null ? "" : " (" + identity + ")")
+            + ": the recovery continues");
         return Main.OK;
       }
     }
@@ -61,15 +86,25 @@ final class AnswerCommands {
         description = "why (recorded in the timeline and the report)")
     String reason;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     Reject(Cli cli) {
       super(cli);
     }
 
     @Override
+    picocli.CommandLine.Model.CommandSpec spec() {
+      return spec;
+    }
+
+    @Override
     public Integer call() {
+      String identity = identity();
       try (var sfn = Approvals.client(cli.env())) {
-        Approvals.reject(sfn, token, who(), reason);
-        cli.out().println("rejected by " + who() + ": the recovery stops and notifies; nothing more is changed");
+        Approvals.reject(sfn, token, who(), identity, reason);
+        cli.out().println("rejected by " + who() + (identity == null ? "" : " (" + identity + ")")
+            + ": the recovery stops and notifies; nothing more is changed");
         return Main.OK;
       }
     }

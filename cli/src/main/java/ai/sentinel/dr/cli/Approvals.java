@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -25,26 +27,43 @@ public final class Approvals {
   private Approvals() {}
 
   public static SfnClient client(Map<String, String> env) {
-    SfnClientBuilder b = SfnClient.builder().httpClient(UrlConnectionHttpClient.create())
-        .region(Region.of(env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"))));
+    SfnClientBuilder b = SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region(env)))
+        .credentialsProvider(credentials(env));
     String endpoint = env.get("AWS_ENDPOINT_URL");
     if (endpoint != null && !endpoint.isBlank()) {
       b.endpointOverride(URI.create(endpoint));
-      if (!env.containsKey("AWS_ACCESS_KEY_ID")) {
-        // local clouds accept any credentials; do not make a drill user configure some
-        b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
-      }
-    } else {
-      b.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
     return b.build();
   }
 
+  public static String region(Map<String, String> env) {
+    return env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+  }
+
+  /** The AWS CLI's credentials; a local cloud (AWS_ENDPOINT_URL) without any accepts test ones. */
+  public static AwsCredentialsProvider credentials(Map<String, String> env) {
+    String endpoint = env.get("AWS_ENDPOINT_URL");
+    if (env.containsKey("AWS_ACCESS_KEY_ID") && env.containsKey("AWS_SECRET_ACCESS_KEY")) {
+      String session = env.get("AWS_SESSION_TOKEN");
+      return StaticCredentialsProvider.create(session == null || session.isBlank()
+          ? AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))
+          : AwsSessionCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), session));
+    }
+    if (endpoint != null && !endpoint.isBlank()) {
+      // local clouds accept any credentials; do not make a drill user configure some
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
   /** The approver's answer, which the next step records in the recovery's timeline. */
-  public static String approvalOutput(String by, String reason) {
+  public static String approvalOutput(String by, String identity, String reason) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("decision", "approved");
     out.put("by", by);
+    if (identity != null) {
+      out.put("identity", identity);
+    }
     out.put("at", Instant.now().toString());
     if (reason != null) {
       out.put("reason", reason);
@@ -53,11 +72,21 @@ public final class Approvals {
   }
 
   public static void approve(SfnClient sfn, String token, String by, String reason) {
-    sfn.sendTaskSuccess(b -> b.taskToken(token).output(approvalOutput(by, reason)));
+    approve(sfn, token, by, null, reason);
+  }
+
+  /** {@code identity}: the caller's AWS identity (STS ARN), recorded beside the name typed (null: not known). */
+  public static void approve(SfnClient sfn, String token, String by, String identity, String reason) {
+    sfn.sendTaskSuccess(b -> b.taskToken(token).output(approvalOutput(by, identity, reason)));
   }
 
   public static void reject(SfnClient sfn, String token, String by, String reason) {
-    String cause = "rejected by " + by + ": " + reason;
+    reject(sfn, token, by, null, reason);
+  }
+
+  /** The rejection's cause reaches the Catch, the timeline and the report: who, as whom, and why. */
+  public static void reject(SfnClient sfn, String token, String by, String identity, String reason) {
+    String cause = "rejected by " + by + (identity == null ? "" : " (" + identity + ")") + ": " + reason;
     sfn.sendTaskFailure(b -> b.taskToken(token).error(REJECTED).cause(cause.length() > 32768
         ? cause.substring(0, 32768) : cause));
   }

@@ -9,6 +9,7 @@ import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.EventClassifier;
+import ai.sentinel.dr.trigger.Responder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,11 +70,19 @@ final class ClassifyCommand implements Callable<Integer> {
       cli.err().println("sentinel: no such file " + path);
       return Main.USAGE;
     }
-    DrConfig config = DrConfig.fromEnv(deployedEnvironment(EnvironmentConfig.fromCdkJson(
-        RepoPaths.cdkJson(RepoPaths.root()), env)));
-    Classification c = new EventClassifier(config, clock).classify(raw);
+    Classification c = classify(raw, deployedEnvironment(EnvironmentConfig.fromCdkJson(
+        RepoPaths.cdkJson(RepoPaths.root()), env)), clock);
     cli.out().println(Json.write(c));
     return Classification.REJECT.equals(c.action()) ? Main.REJECTED : Main.OK;
+  }
+
+  /**
+   * What a responder with this function environment would answer: the classifier's verdict, then a reject where the
+   * scenario has no state machine (the responder could not start it).
+   */
+  static Classification classify(byte[] raw, Map<String, String> functionEnvironment, Clock clock) {
+    DrConfig config = DrConfig.fromEnv(functionEnvironment);
+    return Responder.deployed(new EventClassifier(config, clock).classify(raw), config);
   }
 
   /**
@@ -88,7 +97,9 @@ final class ClassifyCommand implements Callable<Integer> {
     env.put(DrConfig.Vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:" + config.region() + ":" + account + ":"
         + Names.notificationsTopic(config.prefix()));
     Map<String, String> machines = new LinkedHashMap<>();
-    for (String scenario : config.deployedScenarios()) {
+    // the state machines the stack builds (InfraScenarios: the sections it has, and the tests)
+    for (String scenario : ai.sentinel.dr.infra.InfraScenarios.deployed(config).stream()
+        .map(ai.sentinel.dr.infra.InfraScenario::id).toList()) {
       machines.put(scenario, "arn:aws:states:" + config.region() + ":" + account + ":stateMachine:"
           + Names.stateMachine(config.prefix(), scenario));
     }

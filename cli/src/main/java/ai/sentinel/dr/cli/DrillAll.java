@@ -54,7 +54,7 @@ final class DrillAll {
             }
           }
         }
-        rows.add(String.format("| %s | %s | %s | %s | %s |", scenario, rto, rpo, result.passed() ? "yes" : "no",
+        rows.add(String.format("| %s | %s | %s | %s | %s |", scenario, rto, rpo, verified(result),
             result.reportFile() == null ? "-" : root.relativize(result.reportFile())));
       }
     }
@@ -68,5 +68,16 @@ final class DrillAll {
           ? " - not deployed in '" + env + "'" : " - no drill yet")).toList() + ")");
     }
     return allPassed ? Main.OK : Main.FAILED;
+  }
+
+  /** "yes" only when checks ran and passed: a plan whose every check was skipped (a dry-run) is "planned". */
+  static String verified(Drill.Result result) {
+    if (!result.passed()) {
+      return "no";
+    }
+    var v = result.recovery() == null ? null : result.recovery().verification();
+    boolean ran = v != null && v.checks().stream()
+        .anyMatch(c -> c.result() != ai.sentinel.dr.recovery.Verification.Result.SKIP);
+    return ran ? "yes" : "planned";
   }
 }

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
     description = {"Runs the scenario on the local cloud (moto + our handlers) through the CDK-synthesized state machine, "
         + "shows each step live and writes the post-incident report to a file.",
         "Exit 0 only when verified (a dry-run: a plan and no change; --healthy: no action, nothing changed, no "
-        + "attempt spent), 1 when not, 2 when its approval gate was rejected."})
+        + "attempt spent), 1 when not, 2 when its approval gate was rejected (by --reject-as or ./sentinel reject) and "
+        + "the recovery stopped before changing what it gates."})
 final class DrillCommand implements Callable<Integer>, Main.Described {
   private final Cli cli;
 
@@ -148,7 +149,7 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
     try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, work)) {
       Drill.Result result = new Drill(sentinel, drill, out).run(dryRun, gate, healthy);
       out.println("logs: " + root.relativize(sentinel.functionLog()));
-      return result.passed() ? Main.OK : Main.FAILED;
+      return !result.passed() ? Main.FAILED : result.rejected() ? Main.REJECTED : Main.OK;
     }
   }
 

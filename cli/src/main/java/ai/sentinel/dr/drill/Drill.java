@@ -73,9 +73,15 @@ public final class Drill {
    * @param passed       the drill's verdict
    * @param execution    its final description
    * @param reportFile   the post-incident report written for it
+   * @param rejection    the rejected gate's cause ("rejected by NAME (ARN): WHY"), null when no gate was rejected
    */
   public record Result(String scenario, String executionArn, ExecutionStatus status, Recovery recovery,
-      boolean passed, DescribeExecutionResponse execution, Path reportFile) {}
+      boolean passed, DescribeExecutionResponse execution, Path reportFile, String rejection) {
+    /** A gate was rejected and the recovery stopped as it must: the drill's outcome is "rejected". */
+    public boolean rejected() {
+      return rejection != null && passed;
+    }
+  }
 
   /**
    * How the drill meets an approval gate: none configured, a human answers from another terminal, or the drill
@@ -149,10 +155,10 @@ public final class Drill {
     String executionArn = first.path("executionArn").asText(null);
     if (executionArn == null) {
       out.println("FAILED: the responder started no recovery");
-      return new Result(scenario.id(), null, null, null, false, null, null);
+      return new Result(scenario.id(), null, null, null, false, null, null, null);
     }
     out.println("recovery: " + executionArn);
-    DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out)
+    DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out).dryRun(dryRun)
         .follow(executionArn, Duration.ofMinutes(gate.mode().equals("human") ? 15 : 5), state -> {
           if (state.startsWith("Approve ")) {
             answerGate(inbox, gate);
@@ -164,10 +170,17 @@ public final class Drill {
       printTimeline(recovery);
       Path reportFile = saveReport(executionArn);
       passed = NoActionCheck.judge(sentinel, done, recovery, budgetBefore, Files.readString(reportFile), out);
-      return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile);
+      return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile, null);
     }
-    if (gate.mode().equals("reject")) {
-      passed = rejectionHonored(done, guard, guardedBefore);
+    // rejected by the drill (--reject-as) or by hand (./sentinel reject): one check, one wording
+    String rejection = rejection(executionArn);
+    if (rejection != null) {
+      printTimeline(recovery);
+      passed = rejectionHonored(done, guard, guardedBefore, rejection);
+    } else if (gate.mode().equals("reject")) {
+      out.println("FAILED: the drill rejected the gate, but no rejection reached the execution (" + done.status()
+          + ")");
+      passed = false;
     } else {
       passed = judge(done, recovery, dryRun);
       if (passed && gate.mode().equals("approve")) {
@@ -178,7 +191,17 @@ public final class Drill {
     }
     DrillHealth.print(sentinel, "after the recovery", out);
     Path reportFile = saveReport(executionArn);
-    return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile);
+    return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile, rejection);
+  }
+
+  /** The cause a rejected gate failed with (its TaskFailed event, error "Rejected"); null when none was rejected. */
+  private String rejection(String executionArn) {
+    return ExecutionWatcher.history(sentinel.aws.sfn, executionArn).stream()
+        .filter(e -> e.taskFailedEventDetails() != null
+            && ai.sentinel.dr.cli.Approvals.REJECTED.equals(e.taskFailedEventDetails().error()))
+        .map(e -> e.taskFailedEventDetails().cause() == null ? "rejected (no reason given)"
+            : e.taskFailedEventDetails().cause())
+        .findFirst().orElse(null);
   }
 
   /**
@@ -258,15 +281,18 @@ public final class Drill {
       }
     }
     String env = "AWS_ENDPOINT_URL=" + sentinel.cloud.endpoint() + " ";
+    // who answers, as the cloud sees it: the audit trail's identity beside the name
+    String identity = gate.mode().equals("human") ? null : identity();
     switch (gate.mode()) {
       case "approve" -> {
         out.println("  drill approves as " + gate.name() + ": " + env + "./sentinel approve TOKEN --by "
             + gate.name());
-        ai.sentinel.dr.cli.Approvals.approve(sentinel.aws.sfn, token, gate.name(), "drill rehearsal");
+        ai.sentinel.dr.cli.Approvals.approve(sentinel.aws.sfn, token, gate.name(), identity, "drill rehearsal");
       }
       case "reject" -> {
         out.println("  drill rejects as " + gate.name() + ": " + env + "./sentinel reject TOKEN --reason ...");
-        ai.sentinel.dr.cli.Approvals.reject(sentinel.aws.sfn, token, gate.name(), "drill rehearsal of a rejection");
+        ai.sentinel.dr.cli.Approvals.reject(sentinel.aws.sfn, token, gate.name(), identity,
+            "drill rehearsal of a rejection");
       }
       default -> {
         out.println("  waiting for a human. In another terminal, approve or reject:");
@@ -276,14 +302,26 @@ public final class Drill {
     }
   }
 
+  /** The drill's AWS identity on the local cloud (STS GetCallerIdentity); null when the cloud cannot tell. */
+  private String identity() {
+    try {
+      return ai.sentinel.dr.cli.CallerIdentity.arn(Map.of("AWS_ENDPOINT_URL", sentinel.cloud.endpoint().toString(),
+          "AWS_REGION", sentinel.config.region()));
+    } catch (RuntimeException e) {
+      out.println("  (caller identity unknown: " + e.getMessage() + ")");
+      return null;
+    }
+  }
+
   /** A rejected gate must end the recovery failed, with what the gate protects as it was. */
-  private boolean rejectionHonored(DescribeExecutionResponse done, DrillScenario.Guard guard, String before) {
+  private boolean rejectionHonored(DescribeExecutionResponse done, DrillScenario.Guard guard, String before,
+      String rejection) {
     boolean untouched = before.equals(guard.state().get());
     boolean failed = done.status() == ExecutionStatus.FAILED;
     out.println();
     out.println("execution " + done.status() + "; " + guard.description() + (untouched ? " unchanged" : " CHANGED"));
-    out.println(failed && untouched ? "REJECTION HONORED: the recovery stopped before changing anything it gates"
-        : "FAILED: a rejected recovery went on");
+    out.println(failed && untouched ? "REJECTION HONORED (" + rejection + "): the recovery stopped before changing "
+        + "anything it gates" : "FAILED: a rejected recovery went on (" + rejection + ")");
     return failed && untouched;
   }
 

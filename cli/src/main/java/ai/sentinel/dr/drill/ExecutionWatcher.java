@@ -28,10 +28,18 @@ public final class ExecutionWatcher {
   private final List<String> steps = new ArrayList<>();
   /** The last Task state entered is a wait between polls (its end is printed as what ended it). */
   private boolean waiting;
+  /** A dry-run's success is a plan: its end must not read as a recovery. */
+  private boolean dryRun;
 
   public ExecutionWatcher(SfnClient sfn, PrintStream out) {
     this.sfn = sfn;
     this.out = out;
+  }
+
+  /** Watches a dry-run: its end says that a plan was made and nothing changed. */
+  public ExecutionWatcher dryRun(boolean isDryRun) {
+    this.dryRun = isDryRun;
+    return this;
   }
 
   /** The history, printed as it grows; the final description once the execution is no longer running. */
@@ -105,7 +113,8 @@ public final class ExecutionWatcher {
           + " (waiting)");
       case CHOICE_STATE_ENTERED -> out.println("  " + at + indent() + e.stateEnteredEventDetails().name());
       case FAIL_STATE_ENTERED -> out.println("  " + at + "  x " + e.stateEnteredEventDetails().name());
-      case SUCCEED_STATE_ENTERED -> out.println("  " + at + "  = " + e.stateEnteredEventDetails().name());
+      case SUCCEED_STATE_ENTERED -> out.println("  " + at + "  = " + e.stateEnteredEventDetails().name()
+          + (dryRun ? " (dry-run: planned only, nothing changed)" : ""));
       case TASK_FAILED -> out.println("  " + at + (waiting && "States.Timeout".equals(e.taskFailedEventDetails()
           .error()) ? indent() + "no event within pollSeconds: poll" : "    ! " + e.taskFailedEventDetails().error()
           + ": " + abbreviate(e.taskFailedEventDetails().cause())));
@@ -118,7 +127,8 @@ public final class ExecutionWatcher {
       }
       case LAMBDA_FUNCTION_FAILED -> out.println("  " + at + "    ! " + e.lambdaFunctionFailedEventDetails().error()
           + ": " + abbreviate(e.lambdaFunctionFailedEventDetails().cause()));
-      case EXECUTION_SUCCEEDED -> out.println("  " + at + "  execution SUCCEEDED");
+      case EXECUTION_SUCCEEDED -> out.println("  " + at + "  execution SUCCEEDED" + (dryRun
+          ? " (dry-run: a plan, nothing changed)" : ""));
       case EXECUTION_FAILED -> out.println("  " + at + "  execution FAILED: "
           + e.executionFailedEventDetails().error());
       default -> {

@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** The command line itself: help on every command without any cloud, caller-relative paths, AWS errors in one line. */
 class CommandLineTest {
+  private static final String CALLER = "arn:aws:sts::123456789012:assumed-role/OnCall/alice";
   private HttpServer cloud;
   private final AtomicInteger requests = new AtomicInteger();
   private final List<String> bodies = new ArrayList<>();
@@ -38,7 +39,16 @@ class CommandLineTest {
     cloud = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     cloud.createContext("/", x -> {
       requests.incrementAndGet();
-      bodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String request = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      bodies.add(request);
+      if (request.startsWith("Action=GetCallerIdentity")) {
+        byte[] who = ("<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>" + CALLER + "</Arn>"
+            + "</GetCallerIdentityResult></GetCallerIdentityResponse>").getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(200, who.length);
+        x.getResponseBody().write(who);
+        x.close();
+        return;
+      }
       byte[] body = Json.write(Map.of("__type", answerType, "message", answerType + ": 'arn:aws:states:x'"))
           .getBytes(StandardCharsets.UTF_8);
       x.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
@@ -140,6 +150,19 @@ class CommandLineTest {
     Run late = run("approve", "TOKEN", "--by", "alice");
     assertEquals(1, late.code());
     assertTrue(late.err().startsWith("sentinel: approve: no approval is waiting for this token"), late.err());
+  }
+
+  @Test
+  void anAnswerRecordsTheCallersAwsIdentityBesideTheName() {
+    answerType = "TaskDoesNotExist";
+    run("approve", "TOKEN", "--by", "alice");
+    run("reject", "TOKEN", "--by", "alice", "--reason", "wrong snapshot");
+    String success = bodies.stream().filter(b -> b.contains("\"output\"")).findFirst().orElseThrow();
+    assertTrue(success.contains("\\\"by\\\":\\\"alice\\\"") && success.contains(CALLER.replace("/", "\\/"))
+        || success.contains(CALLER), success);
+    String failure = bodies.stream().filter(b -> b.contains("\"cause\"")).findFirst().orElseThrow();
+    assertTrue(failure.contains("rejected by alice (" + CALLER.replace("/", "\\/") + "): wrong snapshot")
+        || failure.contains("rejected by alice (" + CALLER + "): wrong snapshot"), failure);
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,5 +95,21 @@ class MainTest {
     Run unknown = run("frobnicate");
     assertEquals(64, unknown.code());
     assertTrue(unknown.err().contains("unknown command"), unknown.err());
+  }
+
+  @Test
+  void aRunbookWithoutAStateMachineInTheEnvironmentIsARejectNotAStart() throws Exception {
+    var env = new java.util.LinkedHashMap<>(ClassifyCommand.deployedEnvironment(
+        ai.sentinel.dr.infra.EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), "local")));
+    byte[] raw = java.nio.file.Files.readAllBytes(Path.of(sample("manual-database-failure.json")));
+    java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse(SAMPLES_RECEIVED_AT), java.time.ZoneOffset.UTC);
+    assertEquals("start", ClassifyCommand.classify(raw, env, at).action());
+    // the same environment without Scenario 1's state machine: the responder would reject it
+    var machines = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(env.get("STATE_MACHINE_ARNS"));
+    machines.remove("database-failure");
+    env.put("STATE_MACHINE_ARNS", Json.write(machines));
+    var c = ClassifyCommand.classify(raw, env, at);
+    assertEquals("reject", c.action(), c.toString());
+    assertTrue(c.reason().contains("database-failure has no state machine deployed in local"), c.reason());
   }
 }

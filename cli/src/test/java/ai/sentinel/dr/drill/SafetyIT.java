@@ -210,6 +210,12 @@ class SafetyIT {
       String output = drill(sentinel, false, Drill.Gate.rejectAs("bob"), result);
       assertTrue(result[0].passed(), output);
       assertEquals(ExecutionStatus.FAILED, result[0].status());
+      // the reason reaches the drill's verdict, the timeline and the report (moto dropped it: launcher F10)
+      assertTrue(result[0].rejected(), output);
+      assertTrue(output.contains("REJECTION HONORED (rejected by bob (arn:aws:"), output);
+      assertTrue(output.contains("): drill rehearsal of a rejection"), output);
+      assertTrue(Files.readString(result[0].reportFile()).contains("drill rehearsal of a rejection"),
+          Files.readString(result[0].reportFile()));
       // the failure path leaks no secret either: logs, output, history, SNS, report
       String password = ai.sentinel.dr.database.DatabaseUrl.parse(sentinel.part(
           ai.sentinel.dr.drill.database.DatabaseSeed.class).secretValue()).password();

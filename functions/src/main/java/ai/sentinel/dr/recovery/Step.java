@@ -75,7 +75,9 @@ public abstract class Step implements RequestStreamHandler, Resource {
       // the approver's answer is the audit record of the gate just passed
       in = in.withApproval(((com.fasterxml.jackson.databind.node.ObjectNode) in.approval().deepCopy())
           .put("recorded", true)).log(entry("approved", in.approval().path("decision").asText("approved") + " by "
-          + in.approval().path("by").asText("unknown") + " at " + in.approval().path("at").asText("?")
+          + in.approval().path("by").asText("unknown")
+          + (in.approval().hasNonNull("identity") ? " (" + in.approval().get("identity").asText() + ")" : "")
+          + " at " + in.approval().path("at").asText("?")
           + (in.approval().hasNonNull("reason") ? ": " + in.approval().get("reason").asText() : "")));
     }
     Recovery out;

@@ -50,6 +50,7 @@ final class ReportSections {
       // the gate's answer reaches the timeline at the next step; a report made right after the gate shows it here
       lines.add(line(ReportTimes.parse(approval.path("at").asText(null)), "Approval "
           + approval.path("decision").asText("approved") + " by " + approval.path("by").asText("unknown")
+          + (approval.hasNonNull("identity") ? " (" + approval.get("identity").asText() + ")" : "")
           + (approval.hasNonNull("reason") ? ": " + approval.get("reason").asText() : "")));
     }
     if (f.end() != null && !f.running()) {

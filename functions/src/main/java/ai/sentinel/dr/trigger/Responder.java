@@ -68,6 +68,18 @@ public final class Responder {
     }
   }
 
+  /**
+   * {@code c}, or its rejection when it would start a scenario that has no state machine in this environment: what
+   * {@link #handle} answers, so that {@code ./sentinel classify} tells the same.
+   */
+  public static Classification deployed(Classification c, DrConfig config) {
+    if (c.starts() && !config.stateMachines().containsKey(c.scenario())) {
+      return Classification.reject("scenario " + c.scenario() + " has no state machine deployed in "
+          + config.environment());
+    }
+    return c;
+  }
+
   public EventClassifier classifier() {
     return classifier;
   }
@@ -110,13 +122,12 @@ public final class Responder {
       }
       return Response.of(c, c.reason(), null);
     }
-    String stateMachine = config.stateMachines().get(c.scenario());
-    if (stateMachine == null) {
-      Classification rejected = Classification.reject("scenario " + c.scenario()
-          + " has no state machine deployed in " + config.environment());
-      Log.error(null, "trigger.rejected", Map.of("responder", responderName, "reason", rejected.reason()));
-      return Response.of(rejected, rejected.reason(), null);
+    Classification deployed = deployed(c, config);
+    if (deployed != c) {
+      Log.error(null, "trigger.rejected", Map.of("responder", responderName, "reason", deployed.reason()));
+      return Response.of(deployed, deployed.reason(), null);
     }
+    String stateMachine = config.stateMachines().get(c.scenario());
     String name = ExecutionNames.of(c.scenario(), c.resource(), c.dedupKey());
     String executionArn = stateMachine.replace(":stateMachine:", ":execution:") + ":" + name;
     if (exists(executionArn)) {

@@ -39,6 +39,9 @@ FIXES (moto answers differently from AWS; we answer as AWS does)
   F9 Secrets Manager UpdateSecretVersionStage moving AWSCURRENT leaves moto's default version on the old one, so a
      GetSecretValue without VersionStage still returns the old value; AWS returns the version holding AWSCURRENT.
      We move the default with the label.
+  F10 Step Functions SendTaskFailure drops `cause`: moto's response handler passes only `error` to the backend, so
+     the waiting state fails with an empty Cause (TaskFailed event, a Catch's {"Error", "Cause"}, the execution's
+     cause). AWS keeps the cause the caller sent (up to 32768 characters). We pass it on.
 
 SIMULATIONS (failures AWS would produce that moto cannot; only what a drill or test asks for, via the control API)
   S1 A task definition revision marked "image cannot start" (POST /moto-api/localcloud/ecs/broken-image
@@ -107,6 +110,22 @@ def _deepcopy(self, memo):
 
 
 sfn_models.StateMachine.__deepcopy__ = _deepcopy
+
+
+# ---- F10: Step Functions SendTaskFailure's cause --------------------------------------------------------------------
+
+from moto.core.responses import EmptyResult
+from moto.stepfunctions import responses as sfn_responses
+
+
+def _send_task_failure(self):
+    # moto 5.2.1 reads only taskToken and error; the backend (the ASL interpreter) already takes a cause
+    self.stepfunction_backend.send_task_failure(self._get_param("taskToken"), error=self._get_param("error"),
+                                                cause=self._get_param("cause"))
+    return EmptyResult()
+
+
+sfn_responses.StepFunctionResponse.send_task_failure = _send_task_failure
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"

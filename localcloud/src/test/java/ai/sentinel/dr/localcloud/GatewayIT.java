@@ -214,6 +214,48 @@ class GatewayIT {
   }
 
   @Test
+  void aRejectionsCauseReachesTheCatchTheHistoryAndTheExecution() throws Exception {
+    // an approval gate's shape: a task waiting for its token, a rejection caught and passed on, or the run fails
+    String definition = """
+        {"StartAt":"Gate","States":{
+          "Gate":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters":{"FunctionName":"echo","Payload":{"token.$":"$$.Task.Token"}},
+            "Catch":[{"ErrorEquals":["Rejected"],"ResultPath":"$.rejection","Next":"Stopped"}],"End":true},
+          "Stopped":{"Type":"Fail","Error":"Rejected","CausePath":"$.rejection.Cause"}}}""";
+    String machine = createStateMachine("gate-flow", definition);
+    String executionArn = sfn.startExecution(r -> r.stateMachineArn(machine).name("gate-1").input("{}"))
+        .executionArn();
+    String token = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (token == null && System.nanoTime() < deadline) {
+      for (var e : sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events()) {
+        if (e.taskScheduledEventDetails() != null) {
+          token = JSON.readTree(e.taskScheduledEventDetails().parameters()).at("/Payload/token").asText(null);
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertNotNull(token, "the gate's token");
+    String waiting = token;
+    // moto 5.2.1 dropped the cause (launcher F10)
+    sfn.sendTaskFailure(r -> r.taskToken(waiting).error("Rejected").cause("rejected by bob: wrong snapshot"));
+    DescribeExecutionResponse done = null;
+    while (System.nanoTime() < deadline) {
+      done = sfn.describeExecution(r -> r.executionArn(executionArn));
+      if (done.status() != ExecutionStatus.RUNNING) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    var failed = sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events().stream()
+        .filter(e -> e.taskFailedEventDetails() != null).findFirst().orElseThrow();
+    assertEquals("Rejected", failed.taskFailedEventDetails().error());
+    assertEquals("rejected by bob: wrong snapshot", failed.taskFailedEventDetails().cause());
+    assertEquals("rejected by bob: wrong snapshot", done.cause(), "the Catch passed the Cause on");
+  }
+
+  @Test
   void executionsCanBeStartedOneAfterAnother() throws Exception {
     String machine = createStateMachine("twice",
         "{\"StartAt\":\"Echo\",\"States\":{\"Echo\":{\"Type\":\"Task\",\"Resource\":\"" + FUNCTION_ARN
