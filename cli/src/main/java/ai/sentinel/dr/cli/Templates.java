@@ -51,9 +51,14 @@ public final class Templates {
       throws IOException {
     EnvironmentConfig config = change.apply(EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env));
     Path out = Files.createTempDirectory("sentinel-cdk-");
-    App app = App.Builder.create().outdir(out.toString()).build();
-    SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));
-    Object template = app.synth().getStackByName(stack.getStackName()).getTemplate();
-    return CloudTemplate.parse(Json.write(template));
+    try {
+      App app = App.Builder.create().outdir(out.toString()).build();
+      SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));
+      Object template = app.synth().getStackByName(stack.getStackName()).getTemplate();
+      return CloudTemplate.parse(Json.write(template));
+    } finally {
+      // the cloud assembly (about 80 MB with the Lambda jar's asset copy) is read into memory: nothing to keep
+      ai.sentinel.dr.localcloud.LocalFiles.deleteTree(out);
+    }
   }
 }

@@ -44,6 +44,12 @@ public final class LocalDeployment implements FunctionRegistry {
     return Optional.ofNullable(functions.get(name));
   }
 
+  /** The registered functions by name: what {@code aws lambda list-functions} shows on the local cloud. */
+  @Override
+  public java.util.Collection<LocalFunction> functions() {
+    return functions.values().stream().sorted(java.util.Comparator.comparing(LocalFunction::name)).toList();
+  }
+
   /** Creates the template's topics, tables and state machines in moto. */
   public void deployResources(LocalAws aws) {
     for (CloudTemplate.TableDef table : template.tables()) {

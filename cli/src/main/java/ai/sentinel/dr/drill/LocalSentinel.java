@@ -5,6 +5,7 @@ import ai.sentinel.dr.common.Log;
 import ai.sentinel.dr.common.SettingsSections;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.localcloud.LocalCloud;
+import ai.sentinel.dr.localcloud.LocalFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,10 @@ public final class LocalSentinel implements AutoCloseable {
     return config.stateMachineFor(scenario);
   }
 
+  /**
+   * Stops everything; a work directory in the system's temporary folder (an integration test's) goes too: logs worth
+   * keeping are written under {@code .local/} (drills, {@code cloud up}).
+   */
   @Override
   public void close() {
     try {
@@ -118,6 +123,9 @@ public final class LocalSentinel implements AutoCloseable {
     } finally {
       cloud.close();
       parts.forEach(SeedPart::close);
+      if (LocalFiles.isTemporary(workDir)) {
+        LocalFiles.deleteTree(workDir);
+      }
     }
   }
 }

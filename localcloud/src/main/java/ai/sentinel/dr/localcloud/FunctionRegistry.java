@@ -2,7 +2,9 @@ package ai.sentinel.dr.localcloud;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +19,11 @@ public interface FunctionRegistry {
    * @return the function, or empty when the gateway should answer ResourceNotFoundException
    */
   Optional<LocalFunction> find(String name);
+
+  /** Every function, for Lambda's ListFunctions (by name); a registry that cannot enumerate lists none. */
+  default Collection<LocalFunction> functions() {
+    return List.of();
+  }
 
   /** A registry with no functions: every invoke is answered 404. */
   static FunctionRegistry empty() {
@@ -37,6 +44,17 @@ public interface FunctionRegistry {
       }
     }
     Map<String, LocalFunction> frozen = Map.copyOf(byName);
-    return name -> Optional.ofNullable(frozen.get(name));
+    List<LocalFunction> sorted = byName.values().stream().sorted(Comparator.comparing(LocalFunction::name)).toList();
+    return new FunctionRegistry() {
+      @Override
+      public Optional<LocalFunction> find(String name) {
+        return Optional.ofNullable(frozen.get(name));
+      }
+
+      @Override
+      public Collection<LocalFunction> functions() {
+        return sorted;
+      }
+    };
   }
 }

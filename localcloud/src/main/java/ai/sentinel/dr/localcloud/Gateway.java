@@ -215,6 +215,11 @@ public final class Gateway implements AutoCloseable {
           return;
         }
       }
+      // cloudup (issue 16): list/get the in-process functions, which moto never sees; see LambdaFunctions
+      if (new LambdaFunctions(registry, motoEndpoint, client).answer(exchange, method, rawPath)) {
+        record("lambda", AwsRequests.action(method, rawPath, null, Map.of()), 200, false);
+        return;
+      }
       forward(exchange, method, rawPath, body);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {

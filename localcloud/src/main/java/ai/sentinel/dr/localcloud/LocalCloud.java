@@ -14,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A local AWS cloud: moto on one loopback port behind a {@link Gateway} on another. Clients use {@link #endpoint()}
@@ -44,7 +42,7 @@ public final class LocalCloud implements AutoCloseable {
   private static final com.fasterxml.jackson.databind.ObjectMapper CONTROL_JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private final Process moto;
+  private final GuardedProcess moto;
   private final URI motoEndpoint;
   private final Gateway gateway;
   private final Path logFile;
@@ -53,7 +51,7 @@ public final class LocalCloud implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean closed;
 
-  private LocalCloud(Process moto, URI motoEndpoint, Gateway gateway, Path logFile, Path launcher,
+  private LocalCloud(GuardedProcess moto, URI motoEndpoint, Gateway gateway, Path logFile, Path launcher,
       HttpClient control) {
     this.moto = moto;
     this.motoEndpoint = motoEndpoint;
@@ -61,14 +59,17 @@ public final class LocalCloud implements AutoCloseable {
     this.logFile = logFile;
     this.launcher = launcher;
     this.control = control;
-    // a test JVM that dies without close() must not leave moto holding its port
-    this.shutdownHook = new Thread(() -> killTree(moto), "localcloud-shutdown");
+    // a JVM that exits without close() stops moto in order; its guard covers a JVM killed outright
+    this.shutdownHook = new Thread(moto::close, "localcloud-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts moto and the gateway, logging moto's output to a file in a new temporary directory. */
+  /**
+   * Starts moto and the gateway, logging moto's output to a file in a new temporary directory, which is removed when
+   * moto stops (close, or this JVM's end however it ends).
+   */
   public static LocalCloud start(FunctionRegistry registry) throws IOException {
-    return start(registry, Files.createTempDirectory("sentinel-localcloud-"));
+    return start(registry, Files.createTempDirectory("sentinel-localcloud-"), true);
   }
 
   /**
@@ -79,15 +80,12 @@ public final class LocalCloud implements AutoCloseable {
    * @throws IOException when python3 cannot run or moto does not come up in time (the message ends with the log)
    */
   public static LocalCloud start(FunctionRegistry registry, Path workDir) throws IOException {
+    return start(registry, workDir, false);
+  }
+
+  private static LocalCloud start(FunctionRegistry registry, Path workDir, boolean temporary) throws IOException {
     Objects.requireNonNull(registry, "registry");
-    Files.createDirectories(workDir);
     Path launcher = workDir.resolve(LAUNCHER_RESOURCE);
-    try (InputStream in = LocalCloud.class.getResourceAsStream(LAUNCHER_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("Missing resource " + LAUNCHER_RESOURCE);
-      }
-      Files.copy(in, launcher, StandardCopyOption.REPLACE_EXISTING);
-    }
     Path logFile = workDir.resolve("moto.log");
     HttpClient control = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -97,26 +95,35 @@ public final class LocalCloud implements AutoCloseable {
     IOException last = null;
     // moto's port is picked free then released before moto binds it; another process may take it in between
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      // (again after a failed attempt: a temporary directory went with that attempt's moto)
+      Files.createDirectories(workDir);
+      try (InputStream in = LocalCloud.class.getResourceAsStream(LAUNCHER_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("Missing resource " + LAUNCHER_RESOURCE);
+        }
+        Files.copy(in, launcher, StandardCopyOption.REPLACE_EXISTING);
+      }
       int motoPort = freeLoopbackPort();
       URI motoEndpoint = URI.create("http://127.0.0.1:" + motoPort);
       // the gateway binds first, so its port is known (and held) when moto is told MOTO_PORT
       Gateway gateway = Gateway.start(0, motoEndpoint, registry);
-      Process process = null;
+      GuardedProcess process = null;
       try {
-        process = launchMoto(launcher, motoPort, gateway.port(), logFile);
+        process = launchMoto(launcher, motoPort, gateway.port(), logFile, temporary ? workDir : null);
         awaitReady(control, motoEndpoint, process, logFile);
         configure(control, motoEndpoint);
         return new LocalCloud(process, motoEndpoint, gateway, logFile, launcher, control);
       } catch (IOException | RuntimeException e) {
+        String tail = logTail(logFile);
         gateway.close();
         if (process != null) {
-          killTree(process);
+          process.close();
         }
         if (e instanceof RuntimeException runtime) {
           throw runtime;
         }
         last = (IOException) e;
-        if (!logTail(logFile).contains("Address already in use")) {
+        if (!tail.contains("Address already in use")) {
           break;
         }
       }
@@ -247,7 +254,7 @@ public final class LocalCloud implements AutoCloseable {
     }
     closed = true;
     gateway.close();
-    killTree(moto);
+    moto.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
@@ -262,27 +269,29 @@ public final class LocalCloud implements AutoCloseable {
 
   // ---- start-up ----------------------------------------------------------------------------------------------------
 
-  private static Process launchMoto(Path launcher, int motoPort, int gatewayPort, Path logFile) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(python(), launcher.toString(), "-H", "127.0.0.1", "-p",
+  private static GuardedProcess launchMoto(Path launcher, int motoPort, int gatewayPort, Path logFile,
+      Path removeDir) throws IOException {
+    List<String> command = List.of(python(), launcher.toString(), "-H", "127.0.0.1", "-p",
         Integer.toString(motoPort));
-    Map<String, String> env = builder.environment();
+    Map<String, String> env = new java.util.HashMap<>();
     env.put("MOTO_PORT", Integer.toString(gatewayPort));
     env.put("PYTHONUNBUFFERED", "1");
     // the engine's boto3 calls go to http://localhost:MOTO_PORT and must never detour through a proxy
     for (String name : List.of("NO_PROXY", "no_proxy")) {
-      String current = env.get(name);
+      String current = System.getenv(name);
       env.put(name, (current == null || current.isBlank() ? "" : current + ",") + "localhost,127.0.0.1");
     }
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    if (!python().contains("/") && !onPath(python())) {
+      throw new IOException("Cannot run " + python() + " (python3 with moto 5.2.1 is needed): not on the PATH");
+    }
     try {
-      return builder.start();
+      return GuardedProcess.start(command, env, logFile, "TERM", removeDir);
     } catch (IOException e) {
       throw new IOException("Cannot run " + python() + " (python3 with moto 5.2.1 is needed): " + e.getMessage(), e);
     }
   }
 
-  private static void awaitReady(HttpClient control, URI motoEndpoint, Process process, Path logFile)
+  private static void awaitReady(HttpClient control, URI motoEndpoint, GuardedProcess process, Path logFile)
       throws IOException {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     HttpRequest probe = HttpRequest.newBuilder(motoEndpoint.resolve("/moto-api/data.json"))
@@ -291,7 +300,7 @@ public final class LocalCloud implements AutoCloseable {
         .build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("moto exited with code " + process.exitValue() + " before answering on "
+        throw new IOException("moto exited before answering on "
             + motoEndpoint + "; " + logFile + " ends with:\n" + logTail(logFile));
       }
       try {
@@ -360,20 +369,10 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
-  private static void killTree(Process process) {
-    List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
-    process.destroy();
-    descendants.forEach(ProcessHandle::destroy);
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  private static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
   }
 
   private static void sleep(long millis) throws IOException {

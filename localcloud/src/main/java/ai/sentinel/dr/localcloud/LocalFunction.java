@@ -1,5 +1,6 @@
 package ai.sentinel.dr.localcloud;
 
+import java.util.Map;
 import java.util.Objects;
 
 /** A Lambda function that the gateway runs in this JVM instead of in a container. */
@@ -16,6 +17,16 @@ public interface LocalFunction {
    * @throws Exception any failure; the gateway reports it as an unhandled function error named by its class
    */
   byte[] invoke(byte[] payload) throws Exception;
+
+  /** The handler as CloudFormation's {@code Handler} names it, or null (shown by GetFunctionConfiguration). */
+  default String handler() {
+    return null;
+  }
+
+  /** The function's environment variables (shown by GetFunctionConfiguration, reserved AWS_* ones left out). */
+  default Map<String, String> environment() {
+    return Map.of();
+  }
 
   /** The body of a function given as a lambda expression. */
   @FunctionalInterface

@@ -70,7 +70,13 @@ public final class ReflectiveHandlerFunction implements LocalFunction {
     return handlerClass;
   }
 
+  @Override
+  public String handler() {
+    return handlerClass.getName() + "::handleRequest";
+  }
+
   /** The environment handed to the handler's constructor. */
+  @Override
   public Map<String, String> environment() {
     return environment;
   }

@@ -1,30 +1,39 @@
 package ai.sentinel.dr.drill.database;
 
+import ai.sentinel.dr.localcloud.GuardedProcess;
 import ai.sentinel.dr.localcloud.LocalCloud;
+import ai.sentinel.dr.localcloud.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway PostgreSQL server for drills and integration tests: the database that the local cloud's fake RDS
  * endpoints stand for, so the runbook's "SELECT 1" verification runs against a real server. Uses Debian's
- * postgresql package (initdb refuses root, so as root it runs as the postgres user).
+ * postgresql package (initdb refuses root, so as root it runs as the postgres user). The server runs in the
+ * foreground under a {@link GuardedProcess} (never {@code pg_ctl start}, which detaches it): it stops, and its
+ * temporary directory goes, when this JVM ends in any way, Ctrl-C and SIGKILL included.
  */
 public final class LocalPostgres implements AutoCloseable {
   public static final String USER = "sentinel_admin";
   public static final String DATABASE = "sentinel";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path dataDir;
   private final Path bin;
   private final int port;
   private final String password;
   private final boolean asPostgresUser;
+  private GuardedProcess server;
 
   private LocalPostgres(Path bin, Path dataDir, int port, String password, boolean asPostgresUser) {
     this.bin = bin;
@@ -63,18 +72,54 @@ public final class LocalPostgres implements AutoCloseable {
     LocalPostgres pg = new LocalPostgres(bin, dir.resolve("data"), port, password, root);
     Path pwFile = dir.resolve("pw");
     Files.writeString(pwFile, password + "\n");
-    if (root) {
-      pg.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+    try {
+      if (root) {
+        pg.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+      }
+      // --no-sync: a throwaway server; skipping initdb's fsyncs halves its start on a busy machine
+      pg.run(List.of(bin.resolve("initdb").toString(), "-D", pg.dataDir.toString(), "-U", USER, "-A",
+          "scram-sha-256", "--pwfile=" + pwFile, "-E", "UTF8", "--no-instructions", "--no-sync"), true);
+      Files.delete(pwFile);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      LocalFiles.deleteTree(dir);
+      throw e;
     }
-    // --no-sync: a throwaway server; skipping initdb's fsyncs halves its start on a busy machine
-    pg.run(List.of(bin.resolve("initdb").toString(), "-D", pg.dataDir.toString(), "-U", USER, "-A", "scram-sha-256",
-        "--pwfile=" + pwFile, "-E", "UTF8", "--no-instructions", "--no-sync"), true);
-    pg.run(List.of(bin.resolve("pg_ctl").toString(), "-D", pg.dataDir.toString(), "-l",
-        dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"), true);
-    pg.run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
-        DATABASE), true);
+    List<String> postgres = new ArrayList<>();
+    if (root) {
+      // setpriv execs (no child in between): the guard's signal reaches the postmaster itself
+      postgres.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+    }
+    postgres.addAll(List.of(bin.resolve("postgres").toString(), "-D", pg.dataDir.toString(), "-p",
+        String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1"));
+    // SIGINT is PostgreSQL's fast shutdown; the guard removes the directory (data, socket, log) afterwards
+    pg.server = GuardedProcess.start(postgres, Map.of(), dir.resolve("server.log"), "INT", dir);
+    try {
+      pg.createDatabase(dir);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      pg.close();
+      throw e;
+    }
     return pg;
+  }
+
+  /** createdb as soon as the server accepts it (it refuses connections while it starts up). */
+  private void createDatabase(Path dir) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new IOException("postgres exited while starting (log: " + dir.resolve("server.log") + ")", last);
+      }
+      try {
+        run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
+            DATABASE), true);
+        return;
+      } catch (IOException notYet) {
+        last = notYet;
+        Thread.sleep(100);
+      }
+    }
+    throw new IOException("postgres did not accept createdb within " + READY_TIMEOUT.toSeconds() + " s", last);
   }
 
   private void run(List<String> command, boolean asPostgres) throws IOException, InterruptedException {
@@ -106,12 +151,16 @@ public final class LocalPostgres implements AutoCloseable {
     return password;
   }
 
+  /** The server's process id (the postmaster). */
+  public long pid() {
+    return server.pid();
+  }
+
+  /** Stops the server (fast shutdown) and removes its directory. */
   @Override
   public void close() {
-    try {
-      run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"), true);
-    } catch (Exception e) {
-      // best effort: the directory is temporary
+    if (server != null) {
+      server.close();
     }
   }
 }

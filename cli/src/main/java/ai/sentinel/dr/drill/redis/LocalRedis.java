@@ -1,5 +1,6 @@
 package ai.sentinel.dr.drill.redis;
 
+import ai.sentinel.dr.localcloud.GuardedProcess;
 import ai.sentinel.dr.localcloud.LocalCloud;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,22 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway Redis server for drills and integration tests: the cache that the local cloud's fake ElastiCache
  * endpoints stand for, so the runbook's PING verification reaches a real server. Uses Debian's redis-server package;
- * no persistence, loopback only, on a free port.
+ * no persistence, loopback only, on a free port, under a {@link GuardedProcess}: it stops, and its temporary
+ * directory goes, when this JVM ends in any way.
  */
 public final class LocalRedis implements AutoCloseable {
   private static final List<Path> CANDIDATES = List.of(Path.of("/usr/bin/redis-server"),
       Path.of("/usr/local/bin/redis-server"));
 
-  private final Process process;
+  private final GuardedProcess process;
   private final int port;
 
-  private LocalRedis(Process process, int port) {
+  private LocalRedis(GuardedProcess process, int port) {
     this.process = process;
     this.port = port;
   }
@@ -43,10 +46,11 @@ public final class LocalRedis implements AutoCloseable {
     // the port is picked free then released before redis binds it; another process may take it in between
     for (int attempt = 1; attempt <= 3; attempt++) {
       int port = LocalCloud.freeLoopbackPort();
-      Process p = new ProcessBuilder(bin.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(), "--logfile",
-          dir.resolve("redis.log").toString()).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("redis.out").toFile()).start();
+      Files.createDirectories(dir);
+      // the last attempt's guard removes the directory with its server
+      GuardedProcess p = GuardedProcess.start(List.of(bin.toString(), "--port", String.valueOf(port), "--bind",
+          "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
+          "--logfile", dir.resolve("redis.log").toString()), Map.of(), dir.resolve("redis.out"), "TERM", dir);
       LocalRedis redis = new LocalRedis(p, port);
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < until && p.isAlive()) {
@@ -55,8 +59,14 @@ public final class LocalRedis implements AutoCloseable {
         }
         Thread.sleep(50);
       }
+      String log;
+      try {
+        log = Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : "(no log)";
+      } catch (IOException e) {
+        log = "(log unreadable)";
+      }
       redis.close();
-      last = new IOException("redis-server did not answer PING on port " + port + " (log in " + dir + ")");
+      last = new IOException("redis-server did not answer PING on port " + port + "; its log: " + log);
     }
     throw last;
   }
@@ -87,16 +97,14 @@ public final class LocalRedis implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The server's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Stops the server and removes its directory. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.close();
   }
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs one local server (moto, PostgreSQL, Redis) for a JVM and stops it when that JVM is gone, however it went:
+# close(), a normal exit, Ctrl-C, SIGTERM, or SIGKILL (no shutdown hook runs then; our stdin, a pipe from the JVM,
+# still reaches end of file). Then it removes the server's temporary directory. See GuardedProcess.java.
+#   process_guard.sh STOP_SIGNAL DIR_TO_REMOVE|"" LOG_FILE COMMAND...
+# Prints the server's pid on stdout, then nothing else.
+set -u
+sig=$1
+dir=$2
+log=$3
+shift 3
+"$@" </dev/null >>"$log" 2>&1 &
+pid=$!
+echo "$pid"
+
+stop() {
+  trap '' TERM INT HUP
+  kill -s "$sig" "$pid" 2>/dev/null
+  # a server that ignores its stop signal for 10 s is killed
+  (sleep 10; kill -KILL "$pid" 2>/dev/null) </dev/null >/dev/null 2>&1 &
+  timer=$!
+  wait "$pid" 2>/dev/null
+  kill "$timer" 2>/dev/null
+  if [[ -n "$dir" ]]; then
+    rm -rf -- "$dir"
+  fi
+  exit 0
+}
+trap stop TERM INT HUP
+
+exec 3<&0
+cat <&3 >/dev/null 2>&1 &
+watcher=$!
+# whichever comes first: the JVM closed the pipe (or is gone), or the server exited by itself
+wait -n "$watcher" "$pid" 2>/dev/null
+kill "$watcher" 2>/dev/null
+stop

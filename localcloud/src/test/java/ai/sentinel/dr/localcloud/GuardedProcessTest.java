@@ -1,0 +1,81 @@
+package ai.sentinel.dr.localcloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A guarded server stops, and its directory goes, on every way its JVM can end (issue 16: leave the machine). */
+class GuardedProcessTest {
+
+  @Test
+  void closeStopsTheServerAndRemovesItsDirectory(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("server"));
+    GuardedProcess server = GuardedProcess.start(List.of("sleep", "300"), Map.of(), null, "TERM", dir);
+    assertTrue(server.isAlive());
+    server.close();
+    assertFalse(server.isAlive());
+    assertFalse(Files.exists(dir));
+  }
+
+  @Test
+  void aServerThatExitsByItselfEndsItsGuard(@TempDir Path tmp) throws Exception {
+    Path log = tmp.resolve("out.log");
+    GuardedProcess server = GuardedProcess.start(List.of("sh", "-c", "echo started; exit 3"), Map.of(), log, "TERM",
+        null);
+    long guard = server.guardPid();
+    assertTrue(eventually(() -> ProcessHandle.of(guard).isEmpty() || !ProcessHandle.of(guard).get().isAlive()));
+    assertEquals("started\n", Files.readString(log));
+    server.close();
+  }
+
+  /** The hard case: SIGKILL runs no shutdown hook, yet the server must stop and its directory go. */
+  @Test
+  void aJvmKilledOutrightLeavesNoServerAndNoDirectory(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("server"));
+    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Child.class.getName(), dir.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader in = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+    long pid = Long.parseLong(in.readLine().trim());
+    Optional<ProcessHandle> server = ProcessHandle.of(pid);
+    assertTrue(server.isPresent() && server.get().isAlive());
+    jvm.destroyForcibly();
+    assertTrue(jvm.waitFor(10, TimeUnit.SECONDS));
+    assertTrue(eventually(() -> !server.get().isAlive()), "the server outlived its JVM");
+    assertTrue(eventually(() -> !Files.exists(dir)), "the server's directory outlived its JVM");
+  }
+
+  private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < until) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return condition.getAsBoolean();
+  }
+
+  /** A JVM that starts a guarded server, prints its pid and waits to be killed. */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      GuardedProcess server = GuardedProcess.start(List.of("sleep", "300"), Map.of(), null, "TERM", Path.of(args[0]));
+      System.out.println(server.pid());
+      System.out.flush();
+      Thread.sleep(300_000);
+    }
+  }
+}
