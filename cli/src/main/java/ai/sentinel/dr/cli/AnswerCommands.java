@@ -55,6 +55,10 @@ final class AnswerCommands {
     @Option(names = "--reason", paramLabel = "TEXT", description = "why (recorded in the timeline)")
     String reason;
 
+    @Option(names = "--choose", paramLabel = "CHOICE", description = "take an option the approval request offers "
+        + "(repeatable), e.g. delete-clean-copy")
+    java.util.List<String> choices = new java.util.ArrayList<>();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,9 +75,9 @@ final class AnswerCommands {
     public Integer call() {
       String identity = identity();
       try (var sfn = Approvals.client(cli.env())) {
-        Approvals.approve(sfn, token, who(), identity, reason);
+        Approvals.approve(sfn, token, who(), identity, reason, choices);
         cli.out().println("approved by " + who() + (identity == null ? "" : " (" + identity + ")")
-            + ": the recovery continues");
+            + (choices.isEmpty() ? "" : ", choosing " + String.join(", ", choices)) + ": the recovery continues");
         return Main.OK;
       }
     }

@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Json;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -58,7 +59,15 @@ public final class Approvals {
 
   /** The approver's answer, which the next step records in the recovery's timeline. */
   public static String approvalOutput(String by, String identity, String reason) {
-    Map<String, String> out = new LinkedHashMap<>();
+    return approvalOutput(by, identity, reason, List.of());
+  }
+
+  /**
+   * {@code choices}: options the gate offers beside the approval itself (its request lists them, e.g. Scenario 5's
+   * {@code delete-clean-copy}), as {@code "choices": [...]}; the steps after the gate read them.
+   */
+  public static String approvalOutput(String by, String identity, String reason, List<String> choices) {
+    Map<String, Object> out = new LinkedHashMap<>();
     out.put("decision", "approved");
     out.put("by", by);
     if (identity != null) {
@@ -67,6 +76,9 @@ public final class Approvals {
     out.put("at", Instant.now().toString());
     if (reason != null) {
       out.put("reason", reason);
+    }
+    if (choices != null && !choices.isEmpty()) {
+      out.put("choices", List.copyOf(choices));
     }
     return Json.write(out);
   }
@@ -77,7 +89,13 @@ public final class Approvals {
 
   /** {@code identity}: the caller's AWS identity (STS ARN), recorded beside the name typed (null: not known). */
   public static void approve(SfnClient sfn, String token, String by, String identity, String reason) {
-    sfn.sendTaskSuccess(b -> b.taskToken(token).output(approvalOutput(by, identity, reason)));
+    approve(sfn, token, by, identity, reason, List.of());
+  }
+
+  /** An approval with the gate's {@code choices} taken ({@code ./sentinel approve --choose}). */
+  public static void approve(SfnClient sfn, String token, String by, String identity, String reason,
+      List<String> choices) {
+    sfn.sendTaskSuccess(b -> b.taskToken(token).output(approvalOutput(by, identity, reason, choices)));
   }
 
   public static void reject(SfnClient sfn, String token, String by, String reason) {

@@ -165,6 +165,16 @@ class CommandLineTest {
         || failure.contains("rejected by alice (" + CALLER + "): wrong snapshot"), failure);
   }
 
+  /** {@code --choose} takes an option the gate offers: the task output carries it as "choices". */
+  @Test
+  void anApprovalCarriesTheChoicesTaken() {
+    answerType = "TaskDoesNotExist";
+    run("approve", "TOKEN", "--by", "alice", "--choose", "delete-clean-copy");
+    String success = bodies.stream().filter(b -> b.contains("\"output\"")).findFirst().orElseThrow();
+    assertTrue(success.contains("\\\"choices\\\":[\\\"delete-clean-copy\\\"]"), success);
+    assertFalse(Approvals.approvalOutput("alice", null, null).contains("choices"), "none taken: no field");
+  }
+
   @Test
   void anUnreachableEndpointIsOneLine() throws Exception {
     int closed;

@@ -84,7 +84,10 @@ public final class DataCorruption implements Scenario {
         + CorruptionRequest.describe(s.request().conditions()) + " in ") + String.join(", ", s.request().tables())
         + " from the clean copy " + (s.clean() == null ? "" : s.clean().instanceId() + " (restored to "
             + s.clean().restoreTime() + ")") + ", one transaction per table. Diff and plan: "
-        + CompareTables.summary(c) + ". Maintenance stays on until the data is verified.";
+        + CompareTables.summary(c) + ". Maintenance stays on until the data is verified. The clean copy is then kept "
+        + "or deleted as dataCorruption configures; to delete it as soon as live is verified (no retention), approve "
+        + "with --choose " + DeleteCleanInstance.DELETE_NOW + " (task output \"choices\": [\""
+        + DeleteCleanInstance.DELETE_NOW + "\"]).";
   }
 
   @Override

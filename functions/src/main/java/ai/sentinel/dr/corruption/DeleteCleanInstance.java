@@ -6,6 +6,7 @@ import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,11 +20,16 @@ import software.amazon.awssdk.services.rds.model.DeleteDbInstanceRequest;
  * ({@code dataCorruption.deleteCleanInstance}, default true), and only an instance this recovery created and tagged;
  * otherwise it is kept and said so. With {@code keepCleanInstanceHours} its first call only records until when the
  * copy is kept ({@code $.corruption.clean.deleteAfter}); the state machine notifies, reports, waits until then and
- * calls it again to delete. A failed or rejected recovery never gets here: its clean copy is kept for a
- * manual repair. Safe to run twice: missing or already deleting is done.
+ * calls it again to delete. The on-call may instead approve the repair with the choice {@value #DELETE_NOW}
+ * ({@code ./sentinel approve TOKEN --choose delete-clean-copy}): the copy is then deleted as soon as live is verified,
+ * without the retention (still only one this recovery created and tagged; an environment that never deletes keeps
+ * it). A failed or rejected recovery never gets here: its clean copy is kept for a manual repair. Safe to run twice:
+ * missing or already deleting is done.
  */
 @UsesSettings({DataCorruptionSettings.class, DatabaseSettings.class})
 public final class DeleteCleanInstance extends Step {
+  /** The approval choice that deletes the clean copy once live is verified, without the retention. */
+  public static final String DELETE_NOW = "delete-clean-copy";
   private final RdsClient rds;
 
   public DeleteCleanInstance() {
@@ -53,11 +59,17 @@ public final class DeleteCleanInstance extends Step {
     if (clean == null) {
       return recovery.log(entry("skipped", "no clean instance was restored: nothing to delete"));
     }
+    boolean chosen = chosen(recovery);
     if (!s.deletesCleanInstance()) {
-      return recovery.log(entry("kept", target + " kept (dataCorruption.deleteCleanInstance is false): delete it "
-          + "when no longer needed"));
+      return recovery.log(entry("kept", target + " kept (dataCorruption.deleteCleanInstance is false"
+          + (chosen ? ", which the approval's " + DELETE_NOW + " does not override" : "") + "): delete it when no "
+          + "longer needed"));
     }
-    int hours = s.keepHours();
+    int hours = chosen ? 0 : s.keepHours();
+    if (chosen && s.keepHours() > 0) {
+      recovery = recovery.log(entry("retention-skipped", "the approval chose " + DELETE_NOW + " (" + approver(
+          recovery) + "): not kept " + s.keepHours() + " hour(s) (keepCleanInstanceHours)"));
+    }
     if (hours > 0 && !recovery.dryRun()) {
       // the retention: the state machine waits until deleteAfter (after Notify and Report) and calls again
       String after = clean.deleteAfter();
@@ -98,6 +110,25 @@ public final class DeleteCleanInstance extends Step {
         () -> rds.deleteDBInstance(request));
     return sent.recovery().update(CorruptionState.PART, st -> st.withClean(clean.markDeleted()))
         .log(entry("deleted", target + " deletion requested (no final snapshot: it is a copy of a backup)"));
+  }
+
+  /** Whether the approval that let the repair run chose {@link #DELETE_NOW}. */
+  static boolean chosen(Recovery recovery) {
+    JsonNode approval = recovery.approval();
+    if (approval == null || !"approved".equals(approval.path("decision").asText("approved"))) {
+      return false;
+    }
+    for (JsonNode choice : approval.path("choices")) {
+      if (DELETE_NOW.equals(choice.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String approver(Recovery recovery) {
+    return "by " + recovery.approval().path("by").asText("unknown") + " at " + recovery.approval().path("at")
+        .asText("?");
   }
 
   private static DeleteDbInstanceRequest request(String target) {

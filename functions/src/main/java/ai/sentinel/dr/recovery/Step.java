@@ -78,7 +78,8 @@ public abstract class Step implements RequestStreamHandler, Resource {
           + in.approval().path("by").asText("unknown")
           + (in.approval().hasNonNull("identity") ? " (" + in.approval().get("identity").asText() + ")" : "")
           + " at " + in.approval().path("at").asText("?")
-          + (in.approval().hasNonNull("reason") ? ": " + in.approval().get("reason").asText() : "")));
+          + (in.approval().hasNonNull("reason") ? ": " + in.approval().get("reason").asText() : "")
+          + (in.approval().path("choices").size() > 0 ? "; chose " + in.approval().get("choices") : "")));
     }
     Recovery out;
     try {

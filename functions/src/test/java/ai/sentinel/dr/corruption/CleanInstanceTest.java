@@ -160,4 +160,54 @@ class CleanInstanceTest {
     verify(rds).deleteDBInstance(any(DeleteDbInstanceRequest.class));
     assertTrue(deleted.part(CorruptionState.PART).clean().deleted());
   }
+
+  private static Recovery approvedChoosing(Recovery r, String... choices) {
+    var approval = ai.sentinel.dr.common.Json.object().put("decision", "approved").put("by", "alice")
+        .put("at", "2026-01-17T10:20:00Z");
+    var list = approval.putArray("choices");
+    for (String c : choices) {
+      list.add(c);
+    }
+    return r.withApproval(approval);
+  }
+
+  /**
+   * The approval of the repair chose delete-clean-copy: with keepCleanInstanceHours 24 the first call (after the
+   * verified repair) deletes at once, no retention; still never an instance another run made, and an environment that
+   * never deletes keeps it. Without the choice (or with another one) the retention holds.
+   */
+  @Test
+  void anApprovalChoosingDeleteCleanCopyDeletesItAtOnceButOnlyItsOwn() {
+    var keep = Cases.env(s -> s.put("keepCleanInstanceHours", 24));
+    CleanInstance made = new CleanInstance("sentinel-db-clean", "x", "t", "available", "h", 5432, true, 1, false);
+    Recovery done = diagnosed(false).update(CorruptionState.PART, s -> s.withClean(made));
+
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "available"));
+    Recovery other = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), approvedChoosing(done,
+        "something-else"));
+    assertFalse(other.part(CorruptionState.PART).clean().deleted());
+    assertTrue(other.part(CorruptionState.PART).clean().deleteAfter() != null, "no choice: the retention holds");
+    verify(rds, never()).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+
+    var never = Cases.env(s -> s.put("deleteCleanInstance", false));
+    Recovery kept = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(never, rds)), approvedChoosing(done,
+        DeleteCleanInstance.DELETE_NOW));
+    assertTrue(StepHarness.only(kept, "DeleteCleanInstance", "kept").detail().contains("does not override"));
+    verify(rds, never()).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+
+    instances.put("sentinel-db-clean", clean("someone-else", "available"));
+    Recovery foreign = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), approvedChoosing(done,
+        DeleteCleanInstance.DELETE_NOW));
+    assertFalse(foreign.part(CorruptionState.PART).clean().deleted());
+    verify(rds, never()).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+
+    instances.put("sentinel-db-clean", clean(Cases.EXECUTION, "available"));
+    Recovery out = StepHarness.invoke(new DeleteCleanInstance(Cases.deps(keep, rds)), approvedChoosing(done,
+        DeleteCleanInstance.DELETE_NOW));
+    verify(rds).deleteDBInstance(any(DeleteDbInstanceRequest.class));
+    CleanInstance c = out.part(CorruptionState.PART).clean();
+    assertTrue(c.deleted());
+    assertEquals(null, c.deleteAfter(), "nothing for the state machine to wait for");
+    assertTrue(StepHarness.only(out, "DeleteCleanInstance", "retention-skipped").detail().contains("alice"));
+  }
 }
