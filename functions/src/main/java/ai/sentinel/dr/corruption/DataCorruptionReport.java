@@ -103,6 +103,26 @@ final class DataCorruptionReport implements ReportPart {
     return s == null || s.diagnosis() == null ? null : s.diagnosis().finding();
   }
 
+  /** The suspected deployment before the first corrupted row, else the corrupted window without a writer named. */
+  @Override
+  public String underlyingCause(ReportFacts f) {
+    CorruptionState s = state(f);
+    Diagnosis d = s == null ? null : s.diagnosis();
+    if (d == null) {
+      return null;
+    }
+    String window = d.timelines().stream().filter(t -> t.rows() > 0).map(t -> t.table() + " " + t.first() + " to "
+        + t.last()).reduce((a, b) -> a + ", " + b).orElse(null);
+    if (d.suspect() != null) {
+      return "bad writes by the release of ECS deployment " + d.suspect().id() + " (" + d.suspect().taskDefinition()
+          + "), created " + d.suspect().createdAt() + ", the last deployment before the first corrupted row"
+          + (window == null ? "" : " (corrupted rows: " + window + ")") + "; its changes are the suspect to confirm.";
+    }
+    return window == null ? "no corrupted row found by the diagnosis (" + d.rows() + " row(s) matched the condition)."
+        : "bad writes to " + window + " that no ECS deployment precedes: a writer outside the API's releases (a job, "
+            + "a manual change or an integration).";
+  }
+
   @Override
   public List<String> decisions(ReportFacts f) {
     CorruptionState s = state(f);

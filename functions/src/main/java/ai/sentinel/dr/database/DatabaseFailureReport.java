@@ -106,6 +106,12 @@ final class DatabaseFailureReport implements ReportPart {
   }
 
   @Override
+  public String underlyingCause(ReportFacts f) {
+    String cause = DatabaseCauses.of(diagnosis(f), f.resource("the instance"));
+    return cause == null ? null : oneLine(cause) + ".";
+  }
+
+  @Override
   public List<String> decisions(ReportFacts f) {
     DatabaseState db = f.recovery().part(DatabaseState.PART);
     Decision decision = db == null ? null : db.decision();

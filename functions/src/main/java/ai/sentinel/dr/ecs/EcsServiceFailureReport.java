@@ -71,6 +71,36 @@ final class EcsServiceFailureReport implements ReportPart {
     return lines;
   }
 
+  /**
+   * What made the service fail, from Diagnose's stopped tasks (the newest first): a pull error, an initialisation
+   * error, memory, failed health checks or an exiting container, each said as the runbook's Diagnosis reads it; the
+   * rollback, when it recovered the service, confirms the fault is in the revision rolled back from.
+   */
+  @Override
+  public String underlyingCause(ReportFacts f) {
+    EcsState ecs = f.recovery().part(EcsState.PART);
+    Diagnosis d = ecs == null ? null : ecs.diagnosis();
+    if (d == null) {
+      return null;
+    }
+    String cause;
+    if (!d.stoppedTasks().isEmpty()) {
+      cause = EcsStopCauses.of(d.stoppedTasks().get(0), revision(d.taskDefinition()));
+    } else if (d.runningCount() < d.desiredCount()) {
+      cause = revision(d.taskDefinition()) + " ran " + d.runningCount() + " of " + d.desiredCount()
+          + " task(s) with no stopped task listed: tasks never placed (capacity, subnets or limits)";
+    } else {
+      cause = "no task failure seen when diagnosed (" + d.runningCount() + "/" + d.desiredCount()
+          + " running): the failed deployment event was the only sign";
+    }
+    boolean verified = f.recovery().verification() != null && f.recovery().verification().verified();
+    if (ecs.rollback() != null && verified) {
+      cause += ". The rollback to " + revision(ecs.rollback().to()) + " recovered the service, which places the fault "
+          + "in " + revision(ecs.rollback().from());
+    }
+    return oneLine(cause) + ".";
+  }
+
   @Override
   public RecoveryPoint recoveryPoint(ReportFacts f) {
     return RecoveryPoint.of(0L, "stateless service: its tasks hold no data");

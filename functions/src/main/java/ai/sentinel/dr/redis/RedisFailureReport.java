@@ -1,5 +1,7 @@
 package ai.sentinel.dr.redis;
 
+import static ai.sentinel.dr.report.IncidentReports.oneLine;
+
 import ai.sentinel.dr.redis.CacheState.Diagnosis;
 import ai.sentinel.dr.redis.CacheState.SnapshotChoice;
 import ai.sentinel.dr.report.IncidentReport.ObjectiveResult;
@@ -42,6 +44,32 @@ final class RedisFailureReport implements ReportPart {
   public String finding(ReportFacts f) {
     Diagnosis d = diagnosis(f);
     return d == null ? null : d.finding();
+  }
+
+  /** From Diagnose: the cluster missing, its status, or its connections while available. */
+  @Override
+  public String underlyingCause(ReportFacts f) {
+    Diagnosis d = diagnosis(f);
+    if (d == null) {
+      return null;
+    }
+    String id = d.clusterId() == null ? f.resource("the cluster") : d.clusterId();
+    if (!d.found()) {
+      return "the cluster " + id + " no longer exists (CacheClusterNotFound): deleted or lost with its data, so a "
+          + "new cluster had to be restored from a snapshot.";
+    }
+    String status = d.status() == null ? "unknown" : d.status();
+    return switch (status) {
+      case "incompatible-network" -> "the cluster's network became unusable ('incompatible-network': its subnet "
+          + "group or subnets changed).";
+      case "restore-failed" -> "the cluster's restore failed ('restore-failed').";
+      case "deleting", "deleted" -> "the cluster was being deleted ('" + status + "').";
+      case "available" -> "the cluster was available" + (d.currConnections() == null ? "" : " with "
+          + Math.round(d.currConnections()) + " connection(s)") + ": the clients could not reach it (network, "
+          + "security group or the URL in the secret), not the cache itself.";
+      default -> "the cluster was '" + status + "' when diagnosed" + (d.finding() == null ? "" : " ("
+          + oneLine(d.finding()) + ")") + ".";
+    };
   }
 
   @Override

@@ -24,6 +24,12 @@ final class RegionFailbackReport implements ReportPart {
   }
 
   @Override
+  public String underlyingCause(ReportFacts f) {
+    return "none of its own: a planned return to " + f.resource("the primary region") + " after a region failure "
+        + "(the failover's report holds that cause).";
+  }
+
+  @Override
   public Set<String> verifySteps() {
     return Set.of("VerifyFailback");
   }

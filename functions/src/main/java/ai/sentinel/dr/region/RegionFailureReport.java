@@ -36,6 +36,21 @@ final class RegionFailureReport implements ReportPart {
         + String.join("; ", c.evidence().stream().map(RegionState.Evidence::toString).toList()) + ")";
   }
 
+  /** ConfirmPrimaryDown's verdict: the region unreachable (with what failed), or only reported down. */
+  @Override
+  public String underlyingCause(ReportFacts f) {
+    Confirmation c = confirmation(f);
+    if (c == null) {
+      return null;
+    }
+    List<String> failed = c.evidence().stream().filter(e -> !e.healthy()).map(RegionState.Evidence::toString)
+        .toList();
+    return (c.confirmed() ? "an outage of region " + c.primaryRegion() + ", confirmed from " + c.drRegion()
+        : "region " + c.primaryRegion() + " reported down but not confirmed from " + c.drRegion())
+        + (failed.isEmpty() ? "" : " (" + String.join("; ", failed) + ")")
+        + "; the AWS Health event or status page names AWS's own cause.";
+  }
+
   @Override
   public Set<String> verifySteps() {
     return Set.of("VerifyDr");

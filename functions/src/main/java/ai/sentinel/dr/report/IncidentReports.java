@@ -276,6 +276,11 @@ public final class IncidentReports {
           Verdict.NOT_APPLICABLE);
     }
     long target = o.rpo().getSeconds();
+    if (frame.facts.failed()) {
+      // nothing was recovered: whatever point the recovery aimed at, the data is not back
+      return new ObjectiveResult("RPO", o.name(), o.rpoText(), target, rpo.seconds(), "not met: the recovery failed, "
+          + "no data was recovered" + (rpo.seconds() == null ? "" : " (aimed at " + measured + ")"), Verdict.FAIL);
+    }
     Verdict verdict = rpo.seconds() == null ? Verdict.NOT_APPLICABLE
         : rpo.seconds() <= target ? Verdict.PASS : Verdict.FAIL;
     return new ObjectiveResult("RPO", o.name(), o.rpoText(), target, rpo.seconds(), measured, verdict);
@@ -332,15 +337,21 @@ public final class IncidentReports {
       parts.add("Decision: " + oneLine(health.reason()) + ". Evidence: " + oneLine(String.join("; ",
           health.evidence())) + ".");
       parts.add("Underlying cause: " + (f.healthy() ? "none found: the signal did not reflect a failure of "
-          + f.resource("the resource") + " (check the alarm or event that started it)." : ROOT_CAUSE_PLACEHOLDER));
+          + f.resource("the resource") + " (check the alarm or event that started it)."
+          : "unknown: the diagnosis could not tell whether " + f.resource("the resource") + " failed and nothing was "
+              + "changed; a human checks it."));
     } else if (f.dryRun()) {
       parts.add("Underlying cause: none (dry-run drill, no failure).");
     } else if (underlying != null) {
-      parts.add("Underlying cause: " + underlying);
+      boolean injected = f.drill() && frame.part.impactWithoutProduction(f) == null;
+      parts.add("Underlying cause: " + oneLine(underlying) + (injected ? " (The failure was injected by the drill.)"
+          : ""));
     } else if (f.drill()) {
       parts.add("Underlying cause: failure injected by the drill.");
     } else {
-      parts.add("Underlying cause: " + ROOT_CAUSE_PLACEHOLDER);
+      parts.add("Underlying cause: not established by the automation: "
+          + (frame.part.finding(f) != null ? "the diagnosis saw the symptom above, not what caused it"
+              : "no diagnosis ran") + "; the review establishes it from the signal and the timeline.");
     }
     return String.join("\n", parts);
   }
@@ -359,7 +370,7 @@ public final class IncidentReports {
               + rto.target() + " RTO of " + rto.objectiveName() + "."
           : "The " + rto.target() + " RTO of " + rto.objectiveName() + " was missed: " + rto.measured() + ".");
     }
-    if (rpo.verdict() == Verdict.FAIL) {
+    if (missed(rpo)) {
       String what = !point.snapshot() ? "The recovery point was "
           : f.dryRun() ? "The snapshot the dry-run chose was "
           : f.succeeded() ? "The snapshot restored was " : "The snapshot being restored was ";
@@ -412,7 +423,7 @@ public final class IncidentReports {
       items.add(action("Bring " + rto.objectiveName() + " recovery within its " + rto.target() + " RTO (measured: "
           + rto.measured() + ")"));
     }
-    if (rpo.verdict() == Verdict.FAIL) {
+    if (missed(rpo)) {
       String own = frame.part.rpoAction(f, rpo);
       items.add(action(own != null ? own : "Meet the " + rpo.target() + " RPO of " + rpo.objectiveName()
           + " (recovery point was " + ReportTimes.human(rpo.measuredSeconds()) + " old)"));
@@ -433,6 +444,12 @@ public final class IncidentReports {
       items.add(action(ACTION_PLACEHOLDER));
     }
     return items;
+  }
+
+  /** The recovery point was older than the objective (not merely a failed recovery's RPO). */
+  private static boolean missed(ObjectiveResult rpo) {
+    return rpo.verdict() == Verdict.FAIL && rpo.measuredSeconds() != null && rpo.targetSeconds() != null
+        && rpo.measuredSeconds() > rpo.targetSeconds();
   }
 
   private static ActionItem action(String text) {

@@ -63,6 +63,20 @@ final class SecurityIncidentReport implements ReportPart {
     return a == null ? null : oneLine(a.summary());
   }
 
+  /** The finding Assess acted on, with its type and the indicators; how the attacker got in is the investigation's. */
+  @Override
+  public String underlyingCause(ReportFacts f) {
+    Assessment a = assessment(f);
+    if (a == null) {
+      return null;
+    }
+    var i = a.indicators();
+    String what = i == null || i.findingType() == null ? a.source() + " signal" : i.findingType();
+    return oneLine(what + ": " + a.summary()) + (a.activeBreach() ? " (active breach)" : "")
+        + (i == null || i.principal() == null ? "" : "; principal " + i.principal())
+        + ". How access was gained is for the investigation (runbook Scenario 6) to establish.";
+  }
+
   @Override
   public List<String> decisions(ReportFacts f) {
     SecurityState s = f.recovery().part(SecurityState.PART);

@@ -70,7 +70,9 @@ class IncidentReportsTest {
     assertTrue(r.impact().contains("7h 02m 11s before the failure may be lost"), r.impact());
     assertTrue(r.rootCause().contains("Observed: sentinel-db not found (DBInstanceNotFound)"), r.rootCause());
     assertTrue(r.rootCause().contains("DatabaseConnections < 1"), "the trigger's summary: " + r.rootCause());
-    assertTrue(r.rootCause().contains("[Description of root cause]"), "the review completes it");
+    assertTrue(r.rootCause().contains("Underlying cause: the primary instance sentinel-db no longer exists "
+        + "(DBInstanceNotFound)"), "from the diagnosis: " + r.rootCause());
+    assertFalse(r.rootCause().contains("[Description of root cause]"), r.rootCause());
     assertEquals(IncidentReports.CUSTOMER_IMPACT_PLACEHOLDER, r.metrics().customerImpact());
     assertEquals("SUCCEEDED", r.status());
     assertFalse(r.drill());
@@ -135,8 +137,23 @@ class IncidentReportsTest {
     assertTrue(r.lessons().stream().anyMatch(l -> l.contains("60 polls x 30 s = 30m 00s")), "timeout budget noted: "
         + r.lessons());
     assertEquals("NOT_RUN", r.verification().get(0).result());
+    // the snapshot aimed at is 7 h old, but nothing was restored: a failed recovery's RPO is never a pass
+    assertEquals(Verdict.FAIL, r.objective("RPO").verdict());
+    assertTrue(r.objective("RPO").measured().startsWith("not met: the recovery failed, no data was recovered"),
+        r.objective("RPO").measured());
     assertTrue(r.timeline().get(r.timeline().size() - 1).startsWith("10:40 - Execution ended: FAILED (TimedOutError"));
     assertTrue(r.resolution().get(r.resolution().size() - 1).startsWith("Automatic recovery stopped"));
+  }
+
+  @Test
+  void aFailedRecoveryWhoseRecoveryPointWouldHaveMetTheObjectiveStillFailsTheRpo() {
+    // Option A aims at RPO 0 (the standby): within the objective, yet the failover never completed
+    Recovery failed = Documents.optionASucceeded("10:06:11").withVerification(null)
+        .withError(Documents.error("ai.sentinel.dr.errors.TimedOutError", "sentinel-db still 'rebooting'"));
+    IncidentReport r = IncidentReports.from(failed, ARN, START, Instant.parse("2026-01-17T10:05:00Z"), "FAILED");
+    assertEquals(0L, r.objective("RPO").measuredSeconds());
+    assertEquals(Verdict.FAIL, r.objective("RPO").verdict(), r.objective("RPO").toString());
+    assertFalse(r.lessons().stream().anyMatch(l -> l.contains("older than the failure")), r.lessons().toString());
   }
 
   @Test
