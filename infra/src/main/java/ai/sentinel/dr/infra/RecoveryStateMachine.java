@@ -25,15 +25,10 @@ import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.IChainable;
-import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
-import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
-import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
-import software.amazon.awscdk.services.stepfunctions.TaskInput;
-import software.amazon.awscdk.services.stepfunctions.Timeout;
 import software.amazon.awscdk.services.stepfunctions.Wait;
 import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
@@ -322,86 +317,24 @@ public abstract class RecoveryStateMachine extends Construct {
     return approval(step, fn, minutes, null, notifyFailure);
   }
 
-  /**
-   * The gate before {@code step}: RequestApproval sends the on-call the task token; the execution waits until someone
-   * answers (approved: the answer lands in {@code $.approval}) or {@code minutes} pass. A rejection (error
-   * "Rejected") or the timeout (States.Timeout) is caught like any failure: NotifyFailure, RecoveryFailed, nothing
-   * more changed.
-   */
+  /** The gate before {@code step} ({@link RecoveryTasks#approval}); a rejection or timeout fails like any error. */
   private LambdaInvoke approval(String step, RunbookFunction fn, int minutes, IChainable onRejected,
       IChainable onError) {
     invoked.add(fn);
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("recovery", JsonPath.getEntirePayload());
-    payload.put("token", JsonPath.getTaskToken());
-    payload.put("step", step);
-    payload.put("timeoutSeconds", minutes * 60);
-    LambdaInvoke task = LambdaInvoke.Builder.create(this, approvalState(step))
-        .lambdaFunction(fn.live())
-        .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
-        .payload(TaskInput.fromObject(payload))
-        // the document passes through unchanged, with the approver's answer beside it
-        .resultPath("$.approval")
-        .taskTimeout(Timeout.duration(Duration.minutes(minutes)))
-        .retryOnServiceExceptions(false)
-        .build();
-    // an invocation Lambda itself failed never reached the on-call: ask again; a rejection or timeout is not retried
-    task.addRetry(RetryProps.builder()
-        .errors(LAMBDA_ERRORS)
-        .interval(Duration.seconds(2))
-        .maxAttempts(4)
-        .backoffRate(2.0)
-        .build());
-    if (onRejected != null) {
-      task.addCatch(onRejected, CatchProps.builder().errors(List.of("Rejected")).resultPath("$.error").build());
-    }
-    task.addCatch(onError, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
-    return task;
+    return RecoveryTasks.approval(this, step, fn, minutes, onRejected, onError);
   }
 
-  /** A step invocation: the whole document in, the function's answer as the whole document out. */
+  /** A step invocation ({@link RecoveryTasks#invoke}), remembered as a task of this state machine. */
   private LambdaInvoke invoke(String stateName, RunbookFunction fn) {
     invoked.add(fn);
     tasks.put(stateName, fn);
-    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
-        .lambdaFunction(fn.live())
-        .payloadResponseOnly(true)
-        .resultPath("$")
-        // CDK's default retry (6 attempts) is replaced by the runbook's below
-        .retryOnServiceExceptions(false)
-        .build();
-    task.addRetry(retry());
-    return task;
+    return RecoveryTasks.invoke(this, stateName, fn);
   }
 
-  private static RetryProps retry() {
-    return RetryProps.builder()
-        .errors(RETRYABLE)
-        .interval(Duration.seconds(2))
-        .maxAttempts(4)
-        .backoffRate(2.0)
-        .build();
-  }
-
-  /** The Report step: the document plus what only the execution knows (its ARN and start time). */
+  /** The Report step ({@link RecoveryTasks#report}), ending in {@code end} whether or not the report was written. */
   private LambdaInvoke reportTask(String stateName, String status, IChainable end) {
     invoked.add(shared.report());
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("recovery.$", "$");
-    payload.put("executionArn.$", "$$.Execution.Id");
-    payload.put("executionStart.$", "$$.Execution.StartTime");
-    payload.put("status", status);
-    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
-        .lambdaFunction(shared.report().live())
-        .payload(TaskInput.fromObject(payload))
-        .payloadResponseOnly(true)
-        .resultPath("$")
-        .retryOnServiceExceptions(false)
-        .build();
-    task.addRetry(retry());
-    task.addCatch(end, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.reportError").build());
-    task.next(end);
-    return task;
+    return RecoveryTasks.report(this, stateName, shared.report(), status, end);
   }
 
   /**

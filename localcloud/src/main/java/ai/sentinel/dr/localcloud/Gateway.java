@@ -1,8 +1,6 @@
 package ai.sentinel.dr.localcloud;
 
-import ai.sentinel.dr.localcloud.AwsRequests.Protocol;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,10 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -70,11 +65,8 @@ public final class Gateway implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient client;
   private final List<CallRecord> calls = new ArrayList<>();
-  private final Object faultLock = new Object();
+  private final Faults faults = new Faults();
   private final Object dynamoDbCalls = new Object();
-  private double faultRate;
-  private double lostResponseRate;
-  private Random faultRandom = new Random(0);
   private final RegionOutage outage = new RegionOutage();
   private volatile java.util.function.Consumer<byte[]> eventSink;
 
@@ -142,41 +134,14 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /**
-   * Makes a share of forwarded requests (never {@code /moto-api/} nor Lambda invokes) fail without reaching moto: a
-   * throttling error or a 500 for JSON and query APIs, a 503 for REST ones. Note that moto's Step Functions engine
-   * calls AWS through this gateway without retries, so its service integrations (e.g. sns:publish) fail too.
-   *
-   * @param rate the probability in [0, 1]; 0 turns injection off
-   * @param seed seeds the draws, so a sequential test sees the same faults every run
-   */
+  /** See {@link Faults#setFaultRate}: a share of forwarded requests fails without reaching moto. */
   public void setFaultRate(double rate, long seed) {
-    if (!(rate >= 0 && rate <= 1)) {
-      throw new IllegalArgumentException("Fault rate must be in [0, 1]: " + rate);
-    }
-    synchronized (faultLock) {
-      faultRate = rate;
-      faultRandom = new Random(seed);
-    }
+    faults.setFaultRate(rate, seed);
   }
 
-  /**
-   * Makes a share of forwarded requests (never {@code /moto-api/} nor Lambda invokes) reach moto and be applied,
-   * after which the caller gets a fault instead of moto's 2xx answer: half the time the service's retryable error
-   * (as {@link #setFaultRate}), half the time a connection closed before any response. This is the fault that hurts:
-   * a caller that retries blindly applies the mutation twice. {@link CallRecord#responseLost()} marks such calls.
-   *
-   * @param rate the probability in [0, 1]; 0 turns it off
-   * @param seed seeds the draws, so a sequential test sees the same losses every run
-   */
+  /** See {@link Faults#setLostResponseRate}: a share of forwarded requests is applied, then its answer lost. */
   public void setLostResponseRate(double rate, long seed) {
-    if (!(rate >= 0 && rate <= 1)) {
-      throw new IllegalArgumentException("Lost-response rate must be in [0, 1]: " + rate);
-    }
-    synchronized (faultLock) {
-      lostResponseRate = rate;
-      faultRandom = new Random(seed);
-    }
+    faults.setLostResponseRate(rate, seed);
   }
 
   /** Takes {@code region} down, or brings it back with null: see {@link RegionOutage}. */
@@ -186,9 +151,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The current fault rate. */
   public double faultRate() {
-    synchronized (faultLock) {
-      return faultRate;
-    }
+    return faults.faultRate();
   }
 
   @Override
@@ -211,7 +174,8 @@ public final class Gateway implements AutoCloseable {
           && rawPath.length() > INVOKE_PREFIX.length() + INVOKE_SUFFIX.length()) {
         String encodedName = rawPath.substring(INVOKE_PREFIX.length(), rawPath.length() - INVOKE_SUFFIX.length());
         if (encodedName.indexOf('/') < 0) {
-          invoke(exchange, AwsRequests.percentDecode(encodedName), body);
+          new LambdaInvokes(registry, executor, (action, status) -> record("lambda", action, status, false))
+              .invoke(exchange, AwsRequests.percentDecode(encodedName), body);
           return;
         }
       }
@@ -261,80 +225,6 @@ public final class Gateway implements AutoCloseable {
     });
   }
 
-  // ---- Lambda ----------------------------------------------------------------------------------------------------
-
-  private void invoke(HttpExchange exchange, String functionName, byte[] payload) throws IOException {
-    Map<String, String> query = AwsRequests.parseForm(exchange.getRequestURI().getRawQuery());
-    LambdaFunctionRef ref;
-    try {
-      ref = LambdaFunctionRef.parse(functionName);
-    } catch (IllegalArgumentException e) {
-      int status = sendLambdaError(exchange, 400, "InvalidParameterValueException", e.getMessage());
-      record("lambda", "Invoke:" + functionName, status, false);
-      return;
-    }
-    if (query.containsKey("Qualifier")) {
-      ref = ref.withQualifier(query.get("Qualifier"));
-    }
-    String action = "Invoke:" + ref.name();
-    Optional<LocalFunction> found = registry.find(ref.name());
-    if (found.isEmpty()) {
-      int status = sendLambdaError(exchange, 404, "ResourceNotFoundException", "Function not found: " + functionName);
-      record("lambda", action, status, false);
-      return;
-    }
-    LocalFunction function = found.get();
-    String invocationType = Objects.requireNonNullElse(
-        exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"), "RequestResponse");
-    Headers headers = exchange.getResponseHeaders();
-    headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
-    headers.set("X-Amz-Executed-Version", "$LATEST");
-    switch (invocationType) {
-      case "DryRun" -> {
-        record("lambda", action, 204, false);
-        exchange.sendResponseHeaders(204, -1);
-      }
-      case "Event" -> {
-        // asynchronous like Lambda's event queue: accepted now, run later, failures only logged
-        executor.execute(() -> {
-          try {
-            function.invoke(payload);
-          } catch (Throwable t) {
-            LOG.log(Level.WARNING, "Async invoke of " + function.name() + " failed: " + t, t);
-          }
-        });
-        record("lambda", action, 202, false);
-        exchange.sendResponseHeaders(202, -1);
-      }
-      default -> {
-        byte[] output;
-        try {
-          output = function.invoke(payload);
-        } catch (Throwable t) {
-          // as Lambda reports an unhandled error: 200, X-Amz-Function-Error, and errorType naming the class
-          LOG.log(Level.INFO, "Function " + function.name() + " failed: " + t);
-          LOG.log(Level.DEBUG, "Function " + function.name() + " stack trace", t);
-          ObjectNode error = JSON.createObjectNode();
-          error.put("errorMessage", t.getMessage());
-          error.put("errorType", t.getClass().getName());
-          error.putArray("stackTrace");
-          headers.set("X-Amz-Function-Error", "Unhandled");
-          record("lambda", action, 200, false);
-          sendBytes(exchange, 200, "application/json", JSON.writeValueAsBytes(error));
-          return;
-        }
-        record("lambda", action, 200, false);
-        sendBytes(exchange, 200, "application/json", output == null ? new byte[0] : output);
-      }
-    }
-  }
-
-  private static int sendLambdaError(HttpExchange exchange, int status, String type, String message)
-      throws IOException {
-    sendJson(exchange, status, Map.of("x-amzn-ErrorType", type), Map.of("Type", "User", "message", message));
-    return status;
-  }
-
   // ---- forwarding --------------------------------------------------------------------------------------------------
 
   private void forward(HttpExchange exchange, String method, String rawPath, byte[] body)
@@ -353,8 +243,8 @@ public final class Gateway implements AutoCloseable {
       exchange.close();
       return;
     }
-    if (!control && drawFault()) {
-      int status = sendFault(exchange, AwsRequests.protocol(target, params));
+    if (!control && faults.drawFault()) {
+      int status = faults.send(exchange, AwsRequests.protocol(target, params));
       record(service, action, status, true);
       return;
     }
@@ -413,9 +303,9 @@ public final class Gateway implements AutoCloseable {
       }
     });
     int status = response.statusCode();
-    if (!control && status >= 200 && status < 300 && drawLostResponse()) {
-      if (drawThrottle()) {
-        record(service, action, sendFault(exchange, AwsRequests.protocol(target, params)), true, true);
+    if (!control && status >= 200 && status < 300 && faults.drawLostResponse()) {
+      if (faults.drawThrottle()) {
+        record(service, action, faults.send(exchange, AwsRequests.protocol(target, params)), true, true);
       } else {
         // no status line at all: the client sees the connection end, as when a response is lost in transit
         record(service, action, 0, true, true);
@@ -441,60 +331,6 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  // ---- faults ------------------------------------------------------------------------------------------------------
-
-  private boolean drawFault() {
-    synchronized (faultLock) {
-      return faultRate > 0 && faultRandom.nextDouble() < faultRate;
-    }
-  }
-
-  private boolean drawLostResponse() {
-    synchronized (faultLock) {
-      return lostResponseRate > 0 && faultRandom.nextDouble() < lostResponseRate;
-    }
-  }
-
-  private boolean drawThrottle() {
-    synchronized (faultLock) {
-      return faultRandom.nextBoolean();
-    }
-  }
-
-  /** Answers as the service would when throttling or failing, in a shape the AWS SDKs classify as retryable. */
-  private int sendFault(HttpExchange exchange, Protocol protocol) throws IOException {
-    String requestId = UUID.randomUUID().toString();
-    exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
-    switch (protocol) {
-      case JSON -> {
-        boolean throttle = drawThrottle();
-        String type = throttle ? "ThrottlingException" : "InternalFailure";
-        String message = throttle ? "Rate exceeded" : "Internal service error (injected)";
-        int status = throttle ? 400 : 500;
-        ObjectNode error = JSON.createObjectNode().put("__type", type).put("message", message);
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
-        sendBytes(exchange, status, "application/x-amz-json-1.1", JSON.writeValueAsBytes(error));
-        return status;
-      }
-      case QUERY -> {
-        boolean throttle = drawThrottle();
-        int status = throttle ? 400 : 500;
-        String xml = "<ErrorResponse><Error><Type>" + (throttle ? "Sender" : "Receiver") + "</Type><Code>"
-            + (throttle ? "Throttling" : "InternalFailure") + "</Code><Message>"
-            + (throttle ? "Rate exceeded" : "Internal service error (injected)") + "</Message></Error><RequestId>"
-            + requestId + "</RequestId></ErrorResponse>";
-        sendBytes(exchange, status, "text/xml", xml.getBytes(StandardCharsets.UTF_8));
-        return status;
-      }
-      default -> {
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", "ServiceUnavailableException");
-        sendBytes(exchange, 503, "application/json",
-            "{\"message\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8));
-        return 503;
-      }
-    }
-  }
-
   // ---- helpers -----------------------------------------------------------------------------------------------------
 
   private void record(String service, String action, int status, boolean injected) {
@@ -508,13 +344,13 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, Object body)
+  static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, Object body)
       throws IOException {
     headers.forEach(exchange.getResponseHeaders()::set);
     sendBytes(exchange, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
-  private static void sendBytes(HttpExchange exchange, int status, String contentType, byte[] body)
+  static void sendBytes(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     if (body.length == 0) {
