@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
  * MIN(created_at), MAX(created_at) FROM t WHERE <condition>}, the condition checked against the catalog first and
  * its values bound), the rows affected per table, and the API service's recent deployments (createdAt, status), the
  * usual cause. Chooses the clean time: the operator's, else the first corrupted row less the margin; either must lie
- * in the instance's restorable window (backup retention to latest restorable time). The verdict: FAILED when rows
+ * in the instance's restorable window ({@link RestorableWindow}: the automated backups' earliest restore time, else
+ * now minus the backup retention, to the latest restorable time); a clean time outside it is refused before anything
+ * changes. The verdict: FAILED when rows
  * match the person's condition (the corruption is confirmed), HEALTHY when none does (nothing to repair: no action),
  * INCONCLUSIVE when no condition was given (an integrity alarm: a person must name tables and condition).
  */
@@ -84,12 +86,12 @@ public final class Diagnose extends DiagnoseStep {
     List<Deployment> deployments = deployments(s);
     Deployment suspect = first == null ? null : deployments.stream()
         .filter(d -> d.createdAt() != null && !parse(d.createdAt()).isAfter(first)).findFirst().orElse(null);
-    DBInstance source = rds.describeDBInstances(b -> b.dbInstanceIdentifier(recovery.resource())).dbInstances()
-        .stream().findFirst().orElseThrow(() -> new StepFailedError(recovery.resource() + " not found"));
-    Instant now = Instant.now(deps.clock());
-    Instant latest = source.latestRestorableTime() != null ? source.latestRestorableTime() : now;
-    int retention = source.backupRetentionPeriod() == null ? 0 : source.backupRetentionPeriod();
-    Instant earliest = now.minus(Duration.ofDays(retention));
+    String resource = recovery.resource();
+    DBInstance source = rds.describeDBInstances(b -> b.dbInstanceIdentifier(resource)).dbInstances()
+        .stream().findFirst().orElseThrow(() -> new StepFailedError(resource + " not found"));
+    RestorableWindow window = RestorableWindow.of(rds, source, Instant.now(deps.clock()));
+    recovery = recovery.log(entry("restorable-window", recovery.resource() + " restorable " + window.earliest()
+        + " .. " + window.latest() + " (earliest: " + window.earliestFrom() + ")"));
     String tables = String.join(", ", timelines.stream().map(t -> t.table() + ": " + t.rows() + " row(s)"
         + (t.rows() == 0 ? "" : " " + t.first() + " .. " + t.last())).toList());
     String cause = suspect == null ? "no deployment of " + s.service() + " before the first corrupted row"
@@ -98,7 +100,7 @@ public final class Diagnose extends DiagnoseStep {
     if (rows == 0 && !recovery.dryRun()) {
       // nothing to repair: no action, and what was looked at is the evidence
       String none = "no row matches " + CorruptionRequest.describe(request.conditions()) + " (" + tables + ")";
-      Diagnosis d = new Diagnosis(timelines, deployments, null, null, null, earliest + "/" + latest, none);
+      Diagnosis d = new Diagnosis(timelines, deployments, null, null, null, window.range(), none);
       return Finding.of(recovery.update(CorruptionState.PART, st -> base(st, request).withDiagnosis(d))
           .log(entry("diagnosed", none)), Verdict.HEALTHY, List.of(none));
     }
@@ -112,13 +114,12 @@ public final class Diagnose extends DiagnoseStep {
       sourceOfTime = "proposed";
     } else {
       // a plan with nothing matching: the latest restorable time stands in
-      clean = latest;
+      clean = window.latest();
       sourceOfTime = "latest restorable (plan)";
     }
-    if (clean.isAfter(latest) || clean.isBefore(earliest)) {
-      throw new StepFailedError("clean time " + clean + " (" + sourceOfTime + ") is outside " + recovery.resource()
-          + "'s restorable window " + earliest + " .. " + latest + " (backup retention " + retention + " day(s)): "
-          + "no point-in-time restore can give a clean copy; nothing was changed");
+    String refused = window.refuse(clean, sourceOfTime, recovery.resource());
+    if (refused != null) {
+      throw new StepFailedError(refused);
     }
     if (first != null && clean.isAfter(first)) {
       throw new StepFailedError("clean time " + clean + " is after the first corrupted row (" + first + "): the "
@@ -127,7 +128,7 @@ public final class Diagnose extends DiagnoseStep {
     String finding = rows + " corrupted row(s) where " + CorruptionRequest.describe(request.conditions()) + " ("
         + tables + "); " + cause + "; clean time " + clean + " (" + sourceOfTime + ")";
     Diagnosis d = new Diagnosis(timelines, deployments, suspect, clean.toString(), sourceOfTime,
-        earliest + "/" + latest, finding);
+        window.range(), finding);
     return Finding.of(recovery.update(CorruptionState.PART, st -> base(st, request).withDiagnosis(d))
         .log(entry("diagnosed", finding)), rows == 0 ? Verdict.HEALTHY : Verdict.FAILED, timelines.stream()
         .map(t -> t.table() + ": " + t.rows() + " row(s) match" + (t.rows() == 0 ? "" : ", " + t.first() + " .. "

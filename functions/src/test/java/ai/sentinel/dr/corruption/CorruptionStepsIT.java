@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstanceAutomatedBackupsRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstanceAutomatedBackupsResponse;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -117,6 +119,11 @@ class CorruptionStepsIT {
     when(rds.describeDBInstances(any(DescribeDbInstancesRequest.class))).thenReturn(DescribeDbInstancesResponse
         .builder().dbInstances(i -> i.dbInstanceIdentifier("sentinel-db").backupRetentionPeriod(7)
             .latestRestorableTime(Instant.parse("2026-01-17T10:00:00Z"))).build());
+    // the backups reach back less far than the 7-day retention (now minus 7 days: 2026-01-10T10:05)
+    when(rds.describeDBInstanceAutomatedBackups(any(DescribeDbInstanceAutomatedBackupsRequest.class))).thenReturn(
+        DescribeDbInstanceAutomatedBackupsResponse.builder().dbInstanceAutomatedBackups(b -> b
+            .dbInstanceIdentifier("sentinel-db").status("active").restoreWindow(w -> w.earliestTime(Instant.parse(
+                "2026-01-13T00:00:00Z")))).build());
     return Cases.deps(env, secrets, ecs, rds);
   }
 
@@ -202,8 +209,9 @@ class CorruptionStepsIT {
 
   @Test
   void aCleanTimeOutsideTheRestorableWindowOrAfterTheCorruptionIsRefused() {
-    for (var bad : Map.of("2026-01-01T00:00:00Z", "outside", "2026-01-16T13:00:00Z", "after the first corrupted")
-        .entrySet()) {
+    for (var bad : Map.of("2026-01-01T00:00:00Z", "before sentinel-db's earliest restorable time",
+        "2026-01-12T00:00:00Z", "earliest restorable time 2026-01-13T00:00:00Z (RestoreWindow.EarliestTime",
+        "2026-01-16T13:00:00Z", "after the first corrupted").entrySet()) {
       CorruptionRequest request = new CorruptionRequest(List.of("audit_logs"), List.of(SINCE), bad.getKey(),
           "selective");
       StepFailedError e = assertThrows(StepFailedError.class,

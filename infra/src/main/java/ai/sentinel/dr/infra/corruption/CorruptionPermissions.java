@@ -16,7 +16,7 @@ import software.constructs.Construct;
  * Manager, ECS, Secrets Manager). Each step gets the calls it makes on the resources the environment names: the
  * protected instance (read, and as the restore's source), the clean instance (restore, tag, read, delete), the
  * maintenance listener (CreateRule) and its rules (DeleteRule), the maintenance parameter, the API service
- * (DescribeServices) and the database secret (the database steps' credentials). DescribeRules supports no
+ * (DescribeServices), the automated backups' restore window (read-only) and the database secret (the database steps' credentials). DescribeRules supports no
  * resource-level permission (read-only, suppressed with the reason).
  */
 final class CorruptionPermissions {
@@ -43,6 +43,12 @@ final class CorruptionPermissions {
       RunbookFunction waitFor, List<RunbookFunction> databaseSteps, RunbookFunction delete) {
     String secret = arns.secret(db.secretId());
     diagnose.allow(DESCRIBE_INSTANCES, List.of(instance));
+    // the restorable window's start (RestoreWindow.EarliestTime); an automated backup's ARN ends in an id AWS assigns
+    diagnose.allow(List.of("rds:DescribeDBInstanceAutomatedBackups"), List.of(arns.colon("rds", "auto-backup", "*")));
+    Nag.suppressFindings(diagnose.role(), Nag.IAM5, "rds:DescribeDBInstanceAutomatedBackups takes the auto-backup "
+        + "resource type, whose ARN ends in an id AWS assigns (ab-...), not the instance's name; read-only, and "
+        + "Diagnose asks only for the protected instance's backups", Nag.arnFinding("rds", Nag.literal(
+            "auto-backup:*")));
     diagnose.allow(List.of("ecs:DescribeServices"), List.of(arns.ecsService(cluster, settings.service())));
     diagnose.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret));
     databaseSteps.forEach(fn -> fn.allow(List.of("secretsmanager:GetSecretValue"), List.of(secret)));

@@ -152,6 +152,8 @@ public class CorruptionRecoveryStackTest {
     assertTrue(actions.get("ExitMaintenance").contains("elasticloadbalancing:DeleteRule"));
     assertFalse(actions.get("EnterMaintenance").contains("elasticloadbalancing:DeleteRule"));
     assertEquals(Set.of("rds:DescribeDBInstances", "rds:DeleteDBInstance"), actions.get("DeleteCleanInstance"));
+    assertEquals(Set.of("rds:DescribeDBInstances", "rds:DescribeDBInstanceAutomatedBackups", "ecs:DescribeServices",
+        "secretsmanager:GetSecretValue"), actions.get("Diagnose"), "Diagnose reads only");
     assertEquals(Set.of("secretsmanager:GetSecretValue"), actions.get("CompareTables"));
     assertEquals(Set.of("secretsmanager:GetSecretValue"), actions.get("RestoreTables"));
     List<String> rds = new ArrayList<>();
