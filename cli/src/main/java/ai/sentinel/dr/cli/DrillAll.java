@@ -26,8 +26,8 @@ final class DrillAll {
     var out = cli.out();
     Path root = RepoPaths.root();
     out.println("synthesizing the CDK app for environment '" + env + "'...");
-    CloudTemplate template = Templates.synthesize(root, env, List.of());
-    List<String> deployed = DrillCommand.deployedScenarios(template);
+    List<CloudTemplate> templates = Templates.stacks(root, env, List.of());
+    List<String> deployed = DrillCommand.deployedScenarios(templates);
     List<String> drilled = Drill.SCENARIOS.keySet().stream().filter(deployed::contains).toList();
     if (drilled.isEmpty()) {
       cli.err().println("sentinel: environment '" + env + "' deploys no scenario that has a drill");
@@ -38,10 +38,12 @@ final class DrillAll {
     Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
     for (String scenario : drilled) {
       out.println();
-      try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, DrillCommand.workDir(root, scenario))) {
+      try (LocalSentinel sentinel = LocalSentinel.start(DrillCommand.stacksFor(templates, scenario), overrides,
+          DrillCommand.workDir(root, scenario))) {
         Drill.Result result = Drill.of(sentinel, scenario, out).run(dryRun, Drill.Gate.none());
         allPassed &= result.passed();
-        var report = result.executionArn() == null ? null : Reports.of(sentinel.aws.sfn, result.executionArn());
+        var report = result.executionArn() == null ? null : Reports.of(sentinel.home(scenario).aws().sfn,
+            result.executionArn());
         String rto = "-";
         String rpo = "-";
         if (report != null) {

@@ -136,9 +136,9 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
     Path root = RepoPaths.root();
     Path work = workDir(root, scenario);
     out.println("synthesizing the CDK app for environment '" + env + "'...");
-    CloudTemplate template = Templates.synthesize(root, env, gated && !drill.gateAlwaysOn()
+    List<CloudTemplate> templates = Templates.stacks(root, env, gated && !drill.gateAlwaysOn()
         ? List.of(drill.gatedStep()) : List.of());
-    List<String> deployed = deployedScenarios(template);
+    List<String> deployed = deployedScenarios(templates);
     if (!deployed.contains(scenario)) {
       err.println("sentinel: environment '" + env + "' deploys no state machine for '" + scenario + "' (deployed: "
           + deployed + ")");
@@ -146,7 +146,7 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
     }
     Map<String, String> overrides = dryRun ? Map.of(DrConfig.Vars.DRY_RUN, "true") : Map.of();
     out.println("starting the local cloud (moto + gateway), logs in " + root.relativize(work));
-    try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, work)) {
+    try (LocalSentinel sentinel = LocalSentinel.start(stacksFor(templates, scenario), overrides, work)) {
       Drill.Result result = new Drill(sentinel, drill, out).run(dryRun, gate, healthy);
       out.println("logs: " + root.relativize(sentinel.functionLog()));
       return !result.passed() ? Main.FAILED : result.rejected() ? Main.REJECTED : Main.OK;
@@ -188,12 +188,28 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
    * runbook's order, its tests last.
    */
   static List<String> deployedScenarios(CloudTemplate template) {
-    LocalDeployment deployment = new LocalDeployment(template);
-    String arns = deployment.runbookEnvironment().get(DrConfig.Vars.STATE_MACHINE_ARNS);
+    return deployedScenarios(List.of(template));
+  }
+
+  /** {@link #deployedScenarios(CloudTemplate)} over every stack of the app. */
+  static List<String> deployedScenarios(List<CloudTemplate> templates) {
     List<String> deployed = new ArrayList<>();
-    if (arns != null) {
-      Json.tree(arns).fieldNames().forEachRemaining(deployed::add);
+    for (CloudTemplate template : templates) {
+      String arns = new LocalDeployment(template).runbookEnvironment().get(DrConfig.Vars.STATE_MACHINE_ARNS);
+      if (arns != null) {
+        Json.tree(arns).fieldNames().forEachRemaining(deployed::add);
+      }
     }
     return ScenarioRegistry.all().stream().map(Scenario::id).filter(deployed::contains).toList();
+  }
+
+  /**
+   * The stacks a drill of {@code scenario} runs on: the environment's (the platform it protects is seeded against
+   * it) and, when the scenario is deployed by a stack of its own in another region, that one too.
+   */
+  static List<CloudTemplate> stacksFor(List<CloudTemplate> templates, String scenario) {
+    List<CloudTemplate> out = new ArrayList<>(List.of(templates.get(0)));
+    templates.stream().skip(1).filter(t -> deployedScenarios(t).contains(scenario)).findFirst().ifPresent(out::add);
+    return out;
   }
 }

@@ -35,27 +35,51 @@ public final class Templates {
    * each variant once.
    */
   public static CloudTemplate synthesize(Path root, String env, List<String> approvalSteps) throws IOException {
+    return stacks(root, env, approvalSteps).get(0);
+  }
+
+  /**
+   * Every stack of the app for the environment, the environment's first, each template in its stack's region (a
+   * scenario's own stack in another region keeps that region's ARNs); approval gates as in {@link #synthesize}.
+   */
+  public static List<CloudTemplate> stacks(Path root, String env, List<String> approvalSteps) throws IOException {
     String key = root.toAbsolutePath().normalize() + "|" + env + "|" + approvalSteps;
-    CloudTemplate cached = CACHE.get(key);
+    List<CloudTemplate> cached = CACHE.get(key);
     if (cached == null) {
-      cached = synthesize(root, env, c -> approvalSteps.isEmpty() ? c : c.withApprovalSteps(approvalSteps));
+      cached = synthesizeStacks(root, env, c -> approvalSteps.isEmpty() ? c : c.withApprovalSteps(approvalSteps));
       CACHE.put(key, cached);
     }
     return cached;
   }
 
-  private static final java.util.Map<String, CloudTemplate> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, List<CloudTemplate>> CACHE =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The environment as configured, changed by {@code change} (drills and tests rehearse variants). */
   public static CloudTemplate synthesize(Path root, String env, UnaryOperator<EnvironmentConfig> change)
+      throws IOException {
+    return synthesizeStacks(root, env, change).get(0);
+  }
+
+  private static List<CloudTemplate> synthesizeStacks(Path root, String env, UnaryOperator<EnvironmentConfig> change)
       throws IOException {
     EnvironmentConfig config = change.apply(EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env));
     Path out = Files.createTempDirectory("sentinel-cdk-");
     try {
       App app = App.Builder.create().outdir(out.toString()).build();
       SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));
-      Object template = app.synth().getStackByName(stack.getStackName()).getTemplate();
-      return CloudTemplate.parse(Json.write(template));
+      var assembly = app.synth();
+      List<CloudTemplate> templates = new java.util.ArrayList<>();
+      templates.add(CloudTemplate.parse(Json.write(assembly.getStackByName(stack.getStackName()).getTemplate())));
+      for (var other : assembly.getStacks()) {
+        if (!other.getStackName().equals(stack.getStackName())) {
+          CloudTemplate t = CloudTemplate.parse(Json.write(other.getTemplate()));
+          String region = other.getEnvironment().getRegion();
+          templates.add(region == null || region.startsWith("unknown") ? t : t.withEnvironment(region,
+              t.accountId()));
+        }
+      }
+      return List.copyOf(templates);
     } finally {
       // the cloud assembly (about 80 MB with the Lambda jar's asset copy) is read into memory: nothing to keep
       ai.sentinel.dr.localcloud.LocalFiles.deleteTree(out);

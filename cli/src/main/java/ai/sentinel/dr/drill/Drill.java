@@ -40,11 +40,14 @@ public final class Drill {
   private final LocalSentinel sentinel;
   private final DrillScenario scenario;
   private final PrintStream out;
+  /** Where the scenario's responders, state machine, on-call topic and reports are deployed. */
+  private final LocalStack home;
 
   public Drill(LocalSentinel sentinel, DrillScenario scenario, PrintStream out) {
     this.sentinel = sentinel;
     this.scenario = scenario;
     this.out = out;
+    this.home = sentinel.home(scenario.id());
   }
 
   /** The drill for a scenario id; a clear error for a scenario without one. */
@@ -158,7 +161,7 @@ public final class Drill {
       return new Result(scenario.id(), null, null, null, false, null, null, null);
     }
     out.println("recovery: " + executionArn);
-    DescribeExecutionResponse done = new ExecutionWatcher(sentinel.aws.sfn, out).dryRun(dryRun)
+    DescribeExecutionResponse done = new ExecutionWatcher(home.aws().sfn, out).dryRun(dryRun)
         .follow(executionArn, Duration.ofMinutes(gate.mode().equals("human") ? 15 : 5), state -> {
           if (state.startsWith("Approve ")) {
             answerGate(inbox, gate);
@@ -196,7 +199,7 @@ public final class Drill {
 
   /** The cause a rejected gate failed with (its TaskFailed event, error "Rejected"); null when none was rejected. */
   private String rejection(String executionArn) {
-    return ExecutionWatcher.history(sentinel.aws.sfn, executionArn).stream()
+    return ExecutionWatcher.history(home.aws().sfn, executionArn).stream()
         .filter(e -> e.taskFailedEventDetails() != null
             && ai.sentinel.dr.cli.Approvals.REJECTED.equals(e.taskFailedEventDetails().error()))
         .map(e -> e.taskFailedEventDetails().cause() == null ? "rejected (no reason given)"
@@ -214,12 +217,12 @@ public final class Drill {
     String markdown;
     String source;
     try {
-      String bucket = sentinel.deployment.environmentOf(sentinel.deployment.functionFor(Report.class))
+      String bucket = home.deployment().environmentOf(home.deployment().functionFor(Report.class))
           .get(Report.BUCKET_VAR);
-      markdown = sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
+      markdown = home.aws().s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
       source = "s3://" + bucket + "/" + key;
     } catch (RuntimeException e) {
-      markdown = ReportRenderer.markdown(ai.sentinel.dr.cli.Reports.of(sentinel.aws.sfn, executionArn));
+      markdown = ReportRenderer.markdown(ai.sentinel.dr.cli.Reports.of(home.aws().sfn, executionArn));
       source = "rebuilt from the execution (no stored report: " + e.getClass().getSimpleName() + ")";
     }
     Path file = sentinel.workDir().resolve("report-" + name + ".md");
@@ -243,10 +246,10 @@ public final class Drill {
   }
 
   private String subscribeToNotifications() {
-    String queueUrl = sentinel.aws.sqs.createQueue(b -> b.queueName("drill-notifications")).queueUrl();
-    String queueArn = sentinel.aws.sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+    String queueUrl = home.aws().sqs.createQueue(b -> b.queueName("drill-notifications")).queueUrl();
+    String queueArn = home.aws().sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
         .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
-    sentinel.aws.sns.subscribe(b -> b.topicArn(sentinel.deployment.topicEndingWith("-notifications"))
+    home.aws().sns.subscribe(b -> b.topicArn(home.deployment().topicEndingWith("-notifications"))
         .protocol("sqs").endpoint(queueArn));
     return queueUrl;
   }
@@ -257,10 +260,10 @@ public final class Drill {
     String message = null;
     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (token == null && System.nanoTime() < until) {
-      for (var m : sentinel.aws.sqs.receiveMessage(b -> b.queueUrl(inbox).waitTimeSeconds(1)
+      for (var m : home.aws().sqs.receiveMessage(b -> b.queueUrl(inbox).waitTimeSeconds(1)
           .maxNumberOfMessages(10)).messages()) {
         // read once: a later gate must not find this request's token again
-        sentinel.aws.sqs.deleteMessage(b -> b.queueUrl(inbox).receiptHandle(m.receiptHandle()));
+        home.aws().sqs.deleteMessage(b -> b.queueUrl(inbox).receiptHandle(m.receiptHandle()));
         String body = Json.tree(m.body()).path("Message").asText(m.body());
         for (String line : body.split("\n")) {
           if (line.startsWith("token: ")) {
@@ -287,11 +290,11 @@ public final class Drill {
       case "approve" -> {
         out.println("  drill approves as " + gate.name() + ": " + env + "./sentinel approve TOKEN --by "
             + gate.name());
-        ai.sentinel.dr.cli.Approvals.approve(sentinel.aws.sfn, token, gate.name(), identity, "drill rehearsal");
+        ai.sentinel.dr.cli.Approvals.approve(home.aws().sfn, token, gate.name(), identity, "drill rehearsal");
       }
       case "reject" -> {
         out.println("  drill rejects as " + gate.name() + ": " + env + "./sentinel reject TOKEN --reason ...");
-        ai.sentinel.dr.cli.Approvals.reject(sentinel.aws.sfn, token, gate.name(), identity,
+        ai.sentinel.dr.cli.Approvals.reject(home.aws().sfn, token, gate.name(), identity,
             "drill rehearsal of a rejection");
       }
       default -> {
@@ -306,7 +309,7 @@ public final class Drill {
   private String identity() {
     try {
       return ai.sentinel.dr.cli.CallerIdentity.arn(Map.of("AWS_ENDPOINT_URL", sentinel.cloud.endpoint().toString(),
-          "AWS_REGION", sentinel.config.region()));
+          "AWS_REGION", home.region()));
     } catch (RuntimeException e) {
       out.println("  (caller identity unknown: " + e.getMessage() + ")");
       return null;
@@ -339,7 +342,7 @@ public final class Drill {
   private JsonNode invoke(String function, byte[] payload) {
     InvokeResponse r = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
-      r = sentinel.aws.lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromByteArray(payload)));
+      r = home.aws().lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromByteArray(payload)));
       if (r.functionError() == null) {
         return Json.tree(r.payload().asUtf8String());
       }

@@ -34,6 +34,8 @@ public final class LocalAws implements AutoCloseable {
   public static final String ACCOUNT = "123456789012";
 
   private final URI endpoint;
+  /** The region every client signs for (a stack deployed in another region gets clients of its own). */
+  public final Region region;
   private final SdkHttpClient http = UrlConnectionHttpClient.create();
   public final RdsClient rds;
   public final Ec2Client ec2;
@@ -52,7 +54,12 @@ public final class LocalAws implements AutoCloseable {
   public final Wafv2Client waf;
 
   public LocalAws(String endpoint) {
+    this(endpoint, REGION);
+  }
+
+  public LocalAws(String endpoint, Region region) {
     this.endpoint = URI.create(endpoint);
+    this.region = region;
     this.rds = configure(RdsClient.builder()).httpClient(http).build();
     this.ec2 = configure(Ec2Client.builder()).httpClient(http).build();
     this.ecs = configure(EcsClient.builder()).httpClient(http).build();
@@ -72,7 +79,7 @@ public final class LocalAws implements AutoCloseable {
   }
 
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
-    return builder.region(REGION).endpointOverride(endpoint)
+    return builder.region(region).endpointOverride(endpoint)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         // the operator's side retries hard: fault-injection runs must not fail on the drill's own calls
         .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(
@@ -81,7 +88,7 @@ public final class LocalAws implements AutoCloseable {
 
   /** The environment a deployed function would see, pointed at the local cloud. */
   public java.util.Map<String, String> functionEnvironment() {
-    return java.util.Map.of("AWS_REGION", REGION.id(), "AWS_ENDPOINT_URL", endpoint.toString(),
+    return java.util.Map.of("AWS_REGION", region.id(), "AWS_ENDPOINT_URL", endpoint.toString(),
         "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
   }
 

@@ -56,7 +56,13 @@ public final class LocalDeployment implements FunctionRegistry {
       createTable(aws, table);
     }
     for (CloudTemplate.Resource bucket : template.resources(S3_BUCKET)) {
-      aws.s3.createBucket(b -> b.bucket(name(bucket.logicalId())));
+      // outside us-east-1 S3 wants the bucket's region as its location constraint
+      aws.s3.createBucket(b -> {
+        b.bucket(name(bucket.logicalId()));
+        if (!aws.region.equals(LocalAws.REGION)) {
+          b.createBucketConfiguration(c -> c.locationConstraint(aws.region.id()));
+        }
+      });
     }
     for (CloudTemplate.TopicDef topic : template.topics()) {
       String arn = aws.sns.createTopic(b -> b.name(name(topic.logicalId()))).topicArn();

@@ -29,12 +29,17 @@ public final class LocalSentinel implements AutoCloseable {
   public final DrConfig config;
   /** EventBridge and SNS of this cloud: the events the launcher sends for AWS, delivered as deployed. */
   public final LocalEventBus events;
+  /** Every stack deployed, the environment's first (then scenarios' own stacks in other regions, if asked for). */
+  public final List<LocalStack> stacks;
   private final List<SeedPart> parts;
   private final Path workDir;
 
-  private LocalSentinel(LocalCloud cloud, LocalAws aws, LocalDeployment deployment, DrConfig config,
-      List<SeedPart> parts, Path workDir, LocalEventBus events) {
+  private LocalSentinel(LocalCloud cloud, List<LocalStack> stacks, DrConfig config, List<SeedPart> parts,
+      Path workDir, LocalEventBus events) {
     this.cloud = cloud;
+    this.stacks = stacks;
+    LocalAws aws = stacks.get(0).aws();
+    LocalDeployment deployment = stacks.get(0).deployment();
     this.events = events;
     this.aws = aws;
     this.deployment = deployment;
@@ -52,38 +57,74 @@ public final class LocalSentinel implements AutoCloseable {
    */
   public static LocalSentinel start(CloudTemplate template, Map<String, String> overrides, Path workDir)
       throws IOException, InterruptedException {
+    return start(List.of(template), overrides, workDir);
+  }
+
+  /**
+   * Starts everything with several stacks of the app: {@code templates}' first is the environment's (the platform is
+   * seeded against it), the others are deployed in their own regions (each template's {@link CloudTemplate#region}).
+   */
+  public static LocalSentinel start(List<CloudTemplate> templates, Map<String, String> overrides, Path workDir)
+      throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     routeFunctionLogs(workDir.resolve("functions.log"));
     List<SeedPart> parts = LocalScenarios.ALL.stream().map(s -> s.seed().get()).toList();
-    LocalDeployment deployment = new LocalDeployment(template);
+    List<LocalDeployment> deployments = templates.stream().map(LocalDeployment::new).toList();
+    LocalDeployment deployment = deployments.get(0);
     LocalCloud cloud = null;
+    List<LocalStack> stacks = new java.util.ArrayList<>();
     try {
-      cloud = LocalCloud.start(deployment, workDir);
-      LocalAws aws = new LocalAws(cloud.endpoint().toString());
-      deployment.deployResources(aws);
+      // one gateway runs the functions of every stack (function names are unique across the app's stacks)
+      cloud = LocalCloud.start(registry(deployments), workDir);
+      for (int i = 0; i < templates.size(); i++) {
+        LocalAws in = new LocalAws(cloud.endpoint().toString(),
+            software.amazon.awssdk.regions.Region.of(templates.get(i).region()));
+        stacks.add(new LocalStack(deployments.get(i), in));
+        deployments.get(i).deployResources(in);
+      }
+      LocalAws aws = stacks.get(0).aws();
       Map<String, String> deployedEnv = new LinkedHashMap<>(deployment.runbookEnvironment());
       deployedEnv.putAll(aws.functionEnvironment());
       DrConfig deployed = DrConfig.fromEnv(deployedEnv);
-      SentinelSeed.seed(aws, cloud, deployed, deployment, deployment.topicEndingWith("-alarms"), parts);
+      SentinelSeed.seed(aws, cloud, deployed, deployment, deployment.topicEndingWith("-alarms"), parts,
+          stacks.subList(1, stacks.size()));
       Map<String, String> local = new LinkedHashMap<>();
       for (SeedPart part : parts) {
         local.putAll(part.functionEnvironment());
       }
       // a settings section's fields merge into the part's (a test may point the database at another address)
       local = SettingsSections.override(local, overrides);
-      deployment.registerFunctions(aws, local);
+      for (LocalStack stack : stacks) {
+        stack.deployment().registerFunctions(stack.aws(), local);
+      }
       // the events the launcher sends for AWS reach the functions the deployed rules and subscriptions name
       LocalEventBus events = new LocalEventBus(deployment);
       cloud.onEvents(events);
-      return new LocalSentinel(cloud, aws, deployment, DrConfig.fromEnv(SettingsSections.override(deployedEnv, local)),
-          parts, workDir, events);
+      return new LocalSentinel(cloud, List.copyOf(stacks), DrConfig.fromEnv(SettingsSections.override(deployedEnv,
+          local)), parts, workDir, events);
     } catch (RuntimeException | IOException | InterruptedException e) {
+      stacks.stream().skip(1).forEach(s -> s.aws().close());
       if (cloud != null) {
         cloud.close();
       }
       parts.forEach(SeedPart::close);
       throw e;
     }
+  }
+
+  /** The functions of every deployment, as one registry (ListFunctions lists them all). */
+  private static ai.sentinel.dr.localcloud.FunctionRegistry registry(List<LocalDeployment> deployments) {
+    return new ai.sentinel.dr.localcloud.FunctionRegistry() {
+      @Override
+      public java.util.Optional<ai.sentinel.dr.localcloud.LocalFunction> find(String name) {
+        return deployments.stream().map(d -> d.find(name)).flatMap(java.util.Optional::stream).findFirst();
+      }
+
+      @Override
+      public java.util.Collection<ai.sentinel.dr.localcloud.LocalFunction> functions() {
+        return deployments.stream().flatMap(d -> d.functions().stream()).toList();
+      }
+    };
   }
 
   /** Handler log lines go to a file: the terminal shows the drill, the file keeps the audit trail. */
@@ -107,6 +148,14 @@ public final class LocalSentinel implements AutoCloseable {
     return workDir.resolve("functions.log");
   }
 
+  /**
+   * The stack whose responders start {@code scenario}: the environment's, or a scenario's own stack in another region
+   * (its state machine, responders, topics and reports live there).
+   */
+  public LocalStack home(String scenario) {
+    return stacks.stream().filter(s -> s.deploys(scenario)).findFirst().orElse(stacks.get(0));
+  }
+
   /** The state machine's ARN of a scenario (or a test). */
   public String stateMachine(String scenario) {
     return config.stateMachineFor(scenario);
@@ -119,7 +168,7 @@ public final class LocalSentinel implements AutoCloseable {
   @Override
   public void close() {
     try {
-      aws.close();
+      stacks.forEach(s -> s.aws().close());
     } finally {
       cloud.close();
       parts.forEach(SeedPart::close);

@@ -31,9 +31,15 @@ public final class SentinelSeed {
   /** Where the runbook's alarms send their actions (may be null). */
   private final String alarmTopicArn;
   private final List<SeedPart> parts;
+  /**
+   * The app's other stacks deployed beside the environment's (a scenario's own stack in another region), empty for
+   * most drills: a part that seeds for such a stack seeds only when it is there.
+   */
+  public final List<LocalStack> otherStacks;
 
   private SentinelSeed(LocalAws aws, LocalCloud cloud, DrConfig config, String vpcId, List<String> subnetIds,
-      LocalDeployment deployment, String alarmTopicArn, List<SeedPart> parts) {
+      LocalDeployment deployment, String alarmTopicArn, List<SeedPart> parts, List<LocalStack> otherStacks) {
+    this.otherStacks = List.copyOf(otherStacks);
     this.aws = aws;
     this.cloud = cloud;
     this.config = config;
@@ -56,12 +62,19 @@ public final class SentinelSeed {
    */
   public static void seed(LocalAws aws, LocalCloud cloud, DrConfig config, LocalDeployment deployment,
       String alarmTopicArn, List<SeedPart> parts) throws IOException, InterruptedException {
+    seed(aws, cloud, config, deployment, alarmTopicArn, parts, List.of());
+  }
+
+  /** {@link #seed} with the app's other stacks deployed beside the environment's ({@link #otherStacks}). */
+  public static void seed(LocalAws aws, LocalCloud cloud, DrConfig config, LocalDeployment deployment,
+      String alarmTopicArn, List<SeedPart> parts, List<LocalStack> otherStacks)
+      throws IOException, InterruptedException {
     String vpcId = aws.ec2.describeVpcs(b -> b.filters(Filter.builder().name("is-default").values("true").build()))
         .vpcs().get(0).vpcId();
     List<String> subnets = aws.ec2.describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(vpcId)
         .build())).subnets().stream().map(Subnet::subnetId).sorted().limit(2).toList();
     SentinelSeed platform = new SentinelSeed(aws, cloud, config, vpcId, subnets, deployment, alarmTopicArn,
-        parts);
+        parts, otherStacks);
     for (SeedPart part : parts) {
       part.seed(platform);
     }
