@@ -8,6 +8,7 @@ import ai.sentinel.dr.recovery.TimelineEntry;
 import ai.sentinel.dr.recovery.Verification;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.report.ReportRenderer;
+import ai.sentinel.dr.scenario.GateExplanation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -279,7 +280,9 @@ public final class Drill {
     }
     out.println("  approval requested (as the on-call receives it):");
     for (String line : message.split("\n")) {
-      if (line.startsWith("About to") || line.startsWith("Without")) {
+      // what changes, on which resources, what it means (GateExplanation), and the timeout
+      if (line.startsWith(GateExplanation.CHANGE) || line.startsWith(GateExplanation.RESOURCE)
+          || line.startsWith(GateExplanation.MEANING) || line.startsWith("Without")) {
         out.println("    " + line);
       }
     }

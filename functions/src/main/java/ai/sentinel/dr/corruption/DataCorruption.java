@@ -9,12 +9,13 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.safety.LockedResource;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** Runbook Scenario 5: Data Corruption. */
 public final class DataCorruption implements Scenario {
@@ -70,24 +71,28 @@ public final class DataCorruption implements Scenario {
 
   /** The repair changes live: the on-call sees the diff and the plan per table first. */
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of(GATED_STEP, DataCorruption::describeRepair);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of(GATED_STEP, (r, config) -> explainRepair(r));
   }
 
-  private static String describeRepair(Recovery r) {
+  static GateExplanation explainRepair(Recovery r) {
     CorruptionState s = r.part(CorruptionState.PART);
     if (s == null || s.request() == null || s.compare() == null) {
       return null;
     }
     Compare c = s.compare();
-    return (s.request().full() ? "replace the whole content of " : "repair only the differing rows where "
-        + CorruptionRequest.describe(s.request().conditions()) + " in ") + String.join(", ", s.request().tables())
-        + " from the clean copy " + (s.clean() == null ? "" : s.clean().instanceId() + " (restored to "
-            + s.clean().restoreTime() + ")") + ", one transaction per table. Diff and plan: "
-        + CompareTables.summary(c) + ". Maintenance stays on until the data is verified. The clean copy is then kept "
-        + "or deleted as dataCorruption configures; to delete it as soon as live is verified (no retention), approve "
-        + "with --choose " + DeleteCleanInstance.DELETE_NOW + " (task output \"choices\": [\""
-        + DeleteCleanInstance.DELETE_NOW + "\"]).";
+    String tables = String.join(", ", s.request().tables());
+    return new GateExplanation(
+        (s.request().full() ? "replace the whole content of " : "repair only the differing rows where "
+            + CorruptionRequest.describe(s.request().conditions()) + " in ") + tables + " from the clean copy "
+            + (s.clean() == null ? "" : s.clean().instanceId() + " (restored to " + s.clean().restoreTime() + ")")
+            + ", one transaction per table",
+        "the live database " + r.resource() + ": tables " + tables,
+        "Diff and plan: " + CompareTables.summary(c) + ". Maintenance stays on until the data is verified. The "
+            + "clean copy is then kept or deleted as dataCorruption configures; to delete it as soon as live is "
+            + "verified (no retention), approve with --choose " + DeleteCleanInstance.DELETE_NOW
+            + " (task output \"choices\": [\"" + DeleteCleanInstance.DELETE_NOW + "\"]). Rejecting leaves live's "
+            + "rows as they are, ends maintenance and keeps the clean copy");
   }
 
   @Override

@@ -7,6 +7,8 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import ai.sentinel.dr.recovery.RestartServices;
@@ -14,7 +16,6 @@ import ai.sentinel.dr.safety.LockedResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -62,19 +63,31 @@ public final class DatabaseFailure implements Scenario {
 
   /** Repointing the database secret moves production traffic to the restored instance. */
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of("UpdateSecret", DatabaseFailure::describeUpdateSecret);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of("UpdateSecret", DatabaseFailure::explainUpdateSecret);
   }
 
-  private static String describeUpdateSecret(Recovery r) {
+  static GateExplanation explainUpdateSecret(Recovery r, DrConfig config) {
     DatabaseState db = r.part(DatabaseState.PART);
     if (db == null || db.restore() == null) {
       return null;
     }
-    return "repoint the database secret at " + db.restore().targetInstanceId() + " (" + db.restore().endpoint()
-        + "), restored from " + (db.restore().sourceSnapshotId() != null ? db.restore().sourceSnapshotId()
-            : "the point in time " + db.restore().restoreTime())
-        + ", then restart the ECS services";
+    DatabaseState.Restore restore = db.restore();
+    String target = restore.targetInstanceId();
+    String secret = config.settings(DatabaseSettings.class).map(DatabaseSettings::secretId)
+        .orElse("the database secret");
+    String since = restore.sourceSnapshotId() != null
+        ? "snapshot " + restore.sourceSnapshotId() + " was taken"
+            + (restore.snapshotTime() == null ? "" : " (" + restore.snapshotTime() + ")")
+        : "the point in time " + restore.restoreTime();
+    return new GateExplanation(
+        "repoint the database secret at " + target + " (" + restore.endpoint() + "), restored from "
+            + (restore.sourceSnapshotId() != null ? restore.sourceSnapshotId()
+                : "the point in time " + restore.restoreTime()) + ", then restart the ECS services",
+        "secret " + secret + "; " + RestartServices.describeTargets(config) + " (restarted to read it)",
+        "the application reads and writes " + target + " instead of " + r.resource() + " from then on: data "
+            + "written to " + r.resource() + " after " + since + " is not in it. Rejecting changes nothing more: "
+            + "the secret stays on " + r.resource() + " and " + target + " is left for a human");
   }
 
   @Override

@@ -7,13 +7,14 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import ai.sentinel.dr.safety.LockedResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -60,20 +61,25 @@ public final class EcsServiceFailure implements Scenario {
 
   /** The rollback puts an older image in production. */
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of("DeployPreviousVersion", EcsServiceFailure::describeRollback);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of("DeployPreviousVersion", EcsServiceFailure::explainRollback);
   }
 
-  private static String describeRollback(Recovery r) {
+  static GateExplanation explainRollback(Recovery r, DrConfig config) {
     EcsState ecs = r.part(EcsState.PART);
     if (ecs == null) {
       return null;
     }
     String from = ecs.deployment() == null ? "the revision it runs"
         : EcsServices.shortName(ecs.deployment().taskDefinition());
-    return "roll " + ecs.service() + " (cluster " + ecs.cluster() + ") back from " + from
-        + " to the previous ACTIVE revision of its task definition family"
-        + (ecs.decision() == null ? "" : ", because " + ecs.decision());
+    return new GateExplanation(
+        "roll " + ecs.service() + " back from " + from + " to the previous ACTIVE revision of its task definition "
+            + "family (a new deployment)",
+        "ECS service " + ecs.service() + " in cluster " + ecs.cluster() + " (no other service)",
+        "its tasks are replaced by tasks of the previous revision: what " + from + " changed (image, settings) is "
+            + "withdrawn until someone deploys it again"
+            + (ecs.decision() == null ? "" : "; why: " + ecs.decision())
+            + ". Rejecting changes nothing more: " + ecs.service() + " stays on " + from + ", not stable");
   }
 
   @Override

@@ -39,6 +39,13 @@ public final class RestartServices extends Step {
     this.ecs = deps.clients().ecs();
   }
 
+  /** The services this step restarts as an approval gate names them: "ECS services a, b in cluster c". */
+  public static String describeTargets(DrConfig config) {
+    return config.settings(EcsSettings.class).filter(e -> !e.services().isEmpty())
+        .map(e -> "ECS services " + String.join(", ", e.services()) + " in cluster " + e.cluster())
+        .orElse("no ECS service (none configured)");
+  }
+
   /** The services this step restarts: a scenario that runs it locks them ({@code Scenario.mutates}). */
   public static List<LockedResource> targets(DrConfig config) {
     return config.settings(EcsSettings.class)

@@ -7,6 +7,8 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportPart;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import ai.sentinel.dr.recovery.RestartServices;
@@ -14,7 +16,6 @@ import ai.sentinel.dr.safety.LockedResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -59,21 +60,28 @@ public final class RedisFailure implements Scenario {
 
   /** Repointing the Redis secret moves every service to the recovery cluster (and to the snapshot's data). */
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of("UpdateSecret", RedisFailure::describeUpdateSecret);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of("UpdateSecret", RedisFailure::explainUpdateSecret);
   }
 
-  private static String describeUpdateSecret(Recovery r) {
+  static GateExplanation explainUpdateSecret(Recovery r, DrConfig config) {
     CacheState cache = r.part(CacheState.PART);
     if (cache == null || cache.cluster() == null) {
       return null;
     }
     CacheState.RecoveryCluster cluster = cache.cluster();
     CacheState.SnapshotChoice snapshot = cache.snapshot();
-    return "repoint the Redis secret at " + cluster.clusterId() + " (" + cluster.address() + ":" + cluster.port()
-        + "), created from " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.name() + " taken at "
-            + snapshot.createdAt() + " (cache data written since then is lost)")
-        + ", then restart the ECS services";
+    String secret = config.settings(RedisSettings.class).map(RedisSettings::secretId).orElse("the Redis secret");
+    return new GateExplanation(
+        "repoint the Redis secret at " + cluster.clusterId() + " (" + cluster.address() + ":" + cluster.port()
+            + "), created from " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.name() + " taken at "
+            + snapshot.createdAt()) + ", then restart the ECS services",
+        "secret " + secret + "; " + RestartServices.describeTargets(config) + " (restarted to read it)",
+        "the application's cache is " + cluster.clusterId() + " instead of " + r.resource() + " from then on: "
+            + (snapshot == null ? "it starts empty, every cached entry is lost"
+                : "it holds the snapshot's data, cache data written since " + snapshot.createdAt() + " is lost")
+            + ". Rejecting changes nothing more: the secret stays on " + r.resource() + " and "
+            + cluster.clusterId() + " is left for a human");
   }
 
   @Override

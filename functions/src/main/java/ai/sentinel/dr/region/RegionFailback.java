@@ -7,12 +7,13 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.safety.LockedResource;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Runbook Scenario 4, Failback Procedure: back from the DR region to the restored primary. Deployed by the DR stack
@@ -80,33 +81,40 @@ public final class RegionFailback implements Scenario {
   }
 
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of(SHIFT_STEP, RegionFailback::describeShift, DECOMMISSION_STEP, RegionFailback::describeDecommission);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of(SHIFT_STEP, (r, config) -> explainShift(r), DECOMMISSION_STEP, (r, config) -> explainDecommission(r));
   }
 
   /** What the on-call approves before users reach the primary: its health, the data it has, the plan. */
-  static String describeShift(Recovery r) {
+  static GateExplanation explainShift(Recovery r) {
     FailbackState s = r.part(FailbackState.PART);
     if (s == null || s.replica() == null || s.primary() == null) {
       return null;
     }
-    return "FAIL BACK to " + s.primary().instanceId() + " (" + s.primary().endpoint() + "). Primary health: "
-        + String.join("; ", s.health().stream().map(RegionState.Evidence::toString).toList()) + ". Data: the DR "
-        + "database as of " + s.replica().takenAt() + " (snapshot " + s.replica().snapshotId() + "): WRITES TO THE "
-        + "DR DATABASE AFTER THAT ARE NOT ON THE PRIMARY (stop writes first if they matter). Then traffic moves "
-        + "to the primary step by step, each share soaked and checked (health, targets, error rate); a regression "
-        + "returns all traffic to DR";
+    return new GateExplanation(
+        "FAIL BACK to " + s.primary().instanceId() + " (" + s.primary().endpoint() + "): traffic moves to the "
+            + "primary step by step, each share soaked and checked (health, targets, error rate); a regression "
+            + "returns all traffic to DR",
+        "the platform's DNS records and CloudFront origin (traffic), the primary database " + s.primary().instanceId(),
+        "users are served from the primary again. Primary health: " + String.join("; ", s.health().stream()
+            .map(RegionState.Evidence::toString).toList()) + ". Data: the DR database as of " + s.replica().takenAt()
+            + " (snapshot " + s.replica().snapshotId() + "): WRITES TO THE DR DATABASE AFTER THAT ARE NOT ON THE "
+            + "PRIMARY (stop writes first if they matter). Rejecting changes nothing: DR keeps the traffic");
   }
 
   /** What the on-call approves before the DR platform goes: a final snapshot, then deletion of what was restored. */
-  static String describeDecommission(Recovery r) {
+  static GateExplanation explainDecommission(Recovery r) {
     FailbackState s = r.part(FailbackState.PART);
     if (s == null || s.traffic() == null) {
       return null;
     }
-    return "DECOMMISSION the DR platform: all traffic has been on the primary (" + s.traffic().percent() + "%, "
-        + String.join("; ", s.traffic().checks()) + "). The DR database is deleted after a final snapshot (only "
-        + "when a failover created it), the DR services are scaled to 0";
+    return new GateExplanation(
+        "DECOMMISSION the DR platform: delete the DR database after a final snapshot (only when a failover created "
+            + "it), scale the DR services to 0",
+        "the DR database and the DR services",
+        "all traffic has been on the primary (" + s.traffic().percent() + "%, " + String.join("; ",
+            s.traffic().checks()) + "): the DR platform no longer serves, and a later failover restores it again "
+            + "from a copy. Rejecting leaves the DR platform running (and costing)");
   }
 
   @Override

@@ -7,12 +7,13 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.safety.LockedResource;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Runbook Scenario 4: Region Failure. Deployed by the DR stack ({@code <env>-sentinel-dr-region}) in the DR region,
@@ -65,27 +66,34 @@ public final class RegionFailure implements Scenario {
 
   /** The failover always waits for a human: the gate before its first change shows what will happen. */
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of(GATED_STEP, RegionFailure::describeFailover);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of(GATED_STEP, (r, config) -> explainFailover(r));
   }
 
   /** The first step that changes anything: the gate is before it. */
   public static final String GATED_STEP = "FenceRecoveries";
 
   /** What the on-call approves: the evidence, the copy and its age (the RPO the customers see), every change. */
-  static String describeFailover(Recovery r) {
+  static GateExplanation explainFailover(Recovery r) {
     RegionState state = r.part(RegionState.PART);
     if (state == null || state.confirmation() == null || state.copy() == null) {
       return null;
     }
     RegionState.CopyChoice copy = state.copy();
-    return "FAIL OVER from " + state.confirmation().primaryRegion() + " to " + state.confirmation().drRegion()
-        + ". Evidence: " + state.confirmation().verdict() + " [" + String.join("; ", state.confirmation().evidence()
-            .stream().map(RegionState.Evidence::toString).toList()) + "]. Data: restore " + copy.snapshotId()
-        + ", taken " + copy.sourceTime() + " (" + copy.ageSeconds() / 60 + " min old: writes since then are lost"
-        + (copy.olderThanRpo() ? "; OLDER THAN THE RPO" : "") + "). Changes: fence per-resource recoveries in "
-        + state.confirmation().primaryRegion() + "; restore the DR database; repoint the DR database secret; "
-        + "scale up the DR services; switch DNS and the CloudFront origin to the DR load balancer";
+    String primary = state.confirmation().primaryRegion();
+    String dr = state.confirmation().drRegion();
+    return new GateExplanation(
+        "FAIL OVER from " + primary + " to " + dr + ": fence per-resource recoveries in " + primary + "; restore the "
+            + "DR database from " + copy.snapshotId() + "; repoint the DR database secret; scale up the DR services; "
+            + "switch DNS and the CloudFront origin to the DR load balancer",
+        "the whole platform: recoveries in " + primary + " (fenced), the DR database, secret and services in " + dr
+            + ", the platform's DNS records and CloudFront distribution",
+        "users are served from " + dr + ". Evidence: " + state.confirmation().verdict() + " ["
+            + String.join("; ", state.confirmation().evidence().stream().map(RegionState.Evidence::toString)
+            .toList()) + "]. Data: restore " + copy.snapshotId() + ", taken " + copy.sourceTime() + " ("
+            + copy.ageSeconds() / 60 + " min old: writes since then are lost"
+            + (copy.olderThanRpo() ? "; OLDER THAN THE RPO" : "") + "). Rejecting changes nothing: " + primary
+            + " keeps the traffic");
   }
 
   @Override

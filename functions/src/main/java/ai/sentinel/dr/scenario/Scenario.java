@@ -3,14 +3,12 @@ package ai.sentinel.dr.scenario;
 import ai.sentinel.dr.common.Clients.Priming;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.SettingsSection;
-import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.safety.LockedResource;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * A runbook scenario (or a Testing Schedule test) as a plug-in: everything the shared core needs to know about it.
@@ -57,11 +55,11 @@ public interface Scenario {
   }
 
   /**
-   * The steps an environment may put an approval gate before ({@code safety.approvalSteps}), each with what it is
-   * about to do, read from the recovery so far: the on-call approves exactly that. A description may be null when
-   * the recovery does not know enough yet (the gate then names the step). None by default.
+   * The steps an environment may put an approval gate before ({@code safety.approvalSteps}), each with how it explains
+   * what is about to happen, read from the recovery so far: what changes, on which resources, and what it means
+   * ({@link GateExplanation}). The on-call approves exactly that. None by default.
    */
-  default Map<String, Function<Recovery, String>> gates() {
+  default Map<String, ApprovalGate> gates() {
     return Map.of();
   }
 

@@ -10,12 +10,13 @@ import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.Objectives.Objective;
 import ai.sentinel.dr.report.ReportPart;
 import ai.sentinel.dr.safety.LockedResource;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.trigger.SignalRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.wafv2.model.Scope;
 
@@ -81,38 +82,53 @@ public final class SecurityIncident implements Scenario {
    * machine gates them in every environment).
    */
   @Override
-  public Map<String, Function<Recovery, String>> gates() {
-    return Map.of("Isolate", SecurityIncident::describeIsolation,
-        "RestoreGradually", SecurityIncident::describeRestore,
-        "RevokeFoundKeys", SecurityIncident::describeSecondRound);
+  public Map<String, ApprovalGate> gates() {
+    return Map.of("Isolate", SecurityIncident::explainIsolation,
+        "RestoreGradually", (r, config) -> explainRestore(r),
+        "RevokeFoundKeys", (r, config) -> explainSecondRound(r));
   }
 
-  private static String describeSecondRound(Recovery r) {
+  static GateExplanation explainSecondRound(Recovery r) {
     SecurityState state = r.part(SecurityState.PART);
     if (state == null || state.investigation() == null) {
       return null;
     }
-    return "revoke the API keys the investigation found with threats in audit_logs: "
-        + state.investigation().proposedKeys() + " (" + state.investigation().threats().stream()
-        .map(t -> t.apiKeyId() + ": " + t.count() + " " + t.categories()).toList() + ")";
+    return new GateExplanation(
+        "revoke the API keys the investigation found with threats in audit_logs: "
+            + state.investigation().proposedKeys(),
+        "API keys " + state.investigation().proposedKeys() + " (" + state.investigation().threats().stream()
+            .map(t -> t.apiKeyId() + ": " + t.count() + " " + t.categories()).toList() + ")",
+        "every request with these keys is refused from then on, legitimate clients included, until they get new "
+            + "keys. Rejecting leaves them valid");
   }
 
-  private static String describeRestore(Recovery r) {
+  static GateExplanation explainRestore(Recovery r) {
     SecurityState state = r.part(SecurityState.PART);
     if (state == null || state.isolation() == null) {
       return null;
     }
-    return "bring " + state.isolation().service() + " back from isolation to " + state.isolation().previousDesired()
-        + " tasks in steps, each verified healthy before the next: approve only when the investigation is done";
+    SecurityState.Isolation isolation = state.isolation();
+    return new GateExplanation(
+        "bring " + isolation.service() + " back from isolation to " + isolation.previousDesired()
+            + " tasks in steps, each verified healthy before the next",
+        "ECS service " + isolation.service() + " in cluster " + isolation.cluster(),
+        "the service takes requests again: approve only when the investigation is done. Rejecting keeps it "
+            + "isolated (0 tasks)");
   }
 
-  private static String describeIsolation(Recovery r) {
+  static GateExplanation explainIsolation(Recovery r, DrConfig config) {
     SecurityState state = r.part(SecurityState.PART);
     if (state == null || state.assessment() == null) {
       return null;
     }
-    return "scale the isolated service to 0 tasks (its desired count is remembered for the gradual restore), "
-        + "because of an active breach: " + state.assessment().summary();
+    String service = config.settings(SecuritySettings.class).map(SecuritySettings::isolation)
+        .map(SecuritySettings.Isolation::service).orElse("the isolated service");
+    String cluster = config.settings(EcsSettings.class).map(EcsSettings::cluster).orElse("?");
+    return new GateExplanation(
+        "scale " + service + " to 0 tasks (its desired count is remembered for the gradual restore)",
+        "ECS service " + service + " in cluster " + cluster,
+        "the platform stops answering requests until RestoreGradually is approved, because of an active breach: "
+            + state.assessment().summary() + ". Rejecting leaves it running with only the reversible containment");
   }
 
   @Override

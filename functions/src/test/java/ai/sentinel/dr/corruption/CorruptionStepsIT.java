@@ -157,8 +157,8 @@ class CorruptionStepsIT {
     assertEquals(25, plan.deleted());
     assertEquals(diff.onlyInClean(), plan.inserted());
     assertEquals(diff.changed() - 1, plan.updated(), "the legitimate write (created before the window) is left");
-    assertTrue(new DataCorruption().gates().get("RestoreTables").apply(compared).contains("deletes 25"),
-        "the approval shows the plan");
+    assertTrue(new DataCorruption().gates().get("RestoreTables").explain(compared, deps().config()).meaning()
+        .contains("deletes 25"), "the approval shows the plan");
 
     Recovery repaired = StepHarness.invoke(new RestoreTables(deps()), compared);
     CorruptionState.Repair r = repaired.part(CorruptionState.PART).repairs().get("audit_logs");

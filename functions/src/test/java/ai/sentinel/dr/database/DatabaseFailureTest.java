@@ -2,8 +2,10 @@ package ai.sentinel.dr.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.support.Fixtures;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -20,15 +22,24 @@ class DatabaseFailureTest {
   }
 
   @Test
-  void updateSecretIsItsGateAndSaysWhereProductionWillPoint() {
+  void updateSecretIsItsGateAndSaysWhatChangesOnWhichResourceAndWhatItMeans() {
     assertEquals(Set.of("UpdateSecret"), scenario.gates().keySet());
+    GateExplanation snapshot = scenario.gates().get("UpdateSecret").explain(restored("rds:sentinel-db-1", null),
+        Fixtures.config());
     assertEquals("repoint the database secret at sentinel-db-recovery (db.example), restored from "
-        + "rds:sentinel-db-1, then restart the ECS services",
-        scenario.gates().get("UpdateSecret").apply(restored("rds:sentinel-db-1", null)));
+        + "rds:sentinel-db-1, then restart the ECS services", snapshot.change());
+    assertEquals("secret sentinel/database-url; ECS services sentinel-api, sentinel-celery in cluster "
+        + "sentinel-production (restarted to read it)", snapshot.resource());
+    assertEquals("the application reads and writes sentinel-db-recovery instead of sentinel-db from then on: data "
+        + "written to sentinel-db after snapshot rds:sentinel-db-1 was taken is not in it. Rejecting changes nothing "
+        + "more: the secret stays on sentinel-db and sentinel-db-recovery is left for a human", snapshot.meaning());
+    GateExplanation pitr = scenario.gates().get("UpdateSecret").explain(restored(null, "2026-01-17T09:55:00Z"),
+        Fixtures.config());
     assertEquals("repoint the database secret at sentinel-db-pitr (db.example), restored from the point in time "
-        + "2026-01-17T09:55:00Z, then restart the ECS services",
-        scenario.gates().get("UpdateSecret").apply(restored(null, "2026-01-17T09:55:00Z")));
-    assertNull(scenario.gates().get("UpdateSecret").apply(Fixtures.recovery(false)), "nothing restored yet");
+        + "2026-01-17T09:55:00Z, then restart the ECS services", pitr.change());
+    assertTrue(pitr.meaning().contains("after the point in time 2026-01-17T09:55:00Z is not in it"), pitr.meaning());
+    assertNull(scenario.gates().get("UpdateSecret").explain(Fixtures.recovery(false), Fixtures.config()),
+        "nothing restored yet");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.support.Fixtures;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,14 @@ class EcsServiceFailureTest {
             "arn:aws:ecs:us-east-1:123456789012:task-definition/sentinel-api:2", "2026-01-17T10:02:15Z"))
         .polled(false, true, "1/3, 2 deployment(s)", "sentinel-api:2 not stable after 10 polls");
     Recovery r = Fixtures.recovery(false).with(EcsState.PART, state);
-    assertEquals("roll sentinel-api (cluster sentinel-production) back from sentinel-api:2 to the previous ACTIVE "
-        + "revision of its task definition family, because sentinel-api:2 not stable after 10 polls",
-        scenario.gates().get("DeployPreviousVersion").apply(r));
-    assertNull(scenario.gates().get("DeployPreviousVersion").apply(Fixtures.recovery(false)), "not diagnosed yet");
+    GateExplanation gate = scenario.gates().get("DeployPreviousVersion").explain(r, Fixtures.config());
+    assertEquals("roll sentinel-api back from sentinel-api:2 to the previous ACTIVE revision of its task definition "
+        + "family (a new deployment)", gate.change());
+    assertEquals("ECS service sentinel-api in cluster sentinel-production (no other service)", gate.resource());
+    assertEquals("its tasks are replaced by tasks of the previous revision: what sentinel-api:2 changed (image, "
+        + "settings) is withdrawn until someone deploys it again; why: sentinel-api:2 not stable after 10 polls. "
+        + "Rejecting changes nothing more: sentinel-api stays on sentinel-api:2, not stable", gate.meaning());
+    assertNull(scenario.gates().get("DeployPreviousVersion").explain(Fixtures.recovery(false), Fixtures.config()),
+        "not diagnosed yet");
   }
 }

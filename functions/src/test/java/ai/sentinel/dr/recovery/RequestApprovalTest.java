@@ -62,9 +62,16 @@ class RequestApprovalTest {
     assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: APPROVAL needed before UpdateSecret",
         p.subject());
     List<String> lines = List.of(p.message().split("\n"));
+    // what changes, on which resources, and what it means, as the scenario explains its gate
     assertTrue(lines.contains("About to: repoint the database secret at sentinel-db-recovery "
         + "(sentinel-db-recovery.abc.us-east-1.rds.amazonaws.com), restored from rds:sentinel-db-2026-01-17-03-00, "
         + "then restart the ECS services"), p.message());
+    assertTrue(lines.contains("On: secret sentinel/database-url; ECS services sentinel-api, sentinel-celery in "
+        + "cluster sentinel-production (restarted to read it)"), p.message());
+    assertTrue(lines.contains("What it means: the application reads and writes sentinel-db-recovery instead of "
+        + "sentinel-db from then on: data written to sentinel-db after snapshot rds:sentinel-db-2026-01-17-03-00 was "
+        + "taken (2026-01-17T03:00:00Z) is not in it. Rejecting changes nothing more: the secret stays on "
+        + "sentinel-db and sentinel-db-recovery is left for a human"), p.message());
     assertTrue(lines.contains("  ./sentinel approve " + TOKEN + " --by YOUR_NAME"), p.message());
     assertTrue(lines.contains("  ./sentinel reject " + TOKEN + " --reason \"WHY\""), p.message());
     assertTrue(lines.contains("Without an answer within 60 min the recovery stops here, changes nothing more, "

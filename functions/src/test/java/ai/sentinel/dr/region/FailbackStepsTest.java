@@ -395,7 +395,7 @@ class FailbackStepsTest {
         "6 zones available"))).withReplica(new Replica("sentinel-db-dr-failback-0123456789ab",
         "2026-01-17T10:00:00Z", "available", "available", true, 3)).withPrimary(new Primary("sentinel-db-failback",
         "available", "fb.us-east-1.rds.amazonaws.com", 5432, true, 2));
-    String gate = RegionFailback.describeShift(at(false, state));
+    String gate = RegionFailback.explainShift(at(false, state)).text();
     assertTrue(gate.contains("WRITES TO THE DR DATABASE AFTER THAT ARE NOT ON THE PRIMARY"), gate);
     assertTrue(gate.contains("as of 2026-01-17T10:00:00Z"), gate);
     assertTrue(gate.contains("availability-zones healthy"), gate);
