@@ -43,6 +43,8 @@ public final class Drill {
   private final PrintStream out;
   /** Where the scenario's responders, state machine, on-call topic and reports are deployed. */
   private final LocalStack home;
+  /** Approval requests that reach the on-call elsewhere than the topic (a PagerDuty stand-in), or null. */
+  private java.util.function.Supplier<String> pages;
 
   public Drill(LocalSentinel sentinel, DrillScenario scenario, PrintStream out) {
     this.sentinel = sentinel;
@@ -52,6 +54,15 @@ public final class Drill {
   }
 
   /** The drill for a scenario id; a clear error for a scenario without one. */
+  /**
+   * The approval requests also arrive through {@code pages} (each call: the text of a request not yet seen, or null),
+   * e.g. the custom details of a PagerDuty stand-in's triggers when the on-call is PagerDuty and not the topic.
+   */
+  public Drill approvalPagesFrom(java.util.function.Supplier<String> pages) {
+    this.pages = pages;
+    return this;
+  }
+
   public static Drill of(LocalSentinel sentinel, String scenario, PrintStream out) {
     Supplier<DrillScenario> s = SCENARIOS.get(scenario);
     if (s == null) {
@@ -261,6 +272,17 @@ public final class Drill {
     String message = null;
     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (token == null && System.nanoTime() < until) {
+      for (String page = pages == null ? null : pages.get(); page != null && token == null; page = pages.get()) {
+        for (String line : page.split("\n")) {
+          if (line.startsWith("token: ")) {
+            token = line.substring("token: ".length()).trim();
+            message = page;
+          }
+        }
+      }
+      if (token != null) {
+        break;
+      }
       for (var m : home.aws().sqs.receiveMessage(b -> b.queueUrl(inbox).waitTimeSeconds(1)
           .maxNumberOfMessages(10)).messages()) {
         // read once: a later gate must not find this request's token again

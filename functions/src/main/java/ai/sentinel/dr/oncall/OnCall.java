@@ -29,6 +29,11 @@ public interface OnCall {
     return inform(alert);
   }
 
+  /** Who a message reaches, for the timeline ("who was paged when"): e.g. the topic, or PagerDuty's policy. */
+  default String target() {
+    return "the on-call";
+  }
+
   /**
    * The deployment's on-call: the notifications topic of the config ({@code NOTIFY_TOPIC_ARN}); PagerDuty in front of
    * it where the function has a {@code pagerDuty} section (the topic stays the fallback).

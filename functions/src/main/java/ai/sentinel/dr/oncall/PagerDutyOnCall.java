@@ -89,6 +89,12 @@ public final class PagerDutyOnCall implements OnCall {
     return send("resolve", alert, () -> fallback.resolve(alert));
   }
 
+  /** The service's escalation policy decides who: the primary on-call first (README, "PagerDuty"). */
+  @Override
+  public String target() {
+    return "PagerDuty (escalation policy: primary on-call, secondary after 15 min, lead after 30 min)";
+  }
+
   @Override
   public String inform(Alert alert) {
     return fallback.inform(alert);

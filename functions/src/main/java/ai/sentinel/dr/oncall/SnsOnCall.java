@@ -42,6 +42,11 @@ public final class SnsOnCall implements OnCall {
     return publish(alert);
   }
 
+  @Override
+  public String target() {
+    return "SNS topic " + (topicArn == null ? "(none)" : topicArn.substring(topicArn.lastIndexOf(':') + 1));
+  }
+
   /** SNS's subject: the headline in printable ASCII (SNS refuses control characters; mail clients mangle the rest). */
   public static String subject(Alert alert) {
     return alert.headline(Alert.SUBJECT_MAX).replaceAll("[^\\x20-\\x7E]", "?");

@@ -38,8 +38,12 @@ public final class Notify extends Step {
   }
 
   public Notify(Deps deps) {
+    this(deps, OnCall.of(deps));
+  }
+
+  public Notify(Deps deps, OnCall onCall) {
     super(deps);
-    this.onCall = OnCall.of(deps);
+    this.onCall = onCall;
     this.locks = deps.config().lockTable() == null ? null : new RecoveryLocks(deps.clients().dynamoDb(),
         deps.config().lockTable(), deps.clock(), Duration.ofSeconds(deps.config().lockLeaseSeconds()));
   }

@@ -283,8 +283,7 @@ public abstract class RecoveryStateMachine extends Construct {
           + "(its Choice is named '" + DRY_RUN_CHOICE + "')");
     }
     gatedStep = stepName;
-    LambdaInvoke approve = approval(stepName, shared.requestApproval(), config.safety().approvalTimeoutMinutes());
-    approve.next(target);
+    LambdaInvoke approve = approval(stepName, target, null, notifyFailure);
     return new Choice(this, DRY_RUN_CHOICE)
         .when(isTrue(DRY_RUN), target)
         .otherwise(approve);
@@ -305,23 +304,20 @@ public abstract class RecoveryStateMachine extends Construct {
    * a rejected repair resumes writes, a failed or unanswered one holds maintenance).
    */
   protected IChainable alwaysGated(String stepName, IChainable target, IChainable onRejected, IChainable onError) {
-    LambdaInvoke approve = approval(stepName, shared.requestApproval(), config.safety().approvalTimeoutMinutes(),
-        onRejected, onError);
-    approve.next(target);
+    LambdaInvoke approve = approval(stepName, target, onRejected, onError);
     return new Choice(this, DRY_RUN_CHOICE + " (" + stepName + ")")
         .when(isTrue(DRY_RUN), target)
         .otherwise(approve);
   }
 
-  private LambdaInvoke approval(String step, RunbookFunction fn, int minutes) {
-    return approval(step, fn, minutes, null, notifyFailure);
-  }
-
-  /** The gate before {@code step} ({@link RecoveryTasks#approval}); a rejection or timeout fails like any error. */
-  private LambdaInvoke approval(String step, RunbookFunction fn, int minutes, IChainable onRejected,
-      IChainable onError) {
-    invoked.add(fn);
-    return RecoveryTasks.approval(this, step, fn, minutes, onRejected, onError);
+  /**
+   * The gate before {@code step} ({@link ApprovalGate}): a rejection (error "Rejected") goes to {@code onRejected}
+   * (null: {@code onError}) once acknowledged, the timeout (States.Timeout) and any other error to {@code onError}.
+   */
+  private LambdaInvoke approval(String step, IChainable target, IChainable onRejected, IChainable onError) {
+    invoked.add(shared.requestApproval());
+    return ApprovalGate.build(this, step, shared, config.safety().approvalTimeoutMinutes(), target, onRejected,
+        onError, this::invoke);
   }
 
   /** A step invocation ({@link RecoveryTasks#invoke}), remembered as a task of this state machine. */

@@ -6,17 +6,14 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.IChainable;
-import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
-import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
-import software.amazon.awscdk.services.stepfunctions.Timeout;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
 /**
- * How {@link RecoveryStateMachine}'s Lambda task states are built: a step invocation, the Report step, and an
- * approval gate's wait for a task token. Where they go in the runbook is the state machine's business.
+ * How {@link RecoveryStateMachine}'s Lambda task states are built: a step invocation and the Report step (an
+ * approval gate's states: {@link ApprovalGate}). Where they go in the runbook is the state machine's business.
  */
 final class RecoveryTasks {
   private RecoveryTasks() {}
@@ -52,42 +49,6 @@ final class RecoveryTasks {
     task.addRetry(retry());
     task.addCatch(end, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.reportError").build());
     task.next(end);
-    return task;
-  }
-
-  /**
-   * The gate before {@code step}: RequestApproval sends the on-call the task token; the execution waits until someone
-   * answers (approved: the answer lands in {@code $.approval}) or {@code minutes} pass. A rejection (error
-   * "Rejected") goes to {@code onRejected} (null: like any error); any other error, the timeout (States.Timeout)
-   * included, to {@code onError}.
-   */
-  static LambdaInvoke approval(Construct scope, String step, RunbookFunction fn, int minutes,
-      IChainable onRejected, IChainable onError) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("recovery", JsonPath.getEntirePayload());
-    payload.put("token", JsonPath.getTaskToken());
-    payload.put("step", step);
-    payload.put("timeoutSeconds", minutes * 60);
-    LambdaInvoke task = LambdaInvoke.Builder.create(scope, RecoveryStateMachine.approvalState(step))
-        .lambdaFunction(fn.live())
-        .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
-        .payload(TaskInput.fromObject(payload))
-        // the document passes through unchanged, with the approver's answer beside it
-        .resultPath("$.approval")
-        .taskTimeout(Timeout.duration(Duration.minutes(minutes)))
-        .retryOnServiceExceptions(false)
-        .build();
-    // an invocation Lambda itself failed never reached the on-call: ask again; a rejection or timeout is not retried
-    task.addRetry(RetryProps.builder()
-        .errors(RecoveryStateMachine.LAMBDA_ERRORS)
-        .interval(Duration.seconds(2))
-        .maxAttempts(4)
-        .backoffRate(2.0)
-        .build());
-    if (onRejected != null) {
-      task.addCatch(onRejected, CatchProps.builder().errors(List.of("Rejected")).resultPath("$.error").build());
-    }
-    task.addCatch(onError, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
     return task;
   }
 

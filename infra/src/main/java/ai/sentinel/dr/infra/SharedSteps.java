@@ -1,6 +1,7 @@
 package ai.sentinel.dr.infra;
 
 import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.recovery.AcknowledgeApproval;
 import ai.sentinel.dr.recovery.AcquireLock;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.recovery.RequestApproval;
@@ -39,6 +40,7 @@ public final class SharedSteps extends Construct {
   private final RunbookFunction notify;
   private final RunbookFunction report;
   private RunbookFunction requestApproval;
+  private RunbookFunction acknowledgeApproval;
 
   public SharedSteps(Construct scope, String id, Props props) {
     super(scope, id);
@@ -100,6 +102,18 @@ public final class SharedSteps extends Construct {
       props.notifications().grantPublish(requestApproval);
     }
     return requestApproval;
+  }
+
+  /**
+   * The function after every gate ({@link AcknowledgeApproval}), created with the gates' first: it acknowledges the
+   * incident the gate paged, through the on-call (the topic as fallback).
+   */
+  public RunbookFunction acknowledgeApproval() {
+    if (acknowledgeApproval == null) {
+      acknowledgeApproval = create(AcknowledgeApproval.class, Map.of());
+      props.notifications().grantPublish(acknowledgeApproval);
+    }
+    return acknowledgeApproval;
   }
 
   /** The approval gates' function if some state machine has a gate. */

@@ -186,8 +186,15 @@ class SafetyStackTest {
         .put("step", "UpdateSecret").put("timeoutSeconds", 3600), payload);
     assertEquals("$.approval", approve.path("ResultPath").asText(), "the document passes through");
     assertEquals(3600, approve.path("TimeoutSeconds").asInt());
-    assertEquals("UpdateSecret", approve.path("Next").asText());
-    JsonNode catcher = approve.path("Catch").path(0);
+    // an answer is acknowledged to the on-call (the same dedup key) before anything else happens
+    assertEquals("Acknowledge UpdateSecret", approve.path("Next").asText());
+    assertEquals("UpdateSecret", states.path("Acknowledge UpdateSecret").path("Next").asText());
+    JsonNode rejected = approve.path("Catch").path(0);
+    assertEquals("[\"Rejected\"]", rejected.path("ErrorEquals").toString());
+    assertEquals("$.error", rejected.path("ResultPath").asText());
+    assertEquals("Acknowledge rejection of UpdateSecret", rejected.path("Next").asText());
+    assertEquals("NotifyFailure", states.path("Acknowledge rejection of UpdateSecret").path("Next").asText());
+    JsonNode catcher = approve.path("Catch").path(1);
     assertEquals("[\"States.ALL\"]", catcher.path("ErrorEquals").toString());
     assertEquals("$.error", catcher.path("ResultPath").asText());
     assertEquals("NotifyFailure", catcher.path("Next").asText());
@@ -201,11 +208,15 @@ class SafetyStackTest {
     List<String> retried = new ArrayList<>();
     approve.path("Retry").forEach(r -> retried.addAll(texts(r.path("ErrorEquals"))));
     assertTrue(retried.stream().allMatch(e -> e.startsWith("Lambda.")), retried.toString());
-    String onFailure = approve.path("Catch").path(0).path("Next").asText();
+    String onRejection = approve.path("Catch").path(0).path("Next").asText();
+    assertEquals(Set.of("Acknowledge rejection of UpdateSecret", "NotifyFailure", "ReportFailure", "RecoveryFailed"),
+        reachable(states, onRejection));
+    String onFailure = approve.path("Catch").path(1).path("Next").asText();
     assertEquals(Set.of("NotifyFailure", "ReportFailure", "RecoveryFailed"), reachable(states, onFailure));
     assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
-    // UpdateSecret is entered only through the gate or the dry-run bypass
-    assertEquals(Set.of(APPROVE, "Dry-run?"), predecessors(states, "UpdateSecret"));
+    // UpdateSecret is entered only through the gate (once the answer is acknowledged) or the dry-run bypass
+    assertEquals(Set.of("Acknowledge UpdateSecret", "Dry-run?"), predecessors(states, "UpdateSecret"));
+    assertEquals(Set.of(APPROVE), predecessors(states, "Acknowledge UpdateSecret"));
   }
 
   @Test

@@ -75,6 +75,8 @@ class SentinelDrStackTest {
     all.add(ai.sentinel.dr.trigger.WaitResponder.class);
     // the appendix's scheduled health check (infra/health)
     all.add(ai.sentinel.dr.health.PlatformHealthCheck.class);
+    // after every approval gate (created with RequestApproval, which Scenario 6's gates need everywhere)
+    all.add(ai.sentinel.dr.recovery.AcknowledgeApproval.class);
     return all;
   }
 

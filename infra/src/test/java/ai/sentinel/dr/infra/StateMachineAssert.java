@@ -75,8 +75,10 @@ public final class StateMachineAssert {
 
   /**
    * The approval gate before {@code step}: "Dry-run?" sends a plan to the step and anything else to "Approve STEP",
-   * which asks RequestApproval with a task token, waits at most {@code timeoutSeconds}, and fails into NotifyFailure;
-   * the step is entered through these two only.
+   * which asks RequestApproval with a task token and waits at most {@code timeoutSeconds}; an answer goes through
+   * "Acknowledge STEP" (approved) or "Acknowledge rejection of STEP" (error Rejected, then NotifyFailure), both
+   * AcknowledgeApproval, which go on whatever happens to them; the timeout fails into NotifyFailure. The step is
+   * entered through "Acknowledge STEP" and "Dry-run?" only.
    */
   public static void gate(JsonNode states, String step, int timeoutSeconds) {
     String approveName = RecoveryStateMachine.approvalState(step);
@@ -97,12 +99,27 @@ public final class StateMachineAssert {
         .put("step", step).put("timeoutSeconds", timeoutSeconds), approve.path("Parameters").path("Payload"));
     assertEquals("$.approval", approve.path("ResultPath").asText(), "the document passes through");
     assertEquals(timeoutSeconds, approve.path("TimeoutSeconds").asInt());
-    assertEquals(step, approve.path("Next").asText());
-    assertEquals("NotifyFailure", approve.path("Catch").path(0).path("Next").asText());
+    String acknowledge = "Acknowledge " + step;
+    String acknowledgeRejection = "Acknowledge rejection of " + step;
+    assertEquals(acknowledge, approve.path("Next").asText());
+    assertEquals("Rejected", approve.path("Catch").path(0).path("ErrorEquals").path(0).asText());
+    assertEquals(acknowledgeRejection, approve.path("Catch").path(0).path("Next").asText());
+    assertEquals("$.error", approve.path("Catch").path(0).path("ResultPath").asText());
+    assertEquals("States.ALL", approve.path("Catch").path(1).path("ErrorEquals").path(0).asText());
+    assertEquals("NotifyFailure", approve.path("Catch").path(1).path("Next").asText());
     List<String> retried = new ArrayList<>();
     approve.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
     assertTrue(retried.stream().allMatch(e -> e.startsWith("Lambda.")), "a rejection is not retried: " + retried);
-    assertEquals(Set.of(approveName, "Dry-run?"), predecessors(states, step));
+    for (String[] ack : List.of(new String[] {acknowledge, step},
+        new String[] {acknowledgeRejection, "NotifyFailure"})) {
+      JsonNode state = states.path(ack[0]);
+      assertTrue(Synth.render(state.path("Resource")).matches("<Ref:SharedStepsAcknowledgeApprovalLive[0-9A-F]+>"),
+          state.toString());
+      assertEquals(ack[1], state.path("Next").asText(), ack[0]);
+      assertEquals(List.of(ack[1]), List.of(state.path("Catch").path(0).path("Next").asText()),
+          ack[0] + ": a lost acknowledgement changes no outcome");
+    }
+    assertEquals(Set.of(acknowledge, "Dry-run?"), predecessors(states, step));
   }
 
   /** Every state a state can go to: Next, Default, Choices and Catch targets. */

@@ -109,10 +109,14 @@ public class CorruptionRecoveryStackTest {
       assertEquals("Approve RestoreTables", s.path("Dry-run? (RestoreTables)").path("Default").asText());
       JsonNode gate = s.path("Approve RestoreTables");
       assertTrue(gate.path("Resource").asText().contains("waitForTaskToken"));
-      assertEquals("RestoreTables", gate.path("Next").asText());
+      // an answer is acknowledged to the on-call first (AcknowledgeApproval), whichever it is
+      assertEquals("Acknowledge RestoreTables", gate.path("Next").asText());
+      assertEquals("RestoreTables", s.path("Acknowledge RestoreTables").path("Next").asText());
       // rejected: live was not changed, writes resume; anything else (the timeout too): maintenance is held
       assertEquals(List.of("Rejected"), Synth.list(gate.path("Catch").path(0), "ErrorEquals"));
-      assertEquals("ExitMaintenance (rejected)", gate.path("Catch").path(0).path("Next").asText());
+      assertEquals("Acknowledge rejection of RestoreTables", gate.path("Catch").path(0).path("Next").asText());
+      assertEquals("ExitMaintenance (rejected)", s.path("Acknowledge rejection of RestoreTables").path("Next")
+          .asText());
       assertEquals("HoldMaintenance", gate.path("Catch").path(1).path("Next").asText());
       assertEquals("NotifyFailure", s.path("ExitMaintenance (rejected)").path("Next").asText());
     }

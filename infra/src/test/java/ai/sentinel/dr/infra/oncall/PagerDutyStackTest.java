@@ -32,6 +32,7 @@ class PagerDutyStackTest {
     EnvironmentConfig config = withPagerDuty();
     Synth synth = Synth.of("dev with pagerDuty", () -> config);
     for (String name : List.of("dev-sentinel-dr-notify", "dev-sentinel-dr-request-approval",
+        "dev-sentinel-dr-acknowledge-approval",
         "dev-sentinel-dr-alarm-responder", "dev-sentinel-dr-manual-responder")) {
       JsonNode section = Synth.section(synth.function(name).path("Environment").path("Variables"),
           ai.sentinel.dr.oncall.PagerDutySettings.class);

@@ -57,7 +57,8 @@ class RegionFailbackStackTest {
         .path("Next").asText());
     assertEquals("Approve ShiftTraffic", states.path("Dry-run? (ShiftTraffic)").path("Default").asText());
     assertTrue(states.path("Approve ShiftTraffic").path("Resource").asText().endsWith(".waitForTaskToken"));
-    assertEquals("ShiftTraffic", next(states, "Approve ShiftTraffic"));
+    assertEquals("Acknowledge ShiftTraffic", next(states, "Approve ShiftTraffic"));
+    assertEquals("ShiftTraffic", next(states, "Acknowledge ShiftTraffic"));
     assertEquals("Soak", next(states, "ShiftTraffic"));
     assertEquals("$.failback.traffic.soakSeconds", states.path("Soak").path("SecondsPath").asText());
     assertEquals("CheckTraffic", next(states, "Soak"));
@@ -74,7 +75,8 @@ class RegionFailbackStackTest {
     JsonNode states = states();
     assertEquals("Dry-run? (DecommissionDr)", next(states, "RestoreCloudFrontOrigin"));
     assertEquals("Approve DecommissionDr", states.path("Dry-run? (DecommissionDr)").path("Default").asText());
-    assertEquals("DecommissionDr", next(states, "Approve DecommissionDr"));
+    assertEquals("Acknowledge DecommissionDr", next(states, "Approve DecommissionDr"));
+    assertEquals("DecommissionDr", next(states, "Acknowledge DecommissionDr"));
     assertEquals("VerifyFailback", next(states, "DecommissionDr"));
     assertEquals("Notify", next(states, "VerifyFailback"));
     for (String step : List.of("CheckPrimaryHealth", "ReplicateToPrimary", "ShiftTraffic", "CheckTraffic",

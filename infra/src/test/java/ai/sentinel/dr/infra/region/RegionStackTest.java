@@ -174,7 +174,8 @@ class RegionStackTest {
     assertEquals("NotifyNoAction", states.path("Act on diagnosis?").path("Default").asText());
     assertEquals("Dry-run?", states.path("ChooseCopy").path("Next").asText());
     assertEquals("Approve FenceRecoveries", states.path("Dry-run?").path("Default").asText());
-    assertEquals("FenceRecoveries", states.path("Approve FenceRecoveries").path("Next").asText());
+    assertEquals("Acknowledge FenceRecoveries", states.path("Approve FenceRecoveries").path("Next").asText());
+    assertEquals("FenceRecoveries", states.path("Acknowledge FenceRecoveries").path("Next").asText());
     assertTrue(states.path("Approve FenceRecoveries").path("Resource").asText().endsWith(".waitForTaskToken"));
     List<String> order = List.of("FenceRecoveries", "RestoreInDrRegion", "WaitForDrInstance");
     for (int i = 0; i + 1 < order.size(); i++) {

@@ -91,7 +91,8 @@ public class SecurityRecoveryStackTest {
       assertTrue(isolate.path("Choices").toString().contains("$.security.assessment.containment.isolate"));
       assertEquals("Dry-run? (Isolate)", isolate.path("Choices").path(0).path("Next").asText());
       assertEquals("Approve Isolate", s.path("Dry-run? (Isolate)").path("Default").asText());
-      assertEquals("Isolate", s.path("Approve Isolate").path("Next").asText());
+      assertEquals("Acknowledge Isolate", s.path("Approve Isolate").path("Next").asText());
+      assertEquals("Isolate", s.path("Acknowledge Isolate").path("Next").asText());
       assertTrue(s.path("Approve Isolate").path("Resource").asText().contains("waitForTaskToken"));
       assertEquals("Investigate", s.path("Evidence preserved?").path("Choices").path(0).path("Next").asText());
       JsonNode second = s.path("Second round?");
@@ -110,7 +111,8 @@ public class SecurityRecoveryStackTest {
       assertEquals("VerifyContainment", s.path("Service restored?").path("Choices").path(0).path("Next").asText());
       assertEquals("Notify", s.path("VerifyContainment").path("Next").asText(), "success only after verification");
       assertEquals("Approve RestoreGradually", s.path("Dry-run? (RestoreGradually)").path("Default").asText());
-      assertEquals("RestoreGradually", s.path("Approve RestoreGradually").path("Next").asText());
+      assertEquals("Acknowledge RestoreGradually", s.path("Approve RestoreGradually").path("Next").asText());
+      assertEquals("RestoreGradually", s.path("Acknowledge RestoreGradually").path("Next").asText());
       assertEquals("Service restored?", s.path("RestoreGradually").path("Next").asText());
       assertTrue(s.path("Service restored?").path("Choices").toString().contains("$.security.restore.done"));
       assertEquals("Wait for restore step", s.path("Service restored?").path("Default").asText());
