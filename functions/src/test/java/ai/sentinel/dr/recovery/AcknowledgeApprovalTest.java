@@ -140,7 +140,7 @@ class AcknowledgeApprovalTest {
     ObjectNode gate = Json.object();
     gate.set("recovery", Json.MAPPER.valueToTree(recovery));
     gate.put("token", "TOKEN-1").put("step", "UpdateSecret").put("timeoutSeconds", 600);
-    new RequestApproval(onCall).handleRequest(new ByteArrayInputStream(Json.bytes(gate)),
+    new RequestApproval(onCall, Fixtures.config()).handleRequest(new ByteArrayInputStream(Json.bytes(gate)),
         new ByteArrayOutputStream(), null);
     Recovery answered = invoke(new AcknowledgeApproval(Fixtures.deps(sns), onCall), approved());
     Map<String, String> env = Fixtures.env();
