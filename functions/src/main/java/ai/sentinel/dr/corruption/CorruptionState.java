@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Scenario 5 (data corruption) working state, filled in step by step. Choice states read
- * {@code $.corruption.clean.available}, {@code $.corruption.compare.done} and {@code $.corruption.compare.differs}.
+ * {@code $.corruption.clean.available}, {@code $.corruption.compare.done}, {@code $.corruption.compare.differs} and
+ * {@code $.corruption.verify.done}.
  *
  * @param request     what the person asked for (tables, condition, clean time, mode), from the trigger
  * @param diagnosis   the corruption timeline per table, recent deployments, the clean time chosen
@@ -20,9 +21,10 @@ import java.util.Map;
  * @param clean       the clean instance restored to the clean time
  * @param compare     the resumable compare per table and its diffs
  * @param repairs     per table: the runbook's checks before and after, and the rows changed
+ * @param verify      VerifyData's resumable fresh compare per table
  */
 public record CorruptionState(CorruptionRequest request, Diagnosis diagnosis, MaintenanceState maintenance,
-    CleanInstance clean, Compare compare, Map<String, Repair> repairs) {
+    CleanInstance clean, Compare compare, Map<String, Repair> repairs, Verify verify) {
   /** Where Scenario 5 keeps its state in the recovery document. */
   public static final Part<CorruptionState> PART = new Part<>("corruption", CorruptionState.class);
 
@@ -30,30 +32,39 @@ public record CorruptionState(CorruptionRequest request, Diagnosis diagnosis, Ma
     repairs = repairs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(repairs));
   }
 
+  public CorruptionState(CorruptionRequest request, Diagnosis diagnosis, MaintenanceState maintenance,
+      CleanInstance clean, Compare compare, Map<String, Repair> repairs) {
+    this(request, diagnosis, maintenance, clean, compare, repairs, null);
+  }
+
   public CorruptionState withRequest(CorruptionRequest value) {
-    return new CorruptionState(value, diagnosis, maintenance, clean, compare, repairs);
+    return new CorruptionState(value, diagnosis, maintenance, clean, compare, repairs, verify);
   }
 
   public CorruptionState withDiagnosis(Diagnosis value) {
-    return new CorruptionState(request, value, maintenance, clean, compare, repairs);
+    return new CorruptionState(request, value, maintenance, clean, compare, repairs, verify);
   }
 
   public CorruptionState withMaintenance(MaintenanceState value) {
-    return new CorruptionState(request, diagnosis, value, clean, compare, repairs);
+    return new CorruptionState(request, diagnosis, value, clean, compare, repairs, verify);
   }
 
   public CorruptionState withClean(CleanInstance value) {
-    return new CorruptionState(request, diagnosis, maintenance, value, compare, repairs);
+    return new CorruptionState(request, diagnosis, maintenance, value, compare, repairs, verify);
   }
 
   public CorruptionState withCompare(Compare value) {
-    return new CorruptionState(request, diagnosis, maintenance, clean, value, repairs);
+    return new CorruptionState(request, diagnosis, maintenance, clean, value, repairs, verify);
   }
 
   public CorruptionState withRepair(String table, Repair value) {
     Map<String, Repair> next = new LinkedHashMap<>(repairs);
     next.put(table, value);
-    return new CorruptionState(request, diagnosis, maintenance, clean, compare, next);
+    return new CorruptionState(request, diagnosis, maintenance, clean, compare, next, verify);
+  }
+
+  public CorruptionState withVerify(Verify value) {
+    return new CorruptionState(request, diagnosis, maintenance, clean, compare, repairs, value);
   }
 
   /**
@@ -173,6 +184,20 @@ public record CorruptionState(CorruptionRequest request, Diagnosis diagnosis, Ma
     /** The diffs so far, in table order. */
     public List<TableDiff> diffs() {
       return progress.values().stream().map(CompareProgress::diff).toList();
+    }
+  }
+
+  /**
+   * VerifyData's compare from scratch, resumable like CompareTables' (the state machine loops on {@code done}); small:
+   * it grows with the ranges that still differ, never with rows.
+   *
+   * @param progress per table, the fresh compare so far
+   * @param runs     VerifyData invocations so far
+   * @param done     every table compared again and judged (the verdict is the recovery's verification)
+   */
+  public record Verify(Map<String, CompareProgress> progress, int runs, boolean done) {
+    public Verify {
+      progress = progress == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(progress));
     }
   }
 

@@ -172,6 +172,15 @@ class CorruptionStepsIT {
     assertTrue(verified.verification().toString().contains("1 row(s) outside it differ"),
         "the legitimate write is reported as kept: " + verified.verification());
 
+    // the same verification split over several invocations (one unit of work each, as a large table's would be):
+    // the same verdict, the progress in the document small
+    Recovery split = verifySplit(repaired);
+    CorruptionState.Verify v = split.part(CorruptionState.PART).verify();
+    assertTrue(v.done() && v.runs() >= 2, "split over runs: " + v.runs());
+    assertEquals(verified.verification().checks(), split.verification().checks());
+    assertTrue(ai.sentinel.dr.common.Json.write(v).length() < 4000, ai.sentinel.dr.common.Json.write(v));
+    assertEquals(v.runs() - 1, StepHarness.entries(split, "VerifyData", Recovery.WAITING).size());
+
     // a write in the window after the compare (during the approval wait, say) is caught by the fresh compare
     long late;
     try (Statement st = live.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM audit_logs"
@@ -185,12 +194,26 @@ class CorruptionStepsIT {
           () -> StepHarness.invoke(new VerifyData(deps()), repaired));
       assertTrue(e.getMessage().contains("1 row(s) where timestamp in [2026-01-16T12:00:00Z, now) still differ"),
           e.getMessage());
+      VerificationFailedError splitFails = assertThrows(VerificationFailedError.class, () -> verifySplit(repaired));
+      assertEquals(e.getMessage(), splitFails.getMessage(), "split or not, the same verdict");
     } finally {
       exec(live, "UPDATE audit_logs SET note = NULL WHERE id = " + late);
     }
     // safe to run twice: the repaired table is skipped
     Recovery again = StepHarness.invoke(new RestoreTables(deps()), verified);
     assertFalse(StepHarness.entries(again, "RestoreTables", "skipped").isEmpty());
+  }
+
+  /** VerifyData invoked as the state machine loops on $.corruption.verify.done, one unit of work a run. */
+  private static Recovery verifySplit(Recovery in) {
+    Recovery r = in;
+    for (int run = 0; run < 100; run++) {
+      r = StepHarness.invoke(new VerifyData(deps(), java.time.Duration.ZERO), r);
+      if (r.part(CorruptionState.PART).verify().done()) {
+        return r;
+      }
+    }
+    throw new AssertionError("VerifyData never finished: " + r.part(CorruptionState.PART).verify());
   }
 
   @Test

@@ -28,8 +28,8 @@ import software.constructs.Construct;
  * <pre>
  * AcquireLock → Diagnose → "Act on diagnosis?" (rows match the condition) → EnterMaintenance → PointInTimeRestore → WaitForInstance ⟲ "Clean copy available?"
  *   → CompareTables ⟲ "Compare done?" → "Repair needed?"
- *       yes → "Dry-run?" / Approve RestoreTables (always) → RestoreTables → VerifyData
- *       no  → VerifyData
+ *       yes → "Dry-run?" / Approve RestoreTables (always) → RestoreTables → VerifyData ⟲ "Verify done?"
+ *       no  → VerifyData ⟲ "Verify done?"
  *   → ExitMaintenance → DeleteCleanInstance → Notify → Report → "Clean copy kept?"
  *       kept (keepCleanInstanceHours) → Keep clean copy (Wait until deleteAfter) → DeleteCleanInstance (after
  *       retention) → "Clean copy kept?"; otherwise → Recovered
@@ -40,8 +40,8 @@ import software.constructs.Construct;
  * Rejection resumes writes because nothing in live was changed and a human chose not to repair; any failure after
  * maintenance began holds it, because resuming writes on a half-repaired database is worse than a read-only API. The
  * clean instance is kept on both failure paths for a manual repair. The steps that read the databases run in the
- * configured {@code vpc} with the 15-minute Lambda timeout (the compare loops across invocations, each stopping at its
- * deadline); each function is allowed only the calls its step makes ({@link CorruptionPermissions}).
+ * configured {@code vpc} with the 15-minute Lambda timeout (the compare and the verification loop across invocations, each
+ * stopping at its deadline); each function is allowed only the calls its step makes ({@link CorruptionPermissions}).
  */
 public final class DataCorruptionRecovery extends RecoveryStateMachine {
   /** Seconds a database step may run: Lambda's maximum; CompareTables stops its own work well before. */
@@ -93,7 +93,10 @@ public final class DataCorruptionRecovery extends RecoveryStateMachine {
       laterDelete.next(kept);
       return kept;
     }));
-    verifyTask.next(exitTask);
+    // the fresh compare resumes like CompareTables'; writes resume only once every table is judged
+    verifyTask.next(new Choice(this, "Verify done?")
+        .when(isTrue("$.corruption.verify.done"), exitTask)
+        .otherwise(verifyTask));
     repairTask.next(verifyTask);
     Choice repairNeeded = new Choice(this, "Repair needed?")
         .when(isTrue("$.corruption.compare.differs"), alwaysGated(DataCorruption.GATED_STEP, repairTask,

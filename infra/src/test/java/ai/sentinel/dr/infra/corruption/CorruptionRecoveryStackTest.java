@@ -76,7 +76,11 @@ public class CorruptionRecoveryStackTest {
     assertTrue(needed.path("Choices").toString().contains("$.corruption.compare.differs"));
     assertEquals("VerifyData", needed.path("Default").asText(), "nothing to repair: verify and resume");
     assertEquals("VerifyData", next("RestoreTables"));
-    assertEquals("ExitMaintenance", next("VerifyData"), "writes resume only after verification");
+    JsonNode verified = states.path(next("VerifyData"));
+    assertTrue(verified.path("Choices").toString().contains("$.corruption.verify.done"), verified.toString());
+    assertEquals("ExitMaintenance", verified.path("Choices").path(0).path("Next").asText(),
+        "writes resume only after verification");
+    assertEquals("VerifyData", verified.path("Default").asText(), "the verification resumes until done");
     assertEquals("DeleteCleanInstance", next("ExitMaintenance"));
     assertEquals("Notify", next("DeleteCleanInstance"));
   }
