@@ -3,7 +3,9 @@ package ai.sentinel.dr.cli;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.report.IncidentReport;
+import ai.sentinel.dr.report.CustomerImpact;
 import ai.sentinel.dr.report.IncidentReports;
+import ai.sentinel.dr.report.ReportSettings;
 import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -20,6 +22,15 @@ public final class Reports {
   private Reports() {}
 
   public static IncidentReport of(SfnClient sfn, String executionArn) {
+    return of(sfn, executionArn, ReportSettings.DEFAULTS, CustomerImpact.NOT_CONFIGURED);
+  }
+
+  /**
+   * The report as the Report step makes it: filled as the environment's {@code settings} say, with the customer
+   * impact {@code meter} measures (a drill rebuilds its reports with its cloud's).
+   */
+  public static IncidentReport of(SfnClient sfn, String executionArn, ReportSettings settings,
+      CustomerImpact.Meter meter) {
     DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
     Recovery recovery = d.output() != null ? read(d.output()) : null;
     if (recovery == null) {
@@ -32,7 +43,7 @@ public final class Reports {
     };
     Instant end = d.stopDate() != null ? d.stopDate() : Instant.now();
     return IncidentReports.from(recovery, executionArn, d.startDate(), end, d.status() == ExecutionStatus.RUNNING
-        ? IncidentReports.RUNNING : status);
+        ? IncidentReports.RUNNING : status, settings, meter);
   }
 
   /** The newest recovery document a state passed on: what a failed execution knew when it stopped. */

@@ -8,6 +8,7 @@ import ai.sentinel.dr.recovery.TimelineEntry;
 import ai.sentinel.dr.recovery.Verification;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.report.ReportRenderer;
+import ai.sentinel.dr.report.TemplatePlaceholders;
 import ai.sentinel.dr.scenario.GateExplanation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +156,10 @@ public final class Drill {
       budgetBefore = NoActionCheck.budget(sentinel);
     } else {
       DrillHealth.print(sentinel, "before the failure", out);
+      Instant injected = Instant.now();
       scenario.inject(sentinel, out);
+      // the customers' side of the failure, as the load balancer would count it (simulated: nothing serves here)
+      LocalTraffic.outage(sentinel, injected);
       DrillHealth.print(sentinel, "after the injection", out);
     }
     // what the gate protects, as the failure left it: a rejected recovery must not change it
@@ -184,7 +189,8 @@ public final class Drill {
     if (healthy) {
       printTimeline(recovery);
       Path reportFile = saveReport(executionArn);
-      passed = NoActionCheck.judge(sentinel, done, recovery, budgetBefore, Files.readString(reportFile), out);
+      passed = NoActionCheck.judge(sentinel, done, recovery, budgetBefore, Files.readString(reportFile), out)
+          & reportComplete(reportFile);
       return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile, null);
     }
     // rejected by the drill (--reject-as) or by hand (./sentinel reject): one check, one wording
@@ -206,7 +212,19 @@ public final class Drill {
     }
     DrillHealth.print(sentinel, "after the recovery", out);
     Path reportFile = saveReport(executionArn);
+    passed &= reportComplete(reportFile);
     return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile, rejection);
+  }
+
+  /**
+   * The post-incident report fills every field of the runbook's template from what the recovery knows: a placeholder
+   * left ("[Lesson]", "[Name]", ...) fails the drill.
+   */
+  private boolean reportComplete(Path reportFile) throws IOException {
+    java.util.List<String> left = TemplatePlaceholders.in(Files.readString(reportFile));
+    out.println(left.isEmpty() ? "report complete: no template placeholder left"
+        : "FAILED: the report keeps template placeholders " + left);
+    return left.isEmpty();
   }
 
   /** The cause a rejected gate failed with (its TaskFailed event, error "Rejected"); null when none was rejected. */
@@ -234,7 +252,7 @@ public final class Drill {
       markdown = home.aws().s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
       source = "s3://" + bucket + "/" + key;
     } catch (RuntimeException e) {
-      markdown = ReportRenderer.markdown(ai.sentinel.dr.cli.Reports.of(home.aws().sfn, executionArn));
+      markdown = ReportRenderer.markdown(LocalTraffic.rebuild(home.aws(), home.deployment(), executionArn));
       source = "rebuilt from the execution (no stored report: " + e.getClass().getSimpleName() + ")";
     }
     Path file = sentinel.workDir().resolve("report-" + name + ".md");

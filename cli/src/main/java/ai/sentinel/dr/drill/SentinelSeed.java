@@ -81,6 +81,8 @@ public final class SentinelSeed {
     for (SeedPart part : parts) {
       part.finish(platform);
     }
+    // what the reports measure the customer impact from: the API load balancer's traffic
+    LocalTraffic.seed(platform);
   }
 
   /** A security group in the platform's VPC. */

@@ -2,6 +2,7 @@ package ai.sentinel.dr.common;
 
 import ai.sentinel.dr.health.HealthSettings;
 import ai.sentinel.dr.oncall.PagerDutySettings;
+import ai.sentinel.dr.report.ReportSettings;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
@@ -19,7 +20,8 @@ public final class SettingsSections {
    * scenario (the appendix's scheduled health check).
    */
   public static final List<SettingsSection<?>> ALL = Stream.concat(
-      ScenarioRegistry.settingsSections().stream(), Stream.of(HealthSettings.SECTION, PagerDutySettings.SECTION))
+      ScenarioRegistry.settingsSections().stream(), Stream.of(HealthSettings.SECTION, PagerDutySettings.SECTION,
+          ReportSettings.SECTION))
       .toList();
 
   private SettingsSections() {}

@@ -34,8 +34,8 @@ import java.util.List;
  * @param rootCause          what was observed and, for a failed recovery, why it stopped; the underlying cause is
  *                           left for the review
  * @param resolution         the steps taken
- * @param lessons            derived lessons, or the template's "[Lesson]" placeholders
- * @param actionItems        the review itself (due 48 h after the end) and derived actions
+ * @param lessons            lessons derived from the outcome and the timeline, or why there are none
+ * @param actionItems        the review itself (due 48 h after the end) and derived actions, owned by the on-call role
  * @param metrics            time to detection and resolution, RTO and RPO as measured
  * @param objectives         RTO and RPO against the runbook's objectives
  * @param verification       the checks run before success was declared (or why none ran)
@@ -88,12 +88,16 @@ public record IncidentReport(
    * The template's Metrics section plus the recovery objectives as measured. Null means unknown or not applicable.
    *
    * @param timeToDetectionSeconds  trigger time to execution start
-   * @param timeToResolutionSeconds trigger time to end, only for a SUCCEEDED recovery
+   * @param timeToResolutionSeconds trigger time to end (never before verified), only for a SUCCEEDED recovery
    * @param rtoSeconds              trigger time to the Verify step's "verified" entry
    * @param rpoSeconds              trigger time minus the recovery point (Option A: 0)
    * @param rpoBasis                what the recovery point was (snapshot, point in time, failover)
    * @param recovered               true when SUCCEEDED and verified, false when FAILED, null otherwise
-   * @param customerImpact          the template's "[X users / X% requests]" unless known
+   * @param customerImpact          the template's "[X users / X% requests]": measured on the load balancer, or
+   *                                 "none" with the reason (drill, dry-run, no action), or why it was not measured
+   * @param requests                requests the load balancer received over the incident window, or null
+   * @param failedRequests          of those, answered with a 5XX (load balancer or target), or null
+   * @param failedRequestPercent    failed in percent of requests, or null
    */
   public record Metrics(
       Long timeToDetectionSeconds,
@@ -102,7 +106,10 @@ public record IncidentReport(
       Long rpoSeconds,
       String rpoBasis,
       Boolean recovered,
-      String customerImpact) {}
+      String customerImpact,
+      Long requests,
+      Long failedRequests,
+      Double failedRequestPercent) {}
 
   /**
    * One recovery objective against what was measured.

@@ -86,8 +86,10 @@ public final class Report implements RequestStreamHandler {
     Recovery recovery = Json.MAPPER.treeToValue(document, Recovery.class);
     Instant now = Instant.now(deps.clock());
     Instant end = instant(in.path("end"));
+    ReportSettings settings = deps.config().settings(ReportSettings.class).orElse(ReportSettings.DEFAULTS);
     IncidentReport report = IncidentReports.from(recovery, in.path("executionArn").asText(null),
-        instant(in.path("executionStart")), end == null ? now : end, in.path("status").asText(null));
+        instant(in.path("executionStart")), end == null ? now : end, in.path("status").asText(null), settings,
+        meter(settings));
     String correlation = report.executionName();
     Log.info(correlation, "report.built", Map.of("status", report.status(), "severity", report.severity(),
         "title", report.title()));
@@ -100,6 +102,13 @@ public final class Report implements RequestStreamHandler {
     String stored = store(report, correlation);
     String detail = summary(report) + "; " + stored + "; " + publish(report, stored, correlation);
     Json.MAPPER.writeValue(output, recovery.log(new TimelineEntry(now.toString(), "Report", "reported", detail)));
+  }
+
+  /** The load balancer's counts when the environment names it (clients built only then). */
+  private CustomerImpact.Meter meter(ReportSettings settings) {
+    return settings.loadBalancer() == null ? CustomerImpact.NOT_CONFIGURED
+        : new AlbCustomerImpact(() -> deps.clients().cloudWatch(), () -> deps.clients().elbv2(),
+            settings.loadBalancer());
   }
 
   private String store(IncidentReport report, String correlation) {

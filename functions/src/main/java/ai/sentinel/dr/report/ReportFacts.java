@@ -32,13 +32,16 @@ public final class ReportFacts {
   private final Instant verifiedAt;
   private final String errorType;
   private final String cause;
+  private final String exercise;
 
-  ReportFacts(Recovery r, ReportPart part, String executionArn, Instant start, Instant end, String status) {
+  ReportFacts(Recovery r, ReportPart part, String executionArn, Instant start, Instant end, String status,
+      String exercise) {
     this.recovery = r;
     this.status = status(status, r);
     this.dryRun = r.dryRun() || DRY_RUN.equals(this.status) || DRY_RUN.equals(normal(status));
     Trigger t = r.trigger();
-    this.drill = dryRun || (t != null && "drill".equalsIgnoreCase(t.kind()));
+    this.exercise = exercise;
+    this.drill = dryRun || exercise != null || (t != null && "drill".equalsIgnoreCase(t.kind()));
     this.option = part.option(r);
     this.executionName = r.executionName() != null ? r.executionName() : nameFromArn(executionArn);
     this.triggerTime = t == null ? null : ReportTimes.parse(t.time());
@@ -70,9 +73,17 @@ public final class ReportFacts {
     return dryRun;
   }
 
-  /** A drill (a dry-run, or a trigger of kind "drill"), not a production incident. */
+  /**
+   * A drill (a dry-run, a trigger of kind "drill", or any recovery of an environment that is an exercise), not a
+   * production incident.
+   */
   public boolean drill() {
     return drill;
+  }
+
+  /** Why every recovery of this environment is an exercise (a local cloud), or null. */
+  public String exercise() {
+    return exercise;
   }
 
   /** The automatic recovery failed (or timed out, or was aborted). */

@@ -84,7 +84,11 @@ public interface ReportPart {
     return List.of();
   }
 
-  /** The underlying cause when the scenario knows it had none (a scheduled test), or null for the frame's. */
+  /**
+   * The underlying cause as the scenario's diagnosis tells it (what made the resource fail, e.g. "the container image
+   * of sentinel-api:9 could not be pulled"), or that there was none (a scheduled test); null for the frame's "not
+   * established by the automation".
+   */
   default String underlyingCause(ReportFacts f) {
     return null;
   }

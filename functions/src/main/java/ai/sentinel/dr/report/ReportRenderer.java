@@ -17,7 +17,8 @@ public final class ReportRenderer {
   public static String markdown(IncidentReport r) {
     StringBuilder b = new StringBuilder();
     b.append("## Incident Report: ").append(text(r.title())).append("\n\n");
-    b.append("**Date:** ").append(r.date() == null ? "[DATE]" : r.date() + " (times in UTC)").append('\n');
+    b.append("**Date:** ").append(r.date() == null ? "unknown (no time in the document)" : r.date()
+        + " (times in UTC)").append('\n');
     b.append("**Duration:** ").append(text(r.duration())).append('\n');
     b.append("**Severity:** ").append(text(r.severity()))
         .append(r.severityReason() == null ? "" : " (" + text(r.severityReason()) + ")").append('\n');
@@ -25,7 +26,7 @@ public final class ReportRenderer {
 
     b.append("### Timeline\n");
     if (r.timeline().isEmpty()) {
-      b.append("- --:-- - [Event]\n");
+      b.append("- --:-- - no event recorded\n");
     }
     r.timeline().forEach(line -> b.append("- ").append(text(line)).append('\n'));
 
@@ -47,14 +48,21 @@ public final class ReportRenderer {
     Metrics m = r.metrics();
     b.append("\n### Metrics\n");
     b.append("- Time to Detection: ").append(m == null ? "n/a" : seconds(m.timeToDetectionSeconds(),
-        "n/a (trigger or start time unknown)")).append('\n');
+        "n/a (trigger or start time unknown)")).append(m == null || m.timeToDetectionSeconds() == null ? ""
+            : " (signal " + clock(r.triggeredAt()) + " to the recovery's start " + clock(r.executionStartedAt())
+                + ")").append('\n');
     b.append("- Time to Resolution: ").append(m == null ? "n/a" : seconds(m.timeToResolutionSeconds(),
-        unresolved(r))).append('\n');
-    b.append("- Customer Impact: ").append(m == null || m.customerImpact() == null
-        ? IncidentReports.CUSTOMER_IMPACT_PLACEHOLDER : text(m.customerImpact())).append('\n');
+        unresolved(r))).append(m == null || m.timeToResolutionSeconds() == null ? ""
+            : " (signal " + clock(r.triggeredAt()) + " to the recovery's end " + clock(r.endedAt())
+                + ": verified, on-call told)").append('\n');
+    b.append("- Customer Impact: ").append(m == null || m.customerImpact() == null ? "not measured"
+        : text(m.customerImpact())).append('\n');
     for (ObjectiveResult o : r.objectives()) {
-      b.append("- ").append("RTO".equals(o.measure()) ? "Recovery Time (RTO): " : "Recovery Point (RPO): ")
-          .append(text(o.measured())).append('\n');
+      boolean rto = "RTO".equals(o.measure());
+      b.append("- ").append(rto ? "Recovery Time (RTO): " : "Recovery Point (RPO): ")
+          .append(rto && o.measuredSeconds() != null ? ReportTimes.human(o.measuredSeconds()) + " (signal "
+              + clock(r.triggeredAt()) + " to verified " + clock(r.verifiedAt()) + ", on the clock of Time to "
+              + "Resolution)" : text(o.measured())).append('\n');
     }
 
     b.append("\n### Recovery Objectives\n");
@@ -86,6 +94,12 @@ public final class ReportRenderer {
       case IncidentReports.RUNNING -> "n/a (in progress)";
       default -> "n/a (trigger or end time unknown)";
     };
+  }
+
+  /** HH:MM:SS UTC of an ISO time, or "?" (the metrics name their ends to the second). */
+  private static String clock(String iso) {
+    java.time.Instant t = ReportTimes.parse(iso);
+    return t == null ? "?" : t.toString().substring(11, 19) + " UTC";
   }
 
   private static String seconds(Long value, String otherwise) {

@@ -182,6 +182,18 @@ public final class Documents {
         .log(at(verifiedAt, "Verify", "verified", "[instance-available=PASS]"));
   }
 
+  /** Scenario 1 Option A done within a minute (verified 10:02:50Z): every step well within its share of the RTO. */
+  public static Recovery optionAQuick() {
+    DatabaseState db = new DatabaseState(failingOver(), new Decision("A", "instance exists and is Multi-AZ"),
+        new Failover("available", "us-east-1a", "us-east-1b", 1, true), null, null);
+    return base(trigger(TRIGGER_TIME), options(null, false)).with(DatabaseState.PART, db)
+        .withVerification(Verification.of(List.of(new Check("instance-available", Result.PASS, "available"))))
+        .log(at("10:02:14", "Diagnose", "diagnosed", "sentinel-db is 'rebooting' in us-east-1a (Multi-AZ)"))
+        .log(at("10:02:15", "ChooseOption", "decided", "Option A: instance exists and is Multi-AZ"))
+        .log(at("10:02:40", "VerifyFailover", "done", "sentinel-db available; moved us-east-1a -> us-east-1b"))
+        .log(at("10:02:50", "Verify", "verified", "[instance-available=PASS]"));
+  }
+
   /** The Catch's error as Step Functions writes it when a Lambda step threw. */
   public static JsonNode error(String type, String message) {
     return Json.object().put("Error", type).put("Cause", Json.object().put("errorMessage", message)

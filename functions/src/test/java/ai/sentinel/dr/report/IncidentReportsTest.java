@@ -73,7 +73,8 @@ class IncidentReportsTest {
     assertTrue(r.rootCause().contains("Underlying cause: the primary instance sentinel-db no longer exists "
         + "(DBInstanceNotFound)"), "from the diagnosis: " + r.rootCause());
     assertFalse(r.rootCause().contains("[Description of root cause]"), r.rootCause());
-    assertEquals(IncidentReports.CUSTOMER_IMPACT_PLACEHOLDER, r.metrics().customerImpact());
+    assertEquals("not measured: no load balancer configured (cdk.json report.loadBalancer)",
+        r.metrics().customerImpact());
     assertEquals("SUCCEEDED", r.status());
     assertFalse(r.drill());
   }
@@ -110,7 +111,15 @@ class IncidentReportsTest {
     ActionItem review = r.actionItems().get(0);
     assertTrue(review.action().startsWith("Complete this post-incident review"), review.action());
     assertEquals("2026-01-19 10:09 UTC", review.due(), "end 2026-01-17 10:09:30 + 48 h");
-    assertEquals("[Name]", review.owner());
+    assertEquals("Primary On-Call", review.owner(), "the runbook's on-call role by default");
+    ActionItem snapshot = r.actionItems().get(1);
+    assertEquals("Primary On-Call", snapshot.owner());
+    assertEquals("2026-01-31 10:09 UTC", snapshot.due(), "end + the default 14 days");
+    IncidentReport configured = IncidentReports.from(Documents.optionBSucceeded(), ARN, START, END, "SUCCEEDED",
+        new ReportSettings("SRE on-call (secondary)", 7, null, null), CustomerImpact.NOT_CONFIGURED);
+    configured.actionItems().forEach(a -> assertEquals("SRE on-call (secondary)", a.owner()));
+    assertEquals("2026-01-19 10:09 UTC", configured.actionItems().get(0).due(), "the review: 48 h whatever");
+    assertEquals("2026-01-24 10:09 UTC", configured.actionItems().get(1).due(), "end + 7 days");
     assertTrue(r.actionItems().stream().anyMatch(a -> a.action().startsWith("Snapshot sentinel-db at least every "
         + "1 hour")), r.actionItems().toString());
   }
@@ -192,7 +201,7 @@ class IncidentReportsTest {
     assertNull(r.metrics().timeToResolutionSeconds());
     assertNull(r.metrics().recovered());
     assertTrue(r.impact().startsWith("None: dry-run drill"), r.impact());
-    assertTrue(r.metrics().customerImpact().startsWith("None"));
+    assertEquals("none: dry-run, nothing was changed", r.metrics().customerImpact());
     // what the drill is for: the restore it planned would have missed the RPO
     assertEquals(25331L, r.metrics().rpoSeconds());
     assertTrue(r.metrics().rpoBasis().startsWith("planned: snapshot"), r.metrics().rpoBasis());
@@ -234,7 +243,7 @@ class IncidentReportsTest {
     assertNotNull(nothing.title());
     assertEquals("RUNNING", nothing.status());
     assertNull(nothing.date());
-    assertEquals("[Date]", nothing.actionItems().get(0).due());
+    assertEquals("within 48 hours of the recovery's end", nothing.actionItems().get(0).due());
     assertNotNull(ReportRenderer.markdown(nothing));
 
     Recovery noTime = Documents.base(new Trigger("manual", "manual", "req-1", null, "by hand"), null)

@@ -61,8 +61,12 @@ class ReportRendererTest {
     assertTrue(md.startsWith("## Incident Report: Database failure on sentinel-db (Option B: restore from "
         + "snapshot)\n\n**Date:** 2026-01-17 (times in UTC)\n**Duration:** 7m 19s (10:02 to 10:09 UTC)\n"
         + "**Severity:** P1 ("), md);
-    assertEquals(List.of("- Time to Detection: 1s", "- Time to Resolution: 7m 19s",
-        "- Customer Impact: [X users / X% requests]", "- Recovery Time (RTO): 6m 49s (trigger to verified)",
+    assertEquals(List.of("- Time to Detection: 1s (signal 10:02:11 UTC to the recovery's start 10:02:12 UTC)",
+        "- Time to Resolution: 7m 19s (signal 10:02:11 UTC to the recovery's end 10:09:30 UTC: verified, on-call "
+            + "told)",
+        "- Customer Impact: not measured: no load balancer configured (cdk.json report.loadBalancer)",
+        "- Recovery Time (RTO): 6m 49s (signal 10:02:11 UTC to verified 10:09:00 UTC, on the clock of Time to "
+            + "Resolution)",
         "- Recovery Point (RPO): 7h 02m 11s (snapshot " + Documents.SNAPSHOT + " taken 2026-01-17T03:00:00Z)"),
         section(md, "### Metrics"));
     assertEquals(List.of("| Objective | Runbook row | Target | Measured | Result |", "|---|---|---|---|---|",
@@ -93,10 +97,15 @@ class ReportRendererTest {
   }
 
   @Test
-  void aReportWithNothingToDeriveKeepsThePlaceholders() {
-    String md = render(Documents.optionASucceeded("10:06:11"), Instant.parse("2026-01-17T10:06:30Z"), "SUCCEEDED");
-    assertEquals(List.of("1. [Lesson]", "2. [Lesson]"), section(md, "### Lessons Learned"));
-    assertEquals("- [ ] [Action] - Owner: [Name] - Due: [Date]", section(md, "### Action Items").get(1));
+  void aReportWithNothingToDeriveSaysSoInsteadOfThePlaceholders() {
+    Recovery quick = Documents.optionAQuick();
+    String md = render(quick, Instant.parse("2026-01-17T10:03:00Z"), "SUCCEEDED");
+    assertEquals(List.of("1. Nothing to improve found in the timeline: every step finished within its share of the "
+        + "5 minutes RTO, no step ran twice, no approval was waited on and no check was skipped."),
+        section(md, "### Lessons Learned"));
+    assertEquals(List.of("- [ ] Complete this post-incident review: confirm the root cause and the lessons learned, "
+        + "agree the actions (runbook Post-Incident Review) - Owner: Primary On-Call - Due: 2026-01-19 10:03 UTC"),
+        section(md, "### Action Items"));
     assertTrue(section(md, "### Root Cause").stream().anyMatch(l -> l.startsWith("Underlying cause: the primary of "
         + "sentinel-db in us-east-1a failed and RDS failed over to the Multi-AZ standby in us-east-1b")), md);
   }
@@ -107,7 +116,7 @@ class ReportRendererTest {
     assertTrue(md.contains("**Severity:** P1 (automatic recovery failed"), md);
     assertTrue(md.contains("- Time to Resolution: n/a (not resolved: automatic recovery failed)"), md);
     assertTrue(md.contains("- [ ] Investigate TimedOutError: sentinel-db-recovery still 'creating' after 60 polls "
-        + "- Owner: [Name] - Due: [Date]"), md);
+        + "- Owner: Primary On-Call - Due: 2026-01-31 10:40 UTC"), md);
     assertTrue(md.contains("- verification: NOT_RUN - the recovery failed before verification passed"), md);
   }
 
@@ -116,7 +125,7 @@ class ReportRendererTest {
     String md = render(Documents.optionBDryRun(), Instant.parse("2026-01-17T10:02:22Z"), "SUCCEEDED");
     assertTrue(md.startsWith("## Incident Report: [DRILL, DRY-RUN] "), md);
     assertTrue(md.contains("**Severity:** P4 (drill (dry-run)"), md);
-    assertTrue(md.contains("- Customer Impact: None (dry-run: nothing was changed)"), md);
+    assertTrue(md.contains("- Customer Impact: none: dry-run, nothing was changed"), md);
   }
 
   @Test

@@ -8,6 +8,7 @@ import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.recovery.RestartServices;
 import ai.sentinel.dr.recovery.WaitForServices;
 import ai.sentinel.dr.report.Report;
+import ai.sentinel.dr.report.ReportSettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +58,14 @@ public final class SharedSteps extends Construct {
     props.reports().grantWriteReports(report);
     // the report's summary goes to the on-call too, once the review is ready
     props.notifications().grantPublish(report);
+    // the customer impact: the API load balancer's request and 5XX counts over the incident window
+    props.config().settings(ReportSettings.class).map(ReportSettings::loadBalancer).ifPresent(lb -> {
+      report.allow(lb.startsWith("app/") ? List.of("cloudwatch:GetMetricData")
+          : List.of("cloudwatch:GetMetricData", "elasticloadbalancing:DescribeLoadBalancers"), List.of("*"));
+      Nag.suppressFindings(report.role(), Nag.IAM5, "cloudwatch:GetMetricData and "
+          + "elasticloadbalancing:DescribeLoadBalancers support no resource-level permissions (AWS requires Resource "
+          + "'*'); both are read-only and the step reads the configured load balancer only", "/^Resource::\\*$/");
+    });
     // the services every runbook restarts after a repoint: the configured ones, nothing else
     Arns arns = new Arns(this);
     EcsSettings ecs = props.config().require(EcsSettings.class);

@@ -55,6 +55,21 @@ class ReportsStackTest {
   }
 
   @Test
+  void theReportReadsTheLoadBalancersMetricsAndKnowsWhoOwnsTheActions() {
+    JsonNode variables = dev.function("dev-sentinel-dr-report").path("Environment").path("Variables");
+    JsonNode section = ai.sentinel.dr.common.Json.tree(variables.path("SETTINGS_REPORT").asText());
+    assertEquals("Primary On-Call", section.path("owner").asText(), variables.toString());
+    assertEquals(14, section.path("actionDueDays").asInt());
+    assertEquals("sentinel-alb", section.path("loadBalancer").asText());
+    assertTrue(section.path("exercise").isMissingNode() || section.path("exercise").isNull(), "dev is no exercise");
+    List<String> actions = dev.policyStatements().entrySet().stream().filter(e -> e.getKey().contains("Report"))
+        .flatMap(e -> e.getValue().stream()).flatMap(s -> Synth.list(s, "Action").stream()).toList();
+    assertTrue(actions.containsAll(List.of("cloudwatch:GetMetricData", "elasticloadbalancing:DescribeLoadBalancers")),
+        actions.toString());
+    assertFalse(actions.stream().anyMatch(a -> a.startsWith("cloudwatch:Put")), actions.toString());
+  }
+
+  @Test
   void aMissedRtoPagesTheOnCallOneAlarmPerScenario() {
     List<JsonNode> alarms = dev.properties("AWS::CloudWatch::Alarm").stream()
         .filter(a -> "RtoObjectiveMet".equals(a.path("MetricName").asText())).toList();

@@ -349,6 +349,8 @@ class SentinelDrStackTest {
   @Test
   void wildcardResourcesOnlyForActionsAwsCannotScope() {
     Set<String> unscopable = Set.of("rds:DescribeEvents", "cloudwatch:GetMetricStatistics",
+        // the report's customer impact: the load balancer's metrics (read-only)
+        "cloudwatch:GetMetricData",
         // ECS: task definitions are account-wide; ListTasks is limited by its ecs:cluster condition instead
         "ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition", "ecs:ListTasks",
         "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",

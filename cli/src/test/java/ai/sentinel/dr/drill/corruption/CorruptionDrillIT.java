@@ -3,6 +3,7 @@ package ai.sentinel.dr.drill.corruption;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.drill.DrillReports;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.corruption.CorruptionState;
 import ai.sentinel.dr.drill.Drill;
@@ -145,8 +146,9 @@ class CorruptionDrillIT {
   @Test
   void theReportStatesTheDataLostAndTheRowsRepairedPerTable() throws Exception {
     String report = Files.readString(result.reportFile());
-    assertTrue(report.startsWith("## Incident Report: Data corruption on sentinel-db (selective repair of "
+    assertTrue(report.startsWith("## Incident Report: [DRILL] Data corruption on sentinel-db (selective repair of "
         + "audit_logs, threat_reports)"), report);
+    DrillReports.assertComplete(report);
     CorruptionState state = result.recovery().part(CorruptionState.PART);
     var audit = state.repairs().get("audit_logs").result();
     var reports = state.repairs().get("threat_reports").result();

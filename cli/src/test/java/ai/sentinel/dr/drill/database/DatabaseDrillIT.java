@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.drill.DrillReports;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseUrl;
@@ -171,17 +172,26 @@ class DatabaseDrillIT {
     String stored = sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket)
         .key("reports/database-failure/" + name + ".md")).asUtf8String();
     List<String> headings = stored.lines().filter(l -> l.startsWith("#")).toList();
-    assertEquals(List.of("## Incident Report: Database failure on sentinel-db (Option B: restore from snapshot)",
+    assertEquals(List.of("## Incident Report: [DRILL] Database failure on sentinel-db (Option B: restore from "
+        + "snapshot)",
         "### Timeline", "### Root Cause", "### Resolution", "### Lessons Learned", "### Action Items",
         "### Metrics"), headings.subList(0, 7));
     assertTrue(stored.contains("| RTO | Database Failure (Complete) | 30 minutes |"), stored);
     assertEquals(stored, Files.readString(result.reportFile()));
+    DrillReports.assertComplete(stored);
+    // the local cloud's load balancer counted the injected outage: every request failed from the signal to verified
+    String impact = stored.lines().filter(l -> l.startsWith("- Customer Impact: ")).findFirst().orElseThrow();
+    assertTrue(impact.startsWith("- Customer Impact: none: drill (local cloud: drills only, no customer traffic); "
+        + "load balancer over the window: 100% of requests failed: "), impact);
+    assertTrue(impact.contains(" on app/sentinel-alb/"), impact);
+    assertTrue(stored.contains("Underlying cause: the primary instance sentinel-db no longer exists "
+        + "(DBInstanceNotFound)"), stored);
     JsonNode json = ai.sentinel.dr.common.Json.tree(sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket)
         .key("reports/database-failure/" + name + ".json")).asUtf8String());
     assertEquals("SUCCEEDED", json.path("status").asText(), json.toString());
     // the same report, rebuilt from Step Functions alone by ./sentinel report
     String rebuilt = ai.sentinel.dr.report.ReportRenderer.markdown(
-        ai.sentinel.dr.cli.Reports.of(sentinel.aws.sfn, result.executionArn()));
+        ai.sentinel.dr.drill.LocalTraffic.rebuild(sentinel.aws, sentinel.deployment, result.executionArn()));
     assertEquals(headings, rebuilt.lines().filter(l -> l.startsWith("#")).toList());
     // and its numbers went to CloudWatch as Embedded Metric Format
     assertTrue(read(sentinel.functionLog()).lines().anyMatch(l -> l.contains("\"_aws\"")

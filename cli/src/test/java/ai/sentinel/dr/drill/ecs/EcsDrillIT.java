@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.DrillReports;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.EcsState;
@@ -128,5 +129,12 @@ class EcsDrillIT {
     assertTrue(report.contains("| RTO | ECS Service Failure | 10 minutes |"), report);
     String previous = sentinel.part(EcsSeed.class).taskDefinitions().get(api).get(0);
     assertTrue(report.contains(EcsServiceFailure.revision(previous)), report);
+    // the root cause from the diagnosis: the stopped tasks' CannotPullContainerError, confirmed by the rollback
+    String cause = report.lines().filter(l -> l.startsWith("Underlying cause: ")).findFirst().orElseThrow();
+    assertTrue(cause.startsWith("Underlying cause: the container image of sentinel-api:"), cause);
+    assertTrue(cause.contains("could not be pulled ('CannotPullContainerError"), cause);
+    assertTrue(cause.contains("The rollback to " + EcsServiceFailure.revision(previous) + " recovered the service"),
+        cause);
+    DrillReports.assertComplete(report);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.drill.DrillReports;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
@@ -130,5 +131,8 @@ class RedisDrillIT {
     String report = Files.readString(result.reportFile());
     assertTrue(report.contains("| RTO | Redis Failure | 15 minutes |"), report);
     assertTrue(report.contains("| RPO | Redis Failure | 5 minutes |"), report);
+    assertTrue(report.contains("Underlying cause: the cluster sentinel-redis no longer exists (CacheClusterNotFound)"),
+        report);
+    DrillReports.assertComplete(report);
   }
 }
