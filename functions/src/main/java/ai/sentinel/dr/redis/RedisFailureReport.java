@@ -63,7 +63,8 @@ final class RedisFailureReport implements ReportPart {
       case "incompatible-network" -> "the cluster's network became unusable ('incompatible-network': its subnet "
           + "group or subnets changed).";
       case "restore-failed" -> "the cluster's restore failed ('restore-failed').";
-      case "deleting", "deleted" -> "the cluster was being deleted ('" + status + "').";
+      case "deleting", "deleted" -> "the cluster " + id + " was being deleted ('" + status + "'): deleted by hand, "
+          + "by automation or by AWS, its data gone with it, so a new cluster had to be restored from a snapshot.";
       case "available" -> "the cluster was available" + (d.currConnections() == null ? "" : " with "
           + Math.round(d.currConnections()) + " connection(s)") + ": the clients could not reach it (network, "
           + "security group or the URL in the secret), not the cache itself.";

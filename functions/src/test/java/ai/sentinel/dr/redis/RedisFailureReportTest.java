@@ -29,6 +29,8 @@ class RedisFailureReportTest {
     ObjectiveResult rpo = r.objective("RPO");
     assertEquals(131L, rpo.measuredSeconds(), "snapshot 10:00:00 -> alarm 10:02:11");
     assertEquals(Verdict.PASS, rpo.verdict(), "within the 5 minute objective");
+    assertTrue(r.rootCause().contains("Underlying cause: the cluster's network became unusable "
+        + "('incompatible-network': its subnet group or subnets changed)."), r.rootCause());
     assertTrue(rpo.measured().contains("sentinel-redis-2026-01-17-10-00"), rpo.measured());
     assertTrue(r.impact().contains("sessions require re-login and rate-limit counters reset"), r.impact());
     assertTrue(r.rootCause().contains("Observed: sentinel-redis is 'incompatible-network', 0 connections."),
