@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.corruption.CorruptionState.Compare;
 import ai.sentinel.dr.corruption.sql.CompareProgress;
+import ai.sentinel.dr.corruption.sql.Condition;
 import ai.sentinel.dr.corruption.sql.TableCompare;
 import ai.sentinel.dr.corruption.sql.TableDiff;
 import ai.sentinel.dr.corruption.sql.TableRepair;
@@ -23,7 +24,8 @@ import java.util.Map;
 /**
  * Scenario 5, recovery step 4, "Compare data between instances", in the databases rather than as dumps: per key
  * range, a row count and a hash of the rows computed in SQL on both sides at once; only ranges that differ are split
- * and finally fetched ({@link TableCompare}). Resumable: each invocation works until its deadline and stores the
+ * and finally fetched ({@link TableCompare}); a selective repair's compare looks only at the rows in the condition's
+ * time window when it has one (the only rows the repair may change). Resumable: each invocation works until its deadline and stores the
  * progress (bounded by the differing ranges, not the rows) in the document; the state machine loops on
  * {@code $.corruption.compare.done}. Once every table is compared it plans the repair (the statements run and rolled
  * back) so that the approval gate shows exactly how many rows will be deleted, inserted and updated per table. Reads
@@ -80,7 +82,9 @@ public final class CompareTables extends Step {
         TableSpec spec = spec(s, table);
         CompareProgress p = progress.get(table);
         if (p == null) {
-          p = TableCompare.start(clean, live, spec);
+          // selective: only rows the condition's time window bounds can be repaired, so only they are compared
+          p = TableCompare.start(clean, live, spec, state.request().full() ? null
+              : Condition.boundingWindow(state.request().conditions()));
         }
         if (!p.done()) {
           p = TableCompare.advance(clean, live, spec, p, deadline);
@@ -125,7 +129,8 @@ public final class CompareTables extends Step {
     c.progress().forEach((table, p) -> {
       TableDiff d = p.diff();
       String line = table + (p.done() ? "" : " (in progress)") + ": " + d.onlyInClean() + " only in clean, "
-          + d.onlyInLive() + " only in live, " + d.changed() + " changed of " + d.rowsLive() + " live row(s)";
+          + d.onlyInLive() + " only in live, " + d.changed() + " changed of " + d.rowsLive() + " live row(s)"
+          + (p.window() == null ? "" : " in the window");
       TableRepair.Result plan = c.plans().get(table);
       if (plan != null) {
         line += " -> repair deletes " + plan.deleted() + ", inserts " + plan.inserted() + ", updates "

@@ -156,7 +156,9 @@ class CorruptionStepsIT {
     var plan = c.plans().get("audit_logs");
     assertEquals(25, plan.deleted());
     assertEquals(diff.onlyInClean(), plan.inserted());
-    assertEquals(diff.changed() - 1, plan.updated(), "the legitimate write (created before the window) is left");
+    assertEquals(diff.changed(), plan.updated(), "every changed row in the window is updated");
+    assertEquals(rows(clean, "created_at >= '2026-01-16T12:00:00Z'").size(), diff.rowsClean(),
+        "selective: only the condition's window is compared (the legitimate write, created before it, is not)");
     assertTrue(new DataCorruption().gates().get("RestoreTables").explain(compared, deps().config()).meaning()
         .contains("deletes 25"), "the approval shows the plan");
 

@@ -21,7 +21,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The data-corruption compare benchmark (bench/compare.sh prepares the two servers and the data): our compare, the
  * runbook's {@code pg_dump -t | diff}, and {@code SELECT count(*)} on both sides, each run RUNS times interleaved,
- * medians of wall time and bytes received from the servers. Not a test: nothing here asserts a speed.
+ * medians of wall time and bytes received from the servers. Ours twice: over the whole table, and as CompareTables
+ * runs it for a selective repair whose condition is the corruption's time window ({@code --window-from}: only rows
+ * created since then are compared); the ratios line is the latter's, the whole table's is printed before it. Not a
+ * test: nothing here asserts a speed.
  */
 public final class CompareBench {
   private CompareBench() {}
@@ -38,9 +41,12 @@ public final class CompareBench {
     Path work = Path.of(a.get("--work"));
     int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));
     String expected = a.getOrDefault("--expected", "");
+    String windowFrom = a.get("--window-from");
     TableSpec spec = new TableSpec(table, "id", "created_at");
 
     List<double[]> ours = new ArrayList<>();
+    List<double[]> whole = new ArrayList<>();
+    TableDiff wholeDiff = null;
     List<double[]> count = new ArrayList<>();
     List<double[]> dump = new ArrayList<>();
     TableDiff diff = null;
@@ -59,7 +65,18 @@ public final class CompareBench {
         resetPeaks();
         CountingSocketFactory.RECEIVED.set(0);
         long t0 = System.nanoTime();
-        diff = TableCompare.compare(clean, live, spec);
+        wholeDiff = TableCompare.compare(clean, live, spec);
+        whole.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
+        peakHeap = Math.max(peakHeap, peakHeapBytes());
+      }
+      try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
+        System.gc();
+        resetPeaks();
+        CountingSocketFactory.RECEIVED.set(0);
+        long t0 = System.nanoTime();
+        List<String> window = windowFrom == null ? null : java.util.Arrays.asList(windowFrom, null);
+        diff = TableCompare.advance(clean, live, spec, TableCompare.start(clean, live, spec, window),
+            java.time.Instant.MAX).diff();
         ours.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
         peakHeap = Math.max(peakHeap, peakHeapBytes());
       }
@@ -67,25 +84,39 @@ public final class CompareBench {
       dumpResult = dumpAndDiff(pgBin, work, table, cleanPort, livePort);
       long bytes = Files.size(work.resolve("clean.sql")) + Files.size(work.resolve("live.sql"));
       dump.add(new double[] {(System.nanoTime() - t0) / 1e9, bytes});
-      System.err.printf("[compare] run %d/%d: count(*) %.3f s, ours %.3f s, pg_dump+diff %.3f s%n", r + 1, runs,
-          count.get(r)[0], ours.get(r)[0], dump.get(r)[0]);
+      System.err.printf("[compare] run %d/%d: count(*) %.3f s, ours whole table %.3f s, ours window %.3f s,"
+          + " pg_dump+diff %.3f s%n", r + 1, runs, count.get(r)[0], whole.get(r)[0], ours.get(r)[0], dump.get(r)[0]);
     }
     double[] o = median(ours);
+    double[] w = median(whole);
     double[] c = median(count);
     double[] d = median(dump);
-    String found = diff.onlyInClean() + " only in clean, " + diff.onlyInLive() + " only in live, " + diff.changed()
-        + " changed";
+    String found = found(diff);
     System.out.printf("%-22s %12s %16s  %s%n", "method (median of " + runs + ")", "wall s", "bytes received",
         "result");
     System.out.printf("%-22s %12.3f %16s  %s%n", "count(*) both sides", c[0], bytes(c[1]),
         rows[0] + " / " + rows[1] + " rows");
-    System.out.printf("%-22s %12.3f %16s  %s%s%n", "ours (TableCompare)", o[0], bytes(o[1]), found,
-        expected.isEmpty() ? "" : expected.equals(diff.onlyInClean() + "/" + diff.onlyInLive() + "/" + diff.changed())
-            ? " (as injected)" : " (INJECTED " + expected + ")");
+    System.out.printf("%-22s %12.3f %16s  %s%s%n", "ours, whole table", w[0], bytes(w[1]), found(wholeDiff),
+        check(expected, wholeDiff));
+    System.out.printf("%-22s %12.3f %16s  %s%s%n", windowFrom == null ? "ours (no window given)" : "ours, window",
+        o[0], bytes(o[1]), found + (windowFrom == null ? "" : " of " + diff.rowsLive() + " live rows since "
+            + windowFrom), check(expected, diff));
     System.out.printf("%-22s %12.3f %16s  %s%n", "pg_dump -t | diff", d[0], bytes(d[1]) + "*", dumpResult);
     System.out.println("* bytes of the two dumps: a lower bound of what pg_dump received (COPY framing not counted)");
+    System.out.printf("whole table: ratio pg_dump+diff/ours: %.1fx, ours/count(*): %.1fx, bytes pg_dump/ours: %.1fx%n",
+        d[0] / w[0], w[0] / c[0], d[1] / w[1]);
     System.out.printf("compare ratio pg_dump+diff/ours: %.1fx, ours/count(*): %.1fx, bytes pg_dump/ours: %.1fx,"
         + " peak heap MB: %d%n", d[0] / o[0], o[0] / c[0], d[1] / o[1], Math.round(peakHeap / 1048576.0));
+  }
+
+  private static String found(TableDiff diff) {
+    return diff.onlyInClean() + " only in clean, " + diff.onlyInLive() + " only in live, " + diff.changed()
+        + " changed";
+  }
+
+  private static String check(String expected, TableDiff diff) {
+    return expected.isEmpty() ? "" : expected.equals(diff.onlyInClean() + "/" + diff.onlyInLive() + "/"
+        + diff.changed()) ? " (as injected)" : " (INJECTED " + expected + ")";
   }
 
   private static Connection connect(int port) throws Exception {

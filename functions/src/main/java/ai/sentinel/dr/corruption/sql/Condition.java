@@ -34,6 +34,18 @@ public record Condition(String column, String operator, List<String> values) {
   }
 
   /**
+   * The time window that bounds every row matching all {@code conditions} ([from, to), either end null), or null when
+   * none is a WINDOW: a compare may then look only at rows in it.
+   */
+  public static List<String> boundingWindow(List<Condition> conditions) {
+    if (conditions == null) {
+      return null;
+    }
+    return conditions.stream().filter(c -> "WINDOW".equals(c.operator()) && c.values().size() == 2
+        && (c.values().get(0) != null || c.values().get(1) != null)).map(Condition::values).findFirst().orElse(null);
+  }
+
+  /**
    * Checks every condition against the table as the database describes it: the table and its configured key (see
    * {@link TableSchema}), each column, the operator, the number of values, and each value against its column's
    * type (the server parses them in a query that reads no row). Throws {@link StepFailedError} with the reason.

@@ -40,6 +40,18 @@ public final class TableCompare {
 
   /** Checks both sides' tables (same columns and types, the configured key) and lays out the bucket grid. */
   public static CompareProgress start(Connection clean, Connection live, TableSpec spec) throws SQLException {
+    return start(clean, live, spec, null);
+  }
+
+  /**
+   * A compare of the rows in {@code window} only ([from, to) on the timestamp column, {@link
+   * Condition#boundingWindow}; null: every row): each side hashes only its rows whose own timestamp is in it (every
+   * query filters on it; the grid is laid over the whole key range, whose bounds the key's index gives at once,
+   * where bounds of the window's keys would cost a scan of the table). Exact for those rows; a row whose timestamp
+   * moved across the window's edge counts as only in one side.
+   */
+  public static CompareProgress start(Connection clean, Connection live, TableSpec spec, List<String> window)
+      throws SQLException {
     // both sides at once: the catalog, then the key bounds (integer keys) or the row estimate
     Object[] sides = Parallel.both(clean, live, c -> {
       TableSchema s = TableSchema.load(c, spec);
@@ -64,7 +76,8 @@ public final class TableCompare {
       long max = Math.max(cleanBounds[1], liveBounds[1]);
       KeyScope empty = new KeyScope(0, List.of());
       if (min > max) {
-        return new CompareProgress(spec.table(), 0, 0, LEAF, 1, 0, 0, List.of(), 0, 0, 0, 0, 0, List.of(), empty);
+        return new CompareProgress(spec.table(), 0, 0, LEAF, 1, 0, 0, List.of(), 0, 0, 0, 0, 0, List.of(), empty,
+            window);
       }
       long span = max - min + 1;
       long chunk = Math.min(span, TOP_CHUNK);
@@ -76,14 +89,14 @@ public final class TableCompare {
       }
       long top = (span + width - 1) / width;
       return new CompareProgress(spec.table(), 0, min, LEAF, depth, top, 0, List.of(), 0, 0, 0, 0, 0, List.of(),
-          empty);
+          empty, window);
     }
     long rows = Math.max(cleanBounds[0], liveBounds[0]);
     int leafBits = Math.max(4, 64 - Long.numberOfLeadingZeros(Math.max(1, rows / LEAF)));
     int depth = 1 + Math.max(0, (leafBits - 16 + 3) / 4);
     int topBits = leafBits - 4 * (depth - 1);
     return new CompareProgress(spec.table(), topBits, 0, LEAF, depth, 1, 0, List.of(), 0, 0, 0, 0, 0, List.of(),
-        new KeyScope(leafBits, List.of()));
+        new KeyScope(leafBits, List.of()), window);
   }
 
   /** Works until done or until the deadline passes (checked between queries, each bounded in size). */
@@ -171,7 +184,7 @@ public final class TableCompare {
     CompareProgress progress() {
       return new CompareProgress(start.table(), start.topBits(), start.base(), start.leafWidth(), start.depth(),
           start.topBuckets(), nextTop, pending, rowsClean, rowsLive, onlyInClean, onlyInLive, changed, sample,
-          scope);
+          scope, start.window());
     }
 
     /** One unit: the deepest pending buckets first (keeps the pending list short), else the next top chunk. */
@@ -307,23 +320,38 @@ public final class TableCompare {
           + " AS b, count(*) AS c, bit_xor(" + schema.rowHash("t") + ") AS x FROM " + from + " GROUP BY 1) s";
     }
 
+    /** " AND <alias's row in the window>" and its parameters, or nothing when every row is compared. */
+    private String inWindow(String alias) {
+      return p.window() == null ? "" : " AND " + Condition.render(schema.spec(), List.of(new Condition(null,
+          "WINDOW", p.window())), alias).sql();
+    }
+
+    private List<Object> params(Object... before) {
+      List<Object> out = new ArrayList<>(List.of(before));
+      if (p.window() != null) {
+        p.window().stream().filter(java.util.Objects::nonNull).forEach(out::add);
+      }
+      return out;
+    }
+
     Sql.Fragment topQuery(long from, long to) {
       if (p.hashMode()) {
-        return new Sql.Fragment(summary(hashed(0), schema.table() + " t"), List.of());
+        return new Sql.Fragment(summary(hashed(0), schema.table() + " t WHERE TRUE" + inWindow("t")), params());
       }
       long w = width(0);
       return new Sql.Fragment(summary("(" + key() + " - ?) / ?", schema.table() + " t WHERE " + key() + " >= ? AND "
-          + key() + " < ?"), List.of(p.base(), w, p.base() + from * w, p.base() + to * w));
+          + key() + " < ?" + inWindow("t")), params(p.base(), w, p.base() + from * w, p.base() + to * w));
     }
 
     /** Summaries of the children (level + 1) of the given buckets. */
     Sql.Fragment expandQuery(int level, long[] buckets) {
       if (p.hashMode()) {
         return new Sql.Fragment(summary(hashed(level + 1), schema.table() + " t WHERE " + hashed(level)
-            + " = ANY(?)"), List.of(buckets));
+            + " = ANY(?)" + inWindow("t")), params(buckets));
       }
-      return new Sql.Fragment(summary("(" + key() + " - ?) / ?", rangesJoin(level, buckets)),
-          List.of(p.base(), width(level + 1), los(level, buckets), width(level), width(level)));
+      List<Object> params = params(p.base(), width(level + 1), los(level, buckets), width(level));
+      params.add(width(level));
+      return new Sql.Fragment(summary("(" + key() + " - ?) / ?", rangesJoin(level, buckets)), params);
     }
 
     /**
@@ -334,11 +362,12 @@ public final class TableCompare {
       if (p.hashMode()) {
         return new Sql.Fragment("SELECT " + key() + "::text, " + schema.rowHash("t") + ", "
             + KeyScope.coordinate(schema, p.scope().hashBits(), "t") + " FROM " + schema.table() + " t WHERE "
-            + hashed(level) + " = ANY(?)", List.of(buckets));
+            + hashed(level) + " = ANY(?)" + inWindow("t"), params(buckets));
       }
+      List<Object> params = params(los(level, buckets), width(level));
+      params.add(width(level));
       return new Sql.Fragment("SELECT string_agg(int8send(" + key() + "::bigint) || int8send(" + schema.rowHash("t")
-          + "), ''::bytea) FROM " + rangesJoin(level, buckets), List.of(los(level, buckets), width(level),
-          width(level)));
+          + "), ''::bytea) FROM " + rangesJoin(level, buckets), params);
     }
 
     /**
@@ -348,8 +377,8 @@ public final class TableCompare {
      */
     private String rangesJoin(int level, long[] buckets) {
       return "unnest(?::bigint[]) r(lo) CROSS JOIN LATERAL (SELECT * FROM " + schema.table() + " x WHERE x."
-          + schema.key() + " >= r.lo AND x." + schema.key() + " < r.lo + ? ORDER BY x." + schema.key()
-          + " LIMIT ?) t";
+          + schema.key() + " >= r.lo AND x." + schema.key() + " < r.lo + ?" + inWindow("x") + " ORDER BY x."
+          + schema.key() + " LIMIT ?) t";
     }
 
     private long[] los(int level, long[] buckets) {
