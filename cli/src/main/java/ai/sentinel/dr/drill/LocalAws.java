@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
@@ -52,6 +53,7 @@ public final class LocalAws implements AutoCloseable {
   public final ElasticLoadBalancingV2Client elbv2;
   public final CloudWatchLogsClient logs;
   public final Wafv2Client waf;
+  public final SchedulerClient scheduler;
 
   public LocalAws(String endpoint) {
     this(endpoint, REGION);
@@ -74,6 +76,7 @@ public final class LocalAws implements AutoCloseable {
     this.elbv2 = configure(ElasticLoadBalancingV2Client.builder()).httpClient(http).build();
     this.logs = configure(CloudWatchLogsClient.builder()).httpClient(http).build();
     this.waf = configure(Wafv2Client.builder()).httpClient(http).build();
+    this.scheduler = configure(SchedulerClient.builder()).httpClient(http).build();
     this.lambda = configure(LambdaClient.builder()).httpClient(http)
         .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
   }
@@ -109,6 +112,7 @@ public final class LocalAws implements AutoCloseable {
     elbv2.close();
     logs.close();
     waf.close();
+    scheduler.close();
     http.close();
   }
 }

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -201,6 +202,11 @@ public final class Clients {
 
   public Wafv2Client wafv2() {
     return get(Wafv2Client.class, () -> configure(Wafv2Client.builder()).build());
+  }
+
+  /** EventBridge Scheduler (one-time schedules). */
+  public SchedulerClient scheduler() {
+    return get(SchedulerClient.class, () -> configure(SchedulerClient.builder()).build());
   }
 
   /** Route 53 (a global service: its API answers from us-east-1 whatever region the client names). */

@@ -33,11 +33,12 @@ import java.util.regex.Pattern;
  *                            clouds in the functions' environment, never in cdk.json
  * @param rotation            the secrets RotateSecrets rotates and how their rotation functions are attached, or null
  * @param evidence            what PreserveEvidence keeps and where, or null
+ * @param monitoring          HeightenedMonitoring's temporary alarms and how long they stay, or null
  */
 public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowList, int blockHours,
     double minSeverity, boolean acceptSampleFindings, List<String> securityHubProducts, Metric piiMetric,
     ApiKeys apiKeys, Isolation isolation, int groupingWindowMinutes, String connectHost,
-    Rotation rotation, Evidence evidence) implements Settings {
+    Rotation rotation, Evidence evidence, MonitoringSettings monitoring) implements Settings {
 
   /** The runbook id of Scenario 6 (kept here so the section can name its recovery without a cycle). */
   public static final String SCENARIO = "security-incident";
@@ -56,7 +57,7 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
 
   private static final Set<String> FIELDS = Set.of("ipSet", "webAcl", "allowList", "blockHours", "minSeverity",
       "acceptSampleFindings", "securityHubProducts", "piiMetric", "apiKeys", "isolation", "groupingWindowMinutes",
-      "rotation", "evidence");
+      "rotation", "evidence", "monitoring");
   private static final Set<String> EVIDENCE_FIELDS = Set.of("bucket", "logGroup", "windowHours", "retentionDays",
       "snapshot");
   private static final Pattern BUCKET = Pattern.compile("(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -206,10 +207,13 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   public SecuritySettings withLocal(String ipSetId, String newConnectHost) {
     return new SecuritySettings(new IpSet(ipSet.name(), ipSetId, ipSet.scope()), webAcl, allowList, blockHours,
         minSeverity, acceptSampleFindings, securityHubProducts, piiMetric, apiKeys, isolation, groupingWindowMinutes,
-        newConnectHost, rotation, evidence);
+        newConnectHost, rotation, evidence, monitoring);
   }
 
-  /** Blast radius: the IP set, the API key table, the rotated secrets. */
+  /**
+   * Blast radius: the IP set, the API key table, the rotated secrets, the block records, the evidence, and this
+   * scenario's own temporary alarms and their removal schedule.
+   */
   @Override
   public boolean allows(String service, String target) {
     return switch (service) {
@@ -220,6 +224,8 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
       case "s3" -> evidence != null && target.equals(evidence.bucket());
       case "logs" -> evidence != null && target.equals(evidence.logGroup());
       case "rds" -> evidence != null && evidence.snapshot() && EVIDENCE_SNAPSHOT.matcher(target).matches();
+      case "cloudwatch" -> monitoring != null && HeightenedMonitoring.ALARM.matcher(target).matches();
+      case "scheduler" -> monitoring != null && HeightenedMonitoring.SCHEDULE.matcher(target).matches();
       default -> false;
     };
   }
@@ -246,7 +252,8 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
     int window = config.optionalPositive(node, "security.groupingWindowMinutes", DEFAULT_GROUPING_WINDOW_MINUTES,
         24 * 60);
     return new SecuritySettings(ipSet, webAcl, allowList, blockHours, minSeverity, acceptSamples, products, pii,
-        apiKeys, isolation, window, null, rotation(node, config), evidence(node, config));
+        apiKeys, isolation, window, null, rotation(node, config), evidence(node, config),
+        MonitoringSettings.read(node, config));
   }
 
   private static Evidence evidence(JsonNode node, ConfigReader config) {

@@ -100,6 +100,7 @@ final class SecurityChecks {
     ok &= databaseLogins(sentinel, before, out);
     ok &= investigation(sentinel, recovery, out);
     ok &= evidence(sentinel, recovery, out);
+    ok &= MonitoringChecks.confirm(sentinel, recovery, out);
     String api = settings.isolation().service();
     boolean isolated = recovery.timeline().stream().anyMatch(e -> "Isolate".equals(e.step())
         && e.detail() != null && e.detail().contains(api));
@@ -203,7 +204,7 @@ final class SecurityChecks {
     }
   }
 
-  private static boolean check(PrintStream out, boolean ok, String what) {
+  static boolean check(PrintStream out, boolean ok, String what) {
     out.println((ok ? "  PASS  " : "  FAIL  ") + what);
     return ok;
   }

@@ -12,6 +12,7 @@ import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.recovery.TimelineEntry;
+import ai.sentinel.dr.security.MonitoringState;
 import ai.sentinel.dr.security.SecuritySettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -184,5 +185,21 @@ class SecurityDrillIT {
         assertFalse(place.getValue().contains(secrets.get(i)), "secret value #" + i + " in the " + place.getKey());
       }
     }
+  }
+
+  @Test
+  void heightenedMonitoringAlarmsWereInPlaceAndTheirRemovalDeletedExactlyThem() {
+    assertTrue(output.contains("PASS  heightened monitoring until"), output);
+    assertTrue(output.contains("PASS  removal schedule"), output);
+    assertTrue(output.contains("PASS  window ended"), output);
+    List<String> states = states();
+    assertEquals(states.indexOf("VerifyContainment") - 1, states.indexOf("HeightenedMonitoring"), states.toString());
+    MonitoringState m = result.recovery().part(MonitoringState.PART);
+    assertEquals(4, m.alarms().size(), m.toString());
+    long hours = java.time.Duration.between(java.time.Instant.now(), java.time.Instant.parse(m.until())).toHours();
+    assertTrue(hours >= 47 && hours <= 48, m.until());
+    List<String> names = m.alarms().stream().map(MonitoringState.Alarm::name).toList();
+    assertTrue(sentinel.aws.cloudWatch.describeAlarms(b -> b.alarmNames(names)).metricAlarms().isEmpty(),
+        "removed when the window ended");
   }
 }

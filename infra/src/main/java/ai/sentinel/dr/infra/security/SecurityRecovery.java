@@ -6,6 +6,8 @@ import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.security.BlockIps;
+import ai.sentinel.dr.security.EndHeightenedMonitoring;
+import ai.sentinel.dr.security.HeightenedMonitoring;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
 import ai.sentinel.dr.security.Investigate;
 import ai.sentinel.dr.security.Isolate;
@@ -41,7 +43,7 @@ import software.constructs.Construct;
  *   otherwise ─────────────────────────────────────────────────────────────────────────────────┴→ "Restore?"
  *   isolated → "Dry-run? (RestoreGradually)" → Approve RestoreGradually → RestoreGradually ⟲ "Service restored?" ─┐
  *   otherwise ──────────────────────────────────────────────────────────────────────────────────────────────┴→
- *   VerifyContainment → Notify
+ *   [monitoring configured] HeightenedMonitoring → VerifyContainment → Notify
  * </pre>
  * Reversible containment (blocks, revocation, rotation, evidence) runs at once; isolation, which takes the platform
  * down, waits for its approval only after it, so an unanswered gate never holds back the rest.
@@ -80,7 +82,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke blockIpsTask = step("BlockIps", blockIps);
     LambdaInvoke revokeApiKeysTask = step("RevokeApiKeys", revokeApiKeys);
     // reversible containment first, at once; only then what takes the platform down waits for a human
-    IChainable done = rotation(evidence(investigate(revokeApiKeys, isolate(restore(verify(finish()))))));
+    IChainable done = rotation(evidence(investigate(revokeApiKeys, isolate(restore(monitoring(verify(finish())))))));
 
     revokeApiKeysTask.next(done);
     Choice revoke = new Choice(this, "Revoke API keys?")
@@ -123,6 +125,23 @@ public final class SecurityRecovery extends RecoveryStateMachine {
         .when(isTrue("$.security.investigation.secondRound"), alwaysGated("RevokeFoundKeys", revokeFound))
         .otherwise(next));
     return investigateTask;
+  }
+
+  /**
+   * HeightenedMonitoring (runbook "monitor closely for 48 hours"): temporary alarms and the one-time schedule that
+   * removes them through EndHeightenedMonitoring ({@link HeightenedAlarms}), then {@code next}; {@code next} itself
+   * when security.monitoring is not configured.
+   */
+  private IChainable monitoring(IChainable next) {
+    if (config.require(SecuritySettings.class).monitoring() == null) {
+      return next;
+    }
+    RunbookFunction monitor = function(HeightenedMonitoring.class);
+    RunbookFunction end = function(EndHeightenedMonitoring.class);
+    new HeightenedAlarms(this, "HeightenedAlarms", config, monitor, end);
+    LambdaInvoke task = step("HeightenedMonitoring", monitor);
+    task.next(next);
+    return task;
   }
 
   /** VerifyContainment reads every recorded containment back from AWS, then {@code next}. */

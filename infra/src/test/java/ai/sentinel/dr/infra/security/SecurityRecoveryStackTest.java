@@ -9,6 +9,8 @@ import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
+import ai.sentinel.dr.security.EndHeightenedMonitoring;
+import ai.sentinel.dr.security.HeightenedMonitoring;
 import ai.sentinel.dr.security.Investigate;
 import ai.sentinel.dr.security.Isolate;
 import ai.sentinel.dr.security.JwtSecretRotator;
@@ -38,7 +40,7 @@ public class SecurityRecoveryStackTest {
       RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
       PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class,
-      VerifyContainment.class, Investigate.class);
+      VerifyContainment.class, Investigate.class, HeightenedMonitoring.class, EndHeightenedMonitoring.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -107,8 +109,10 @@ public class SecurityRecoveryStackTest {
       assertEquals("Restore?", s.path("Isolate").path("Next").asText());
       JsonNode restore = s.path("Restore?");
       assertTrue(restore.path("Choices").toString().contains("$.security.isolation.service"));
-      assertEquals("VerifyContainment", restore.path("Default").asText(), "nothing isolated: nothing to restore");
-      assertEquals("VerifyContainment", s.path("Service restored?").path("Choices").path(0).path("Next").asText());
+      assertEquals("HeightenedMonitoring", restore.path("Default").asText(), "nothing isolated: nothing to restore");
+      assertEquals("HeightenedMonitoring", s.path("Service restored?").path("Choices").path(0).path("Next")
+          .asText());
+      assertEquals("VerifyContainment", s.path("HeightenedMonitoring").path("Next").asText());
       assertEquals("Notify", s.path("VerifyContainment").path("Next").asText(), "success only after verification");
       assertEquals("Approve RestoreGradually", s.path("Dry-run? (RestoreGradually)").path("Default").asText());
       assertEquals("Acknowledge RestoreGradually", s.path("Approve RestoreGradually").path("Next").asText());
@@ -287,5 +291,54 @@ public class SecurityRecoveryStackTest {
             || a.startsWith("xray:")), "Assess reads only the recovery: " + s));
       }
     });
+  }
+
+  @Test
+  void heightenedMonitoringPutsOnlyItsOwnAlarmsAndSchedulesTheirRemovalThroughANarrowRole() {
+    for (Synth env : List.of(dev, prod)) {
+      String p = env == dev ? "dev-sentinel-dr" : "prod-sentinel-dr";
+      Set<String> actions = new TreeSet<>();
+      env.statementsOf(F + "HeightenedMonitoring").forEach(st -> Synth.list(st, "Action").stream()
+          .filter(a -> !a.startsWith("logs:")).forEach(actions::add));
+      assertEquals(new TreeSet<>(Set.of("cloudwatch:PutMetricAlarm", "iam:PassRole", "scheduler:CreateSchedule",
+          "scheduler:GetSchedule")), actions);
+      List<String> alarms = env.resourcesOf(F + "HeightenedMonitoring", "cloudwatch:PutMetricAlarm");
+      assertEquals(1, alarms.size());
+      assertTrue(alarms.get(0).endsWith(":alarm:" + p + "-heightened-*"), alarms.toString());
+      List<String> schedules = env.resourcesOf(F + "HeightenedMonitoring", "scheduler:CreateSchedule");
+      assertTrue(schedules.size() == 1 && schedules.get(0).endsWith(":schedule/default/" + p + "-heightened-end-*"),
+          schedules.toString());
+      JsonNode pass = env.statementsOf(F + "HeightenedMonitoring").stream()
+          .filter(st -> Synth.list(st, "Action").contains("iam:PassRole")).findFirst().orElseThrow();
+      assertEquals("scheduler.amazonaws.com", pass.path("Condition").path("StringEquals")
+          .path("iam:PassedToService").asText());
+      assertFalse(Synth.list(pass, "Resource").contains("*"), pass.toString());
+      Set<String> endActions = new TreeSet<>();
+      env.statementsOf(F + "EndHeightenedMonitoring").forEach(st -> Synth.list(st, "Action").stream()
+          .filter(a -> !a.startsWith("logs:")).forEach(endActions::add));
+      assertEquals(new TreeSet<>(Set.of("cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms")), endActions);
+      assertEquals(alarms, env.resourcesOf(F + "EndHeightenedMonitoring", "cloudwatch:DeleteAlarms"));
+      // the role Scheduler assumes: this account's schedules only, and it may invoke the removal only
+      JsonNode role = env.resources("AWS::IAM::Role").entrySet().stream()
+          .filter(e -> e.getKey().contains("HeightenedAlarmsSchedulerRole")).findFirst().orElseThrow().getValue();
+      JsonNode trust = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").path(0);
+      assertEquals("scheduler.amazonaws.com", trust.path("Principal").path("Service").asText());
+      assertTrue(trust.path("Condition").path("StringEquals").has("aws:SourceAccount"), trust.toString());
+      List<JsonNode> invoke = new ArrayList<>();
+      env.policyStatements().forEach((id, statements) -> {
+        if (id.contains("HeightenedAlarmsSchedulerRole")) {
+          invoke.addAll(statements);
+        }
+      });
+      assertEquals(1, invoke.size(), invoke.toString());
+      assertEquals(List.of("lambda:InvokeFunction"), Synth.list(invoke.get(0), "Action"));
+      assertTrue(Synth.list(invoke.get(0), "Resource").toString().contains("EndHeightenedMonitoringLive"),
+          invoke.toString());
+      JsonNode vars = env.function(p + "-security-heightened-monitoring").path("Environment").path("Variables");
+      assertTrue(Synth.render(vars.path(HeightenedMonitoring.END_FUNCTION)).contains("EndHeightenedMonitoringLive"),
+          vars.toString());
+      assertTrue(Synth.render(vars.path(HeightenedMonitoring.SCHEDULER_ROLE)).contains("SchedulerRole"),
+          vars.toString());
+    }
   }
 }

@@ -1,0 +1,58 @@
+package ai.sentinel.dr.infra.security;
+
+import ai.sentinel.dr.infra.Arns;
+import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.RunbookFunction;
+import ai.sentinel.dr.security.HeightenedMonitoring;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iam.ServicePrincipalOpts;
+import software.constructs.Construct;
+
+/**
+ * Scenario 6 "monitor closely for 48 hours": what HeightenedMonitoring needs to leave nothing behind. The role
+ * EventBridge Scheduler assumes (trusted for this account's schedules only) to invoke EndHeightenedMonitoring and
+ * nothing else, and the grants: HeightenedMonitoring may put alarms named {@code <prefix>-heightened-*} only, create
+ * and read schedules named {@code <prefix>-heightened-end-*} in the default group only and pass that role to
+ * Scheduler only; EndHeightenedMonitoring may read and delete {@code <prefix>-heightened-*} alarms only. Each alarm
+ * and schedule is named per incident at run time, hence the name wildcards. The function ARN and the role ARN reach
+ * HeightenedMonitoring in its environment.
+ */
+final class HeightenedAlarms extends Construct {
+  HeightenedAlarms(Construct scope, String id, EnvironmentConfig config, RunbookFunction monitor,
+      RunbookFunction end) {
+    super(scope, id);
+    String prefix = config.prefix();
+    Role role = Role.Builder.create(this, "SchedulerRole")
+        .assumedBy(new ServicePrincipal("scheduler.amazonaws.com", ServicePrincipalOpts.builder()
+            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))).build()))
+        .description("EventBridge Scheduler invokes " + prefix + "-security-end-heightened-monitoring when an "
+            + "incident's heightened monitoring ends")
+        .build();
+    role.addToPrincipalPolicy(PolicyStatement.Builder.create().actions(List.of("lambda:InvokeFunction"))
+        .resources(List.of(end.live().getFunctionArn())).build());
+    monitor.function().addEnvironment(HeightenedMonitoring.END_FUNCTION, end.live().getFunctionArn());
+    monitor.function().addEnvironment(HeightenedMonitoring.SCHEDULER_ROLE, role.getRoleArn());
+
+    Arns arns = new Arns(this);
+    String alarms = arns.colon("cloudwatch", "alarm", prefix + "-heightened-*");
+    String schedules = arns.slash("scheduler", "schedule", "default/" + prefix + "-heightened-end-*");
+    monitor.allow(List.of("cloudwatch:PutMetricAlarm"), List.of(alarms));
+    monitor.allow(List.of("scheduler:CreateSchedule", "scheduler:GetSchedule"), List.of(schedules));
+    monitor.allow(List.of("iam:PassRole"), List.of(role.getRoleArn()),
+        Map.of("StringEquals", Map.of("iam:PassedToService", "scheduler.amazonaws.com")));
+    end.allow(List.of("cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"), List.of(alarms));
+    String alarmFinding = Nag.arnFinding("cloudwatch", "alarm:" + Nag.literal(prefix) + "-heightened-\\*");
+    Nag.suppressFindings(monitor.role(), Nag.IAM5, "Temporary alarms and their removal schedule are named per "
+        + "incident at run time: alarms " + prefix + "-heightened-*, schedules default/" + prefix
+        + "-heightened-end-*", alarmFinding,
+        Nag.arnFinding("scheduler", "schedule\\/default\\/" + Nag.literal(prefix) + "-heightened-end-\\*"));
+    Nag.suppressFindings(end.role(), Nag.IAM5, "Temporary alarms are named per incident at run time: "
+        + prefix + "-heightened-*", alarmFinding);
+  }
+}
