@@ -34,13 +34,13 @@ import software.amazon.awssdk.services.scheduler.model.ScheduleState;
  * tighter thresholds of {@code security.monitoring} on the API's target 4xx and 5xx responses (ALB), the requests
  * the web ACL blocks ({@code AWS/WAFV2 BlockedRequests}) and the platform's PII-access metric, each paging the on-call
  * topic, named {@code <env>-sentinel-dr-heightened-<incident>-<kind>}; and one EventBridge Scheduler schedule,
- * {@code at(<end>)} in UTC with ActionAfterCompletion DELETE, that invokes EndHeightenedMonitoring with exactly these
+ * {@code at(<end>)} in UTC with ActionAfterCompletion DELETE, that invokes EndMonitoring with exactly these
  * alarms' names when the window ends. PutMetricAlarm replaces an alarm of the same name, and an existing schedule of
  * this incident is kept (its end time too), so a second run changes nothing. A dry-run plans every call.
  */
 @UsesSettings(SecuritySettings.class)
 public final class HeightenedMonitoring extends Step {
-  /** The function the schedule invokes (EndHeightenedMonitoring's alias ARN), set by the stack. */
+  /** The function the schedule invokes (EndMonitoring's alias ARN), set by the stack. */
   public static final String END_FUNCTION = "MONITORING_END_FUNCTION_ARN";
   /** The role EventBridge Scheduler assumes to invoke it, set by the stack. */
   public static final String SCHEDULER_ROLE = "MONITORING_SCHEDULER_ROLE_ARN";

@@ -41,11 +41,11 @@ import software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException
 
 /**
  * HeightenedMonitoring and its removal: the exact alarms and schedule sent, a second run that changes nothing, a
- * dry-run that sends nothing, and EndHeightenedMonitoring deleting exactly this incident's alarms.
+ * dry-run that sends nothing, and EndMonitoring deleting exactly this incident's alarms.
  */
 class HeightenedMonitoringTest {
-  static final String END = "arn:aws:lambda:us-east-1:123456789012:function:dev-sentinel-dr-security-end-heightened-"
-      + "monitoring:live";
+  static final String END =
+      "arn:aws:lambda:us-east-1:123456789012:function:dev-sentinel-dr-security-end-monitoring:live";
   static final String ROLE = "arn:aws:iam::123456789012:role/dev-sentinel-dr-security-monitoring-end";
   static final String PREFIX = "dev-sentinel-dr-heightened-0123456789ab-";
   private CloudWatchClient cw;
@@ -171,8 +171,8 @@ class HeightenedMonitoringTest {
     verify(cw, times(2)).putMetricAlarm(any(PutMetricAlarmRequest.class));
   }
 
-  private EndHeightenedMonitoring end() {
-    return new EndHeightenedMonitoring(Fixtures.deps(DrConfig.fromEnv(env()), cw));
+  private EndMonitoring end() {
+    return new EndMonitoring(Fixtures.deps(DrConfig.fromEnv(env()), cw));
   }
 
   @Test

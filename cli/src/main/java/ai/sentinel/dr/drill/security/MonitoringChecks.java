@@ -5,7 +5,7 @@ import static ai.sentinel.dr.drill.security.SecurityChecks.check;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.security.EndHeightenedMonitoring;
+import ai.sentinel.dr.security.EndMonitoring;
 import ai.sentinel.dr.security.MonitoringState;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
@@ -50,7 +50,7 @@ final class MonitoringChecks {
     JsonNode input = Json.tree(s.target().input());
     List<String> inputAlarms = new ArrayList<>();
     input.path("alarms").forEach(n -> inputAlarms.add(n.asText()));
-    String end = sentinel.deployment.functionFor(EndHeightenedMonitoring.class);
+    String end = sentinel.deployment.functionFor(EndMonitoring.class);
     boolean scheduleOk = at.equals(s.scheduleExpression()) && "UTC".equals(s.scheduleExpressionTimezone())
         && s.actionAfterCompletion() == ActionAfterCompletion.DELETE && s.target().arn().contains(":function:" + end)
         && inputAlarms.equals(names);

@@ -16,10 +16,10 @@ import software.constructs.Construct;
 
 /**
  * Scenario 6 "monitor closely for 48 hours": what HeightenedMonitoring needs to leave nothing behind. The role
- * EventBridge Scheduler assumes (trusted for this account's schedules only) to invoke EndHeightenedMonitoring and
+ * EventBridge Scheduler assumes (trusted for this account's schedules only) to invoke EndMonitoring and
  * nothing else, and the grants: HeightenedMonitoring may put alarms named {@code <prefix>-heightened-*} only, create
  * and read schedules named {@code <prefix>-heightened-end-*} in the default group only and pass that role to
- * Scheduler only; EndHeightenedMonitoring may read and delete {@code <prefix>-heightened-*} alarms only. Each alarm
+ * Scheduler only; EndMonitoring may read and delete {@code <prefix>-heightened-*} alarms only. Each alarm
  * and schedule is named per incident at run time, hence the name wildcards. The function ARN and the role ARN reach
  * HeightenedMonitoring in its environment.
  */
@@ -31,7 +31,7 @@ final class HeightenedAlarms extends Construct {
     Role role = Role.Builder.create(this, "SchedulerRole")
         .assumedBy(new ServicePrincipal("scheduler.amazonaws.com", ServicePrincipalOpts.builder()
             .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))).build()))
-        .description("EventBridge Scheduler invokes " + prefix + "-security-end-heightened-monitoring when an "
+        .description("EventBridge Scheduler invokes " + prefix + "-security-end-monitoring when an "
             + "incident's heightened monitoring ends")
         .build();
     role.addToPrincipalPolicy(PolicyStatement.Builder.create().actions(List.of("lambda:InvokeFunction"))

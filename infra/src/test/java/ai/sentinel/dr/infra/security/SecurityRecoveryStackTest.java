@@ -9,7 +9,7 @@ import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
-import ai.sentinel.dr.security.EndHeightenedMonitoring;
+import ai.sentinel.dr.security.EndMonitoring;
 import ai.sentinel.dr.security.HeightenedMonitoring;
 import ai.sentinel.dr.security.Investigate;
 import ai.sentinel.dr.security.Isolate;
@@ -40,7 +40,7 @@ public class SecurityRecoveryStackTest {
       RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
       PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class,
-      VerifyContainment.class, Investigate.class, HeightenedMonitoring.class, EndHeightenedMonitoring.class);
+      VerifyContainment.class, Investigate.class, HeightenedMonitoring.class, EndMonitoring.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -314,10 +314,10 @@ public class SecurityRecoveryStackTest {
           .path("iam:PassedToService").asText());
       assertFalse(Synth.list(pass, "Resource").contains("*"), pass.toString());
       Set<String> endActions = new TreeSet<>();
-      env.statementsOf(F + "EndHeightenedMonitoring").forEach(st -> Synth.list(st, "Action").stream()
+      env.statementsOf(F + "EndMonitoring").forEach(st -> Synth.list(st, "Action").stream()
           .filter(a -> !a.startsWith("logs:")).forEach(endActions::add));
       assertEquals(new TreeSet<>(Set.of("cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms")), endActions);
-      assertEquals(alarms, env.resourcesOf(F + "EndHeightenedMonitoring", "cloudwatch:DeleteAlarms"));
+      assertEquals(alarms, env.resourcesOf(F + "EndMonitoring", "cloudwatch:DeleteAlarms"));
       // the role Scheduler assumes: this account's schedules only, and it may invoke the removal only
       JsonNode role = env.resources("AWS::IAM::Role").entrySet().stream()
           .filter(e -> e.getKey().contains("HeightenedAlarmsSchedulerRole")).findFirst().orElseThrow().getValue();
@@ -332,10 +332,10 @@ public class SecurityRecoveryStackTest {
       });
       assertEquals(1, invoke.size(), invoke.toString());
       assertEquals(List.of("lambda:InvokeFunction"), Synth.list(invoke.get(0), "Action"));
-      assertTrue(Synth.list(invoke.get(0), "Resource").toString().contains("EndHeightenedMonitoringLive"),
+      assertTrue(Synth.list(invoke.get(0), "Resource").toString().contains("EndMonitoringLive"),
           invoke.toString());
       JsonNode vars = env.function(p + "-security-heightened-monitoring").path("Environment").path("Variables");
-      assertTrue(Synth.render(vars.path(HeightenedMonitoring.END_FUNCTION)).contains("EndHeightenedMonitoringLive"),
+      assertTrue(Synth.render(vars.path(HeightenedMonitoring.END_FUNCTION)).contains("EndMonitoringLive"),
           vars.toString());
       assertTrue(Synth.render(vars.path(HeightenedMonitoring.SCHEDULER_ROLE)).contains("SchedulerRole"),
           vars.toString());

@@ -28,19 +28,19 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  * environment's DRY_RUN only logs what would go. Answers {@code {"deleted": [...], "absent": [...], "refused": [...]}}.
  */
 @UsesSettings(SecuritySettings.class)
-public final class EndHeightenedMonitoring implements RequestStreamHandler {
+public final class EndMonitoring implements RequestStreamHandler {
   private static final Pattern INCIDENT = Pattern.compile("[0-9a-f]{12}");
   private final Deps deps;
 
-  public EndHeightenedMonitoring() {
+  public EndMonitoring() {
     this(Deps.fromProcessEnv());
   }
 
-  public EndHeightenedMonitoring(Map<String, String> env) {
+  public EndMonitoring(Map<String, String> env) {
     this(Deps.fromEnv(env));
   }
 
-  public EndHeightenedMonitoring(Deps deps) {
+  public EndMonitoring(Deps deps) {
     this.deps = deps;
   }
 
@@ -52,7 +52,7 @@ public final class EndHeightenedMonitoring implements RequestStreamHandler {
   Map<String, Object> end(JsonNode input) {
     String incident = input.path("incident").asText("");
     if (!INCIDENT.matcher(incident).matches()) {
-      throw new IllegalArgumentException("EndHeightenedMonitoring: 'incident' must be the 12 hex digits of an "
+      throw new IllegalArgumentException("EndMonitoring: 'incident' must be the 12 hex digits of an "
           + "incident, got '" + SecurityIncidentSignals.quote(incident) + "': nothing deleted");
     }
     String prefix = HeightenedMonitoring.alarmPrefix(deps.config().environment(), incident);
