@@ -37,6 +37,8 @@ public abstract class Step implements RequestStreamHandler, Resource {
   /** The wait state's payload: the document, and the task token to register ({@link #awaits}). */
   public static final String RECOVERY = "recovery";
   public static final String AWAIT = "await";
+  /** The field of a schedule's input ({@link #scheduled}). */
+  public static final String SCHEDULED = "scheduled";
   protected final Deps deps;
 
   protected Step(Deps deps) {
@@ -59,9 +61,21 @@ public abstract class Step implements RequestStreamHandler, Resource {
     return List.of();
   }
 
+  /**
+   * The input of a one-time schedule this step created ({@code {"scheduled": {...}}}, e.g. the end of something it
+   * started), answered by the step's own function so that it needs no function of its own; refused by default.
+   */
+  protected Object scheduled(JsonNode input) {
+    throw new IllegalArgumentException(name() + " runs no scheduled work");
+  }
+
   @Override
   public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     JsonNode root = Json.MAPPER.readTree(input);
+    if (root != null && root.has(SCHEDULED)) {
+      Json.MAPPER.writeValue(output, scheduled(root.get(SCHEDULED)));
+      return;
+    }
     if (root != null && root.has(AWAIT) && root.has(RECOVERY)) {
       Json.MAPPER.writeValue(output, await(Json.MAPPER.treeToValue(root.get(RECOVERY), Recovery.class),
           root.get(AWAIT).path("token").asText()));

@@ -1,15 +1,8 @@
 package ai.sentinel.dr.security;
 
 import ai.sentinel.dr.common.Deps;
-import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
-import ai.sentinel.dr.common.UsesSettings;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,33 +13,20 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 
 /**
- * The end of one incident's heightened monitoring: invoked once by the EventBridge Scheduler schedule
- * HeightenedMonitoring created ({@code {"incident": "<12 hex>", "alarms": [...]}}), it deletes exactly the alarms
- * named there that are that incident's temporary alarms ({@code <env>-sentinel-dr-heightened-<incident>-<kind>} of
+ * The end of one incident's heightened monitoring: the EventBridge Scheduler schedule HeightenedMonitoring created
+ * invokes HeightenedMonitoring's own function once with {@code {"scheduled": {"incident": "<12 hex>", "alarms":
+ * [...]}}} (no function of its own: the stack is close to CloudFormation's 500 resources), which hands it here. It
+ * deletes exactly the alarms named there that are that incident's temporary alarms ({@code <env>-sentinel-dr-heightened-<incident>-<kind>} of
  * this environment); any other name is refused and left alone. The alarms are read first and only existing ones are
  * deleted (DeleteAlarms deletes nothing when one name is unknown), so a second run deletes nothing and succeeds. The
  * environment's DRY_RUN only logs what would go. Answers {@code {"deleted": [...], "absent": [...], "refused": [...]}}.
  */
-@UsesSettings(SecuritySettings.class)
-public final class EndMonitoring implements RequestStreamHandler {
+final class EndMonitoring {
   private static final Pattern INCIDENT = Pattern.compile("[0-9a-f]{12}");
   private final Deps deps;
 
-  public EndMonitoring() {
-    this(Deps.fromProcessEnv());
-  }
-
-  public EndMonitoring(Map<String, String> env) {
-    this(Deps.fromEnv(env));
-  }
-
-  public EndMonitoring(Deps deps) {
+  EndMonitoring(Deps deps) {
     this.deps = deps;
-  }
-
-  @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    output.write(Json.bytes(end(Json.tree(new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)))));
   }
 
   Map<String, Object> end(JsonNode input) {

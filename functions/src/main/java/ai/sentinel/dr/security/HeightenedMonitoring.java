@@ -7,6 +7,7 @@ import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.security.MonitoringState.Alarm;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -34,13 +35,14 @@ import software.amazon.awssdk.services.scheduler.model.ScheduleState;
  * tighter thresholds of {@code security.monitoring} on the API's target 4xx and 5xx responses (ALB), the requests
  * the web ACL blocks ({@code AWS/WAFV2 BlockedRequests}) and the platform's PII-access metric, each paging the on-call
  * topic, named {@code <env>-sentinel-dr-heightened-<incident>-<kind>}; and one EventBridge Scheduler schedule,
- * {@code at(<end>)} in UTC with ActionAfterCompletion DELETE, that invokes EndMonitoring with exactly these
- * alarms' names when the window ends. PutMetricAlarm replaces an alarm of the same name, and an existing schedule of
- * this incident is kept (its end time too), so a second run changes nothing. A dry-run plans every call.
+ * {@code at(<end>)} in UTC with ActionAfterCompletion DELETE, that invokes this step's own function with exactly
+ * these alarms' names when the window ends ({@link #scheduled}: {@link EndMonitoring}). PutMetricAlarm replaces an
+ * alarm of the same name, and an existing schedule of this incident is kept (its end time too), so a second run
+ * changes nothing. A dry-run plans every call.
  */
 @UsesSettings(SecuritySettings.class)
 public final class HeightenedMonitoring extends Step {
-  /** The function the schedule invokes (EndMonitoring's alias ARN), set by the stack. */
+  /** The function the schedule invokes (this step's own alias ARN), set by the stack. */
   public static final String END_FUNCTION = "MONITORING_END_FUNCTION_ARN";
   /** The role EventBridge Scheduler assumes to invoke it, set by the stack. */
   public static final String SCHEDULER_ROLE = "MONITORING_SCHEDULER_ROLE_ARN";
@@ -73,6 +75,12 @@ public final class HeightenedMonitoring extends Step {
   @Override
   public String name() {
     return "HeightenedMonitoring";
+  }
+
+  /** The schedule's invocation at the window's end: {@link EndMonitoring} deletes this incident's alarms. */
+  @Override
+  protected Object scheduled(JsonNode input) {
+    return new EndMonitoring(deps).end(input);
   }
 
   /** The alarms' common name prefix of this environment and incident. */
@@ -203,7 +211,7 @@ public final class HeightenedMonitoring extends Step {
         .flexibleTimeWindow(f -> f.mode(FlexibleTimeWindowMode.OFF))
         .actionAfterCompletion(ActionAfterCompletion.DELETE)
         .state(ScheduleState.ENABLED)
-        .target(t -> t.arn(endFunction).roleArn(schedulerRole).input(Json.write(input))
+        .target(t -> t.arn(endFunction).roleArn(schedulerRole).input(Json.write(Map.of(SCHEDULED, input)))
             .retryPolicy(r -> r.maximumRetryAttempts(10).maximumEventAgeInSeconds(86400)))
         .build();
   }

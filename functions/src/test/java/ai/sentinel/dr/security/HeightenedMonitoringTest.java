@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException
  */
 class HeightenedMonitoringTest {
   static final String END =
-      "arn:aws:lambda:us-east-1:123456789012:function:dev-sentinel-dr-security-end-monitoring:live";
+      "arn:aws:lambda:us-east-1:123456789012:function:dev-sentinel-dr-security-heightened-monitoring:live";
   static final String ROLE = "arn:aws:iam::123456789012:role/dev-sentinel-dr-security-monitoring-end";
   static final String PREFIX = "dev-sentinel-dr-heightened-0123456789ab-";
   private CloudWatchClient cw;
@@ -117,7 +117,7 @@ class HeightenedMonitoringTest {
     assertEquals("OFF", created.flexibleTimeWindow().modeAsString());
     assertEquals(END, created.target().arn());
     assertEquals(ROLE, created.target().roleArn());
-    JsonNode input = Json.tree(created.target().input());
+    JsonNode input = Json.tree(created.target().input()).path("scheduled");
     assertEquals("0123456789ab", input.path("incident").asText());
     assertEquals(4, input.path("alarms").size());
     assertEquals(PREFIX + "http-4xx", input.path("alarms").get(0).asText());
@@ -197,6 +197,21 @@ class HeightenedMonitoringTest {
     Map<String, Object> again = end().end(input);
     verify(cw, times(1)).deleteAlarms(any(DeleteAlarmsRequest.class));
     assertEquals(List.of(), again.get("deleted"));
+  }
+
+  @Test
+  void theSchedulesInvocationOfTheStepsOwnFunctionRunsTheRemoval() throws Exception {
+    when(cw.describeAlarms(any(DescribeAlarmsRequest.class))).thenReturn(DescribeAlarmsResponse.builder()
+        .metricAlarms(MetricAlarm.builder().alarmName(PREFIX + "pii-records").build()).build());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    step().handleRequest(new java.io.ByteArrayInputStream(("{\"scheduled\":{\"incident\":\"0123456789ab\","
+        + "\"alarms\":[\"" + PREFIX + "pii-records\"]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8)), out,
+        null);
+    ArgumentCaptor<DeleteAlarmsRequest> deleted = ArgumentCaptor.forClass(DeleteAlarmsRequest.class);
+    verify(cw).deleteAlarms(deleted.capture());
+    assertEquals(List.of(PREFIX + "pii-records"), deleted.getValue().alarmNames());
+    assertEquals(List.of(PREFIX + "pii-records").toString(), Json.tree(out.toString(
+        java.nio.charset.StandardCharsets.UTF_8)).path("deleted").toString().replace("\"", ""));
   }
 
   @Test

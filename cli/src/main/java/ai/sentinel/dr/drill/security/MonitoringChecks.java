@@ -5,7 +5,7 @@ import static ai.sentinel.dr.drill.security.SecurityChecks.check;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.recovery.Recovery;
-import ai.sentinel.dr.security.EndMonitoring;
+import ai.sentinel.dr.security.HeightenedMonitoring;
 import ai.sentinel.dr.security.MonitoringState;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
@@ -47,10 +47,10 @@ final class MonitoringChecks {
     GetScheduleResponse s = sentinel.aws.scheduler.getSchedule(b -> b.name(m.schedule()));
     String at = "at(" + LocalDateTime.ofInstant(Instant.parse(m.until()), ZoneOffset.UTC)
         .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")) + ")";
-    JsonNode input = Json.tree(s.target().input());
+    JsonNode input = Json.tree(s.target().input()).path("scheduled");
     List<String> inputAlarms = new ArrayList<>();
     input.path("alarms").forEach(n -> inputAlarms.add(n.asText()));
-    String end = sentinel.deployment.functionFor(EndMonitoring.class);
+    String end = sentinel.deployment.functionFor(HeightenedMonitoring.class);
     boolean scheduleOk = at.equals(s.scheduleExpression()) && "UTC".equals(s.scheduleExpressionTimezone())
         && s.actionAfterCompletion() == ActionAfterCompletion.DELETE && s.target().arn().contains(":function:" + end)
         && inputAlarms.equals(names);

@@ -3,6 +3,7 @@ package ai.sentinel.dr.infra.security;
 import ai.sentinel.dr.infra.Arns;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Nag;
+import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.security.HeightenedMonitoring;
 import java.util.List;
@@ -16,43 +17,42 @@ import software.constructs.Construct;
 
 /**
  * Scenario 6 "monitor closely for 48 hours": what HeightenedMonitoring needs to leave nothing behind. The role
- * EventBridge Scheduler assumes (trusted for this account's schedules only) to invoke EndMonitoring and
- * nothing else, and the grants: HeightenedMonitoring may put alarms named {@code <prefix>-heightened-*} only, create
- * and read schedules named {@code <prefix>-heightened-end-*} in the default group only and pass that role to
- * Scheduler only; EndMonitoring may read and delete {@code <prefix>-heightened-*} alarms only. Each alarm
- * and schedule is named per incident at run time, hence the name wildcards. The function ARN and the role ARN reach
- * HeightenedMonitoring in its environment.
+ * EventBridge Scheduler assumes (trusted for this account's schedules only) to invoke HeightenedMonitoring's own alias
+ * at the window's end and nothing else (the removal runs in that function: no function of its own, the stack being
+ * close to CloudFormation's 500 resources), and the grants: HeightenedMonitoring may put, read and delete alarms named
+ * {@code <prefix>-heightened-*} only, create and read schedules named {@code <prefix>-heightened-end-*} in the default
+ * group only and pass that role to Scheduler only. Each alarm and schedule is named per incident at run time, hence
+ * the name wildcards. Its own ARN (from its name: a reference to its alias would be a cycle) and the role's ARN reach
+ * the function in its environment.
  */
 final class HeightenedAlarms extends Construct {
-  HeightenedAlarms(Construct scope, String id, EnvironmentConfig config, RunbookFunction monitor,
-      RunbookFunction end) {
+  HeightenedAlarms(Construct scope, String id, EnvironmentConfig config, RunbookFunction monitor) {
     super(scope, id);
     String prefix = config.prefix();
+    Arns arns = new Arns(this);
+    String self = arns.colon("lambda", "function", Names.function(prefix, HeightenedMonitoring.class) + ":"
+        + RunbookFunction.ALIAS);
     Role role = Role.Builder.create(this, "SchedulerRole")
         .assumedBy(new ServicePrincipal("scheduler.amazonaws.com", ServicePrincipalOpts.builder()
             .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))).build()))
-        .description("EventBridge Scheduler invokes " + prefix + "-security-end-monitoring when an "
-            + "incident's heightened monitoring ends")
+        .description("EventBridge Scheduler invokes " + Names.function(prefix, HeightenedMonitoring.class)
+            + " when an incident's heightened monitoring ends")
         .build();
     role.addToPrincipalPolicy(PolicyStatement.Builder.create().actions(List.of("lambda:InvokeFunction"))
-        .resources(List.of(end.live().getFunctionArn())).build());
-    monitor.function().addEnvironment(HeightenedMonitoring.END_FUNCTION, end.live().getFunctionArn());
+        .resources(List.of(self)).build());
+    monitor.function().addEnvironment(HeightenedMonitoring.END_FUNCTION, self);
     monitor.function().addEnvironment(HeightenedMonitoring.SCHEDULER_ROLE, role.getRoleArn());
 
-    Arns arns = new Arns(this);
     String alarms = arns.colon("cloudwatch", "alarm", prefix + "-heightened-*");
     String schedules = arns.slash("scheduler", "schedule", "default/" + prefix + "-heightened-end-*");
-    monitor.allow(List.of("cloudwatch:PutMetricAlarm"), List.of(alarms));
+    monitor.allow(List.of("cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"),
+        List.of(alarms));
     monitor.allow(List.of("scheduler:CreateSchedule", "scheduler:GetSchedule"), List.of(schedules));
     monitor.allow(List.of("iam:PassRole"), List.of(role.getRoleArn()),
         Map.of("StringEquals", Map.of("iam:PassedToService", "scheduler.amazonaws.com")));
-    end.allow(List.of("cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"), List.of(alarms));
-    String alarmFinding = Nag.arnFinding("cloudwatch", "alarm:" + Nag.literal(prefix) + "-heightened-\\*");
     Nag.suppressFindings(monitor.role(), Nag.IAM5, "Temporary alarms and their removal schedule are named per "
         + "incident at run time: alarms " + prefix + "-heightened-*, schedules default/" + prefix
-        + "-heightened-end-*", alarmFinding,
+        + "-heightened-end-*", Nag.arnFinding("cloudwatch", "alarm:" + Nag.literal(prefix) + "-heightened-\\*"),
         Nag.arnFinding("scheduler", "schedule\\/default\\/" + Nag.literal(prefix) + "-heightened-end-\\*"));
-    Nag.suppressFindings(end.role(), Nag.IAM5, "Temporary alarms are named per incident at run time: "
-        + prefix + "-heightened-*", alarmFinding);
   }
 }

@@ -6,7 +6,6 @@ import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.security.BlockIps;
-import ai.sentinel.dr.security.EndMonitoring;
 import ai.sentinel.dr.security.HeightenedMonitoring;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
 import ai.sentinel.dr.security.Investigate;
@@ -129,7 +128,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
 
   /**
    * HeightenedMonitoring (runbook "monitor closely for 48 hours"): temporary alarms and the one-time schedule that
-   * removes them through EndMonitoring ({@link HeightenedAlarms}), then {@code next}; {@code next} itself
+   * removes them through the same function ({@link HeightenedAlarms}), then {@code next}; {@code next} itself
    * when security.monitoring is not configured.
    */
   private IChainable monitoring(IChainable next) {
@@ -137,8 +136,7 @@ public final class SecurityRecovery extends RecoveryStateMachine {
       return next;
     }
     RunbookFunction monitor = function(HeightenedMonitoring.class);
-    RunbookFunction end = function(EndMonitoring.class);
-    new HeightenedAlarms(this, "HeightenedAlarms", config, monitor, end);
+    new HeightenedAlarms(this, "HeightenedAlarms", config, monitor);
     LambdaInvoke task = step("HeightenedMonitoring", monitor);
     task.next(next);
     return task;

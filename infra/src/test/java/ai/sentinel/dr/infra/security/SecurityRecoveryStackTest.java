@@ -9,7 +9,6 @@ import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.security.Assess;
 import ai.sentinel.dr.security.BlockIps;
 import ai.sentinel.dr.security.DatabaseSecretRotator;
-import ai.sentinel.dr.security.EndMonitoring;
 import ai.sentinel.dr.security.HeightenedMonitoring;
 import ai.sentinel.dr.security.Investigate;
 import ai.sentinel.dr.security.Isolate;
@@ -40,7 +39,7 @@ public class SecurityRecoveryStackTest {
       RevokeApiKeys.class,
       RotateSecrets.class, WaitForRotation.class, JwtSecretRotator.class, DatabaseSecretRotator.class,
       PreserveEvidence.class, WaitForEvidence.class, Isolate.class, RestoreGradually.class, PruneBlocks.class,
-      VerifyContainment.class, Investigate.class, HeightenedMonitoring.class, EndMonitoring.class);
+      VerifyContainment.class, Investigate.class, HeightenedMonitoring.class);
   private static final String F = "SecurityRecoveryFunctions";
 
   private static Synth dev;
@@ -294,17 +293,18 @@ public class SecurityRecoveryStackTest {
   }
 
   @Test
-  void heightenedMonitoringPutsOnlyItsOwnAlarmsAndSchedulesTheirRemovalThroughANarrowRole() {
+  void heightenedMonitoringTouchesOnlyItsOwnAlarmsAndSchedulesTheirRemovalThroughANarrowRole() {
     for (Synth env : List.of(dev, prod)) {
       String p = env == dev ? "dev-sentinel-dr" : "prod-sentinel-dr";
       Set<String> actions = new TreeSet<>();
       env.statementsOf(F + "HeightenedMonitoring").forEach(st -> Synth.list(st, "Action").stream()
           .filter(a -> !a.startsWith("logs:")).forEach(actions::add));
-      assertEquals(new TreeSet<>(Set.of("cloudwatch:PutMetricAlarm", "iam:PassRole", "scheduler:CreateSchedule",
-          "scheduler:GetSchedule")), actions);
+      assertEquals(new TreeSet<>(Set.of("cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms",
+          "cloudwatch:DeleteAlarms", "iam:PassRole", "scheduler:CreateSchedule", "scheduler:GetSchedule")), actions);
       List<String> alarms = env.resourcesOf(F + "HeightenedMonitoring", "cloudwatch:PutMetricAlarm");
       assertEquals(1, alarms.size());
       assertTrue(alarms.get(0).endsWith(":alarm:" + p + "-heightened-*"), alarms.toString());
+      assertEquals(alarms, env.resourcesOf(F + "HeightenedMonitoring", "cloudwatch:DeleteAlarms"));
       List<String> schedules = env.resourcesOf(F + "HeightenedMonitoring", "scheduler:CreateSchedule");
       assertTrue(schedules.size() == 1 && schedules.get(0).endsWith(":schedule/default/" + p + "-heightened-end-*"),
           schedules.toString());
@@ -313,11 +313,6 @@ public class SecurityRecoveryStackTest {
       assertEquals("scheduler.amazonaws.com", pass.path("Condition").path("StringEquals")
           .path("iam:PassedToService").asText());
       assertFalse(Synth.list(pass, "Resource").contains("*"), pass.toString());
-      Set<String> endActions = new TreeSet<>();
-      env.statementsOf(F + "EndMonitoring").forEach(st -> Synth.list(st, "Action").stream()
-          .filter(a -> !a.startsWith("logs:")).forEach(endActions::add));
-      assertEquals(new TreeSet<>(Set.of("cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms")), endActions);
-      assertEquals(alarms, env.resourcesOf(F + "EndMonitoring", "cloudwatch:DeleteAlarms"));
       // the role Scheduler assumes: this account's schedules only, and it may invoke the removal only
       JsonNode role = env.resources("AWS::IAM::Role").entrySet().stream()
           .filter(e -> e.getKey().contains("HeightenedAlarmsSchedulerRole")).findFirst().orElseThrow().getValue();
@@ -332,11 +327,10 @@ public class SecurityRecoveryStackTest {
       });
       assertEquals(1, invoke.size(), invoke.toString());
       assertEquals(List.of("lambda:InvokeFunction"), Synth.list(invoke.get(0), "Action"));
-      assertTrue(Synth.list(invoke.get(0), "Resource").toString().contains("EndMonitoringLive"),
-          invoke.toString());
+      String self = ":function:" + p + "-security-heightened-monitoring:live";
+      assertTrue(Synth.list(invoke.get(0), "Resource").get(0).endsWith(self), invoke.toString());
       JsonNode vars = env.function(p + "-security-heightened-monitoring").path("Environment").path("Variables");
-      assertTrue(Synth.render(vars.path(HeightenedMonitoring.END_FUNCTION)).contains("EndMonitoringLive"),
-          vars.toString());
+      assertTrue(Synth.render(vars.path(HeightenedMonitoring.END_FUNCTION)).endsWith(self), vars.toString());
       assertTrue(Synth.render(vars.path(HeightenedMonitoring.SCHEDULER_ROLE)).contains("SchedulerRole"),
           vars.toString());
     }
