@@ -210,7 +210,7 @@ public final class LocalCloud implements AutoCloseable {
             takenAt.toString())));
   }
 
-  // ---- readiness and events (moto_launcher.py E1-E4) --------------------------------------------------------------
+  // ---- readiness and events (moto_launcher.py E1-E6) --------------------------------------------------------------
 
   /**
    * E4: how long AWS operations take on this cloud and whether the events AWS sends are delivered (null: unchanged).
@@ -224,18 +224,28 @@ public final class LocalCloud implements AutoCloseable {
   public Map<String, Object> setReadiness(Double rdsRestoreSeconds, Double ecsRolloutSeconds,
       Double cacheCreateSeconds, Boolean emitEvents) throws IOException {
     Map<String, Object> body = new java.util.LinkedHashMap<>();
-    if (rdsRestoreSeconds != null) {
-      body.put("rdsRestoreSeconds", rdsRestoreSeconds);
-    }
-    if (ecsRolloutSeconds != null) {
-      body.put("ecsRolloutSeconds", ecsRolloutSeconds);
-    }
-    if (cacheCreateSeconds != null) {
-      body.put("cacheCreateSeconds", cacheCreateSeconds);
-    }
-    if (emitEvents != null) {
-      body.put("emitEvents", emitEvents);
-    }
+    body.put("rdsRestoreSeconds", rdsRestoreSeconds);
+    body.put("ecsRolloutSeconds", ecsRolloutSeconds);
+    body.put("cacheCreateSeconds", cacheCreateSeconds);
+    body.put("emitEvents", emitEvents);
+    return setReadiness(body);
+  }
+
+  /**
+   * E4 by name, for every setting of moto_launcher.py E1-E6 (null values: unchanged): rdsRestoreSeconds,
+   * ecsRolloutSeconds, cacheCreateSeconds, rdsFailoverSeconds (E5: a forced Multi-AZ failover is "rebooting" this
+   * long, then RDS-EVENT-0049), ecsScaleSeconds (E6: a scale-up reaches its desired count after this long, then
+   * SERVICE_STEADY_STATE), emitEvents.
+   *
+   * @return the settings now
+   */
+  public Map<String, Object> setReadiness(Map<String, ?> settings) throws IOException {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    settings.forEach((key, value) -> {
+      if (value != null) {
+        body.put(key, value);
+      }
+    });
     String answer = post(control, motoEndpoint.resolve("/moto-api/localcloud/readiness"),
         CONTROL_JSON.writeValueAsString(body));
     return CONTROL_JSON.readValue(answer, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});

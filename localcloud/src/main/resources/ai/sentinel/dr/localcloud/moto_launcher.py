@@ -77,8 +77,22 @@ READINESS AND THE EVENTS AWS SENDS (event-driven waits; configurable so a benchm
      "<id>"} when it becomes available, delivered (Subject "ElastiCache Notification Message") to the functions
      subscribed to that topic in the deployed template, as SNS would.
   E4 POST /moto-api/localcloud/readiness {"rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds",
-     "emitEvents"} changes these at run time (each optional; the answer is the settings now). emitEvents false
-     (LOCALCLOUD_EMIT_EVENTS=false) sends no event at all: what a lost event, or polling-only waits, look like.
+     "rdsFailoverSeconds", "ecsScaleSeconds", "emitEvents"} changes these at run time (each optional; the answer is
+     the settings now). emitEvents false (LOCALCLOUD_EMIT_EVENTS=false) sends no event at all: what a lost event, or
+     polling-only waits, look like.
+  E5 RDS RebootDBInstance with ForceFailover=true on a Multi-AZ instance: moto ignores ForceFailover (the instance
+     stays "available" in its zone) and sends no event. AWS answers "rebooting", sends RDS-EVENT-0013 ("Multi-AZ
+     instance failover started") to EventBridge, promotes the standby in the other zone, and sends RDS-EVENT-0049
+     ("Multi-AZ instance failover completed") once the instance is available again. We do the same: 0013 at once, the
+     instance "rebooting" for rdsFailoverSeconds (LOCALCLOUD_RDS_FAILOVER_SECONDS, default 0), then "available" with
+     its AvailabilityZone moved to the standby's (a <-> b) and 0049 (EventCategories ["failover"]). On a single-AZ
+     instance ForceFailover is refused as on AWS (InvalidParameterCombination).
+  E6 ECS UpdateService changing only desiredCount (a scale-up or down, no new deployment): F5 makes runningCount =
+     desiredCount at once and no event is sent. AWS starts (or stops) tasks, and once runningCount reaches
+     desiredCount sends "ECS Service Action" SERVICE_STEADY_STATE. A scale-up keeps runningCount at its old value
+     (pendingCount the rest) for ecsScaleSeconds (LOCALCLOUD_ECS_SCALE_SECONDS, default 0), then settles; when it
+     settles (at once for a scale-down or a zero delay) SERVICE_STEADY_STATE is delivered as in E2. A service on a
+     revision that cannot start (S1) never settles, so no event.
 Controls take optional "accountId" and "region" (default 123456789012, us-east-1). /moto-api/reset forgets all of it
 (the state lives on moto's own model objects).
 """
@@ -147,6 +161,8 @@ _READINESS = {
     "rdsRestoreSeconds": float(os.environ.get("LOCALCLOUD_RDS_RESTORE_SECONDS", "0")),
     "ecsRolloutSeconds": float(os.environ.get("LOCALCLOUD_ECS_ROLLOUT_SECONDS", "0")),
     "cacheCreateSeconds": CACHE_CREATE_SECONDS,
+    "rdsFailoverSeconds": float(os.environ.get("LOCALCLOUD_RDS_FAILOVER_SECONDS", "0")),
+    "ecsScaleSeconds": float(os.environ.get("LOCALCLOUD_ECS_SCALE_SECONDS", "0")),
     "emitEvents": os.environ.get("LOCALCLOUD_EMIT_EVENTS", "true").lower() != "false",
 }
 # AWS's short region code in node endpoints (use1 for us-east-1, euw1 for eu-west-1, ...)
@@ -425,6 +441,7 @@ def _update_service(self, service_properties):
         task_definition_str = props.get("task_definition")
         service = self._get_service(props.get("cluster", "default"), props["service"].split("/")[-1])
         before = service.task_definition
+        desired_before, running_before = service.desired_count, service.running_count
         serving = [dict(d) for d in service.deployments]
         service = _original_update_service(self, props)
         if task_definition_str:
@@ -437,9 +454,14 @@ def _update_service(self, service_properties):
             service.deployments = [_new_deployment(service, primary)]
             if _rollout(self, service, serving):
                 return service  # E2: completes (and settles) after ecsRolloutSeconds
+        scaled = not started and service.desired_count != desired_before
+        if scaled and _scale(self, service, running_before):
+            return service  # E6: settles (and is steady) after ecsScaleSeconds
         _settle(self, service, new_deployment=started)
         if started and _broken_reason(self, service.task_definition) is None:
             threading.Thread(target=_ecs_completed, args=(self, service, _primary(service)["id"]), daemon=True).start()
+        elif scaled and _broken_reason(self, service.task_definition) is None:
+            threading.Thread(target=_emit, args=(_ecs_steady(self, service),), daemon=True).start()  # E6
         return service
 
 
@@ -576,7 +598,9 @@ sm_models.SecretsManagerBackend.update_secret_version_stage = _update_secret_ver
 
 # ---- E1-E4: readiness delays and the events AWS sends (event-driven waits) -------------------------------------
 
+from moto.rds import exceptions as rds_exceptions
 from moto.rds import models as rds_models
+from moto.rds import responses as rds_responses
 
 
 def _emit(body):
@@ -648,17 +672,104 @@ rds_models.RDSBackend.restore_db_instance_to_point_in_time = _restored(
     "Restored from DB instance to a point in time")
 
 
+def _rds_event(backend, instance, event_id, message, category):
+    arn = instance.db_instance_arn
+    stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
+    return _event_bridge("aws.rds", "RDS DB Instance Event", backend.account_id, backend.region_name, [arn], {
+        "EventCategories": [category], "SourceType": "DB_INSTANCE", "SourceArn": arn, "Date": stamp,
+        "Message": message, "SourceIdentifier": instance.db_instance_identifier, "EventID": event_id})
+
+
+def _standby_zone(zone):
+    """The other zone of a Multi-AZ pair: us-east-1a <-> us-east-1b."""
+    if not zone:
+        return zone
+    return zone[:-1] + ("b" if zone[-1] == "a" else "a")
+
+
+def _failover(backend, instance):
+    """E5: a forced Multi-AZ failover: 0013 now, rdsFailoverSeconds "rebooting", then the standby's zone and 0049."""
+    delay = _READINESS["rdsFailoverSeconds"]
+    started = _rds_event(backend, instance, "RDS-EVENT-0013", "Multi-AZ instance failover started.", "failover")
+    instance.status = "rebooting"
+
+    def completed():
+        if backend.databases.get(instance.db_instance_identifier) is not instance or instance.status != "rebooting":
+            return None  # deleted or changed meanwhile: no "completed" event
+        instance.availability_zone = _standby_zone(instance.availability_zone)
+        instance.status = "available"
+        return _rds_event(backend, instance, "RDS-EVENT-0049", "Multi-AZ instance failover completed.", "failover")
+
+    def run():
+        _emit(started)
+        if delay > 0:
+            time.sleep(delay)
+        with _lock:
+            body = completed()
+        if body:
+            _emit(body)
+    threading.Thread(target=run, daemon=True).start()
+
+
+_original_reboot = rds_responses.RDSResponse.reboot_db_instance
+
+
+def _reboot_db_instance(self):
+    if str(self.params.get("ForceFailover", "false")).lower() == "true":
+        with _lock:
+            instance = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
+            if not instance.multi_az:
+                raise rds_exceptions.InvalidParameterCombination(
+                    "Cannot perform a forced failover on a DB instance that is not Multi-AZ.")
+            _failover(self.backend, instance)  # E5
+    return _original_reboot(self)
+
+
+rds_responses.RDSResponse.reboot_db_instance = _reboot_db_instance
+
+
 def _ecs_completed(backend, service, deployment_id):
     """E2: the events ECS sends when a deployment has completed and the service is steady."""
     arn = "arn:aws:ecs:{0}:{1}:service/{2}/{3}".format(backend.region_name, backend.account_id,
                                                           service.cluster_name, service.name)
-    cluster = "arn:aws:ecs:{0}:{1}:cluster/{2}".format(backend.region_name, backend.account_id, service.cluster_name)
     stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
     _emit(_event_bridge("aws.ecs", "ECS Deployment State Change", backend.account_id, backend.region_name, [arn], {
         "eventType": "INFO", "eventName": "SERVICE_DEPLOYMENT_COMPLETED", "deploymentId": deployment_id,
         "updatedAt": stamp, "reason": "ECS deployment {0} completed.".format(deployment_id)}))
-    _emit(_event_bridge("aws.ecs", "ECS Service Action", backend.account_id, backend.region_name, [arn], {
-        "eventType": "INFO", "eventName": "SERVICE_STEADY_STATE", "clusterArn": cluster, "createdAt": stamp}))
+    _emit(_ecs_steady(backend, service))
+
+
+def _ecs_steady(backend, service):
+    """E2, E6: "ECS Service Action" SERVICE_STEADY_STATE for the service, as EventBridge delivers it."""
+    arn = "arn:aws:ecs:{0}:{1}:service/{2}/{3}".format(backend.region_name, backend.account_id,
+                                                          service.cluster_name, service.name)
+    cluster = "arn:aws:ecs:{0}:{1}:cluster/{2}".format(backend.region_name, backend.account_id, service.cluster_name)
+    stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
+    return _event_bridge("aws.ecs", "ECS Service Action", backend.account_id, backend.region_name, [arn], {
+        "eventType": "INFO", "eventName": "SERVICE_STEADY_STATE", "clusterArn": cluster, "createdAt": stamp})
+
+
+def _scale(backend, service, running_before):
+    """E6: a scale-up of a good revision that takes ecsScaleSeconds (False: it settles at once)."""
+    delay = _READINESS["ecsScaleSeconds"]
+    primary = _primary(service)
+    if (delay <= 0 or primary is None or service.desired_count <= running_before
+            or _broken_reason(backend, primary.get("taskDefinition")) is not None):
+        return False
+    deployment_id, desired = primary["id"], service.desired_count
+    primary.update({"desiredCount": desired, "runningCount": running_before,
+                    "pendingCount": desired - running_before, "updatedAt": moto_utcnow()})
+    service.running_count = running_before
+    service.pending_count = desired - running_before
+
+    def complete():
+        now_primary = _primary(service)
+        if now_primary is None or now_primary.get("id") != deployment_id or service.desired_count != desired:
+            return None  # redeployed or scaled again meanwhile: that change answers for itself
+        _settle(backend, service)
+        return _ecs_steady(backend, service)
+    _later(delay, complete)
+    return True
 
 
 def _rollout(backend, service, previous):
@@ -703,7 +814,8 @@ def _cache_created(cluster, delay):
 
 def readiness(body, account, region):
     """E4: how long operations take, and whether events are sent."""
-    for key in ("rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds"):
+    for key in ("rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds", "rdsFailoverSeconds",
+                "ecsScaleSeconds"):
         if key in body:
             _READINESS[key] = float(body[key])
     if "emitEvents" in body:
