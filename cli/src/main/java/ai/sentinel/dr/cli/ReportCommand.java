@@ -7,18 +7,39 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./sentinel report EXECUTION_ARN}: the post-incident report of any execution, from Step Functions alone. */
+/**
+ * {@code ./sentinel report EXECUTION_ARN}: the post-incident report of any execution, from Step Functions alone;
+ * {@code ./sentinel report [--last N] [--scenario S]}: the last reports of each scenario as an RTO/RPO trend
+ * ({@link ReportTrend}).
+ */
 @Command(name = "report", usageHelpAutoWidth = false,
-    description = "The post-incident report (the runbook's template, RTO/RPO against the objectives) of any "
-        + "recovery execution, rebuilt from Step Functions (AWS_ENDPOINT_URL/AWS_REGION select the cloud).")
+    description = {"The post-incident report (the runbook's template, RTO/RPO against the objectives) of any "
+        + "recovery execution, rebuilt from Step Functions (AWS_ENDPOINT_URL/AWS_REGION select the cloud).",
+        "Without EXECUTION_ARN: the last N reports of each scenario from the reports bucket, as an RTO/RPO trend "
+        + "against the objectives, ending with whether the newest recovery got slower than the ones before it."})
 final class ReportCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
   boolean help;
 
-  @Parameters(paramLabel = "EXECUTION_ARN", description = "the recovery's execution ARN")
+  @Parameters(paramLabel = "EXECUTION_ARN", arity = "0..1", description = "the recovery's execution ARN")
   String executionArn;
+
+  @Option(names = "--last", paramLabel = "N", defaultValue = "10",
+      description = "trend: how many of each scenario's newest reports (default ${DEFAULT-VALUE})")
+  int last;
+
+  @Option(names = "--scenario", paramLabel = "SCENARIO", description = "trend: only this scenario")
+  String scenario;
+
+  @Option(names = "--bucket", paramLabel = "BUCKET",
+      description = "trend: the reports bucket (default: the one bucket named *reportsbucket*)")
+  String bucket;
+
+  @Option(names = "--env", paramLabel = "ENV",
+      description = "trend: prefer the reports bucket of <ENV>-sentinel-dr when there are several")
+  String env;
 
   @Option(names = "--json", description = "the report as JSON instead of Markdown")
   boolean json;
@@ -29,6 +50,16 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (executionArn == null) {
+      if (last < 1) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--last must be at least 1");
+      }
+      try (var s3 = ReportTrend.client(cli.env())) {
+        String name = ReportTrend.bucket(s3, bucket, env == null ? null : env + "-sentinel-dr");
+        cli.out().print(ReportTrend.render(ReportTrend.latest(s3, name, scenario, last), name));
+        return Main.OK;
+      }
+    }
     try (var sfn = Approvals.client(cli.env())) {
       var report = Reports.of(sfn, executionArn);
       cli.out().println(json ? Json.write(report) : ReportRenderer.markdown(report));

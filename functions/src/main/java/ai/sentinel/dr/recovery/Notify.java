@@ -105,15 +105,27 @@ public final class Notify extends Step {
     Alert alert = Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), outcome,
         render(out, outcome), recovery.executionName(), severity.forDrill(recovery.drill()));
     String sent;
+    String action;
     if (human) {
       sent = onCall.page(alert);
+      action = "trigger";
     } else if (recovery.dryRun() || noAction) {
       sent = onCall.inform(alert);
+      action = "inform";
     } else {
       sent = onCall.resolve(alert);
+      action = "resolve";
     }
+    // who was paged when (report: the paging line), then the outcome as the on-call read it
+    out = out.log(entry(PAGING_EVENTS.get(action), action + " to " + onCall.target() + ", severity "
+        + alert.severity().eventsApiName() + ", dedup key " + recovery.executionName() + " (" + outcome + "): "
+        + sent));
     return out.log(entry("notified", outcome + " (" + sent + ")"));
   }
+
+  /** The timeline event of each on-call action (the gates' pages use the same: RequestApproval, AcknowledgeApproval). */
+  public static final Map<String, String> PAGING_EVENTS = Map.of("trigger", "paged", "inform", "informed",
+      "resolve", "resolved", "acknowledge", "acknowledged");
 
   private static boolean test(Recovery recovery) {
     return ScenarioRegistry.find(recovery.scenario()).map(Scenario::test).orElse(false);

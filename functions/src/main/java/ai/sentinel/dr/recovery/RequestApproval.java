@@ -6,6 +6,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
 import ai.sentinel.dr.oncall.Alert;
 import ai.sentinel.dr.oncall.OnCall;
+import ai.sentinel.dr.oncall.PagingLog;
 import ai.sentinel.dr.oncall.Severity;
 import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
@@ -26,13 +27,21 @@ import java.util.Map;
  * or {@code aws stepfunctions send-task-success/-failure}. No answer within the gate's timeout ends the recovery
  * failed, with nothing more changed.
  *
- * <p>Input: {@code {"recovery": {...}, "token": "...", "step": "UpdateSecret", "timeoutSeconds": 3600}}.
+ * <p>Input: {@code {"recovery": {...}, "token": "...", "step": "UpdateSecret", "timeoutSeconds": 3600}}, plus
+ * {@code "repage": true, "afterMinutes": N} when the request is unanswered after {@code safety.approvalRepageMinutes}
+ * and the gate asks again: a critical page under its own dedup key ({@link #repageKey}), since PagerDuty appends a
+ * trigger with an open incident's key to that incident without notifying anyone again. Every page is recorded in the
+ * {@link PagingLog} (who, when, how it went) for AcknowledgeApproval to put in the timeline.
  */
 // the on-call may be PagerDuty (its section); a gate names the resources its step changes (every scenario's section)
 @ai.sentinel.dr.common.UsesSettings(all = true)
 public final class RequestApproval implements RequestStreamHandler {
+  /** Appended to the execution name for the re-page's incident (acknowledged and resolved when answered). */
+  public static final String REPAGE_SUFFIX = "/repage";
   private final OnCall onCall;
   private final DrConfig config;
+  private final PagingLog paging;
+  private final java.time.Clock clock;
 
   public RequestApproval() {
     this(Deps.fromProcessEnv());
@@ -43,12 +52,30 @@ public final class RequestApproval implements RequestStreamHandler {
   }
 
   public RequestApproval(Deps deps) {
-    this(OnCall.of(deps), deps.config());
+    this(OnCall.of(deps), deps.config(), pagingLog(deps), deps.clock());
   }
 
   public RequestApproval(OnCall onCall, DrConfig config) {
+    this(onCall, config, null, java.time.Clock.systemUTC());
+  }
+
+  /** @param paging where each page is recorded for the timeline; null: nowhere (the timeline says so) */
+  public RequestApproval(OnCall onCall, DrConfig config, PagingLog paging, java.time.Clock clock) {
     this.onCall = onCall;
     this.config = config;
+    this.paging = paging;
+    this.clock = clock;
+  }
+
+  /** The deployment's paging log: the wait table, when the function has one. */
+  public static PagingLog pagingLog(Deps deps) {
+    return deps.config().waitTable() == null ? null
+        : new PagingLog(deps.clients().dynamoDb(), deps.config().waitTable(), deps.clock());
+  }
+
+  /** The dedup key of a re-page: its own incident, so that PagerDuty notifies again at its severity. */
+  public static String repageKey(String executionName) {
+    return executionName + REPAGE_SUFFIX;
   }
 
   @Override
@@ -58,7 +85,11 @@ public final class RequestApproval implements RequestStreamHandler {
     String token = in.path("token").asText();
     String step = in.path("step").asText();
     long timeout = in.path("timeoutSeconds").asLong(0);
-    String message = "Recovery " + recovery.executionName() + " is waiting for approval before " + step + ".\n\n"
+    boolean repage = in.path("repage").asBoolean(false);
+    long after = in.path("afterMinutes").asLong(0);
+    String message = (repage ? "RE-PAGED: the approval request sent " + after + " min ago is still unanswered; its "
+        + "token has expired, answer with the token below.\n\n" : "")
+        + "Recovery " + recovery.executionName() + " is waiting for approval before " + step + ".\n\n"
         + describe(step, recovery, config) + "\n\n"
         + "Approve:\n  ./sentinel approve " + token + " --by YOUR_NAME\n"
         + "  aws stepfunctions send-task-success --task-token " + token
@@ -69,12 +100,31 @@ public final class RequestApproval implements RequestStreamHandler {
             + "nothing more, and escalates.\n\n" : "")
         + "Timeline so far:\n" + timeline(recovery)
         + "\ntoken: " + token + "\n";
-    // the recovery waits on a human mid-incident: as urgent as a failure, short of one
-    String sent = onCall.page(Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(),
-        "APPROVAL needed before " + step, message, recovery.executionName(),
-        Severity.ERROR.forDrill(recovery.drill())));
+    // the recovery waits on a human mid-incident: as urgent as a failure, short of one; unanswered, more urgent
+    Severity severity = (repage ? Severity.CRITICAL : Severity.ERROR).forDrill(recovery.drill());
+    String happened = repage ? "APPROVAL STILL needed before " + step + " (unanswered for " + after + " min)"
+        : "APPROVAL needed before " + step;
+    String key = repage ? repageKey(recovery.executionName()) : recovery.executionName();
+    String sent = onCall.page(Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), happened,
+        message, key, severity));
+    record(recovery, step, repage, new TimelineEntry(clock.instant().toString(), "Approve " + step,
+        repage ? "re-paged" : "paged", "trigger to " + onCall.target() + ", severity " + severity.eventsApiName()
+        + ", dedup key " + key + " (" + happened + "): " + sent));
     Log.info(recovery.executionName(), "approval.requested", Map.of("step", step, "sent", sent));
     Json.MAPPER.writeValue(output, Map.of("requested", step, "sent", sent));
+  }
+
+  private void record(Recovery recovery, String step, boolean repage, TimelineEntry entry) {
+    if (paging == null) {
+      return;
+    }
+    try {
+      paging.record(recovery.executionName(), entry);
+    } catch (RuntimeException e) {
+      // the page went out; only its record for the timeline is lost
+      Log.info(recovery.executionName(), "approval.page-not-recorded", Map.of("step", step, "repage", repage,
+          "error", e.getClass().getSimpleName()));
+    }
   }
 
   /**

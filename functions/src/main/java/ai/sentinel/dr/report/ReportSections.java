@@ -56,6 +56,7 @@ final class ReportSections {
     if (f.end() != null && !f.running()) {
       lines.add(line(f.end(), "Execution ended: " + f.status() + (f.cause() == null ? "" : " (" + f.cause() + ")")));
     }
+    lines.addAll(PagingSection.lines(f.recovery()));
     return lines;
   }
 

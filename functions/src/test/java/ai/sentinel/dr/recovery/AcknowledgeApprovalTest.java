@@ -13,6 +13,7 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.PagerDutyOnCall;
+import ai.sentinel.dr.oncall.PagingLog;
 import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.support.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
@@ -80,7 +87,7 @@ class AcknowledgeApprovalTest {
     assertEquals(ack(in.executionName()), body(0), "no payload on acknowledge");
     TimelineEntry entry = only(out, AcknowledgeApproval.NAME, "acknowledged");
     assertEquals(Fixtures.NOW.toString(), entry.at());
-    assertEquals("acknowledge to " + onCall.target() + " at " + Fixtures.NOW + " (approved by alice "
+    assertEquals("acknowledge to " + onCall.target() + ", dedup key " + in.executionName() + " (approved by alice "
         + "(arn:aws:sts::123456789012:assumed-role/OnCall/alice)): PagerDuty acknowledge " + in.executionName(),
         entry.detail());
     only(out, AcknowledgeApproval.NAME, "approved");
@@ -132,6 +139,70 @@ class AcknowledgeApprovalTest {
     Recovery out = invoke(new AcknowledgeApproval(Fixtures.deps(sns), broken), approved());
     assertTrue(only(out, AcknowledgeApproval.NAME, "acknowledged").detail()
         .endsWith("acknowledge not delivered (IllegalStateException)"), out.timeline().toString());
+  }
+
+  /** A paging log over an in-memory table (the items RequestApproval puts are what AcknowledgeApproval reads). */
+  private PagingLog pagingLog() {
+    DynamoDbClient ddb = Fixtures.sdkMock(DynamoDbClient.class);
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    when(ddb.putItem(any(PutItemRequest.class))).thenAnswer(i -> {
+      items.add(((PutItemRequest) i.getArgument(0)).item());
+      return PutItemResponse.builder().build();
+    });
+    when(ddb.query(any(QueryRequest.class))).thenAnswer(i -> QueryResponse.builder().items(items.stream()
+        .filter(m -> m.get("pk").s().equals(((QueryRequest) i.getArgument(0)).expressionAttributeValues()
+            .get(":pk").s())).toList()).build());
+    return new PagingLog(ddb, "dev-sentinel-dr-waits", Fixtures.CLOCK);
+  }
+
+  private void ask(RequestApproval gate, Recovery recovery, ObjectNode extra) throws Exception {
+    ObjectNode in = Json.object();
+    in.set("recovery", Json.MAPPER.valueToTree(recovery));
+    in.put("token", "TOKEN-1").put("step", "UpdateSecret").put("timeoutSeconds", 600);
+    in.setAll(extra);
+    gate.handleRequest(new ByteArrayInputStream(Json.bytes(in)), new ByteArrayOutputStream(), null);
+  }
+
+  @Test
+  void anUnansweredGateIsRePagedCriticalUnderItsOwnKeyWhichTheAnswerResolvesAndTheTimelineSaysWhoWhen()
+      throws Exception {
+    PagingLog paging = pagingLog();
+    RequestApproval gate = new RequestApproval(onCall, Fixtures.config(), paging, Fixtures.CLOCK);
+    Recovery recovery = Fixtures.recovery(false);
+    String execution = recovery.executionName();
+    ask(gate, recovery, Json.object());
+    ask(gate, recovery, Json.object().put("repage", true).put("afterMinutes", 10));
+    ObjectNode repaged = Json.object().put("Error", "States.Timeout");
+    Recovery answered = approved().with(new Part<>(AcknowledgeApproval.REPAGED_FIELD, JsonNode.class), repaged);
+    Recovery out = invoke(new AcknowledgeApproval(Fixtures.deps(sns), onCall, paging), answered);
+
+    assertEquals(List.of("trigger " + execution, "trigger " + execution + "/repage", "acknowledge " + execution,
+        "resolve " + execution + "/repage"), bodies.stream().map(b -> Json.tree(b).path("event_action").asText()
+        + " " + Json.tree(b).path("dedup_key").asText()).toList());
+    JsonNode first = body(0).path("payload");
+    JsonNode again = body(1).path("payload");
+    assertEquals("error", first.path("severity").asText());
+    assertEquals("critical", again.path("severity").asText(), "higher urgency: a new incident at critical");
+    assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: APPROVAL STILL needed before UpdateSecret "
+        + "(unanswered for 10 min)", again.path("summary").asText());
+    assertTrue(again.path("custom_details").path("details").asText().startsWith("RE-PAGED: the approval request "
+        + "sent 10 min ago is still unanswered; its token has expired"), again.toString());
+    assertEquals(List.of("paged", "re-paged", "approved", "acknowledged", "resolved"), out.timeline().stream()
+        .map(TimelineEntry::event).toList().subList(out.timeline().size() - 5, out.timeline().size()));
+    TimelineEntry page = out.timeline().get(out.timeline().size() - 5);
+    assertEquals(Fixtures.NOW.toString(), page.at());
+    assertEquals("Approve UpdateSecret", page.step());
+    assertEquals("trigger to " + onCall.target() + ", severity error, dedup key " + execution + " (APPROVAL needed "
+        + "before UpdateSecret): PagerDuty trigger " + execution, page.detail());
+    assertTrue(out.timeline().get(out.timeline().size() - 4).detail().startsWith("trigger to " + onCall.target()
+        + ", severity critical, dedup key " + execution + "/repage"), out.timeline().toString());
+
+    // the report's timeline says who was paged when, in one line
+    List<String> paging2 = ai.sentinel.dr.report.PagingSection.lines(out);
+    assertEquals(1, paging2.size());
+    assertTrue(paging2.get(0).startsWith("10:05 - On-call paging (who was paged when): 10:05:00 trigger to PagerDuty"),
+        paging2.get(0));
+    assertTrue(paging2.get(0).contains("; 10:05:00 acknowledge to PagerDuty"), paging2.get(0));
   }
 
   @Test

@@ -82,9 +82,11 @@ public record EnvironmentConfig(
    * @param budget                 automatic recoveries allowed per resource before the on-call is paged instead
    * @param lockLeaseMinutes       a per-resource lock not released after this long (crashed run) is free again
    * @param maxSignalAgeMinutes    an alarm or event older than this starts nothing (a replay, a late redelivery)
+   * @param approvalRepageMinutes  a gate still unanswered after this long pages again at higher urgency (0: never);
+   *                               less than approvalTimeoutMinutes
    */
   public record Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes,
-      int maxSignalAgeMinutes) {
+      int maxSignalAgeMinutes, int approvalRepageMinutes) {
     /**
      * Steps the state machines can gate; only these may be listed in {@code approvalSteps}. A name gates that step in
      * every state machine that has it: UpdateSecret repoints a scenario's URL secret (Scenarios 1 and 2);
@@ -96,7 +98,25 @@ public record EnvironmentConfig(
     public static final int DEFAULT_MAX_SIGNAL_AGE_MINUTES = 60;
     /** Defaults of an environment without a {@code safety} section: no gate, 60 min, 3 per 24 h, 180 min, 60 min. */
     public static final Safety DEFAULTS = new Safety(List.of(), 60, new Budget(3, 24), 180,
-        DEFAULT_MAX_SIGNAL_AGE_MINUTES);
+        DEFAULT_MAX_SIGNAL_AGE_MINUTES, 0);
+
+    /** Safety without a re-page. */
+    public Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes,
+        int maxSignalAgeMinutes) {
+      this(approvalSteps, approvalTimeoutMinutes, budget, lockLeaseMinutes, maxSignalAgeMinutes, 0);
+    }
+
+    /** This safety with the gates' re-page after {@code minutes} (0: none). */
+    public Safety withApprovalRepageMinutes(int minutes) {
+      return new Safety(approvalSteps, approvalTimeoutMinutes, budget, lockLeaseMinutes, maxSignalAgeMinutes,
+          minutes);
+    }
+
+    /** This safety gating {@code steps}, everything else kept. */
+    public Safety withApprovalSteps(List<String> steps) {
+      return new Safety(steps, approvalTimeoutMinutes, budget, lockLeaseMinutes, maxSignalAgeMinutes,
+          approvalRepageMinutes);
+    }
 
     /** Safety with the default maximum signal age. */
     public Safety(List<String> approvalSteps, int approvalTimeoutMinutes, Budget budget, int lockLeaseMinutes) {
@@ -235,8 +255,7 @@ public record EnvironmentConfig(
       throw new InvalidConfigException("Invalid environment '" + name + "': safety.approvalSteps must hold distinct "
           + "gate-able steps (one of " + Safety.GATEABLE_STEPS + "), got " + steps);
     }
-    return withSafety(new Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(),
-        safety.lockLeaseMinutes(), safety.maxSignalAgeMinutes()));
+    return withSafety(safety.withApprovalSteps(steps));
   }
 
   /** This environment without the settings sections of {@code types} (a stack whose functions never read them). */

@@ -36,7 +36,7 @@ final class EnvironmentReader {
   private static final Set<String> COMMON_FIELDS = Set.of("account", "region", "dryRun", "notifications",
       "alarmRoutes", "healthUrl", "pollSeconds", "maxPolls", "vpc", "logRetentionDays", "safety", "drills");
   private static final Set<String> SAFETY_FIELDS = Set.of("approvalSteps", "approvalTimeoutMinutes", "budget",
-      "lockLeaseMinutes", "maxSignalAgeMinutes");
+      "lockLeaseMinutes", "maxSignalAgeMinutes", "approvalRepageMinutes");
   // a signal's age: at least the few minutes alarms and redeliveries take, at most a week (older is a replay)
   private static final int MIN_SIGNAL_AGE_MINUTES = 5;
   private static final int MAX_SIGNAL_AGE_MINUTES = 7 * 24 * 60;
@@ -204,7 +204,7 @@ final class EnvironmentReader {
       }
     }
     int lease = config.optionalPositive(node, "safety.lockLeaseMinutes", d.lockLeaseMinutes(), MAX_MINUTES);
-    return new Safety(steps, timeout, budget, lease, maxSignalAge(node));
+    return new Safety(steps, timeout, budget, lease, maxSignalAge(node), repage(node, timeout));
   }
 
   /**
@@ -221,6 +221,20 @@ final class EnvironmentReader {
           + Safety.STEPS_ALLOWANCE_MINUTES + " min for the steps: the lock would expire while the recovery still "
           + "waits");
     }
+  }
+
+  /**
+   * safety.approvalRepageMinutes: absent, none; else at least 1 and less than the approval timeout (a re-page after
+   * the gate gave up would page for nothing).
+   */
+  private int repage(JsonNode safety, int timeout) {
+    String path = "safety.approvalRepageMinutes";
+    int minutes = config.optionalPositive(safety, path, 0, MAX_MINUTES);
+    if (minutes > 0 && minutes >= timeout) {
+      config.problem(path + " (" + minutes + ") must be less than safety.approvalTimeoutMinutes (" + timeout
+          + "): an unanswered gate is re-paged while it still waits");
+    }
+    return minutes;
   }
 
   /** safety.maxSignalAgeMinutes: 5 min to a week, 60 when absent. */

@@ -316,8 +316,7 @@ public abstract class RecoveryStateMachine extends Construct {
    */
   private LambdaInvoke approval(String step, IChainable target, IChainable onRejected, IChainable onError) {
     invoked.add(shared.requestApproval());
-    return ApprovalGate.build(this, step, shared, config.safety().approvalTimeoutMinutes(), target, onRejected,
-        onError, this::invoke);
+    return ApprovalGate.build(this, step, shared, config.safety(), target, onRejected, onError, this::invoke);
   }
 
   /** A step invocation ({@link RecoveryTasks#invoke}), remembered as a task of this state machine. */

@@ -109,6 +109,8 @@ public final class SharedSteps extends Construct {
     if (requestApproval == null) {
       requestApproval = create(RequestApproval.class, Map.of());
       props.notifications().grantPublish(requestApproval);
+      // each page is recorded for the timeline (oncall/PagingLog, in the wait table)
+      WaitTokensTable.find(this).ifPresent(t -> t.grantRegister(requestApproval));
     }
     return requestApproval;
   }
@@ -121,6 +123,8 @@ public final class SharedSteps extends Construct {
     if (acknowledgeApproval == null) {
       acknowledgeApproval = create(AcknowledgeApproval.class, Map.of());
       props.notifications().grantPublish(acknowledgeApproval);
+      // reads the gate's pages back into the timeline
+      WaitTokensTable.find(this).ifPresent(t -> t.grantRead(acknowledgeApproval));
     }
     return acknowledgeApproval;
   }

@@ -57,6 +57,11 @@ public final class WaitTokensTable extends Construct {
     grant(function, "Query", "DeleteItem");
   }
 
+  /** AcknowledgeApproval reads the pages RequestApproval recorded (oncall/PagingLog). */
+  public void grantRead(RunbookFunction function) {
+    grant(function, "Query");
+  }
+
   private void grant(RunbookFunction function, String... operations) {
     function.allow(Arrays.stream(operations).map(op -> "dynamodb:" + op).toList(), List.of(table.getTableArn()));
   }

@@ -150,8 +150,8 @@ class EnvironmentConfigTest {
   @Test
   void repositoryEnvironmentsDeclareTheirSafety() throws IOException {
     EnvironmentConfig.Safety prod = EnvironmentConfig.load(environments(), "prod").safety();
-    assertEquals(new EnvironmentConfig.Safety(List.of("UpdateSecret"), 60, new EnvironmentConfig.Budget(3, 24), 180),
-        prod);
+    assertEquals(new EnvironmentConfig.Safety(List.of("UpdateSecret"), 60, new EnvironmentConfig.Budget(3, 24), 180)
+        .withApprovalRepageMinutes(10), prod);
     assertTrue(prod.gates("UpdateSecret"));
     assertEquals(new EnvironmentConfig.Safety(List.of(), 60, new EnvironmentConfig.Budget(3, 24), 180),
         EnvironmentConfig.load(environments(), "dev").safety());
@@ -168,6 +168,20 @@ class EnvironmentConfigTest {
         .maxSignalAgeMinutes(), "one hour when not set");
     assertEquals(90, dev.withApprovalSteps(List.of("UpdateSecret")).safety().maxSignalAgeMinutes(),
         "gating a step keeps the age");
+  }
+
+  @Test
+  void anUnansweredGateIsRePagedBeforeItTimesOutOrNever() throws IOException {
+    EnvironmentConfig dev = EnvironmentConfig.load(devWith(e -> safety(e).put("approvalRepageMinutes", 15)), "dev");
+    assertEquals(15, dev.safety().approvalRepageMinutes());
+    assertEquals(15, dev.withApprovalSteps(List.of("UpdateSecret")).safety().approvalRepageMinutes(),
+        "gating a step keeps the re-page");
+    assertEquals(0, EnvironmentConfig.load(environments(), "dev").safety().approvalRepageMinutes(), "none when unset");
+    assertTrue(failure(e -> safety(e).put("approvalRepageMinutes", 60)).contains("safety.approvalRepageMinutes (60) "
+        + "must be less than safety.approvalTimeoutMinutes (60)"));
+    assertTrue(failure(e -> safety(e).put("approvalRepageMinutes", 0)).contains("safety.approvalRepageMinutes must "
+        + "be an integer from 1"));
+    assertTrue(failure(e -> safety(e).put("approvalRepageMinutes", "ten")).contains("safety.approvalRepageMinutes"));
   }
 
   @Test

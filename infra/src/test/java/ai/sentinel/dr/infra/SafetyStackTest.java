@@ -182,10 +182,12 @@ class SafetyStackTest {
     assertTrue(Synth.render(approve.path("Parameters").path("FunctionName"))
         .matches("<Ref:SharedStepsRequestApprovalLive[0-9A-F]+>"), approve.toString());
     JsonNode payload = approve.path("Parameters").path("Payload");
+    // prod re-pages an approval still unanswered after 10 minutes (safety.approvalRepageMinutes)
     assertEquals(Synth.JSON.createObjectNode().put("recovery.$", "$").put("token.$", "$$.Task.Token")
-        .put("step", "UpdateSecret").put("timeoutSeconds", 3600), payload);
+        .put("step", "UpdateSecret").put("timeoutSeconds", 600), payload);
     assertEquals("$.approval", approve.path("ResultPath").asText(), "the document passes through");
-    assertEquals(3600, approve.path("TimeoutSeconds").asInt());
+    assertEquals(600, approve.path("TimeoutSeconds").asInt());
+    StateMachineAssert.gate(states, "UpdateSecret", 3600, 600);
     // an answer is acknowledged to the on-call (the same dedup key) before anything else happens
     assertEquals("Acknowledge UpdateSecret", approve.path("Next").asText());
     assertEquals("UpdateSecret", states.path("Acknowledge UpdateSecret").path("Next").asText());
@@ -194,7 +196,7 @@ class SafetyStackTest {
     assertEquals("$.error", rejected.path("ResultPath").asText());
     assertEquals("Acknowledge rejection of UpdateSecret", rejected.path("Next").asText());
     assertEquals("NotifyFailure", states.path("Acknowledge rejection of UpdateSecret").path("Next").asText());
-    JsonNode catcher = approve.path("Catch").path(1);
+    JsonNode catcher = approve.path("Catch").path(2);
     assertEquals("[\"States.ALL\"]", catcher.path("ErrorEquals").toString());
     assertEquals("$.error", catcher.path("ResultPath").asText());
     assertEquals("NotifyFailure", catcher.path("Next").asText());
@@ -211,12 +213,13 @@ class SafetyStackTest {
     String onRejection = approve.path("Catch").path(0).path("Next").asText();
     assertEquals(Set.of("Acknowledge rejection of UpdateSecret", "NotifyFailure", "ReportFailure", "RecoveryFailed"),
         reachable(states, onRejection));
-    String onFailure = approve.path("Catch").path(1).path("Next").asText();
+    String onFailure = approve.path("Catch").path(2).path("Next").asText();
     assertEquals(Set.of("NotifyFailure", "ReportFailure", "RecoveryFailed"), reachable(states, onFailure));
     assertEquals("Fail", states.path("RecoveryFailed").path("Type").asText());
     // UpdateSecret is entered only through the gate (once the answer is acknowledged) or the dry-run bypass
     assertEquals(Set.of("Acknowledge UpdateSecret", "Dry-run?"), predecessors(states, "UpdateSecret"));
-    assertEquals(Set.of(APPROVE), predecessors(states, "Acknowledge UpdateSecret"));
+    assertEquals(Set.of(APPROVE, "Re-page UpdateSecret"), predecessors(states, "Acknowledge UpdateSecret"));
+    assertEquals(Set.of(APPROVE), predecessors(states, "Re-page UpdateSecret"));
   }
 
   @Test

@@ -81,6 +81,15 @@ public final class StateMachineAssert {
    * entered through "Acknowledge STEP" and "Dry-run?" only.
    */
   public static void gate(JsonNode states, String step, int timeoutSeconds) {
+    gate(states, step, timeoutSeconds, 0);
+  }
+
+  /**
+   * {@link #gate(JsonNode, String, int)} where the environment re-pages after {@code repageSeconds} (0: never): then
+   * "Approve STEP" waits that long, its States.Timeout goes (marking $.approvalRepaged) to "Re-page STEP", which asks
+   * again with repage and afterMinutes for the rest of the timeout and answers the same two ways.
+   */
+  public static void gate(JsonNode states, String step, int timeoutSeconds, int repageSeconds) {
     String approveName = RecoveryStateMachine.approvalState(step);
     JsonNode dryRun = states.path("Dry-run?");
     assertEquals("Choice", dryRun.path("Type").asText());
@@ -95,18 +104,40 @@ public final class StateMachineAssert {
         approve.toString());
     assertTrue(Synth.render(approve.path("Parameters").path("FunctionName"))
         .matches("<Ref:SharedStepsRequestApprovalLive[0-9A-F]+>"), approve.toString());
+    int first = repageSeconds > 0 ? repageSeconds : timeoutSeconds;
     assertEquals(Synth.JSON.createObjectNode().put("recovery.$", "$").put("token.$", "$$.Task.Token")
-        .put("step", step).put("timeoutSeconds", timeoutSeconds), approve.path("Parameters").path("Payload"));
+        .put("step", step).put("timeoutSeconds", first), approve.path("Parameters").path("Payload"));
     assertEquals("$.approval", approve.path("ResultPath").asText(), "the document passes through");
-    assertEquals(timeoutSeconds, approve.path("TimeoutSeconds").asInt());
+    assertEquals(first, approve.path("TimeoutSeconds").asInt());
     String acknowledge = "Acknowledge " + step;
     String acknowledgeRejection = "Acknowledge rejection of " + step;
-    assertEquals(acknowledge, approve.path("Next").asText());
-    assertEquals("Rejected", approve.path("Catch").path(0).path("ErrorEquals").path(0).asText());
-    assertEquals(acknowledgeRejection, approve.path("Catch").path(0).path("Next").asText());
-    assertEquals("$.error", approve.path("Catch").path(0).path("ResultPath").asText());
-    assertEquals("States.ALL", approve.path("Catch").path(1).path("ErrorEquals").path(0).asText());
-    assertEquals("NotifyFailure", approve.path("Catch").path(1).path("Next").asText());
+    List<JsonNode> asks = new ArrayList<>(List.of(approve));
+    int last = 1;
+    if (repageSeconds > 0) {
+      JsonNode timedOut = approve.path("Catch").path(1);
+      assertEquals("States.Timeout", timedOut.path("ErrorEquals").path(0).asText());
+      assertEquals("$.approvalRepaged", timedOut.path("ResultPath").asText());
+      assertEquals("Re-page " + step, timedOut.path("Next").asText());
+      JsonNode again = states.path("Re-page " + step);
+      assertTrue(Synth.render(again.path("Resource")).endsWith(":states:::lambda:invoke.waitForTaskToken"),
+          "the wait is Step Functions', no function sleeps: " + again);
+      assertEquals(Synth.JSON.createObjectNode().put("recovery.$", "$").put("token.$", "$$.Task.Token")
+          .put("step", step).put("timeoutSeconds", timeoutSeconds - repageSeconds).put("repage", true)
+          .put("afterMinutes", repageSeconds / 60), again.path("Parameters").path("Payload"));
+      assertEquals(timeoutSeconds - repageSeconds, again.path("TimeoutSeconds").asInt(), "the whole gate: the timeout");
+      assertEquals("States.ALL", again.path("Catch").path(1).path("ErrorEquals").path(0).asText());
+      assertEquals("NotifyFailure", again.path("Catch").path(1).path("Next").asText());
+      asks.add(again);
+      last = 2;
+    }
+    for (JsonNode ask : asks) {
+      assertEquals(acknowledge, ask.path("Next").asText());
+      assertEquals("Rejected", ask.path("Catch").path(0).path("ErrorEquals").path(0).asText());
+      assertEquals(acknowledgeRejection, ask.path("Catch").path(0).path("Next").asText());
+      assertEquals("$.error", ask.path("Catch").path(0).path("ResultPath").asText());
+    }
+    assertEquals("States.ALL", approve.path("Catch").path(last).path("ErrorEquals").path(0).asText());
+    assertEquals("NotifyFailure", approve.path("Catch").path(last).path("Next").asText());
     List<String> retried = new ArrayList<>();
     approve.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
     assertTrue(retried.stream().allMatch(e -> e.startsWith("Lambda.")), "a rejection is not retried: " + retried);

@@ -40,7 +40,7 @@ class WaitTokensStackTest {
   }
 
   @Test
-  void onlyThePollStepsRegisterAndOnlyTheWaitResponderReadsAndForgets() {
+  void onlyThePollStepsAndTheGatesPagesWriteAndOnlyTheWaitResponderForgets() {
     Map<String, Set<String>> granted = new TreeMap<>();
     dev.policyStatements().forEach((policy, statements) -> statements.forEach(st -> {
       if (Synth.list(st, "Resource").toString().contains("WaitsTable")) {
@@ -57,6 +57,9 @@ class WaitTokensStackTest {
         "EcsRecoveryFunctionsWaitForStability", put,
         "DataCorruptionRecoveryFunctionsWaitForInstance", put,
         "SharedStepsWaitForServices", put,
+        // an approval gate's pages, recorded for the timeline (oncall/PagingLog) and read back after the answer
+        "SharedStepsRequestApproval", put,
+        "SharedStepsAcknowledgeApproval", Set.of("dynamodb:Query"),
         "TriggersWaitResponder", Set.of("dynamodb:Query", "dynamodb:DeleteItem"))), granted);
   }
 

@@ -217,8 +217,7 @@ public final class RegionStack extends Stack {
     if (!steps.contains(RegionFailure.GATED_STEP)) {
       steps.add(RegionFailure.GATED_STEP);
     }
-    return new EnvironmentConfig.Safety(steps, safety.approvalTimeoutMinutes(), safety.budget(),
-        safety.lockLeaseMinutes(), safety.maxSignalAgeMinutes());
+    return safety.withApprovalSteps(steps);
   }
 
   /**

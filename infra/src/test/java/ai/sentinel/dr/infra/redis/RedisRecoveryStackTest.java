@@ -167,7 +167,7 @@ public class RedisRecoveryStackTest {
   void prodGatesTheRepointLikeTheDatabasesDryRunsSkipIt() {
     JsonNode prodStates = prod.definition("redis-failure").path("States");
     assertEquals("Dry-run?", prodStates.path("Cluster available?").path("Choices").path(0).path("Next").asText());
-    StateMachineAssert.gate(prodStates, "UpdateSecret", 3600);
+    StateMachineAssert.gate(prodStates, "UpdateSecret", 3600, 600);
     assertFalse(states.has("Approve UpdateSecret"), "dev gates nothing");
     assertEquals("UpdateSecret", states.path("Cluster available?").path("Choices").path(0).path("Next").asText());
   }
