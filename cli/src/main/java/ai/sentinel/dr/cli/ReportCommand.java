@@ -52,7 +52,8 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     if (executionArn == null) {
       if (last < 1) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--last must be at least 1");
+        cli.err().println("sentinel: report: --last must be at least 1, got " + last);
+        return Main.USAGE;
       }
       try (var s3 = ReportTrend.client(cli.env())) {
         String name = ReportTrend.bucket(s3, bucket, env == null ? null : env + "-sentinel-dr");
