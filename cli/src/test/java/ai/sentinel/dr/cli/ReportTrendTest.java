@@ -87,7 +87,7 @@ class ReportTrendTest {
     IncidentReport r = new IncidentReport("t", "SUCCEEDED", drill, false, scenario, "sentinel-db", "local", execution,
         "arn:aws:states:us-east-1:123456789012:execution:m:" + execution, null, at.substring(0, 10), at, at, at, at,
         rto, "d", "P1", "r", "impact", List.of(), "cause", List.of(), List.of(), List.of(),
-        new IncidentReport.Metrics(1L, rto, rto, rpo, "snapshot", true, "none"),
+        new IncidentReport.Metrics(1L, rto, rto, rpo, "snapshot", true, "none", null, null, null),
         List.of(new IncidentReport.ObjectiveResult("RTO", "Database Failure (Complete)", "30 minutes", 1800L, rto,
             rto == null ? "not measured" : rto + " s", rto == null ? IncidentReport.Verdict.NOT_APPLICABLE
             : rto <= 1800 ? IncidentReport.Verdict.PASS : IncidentReport.Verdict.FAIL),
