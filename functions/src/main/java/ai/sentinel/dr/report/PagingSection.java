@@ -23,10 +23,14 @@ public final class PagingSection {
 
   /** The paging line, or none when the recovery reached nobody through a recorded action. */
   public static List<String> lines(Recovery recovery) {
+    if (recovery == null) {
+      return List.of();
+    }
     List<String> parts = new ArrayList<>();
     java.time.Instant first = null;
     for (TimelineEntry e : recovery.timeline()) {
-      if (e == null || !EVENTS.contains(e.event()) || e.detail() == null) {
+      // Set.of refuses to look up null
+      if (e == null || e.event() == null || !EVENTS.contains(e.event()) || e.detail() == null) {
         continue;
       }
       String action = e.detail().split(" ", 2)[0];
