@@ -184,6 +184,9 @@ public final class Drill {
             answerGate(inbox, gate);
           }
         });
+    if (!healthy) {
+      scenario.endFault(sentinel, out);
+    }
     Recovery recovery = done.output() == null ? null : Json.read(done.output().getBytes(), Recovery.class);
     boolean passed;
     if (healthy) {
@@ -414,7 +417,7 @@ public final class Drill {
     }
     // the platform's resources and our locks; notifications and reports are the drill's own record, not changes
     List<String> platform = List.of("rds", "secretsmanager", "ecs", "elasticache", "elasticloadbalancing", "ec2",
-        "dynamodb", "ssm");
+        "dynamodb", "ssm", "route53", "cloudfront", "ses");
     List<CallRecord> mutating = sentinel.cloud.calls().stream()
         .filter(c -> c.mutating() && c.succeeded() && platform.contains(c.service()))
         .toList();
@@ -422,7 +425,8 @@ public final class Drill {
     if (dryRun) {
       passed = done.status() == ExecutionStatus.SUCCEEDED && recovery != null && !recovery.plan().isEmpty()
           && mutating.isEmpty();
-      out.println("mutating calls to RDS, ElastiCache, Secrets Manager, ECS, ELB, EC2, SSM or the lock table: "
+      out.println("mutating calls to RDS, ElastiCache, Secrets Manager, ECS, ELB, EC2, SSM, Route 53, CloudFront, SES "
+          + "or the lock table: "
           + mutating.size() + " (a dry-run must make none)");
       out.println(passed ? "DRY-RUN OK: plan produced, nothing changed" : "DRY-RUN FAILED");
     } else {

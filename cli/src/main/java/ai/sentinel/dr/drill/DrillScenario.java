@@ -37,6 +37,12 @@ public interface DrillScenario {
     return false;
   }
 
+  /**
+   * Ends what {@link #inject} made that is no AWS state and must not outlive the recovery (a region taken down at
+   * the gateway), once the execution ended however it ended (approved, rejected, failed), before anything is judged.
+   */
+  default void endFault(LocalSentinel sentinel, PrintStream out) {}
+
   /** The event AWS would deliver for the injected failure, and the responder function it goes to. */
   Signal signal(LocalSentinel sentinel);
 

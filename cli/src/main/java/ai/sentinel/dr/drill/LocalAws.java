@@ -89,6 +89,12 @@ public final class LocalAws implements AutoCloseable {
             AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(10).build()).build());
   }
 
+  /** SES's Query API in this region (templates, identities; the cli has no SES module). */
+  public ai.sentinel.dr.common.QueryApi ses() {
+    return ai.sentinel.dr.common.TemplatedEmail.api(region, endpoint, StaticCredentialsProvider.create(
+        AwsBasicCredentials.create("test", "test")));
+  }
+
   /** The environment a deployed function would see, pointed at the local cloud. */
   public java.util.Map<String, String> functionEnvironment() {
     return java.util.Map.of("AWS_REGION", region.id(), "AWS_ENDPOINT_URL", endpoint.toString(),

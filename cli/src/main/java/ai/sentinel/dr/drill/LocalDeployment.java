@@ -64,6 +64,9 @@ public final class LocalDeployment implements FunctionRegistry {
         }
       });
     }
+    for (CloudTemplate.Resource t : template.resources("AWS::SES::Template")) {
+      createEmailTemplate(aws, template.resolve(t.properties(), this::ref, this::getAtt).path("Template"));
+    }
     for (CloudTemplate.TopicDef topic : template.topics()) {
       String arn = aws.sns.createTopic(b -> b.name(name(topic.logicalId()))).topicArn();
       topicArns.put(topic.logicalId(), arn);
@@ -98,6 +101,19 @@ public final class LocalDeployment implements FunctionRegistry {
    */
   public void decorate(String functionName, java.util.function.UnaryOperator<LocalFunction> decorator) {
     functions.computeIfPresent(functionName, (name, fn) -> decorator.apply(fn));
+  }
+
+  /** An SES template as the template declares it (SES's Query API: the cli has no SES module). */
+  private static void createEmailTemplate(LocalAws aws, JsonNode t) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("Template.TemplateName", t.path("TemplateName").asText());
+    p.put("Template.SubjectPart", t.path("SubjectPart").asText());
+    for (String part : List.of("TextPart", "HtmlPart")) {
+      if (t.hasNonNull(part)) {
+        p.put("Template." + part, t.path(part).asText());
+      }
+    }
+    aws.ses().call("CreateTemplate", p, java.time.Duration.ofSeconds(10));
   }
 
   /** A table as its template declares it: key schema and attribute definitions; billing is always on demand here. */
@@ -242,8 +258,14 @@ public final class LocalDeployment implements FunctionRegistry {
         }
       }
     }
-    // CloudFormation generates lower-case bucket names; S3 refuses upper case
-    return S3_BUCKET.equals(r.type()) ? logicalId.toLowerCase() : logicalId;
+    // CloudFormation generates lower-case bucket names; S3 refuses upper case. Bucket names are global: a stack in
+    // another region (whose buckets may have the same logical ids) gets its region in them, as CloudFormation's
+    // generated names differ per stack
+    if (S3_BUCKET.equals(r.type())) {
+      String lower = logicalId.toLowerCase();
+      return template.region().equals(LocalAws.REGION.id()) ? lower : lower + "-" + template.region();
+    }
+    return logicalId;
   }
 
   private CloudTemplate.Resource resource(String logicalId) {

@@ -9,6 +9,9 @@ import ai.sentinel.dr.drill.ecs.EcsSeed;
 import ai.sentinel.dr.drill.ecs.EcsServiceFailure;
 import ai.sentinel.dr.drill.redis.RedisFailure;
 import ai.sentinel.dr.drill.redis.RedisSeed;
+import ai.sentinel.dr.drill.region.RegionFailbackDrill;
+import ai.sentinel.dr.drill.region.RegionFailureDrill;
+import ai.sentinel.dr.drill.region.RegionSeed;
 import ai.sentinel.dr.drill.security.SecurityIncidentDrill;
 import ai.sentinel.dr.drill.security.SecuritySeed;
 import java.util.List;
@@ -22,6 +25,7 @@ public final class LocalScenarios {
       new LocalScenario(DatabaseSeed::new, List.of(DatabaseFailure::new), List.of(SnapshotRestoreTest::new)),
       new LocalScenario(RedisSeed::new, List.of(RedisFailure::new), List.of()),
       new LocalScenario(EcsSeed::new, List.of(EcsServiceFailure::new), List.of()),
+      new LocalScenario(RegionSeed::new, List.of(RegionFailureDrill::new, RegionFailbackDrill::new), List.of()),
       new LocalScenario(CorruptionSeed::new, List.of(DataCorruption::new), List.of()),
       new LocalScenario(SecuritySeed::new, List.of(SecurityIncidentDrill::new), List.of()));
 

@@ -77,10 +77,11 @@ class MainTest {
     Run badEnv = run("classify", sample("manual-database-failure.json"), "--env", "nope");
     assertEquals(64, badEnv.code());
     assertTrue(badEnv.err().contains("Unknown environment 'nope'"), badEnv.err());
-    Run noDrill = run("drill", "region-failure");
+    Run noDrill = run("drill", "no-such-scenario");
     assertEquals(64, noDrill.code());
-    assertTrue(noDrill.err().contains("no drill for 'region-failure' (drills: database-failure, redis-failure, "
-        + "ecs-service-failure, data-corruption, security-incident, database-restore-test)"), noDrill.err());
+    assertTrue(noDrill.err().contains("no drill for 'no-such-scenario' (drills: database-failure, redis-failure, "
+        + "ecs-service-failure, region-failure, region-failback, data-corruption, security-incident, "
+        + "database-restore-test)"), noDrill.err());
     Run noGate = run("drill", "database-restore-test", "--approval");
     assertEquals(64, noGate.code());
     assertTrue(noGate.err().contains("database-restore-test has no approval gate"), noGate.err());

@@ -228,6 +228,15 @@ public final class Clients {
   }
 
   /**
+   * SES's SendTemplatedEmail, and nothing else of SES (a Query call, as {@link #availabilityZones()}: no SES module
+   * in the functions jar). Same region, endpoint and credentials as every client here.
+   */
+  public TemplatedEmail templatedEmail() {
+    return get(TemplatedEmail.class, () -> new TemplatedEmail.Query(TemplatedEmail.api(region, endpoint,
+        credentials)));
+  }
+
+  /**
    * One cheap read-only call on one kind of client, for SnapStart priming.
    *
    * @param client the client interface, e.g. RdsClient.class

@@ -8,6 +8,7 @@ import ai.sentinel.dr.region.RegionState.Fence;
 import ai.sentinel.dr.safety.RegionFence;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,17 +64,29 @@ public final class FenceRecoveries extends Step {
     RegionFence.set(dr, deps.config().requireLockTable(), region.primaryRegion(), recovery.executionName(), now,
         lease, Duration.ofSeconds(30));
     String inPrimary;
+    List<String> told = List.of();
     try {
       RegionFence.set(primary, primaryTable(), region.primaryRegion(), recovery.executionName(), now, lease,
           ConfirmPrimaryDown.CHECK_TIMEOUT);
       inPrimary = "written";
+      told = RegionFence.tellRunning(primary, primaryTable(), recovery.executionName(), now,
+          ConfirmPrimaryDown.CHECK_TIMEOUT);
     } catch (SdkException e) {
       inPrimary = "unreachable";
       Log.warn(recovery.executionName(), "region.fence-primary-unreachable", Map.of("table", primaryTable(),
           "region", region.primaryRegion(), "error", e.getClass().getSimpleName()));
     }
     Fence fence = new Fence(key, inPrimary, now.toString());
-    return recovery.update(RegionState.PART, s -> RegionState.of(s).withFence(fence)).log(entry("fenced",
+    Recovery fenced = recovery;
+    if (!told.isEmpty()) {
+      // the recoveries already running there: their locks are marked, and they are named to the on-call
+      String names = String.join(", ", told);
+      Log.warn(recovery.executionName(), "region.fence-told-running", Map.of("region", region.primaryRegion(),
+          "running", names));
+      fenced = recovery.log(entry("told", "recoveries running in " + region.primaryRegion() + " (not interrupted; "
+          + "their locks marked fencedBy " + recovery.executionName() + "): " + names));
+    }
+    return fenced.update(RegionState.PART, s -> RegionState.of(s).withFence(fence)).log(entry("fenced",
         "per-resource recoveries in " + region.primaryRegion() + " stand down until " + now.plus(lease) + " ("
             + primaryTable() + " in " + region.primaryRegion() + ": " + inPrimary
             + ("unreachable".equals(inPrimary) ? ", so its responders cannot take locks either" : "") + ")"));

@@ -42,11 +42,13 @@ import java.util.regex.Pattern;
  * @param failback         the Failback Procedure's settings ({@code dr.failback}), or null: no failback deployed
  * @param maxCopyAgeMinutes the newest copy older than this is not offered for approval: the failover stops and says
  *                         so (an operator who still wants it names it with {@code snapshotId}), default 1440
+ * @param customerNotification the customers' notice by SES ({@code dr.customerNotification}), or null: none sent
  */
 public record RegionSettings(String primaryRegion, String sourceInstanceId, String drRegion, String primaryHealthUrl,
     String drHealthUrl, DrDatabase database, DrServices ecs, LoadBalancer alb, Dns dns,
     String cloudFrontDistributionId, int rpoMinutes, int copiesToKeep, String copySchedule,
-    FailbackSettings failback, int maxCopyAgeMinutes) implements Settings {
+    FailbackSettings failback, int maxCopyAgeMinutes, CustomerNotification customerNotification)
+    implements Settings {
 
   /** The runbook id of Scenario 4. */
   public static final String SCENARIO = "region-failure";
@@ -65,13 +67,16 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
 
   private static final Set<String> FIELDS = Set.of("region", "primaryHealthUrl", "drHealthUrl", "database", "ecs",
       "alb", "dns", "cloudFrontDistributionId", "rpoMinutes", "copiesToKeep", "copySchedule", "failback",
-      "maxCopyAgeMinutes");
+      "maxCopyAgeMinutes", "customerNotification");
   private static final Set<String> DATABASE_FIELDS = Set.of("instanceId", "instanceClass", "subnetGroup",
       "securityGroups", "secretId", "kmsKeyId");
   private static final Set<String> ECS_FIELDS = Set.of("cluster", "subnets", "securityGroups", "desiredCount",
       "targetGroups");
   private static final Set<String> ALB_FIELDS = Set.of("dnsName", "hostedZoneId");
-  private static final Set<String> DNS_FIELDS = Set.of("hostedZoneId", "recordNames");
+  private static final Set<String> DNS_FIELDS = Set.of("hostedZoneId", "recordNames", "failoverSwitch");
+  private static final Set<String> SWITCH_FIELDS = Set.of("alarmName", "namespace", "metricName");
+  private static final Pattern ALARM_NAME = Pattern.compile("[A-Za-z0-9 ._/#:()+=@-]{1,255}");
+  private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z0-9 ._/#:-]{1,255}");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z](-?[a-zA-Z0-9])*");
   private static final Pattern INSTANCE_CLASS = Pattern.compile("db\\.[a-z0-9-]+\\.[a-z0-9-]+");
@@ -125,10 +130,18 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
   /** The DR load balancer as a Route 53 alias target: its DNS name and its canonical hosted zone id. */
   public record LoadBalancer(String dnsName, String hostedZoneId) {}
 
-  /** The platform's hosted zone and the records SwitchDns points at the DR load balancer. */
-  public record Dns(String hostedZoneId, List<String> recordNames) {
+  /**
+   * The platform's hosted zone and the records SwitchDns points at the DR load balancer; with {@code failoverSwitch}
+   * the records are pre-provisioned failover records and SwitchDns flips their health check instead (Route 53's data
+   * plane, {@link FailoverSwitch}).
+   */
+  public record Dns(String hostedZoneId, List<String> recordNames, FailoverSwitch failoverSwitch) {
     public Dns {
       recordNames = recordNames == null ? List.of() : List.copyOf(recordNames);
+    }
+
+    public Dns(String hostedZoneId, List<String> recordNames) {
+      this(hostedZoneId, recordNames, null);
     }
   }
 
@@ -185,6 +198,9 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
       case "route53" -> dns != null && dns.recordNames().stream().anyMatch(r -> name.equals(dns.hostedZoneId() + "/"
           + r));
       case "cloudfront" -> name.equals(cloudFrontDistributionId);
+      case "ses" -> customerNotification != null && name.equals(customerNotification.template());
+      case "cloudwatch" -> dns != null && dns.failoverSwitch() != null && name.equals(dns.failoverSwitch()
+          .alarmName());
       default -> false;
     };
   }
@@ -207,7 +223,7 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
   public RegionSettings withLocal(String newPrimaryHealthUrl, String newDrHealthUrl) {
     return new RegionSettings(primaryRegion, sourceInstanceId, drRegion, newPrimaryHealthUrl, newDrHealthUrl,
         database, ecs, alb, dns, cloudFrontDistributionId, rpoMinutes, copiesToKeep, copySchedule, failback,
-        maxCopyAgeMinutes);
+        maxCopyAgeMinutes, customerNotification);
   }
 
   static RegionSettings read(JsonNode node, ConfigReader config) {
@@ -242,8 +258,9 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
     if (maxAge < rpo) {
       config.problem("dr.maxCopyAgeMinutes (" + maxAge + ") must be at least dr.rpoMinutes (" + rpo + ")");
     }
+    CustomerNotification customers = CustomerNotification.read(node, config);
     return new RegionSettings(config.region(), source, drRegion, primaryHealth, drHealth, database, ecs, alb, dns,
-        distribution, rpo, keep, schedule, failback, maxAge);
+        distribution, rpo, keep, schedule, failback, maxAge, customers);
   }
 
   /**
@@ -355,8 +372,18 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
       return null;
     }
     config.unknownFields(d, "dr.dns.", DNS_FIELDS);
+    FailoverSwitch failoverSwitch = null;
+    JsonNode sw = config.optionalObject(d, "dr.dns.failoverSwitch", "{alarmName, namespace, metricName}: the "
+        + "health check alarm of pre-provisioned failover records (Route 53's data plane)");
+    if (sw != null) {
+      config.unknownFields(sw, "dr.dns.failoverSwitch.", SWITCH_FIELDS);
+      failoverSwitch = new FailoverSwitch(config.text(sw, "dr.dns.failoverSwitch.alarmName", ALARM_NAME,
+          "a CloudWatch alarm name"), config.optionalText(sw, "dr.dns.failoverSwitch.namespace", METRIC_NAME,
+          "a CloudWatch namespace"), config.optionalText(sw, "dr.dns.failoverSwitch.metricName", METRIC_NAME,
+          "a CloudWatch metric name"));
+    }
     return new Dns(config.text(d, "dr.dns.hostedZoneId", HOSTED_ZONE, "a Route 53 hosted zone id"),
-        config.list(d, "dr.dns.recordNames", DNS_NAME, "DNS record names", false));
+        config.list(d, "dr.dns.recordNames", DNS_NAME, "DNS record names", false), failoverSwitch);
   }
 
   private static JsonNode required(JsonNode node, String field, String what, ConfigReader config) {

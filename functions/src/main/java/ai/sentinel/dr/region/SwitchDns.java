@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
@@ -22,12 +23,14 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * Scenario 4, runbook step 6 ("Update Route 53 to point to DR"): every configured record becomes an alias A record of
  * the DR load balancer (UPSERT, with its target's health evaluated), in one change batch; WaitForDns then waits for
  * INSYNC. Records that already point there are left out, so a second run changes nothing. Route 53's API is served
- * from us-east-1: when it is unreachable, the data-plane alternative is failover records with a health check on the
- * primary, which Route 53 answers from everywhere (see the README).
+ * from us-east-1: where it must not be needed ({@code dr.dns.failoverSwitch}), the records are pre-provisioned
+ * failover records and this step only flips their health check's alarm in the DR region ({@link FailoverSwitch}:
+ * no Route 53 call at all); Route 53's health checkers and name servers then answer the DR record.
  */
 public final class SwitchDns extends Step {
   private final RegionSettings region;
   private final Route53Client route53;
+  private final CloudWatchClient cloudWatch;
 
   public SwitchDns() {
     this(Deps.fromProcessEnv());
@@ -41,6 +44,9 @@ public final class SwitchDns extends Step {
     super(deps);
     this.region = RegionSettings.of(deps.config());
     this.route53 = deps.clients().in(region.drRegion()).route53();
+    // only the data-plane alternative uses CloudWatch
+    this.cloudWatch = region.dns() != null && region.dns().failoverSwitch() != null
+        ? deps.clients().in(region.drRegion()).cloudWatch() : null;
   }
 
   @Override
@@ -52,6 +58,9 @@ public final class SwitchDns extends Step {
   protected Recovery run(Recovery recovery) {
     RegionSettings.Dns dns = region.dns();
     String alb = region.alb().dnsName();
+    if (dns.failoverSwitch() != null) {
+      return flipHealthCheck(recovery, dns.failoverSwitch());
+    }
     List<Change> changes = new ArrayList<>();
     List<String> already = new ArrayList<>();
     for (String record : dns.recordNames()) {
@@ -88,6 +97,24 @@ public final class SwitchDns extends Step {
     return sent.recovery().update(RegionState.PART, s -> RegionState.of(s).withDns(next)).log(entry(
         sent.sent() ? "switched" : "would-switch", switched + " -> alias of " + alb + " (zone " + dns.hostedZoneId()
             + ")" + (already.isEmpty() ? "" : "; already there: " + already)));
+  }
+
+  /** The data-plane alternative: the failover records' health check alarm to ALARM, read back; no Route 53 call. */
+  private Recovery flipHealthCheck(Recovery recovery, FailoverSwitch sw) {
+    String target = RegionSettings.target(region.drRegion(), sw.alarmName());
+    Mutation<String> sent = mutate(recovery, "cloudwatch", "PutMetricData+SetAlarmState", target, sw.namespace()
+        + "/" + sw.metricName() + " = 0, " + sw.alarmName() + " -> ALARM", () -> {
+          sw.flip(cloudWatch, true, "Sentinel DR failover " + recovery.executionName() + " to " + region.drRegion());
+          return sw.state(cloudWatch);
+        });
+    String state = sent.sent() ? sent.response() : "planned";
+    DnsSwitch next = new DnsSwitch(null, region.dns().recordNames(), state, !sent.sent() || "ALARM".equals(state),
+        0);
+    return sent.recovery().update(RegionState.PART, s -> RegionState.of(s).withDns(next)).log(entry(
+        sent.sent() ? "switched" : "would-switch", "failover records " + region.dns().recordNames() + ": health check "
+            + "alarm " + sw.alarmName() + " in " + region.drRegion() + " " + state + " (data plane, no Route 53 API "
+            + "call): Route 53 answers the SECONDARY record (" + region.alb().dnsName() + ") once its health checkers "
+            + "see it"));
   }
 
   private String target(String record) {

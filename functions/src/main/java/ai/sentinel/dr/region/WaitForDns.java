@@ -7,11 +7,17 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.RegionState.DnsSwitch;
 import java.util.Map;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 
-/** Scenario 4: one poll of the DNS change (GetChange) until Route 53 reports it INSYNC on its name servers. */
+/**
+ * Scenario 4: one poll of the DNS change (GetChange) until Route 53 reports it INSYNC on its name servers; with the
+ * data-plane alternative ({@link FailoverSwitch}) one read of the health check's alarm until it is in ALARM.
+ */
 public final class WaitForDns extends Step {
   private final Route53Client route53;
+  private final CloudWatchClient cloudWatch;
+  private final FailoverSwitch failoverSwitch;
 
   public WaitForDns() {
     this(Deps.fromProcessEnv());
@@ -23,7 +29,12 @@ public final class WaitForDns extends Step {
 
   public WaitForDns(Deps deps) {
     super(deps);
-    this.route53 = deps.clients().in(RegionSettings.of(deps.config()).drRegion()).route53();
+    RegionSettings region = RegionSettings.of(deps.config());
+    this.route53 = deps.clients().in(region.drRegion()).route53();
+    // only the data-plane alternative uses CloudWatch
+    this.cloudWatch = region.dns() != null && region.dns().failoverSwitch() != null
+        ? deps.clients().in(region.drRegion()).cloudWatch() : null;
+    this.failoverSwitch = region.dns() == null ? null : region.dns().failoverSwitch();
   }
 
   @Override
@@ -34,6 +45,19 @@ public final class WaitForDns extends Step {
   @Override
   protected Recovery run(Recovery recovery) {
     DnsSwitch dns = RegionState.of(recovery.part(RegionState.PART)).dns();
+    if (dns != null && dns.changeId() == null && failoverSwitch != null) {
+      String state = failoverSwitch.state(cloudWatch);
+      DnsSwitch next = new DnsSwitch(null, dns.records(), state, "ALARM".equals(state), dns.polls() + 1);
+      Recovery out = recovery.update(RegionState.PART, s -> RegionState.of(s).withDns(next));
+      if (next.insync()) {
+        return out.log(entry("done", "health check alarm " + failoverSwitch.alarmName() + " in ALARM"));
+      }
+      if (next.polls() >= recovery.options().maxPolls()) {
+        throw new TimedOutError("health check alarm " + failoverSwitch.alarmName() + " still " + state + " after "
+            + next.polls() + " polls");
+      }
+      return out.log(entry(Recovery.WAITING, "health check alarm " + failoverSwitch.alarmName() + " is " + state));
+    }
     if (dns == null || dns.changeId() == null) {
       throw new StepFailedError("WaitForDns needs the change SwitchDns sent");
     }

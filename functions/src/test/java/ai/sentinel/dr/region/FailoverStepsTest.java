@@ -190,6 +190,8 @@ class FailoverStepsTest {
 
   @Test
   void theFenceGoesIntoThePrimarysLockTableAndOursAndAnUnreachablePrimaryIsSaid() {
+    when(primaryTable.scan(any(software.amazon.awssdk.services.dynamodb.model.ScanRequest.class)))
+        .thenReturn(software.amazon.awssdk.services.dynamodb.model.ScanResponse.builder().build());
     Recovery out = invoke(new FenceRecoveries(deps()), at(false, confirmed()));
     ArgumentCaptor<PutItemRequest> primary = ArgumentCaptor.forClass(PutItemRequest.class);
     verify(primaryTable).putItem(primary.capture());

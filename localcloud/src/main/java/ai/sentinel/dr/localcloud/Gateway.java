@@ -149,6 +149,11 @@ public final class Gateway implements AutoCloseable {
     outage.set(region);
   }
 
+  /** Takes {@code region} down except {@code answering} (e.g. EC2 of an impaired region): see {@link RegionOutage}. */
+  public void setRegionDown(String region, java.util.Set<String> answering) {
+    outage.set(region, answering);
+  }
+
   /** The current fault rate. */
   public double faultRate() {
     return faults.faultRate();

@@ -165,9 +165,39 @@ public final class LocalCloud implements AutoCloseable {
     gateway.setLostResponseRate(rate, seed);
   }
 
-  /** See {@link Gateway#setRegionDown(String)}. */
+  /**
+   * See {@link Gateway#setRegionDown(String)}; with null (the region back) the zones of a region impaired before are
+   * available again.
+   */
   public void setRegionDown(String region) {
     gateway.setRegionDown(region);
+    String was = impaired;
+    if (was != null) {
+      impaired = null;
+      zones(was, "available");
+    }
+  }
+
+  /**
+   * A region impaired rather than unreachable: EC2 still answers, reporting every availability zone "unavailable"
+   * (the launcher's S4: moto's zones are always available), and every other regional service goes unanswered as with
+   * {@link #setRegionDown}. {@code setRegionDown(null)} ends it.
+   */
+  public void setRegionImpaired(String region) {
+    zones(region, "unavailable");
+    impaired = region;
+    gateway.setRegionDown(region, java.util.Set.of("ec2"));
+  }
+
+  private volatile String impaired;
+
+  private void zones(String region, String state) {
+    try {
+      post(control, motoEndpoint.resolve("/moto-api/localcloud/ec2/zone-state"), CONTROL_JSON.writeValueAsString(
+          Map.of("region", region, "state", state)));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** See {@link Gateway#setFaultRate(double, long)}. */

@@ -13,14 +13,22 @@ import java.util.Set;
 final class RegionOutage {
   static final Set<String> GLOBAL_SERVICES = Set.of("route53", "cloudfront", "iam", "sts");
   private volatile String region;
+  /** Regional services of the region down that still answer (an impaired region: EC2 reporting its zones). */
+  private volatile Set<String> answering = Set.of();
 
   void set(String down) {
+    set(down, Set.of());
+  }
+
+  void set(String down, Set<String> stillAnswering) {
+    answering = Set.copyOf(stillAnswering);
     region = down;
   }
 
   /** The request signed with {@code authorization} for {@code service} goes unanswered. */
   boolean affects(String authorization, String service) {
     String down = region;
-    return down != null && down.equals(AwsRequests.region(authorization)) && !GLOBAL_SERVICES.contains(service);
+    return down != null && down.equals(AwsRequests.region(authorization)) && !GLOBAL_SERVICES.contains(service)
+        && !answering.contains(service);
   }
 }

@@ -39,6 +39,9 @@ FIXES (moto answers differently from AWS; we answer as AWS does)
   F9 Secrets Manager UpdateSecretVersionStage moving AWSCURRENT leaves moto's default version on the old one, so a
      GetSecretValue without VersionStage still returns the old value; AWS returns the version holding AWSCURRENT.
      We move the default with the label.
+  F11 CloudFront ETags: moto gives a distribution one ETag for life and accepts any IfMatch on UpdateDistribution.
+     AWS makes a new ETag with each update and refuses an IfMatch that is not the current one with 412
+     PreconditionFailed (the caller re-reads and re-applies). We do both, so a stale read is refused as on AWS.
   F10 Step Functions SendTaskFailure drops `cause`: moto's response handler passes only `error` to the backend, so
      the waiting state fails with an empty Cause (TaskFailed event, a Catch's {"Error", "Cause"}, the execution's
      cause). AWS keeps the cause the caller sent (up to 32768 characters). We pass it on.
@@ -57,6 +60,12 @@ SIMULATIONS (failures AWS would produce that moto cannot; only what a drill or t
   S3 ElastiCache snapshot times: a snapshot's SnapshotCreateTime can be set (POST
      /moto-api/localcloud/elasticache/snapshot-time {"snapshotName": N, "snapshotCreateTime": ISO-8601}) so seeded
      history has an older and a newer snapshot, as a cluster with daily backups would.
+  S4 Availability zones of an impaired region: moto's zones are always "available". POST
+     /moto-api/localcloud/ec2/zone-state {"region": R, "state": "unavailable" | "available"} sets every zone of R
+     (LocalCloud.setRegionImpaired sets them unavailable and lets only EC2 of R answer at the gateway; the region back
+     sets them available again). Zone state is moto's class-level data: /moto-api/reset does not restore it.
+  ECS in a second region: the F5-F7/S2/E2 deployment simulation works per backend (account and region), so services
+     in the DR region start, complete and register targets like those of the primary (checked by RegionDrillIT).
 READINESS AND THE EVENTS AWS SENDS (event-driven waits; configurable so a benchmark's operations take realistic time)
   E1 RDS RestoreDBInstanceFromDBSnapshot / RestoreDBInstanceToPointInTime: moto makes the instance "available" at
      once and sends no event. AWS reports "creating" until the restore completes, then sends the RDS DB Instance Event
@@ -823,6 +832,43 @@ def readiness(body, account, region):
     return dict(_READINESS)
 
 
+# ---- F11: CloudFront ETags -------------------------------------------------------------------------------------------
+
+from moto.cloudfront import models as cf_models
+from moto.cloudfront.exceptions import CloudFrontException
+
+_original_update_distribution = cf_models.CloudFrontBackend.update_distribution
+
+
+def _update_distribution(self, dist_config, _id, if_match):
+    # AWS: IfMatch must be the distribution's current ETag (else 412 PreconditionFailed), and each update makes a new one
+    dist = self.distributions.get(_id) if _id else None
+    if dist is not None and if_match and if_match != dist.etag:
+        raise CloudFrontException("PreconditionFailed", "The precondition given in one or more of the request "
+                                  "header fields evaluated to false.")
+    answer = _original_update_distribution(self, dist_config, _id, if_match)
+    dist.etag = cf_models.random_id()
+    return answer[0], answer[1], dist.etag
+
+
+cf_models.CloudFrontBackend.update_distribution = _update_distribution
+
+
+# ---- S4: availability zones of a region that is down ------------------------------------------------------------------
+
+from moto.ec2 import models as ec2_models
+
+
+def zone_state(body, account, region):
+    """S4: the zones of a region reported in this state (unavailable while a drill impairs it, available after)."""
+    state = body.get("state", "unavailable")
+    backend = ec2_models.ec2_backends[account][region]
+    zones = backend.describe_availability_zones()
+    for zone in zones:
+        zone.state = state
+    return {"region": region, "zones": {z.name: z.state for z in zones}}
+
+
 # ---- control API: /moto-api/localcloud/... ----------------------------------------------------------------------
 
 from moto.moto_api._internal import urls as moto_api_urls
@@ -873,6 +919,7 @@ def snapshot_time(body, account, region):
 moto_api_urls.url_paths["{0}/moto-api/localcloud/ecs/broken-image"] = _control(broken_image)
 moto_api_urls.url_paths["{0}/moto-api/localcloud/elasticache/snapshot-time"] = _control(snapshot_time)
 moto_api_urls.url_paths["{0}/moto-api/localcloud/readiness"] = _control(readiness)
+moto_api_urls.url_paths["{0}/moto-api/localcloud/ec2/zone-state"] = _control(zone_state)
 
 from moto.server import main
 

@@ -100,6 +100,9 @@ final class RegionPermissions {
     fn.allow(List.of("dynamodb:PutItem"), List.of(
         slash(region.primaryRegion(), "dynamodb", "table", config.prefix() + "-locks"),
         slash(region.drRegion(), "dynamodb", "table", RegionStack.prefix(config) + "-locks")));
+    // the recoveries already running in the primary are told: their lock items found and marked fencedBy
+    fn.allow(List.of("dynamodb:Scan", "dynamodb:UpdateItem"), List.of(
+        slash(region.primaryRegion(), "dynamodb", "table", config.prefix() + "-locks")));
   }
 
   /**
@@ -149,6 +152,18 @@ final class RegionPermissions {
     String zone = global("route53", "hostedzone", region.dns().hostedZoneId());
     switchDns.allow(List.of("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"), List.of(zone));
     waitFor.allow(List.of("route53:GetChange"), List.of(global("route53", "change", "*")));
+    var sw = region.dns().failoverSwitch();
+    if (sw != null) {
+      // the data-plane alternative: the failover records' health check alarm, in the DR region
+      String alarm = arn(region.drRegion(), "cloudwatch", "alarm", sw.alarmName());
+      switchDns.allow(List.of("cloudwatch:SetAlarmState", "cloudwatch:DescribeAlarms"), List.of(alarm));
+      waitFor.allow(List.of("cloudwatch:DescribeAlarms"), List.of(alarm));
+      switchDns.allow(List.of("cloudwatch:PutMetricData"), List.of("*"), Map.of("StringEquals",
+          Map.of("cloudwatch:namespace", sw.namespace())));
+      Nag.suppressFindings(switchDns.role(), Nag.IAM5, "cloudwatch:PutMetricData supports no resource-level "
+          + "permissions (AWS requires Resource '*'); limited to the failover switch's namespace",
+          "/^Resource::\\*$/");
+    }
     Nag.suppressFindings(waitFor.role(), Nag.IAM5, "route53:GetChange is read-only; change ids are assigned by "
         + "Route 53 when SwitchDns sends its batch", "/^Resource::arn:(<[^>]+>|[^:<]*):route53:::change\\/\\*$/");
   }
@@ -166,6 +181,24 @@ final class RegionPermissions {
   }
 
   /** VerifyDr: reads the DR instance, the DR secret and the DR target groups' health. */
+  /**
+   * NotifyCustomers: SendTemplatedEmail from the configured sender with the configured template, in the DR region
+   * only; its once-per-failover claim in the DR stack's lock table.
+   */
+  void customers(RunbookFunction fn, EnvironmentConfig config) {
+    String dr = region.drRegion();
+    fn.allow(List.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+        List.of(slash(dr, "dynamodb", "table", RegionStack.prefix(config) + "-locks")));
+    var channel = region.customerNotification();
+    if (channel == null) {
+      return;
+    }
+    String sender = channel.sender();
+    fn.allow(List.of("ses:SendTemplatedEmail"), List.of(slash(dr, "ses", "identity", sender),
+        slash(dr, "ses", "identity", sender.substring(sender.indexOf('@') + 1)),
+        slash(dr, "ses", "template", channel.template())));
+  }
+
   void verify(RunbookFunction fn) {
     String dr = region.drRegion();
     fn.allow(List.of("rds:DescribeDBInstances"), List.of(arn(dr, "rds", "db", region.database().instanceId())));

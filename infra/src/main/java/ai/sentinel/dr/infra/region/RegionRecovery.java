@@ -5,6 +5,7 @@ import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.region.ChooseCopy;
 import ai.sentinel.dr.region.ConfirmPrimaryDown;
 import ai.sentinel.dr.region.FenceRecoveries;
+import ai.sentinel.dr.region.NotifyCustomers;
 import ai.sentinel.dr.region.RegionFailure;
 import ai.sentinel.dr.region.RegionSettings;
 import ai.sentinel.dr.region.RestoreInDrRegion;
@@ -30,7 +31,8 @@ import software.constructs.Construct;
  *   ─no─► NotifyNoAction (info when healthy, a page when inconclusive) → ReportNoAction, nothing changed
  *   → ChooseCopy → [Approve FenceRecoveries, always] → FenceRecoveries → RestoreInDrRegion
  *   → WaitForDrInstance ⟲ → UpdateDrSecret → ScaleUpDrServices → WaitForDrServices ⟲
- *   → SwitchDns → WaitForDns ⟲ → SwitchCloudFront → WaitForCloudFront ⟲ → VerifyDr → Notify → Report
+ *   → SwitchDns → WaitForDns ⟲ → SwitchCloudFront → WaitForCloudFront ⟲ → VerifyDr → NotifyCustomers → Notify
+ *   → Report
  * </pre>
  * The gate is not optional: the stack builds this state machine with FenceRecoveries gated whatever
  * {@code safety.approvalSteps} says (a dry-run, which changes nothing, passes it).
@@ -57,6 +59,7 @@ public final class RegionRecovery extends RecoveryStateMachine {
     RunbookFunction switchCloudFront = function(SwitchCloudFront.class);
     RunbookFunction waitForCloudFront = function(WaitForCloudFront.class);
     RunbookFunction verify = function(VerifyDr.class);
+    RunbookFunction customers = function(NotifyCustomers.class);
     RegionPermissions permissions = new RegionPermissions(software.amazon.awscdk.Stack.of(this), region);
     permissions.confirm(confirm, config);
     permissions.chooseCopy(choose);
@@ -67,6 +70,7 @@ public final class RegionRecovery extends RecoveryStateMachine {
     permissions.dns(switchDns, waitForDns);
     permissions.cloudFront(switchCloudFront, waitForCloudFront);
     permissions.verify(verify);
+    permissions.customers(customers, config);
 
     LambdaInvoke acquire = acquireLock();
     LambdaInvoke confirmTask = step("ConfirmPrimaryDown", confirm);
@@ -82,8 +86,9 @@ public final class RegionRecovery extends RecoveryStateMachine {
     LambdaInvoke cloudFrontTask = step("SwitchCloudFront", switchCloudFront);
     LambdaInvoke waitForCloudFrontTask = step("WaitForCloudFront", waitForCloudFront);
     LambdaInvoke verifyTask = step("VerifyDr", verify);
+    LambdaInvoke customersTask = step("NotifyCustomers", customers);
 
-    verifyTask.next(finish());
+    verifyTask.next(customersTask).next(finish());
     Choice cloudFrontDeployed = new Choice(this, "CloudFront deployed?")
         .when(isTrue("$.region.cloudFront.deployed"), verifyTask)
         .otherwise(pollWait("Wait for CloudFront").next(waitForCloudFrontTask));

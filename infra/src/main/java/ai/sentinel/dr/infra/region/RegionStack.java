@@ -123,6 +123,10 @@ public final class RegionStack extends Stack {
     healthRules(triggers, shared, config, functionsConfig, region);
 
     failoverTest(config, prefix);
+    customerTemplate(region);
+    if (region.dns().failoverSwitch() != null) {
+      new FailoverSwitchResources(this, "FailoverSwitch", region);
+    }
 
     Construct prerequisites = new Construct(this, "Prerequisites");
     copySnapshots = steps.create(prerequisites, CopySnapshots.class, Map.of(), null);
@@ -151,6 +155,27 @@ public final class RegionStack extends Stack {
     output("ReportsBucketName", reports.bucket().getBucketName(), "Post-incident reports: reports/<scenario>/");
     output("CopySnapshotsFunction", copySnapshots.live().getFunctionArn(),
         "Copies the newest primary snapshot into the DR region; invoke to copy now");
+  }
+
+  /**
+   * The customers' notice (runbook step 9, {@code dr.customerNotification}): the SES template NotifyCustomers sends,
+   * in the DR region; its variables are the configured status text, the regions and the time of the trigger.
+   */
+  private void customerTemplate(RegionSettings region) {
+    var channel = region.customerNotification();
+    if (channel == null) {
+      return;
+    }
+    software.amazon.awscdk.services.ses.CfnTemplate.Builder.create(this, "CustomerNotificationTemplate")
+        .template(software.amazon.awscdk.services.ses.CfnTemplate.TemplateProperty.builder()
+            .templateName(channel.template())
+            .subjectPart("Sentinel service status: running from our backup region")
+            .textPart("{{statusText}}\n\nSince {{since}} the service runs from {{drRegion}} while {{primaryRegion}} "
+                + "is unavailable. We will tell you when it is back.\n")
+            .htmlPart("<p>{{statusText}}</p><p>Since {{since}} the service runs from {{drRegion}} while "
+                + "{{primaryRegion}} is unavailable. We will tell you when it is back.</p>")
+            .build())
+        .build();
   }
 
   /**

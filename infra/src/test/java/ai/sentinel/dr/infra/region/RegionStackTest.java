@@ -3,12 +3,12 @@ package ai.sentinel.dr.infra.region;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.region.CopySnapshots;
+import ai.sentinel.dr.region.RegionSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,9 +37,14 @@ class RegionStackTest {
 
   @Test
   void anEnvironmentWithoutOneGetsNone() {
-    RegionSynth local = RegionSynth.of("local");
-    assertNull(local.stack);
-    assertEquals(1, local.stacks().size());
+    // every environment of cdk.json has a dr section now (local for the region drills): one without it
+    var noDr = ai.sentinel.dr.infra.Synth.load("local").without(List.of(RegionSettings.class));
+    software.amazon.awscdk.App app = new software.amazon.awscdk.App();
+    ai.sentinel.dr.infra.SentinelDrApp.build(app, noDr, ai.sentinel.dr.infra.RepoPaths.lambdaJar(
+        ai.sentinel.dr.infra.RepoPaths.root()));
+    List<String> stacks = app.getNode().getChildren().stream().filter(software.amazon.awscdk.Stack.class::isInstance)
+        .map(c -> ((software.amazon.awscdk.Stack) c).getStackName()).toList();
+    assertEquals(List.of("local-sentinel-dr"), stacks);
   }
 
   @Test
@@ -191,7 +196,8 @@ class RegionStackTest {
     assertEquals("$.region.cloudFront.deployed", states.path("CloudFront deployed?").path("Choices").get(0)
         .path("And").get(1).path("Variable").asText());
     assertEquals("CloudFront deployed?", states.path("WaitForCloudFront").path("Next").asText());
-    assertEquals("Notify", states.path("VerifyDr").path("Next").asText());
+    assertEquals("NotifyCustomers", states.path("VerifyDr").path("Next").asText(), "runbook step 9 after verify");
+    assertEquals("Notify", states.path("NotifyCustomers").path("Next").asText());
   }
 
   @Test
@@ -236,9 +242,34 @@ class RegionStackTest {
     });
     statements.forEach(st -> {
       if (st.toString().contains("us-east-1")) {
+        // the fence item, and the running recoveries' lock items marked fencedBy (the fence notice)
         Synth.list(st, "Action").forEach(a -> assertTrue(a.matches("(rds|ecs|ec2):Describe.*|rds:CopyDBSnapshot|"
-            + "dynamodb:PutItem"), a + " in " + st));
+            + "dynamodb:(PutItem|Scan|UpdateItem)"), a + " in " + st));
       }
     });
+  }
+
+  /** Runbook step 9: the SES template of dr.customerNotification, sent only from its sender with it, in the DR region. */
+  @Test
+  void customersAreToldBySesFromTheConfiguredSenderWithTheConfiguredTemplateOnly() {
+    RegionSynth dev = RegionSynth.of("dev");
+    var templates = dev.resources("AWS::SES::Template");
+    assertEquals(1, templates.size(), templates.keySet().toString());
+    JsonNode t = templates.values().iterator().next().path("Properties").path("Template");
+    assertEquals("sentinel-dev-region-failover", t.path("TemplateName").asText());
+    assertTrue(t.path("TextPart").asText().contains("{{statusText}}"), t.toString());
+    List<JsonNode> ses = new java.util.ArrayList<>();
+    dev.resources("AWS::IAM::Policy").forEach((id, p) -> p.path("Properties").path("PolicyDocument")
+        .path("Statement").forEach(st -> {
+          if (st.toString().contains("ses:")) {
+            ses.add(st);
+          }
+        }));
+    assertEquals(1, ses.size(), ses.toString());
+    assertEquals(List.of("ses:SendTemplatedEmail"), Synth.list(ses.get(0), "Action"));
+    String resources = ses.get(0).path("Resource").toString();
+    assertTrue(resources.contains(":ses:eu-west-1:") && !resources.contains("us-east-1"), resources);
+    assertTrue(resources.contains("identity/status@dev.sentinel.example.com")
+        && resources.contains("template/sentinel-dev-region-failover"), resources);
   }
 }

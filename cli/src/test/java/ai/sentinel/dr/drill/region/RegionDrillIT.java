@@ -1,0 +1,126 @@
+package ai.sentinel.dr.drill.region;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.infra.RepoPaths;
+import ai.sentinel.dr.localcloud.CloudTemplate;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code ./sentinel drill region-failure} and {@code region-failback} on one local cloud with both stacks of the
+ * local environment (the DR stack in eu-west-1): the failover rejected at its gate changes nothing, then approved it
+ * fails over with every check read back from the cloud, then the failback returns the platform to us-east-1.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegionDrillIT {
+  private static LocalSentinel sentinel;
+  private static List<CloudTemplate> stacks;
+
+  @BeforeAll
+  static void start() throws Exception {
+    List<CloudTemplate> all = Templates.stacks(RepoPaths.root(), "local", List.of());
+    assertEquals(2, all.size(), "local deploys the DR region's stack (cdk.json local.dr)");
+    assertEquals("eu-west-1", all.get(1).region());
+    stacks = all;
+    sentinel = LocalSentinel.start(all, Map.of(), Files.createTempDirectory("region-drill-it-"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sentinel != null) {
+      sentinel.close();
+    }
+  }
+
+  private static Drill.Result drill(LocalSentinel on, String scenario, boolean dryRun, Drill.Gate gate,
+      StringBuilder output) throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    try {
+      return Drill.of(on, scenario, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(dryRun, gate);
+    } finally {
+      output.append(buffer.toString(StandardCharsets.UTF_8));
+      System.out.println(buffer.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aRejectedFailoverChangesNothingAndThePrimaryComesBack() throws Exception {
+    RegionSeed seed = sentinel.part(RegionSeed.class);
+    StringBuilder output = new StringBuilder();
+    Drill.Result result = drill(sentinel, "region-failure", false, Drill.Gate.rejectAs("it-oncall"), output);
+    assertTrue(result.rejected(), output.toString());
+    assertTrue(output.toString().contains("REJECTION HONORED"), output.toString());
+    assertTrue(RegionChecks.drInstance(seed).isEmpty(), "no DR instance");
+    assertTrue(RegionChecks.record(seed).get(0).aliasTarget().dnsName().startsWith(RegionSeed.PRIMARY_ALB));
+    assertEquals(RegionSeed.PRIMARY_ALB, RegionChecks.origin(seed));
+    // the outage is a drill's fault, not AWS state: it ends with the drill
+    assertFalse(seed.primary().rds().describeDBInstances().dbInstances().isEmpty(), "us-east-1 answers again");
+  }
+
+  @Test
+  @Order(2)
+  void theApprovedFailoverMovesThePlatformAndEveryCheckIsReadBackFromTheCloud() throws Exception {
+    StringBuilder output = new StringBuilder();
+    Drill.Result result = drill(sentinel, "region-failure", false, Drill.Gate.approveAs("it-oncall"), output);
+    assertTrue(result.passed(), output.toString());
+    String out = output.toString();
+    for (String check : List.of("PASS  DR instance sentinel-db-dr", "PASS  DR secret", "PASS  DR services",
+        "PASS  DR targets", "PASS  DNS", "PASS  CloudFront", "PASS  customers notified once",
+        "PASS  nothing created in us-east-1")) {
+      assertTrue(out.contains(check), check + "\n" + out);
+    }
+    assertTrue(out.contains("FAILED OVER to the DR region and VERIFIED"), out);
+    assertTrue(out.contains("region us-east-1 DOWN"), out);
+  }
+
+  @Test
+  @Order(3)
+  void theFailbackAfterItReturnsTrafficToThePrimaryAndDecommissionsDr() throws Exception {
+    StringBuilder output = new StringBuilder();
+    Drill.Result result = drill(sentinel, "region-failback", false, Drill.Gate.approveAs("it-oncall"), output);
+    assertTrue(result.passed(), output.toString());
+    String out = output.toString();
+    for (String check : List.of("PASS  new primary instance", "PASS  primary secret", "PASS  DNS",
+        "PASS  CloudFront", "PASS  DR instance decommissioned", "PASS  DR services back to standby")) {
+      assertTrue(out.contains(check), check + "\n" + out);
+    }
+    assertTrue(out.contains("FAILED BACK to the primary region and VERIFIED"), out);
+  }
+
+  /** A dry-run of the failover on a cloud of its own: a plan through every step, nothing changed in either region. */
+  @Test
+  @Order(4)
+  void aDryRunPlansTheFailoverAndChangesNothing() throws Exception {
+    try (LocalSentinel dry = LocalSentinel.start(stacks, Map.of(DrConfig.Vars.DRY_RUN, "true"),
+        Files.createTempDirectory("region-drill-it-dry-"))) {
+      RegionSeed seed = dry.part(RegionSeed.class);
+      StringBuilder output = new StringBuilder();
+      Drill.Result result = drill(dry, "region-failure", true, Drill.Gate.none(), output);
+      assertTrue(result.passed(), output.toString());
+      assertTrue(output.toString().contains("DRY-RUN OK"), output.toString());
+      List<String> plan = result.recovery().plan().stream().map(c -> c.api() + " " + c.target()).toList();
+      assertTrue(plan.contains("RestoreDBInstanceFromDBSnapshot eu-west-1:sentinel-db-dr"), plan.toString());
+      assertTrue(RegionChecks.drInstance(seed).isEmpty(), "no DR instance");
+      assertTrue(RegionChecks.record(seed).get(0).aliasTarget().dnsName().startsWith(RegionSeed.PRIMARY_ALB));
+      assertEquals(RegionSeed.PRIMARY_ALB, RegionChecks.origin(seed));
+    }
+  }
+}
