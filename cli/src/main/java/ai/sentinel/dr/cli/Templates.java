@@ -65,6 +65,7 @@ public final class Templates {
       throws IOException {
     EnvironmentConfig config = change.apply(EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(root), env));
     Path out = Files.createTempDirectory("sentinel-cdk-");
+    java.util.Set<Path> runtimesBefore = jsiiRuntimes();
     try {
       App app = App.Builder.create().outdir(out.toString()).build();
       SentinelDrStack stack = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(root));
@@ -83,6 +84,30 @@ public final class Templates {
     } finally {
       // the cloud assembly (about 80 MB with the Lambda jar's asset copy) is read into memory: nothing to keep
       ai.sentinel.dr.localcloud.LocalFiles.deleteTree(out);
+      removeOnExit(runtimesBefore);
+    }
+  }
+
+  /** The jsii runtime folders (the CDK's node bridge, extracted once per JVM) in java.io.tmpdir now. */
+  private static java.util.Set<Path> jsiiRuntimes() throws IOException {
+    try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("jsii-java-runtime"))
+          .collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  private static final java.util.Set<Path> OWN_RUNTIMES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * The jsii runtime leaves its folder behind when the JVM ends on a signal (seen: one per interrupted drill in
+   * InterruptedDrillIT on a clean clone), so the folder this synth created is removed by a shutdown hook too.
+   */
+  private static void removeOnExit(java.util.Set<Path> before) throws IOException {
+    for (Path created : jsiiRuntimes()) {
+      if (!before.contains(created) && OWN_RUNTIMES.add(created)) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ai.sentinel.dr.localcloud.LocalFiles.deleteTree(created),
+            "remove-" + created.getFileName()));
+      }
     }
   }
 }

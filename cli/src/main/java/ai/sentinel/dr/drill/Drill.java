@@ -156,10 +156,10 @@ public final class Drill {
       budgetBefore = NoActionCheck.budget(sentinel);
     } else {
       DrillHealth.print(sentinel, "before the failure", out);
-      Instant injected = Instant.now();
+      // the customers' side of the failure from now on, as the load balancer would count it (simulated: nothing
+      // serves here); written before the injection, which may take the region with the metrics down
+      LocalTraffic.outage(sentinel, Instant.now());
       scenario.inject(sentinel, out);
-      // the customers' side of the failure, as the load balancer would count it (simulated: nothing serves here)
-      LocalTraffic.outage(sentinel, injected);
       DrillHealth.print(sentinel, "after the injection", out);
     }
     // what the gate protects, as the failure left it: a rejected recovery must not change it
