@@ -626,9 +626,12 @@ def _emit(body):
         sys.stderr.write("event not delivered: {0!r}\n".format(e))
 
 
-def _later(seconds, action):
-    """Runs action after seconds on a daemon thread (at once on one when seconds <= 0), under the model lock."""
+def _later(seconds, action, first=None):
+    """Runs action after seconds on a daemon thread (at once on one when seconds <= 0), under the model lock;
+    emits first (an event body) on that thread before waiting, so the two arrive in order."""
     def run():
+        if first:
+            _emit(first)
         if seconds > 0:
             time.sleep(seconds)
         with _lock:
@@ -709,15 +712,7 @@ def _failover(backend, instance):
         instance.status = "available"
         return _rds_event(backend, instance, "RDS-EVENT-0049", "Multi-AZ instance failover completed.", "failover")
 
-    def run():
-        _emit(started)
-        if delay > 0:
-            time.sleep(delay)
-        with _lock:
-            body = completed()
-        if body:
-            _emit(body)
-    threading.Thread(target=run, daemon=True).start()
+    _later(delay, completed, first=started)
 
 
 _original_reboot = rds_responses.RDSResponse.reboot_db_instance
