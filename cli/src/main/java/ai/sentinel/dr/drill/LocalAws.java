@@ -78,15 +78,20 @@ public final class LocalAws implements AutoCloseable {
     this.waf = configure(Wafv2Client.builder()).httpClient(http).build();
     this.scheduler = configure(SchedulerClient.builder()).httpClient(http).build();
     this.lambda = configure(LambdaClient.builder()).httpClient(http)
-        .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(2))).build();
+        .overrideConfiguration(operator().apiCallTimeout(java.time.Duration.ofMinutes(2)).build()).build();
   }
 
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
     return builder.region(region).endpointOverride(endpoint)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        // the operator's side retries hard: fault-injection runs must not fail on the drill's own calls
-        .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(
-            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(10).build()).build());
+        .overrideConfiguration(operator().build());
+  }
+
+  /** The operator's side is exempt from injected faults (they test the responders) and retries hard anyway. */
+  private static ClientOverrideConfiguration.Builder operator() {
+    return ClientOverrideConfiguration.builder()
+        .putHeader(ai.sentinel.dr.localcloud.Gateway.OPERATOR_HEADER, ai.sentinel.dr.localcloud.Gateway.OPERATOR)
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(10).build());
   }
 
   /** SES's Query API in this region (templates, identities; the cli has no SES module). */

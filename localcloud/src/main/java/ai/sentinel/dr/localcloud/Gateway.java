@@ -53,6 +53,9 @@ public final class Gateway implements AutoCloseable {
   static final String EVENTS_PATH = "/_localcloud/events";
   static final String INVOKE_PREFIX = "/2015-03-31/functions/";
   static final String INVOKE_SUFFIX = "/invocations";
+  /** A request header the operator's clients send (value {@link #OPERATOR}): no fault is injected into their calls. */
+  public static final String OPERATOR_HEADER = "X-Sentinel-Operator";
+  public static final String OPERATOR = "drill";
 
   // not forwarded either way: connection-level, or set by the HTTP stack itself (java.net.http refuses some of them)
   private static final Set<String> SKIPPED_HEADERS = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -236,6 +239,9 @@ public final class Gateway implements AutoCloseable {
       throws IOException, InterruptedException {
     Headers requestHeaders = exchange.getRequestHeaders();
     boolean control = rawPath.startsWith("/moto-api");
+    // injected faults test the responders; the operator's own calls (seeding, injecting, reading back) are exempt,
+    // or a drill's non-idempotent setup (a delete whose answer was lost, then retried) fails on its own harness
+    boolean faultable = !control && !OPERATOR.equals(requestHeaders.getFirst(OPERATOR_HEADER));
     String target = requestHeaders.getFirst("X-Amz-Target");
     String rawQuery = exchange.getRequestURI().getRawQuery();
     Map<String, String> params =
@@ -248,7 +254,7 @@ public final class Gateway implements AutoCloseable {
       exchange.close();
       return;
     }
-    if (!control && faults.drawFault()) {
+    if (faultable && faults.drawFault()) {
       int status = faults.send(exchange, AwsRequests.protocol(target, params));
       record(service, action, status, true);
       return;
@@ -308,7 +314,8 @@ public final class Gateway implements AutoCloseable {
       }
     });
     int status = response.statusCode();
-    if (!control && status >= 200 && status < 300 && faults.drawLostResponse()) {
+    boolean faultable = !control && !OPERATOR.equals(requestHeaders.getFirst(OPERATOR_HEADER));
+    if (faultable && status >= 200 && status < 300 && faults.drawLostResponse()) {
       if (faults.drawThrottle()) {
         record(service, action, faults.send(exchange, AwsRequests.protocol(target, params)), true, true);
       } else {
