@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +58,7 @@ final class SecurityIncidentSignals implements SignalRules {
   static final Pattern PRIORITY = Pattern.compile("P[1-4]");
 
   private static final String RESPONDER = SecurityEventResponder.class.getSimpleName();
+  private static final String HEIGHTENED = "-sentinel-dr-heightened-";
 
   private static SecuritySettings settings(SignalContext context) {
     return context.config().settings(SecuritySettings.class).orElse(null);
@@ -136,6 +138,24 @@ final class SecurityIncidentSignals implements SignalRules {
       return new AlarmTarget("pii-access", metric.watches(metric.name() + ", the platform's PII-access metric"));
     }
     return null;
+  }
+
+  /**
+   * HeightenedMonitoring's alarms ({@code <env>-sentinel-dr-heightened-<incident>-<kind>}) watch the web ACL's blocks
+   * and the PII metric, the very metrics that start an incident: in ALARM they page the on-call, who judges; they
+   * never start one. Any environment's (two environments may share an account and a web ACL), with or without this
+   * environment's security section. Not joined to the incident either: it has usually ended when its watch fires.
+   */
+  @Override
+  public String ownAlarm(SignalContext context, String alarmName) {
+    Matcher matcher = HeightenedMonitoring.ALARM.matcher(alarmName);
+    if (!matcher.matches()) {
+      return null;
+    }
+    String environment = alarmName.substring(0, alarmName.indexOf(HEIGHTENED));
+    return "alarm " + alarmName + " is the heightened-monitoring alarm of incident " + matcher.group(1) + " ("
+        + matcher.group(2) + ", environment " + environment + ") that the security recovery put up after it: "
+        + "watched by the on-call it pages, not a new incident; no recovery starts";
   }
 
   @Override

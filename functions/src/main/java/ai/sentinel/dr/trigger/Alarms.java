@@ -21,8 +21,9 @@ import java.util.List;
 
 /**
  * CloudWatch alarm state changes, delivered by EventBridge or by SNS (reshaped to EventBridge's detail, so one code
- * path judges both): only ALARM starts; {@code ALARM_ROUTES} names the scenario by alarm name, else the first metric a
- * scenario's rules recognise as its own ({@link SignalRules#watchedBy}) does.
+ * path judges both): only ALARM starts, and never an alarm a recovery put up itself ({@link SignalRules#ownAlarm});
+ * {@code ALARM_ROUTES} names the scenario by alarm name, else the first metric a scenario's rules recognise as its own
+ * ({@link SignalRules#watchedBy}) does.
  */
 public final class Alarms {
   private final DrConfig config;
@@ -48,6 +49,13 @@ public final class Alarms {
     if (state.hasNonNull("actionsSuppressedBy")) {
       return Classification.ignore(null, null, dedup, "alarm " + shown + " has its actions suppressed by "
           + quote(state.get("actionsSuppressedBy").asText()));
+    }
+    // before routes and metrics: an alarm a recovery put up itself is watched by people, never a new signal
+    for (EventClassifier.Bound scenario : scenarios) {
+      String own = scenario.rules().ownAlarm(scenario.context(), name);
+      if (own != null) {
+        return Classification.ignore(null, null, dedup, own);
+      }
     }
     String routed = config.alarmRoutes().get(name);
     Target target;

@@ -44,6 +44,15 @@ public interface SignalRules {
   }
 
   /**
+   * Why the alarm of this name is one this scenario's own recoveries put up to watch over an incident after it, or
+   * null. Such an alarm pages the on-call and never starts a recovery of any scenario, whatever its metric or route:
+   * it watches the very metrics that start one, and would otherwise turn each incident's aftermath into a new one.
+   */
+  default String ownAlarm(SignalContext context, String alarmName) {
+    return null;
+  }
+
+  /**
    * The resource an ALARM that {@code ALARM_ROUTES} sends here acts on; a {@link BadInput} when the alarm cannot say
    * which protected resource that is.
    *
