@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code ./sentinel health [--env ENV] [--json]}: the runbook appendix's Quick Health Check with the scheduled
  * function's engine ({@link HealthChecks}) and the environment's cdk.json names. The cloud is the AWS CLI's:
  * AWS_REGION (else the environment's region), AWS_ENDPOINT_URL (a local cloud), the usual credentials. HEALTH_URL in
- * the process environment replaces the environment's healthUrl (e.g. a stand-in API). Exit 0 healthy, 1 degraded,
+ * the process environment replaces the environment's healthUrl (e.g. a stand-in API). RDS and Redis are the instance
+ * and cluster the connection secrets point at: after a restore, the restored one. Exit 0 healthy, 1 degraded,
  * 2 failing.
  */
 @Command(name = "health", usageHelpAutoWidth = false,

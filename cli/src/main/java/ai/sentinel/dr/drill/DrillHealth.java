@@ -10,8 +10,8 @@ import java.time.Clock;
 /**
  * The runbook appendix's health check printed during a drill (before the failure, after the injection, after the
  * recovery), with the engine of {@code ./sentinel health} on the local cloud: what an on-call would see at each point.
- * Read-only; it judges nothing in the drill's verdict. It checks the configured names: after a restore to a new
- * instance ({@code <db>-recovery}) the configured instance stays "not found" until the platform is renamed back.
+ * Read-only; it judges nothing in the drill's verdict. After a restore to a new instance or cluster
+ * ({@code <id>-recovery}) it checks the one the repointed secret names, as the application then uses it.
  */
 final class DrillHealth {
   private DrillHealth() {}

@@ -25,12 +25,11 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
-import software.amazon.awssdk.services.elasticache.model.CacheClusterNotFoundException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The one engine of the runbook's "Quick Health Check" (appendix), shared by the scheduled function and
@@ -64,17 +63,23 @@ public final class HealthChecks {
   /**
    * What is checked, from the environment config.
    *
-   * @param environment  the environment's name
-   * @param dbInstance   the RDS instance (database.instanceId)
-   * @param redisCluster the ElastiCache cluster (redis.clusterId), or null when the environment has no Redis
-   * @param ecsCluster   the ECS cluster (ecs.cluster)
-   * @param services     the protected services (ecs.services)
-   * @param targetGroups service to target group name or ARN (ecs.targetGroups)
-   * @param healthUrl    the API's health URL (healthUrl), or null
+   * @param environment   the environment's name
+   * @param dbInstances   the RDS instance (database.instanceId), then the instances a recovery restores into
+   * @param dbSecret      the database URL secret the application connects with (database.secretId), or null
+   * @param redisClusters the ElastiCache cluster (redis.clusterId), then the cluster a recovery creates; empty when
+   *                      the environment has no Redis
+   * @param redisSecret   the Redis URL secret (redis.secretId), or null
+   * @param ecsCluster    the ECS cluster (ecs.cluster)
+   * @param services      the protected services (ecs.services)
+   * @param targetGroups  service to target group name or ARN (ecs.targetGroups)
+   * @param healthUrl     the API's health URL (healthUrl), or null
    */
-  public record Targets(String environment, String dbInstance, String redisCluster, String ecsCluster,
-      List<String> services, Map<String, String> targetGroups, String healthUrl) {
+  public record Targets(String environment, List<String> dbInstances, String dbSecret, List<String> redisClusters,
+      String redisSecret, String ecsCluster, List<String> services, Map<String, String> targetGroups,
+      String healthUrl) {
     public Targets {
+      dbInstances = List.copyOf(dbInstances);
+      redisClusters = List.copyOf(redisClusters);
       services = List.copyOf(services);
       targetGroups = new TreeMap<>(targetGroups);
     }
@@ -83,9 +88,22 @@ public final class HealthChecks {
     public static Targets of(DrConfig config) {
       DatabaseSettings db = config.require(DatabaseSettings.class);
       EcsSettings ecs = config.require(EcsSettings.class);
-      String redis = config.settings(RedisSettings.class).map(RedisSettings::clusterId).orElse(null);
-      return new Targets(config.environment(), db.instanceId(), redis, ecs.cluster(), ecs.services(),
-          ecs.targetGroups(), config.healthUrl());
+      RedisSettings redis = config.settings(RedisSettings.class).orElse(null);
+      return new Targets(config.environment(),
+          List.of(db.instanceId(), db.recoveryInstanceId(), db.pitrInstanceId()), db.secretId(),
+          redis == null ? List.of() : List.of(redis.clusterId(), redis.recoveryClusterId()),
+          redis == null ? null : redis.secretId(), ecs.cluster(), ecs.services(), ecs.targetGroups(),
+          config.healthUrl());
+    }
+
+    /** The configured RDS instance. */
+    public String dbInstance() {
+      return dbInstances.get(0);
+    }
+
+    /** The configured cache cluster, or null when the environment has no Redis. */
+    public String redisCluster() {
+      return redisClusters.isEmpty() ? null : redisClusters.get(0);
     }
   }
 
@@ -94,12 +112,15 @@ public final class HealthChecks {
   private final ElastiCacheClient elastiCache;
   private final EcsClient ecs;
   private final ElasticLoadBalancingV2Client elb;
+  private final InUse inUse;
   private final ApiProbe api;
   private final Clock clock;
 
+  /** {@code secrets} reads the connection secrets' hosts; null checks the configured resources only. */
   public HealthChecks(Targets targets, RdsClient rds, ElastiCacheClient elastiCache, EcsClient ecs,
-      ElasticLoadBalancingV2Client elb, ApiProbe api, Clock clock) {
+      ElasticLoadBalancingV2Client elb, SecretsManagerClient secrets, ApiProbe api, Clock clock) {
     this.targets = targets;
+    this.inUse = new InUse(secrets);
     this.rds = rds;
     this.elastiCache = elastiCache;
     this.ecs = ecs;
@@ -108,10 +129,14 @@ public final class HealthChecks {
     this.clock = clock;
   }
 
-  /** The engine on {@code clients}: built at init, the ElastiCache client only where Redis is configured. */
+  /**
+   * The engine on {@code clients}: built at init, the ElastiCache client only where Redis is configured, Secrets
+   * Manager only where a connection secret is.
+   */
   public static HealthChecks of(Targets targets, Clients clients, ApiProbe api, Clock clock) {
+    boolean secrets = targets.dbSecret() != null || targets.redisSecret() != null;
     return new HealthChecks(targets, clients.rds(), targets.redisCluster() == null ? null : clients.elastiCache(),
-        clients.ecs(), clients.elbv2(), api, clock);
+        clients.ecs(), clients.elbv2(), secrets ? clients.secrets() : null, api, clock);
   }
 
   /** Runs the five checks, in the appendix's order. */
@@ -125,40 +150,30 @@ public final class HealthChecks {
     return new PlatformHealth(targets.environment(), Instant.now(clock).toString(), checks);
   }
 
+  /** The instance the database secret points at (see {@link InUse}): after a restore, the restored one. */
   CheckResult rds() {
     String threshold = "available; WARN while backing-up/modifying/rebooting/maintenance...";
     try {
-      var found = rds.describeDBInstances(b -> b.dbInstanceIdentifier(targets.dbInstance())).dbInstances();
-      if (found.isEmpty()) {
-        return result("rds", "RDS status", Status.FAIL, targets.dbInstance() + " not found", threshold);
-      }
-      String state = found.get(0).dbInstanceStatus();
-      Status status = "available".equals(state) ? Status.PASS
-          : RDS_TRANSIENT.contains(state) ? Status.WARN : Status.FAIL;
-      return result("rds", "RDS status", status, targets.dbInstance() + " " + state, threshold);
-    } catch (DbInstanceNotFoundException e) {
-      return result("rds", "RDS status", Status.FAIL, targets.dbInstance() + " not found", threshold);
+      InUse.Found db = inUse.database(rds, targets.dbSecret(), targets.dbInstances());
+      Status status = db.state() == null ? Status.FAIL : "available".equals(db.state()) ? Status.PASS
+          : RDS_TRANSIENT.contains(db.state()) ? Status.WARN : Status.FAIL;
+      return result("rds", "RDS status", status, db.observed(), threshold);
     } catch (SdkException e) {
       return unreadable("rds", "RDS status", targets.dbInstance(), e, threshold);
     }
   }
 
+  /** The cluster the Redis secret points at (see {@link InUse}): after a recovery, the recovery cluster. */
   CheckResult redis() {
     String threshold = "available; WARN while creating/modifying/snapshotting/rebooting";
     if (targets.redisCluster() == null) {
       return result("redis", "Redis status", Status.SKIP, "no redis section in " + targets.environment(), threshold);
     }
     try {
-      var found = elastiCache.describeCacheClusters(b -> b.cacheClusterId(targets.redisCluster())).cacheClusters();
-      if (found.isEmpty()) {
-        return result("redis", "Redis status", Status.FAIL, targets.redisCluster() + " not found", threshold);
-      }
-      String state = found.get(0).cacheClusterStatus();
-      Status status = "available".equals(state) ? Status.PASS
-          : REDIS_TRANSIENT.contains(state) ? Status.WARN : Status.FAIL;
-      return result("redis", "Redis status", status, targets.redisCluster() + " " + state, threshold);
-    } catch (CacheClusterNotFoundException e) {
-      return result("redis", "Redis status", Status.FAIL, targets.redisCluster() + " not found", threshold);
+      InUse.Found cache = inUse.cache(elastiCache, targets.redisSecret(), targets.redisClusters());
+      Status status = cache.state() == null ? Status.FAIL : "available".equals(cache.state()) ? Status.PASS
+          : REDIS_TRANSIENT.contains(cache.state()) ? Status.WARN : Status.FAIL;
+      return result("redis", "Redis status", status, cache.observed(), threshold);
     } catch (SdkException e) {
       return unreadable("redis", "Redis status", targets.redisCluster(), e, threshold);
     }
@@ -249,7 +264,7 @@ public final class HealthChecks {
   }
 
   /** The AWS error code, or the exception's kind for a client-side failure (no message: it may be long). */
-  private static String code(SdkException e) {
+  static String code(SdkException e) {
     if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
         && aws.awsErrorDetails().errorCode() != null) {
       return aws.awsErrorDetails().errorCode();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -31,8 +33,10 @@ import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
+import software.amazon.awssdk.services.elasticache.model.CacheNode;
 import software.amazon.awssdk.services.elasticache.model.DescribeCacheClustersRequest;
 import software.amazon.awssdk.services.elasticache.model.DescribeCacheClustersResponse;
+import software.amazon.awssdk.services.elasticache.model.Endpoint;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetGroupsRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetGroupsResponse;
@@ -48,6 +52,9 @@ import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
 import software.amazon.awssdk.services.rds.model.RdsException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
  * The runbook appendix's health check: the five checks in its order, each PASS/WARN/FAIL against its threshold with
@@ -56,10 +63,13 @@ import software.amazon.awssdk.services.rds.model.RdsException;
 class PlatformHealthCheckTest {
   private static final String TG_ARN =
       "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/sentinel-api/6d0ecf831eec9f09";
+  private static final String DB_HOST = "sentinel-db.c9akciq32.us-east-1.rds.amazonaws.com";
+  private static final String REDIS_HOST = "sentinel-redis.abc123.0001.use1.cache.amazonaws.com";
   private final RdsClient rds = Fixtures.sdkMock(RdsClient.class);
   private final ElastiCacheClient cache = Fixtures.sdkMock(ElastiCacheClient.class);
   private final EcsClient ecs = Fixtures.sdkMock(EcsClient.class);
   private final ElasticLoadBalancingV2Client elb = Fixtures.sdkMock(ElasticLoadBalancingV2Client.class);
+  private final SecretsManagerClient secrets = Fixtures.sdkMock(SecretsManagerClient.class);
   private final List<String> probed = new ArrayList<>();
   private HealthChecks.ApiProbe api = url -> {
     probed.add(url);
@@ -84,19 +94,30 @@ class PlatformHealthCheckTest {
   }
 
   private PlatformHealthCheck handler(DrConfig config) {
-    return new PlatformHealthCheck(Fixtures.deps(config, rds, cache, ecs, elb), url -> api.status(url));
+    return new PlatformHealthCheck(Fixtures.deps(config, rds, cache, ecs, elb, secrets), url -> api.status(url));
+  }
+
+  /** The connection secrets point at the configured resources: the usual case, one Describe each. */
+  @BeforeEach
+  void secretsPointAtTheConfiguredResources() {
+    when(secrets.getSecretValue(any(GetSecretValueRequest.class))).thenAnswer(call -> {
+      String id = ((GetSecretValueRequest) call.getArgument(0)).secretId();
+      return GetSecretValueResponse.builder().name(id).secretString(id.equals("sentinel/database-url")
+          ? "postgresql://app:pw@" + DB_HOST + ":5432/sentinel" : "redis://" + REDIS_HOST + ":6379/0").build();
+    });
   }
 
   private void database(String status) {
     when(rds.describeDBInstances(any(DescribeDbInstancesRequest.class))).thenReturn(DescribeDbInstancesResponse
         .builder().dbInstances(DBInstance.builder().dbInstanceIdentifier("sentinel-db").dbInstanceStatus(status)
-            .build()).build());
+            .endpoint(e -> e.address(DB_HOST).port(5432)).build()).build());
   }
 
   private void redis(String status) {
     when(cache.describeCacheClusters(any(DescribeCacheClustersRequest.class))).thenReturn(DescribeCacheClustersResponse
         .builder().cacheClusters(CacheCluster.builder().cacheClusterId("sentinel-redis").cacheClusterStatus(status)
-            .build()).build());
+            .cacheNodes(CacheNode.builder().endpoint(Endpoint.builder().address(REDIS_HOST).port(6379).build())
+                .build()).build()).build());
   }
 
   private void services(int apiRunning, int apiDesired, int celeryRunning, int celeryDesired) {
@@ -178,7 +199,13 @@ class PlatformHealthCheckTest {
     verify(elb).describeTargetGroups(any(java.util.function.Consumer.class));
     verify(elb).describeTargetHealth(any(java.util.function.Consumer.class));
     verify(elb).describeTargetGroups(any(DescribeTargetGroupsRequest.class));
-    verifyNoMoreInteractions(rds, cache, ecs, elb);
+    // the connection secrets are read for their host only (which resource the application uses)
+    ArgumentCaptor<GetSecretValueRequest> read = ArgumentCaptor.forClass(GetSecretValueRequest.class);
+    verify(secrets, times(2)).getSecretValue(read.capture());
+    assertEquals(List.of("sentinel/database-url", "sentinel/redis-url"), read.getAllValues().stream()
+        .map(GetSecretValueRequest::secretId).toList());
+    verify(secrets, times(2)).getSecretValue(any(java.util.function.Consumer.class));
+    verifyNoMoreInteractions(rds, cache, ecs, elb, secrets);
   }
 
   @Test
@@ -187,8 +214,8 @@ class PlatformHealthCheckTest {
     redis("available");
     services(2, 3, 2, 2);
     targets("healthy", "healthy", "draining");
-    PlatformHealth health = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb, api,
-        Fixtures.CLOCK).run();
+    PlatformHealth health = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb,
+        secrets, api, Fixtures.CLOCK).run();
 
     assertEquals(Status.WARN, health.check("ecs").status());
     assertEquals("sentinel-production: sentinel-api 2/3, sentinel-celery 2/2", health.check("ecs").observed());
@@ -204,8 +231,8 @@ class PlatformHealthCheckTest {
     redis("snapshotting");
     services(3, 3, 2, 2);
     targets("healthy");
-    HealthChecks checks = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb, api,
-        Fixtures.CLOCK);
+    HealthChecks checks = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb,
+        secrets, api, Fixtures.CLOCK);
     assertEquals(Status.WARN, checks.rds().status());
     assertEquals(Status.WARN, checks.redis().status());
     assertEquals(1, checks.run().exitCode());
@@ -231,8 +258,8 @@ class PlatformHealthCheckTest {
             .arn("arn:aws:ecs:us-east-1:123456789012:service/sentinel-production/sentinel-celery").reason("MISSING")
             .build()).build());
     targets("unhealthy", "unhealthy");
-    HealthChecks checks = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb, api,
-        Fixtures.CLOCK);
+    HealthChecks checks = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb,
+        secrets, api, Fixtures.CLOCK);
     CheckResult ecsCheck = checks.ecs();
     assertEquals(Status.FAIL, ecsCheck.status());
     assertEquals("sentinel-production: sentinel-api 0/3, sentinel-celery MISSING", ecsCheck.observed());
@@ -245,7 +272,7 @@ class PlatformHealthCheckTest {
     healthyPlatform();
     api = url -> 503;
     HealthChecks checks = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb,
-        url -> api.status(url), Fixtures.CLOCK);
+        secrets, url -> api.status(url), Fixtures.CLOCK);
     assertEquals(Status.FAIL, checks.api().status());
     assertEquals("https://api.sentinel.ai/health HTTP 503", checks.api().observed());
     api = url -> {
@@ -308,8 +335,8 @@ class PlatformHealthCheckTest {
   void theTextIsOneLinePerCheckStatusFirstWithObservedAndThreshold() {
     healthyPlatform();
     database("modifying");
-    PlatformHealth health = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb, api,
-        Fixtures.CLOCK).run();
+    PlatformHealth health = new HealthChecks(HealthChecks.Targets.of(config(true, true)), rds, cache, ecs, elb,
+        secrets, api, Fixtures.CLOCK).run();
     List<String> lines = health.lines();
     assertEquals(7, lines.size(), String.join("\n", lines));
     assertEquals("Sentinel platform health (dev) at 2026-01-17T10:05:00Z", lines.get(0));

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.AlarmRule;
@@ -117,14 +118,25 @@ public final class PlatformHealthSchedule extends Construct {
     return out;
   }
 
-  /** Describe calls on exactly the protected resources; elasticloadbalancing's Describe calls take no resource. */
+  /**
+   * Describe calls on exactly the protected resources and the replacements a recovery restores into (the check follows
+   * the connection secret to the one in use), and reading those secrets for their host; elasticloadbalancing's
+   * Describe calls take no resource.
+   */
   private void allowReads(EnvironmentConfig config) {
     Arns arns = new Arns(this);
-    function.allow(List.of("rds:DescribeDBInstances"),
-        List.of(arns.colon("rds", "db", config.require(DatabaseSettings.class).instanceId())));
+    DatabaseSettings db = config.require(DatabaseSettings.class);
+    function.allow(List.of("rds:DescribeDBInstances"), Stream.of(db.instanceId(), db.recoveryInstanceId(),
+        db.pitrInstanceId()).map(id -> arns.colon("rds", "db", id)).toList());
+    List<String> secrets = new ArrayList<>();
+    Optional.ofNullable(db.secretId()).ifPresent(secrets::add);
     Optional<RedisSettings> redis = config.settings(RedisSettings.class);
     redis.ifPresent(r -> function.allow(List.of("elasticache:DescribeCacheClusters"),
-        List.of(arns.colon("elasticache", "cluster", r.clusterId()))));
+        Stream.of(r.clusterId(), r.recoveryClusterId()).map(id -> arns.colon("elasticache", "cluster", id)).toList()));
+    redis.map(RedisSettings::secretId).ifPresent(secrets::add);
+    if (!secrets.isEmpty()) {
+      function.allow(List.of("secretsmanager:GetSecretValue"), secrets.stream().map(arns::secret).toList());
+    }
     EcsSettings ecs = config.require(EcsSettings.class);
     function.allow(List.of("ecs:DescribeServices"),
         ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList());

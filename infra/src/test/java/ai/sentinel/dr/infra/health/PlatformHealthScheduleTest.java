@@ -62,6 +62,11 @@ class PlatformHealthScheduleTest {
     assertTrue(policies.contains("elasticache:DescribeCacheClusters") && policies.contains(":cluster:sentinel-redis"),
         policies);
     assertTrue(policies.contains("service/sentinel-production/sentinel-api"), policies);
+    // after a recovery the check follows the connection secrets to the replacement in use
+    assertTrue(policies.contains(":db:sentinel-db-recovery") && policies.contains(":db:sentinel-db-pitr")
+        && policies.contains(":cluster:sentinel-redis-recovery"), policies);
+    assertTrue(policies.contains("secretsmanager:GetSecretValue") && policies.contains("sentinel/database-url-??????")
+        && policies.contains("sentinel/redis-url-??????"), policies);
     for (String verb : List.of("Create", "Delete", "Update", "Modify", "Put", "Reboot", "Restore", "Publish")) {
       assertFalse(policies.matches("(?s).*\"(?!logs:)[a-z0-9-]+:" + verb + "[A-Za-z]*\".*"),
           verb + " granted to the health check: " + policies);
