@@ -1,6 +1,7 @@
 package ai.sentinel.dr.cli;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.report.ReportRenderer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,10 +15,14 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "report", usageHelpAutoWidth = false,
     description = {"The post-incident report (the runbook's template, RTO/RPO against the objectives) of any "
-        + "recovery execution, rebuilt from Step Functions (AWS_ENDPOINT_URL/AWS_REGION select the cloud).",
+        + "recovery execution, rebuilt from Step Functions (AWS_ENDPOINT_URL/AWS_REGION select the cloud) with the "
+        + "report settings the --env environment deploys.",
         "Without EXECUTION_ARN: the last N reports of each scenario from the reports bucket, as an RTO/RPO trend "
         + "against the objectives, ending with whether the newest recovery got slower than the ones before it."})
 final class ReportCommand implements Callable<Integer> {
+  /** The environment a rebuilt report takes its settings from without --env: the other commands' default. */
+  static final String DEFAULT_ENV = "dev";
+
   private final Cli cli;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
@@ -38,7 +43,9 @@ final class ReportCommand implements Callable<Integer> {
   String bucket;
 
   @Option(names = "--env", paramLabel = "ENV",
-      description = "trend: prefer the reports bucket of <ENV>-sentinel-dr when there are several")
+      description = "the cdk.json environment whose report settings (on-call owner, due dates, load balancer) fill "
+          + "the rebuilt report (default: " + DEFAULT_ENV + "); trend: prefer the reports bucket of "
+          + "<ENV>-sentinel-dr when there are several")
   String env;
 
   @Option(names = "--json", description = "the report as JSON instead of Markdown")
@@ -62,7 +69,8 @@ final class ReportCommand implements Callable<Integer> {
       }
     }
     try (var sfn = Approvals.client(cli.env())) {
-      var report = Reports.of(sfn, executionArn);
+      var report = Reports.of(sfn, executionArn, RepoPaths.cdkJson(RepoPaths.root()),
+          env == null ? DEFAULT_ENV : env, cli.env());
       cli.out().println(json ? Json.write(report) : ReportRenderer.markdown(report));
       return Main.OK;
     }
