@@ -11,6 +11,7 @@ import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseUrl;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.HealthLines;
 import ai.sentinel.dr.drill.HistoryText;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.drill.PrimaryDeployments;
@@ -206,4 +207,17 @@ class DatabaseDrillIT {
     }
   }
 
+  /**
+   * Issue 14: the health check after the recovery passes the checks this scenario touches, on the resource the
+   * application now uses (the restored one the secret points at), not on the original the recovery replaced.
+   */
+  @Test
+  void theHealthCheckAfterTheRecoveryPassesWhatTheScenarioTouchedOnTheRestoredResource() {
+    Map<String, String> after = HealthLines.at(drillOutput, "after the recovery");
+    for (String check : List.of("RDS status", "ECS services")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + drillOutput);
+    }
+    assertTrue(after.get("RDS status").startsWith("PASS  sentinel-db-recovery available"), after.toString());
+  }
 }

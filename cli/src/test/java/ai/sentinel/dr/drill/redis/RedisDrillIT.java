@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.drill.DrillReports;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.HealthLines;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.drill.PrimaryDeployments;
 import ai.sentinel.dr.ecs.EcsSettings;
@@ -134,5 +135,19 @@ class RedisDrillIT {
     // the drill deletes the cluster: Diagnose finds it 'deleting'
     assertTrue(report.contains("Underlying cause: the cluster sentinel-redis was being deleted ('deleting')"), report);
     DrillReports.assertComplete(report);
+  }
+
+  /**
+   * Issue 14: the health check after the recovery passes the checks this scenario touches, on the resource the
+   * application now uses (the restored one the secret points at), not on the original the recovery replaced.
+   */
+  @Test
+  void theHealthCheckAfterTheRecoveryPassesWhatTheScenarioTouchedOnTheRestoredResource() {
+    Map<String, String> after = HealthLines.at(output, "after the recovery");
+    for (String check : List.of("Redis status", "ECS services")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + output);
+    }
+    assertTrue(after.get("Redis status").startsWith("PASS  sentinel-redis-recovery available"), after.toString());
   }
 }
