@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./sentinel drill SCENARIO}: a recovery drill (or a Testing Schedule test) on the local cloud; exit 0 only
- * when verified. {@code drill --all} runs every drill ({@link DrillAll}).
+ * when verified. {@code drill --all} runs every drill ({@link DrillAll}); {@code drill --full} runs them as the
+ * runbook's quarterly Full DR simulation ({@link FullSimulation}).
  */
 @Command(name = "drill", usageHelpAutoWidth = false,
     description = {"Runs the scenario on the local cloud (moto + our handlers) through the CDK-synthesized state machine, "
@@ -40,11 +41,18 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
   boolean help;
 
-  @Parameters(paramLabel = "SCENARIO", arity = "0..1", description = "the drill (see below); none with --all")
+  @Parameters(paramLabel = "SCENARIO", arity = "0..1",
+      description = "the drill (see below); none with --all or --full")
   String scenario;
 
   @Option(names = "--all", description = "every scenario with a drill, then one table against the Recovery Objectives")
   boolean all;
+
+  @Option(names = "--full", description = "the runbook's quarterly Full DR simulation: announces the window to the "
+      + "on-call, records the start, runs every drill as --all does, measures RTO/RPO against the objectives, "
+      + "collects the issues met and writes one summary report for leadership (its path printed); exit 0 only when "
+      + "every scenario verified")
+  boolean full;
 
   @Option(names = "--dry-run", description = "the same path with DRY_RUN=true: a plan, no mutating call")
   boolean dryRun;
@@ -94,13 +102,22 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
   public Integer call() throws Exception {
     PrintStream out = cli.out();
     PrintStream err = cli.err();
-    if (healthy && (dryRun || approval || all)) {
-      err.println("sentinel: --healthy is a real run on its own: not with --dry-run, --approval or --all");
+    if (healthy && (dryRun || approval || all || full)) {
+      err.println("sentinel: --healthy is a real run on its own: not with --dry-run, --approval, --all or --full");
       return Main.USAGE;
     }
     if (approveAs != null && rejectAs != null) {
       err.println("sentinel: --approve-as and --reject-as answer the same gate: give one");
       return Main.USAGE;
+    }
+    if (full) {
+      // the Test Procedure executes the recovery steps and measures them: a plan measures nothing
+      if (scenario != null || all || dryRun || approval || approveAs != null || rejectAs != null) {
+        err.println("sentinel: --full runs every drill for real on the local cloud: give no SCENARIO, --all, "
+            + "--dry-run or gate option");
+        return Main.USAGE;
+      }
+      return new FullSimulation(cli, java.time.Clock.systemUTC()).run(env);
     }
     if (all) {
       if (scenario != null) {

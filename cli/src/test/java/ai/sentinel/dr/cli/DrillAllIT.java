@@ -11,15 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * ./sentinel drill --all, as a user runs it: every drill the local environment deploys (database, Redis, ECS, data
- * corruption, security incident, the snapshot restore test), then one table against the Recovery Objectives with
- * measured figures and each drill's report file.
+ * ./sentinel drill --full, as a user runs it: the window announced to the on-call, every drill the local environment
+ * deploys (what drill --all runs: database, Redis, ECS, region failure and failback, data corruption, security
+ * incident, the snapshot restore test), then --all's table against the Recovery Objectives with measured figures and
+ * each drill's report file, and the one summary report for leadership. One run covers both commands: they share the
+ * drills (DrillAll), and a second four-minute run would only repeat them.
  */
 class DrillAllIT {
   @Test
   void printsOneRowPerScenarioWithMeasuredFiguresAgainstTheObjectives() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"drill", "--all"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+    int code = Main.run(new String[] {"drill", "--full"}, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, text);
@@ -54,5 +56,23 @@ class DrillAllIT {
     assertTrue(text.contains("CONTAINED and VERIFIED"), text);
     // a live view: each drill numbered its steps
     assertTrue(text.contains("step 11 of 11  > Report") && text.contains("> VerifyTargets"), text);
+
+    // --full: the window announced and closed through the on-call topic, one summary for leadership
+    assertTrue(text.contains("announced: SNS message ") && text.contains("window closed: SNS message "), text);
+    List<String> summaryLine = text.lines().filter(l -> l.startsWith("summary report: ")).toList();
+    assertEquals(1, summaryLine.size(), text);
+    String summary = java.nio.file.Files.readString(java.nio.file.Path.of(summaryLine.get(0)
+        .substring("summary report: ".length())));
+    assertTrue(summary.startsWith("## Full DR Simulation Report: local environment, "), summary);
+    assertTrue(summary.contains("**Announced:** SNS message "), summary);
+    assertTrue(summary.contains("**Outcome:** PASSED: "), summary);
+    for (String scenario : ai.sentinel.dr.report.Objectives.RUNBOOK_SCENARIOS) {
+      List<String> rows = summary.lines().filter(l -> l.startsWith("| " + scenario + " | ")).toList();
+      assertEquals(1, rows.size(), scenario + " in " + summary);
+      assertTrue(rows.get(0).contains("(pass)") && rows.get(0).contains(" | yes | "), rows.get(0));
+    }
+    assertTrue(summary.contains("### Failures (0)") && summary.contains("### Skipped checks ("), summary);
+    assertEquals(List.of(), ai.sentinel.dr.report.TemplatePlaceholders.in(summary), summary);
+    assertTrue(text.contains("FULL DR SIMULATION PASSED"), text);
   }
 }

@@ -157,13 +157,22 @@ public record EnvironmentConfig(
    * unless set). Each entry belongs to the scenario whose settings section declares its field
    * ({@link SettingsSection#drill()}), e.g. {@code databaseRestoreTest}.
    *
-   * @param tests the scheduled tests by their {@code drills} field
+   * @param tests          the scheduled tests by their {@code drills} field
+   * @param fullSimulation the quarterly full DR simulation's schedule ({@code drills.fullSimulation}: a dry-run drill
+   *                       of every deployed recovery at once, {@link ScheduledDrills}), or null when it is off
    */
-  public record Drills(Map<String, ScheduledTest> tests) {
+  public record Drills(Map<String, ScheduledTest> tests, String fullSimulation) {
     public static final Drills OFF = new Drills(Map.of());
+    /** The cdk.json field of the full DR simulation, beside the scenarios' own tests. */
+    public static final String FULL_SIMULATION = "fullSimulation";
 
     public Drills {
       tests = Collections.unmodifiableMap(new LinkedHashMap<>(tests));
+    }
+
+    /** Scheduled tests without the full simulation. */
+    public Drills(Map<String, ScheduledTest> tests) {
+      this(tests, null);
     }
 
     /** The test scheduled under {@code drills.<field>}, or null when it is off. */
@@ -172,7 +181,7 @@ public record EnvironmentConfig(
     }
 
     public boolean any() {
-      return !tests.isEmpty();
+      return !tests.isEmpty() || fullSimulation != null;
     }
   }
 

@@ -143,10 +143,12 @@ final class EnvironmentReader {
     List<SettingsSection<?>> owners = SettingsSections.ALL.stream().filter(s -> s.drill() != null).toList();
     if (!node.isObject()) {
       config.problem("drills must be an object {" + owners.stream().map(s -> s.drill().field())
-          .collect(Collectors.joining(", ")) + "}");
+          .collect(Collectors.joining(", ")) + ", " + Drills.FULL_SIMULATION + "}");
       return Drills.OFF;
     }
-    config.unknownFields(node, "drills.", owners.stream().map(s -> s.drill().field()).collect(Collectors.toSet()));
+    java.util.Set<String> known = owners.stream().map(s -> s.drill().field()).collect(Collectors.toSet());
+    known.add(Drills.FULL_SIMULATION);
+    config.unknownFields(node, "drills.", known);
     Map<String, ScheduledTest> tests = new LinkedHashMap<>();
     for (SettingsSection<?> owner : owners) {
       ScheduledTest test = drill(node, owner, sections);
@@ -154,7 +156,15 @@ final class EnvironmentReader {
         tests.put(owner.drill().field(), test);
       }
     }
-    return new Drills(tests);
+    // the quarterly exercise of every scenario at once: no scenario owns it
+    String simulation = config.schedule(node, "drills." + Drills.FULL_SIMULATION);
+    if (simulation != null && simulation.matches("rate\\(\\s*\\d+\\s+(minute|minutes|hour|hours)\\s*\\)")) {
+      // every recovery drilled at once, each with its lock, timeline, report and on-call message: not hourly
+      config.problem("drills." + Drills.FULL_SIMULATION + " drills every recovery at once: schedule it at most daily "
+          + "(the runbook's is quarterly, e.g. cron(0 6 15 3/3 ? *)), got " + simulation);
+      simulation = null;
+    }
+    return new Drills(tests, simulation);
   }
 
   private <T extends Settings> ScheduledTest drill(JsonNode drills, SettingsSection<T> owner,

@@ -68,6 +68,15 @@ public interface InfraScenario {
     return List.of();
   }
 
+  /**
+   * What the scenario runs in the quarterly full DR simulation ({@code drills.fullSimulation}, off unless set): a
+   * dry-run drill of its recovery through the ManualResponder, like every scheduled drill; null for a test (its own
+   * schedule covers it). A scenario whose manual payload needs a resource or fields says which.
+   */
+  default ScheduledDrills.Target simulation(EnvironmentConfig config) {
+    return test() ? null : new ScheduledDrills.Target(id(), null, Map.of());
+  }
+
   /** Adds the scenario's stack outputs (at least its state machine's ARN) through {@link SentinelDrStack#output}. */
   void outputs(SentinelDrStack stack, RecoveryStateMachine stateMachine);
 

@@ -42,6 +42,24 @@ public final class ScheduledDrills extends Construct {
   }
 
   /**
+   * One drill of the full DR simulation: a dry-run of the runbook through the ManualResponder.
+   *
+   * @param runbook  the manual payload's runbook
+   * @param resource the manual payload's resource, or null for the scenario's own
+   * @param fields   further fields of the manual payload the runbook needs, none if empty
+   */
+  public record Target(String runbook, String resource, Map<String, Object> fields) {
+    public Target {
+      fields = Map.copyOf(fields);
+    }
+  }
+
+  /** The full DR simulation's rule: {@code <env>-sentinel-dr-drill-full-simulation}. */
+  public static final String SIMULATION_RULE = "drill-full-simulation";
+  /** EventBridge's limit of targets per rule: the simulation is one rule (and one invoke permission). */
+  static final int MAX_TARGETS = 5;
+
+  /**
    * @param config          the environment and its {@code drills}
    * @param manualResponder the function every schedule invokes
    * @param scenarios       the deployed scenarios, whose tests are scheduled
@@ -55,13 +73,43 @@ public final class ScheduledDrills extends Construct {
     for (InfraScenario scenario : props.scenarios()) {
       for (Drill drill : scenario.drills(props.config())) {
         schedule(props, drill.ruleId(), drill.schedule(), drill.description(),
-            payload(drill.runbook(), drill.resource(), drill.dryRun(), drill.fields()));
+            List.of(payload(drill.runbook(), drill.resource(), drill.dryRun(), drill.fields(), REASON)));
+      }
+    }
+    String simulation = props.config().drills().fullSimulation();
+    if (simulation != null) {
+      List<Map<String, Object>> payloads = props.scenarios().stream().map(s -> simulation(s, props.config()))
+          .filter(java.util.Objects::nonNull)
+          .map(t -> payload(t.runbook(), t.resource(), true, t.fields(), SIMULATION_REASON)).toList();
+      if (payloads.size() > MAX_TARGETS) {
+        // one rule keeps the simulation to two resources; a sixth scenario needs a second rule, deliberately
+        throw new IllegalStateException("drills.fullSimulation: " + payloads.size() + " scenarios exceed "
+            + "EventBridge's " + MAX_TARGETS + " targets per rule");
+      }
+      if (!payloads.isEmpty()) {
+        schedule(props, SIMULATION_RULE, simulation, "Testing Schedule: quarterly full DR simulation (a dry-run "
+            + "drill of every deployed recovery: " + String.join(", ", payloads.stream()
+            .map(p -> (String) p.get("runbook")).toList()) + ")", payloads);
       }
     }
   }
 
+  /**
+   * A scenario's drill in the full simulation: the plan of its recovery its own Testing Schedule drill rehearses, when
+   * this environment schedules one (the payload already rehearsed: e.g. Scenario 6's active breach), else its
+   * {@link InfraScenario#simulation} default.
+   */
+  private static Target simulation(InfraScenario scenario, EnvironmentConfig config) {
+    Target own = scenario.test() ? null : scenario.drills(config).stream()
+        .filter(d -> d.runbook().equals(scenario.id())).findFirst().map(d -> new Target(d.runbook(), d.resource(), d.fields())).orElse(null);
+    return own != null ? own : scenario.simulation(config);
+  }
+
+  private static final String REASON = "scheduled by the runbook's Testing Schedule at ";
+  private static final String SIMULATION_REASON = "full DR simulation (runbook Testing Schedule, quarterly) at ";
+
   private static Map<String, Object> payload(String runbook, String resource, boolean dryRun,
-      Map<String, Object> fields) {
+      Map<String, Object> fields, String reason) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("runbook", runbook);
     if (resource != null) {
@@ -73,20 +121,22 @@ public final class ScheduledDrills extends Construct {
       p.put("dryRun", true);
     }
     p.put("requestId", EventField.getEventId());
-    p.put("reason", "scheduled by the runbook's Testing Schedule at " + EventField.getTime());
+    p.put("reason", reason + EventField.getTime());
     return p;
   }
 
+  /** One rule, one target per payload, all invoking the ManualResponder (one invoke permission for the rule). */
   private void schedule(Props props, String ruleId, String expression, String description,
-      Map<String, Object> payload) {
+      List<Map<String, Object>> payloads) {
     Rule rule = Rule.Builder.create(this, ruleId)
         .ruleName(Names.rule(props.config().prefix(), ruleId))
         .description(description)
         .schedule(Schedule.expression(expression))
-        .targets(List.of(LambdaFunction.Builder.create(props.manualResponder().live())
-            .event(RuleTargetInput.fromObject(payload))
-            .retryAttempts(2)
-            .build()))
+        .targets(payloads.stream().map(payload -> (software.amazon.awscdk.services.events.IRuleTarget)
+            LambdaFunction.Builder.create(props.manualResponder().live())
+                .event(RuleTargetInput.fromObject(payload))
+                .retryAttempts(2)
+                .build()).toList())
         .build();
     rules.put(ruleId, rule);
   }

@@ -59,6 +59,13 @@ public final class EcsInfraScenario implements InfraScenario {
         test.resource(), true));
   }
 
+  /** A recovery of one service: the full simulation plans the first protected one (the API, in every environment). */
+  @Override
+  public ScheduledDrills.Target simulation(EnvironmentConfig config) {
+    return config.settings(EcsSettings.class).filter(s -> !s.services().isEmpty())
+        .map(s -> new ScheduledDrills.Target(ID, s.services().get(0), Map.of())).orElse(null);
+  }
+
   @Override
   public void outputs(SentinelDrStack stack, RecoveryStateMachine stateMachine) {
     stack.output("EcsServiceFailureStateMachineArn", stateMachine.stateMachine().getStateMachineArn(),
