@@ -18,9 +18,12 @@ import java.util.List;
  * @param manifestKey the manifest's key, once written
  * @param done        export completed, snapshot available, manifest written
  * @param polls       WaitForEvidence's checks so far
+ * @param manifestSha256 the SHA-256 (hex) of the manifest as written: the report records it, so a later reader can
+ *                    tell the manifest (and through it every object) is the one written during the incident
  */
 public record EvidenceState(String bucket, String prefix, String from, String to, String exportTask,
-    String snapshotId, List<EvidenceObject> objects, String manifestKey, boolean done, int polls) {
+    String snapshotId, List<EvidenceObject> objects, String manifestKey, boolean done, int polls,
+    String manifestSha256) {
   public static final Part<EvidenceState> PART = new Part<>("evidence", EvidenceState.class);
 
   @JsonCreator
@@ -32,14 +35,17 @@ public record EvidenceState(String bucket, String prefix, String from, String to
   public record EvidenceObject(String key, long size, String sha256) {}
 
   EvidenceState withExportTask(String id) {
-    return new EvidenceState(bucket, prefix, from, to, id, snapshotId, objects, manifestKey, done, polls);
+    return new EvidenceState(bucket, prefix, from, to, id, snapshotId, objects, manifestKey, done, polls,
+        manifestSha256);
   }
 
   EvidenceState polled(int n) {
-    return new EvidenceState(bucket, prefix, from, to, exportTask, snapshotId, objects, manifestKey, done, n);
+    return new EvidenceState(bucket, prefix, from, to, exportTask, snapshotId, objects, manifestKey, done, n,
+        manifestSha256);
   }
 
-  EvidenceState finished(List<EvidenceObject> preserved, String manifest) {
-    return new EvidenceState(bucket, prefix, from, to, exportTask, snapshotId, preserved, manifest, true, polls);
+  EvidenceState finished(List<EvidenceObject> preserved, String manifest, String manifestHash) {
+    return new EvidenceState(bucket, prefix, from, to, exportTask, snapshotId, preserved, manifest, true, polls,
+        manifestHash);
   }
 }

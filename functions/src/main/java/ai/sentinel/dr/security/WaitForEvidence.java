@@ -10,6 +10,7 @@ import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.security.EvidenceState.EvidenceObject;
 import ai.sentinel.dr.security.SecurityState.Action;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -55,7 +56,7 @@ public final class WaitForEvidence extends Step {
       return recovery;
     }
     if (recovery.dryRun()) {
-      return recovery.with(EvidenceState.PART, state.finished(List.of(), null))
+      return recovery.with(EvidenceState.PART, state.finished(List.of(), null, null))
           .log(entry("skipped", "dry-run: nothing was exported, nothing to wait for"));
     }
     SecuritySettings.Evidence settings = SecuritySettings.of(deps.config()).evidence();
@@ -110,11 +111,13 @@ public final class WaitForEvidence extends Step {
         .build();
     Mutation<?> sent = mutate(recovery, "s3", "PutObject", state.bucket(), key,
         () -> s3.putObject(put, RequestBody.fromBytes(manifest)));
-    Recovery out = sent.recovery().with(EvidenceState.PART, state.finished(objects, key));
+    String manifestHash = HexFormat.of().formatHex(Evidence.sha256(manifest));
+    Recovery out = sent.recovery().with(EvidenceState.PART, state.finished(objects, key, manifestHash));
     SecurityState security = out.part(SecurityState.PART);
     if (security != null) {
       out = out.with(SecurityState.PART, security.withAction(new Action(now(), name(), "preserved " + objects.size()
-          + " object(s) in s3://" + state.bucket() + "/" + state.prefix() + " (manifest with SHA-256: " + key + ")")));
+          + " object(s) in s3://" + state.bucket() + "/" + state.prefix() + " (manifest with SHA-256: " + key
+          + ", itself SHA-256 " + manifestHash + ")")));
     }
     long bytes = objects.stream().mapToLong(EvidenceObject::size).sum();
     return out.log(entry("verified", objects.size() + " evidence object(s), " + bytes + " bytes, hashed into s3://"

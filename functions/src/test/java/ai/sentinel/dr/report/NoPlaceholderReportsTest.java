@@ -18,6 +18,7 @@ import ai.sentinel.dr.recovery.Verification.Check;
 import ai.sentinel.dr.recovery.Verification.Result;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
+import ai.sentinel.dr.security.SecurityDocuments;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +57,8 @@ class NoPlaceholderReportsTest {
     docs.put("database-failure (Option A)", Documents.optionAQuick());
     docs.put("redis-failure (snapshot)", Documents.redisSucceeded());
     docs.put("ecs-service-failure (rollback)", Documents.ecsRolledBack());
+    // Scenario 6 with every part of its state: indicators, containment, evidence hashes, investigation, watch
+    docs.put("security-incident (contained)", SecurityDocuments.contained());
     return docs;
   }
 
@@ -116,7 +119,7 @@ class NoPlaceholderReportsTest {
       }
     }
     assertEquals(List.of(), problems, "placeholders left");
-    assertEquals((ScenarioRegistry.all().size() + 4) * 5 * 4, reports);
+    assertEquals((ScenarioRegistry.all().size() + 5) * 5 * 4, reports);
   }
 
   @Test

@@ -158,6 +158,8 @@ class PreserveEvidenceTest {
     }
     assertEquals("sentinel-db-evidence-0123456789ab", manifest.path("databaseSnapshot").asText());
     assertEquals(state.objects().size(), manifest.path("objects").size());
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(objects.get(PREFIX
+        + "manifest.json"))), state.manifestSha256(), "the manifest's own hash, for the report");
   }
 
   @Test
