@@ -1,5 +1,6 @@
 package ai.sentinel.dr.recovery;
 
+import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
@@ -59,6 +60,15 @@ public abstract class Step implements RequestStreamHandler, Resource {
    */
   public List<Awaited> awaits(Recovery recovery) {
     return List.of();
+  }
+
+  /**
+   * The clients of the region where this step's state machine and its wait table are (they are registered and
+   * answered there: a task token is only known to its own region's Step Functions). The function's own region by
+   * default; the DR stack's steps name the DR region explicitly, whatever else they read.
+   */
+  protected Clients waitClients() {
+    return deps.clients();
   }
 
   /**
@@ -131,7 +141,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
     if (!awaited.isEmpty() && table != null && !in.dryRun()) {
       try {
         Duration ttl = Duration.ofSeconds(in.options().pollSeconds() + 300L);
-        new WaitTokens(deps.clients().dynamoDb(), table, deps.clock()).register(awaited, in.executionName(), token,
+        new WaitTokens(waitClients().dynamoDb(), table, deps.clock()).register(awaited, in.executionName(), token,
             ttl);
         fields.put("registered", true);
       } catch (RuntimeException e) {
@@ -147,7 +157,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
     } catch (RuntimeException e) {
       waiting = false; // the poll after the wait raises it where the state machine catches it
     }
-    boolean answered = !waiting && TaskTokens.answer(deps.clients().sfn(), token,
+    boolean answered = !waiting && TaskTokens.answer(waitClients().sfn(), token,
         Json.write(Map.of("wokenBy", name())));
     fields.put("ready", !waiting);
     fields.put("answered", answered);

@@ -1,18 +1,23 @@
 package ai.sentinel.dr.region;
 
+import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.RegionState.Restore;
+import ai.sentinel.dr.wait.Awaited;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 /**
  * Scenario 4, runbook step 4 ("aws rds wait db-instance-available" in the DR region): one poll of the DR instance.
- * Available means status available and an endpoint; the state machine's Wait spaces the polls.
+ * Available means status available and an endpoint. Between polls the state machine waits for RDS's own event (the
+ * DR instance restored from a snapshot, RDS-EVENT-0008 in the DR region, answered by the DR stack's WaitResponder) or
+ * {@code pollSeconds}, whichever comes first.
  */
 public final class WaitForDrInstance extends Step {
   private final RegionSettings region;
@@ -35,6 +40,19 @@ public final class WaitForDrInstance extends Step {
   @Override
   public String name() {
     return "WaitForDrInstance";
+  }
+
+  /** RDS says when the restored DR instance is available (RDS-EVENT-0008/0043, in the DR region's EventBridge). */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    Restore restore = RegionState.of(recovery.part(RegionState.PART)).restore();
+    return restore == null ? List.of() : List.of(Awaited.rdsInstanceAvailable(restore.instanceId()));
+  }
+
+  /** The failover's state machine and wait table are in the DR region, whatever region the function runs in. */
+  @Override
+  protected Clients waitClients() {
+    return deps.clients().in(region.drRegion());
   }
 
   @Override

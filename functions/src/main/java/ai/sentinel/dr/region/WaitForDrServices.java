@@ -1,5 +1,6 @@
 package ai.sentinel.dr.region;
 
+import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
@@ -7,6 +8,7 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.RegionState.DrService;
 import ai.sentinel.dr.region.RegionState.DrServices;
+import ai.sentinel.dr.wait.Awaited;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -14,7 +16,9 @@ import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
  * Scenario 4 ("wait services-stable" in the DR cluster): one poll. Stable means every service runs its desired count
- * in a single deployment; the state machine's Wait spaces the polls.
+ * in a single deployment. Between polls the state machine waits for ECS's own event (SERVICE_STEADY_STATE or
+ * SERVICE_DEPLOYMENT_COMPLETED of each service in the DR region, answered by the DR stack's WaitResponder) or
+ * {@code pollSeconds}, whichever comes first.
  */
 public final class WaitForDrServices extends Step {
   private final RegionSettings region;
@@ -37,6 +41,20 @@ public final class WaitForDrServices extends Step {
   @Override
   public String name() {
     return "WaitForDrServices";
+  }
+
+  /** ECS says when each DR service is steady (by name: the DR stack's own wait table keeps them apart). */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    DrServices services = RegionState.of(recovery.part(RegionState.PART)).services();
+    return services == null ? List.of()
+        : services.services().stream().map(d -> Awaited.ecsServiceStable(d.name())).toList();
+  }
+
+  /** The failover's state machine and wait table are in the DR region, whatever region the function runs in. */
+  @Override
+  protected Clients waitClients() {
+    return deps.clients().in(region.drRegion());
   }
 
   @Override

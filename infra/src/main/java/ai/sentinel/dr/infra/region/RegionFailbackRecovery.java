@@ -36,6 +36,10 @@ import software.constructs.Construct;
  *                                      ─complete─► RestoreCloudFrontOrigin → [Approve DecommissionDr, always]
  *   → DecommissionDr → VerifyFailback → Notify → Report → Recovered
  * </pre>
+ * Its waits only poll ({@code $.options.pollSeconds}): the replica, the new primary instance and the primary services
+ * are in the primary region, whose RDS and ECS events reach the primary region's EventBridge only. Waking these waits
+ * would need a rule there forwarding them to this region's bus, i.e. a resource in the primary region, which this
+ * stack cannot deploy (a stack has one region) and the primary stack has no room for (issue 15).
  * Both gates are built whatever {@code safety.approvalSteps} says; a dry-run passes them and soaks 0 s.
  */
 public final class RegionFailbackRecovery extends RecoveryStateMachine {

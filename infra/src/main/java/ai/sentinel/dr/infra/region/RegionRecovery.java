@@ -34,6 +34,9 @@ import software.constructs.Construct;
  *   → SwitchDns → WaitForDns ⟲ → SwitchCloudFront → WaitForCloudFront ⟲ → VerifyDr → NotifyCustomers → Notify
  *   → Report
  * </pre>
+ * The waits marked ⟲ poll with {@code $.options.pollSeconds} between polls; the instance's and the services' waits end
+ * early on RDS's and ECS's own events in the DR region (issue 15: the stack's WaitResponder and wait table, the
+ * fallback to a plain poll when no event comes). Route 53 and CloudFront send no such event: their waits only poll.
  * The gate is not optional: the stack builds this state machine with FenceRecoveries gated whatever
  * {@code safety.approvalSteps} says (a dry-run, which changes nothing, passes it).
  */
@@ -101,12 +104,12 @@ public final class RegionRecovery extends RecoveryStateMachine {
     dnsTask.next(dnsInSync);
     Choice servicesStable = new Choice(this, "DR services stable?")
         .when(isTrue("$.region.services.stable"), dnsTask)
-        .otherwise(pollWait("Wait for DR services").next(waitForServicesTask));
+        .otherwise(eventWait("Wait for DR services", waitForServicesTask));
     waitForServicesTask.next(servicesStable);
     secretTask.next(scaleUpTask).next(servicesStable);
     Choice instanceAvailable = new Choice(this, "DR instance available?")
         .when(isTrue("$.region.restore.available"), secretTask)
-        .otherwise(pollWait("Wait for DR instance").next(waitForInstanceTask));
+        .otherwise(eventWait("Wait for DR instance", waitForInstanceTask));
     waitForInstanceTask.next(instanceAvailable);
     fenceTask.next(restoreTask).next(waitForInstanceTask);
     chooseTask.next(gated(RegionFailure.GATED_STEP, fenceTask));

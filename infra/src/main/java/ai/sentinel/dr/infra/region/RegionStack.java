@@ -17,6 +17,7 @@ import ai.sentinel.dr.infra.RecoveryLocksTable;
 import ai.sentinel.dr.infra.RunbookFunction;
 import ai.sentinel.dr.infra.RunbookFunctions;
 import ai.sentinel.dr.infra.SentinelDrStack;
+import ai.sentinel.dr.infra.WaitTokensTable;
 import ai.sentinel.dr.region.CopySnapshots;
 import ai.sentinel.dr.region.RegionFailback;
 import ai.sentinel.dr.region.RegionFailure;
@@ -25,6 +26,8 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.trigger.HealthEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.TriggerPatterns;
+import ai.sentinel.dr.trigger.WaitResponder;
+import ai.sentinel.dr.wait.ReadyEvents;
 import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Permission;
@@ -98,6 +101,9 @@ public final class RegionStack extends Stack {
     Map<String, String> environment = new LinkedHashMap<>(config.lambdaEnvironment());
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
     environment.put(Vars.LOCK_TABLE, locks.tableName());
+    // the task tokens of the failover's waits, in this region: the primary's wait table is down with the primary
+    WaitTokensTable waits = new WaitTokensTable(this, Names.waitTable(prefix));
+    environment.put(Vars.WAIT_TABLE, waits.tableName());
     // the scenario's steps: <env>-sentinel-dr-region-<step>
     // the sections of what a failover reads and changes only: Lambda's 4 KB of variables
     EnvironmentConfig functionsConfig = config.without(config.sections().stream().map(s -> s.getClass())
@@ -120,7 +126,9 @@ public final class RegionStack extends Stack {
         new RecoveryStateMachine.Props(functionsConfig, steps, sharedSteps, notifications, true));
     Construct triggers = new Construct(this, "Triggers");
     manualResponder = responder(triggers, shared, config, ManualResponder.class);
-    healthRules(triggers, shared, config, functionsConfig, region);
+    Map<String, List<TriggerPatterns.Rule>> rules = drRules(functionsConfig, region);
+    healthRules(triggers, shared, config, rules.getOrDefault(HealthEventResponder.class.getSimpleName(), List.of()));
+    waitResponder(triggers, shared, waits, rules.getOrDefault(ReadyEvents.RESPONDER, List.of()));
 
     failoverTest(config, prefix);
     customerTemplate(region);
@@ -205,35 +213,62 @@ public final class RegionStack extends Stack {
   }
 
   /**
-   * The scenario's EventBridge rules in the DR region (AWS Health issues of the primary), exactly as the DR
-   * responders match them ({@link TriggerPatterns} in the DR stack's scope), each targeting its responder.
+   * The EventBridge rules of the DR stack's responders by responder: {@link TriggerPatterns} in the DR stack's scope,
+   * so that each rule is deployed with exactly the pattern its responder matches with event-ruler.
    */
-  private void healthRules(Construct triggers, RunbookFunctions shared, EnvironmentConfig config,
-      EnvironmentConfig functionsConfig, RegionSettings region) {
-    Map<String, String> scope = new java.util.LinkedHashMap<>(functionsConfig.lambdaEnvironment(
-        HealthEventResponder.class));
+  private static Map<String, List<TriggerPatterns.Rule>> drRules(EnvironmentConfig functionsConfig,
+      RegionSettings region) {
+    Map<String, String> scope = new LinkedHashMap<>(functionsConfig.lambdaEnvironment(HealthEventResponder.class));
     scope.put(Vars.REGION, region.drRegion());
     scope.put(Vars.NOTIFY_TOPIC_ARN, "deployed-by-the-stack");
-    List<TriggerPatterns.Rule> rules = TriggerPatterns.of(DrConfig.fromEnv(scope)).stream()
-        .filter(r -> r.responder().equals(HealthEventResponder.class.getSimpleName())).toList();
+    Map<String, List<TriggerPatterns.Rule>> byResponder = new LinkedHashMap<>();
+    TriggerPatterns.of(DrConfig.fromEnv(scope)).forEach(r -> byResponder.computeIfAbsent(r.responder(),
+        k -> new java.util.ArrayList<>()).add(r));
+    return byResponder;
+  }
+
+  /** The scenario's EventBridge rules in the DR region (AWS Health issues of the primary), to its health responder. */
+  private void healthRules(Construct triggers, RunbookFunctions shared, EnvironmentConfig config,
+      List<TriggerPatterns.Rule> rules) {
     if (rules.isEmpty()) {
       return;
     }
     RunbookFunction responder = responder(triggers, shared, config, HealthEventResponder.class);
-    for (TriggerPatterns.Rule rule : rules) {
-      Map<String, Object> pattern = Json.MAPPER.convertValue(Json.tree(rule.pattern()),
-          new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
-      CfnRule cfn = CfnRule.Builder.create(triggers, "Rule-" + rule.id())
-          .name(prefix(config) + "-" + rule.id())
-          .description(rule.description())
-          .eventPattern(pattern)
-          .state("ENABLED")
-          .targets(List.of(CfnRule.TargetProperty.builder().id(rule.responder())
-              .arn(responder.live().getFunctionArn()).build()))
-          .build();
-      responder.live().addPermission("Invoke-" + rule.id(), Permission.builder()
-          .principal(new ServicePrincipal("events.amazonaws.com")).sourceArn(cfn.getAttrArn()).build());
+    rules.forEach(rule -> rule(triggers, rule, responder));
+  }
+
+  /**
+   * Issue 15 in the DR region: the WaitResponder of this stack wakes the failover's waits (WaitForDrInstance,
+   * WaitForDrServices) when RDS or ECS says in the DR region that the resource is ready. Its rules see this region's
+   * events only, as every EventBridge rule does. It starts nothing (no StartExecution, no lock table): it reads and
+   * forgets this stack's tokens and answers them on this stack's state machines only.
+   */
+  private void waitResponder(Construct triggers, RunbookFunctions shared, WaitTokensTable waits,
+      List<TriggerPatterns.Rule> rules) {
+    RunbookFunction fn = shared.create(triggers, WaitResponder.class, Map.of(), null);
+    waits.grantAnswer(fn);
+    List<String> machines = new java.util.ArrayList<>(List.of(failover.stateMachine().getStateMachineArn()));
+    if (failback != null) {
+      machines.add(failback.stateMachine().getStateMachineArn());
     }
+    fn.allow(List.of("states:SendTaskSuccess"), machines);
+    rules.forEach(rule -> rule(triggers, rule, fn));
+  }
+
+  /** One rule, its pattern the raw JSON the responder matches (L1: the L2 Rule would re-model it). */
+  private void rule(Construct triggers, TriggerPatterns.Rule rule, RunbookFunction responder) {
+    Map<String, Object> pattern = Json.MAPPER.convertValue(Json.tree(rule.pattern()),
+        new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+    CfnRule cfn = CfnRule.Builder.create(triggers, "Rule-" + rule.id())
+        .name(getStackName() + "-" + rule.id())
+        .description(rule.description())
+        .eventPattern(pattern)
+        .state("ENABLED")
+        .targets(List.of(CfnRule.TargetProperty.builder().id(rule.responder())
+            .arn(responder.live().getFunctionArn()).build()))
+        .build();
+    responder.live().addPermission("Invoke-" + rule.id(), Permission.builder()
+        .principal(new ServicePrincipal("events.amazonaws.com")).sourceArn(cfn.getAttrArn()).build());
   }
 
   /** The environment's safety with the failover's gate on, whatever approvalSteps says. */

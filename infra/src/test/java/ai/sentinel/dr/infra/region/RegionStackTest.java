@@ -51,8 +51,9 @@ class RegionStackTest {
   void itHasItsOwnTopicAndLockTableInTheDrRegion() {
     assertEquals(List.of("dev-sentinel-dr-region-notifications"), dev.properties("AWS::SNS::Topic").stream()
         .map(p -> p.path("TopicName").asText()).toList());
-    assertEquals(List.of("dev-sentinel-dr-region-locks"), dev.properties("AWS::DynamoDB::Table").stream()
-        .map(p -> p.path("TableName").asText()).toList());
+    // and its own wait table (RegionWaitsStackTest)
+    assertEquals(List.of("dev-sentinel-dr-region-locks", "dev-sentinel-dr-region-waits"),
+        dev.properties("AWS::DynamoDB::Table").stream().map(p -> p.path("TableName").asText()).sorted().toList());
   }
 
   @Test
