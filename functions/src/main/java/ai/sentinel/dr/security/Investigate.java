@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -99,17 +100,52 @@ public final class Investigate extends Step {
     List<String> proposed = active(settings, candidates);
     SecurityState.Investigation investigation = new SecurityState.Investigation(from.toString(), to.toString(),
         group, requests.read(), requests.matched(), requests.capped(), requests.byIp(), requests.byPath(),
-        requests.byKey(), threats, proposed, !proposed.isEmpty());
+        requests.byKey(), threats, proposed, !proposed.isEmpty(), unblocked(requests.byIp().keySet(), settings,
+        state));
     String summary = (group == null ? "no log group configured" : requests.matched() + " of " + requests.read()
         + " events in " + group + " with status >= 400" + (requests.capped() ? " (first " + MAX_EVENTS + " read)"
         : "") + "; by address " + requests.byIp()) + "; threats in audit_logs by key " + threats.stream()
         .map(t -> t.apiKeyId() + "=" + t.count()).toList();
     SecurityState next = state.withInvestigation(investigation).withAction(new Action(now(), name(),
-        "investigated: " + summary + (proposed.isEmpty() ? "; nothing new to contain"
-            : "; proposed for revocation (after approval): " + proposed)));
+        "investigated: " + summary + (proposed.isEmpty() ? "; no further API key to revoke"
+            : "; proposed for revocation (after approval): " + proposed) + (investigation.proposedIps().isEmpty()
+            ? "" : "; addresses no block covers, for a human to judge: " + investigation.proposedIps())));
     return recovery.with(SecurityState.PART, next).log(entry("investigated", summary)).log(entry("decided",
         proposed.isEmpty() ? "no further API key to revoke" : "second round proposed, waits for approval: revoke "
             + proposed));
+  }
+
+  /**
+   * Of the addresses seen, those a block may take (public, not allow-listed: {@link SecurityEvents#refusal}) that no
+   * range this recovery blocked or found blocked covers, normalised to /32 or /128. Unparsable ones ("?" for a line
+   * without an address) are left out: there is nothing to block.
+   */
+  static List<String> unblocked(Collection<String> seen, SecuritySettings settings, SecurityState state) {
+    List<IpRanges.Range> covered = new ArrayList<>();
+    List<String> blocked = new ArrayList<>(state.assessment().indicators().ips());
+    if (state.blocks() != null) {
+      blocked.addAll(state.blocks().added());
+      blocked.addAll(state.blocks().alreadyBlocked());
+    }
+    for (String cidr : blocked) {
+      try {
+        covered.add(IpRanges.parse(cidr));
+      } catch (IpRanges.NotAnIp e) {
+        // a refused indicator Assess kept as text: covers nothing
+      }
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String ip : seen) {
+      try {
+        IpRanges.Range range = IpRanges.parse(ip);
+        if (SecurityEvents.refusal(range, settings) == null && covered.stream().noneMatch(range::overlaps)) {
+          out.add(range.cidr());
+        }
+      } catch (IpRanges.NotAnIp e) {
+        // nothing to block
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Counts of requests by address, path and key. */

@@ -144,14 +144,17 @@ final class SecurityReportLines {
 
   /**
    * Addresses the investigation saw with a status of 400 or more that no block of this recovery covers (neither
-   * added nor found already blocked): a human decides on them. Private and unparsable ones are left out (never
-   * blocked).
+   * added nor found already blocked): a human decides on them. Never private, allow-listed or unparsable ones.
    */
   static List<String> unblockedAddresses(Recovery recovery) {
     SecurityState s = recovery.part(SecurityState.PART);
     if (s == null || s.investigation() == null) {
       return List.of();
     }
+    if (s.investigation().proposedIps() != null) {
+      return s.investigation().proposedIps(); // judged by Investigate with the allow-list
+    }
+    // a document from before Investigate judged them: private ones left out; the allow-list is not known here
     Set<String> blocked = new LinkedHashSet<>();
     if (s.blocks() != null) {
       blocked.addAll(s.blocks().added());

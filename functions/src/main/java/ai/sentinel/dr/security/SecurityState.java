@@ -178,10 +178,14 @@ public record SecurityState(Assessment assessment, Blocks blocks, Revocation rev
    * @param threats      the audit_logs threat aggregation, as the runbook's query returns it
    * @param proposedKeys keys with threats, active and not yet contained: the second round revokes them after approval
    * @param secondRound  there is something to propose ({@code $.security.investigation.secondRound})
+   * @param proposedIps  of the addresses counted, those that may be blocked (public, not allow-listed) and that no
+   *                     block of this recovery covers, as /32 or /128; judged here with the settings, so the report
+   *                     and a later round of blocks need not judge again. Null in a document written before it
+   *                     existed
    */
   public record Investigation(String from, String to, String logGroup, int eventsRead, int errorEvents,
       boolean capped, Map<String, Integer> byIp, Map<String, Integer> byPath, Map<String, Integer> byKey,
-      List<Threat> threats, List<String> proposedKeys, boolean secondRound) {
+      List<Threat> threats, List<String> proposedKeys, boolean secondRound, List<String> proposedIps) {
     @JsonCreator
     public Investigation {
       byIp = byIp == null ? Map.of() : new java.util.LinkedHashMap<>(byIp);
@@ -189,6 +193,7 @@ public record SecurityState(Assessment assessment, Blocks blocks, Revocation rev
       byKey = byKey == null ? Map.of() : new java.util.LinkedHashMap<>(byKey);
       threats = threats == null ? List.of() : List.copyOf(threats);
       proposedKeys = proposedKeys == null ? List.of() : List.copyOf(proposedKeys);
+      proposedIps = proposedIps == null ? null : List.copyOf(proposedIps);
     }
   }
 

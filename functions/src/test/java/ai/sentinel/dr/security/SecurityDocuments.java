@@ -66,7 +66,7 @@ public final class SecurityDocuments {
             "/ecs/sentinel-api", 120, 45, false, byIp, byPath, byKey, List.of(
                 new SecurityState.Threat("key-7f3a91", 12, List.of("sql_injection", "pii_exfiltration")),
                 new SecurityState.Threat("key-51c0de", 4, List.of("pii_exfiltration"))),
-            List.of("key-51c0de"), true))
+            List.of("key-51c0de"), true, List.of("198.51.100.77/32")))
         .withRevocation(new SecurityState.Revocation(List.of("key-7f3a91", "key-51c0de"), List.of(), List.of()))
         .withAction(new Action("2026-01-17T10:09:10Z", "RevokeFoundKeys", "revoked API key key-51c0de in api_keys"))
         .withRestore(new SecurityState.Restore(List.of(1, 2, 3), 2, true, true, "3/3, 3 healthy", 4))

@@ -108,13 +108,26 @@ class SecurityIncidentReportTest {
     assertTrue(items.contains("Deploy updated security rules (WAF rules against what the investigation saw: requests "
         + "with status >= 400 on [/api/v1/users/export, /api/v1/login])"), items.toString());
     assertTrue(items.contains("Decide whether to block the addresses the investigation saw with status >= 400 that "
-        + "no block covers: [198.51.100.77]"), items.toString());
+        + "no block covers: [198.51.100.77/32]"), items.toString());
     assertTrue(items.contains("Monitor closely for 48 hours: judge every ALARM of "
         + "[dev-sentinel-dr-heightened-0123456789ab-http-4xx, dev-sentinel-dr-heightened-0123456789ab-waf-blocked] "
         + "until 2026-01-19T10:12:30Z (they page the on-call and start no recovery; removed automatically then)"),
         items.toString());
     assertTrue(items.stream().noneMatch(i -> i.startsWith("Restore services gradually")),
         "the recovery restored the service itself: " + items);
+  }
+
+  @Test
+  void aDocumentFromBeforeInvestigateJudgedAddressesStillListsThePublicOnes() {
+    Recovery r = SecurityDocuments.contained();
+    SecurityState s = r.part(SecurityState.PART);
+    SecurityState.Investigation i = s.investigation();
+    r = r.with(SecurityState.PART, s.withInvestigation(new SecurityState.Investigation(i.from(), i.to(),
+        i.logGroup(), i.eventsRead(), i.errorEvents(), i.capped(), i.byIp(), i.byPath(), i.byKey(), i.threats(),
+        i.proposedKeys(), i.secondRound(), null)));
+    List<String> items = report(r, "SUCCEEDED").actionItems().stream().map(ActionItem::action).toList();
+    assertTrue(items.contains("Decide whether to block the addresses the investigation saw with status >= 400 that "
+        + "no block covers: [198.51.100.77]"), items.toString());
   }
 
   @Test

@@ -47,7 +47,7 @@ class SecurityIncidentTest {
   void theSecondRoundNamesTheKeysAndWhoLosesAccess() {
     SecurityState.Investigation found = new SecurityState.Investigation("2026-01-17T09:00:00Z",
         "2026-01-17T10:00:00Z", "/sentinel/api", 120, 30, false, Map.of(), Map.of(), Map.of(),
-        List.of(new SecurityState.Threat("key-7", 12, List.of("sql-injection"))), List.of("key-7"), true);
+        List.of(new SecurityState.Threat("key-7", 12, List.of("sql-injection"))), List.of("key-7"), true, null);
     Recovery r = IsolateTest.breach(false).update(SecurityState.PART, s -> s.withInvestigation(found));
     GateExplanation gate = scenario.gates().get("RevokeFoundKeys").explain(r, Fixtures.config());
     assertEquals("revoke the API keys the investigation found with threats in audit_logs: [key-7]", gate.change());
