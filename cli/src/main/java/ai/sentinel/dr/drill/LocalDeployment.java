@@ -34,6 +34,11 @@ public final class LocalDeployment implements FunctionRegistry {
   private final Map<String, String> stateMachineArns = new LinkedHashMap<>();
   private final Map<String, String> topicArns = new LinkedHashMap<>();
 
+  /** The region the template is deployed in: its rules see that region's events only. */
+  public String region() {
+    return template.region();
+  }
+
   public LocalDeployment(CloudTemplate template) {
     this.template = template;
     this.resources = template.resources();

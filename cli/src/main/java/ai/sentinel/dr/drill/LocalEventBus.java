@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 public final class LocalEventBus implements Consumer<byte[]> {
   /** The answer recorded for an event not delivered ({@link #setDelivering}). */
   public static final String NOT_DELIVERED = "(not delivered: polling only)";
-  private final LocalDeployment deployment;
+  private final List<LocalDeployment> deployments;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   private volatile boolean delivering = true;
 
@@ -38,7 +38,16 @@ public final class LocalEventBus implements Consumer<byte[]> {
   public record Delivery(Instant at, String via, String function, JsonNode event, String answer) {}
 
   public LocalEventBus(LocalDeployment deployment) {
-    this.deployment = deployment;
+    this(List.of(deployment));
+  }
+
+  /**
+   * Several stacks of the app, each in its own region (the DR stack in the DR region): an EventBridge event reaches
+   * the rules of the stacks of its own region only, as EventBridge rules are regional (an event without a region, the
+   * first stack's); an SNS message the subscriptions of its topic, whichever stack has them.
+   */
+  public LocalEventBus(List<LocalDeployment> deployments) {
+    this.deployments = List.copyOf(deployments);
   }
 
   @Override
@@ -46,17 +55,25 @@ public final class LocalEventBus implements Consumer<byte[]> {
     JsonNode root = Json.tree(new String(body, StandardCharsets.UTF_8));
     if (root.has("eventBridge")) {
       JsonNode event = root.get("eventBridge");
-      deployment.ruleTargets(event.toString()).forEach((rule, function) -> deliver(rule, function, event,
-          event.toString().getBytes(StandardCharsets.UTF_8)));
+      String region = event.path("region").asText(deployments.get(0).region());
+      for (LocalDeployment deployment : deployments) {
+        if (deployment.region().equals(region)) {
+          deployment.ruleTargets(event.toString()).forEach((rule, function) -> deliver(deployment, rule, function,
+              event, event.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+      }
     } else if (root.has("sns")) {
       JsonNode sns = root.get("sns");
       String topic = sns.path("topicArn").asText();
       String message = sns.path("message").asText();
-      for (LocalDeployment.Subscriber s : deployment.subscribers(topic)) {
-        if (s.filterPolicy() != null && !matches(message, s.filterPolicy())) {
-          continue;
+      for (LocalDeployment deployment : deployments) {
+        for (LocalDeployment.Subscriber s : deployment.subscribers(topic)) {
+          if (s.filterPolicy() != null && !matches(message, s.filterPolicy())) {
+            continue;
+          }
+          deliver(deployment, topic, s.function(), Json.tree(message), envelope(topic, sns.path("subject")
+              .asText(null), message));
         }
-        deliver(topic, s.function(), Json.tree(message), envelope(topic, sns.path("subject").asText(null), message));
       }
     }
   }
@@ -74,7 +91,8 @@ public final class LocalEventBus implements Consumer<byte[]> {
     return List.copyOf(deliveries);
   }
 
-  private void deliver(String via, String functionName, JsonNode event, byte[] payload) {
+  private void deliver(LocalDeployment deployment, String via, String functionName, JsonNode event,
+      byte[] payload) {
     Optional<LocalFunction> fn = deployment.find(functionName);
     if (fn.isEmpty()) {
       return;

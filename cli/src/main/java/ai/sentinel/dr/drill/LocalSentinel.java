@@ -98,7 +98,7 @@ public final class LocalSentinel implements AutoCloseable {
         stack.deployment().registerFunctions(stack.aws(), local);
       }
       // the events the launcher sends for AWS reach the functions the deployed rules and subscriptions name
-      LocalEventBus events = new LocalEventBus(deployment);
+      LocalEventBus events = new LocalEventBus(deployments);
       cloud.onEvents(events);
       return new LocalSentinel(cloud, List.copyOf(stacks), DrConfig.fromEnv(SettingsSections.override(deployedEnv,
           local)), parts, workDir, events);

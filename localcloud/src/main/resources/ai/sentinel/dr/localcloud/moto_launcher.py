@@ -80,7 +80,8 @@ READINESS AND THE EVENTS AWS SENDS (event-driven waits; configurable so a benchm
      (LOCALCLOUD_ECS_ROLLOUT_SECONDS, default 0: at once, as F5); meanwhile it is PRIMARY IN_PROGRESS with no running
      tasks and the previous deployment ACTIVE (still serving), as a rolling update reports. When it completes (and
      also at once), the events ECS sends are delivered: "ECS Deployment State Change" SERVICE_DEPLOYMENT_COMPLETED
-     and "ECS Service Action" SERVICE_STEADY_STATE (resources: the service ARN, cluster/name format).
+     and "ECS Service Action" SERVICE_STEADY_STATE (resources: the service ARN, cluster/name format). A created
+     service's first deployment behaves the same (any region: the DR region's services created by a failover too).
   E3 ElastiCache: a cluster created with a NotificationTopicArn (F3's creating time, cacheCreateSeconds,
      LOCALCLOUD_CACHE_CREATE_SECONDS) gets ElastiCache's SNS notification {"ElastiCache:CacheClusterProvisioningComplete":
      "<id>"} when it becomes available, delivered (Subject "ElastiCache Notification Message") to the functions
@@ -434,7 +435,13 @@ _original_create_service = ecs_models.EC2ContainerServiceBackend.create_service
 def _create_service(self, *args, **kwargs):
     with _lock:
         service = _original_create_service(self, *args, **kwargs)
+        if _rollout(self, service, []):
+            return service  # E2: the first deployment completes (and settles) after ecsRolloutSeconds, then its events
         _settle(self, service, new_deployment=True)
+        if _primary(service) is not None and _broken_reason(self, service.task_definition) is None:
+            # E2: ECS's events for a created service's first deployment too (a failover's DR services wait on them)
+            threading.Thread(target=_ecs_completed, args=(self, service, _primary(service)["id"]),
+                             daemon=True).start()
         return service
 
 

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.LocalEventBus;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CloudTemplate;
+import ai.sentinel.dr.wait.ReadyEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegionDrillIT {
+  private static final int POLL_SECONDS = 10;
   private static LocalSentinel sentinel;
   private static List<CloudTemplate> stacks;
 
@@ -39,7 +42,9 @@ class RegionDrillIT {
     assertEquals(2, all.size(), "local deploys the DR region's stack (cdk.json local.dr)");
     assertEquals("eu-west-1", all.get(1).region());
     stacks = all;
-    sentinel = LocalSentinel.start(all, Map.of(), Files.createTempDirectory("region-drill-it-"));
+    // pollSeconds 10 (local: 1): a wait that ends well before it was ended by the event, not by its timeout
+    sentinel = LocalSentinel.start(all, Map.of(DrConfig.Vars.POLL_SECONDS, Integer.toString(POLL_SECONDS)),
+        Files.createTempDirectory("region-drill-it-"));
   }
 
   @AfterAll
@@ -79,9 +84,29 @@ class RegionDrillIT {
   @Order(2)
   void theApprovedFailoverMovesThePlatformAndEveryCheckIsReadBackFromTheCloud() throws Exception {
     StringBuilder output = new StringBuilder();
-    Drill.Result result = drill(sentinel, "region-failure", false, Drill.Gate.approveAs("it-oncall"), output);
+    // the DR restore and the DR services' rollout take a few seconds, and the launcher sends RDS's and ECS's events
+    // in eu-west-1 when they are done (moto_launcher.py E1, E2)
+    sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 3.0, "ecsRolloutSeconds", 3.0, "ecsScaleSeconds", 3.0));
+    int before = sentinel.events.deliveries().size();
+    Drill.Result result;
+    try {
+      result = drill(sentinel, "region-failure", false, Drill.Gate.approveAs("it-oncall"), output);
+    } finally {
+      sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 0.0, "ecsRolloutSeconds", 0.0, "ecsScaleSeconds", 0.0));
+    }
     assertTrue(result.passed(), output.toString());
     String out = output.toString();
+    // issue 15 in the DR region: the waits for the DR instance and the DR services were woken by the events, through
+    // the DR stack's own rules and WaitResponder (the primary's rules never see eu-west-1's events)
+    List<LocalEventBus.Delivery> ready = sentinel.events.deliveries().stream().skip(before)
+        .filter(d -> d.via().contains("ready-")).toList();
+    assertTrue(ready.stream().allMatch(d -> d.function().contains("region-wait-responder")), ready.toString());
+    // ECS sends two events per service (deployment completed, steady state): whichever comes first wakes the wait
+    for (List<String> rules : List.of(List.of(ReadyEvents.RDS_INSTANCE),
+        List.of(ReadyEvents.ECS_DEPLOYMENT, ReadyEvents.ECS_STEADY_STATE))) {
+      assertTrue(ready.stream().anyMatch(d -> rules.stream().anyMatch(r -> d.via().endsWith(r))
+          && d.answer().contains("\"woke\"")), rules + " woke no DR wait: " + ready);
+    }
     for (String check : List.of("PASS  DR instance sentinel-db-dr", "PASS  DR secret", "PASS  DR services",
         "PASS  DR targets", "PASS  DNS", "PASS  CloudFront", "PASS  customers notified once",
         "PASS  nothing created in us-east-1")) {
