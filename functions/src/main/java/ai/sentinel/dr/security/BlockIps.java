@@ -63,7 +63,13 @@ public final class BlockIps extends Step {
     }
     SecuritySettings settings = SecuritySettings.of(deps.config());
     List<String> wanted = new ArrayList<>();
-    for (String ip : state.assessment().indicators().ips()) {
+    List<String> named = new ArrayList<>(state.assessment().indicators().ips());
+    if (state.investigation() != null && state.investigation().secondRound()
+        && state.investigation().proposedIps() != null) {
+      // the second round (BlockFoundIps) runs only after a human approved the investigation's proposal
+      named.addAll(state.investigation().proposedIps());
+    }
+    for (String ip : named.stream().distinct().toList()) {
       String refused;
       try {
         IpRanges.Range range = IpRanges.parse(ip);
@@ -112,7 +118,11 @@ public final class BlockIps extends Step {
         sleeper.accept(IpSets.backoff(attempt));
         continue;
       }
-      Blocks blocks = new Blocks(added, already, expiresAt, size, attempt);
+      // a second round keeps the first round's blocks in the record the report and VerifyContainment read
+      List<String> allAdded = new ArrayList<>(state.blocks() == null ? List.of() : state.blocks().added());
+      added.stream().filter(c -> !allAdded.contains(c)).forEach(allAdded::add);
+      Blocks blocks = new Blocks(allAdded, already.stream().filter(c -> !allAdded.contains(c)).toList(), expiresAt,
+          size, attempt);
       SecurityState next = state.withBlocks(blocks);
       String who = recovery.executionName() + " (" + state.assessment().severity() + ": "
           + SecurityIncidentSignals.quote(state.assessment().summary()) + ")";

@@ -98,21 +98,22 @@ public final class Investigate extends Step {
         .filter(k -> k != null && SecurityIncidentSignals.API_KEY_ID.matcher(k).matches() && !contained.contains(k))
         .toList();
     List<String> proposed = active(settings, candidates);
+    List<String> ips = unblocked(requests.byIp().keySet(), settings, state);
     SecurityState.Investigation investigation = new SecurityState.Investigation(from.toString(), to.toString(),
         group, requests.read(), requests.matched(), requests.capped(), requests.byIp(), requests.byPath(),
-        requests.byKey(), threats, proposed, !proposed.isEmpty(), unblocked(requests.byIp().keySet(), settings,
-        state));
+        requests.byKey(), threats, proposed, !proposed.isEmpty() || !ips.isEmpty(), ips);
     String summary = (group == null ? "no log group configured" : requests.matched() + " of " + requests.read()
         + " events in " + group + " with status >= 400" + (requests.capped() ? " (first " + MAX_EVENTS + " read)"
         : "") + "; by address " + requests.byIp()) + "; threats in audit_logs by key " + threats.stream()
         .map(t -> t.apiKeyId() + "=" + t.count()).toList();
     SecurityState next = state.withInvestigation(investigation).withAction(new Action(now(), name(),
         "investigated: " + summary + (proposed.isEmpty() ? "; no further API key to revoke"
-            : "; proposed for revocation (after approval): " + proposed) + (investigation.proposedIps().isEmpty()
-            ? "" : "; addresses no block covers, for a human to judge: " + investigation.proposedIps())));
+            : "; proposed for revocation (after approval): " + proposed) + (ips.isEmpty() ? ""
+            : "; proposed for blocking (after approval): " + ips)));
     return recovery.with(SecurityState.PART, next).log(entry("investigated", summary)).log(entry("decided",
-        proposed.isEmpty() ? "no further API key to revoke" : "second round proposed, waits for approval: revoke "
-            + proposed));
+        !investigation.secondRound() ? "nothing further to contain" : "second round proposed, waits for approval: "
+            + (proposed.isEmpty() ? "" : "revoke " + proposed) + (proposed.isEmpty() || ips.isEmpty() ? "" : ", ")
+            + (ips.isEmpty() ? "" : "block " + ips)));
   }
 
   /**

@@ -93,13 +93,26 @@ public final class SecurityIncident implements Scenario {
     if (state == null || state.investigation() == null) {
       return null;
     }
+    SecurityState.Investigation found = state.investigation();
+    List<String> ips = found.proposedIps() == null ? List.of() : found.proposedIps();
+    if (ips.isEmpty()) {
+      return new GateExplanation(
+          "revoke the API keys the investigation found with threats in audit_logs: " + found.proposedKeys(),
+          "API keys " + found.proposedKeys() + " (" + found.threats().stream()
+              .map(t -> t.apiKeyId() + ": " + t.count() + " " + t.categories()).toList() + ")",
+          "every request with these keys is refused from then on, legitimate clients included, until they get new "
+              + "keys. Rejecting leaves them valid");
+    }
+    // one approval for the whole second round: the keys (RevokeFoundKeys), then the addresses (BlockFoundIps)
+    boolean keys = !found.proposedKeys().isEmpty();
     return new GateExplanation(
-        "revoke the API keys the investigation found with threats in audit_logs: "
-            + state.investigation().proposedKeys(),
-        "API keys " + state.investigation().proposedKeys() + " (" + state.investigation().threats().stream()
-            .map(t -> t.apiKeyId() + ": " + t.count() + " " + t.categories()).toList() + ")",
-        "every request with these keys is refused from then on, legitimate clients included, until they get new "
-            + "keys. Rejecting leaves them valid");
+        (keys ? "revoke the API keys the investigation found with threats in audit_logs: " + found.proposedKeys()
+            + ", and " : "") + "block at WAF the addresses it saw with status >= 400 that no block covers: " + ips,
+        (keys ? "API keys " + found.proposedKeys() + "; " : "") + "WAF IP set addresses " + ips + " (by address: "
+            + found.byIp() + ")",
+        (keys ? "requests with these keys are refused from then on; " : "") + "every request from these addresses "
+            + "is blocked until the block expires, legitimate clients behind them included. Rejecting leaves "
+            + (keys ? "the keys valid and " : "") + "the addresses unblocked");
   }
 
   static GateExplanation explainRestore(Recovery r) {

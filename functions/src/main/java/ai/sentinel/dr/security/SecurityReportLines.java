@@ -100,9 +100,28 @@ final class SecurityReportLines {
   }
 
   private static String secondRound(ReportFacts f, SecurityState s, Investigation i) {
-    if (i.proposedKeys().isEmpty()) {
-      return "nothing new to contain (no active API key with threats beyond the first round).";
+    List<String> ips = i.proposedIps() == null ? List.of() : i.proposedIps();
+    if (i.proposedKeys().isEmpty() && ips.isEmpty()) {
+      return "nothing new to contain (no active API key with threats, no unblocked address beyond the first "
+          + "round).";
     }
+    String keys = i.proposedKeys().isEmpty() ? "" : keyRound(f, s, i);
+    if (ips.isEmpty()) {
+      return keys;
+    }
+    List<String> blocked = ips.stream().filter(ip -> blocked(s, ip)).toList();
+    List<String> open = ips.stream().filter(ip -> !blocked.contains(ip)).toList();
+    return (keys.isEmpty() ? "" : keys + " ") + "Proposed blocking " + ips + " behind the same approval"
+        + (blocked.isEmpty() ? "" : "; blocked " + blocked) + (open.isEmpty() ? "." : f.running() ? "; " + open
+        + " waiting for the approval." : f.dryRun() ? "; " + open + " not blocked (dry-run)." : "; " + open
+        + " NOT blocked (rejected or not answered).");
+  }
+
+  private static boolean blocked(SecurityState s, String cidr) {
+    return s.blocks() != null && (s.blocks().added().contains(cidr) || s.blocks().alreadyBlocked().contains(cidr));
+  }
+
+  private static String keyRound(ReportFacts f, SecurityState s, Investigation i) {
     List<String> revoked = s.revocation() == null ? List.of() : i.proposedKeys().stream()
         .filter(k -> s.revocation().revoked().contains(k) || s.revocation().alreadyRevoked().contains(k)).toList();
     List<String> open = i.proposedKeys().stream().filter(k -> !revoked.contains(k)).toList();
@@ -152,7 +171,8 @@ final class SecurityReportLines {
       return List.of();
     }
     if (s.investigation().proposedIps() != null) {
-      return s.investigation().proposedIps(); // judged by Investigate with the allow-list
+      // judged by Investigate with the allow-list; the ones the second round blocked are done
+      return s.investigation().proposedIps().stream().filter(ip -> !blocked(s, ip)).toList();
     }
     // a document from before Investigate judged them: private ones left out; the allow-list is not known here
     Set<String> blocked = new LinkedHashSet<>();

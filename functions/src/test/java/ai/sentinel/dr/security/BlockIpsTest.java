@@ -68,6 +68,38 @@ class BlockIpsTest {
     return r.with(SecurityState.PART, SecurityState.assessed(a));
   }
 
+  /** BlockFoundIps: after the approval, the investigation's addresses join the set; the first round's stay recorded. */
+  @Test
+  void theSecondRoundBlocksTheAddressesTheInvestigationProposed() {
+    ipSet("token-2", List.of("203.0.113.77/32"));
+    when(waf.updateIPSet(any(UpdateIpSetRequest.class))).thenReturn(UpdateIpSetResponse.builder()
+        .nextLockToken("token-3").build());
+    Recovery first = assessed(false, List.of("203.0.113.77/32")).update(SecurityState.PART, st -> st
+        .withBlocks(new SecurityState.Blocks(List.of("203.0.113.77/32"), List.of(), "2026-01-18T10:05:00Z", 1, 1))
+        .withInvestigation(new SecurityState.Investigation("2026-01-16T10:05:00Z", "2026-01-17T10:05:00Z",
+            "/ecs/sentinel-api", 50, 20, false, java.util.Map.of("203.0.113.77", 17, "198.51.100.77", 3),
+            java.util.Map.of(), java.util.Map.of(), List.of(), List.of(), true, List.of("198.51.100.77/32"))));
+    Recovery out = StepHarness.invoke(step(), first);
+    ArgumentCaptor<UpdateIpSetRequest> sent = ArgumentCaptor.forClass(UpdateIpSetRequest.class);
+    verify(waf).updateIPSet(sent.capture());
+    assertEquals(List.of("203.0.113.77/32", "198.51.100.77/32"), sent.getValue().addresses());
+    SecurityState.Blocks blocks = out.part(SecurityState.PART).blocks();
+    assertEquals(List.of("203.0.113.77/32", "198.51.100.77/32"), blocks.added(),
+        "the first round's block stays this recovery's (the report and VerifyContainment read it)");
+    assertEquals(List.of(), blocks.alreadyBlocked());
+  }
+
+  @Test
+  void withoutTheSecondRoundTheProposedAddressesAreNotBlocked() {
+    ipSet("token-2", List.of("203.0.113.77/32"));
+    Recovery first = assessed(false, List.of("203.0.113.77/32")).update(SecurityState.PART, st -> st
+        .withInvestigation(new SecurityState.Investigation("2026-01-16T10:05:00Z", "2026-01-17T10:05:00Z",
+            "/ecs/sentinel-api", 50, 20, false, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
+            List.of(), List.of(), false, List.of("198.51.100.77/32"))));
+    StepHarness.invoke(step(), first);
+    verify(waf, org.mockito.Mockito.never()).updateIPSet(any(UpdateIpSetRequest.class));
+  }
+
   @Test
   void mergesWithTheLockTokenKeepingEveryExistingEntry() {
     ipSet("token-1", List.of("192.0.2.200/32", "2001:DB8::/32"));

@@ -118,6 +118,17 @@ class SecurityIncidentReportTest {
   }
 
   @Test
+  void aSecondRoundThatBlockedTheAddressesSaysSoAndLeavesNoActionItem() {
+    Recovery r = SecurityDocuments.contained();
+    r = r.update(SecurityState.PART, s -> s.withBlocks(new SecurityState.Blocks(List.of("203.0.113.77/32",
+        "198.51.100.77/32"), List.of(), "2026-01-18T10:09:20Z", 4, 1)));
+    assertTrue(markdown(r).contains("Proposed blocking [198.51.100.77/32] behind the same approval; blocked "
+        + "[198.51.100.77/32]."), markdown(r));
+    assertTrue(report(r, "SUCCEEDED").actionItems().stream().noneMatch(a -> a.action().startsWith("Decide whether "
+        + "to block")), "nothing left to decide");
+  }
+
+  @Test
   void aDocumentFromBeforeInvestigateJudgedAddressesStillListsThePublicOnes() {
     Recovery r = SecurityDocuments.contained();
     SecurityState s = r.part(SecurityState.PART);

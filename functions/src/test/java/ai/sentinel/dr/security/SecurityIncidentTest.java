@@ -54,4 +54,20 @@ class SecurityIncidentTest {
     assertEquals("API keys [key-7] ([key-7: 12 [sql-injection]])", gate.resource());
     assertTrue(gate.meaning().startsWith("every request with these keys is refused from then on"), gate.meaning());
   }
+
+  @Test
+  void oneApprovalCoversTheKeysAndTheAddressesOfTheSecondRound() {
+    SecurityState.Investigation found = new SecurityState.Investigation("2026-01-17T09:00:00Z",
+        "2026-01-17T10:00:00Z", "/sentinel/api", 120, 30, false, Map.of("198.51.100.77", 3), Map.of(), Map.of(),
+        List.of(new SecurityState.Threat("key-7", 12, List.of("sql-injection"))), List.of("key-7"), true,
+        List.of("198.51.100.77/32"));
+    Recovery r = IsolateTest.breach(false).update(SecurityState.PART, s -> s.withInvestigation(found));
+    GateExplanation gate = scenario.gates().get("RevokeFoundKeys").explain(r, Fixtures.config());
+    assertEquals("revoke the API keys the investigation found with threats in audit_logs: [key-7], and block at "
+        + "WAF the addresses it saw with status >= 400 that no block covers: [198.51.100.77/32]", gate.change());
+    assertEquals("API keys [key-7]; WAF IP set addresses [198.51.100.77/32] (by address: {198.51.100.77=3})",
+        gate.resource());
+    assertTrue(gate.meaning().contains("every request from these addresses is blocked until the block expires"),
+        gate.meaning());
+  }
 }

@@ -82,9 +82,12 @@ final class SecurityChecks {
     String attacker = SecurityIncidentDrill.ATTACKER + "/32";
     List<String> allowListed = set.stream().filter(a -> settings.allowedRanges().stream()
         .anyMatch(r -> r.overlaps(ai.sentinel.dr.security.IpRanges.parse(a)))).toList();
+    String accomplice = SecurityIncidentDrill.ACCOMPLICE + "/32";
     ok &= check(out, set.contains(attacker) && set.contains(SecuritySeed.HAND_BLOCKED) && allowListed.isEmpty(),
         "WAF IP set " + set + ": " + attacker + " blocked, the hand-added " + SecuritySeed.HAND_BLOCKED + " kept, "
         + "allow-listed entries " + allowListed);
+    ok &= check(out, set.contains(accomplice), "second round: " + accomplice + ", found only by the investigation, "
+        + (set.contains(accomplice) ? "blocked after the approval" : "NOT BLOCKED"));
     Map<String, AttributeValue> record = sentinel.aws.dynamoDb.getItem(b -> b.tableName(SecuritySettings
         .blocksTable(sentinel.config.environment())).key(Map.of("cidr", AttributeValue.fromS(attacker)))).item();
     ok &= check(out, record != null && record.containsKey("expiresAtIso") && record.containsKey("reason"),
@@ -150,11 +153,15 @@ final class SecurityChecks {
   private static boolean investigation(LocalSentinel sentinel, Recovery recovery, PrintStream out) {
     SecurityState s = recovery.part(SecurityState.PART);
     SecurityState.Investigation inv = s == null ? null : s.investigation();
-    long expected = SecurityIncidentDrill.STATUSES.stream().filter(c -> c >= 400).count();
-    boolean counted = inv != null && inv.errorEvents() == expected;
+    long expected = SecurityIncidentDrill.STATUSES.stream().filter(c -> c >= 400).count()
+        + SecurityIncidentDrill.ACCOMPLICE_STATUSES.size() + 1; // the office's 404 counts, it is never blocked
+    List<String> proposedIps = inv == null ? null : inv.proposedIps();
+    boolean counted = inv != null && inv.errorEvents() == expected
+        && List.of(SecurityIncidentDrill.ACCOMPLICE + "/32").equals(proposedIps);
     boolean ok = check(out, counted, "investigation: " + (inv == null ? "none" : inv.errorEvents() + " of "
         + inv.eventsRead() + " events with status >= 400 (expected " + expected + "), by address " + inv.byIp()
-        + ", threats " + inv.threats().stream().map(t -> t.apiKeyId() + "=" + t.count()).toList()));
+        + ", threats " + inv.threats().stream().map(t -> t.apiKeyId() + "=" + t.count()).toList()
+        + ", addresses proposed " + proposedIps));
     if (!sentinel.part(SecuritySeed.class).tables()) {
       return false;
     }

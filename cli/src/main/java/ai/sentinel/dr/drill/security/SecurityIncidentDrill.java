@@ -33,6 +33,13 @@ public final class SecurityIncidentDrill implements DrillScenario {
 
   /** The statuses of the attacker's logged requests, in order. */
   static final List<Integer> STATUSES = List.of(200, 401, 403, 200, 500, 403, 200, 404);
+  /**
+   * A second address the finding does not name, probing without a key: only the investigation finds it, and the
+   * second round blocks it after the approval (documentation range: public, never allow-listed).
+   */
+  public static final String ACCOMPLICE = "203.0.113.91";
+  /** The accomplice's statuses; an allow-listed office address also logs one 404, which must never be blocked. */
+  static final List<Integer> ACCOMPLICE_STATUSES = List.of(401, 403);
 
   private SecurityChecks.Before before;
 
@@ -55,6 +62,12 @@ public final class SecurityIncidentDrill implements DrillScenario {
     String api = settings.isolation().service();
     out.println("seeded: " + api + " " + before.desired() + " tasks; evidence bucket " + settings.evidence().bucket()
         + ", log group " + settings.evidence().logGroup());
+  }
+
+  /** An address of the first allow-listed range (the office): the investigation sees it, no round blocks it. */
+  static String office(LocalSentinel sentinel) {
+    String cidr = SecuritySettings.of(sentinel.config).allowedRanges().get(0).cidr();
+    return cidr.substring(0, cidr.indexOf('/'));
   }
 
   /** The seeded IP set's entries as WAF holds them now. */
@@ -84,7 +97,19 @@ public final class SecurityIncidentDrill implements DrillScenario {
       events.add(software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent.builder().timestamp(at)
           .message(Json.write(line)).build());
     }
+    long later = start + statuses.size() * 30_000L;
+    for (int i = 0; i < ACCOMPLICE_STATUSES.size(); i++) {
+      events.add(software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent.builder().timestamp(later + i
+          * 30_000L).message(Json.write(Map.of("ip", ACCOMPLICE, "method", "GET", "path", "/api/v1/admin",
+          "status", ACCOMPLICE_STATUSES.get(i)))).build());
+    }
+    String office = office(sentinel);
+    events.add(software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent.builder().timestamp(later
+        + ACCOMPLICE_STATUSES.size() * 30_000L).message(Json.write(Map.of("ip", office, "method", "GET", "path",
+        "/api/v1/missing", "status", 404))).build());
     sentinel.aws.logs.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(events));
+    out.println("inject: " + ACCOMPLICE_STATUSES.size() + " probes from " + ACCOMPLICE + " (statuses "
+        + ACCOMPLICE_STATUSES + ") and a 404 from the allow-listed " + office);
     out.println("inject: " + events.size() + " requests from " + ATTACKER + " with API key " + SecuritySeed.STOLEN_KEY
         + " in " + group + " (statuses " + statuses + ")");
     if (sentinel.part(SecuritySeed.class).tables()) {

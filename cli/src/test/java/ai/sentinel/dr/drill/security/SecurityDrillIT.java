@@ -119,6 +119,7 @@ class SecurityDrillIT {
         .toList();
     assertEquals(3, approvals.size(), "isolation, the second round, the restore: " + approvals);
     assertTrue(states.indexOf("RevokeFoundKeys") > states.indexOf("Approve RevokeFoundKeys"), states.toString());
+    assertEquals("BlockFoundIps", states.get(states.indexOf("RevokeFoundKeys") + 1), states.toString());
     assertTrue(approvals.stream().allMatch(e -> e.detail().contains("drill")), approvals.toString());
   }
 
@@ -127,7 +128,9 @@ class SecurityDrillIT {
     List<String> set = SecurityIncidentDrill.ipSet(sentinel);
     assertTrue(set.contains(SecurityIncidentDrill.ATTACKER + "/32"), set.toString());
     assertTrue(set.contains(SecuritySeed.HAND_BLOCKED), set.toString());
-    assertEquals(2, set.size(), set.toString());
+    assertTrue(set.contains(SecurityIncidentDrill.ACCOMPLICE + "/32"), "found by the investigation, blocked in the "
+        + "second round: " + set);
+    assertEquals(3, set.size(), "the office's address the investigation also saw is not blocked: " + set);
   }
 
   @Test

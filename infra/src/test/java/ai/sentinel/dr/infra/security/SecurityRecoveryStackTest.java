@@ -102,7 +102,13 @@ public class SecurityRecoveryStackTest {
       assertEquals("Dry-run? (RevokeFoundKeys)", second.path("Choices").path(0).path("Next").asText());
       assertEquals("Approve RevokeFoundKeys", s.path("Dry-run? (RevokeFoundKeys)").path("Default").asText(),
           "keys the investigation found are revoked only after an approval");
-      assertEquals("Isolate?", s.path("RevokeFoundKeys").path("Next").asText());
+      assertEquals("BlockFoundIps", s.path("RevokeFoundKeys").path("Next").asText(),
+          "one approval for the second round: keys, then addresses");
+      assertEquals("Isolate?", s.path("BlockFoundIps").path("Next").asText());
+      assertEquals(s.path("BlockIps").path("Parameters").path("FunctionName"), s.path("BlockFoundIps")
+          .path("Parameters").path("FunctionName"), "the BlockIps function again: no function of its own");
+      assertEquals(s.path("RevokeApiKeys").path("Parameters").path("FunctionName"), s.path("RevokeFoundKeys")
+          .path("Parameters").path("FunctionName"));
       assertEquals("Isolate?", second.path("Default").asText(), "isolation after every reversible containment");
       assertEquals("Restore?", isolate.path("Default").asText());
       assertEquals("Restore?", s.path("Isolate").path("Next").asText());
