@@ -8,6 +8,9 @@
 #   ROUNDS=3 bench/overhead.sh                          more rounds (the modes alternate)
 #   RESTORE_SECONDS=60 ROLLOUT_SECONDS=30 CACHE_SECONDS=60 POLL_SECONDS=30 bench/overhead.sh
 #   SCENARIOS=database-failure bench/overhead.sh        one drill
+#   SCENARIOS=region-failure bench/overhead.sh          the DR stack's failover (eu-west-1): restore and DR services
+#                                                       (2026-12-06, restore 10 s, rollout 5 s: wait overhead 0.1 s
+#                                                       event-driven vs 7.4 s polling, 2 waits)
 #   SKIP_BUILD=1 bench/overhead.sh                      reuse the build
 #
 # Needs what the drills need (python3 with moto[server]==5.2.1, PostgreSQL and redis-server). Not part of

@@ -59,7 +59,8 @@ public final class Overhead {
     System.out.printf(Locale.ROOT, "overhead: restore %.0f s, rollout %.0f s, cache creation %.0f s (each plus a "
         + "random part of a poll interval), pollSeconds %d, %d round(s), logs in %s%n", restore, rollout, cache, poll,
         rounds, work);
-    CloudTemplate template = Templates.synthesize(root, "local");
+    // both stacks of local (the DR stack in eu-west-1): region-failure runs in the DR stack, the others in the first
+    List<CloudTemplate> template = Templates.stacks(root, "local", List.of());
     Map<String, String> overrides = new LinkedHashMap<>();
     overrides.put("POLL_SECONDS", Integer.toString(poll));
     // the ECS drill's broken deployment is given 2 polls before the rollback (the same in both modes)
@@ -89,7 +90,7 @@ public final class Overhead {
     }
   }
 
-  private static Measured run(CloudTemplate template, Map<String, String> overrides, Path work, String scenario,
+  private static Measured run(List<CloudTemplate> template, Map<String, String> overrides, Path work, String scenario,
       boolean events, double restore, double rollout, double cache) throws Exception {
     Path dir = Files.createTempDirectory(work, scenario + (events ? "-events-" : "-polling-"));
     try (LocalSentinel sentinel = LocalSentinel.start(template, overrides, dir);
@@ -98,9 +99,13 @@ public final class Overhead {
       sentinel.events.setDelivering(events);
       Drill.Result result = Drill.of(sentinel, scenario, new PrintStream(log, true, StandardCharsets.UTF_8))
           .run(false);
-      List<HistoryEvent> history = ExecutionWatcher.history(sentinel.aws.sfn, result.executionArn());
-      String definition = sentinel.aws.sfn.describeStateMachine(b -> b.stateMachineArn(
-          sentinel.stateMachine(scenario))).definition();
+      // the execution's own region's Step Functions (region-failure's is the DR region's)
+      String region = result.executionArn().split(":")[3];
+      software.amazon.awssdk.services.sfn.SfnClient sfn = sentinel.stacks.stream().map(s -> s.aws())
+          .filter(a -> a.region.id().equals(region)).findFirst().orElse(sentinel.aws).sfn;
+      List<HistoryEvent> history = ExecutionWatcher.history(sfn, result.executionArn());
+      String definition = sfn.describeStateMachine(b -> b.stateMachineArn(result.execution().stateMachineArn()))
+          .definition();
       List<Instant> ready = sentinel.events.deliveries().stream().filter(d -> d.via().contains("ready-")
           || d.via().contains("elasticache")).map(LocalEventBus.Delivery::at).sorted().toList();
       return measure(scenario, events, result, history, StatePath.of(definition), ready);
