@@ -57,7 +57,8 @@ final class Parallel {
   /**
    * Runs a compare query in its own transaction with planner settings for it: no JIT (compiling costs more than the
    * few expressions save), and hash aggregation rather than sorting whole rows by bucket (the planner cannot know
-   * how few buckets a GROUP BY on a key expression makes).
+   * how few buckets a GROUP BY on a key expression makes); and the settings a column's text depends on, so that the
+   * row hashes of columns hashed by their text (TableSchema#rowHash) do not depend on the sessions' defaults.
    */
   static <T> T tuned(Connection c, Query<T> q) throws SQLException {
     if (!c.getAutoCommit()) {
@@ -81,7 +82,9 @@ final class Parallel {
 
   private static void settings(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
-      st.execute("SET LOCAL jit = off; SET LOCAL enable_sort = off");
+      st.execute("SET LOCAL jit = off; SET LOCAL enable_sort = off; SET LOCAL TimeZone = 'UTC';"
+          + " SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL bytea_output = 'hex';"
+          + " SET LOCAL extra_float_digits = 3");
     }
   }
 
