@@ -1,9 +1,16 @@
 package ai.sentinel.dr.cli;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.report.ReportRenderer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +29,9 @@ import picocli.CommandLine.Parameters;
 final class ReportCommand implements Callable<Integer> {
   /** The environment a rebuilt report takes its settings from without --env: the other commands' default. */
   static final String DEFAULT_ENV = "dev";
+  /** {@code arn:aws:states:REGION:ACCOUNT:stateMachine|execution:<env>-sentinel-dr-...}. */
+  private static final Pattern STATE_MACHINE =
+      Pattern.compile("^arn:[^:]+:states:[^:]*:[^:]*:(?:stateMachine|execution):([A-Za-z0-9_-]+?)-sentinel-dr-");
 
   private final Cli cli;
 
@@ -44,8 +54,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--env", paramLabel = "ENV",
       description = "the cdk.json environment whose report settings (on-call owner, due dates, load balancer) fill "
-          + "the rebuilt report (default: " + DEFAULT_ENV + "); trend: prefer the reports bucket of "
-          + "<ENV>-sentinel-dr when there are several")
+          + "the rebuilt report (default: the one the ARN names, <ENV>-sentinel-dr-..., when cdk.json declares it, "
+          + "else " + DEFAULT_ENV + "); trend: prefer the reports bucket of <ENV>-sentinel-dr when there are several")
   String env;
 
   @Option(names = "--json", description = "the report as JSON instead of Markdown")
@@ -53,6 +63,27 @@ final class ReportCommand implements Callable<Integer> {
 
   ReportCommand(Cli cli) {
     this.cli = cli;
+  }
+
+  /**
+   * The environment whose stack ran {@code arn}: its state machine is {@code <env>-sentinel-dr-<runbook>} (an
+   * execution ARN names it before the execution name), used when cdk.json declares that environment; otherwise
+   * {@link #DEFAULT_ENV}.
+   */
+  static String environmentOf(String arn, Path cdkJson) {
+    Matcher m = STATE_MACHINE.matcher(arn == null ? "" : arn);
+    if (m.find()) {
+      try {
+        JsonNode environments = Json.tree(Files.readString(cdkJson)).path("context")
+            .path(EnvironmentConfig.ENVIRONMENTS_CONTEXT);
+        if (environments.has(m.group(1))) {
+          return m.group(1);
+        }
+      } catch (IOException | RuntimeException e) {
+        // an unreadable cdk.json: the settings load below says what is wrong with it
+      }
+    }
+    return DEFAULT_ENV;
   }
 
   @Override
@@ -69,8 +100,9 @@ final class ReportCommand implements Callable<Integer> {
       }
     }
     try (var sfn = Approvals.client(cli.env())) {
-      var report = Reports.of(sfn, executionArn, RepoPaths.cdkJson(RepoPaths.root()),
-          env == null ? DEFAULT_ENV : env, cli.env());
+      Path cdkJson = RepoPaths.cdkJson(RepoPaths.root());
+      var report = Reports.of(sfn, executionArn, cdkJson, env != null ? env : environmentOf(executionArn, cdkJson),
+          cli.env());
       cli.out().println(json ? Json.write(report) : ReportRenderer.markdown(report));
       return Main.OK;
     }

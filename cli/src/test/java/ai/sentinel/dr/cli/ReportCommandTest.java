@@ -144,4 +144,29 @@ class ReportCommandTest {
     assertEquals(Main.USAGE, unknown.code(), unknown.err());
     assertTrue(unknown.err().contains("nope"), unknown.err());
   }
+
+  @Test
+  void withoutEnvTheEnvironmentComesFromTheArnsStateMachine() {
+    String local = "arn:aws:states:us-east-1:000000000000:execution:local-sentinel-dr-database-failure:db-1";
+    Run drill = run("report", local, "--json");
+    assertEquals(0, drill.code(), drill.err());
+    // local's report section makes it an exercise: inferred from the ARN, not dev's P1
+    assertEquals("P4", Json.tree(drill.out()).path("severity").asText(), drill.out());
+
+    Path cdkJson = RepoPaths.cdkJson(RepoPaths.root());
+    assertEquals("local", ReportCommand.environmentOf(local, cdkJson));
+    assertEquals("prod", ReportCommand.environmentOf(
+        "arn:aws:states:us-east-1:1:stateMachine:prod-sentinel-dr-redis-failure", cdkJson));
+    assertEquals("dev", ReportCommand.environmentOf(
+        "arn:aws:states:eu-west-1:1:execution:dev-sentinel-dr-region-failure:rf-1", cdkJson));
+    // an environment cdk.json does not declare, or an ARN that names none: the default, as before
+    assertEquals(ReportCommand.DEFAULT_ENV, ReportCommand.environmentOf(
+        "arn:aws:states:us-east-1:1:execution:qa-sentinel-dr-database-failure:x", cdkJson));
+    assertEquals(ReportCommand.DEFAULT_ENV, ReportCommand.environmentOf(
+        "arn:aws:states:us-east-1:1:execution:other-machine:x", cdkJson));
+
+    // --env still wins over the ARN
+    Run dev = run("report", local, "--env", "dev", "--json");
+    assertEquals("P1", Json.tree(dev.out()).path("severity").asText().substring(0, 2), dev.out());
+  }
 }
