@@ -226,7 +226,12 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
    */
   static List<CloudTemplate> stacksFor(List<CloudTemplate> templates, String scenario) {
     List<CloudTemplate> out = new ArrayList<>(List.of(templates.get(0)));
-    templates.stream().skip(1).filter(t -> deployedScenarios(t).contains(scenario)).findFirst().ifPresent(out::add);
+    templates.stream().skip(1).filter(t -> deployedScenarios(t).contains(scenario)).findFirst().ifPresent(own -> {
+      out.add(own);
+      // the stacks that serve it without a scenario of their own (<env>-sentinel-dr-region-events forwards the
+      // failback's ready events from the primary region), deployed with it as `cdk deploy --all` does
+      templates.stream().skip(1).filter(t -> t != own && deployedScenarios(t).isEmpty()).forEach(out::add);
+    });
     return out;
   }
 }

@@ -187,6 +187,34 @@ public final class LocalDeployment implements FunctionRegistry {
   }
 
   /**
+   * The regions whose default bus the template's rules matching {@code event} forward it to (a rule targeting an
+   * event bus ARN, as {@code <env>-sentinel-dr-region-events} does), by rule name.
+   */
+  public Map<String, String> busTargets(String event) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (CloudTemplate.RuleDef rule : template.rules()) {
+      if (rule.eventPattern() == null || rule.eventPattern().isMissingNode()) {
+        continue;
+      }
+      String pattern = template.resolve(rule.eventPattern(), this::ref, this::getAtt).toString();
+      try {
+        if (!software.amazon.event.ruler.Ruler.matchesRule(event, pattern)) {
+          continue;
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("rule " + rule.logicalId() + ": pattern or event not understood", e);
+      }
+      for (JsonNode target : rule.targets()) {
+        String[] arn = template.resolve(target.path("Arn"), this::ref, this::getAtt).asText().split(":", 6);
+        if (arn.length == 6 && arn[2].equals("events") && arn[5].startsWith("event-bus/")) {
+          out.put(rule.name() != null ? rule.name() : rule.logicalId(), arn[3]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * A function subscribed to a topic in the template.
    *
    * @param function     its name

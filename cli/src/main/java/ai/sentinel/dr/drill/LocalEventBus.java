@@ -24,6 +24,7 @@ public final class LocalEventBus implements Consumer<byte[]> {
   public static final String NOT_DELIVERED = "(not delivered: polling only)";
   private final List<LocalDeployment> deployments;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  private final List<Delivery> forwarded = new CopyOnWriteArrayList<>();
   private volatile boolean delivering = true;
 
   /**
@@ -44,7 +45,7 @@ public final class LocalEventBus implements Consumer<byte[]> {
   /**
    * Several stacks of the app, each in its own region (the DR stack in the DR region): an EventBridge event reaches
    * the rules of the stacks of its own region only, as EventBridge rules are regional (an event without a region, the
-   * first stack's); an SNS message the subscriptions of its topic, whichever stack has them.
+   * first stack's), and another region's through a rule that targets that region's bus; an SNS message the subscriptions of its topic, whichever stack has them.
    */
   public LocalEventBus(List<LocalDeployment> deployments) {
     this.deployments = List.copyOf(deployments);
@@ -56,12 +57,7 @@ public final class LocalEventBus implements Consumer<byte[]> {
     if (root.has("eventBridge")) {
       JsonNode event = root.get("eventBridge");
       String region = event.path("region").asText(deployments.get(0).region());
-      for (LocalDeployment deployment : deployments) {
-        if (deployment.region().equals(region)) {
-          deployment.ruleTargets(event.toString()).forEach((rule, function) -> deliver(deployment, rule, function,
-              event, event.toString().getBytes(StandardCharsets.UTF_8)));
-        }
-      }
+      route(event, region, true);
     } else if (root.has("sns")) {
       JsonNode sns = root.get("sns");
       String topic = sns.path("topicArn").asText();
@@ -76,6 +72,32 @@ public final class LocalEventBus implements Consumer<byte[]> {
         }
       }
     }
+  }
+
+  /**
+   * The event on {@code bus}'s default bus: to the function targets of that region's stacks' matching rules, and,
+   * once (an event forwarded from another region is not forwarded again, as EventBridge stops such loops), on to the
+   * buses of other regions that a matching rule targets, the event unchanged (its {@code region} stays the source's).
+   */
+  private void route(JsonNode event, String bus, boolean forward) {
+    for (LocalDeployment deployment : deployments) {
+      if (!deployment.region().equals(bus)) {
+        continue;
+      }
+      deployment.ruleTargets(event.toString()).forEach((rule, function) -> deliver(deployment, rule, function,
+          event, event.toString().getBytes(StandardCharsets.UTF_8)));
+      if (forward) {
+        deployment.busTargets(event.toString()).forEach((rule, region) -> {
+          forwarded.add(new Delivery(Instant.now(), rule, "event-bus:" + region, event, "forwarded"));
+          route(event, region, false);
+        });
+      }
+    }
+  }
+
+  /** The events a rule forwarded to another region's bus ({@code function} is {@code event-bus:<region>}). */
+  public List<Delivery> forwarded() {
+    return List.copyOf(forwarded);
   }
 
   /**

@@ -1,5 +1,6 @@
 package ai.sentinel.dr.region;
 
+import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
@@ -7,6 +8,7 @@ import ai.sentinel.dr.errors.TimedOutError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.FailbackState.Services;
+import ai.sentinel.dr.wait.Awaited;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -16,7 +18,9 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 /**
  * Failback: the primary's services restarted onto the repointed secret (a forced deployment each, at its configured
  * count, {@code ecs.desiredCounts}, when it has one), then polled until each runs its desired count in one deployment
- * (the state machine loops it through "Primary services stable?"). A second call only polls.
+ * (the state machine loops it through "Primary services stable?"). A second call only polls. Between polls the state
+ * machine waits for ECS's own events (deployment completed, steady state, on the primary region's bus, forwarded to
+ * the DR region's by {@code <env>-sentinel-dr-region-events}) or {@code pollSeconds}, whichever comes first.
  */
 @UsesSettings({RegionSettings.class, EcsSettings.class})
 public final class RestartPrimaryServices extends Step {
@@ -42,6 +46,19 @@ public final class RestartPrimaryServices extends Step {
   @Override
   public String name() {
     return "RestartPrimaryServices";
+  }
+
+  /** Once the restart is sent: ECS says when each service is stable. */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    Services services = FailbackState.of(recovery.part(FailbackState.PART)).services();
+    return services == null ? List.of() : failback.primaryServices().stream().map(Awaited::ecsServiceStable).toList();
+  }
+
+  /** The failback's state machine and wait table are in the DR region, whatever region the function runs in. */
+  @Override
+  protected Clients waitClients() {
+    return deps.clients().in(region.drRegion());
   }
 
   @Override

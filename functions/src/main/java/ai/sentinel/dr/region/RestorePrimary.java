@@ -1,5 +1,6 @@
 package ai.sentinel.dr.region;
 
+import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.database.DatabaseSettings;
@@ -9,6 +10,7 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.FailbackState.Primary;
 import ai.sentinel.dr.region.FailbackState.Replica;
+import ai.sentinel.dr.wait.Awaited;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -22,7 +24,9 @@ import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
  * original primary's class, subnet group and security groups (read from it, or {@code database.*} when it cannot be
  * described), Multi-AZ, not public, tagged; then polled until available (the state machine loops it through "Primary
  * instance available?"). The original instance is never touched, and an instance of the new name that this execution
- * did not create is never adopted.
+ * did not create is never adopted. Between polls the state machine waits for RDS's own event (the new instance
+ * restored, RDS-EVENT-0008/0043 on the primary region's bus, forwarded to the DR region's by
+ * {@code <env>-sentinel-dr-region-events}) or {@code pollSeconds}, whichever comes first.
  */
 @UsesSettings({RegionSettings.class, DatabaseSettings.class})
 public final class RestorePrimary extends Step {
@@ -48,6 +52,19 @@ public final class RestorePrimary extends Step {
   @Override
   public String name() {
     return "RestorePrimary";
+  }
+
+  /** Once the restore is sent: RDS says when the new primary instance is available. */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    Primary primary = FailbackState.of(recovery.part(FailbackState.PART)).primary();
+    return primary == null ? List.of() : List.of(Awaited.rdsInstanceAvailable(primary.instanceId()));
+  }
+
+  /** The failback's state machine and wait table are in the DR region, whatever region the function runs in. */
+  @Override
+  protected Clients waitClients() {
+    return deps.clients().in(region.drRegion());
   }
 
   @Override

@@ -39,8 +39,10 @@ class RegionDrillIT {
   @BeforeAll
   static void start() throws Exception {
     List<CloudTemplate> all = Templates.stacks(RepoPaths.root(), "local", List.of());
-    assertEquals(2, all.size(), "local deploys the DR region's stack (cdk.json local.dr)");
+    assertEquals(3, all.size(), "local deploys the DR region's stack (cdk.json local.dr) and, with local.dr.failback, "
+        + "the primary region's forwarding stack");
     assertEquals("eu-west-1", all.get(1).region());
+    assertEquals("us-east-1", all.get(2).region());
     stacks = all;
     // pollSeconds 10 (local: 1): a wait that ends well before it was ended by the event, not by its timeout
     sentinel = LocalSentinel.start(all, Map.of(DrConfig.Vars.POLL_SECONDS, Integer.toString(POLL_SECONDS)),
@@ -120,9 +122,31 @@ class RegionDrillIT {
   @Order(3)
   void theFailbackAfterItReturnsTrafficToThePrimaryAndDecommissionsDr() throws Exception {
     StringBuilder output = new StringBuilder();
-    Drill.Result result = drill(sentinel, "region-failback", false, Drill.Gate.approveAs("it-oncall"), output);
+    // the new primary instance's restore and the primary services' restart take a few seconds (E1, E2), and their
+    // events happen in us-east-1
+    sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 3.0, "ecsRolloutSeconds", 3.0, "ecsScaleSeconds", 3.0));
+    int before = sentinel.events.deliveries().size();
+    int forwardedBefore = sentinel.events.forwarded().size();
+    Drill.Result result;
+    try {
+      result = drill(sentinel, "region-failback", false, Drill.Gate.approveAs("it-oncall"), output);
+    } finally {
+      sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 0.0, "ecsRolloutSeconds", 0.0, "ecsScaleSeconds", 0.0));
+    }
     assertTrue(result.passed(), output.toString());
     String out = output.toString();
+    // issue 15 in the failback: us-east-1's events about sentinel-db-failback and the primary services were forwarded
+    // by <env>-sentinel-dr-region-events to eu-west-1's bus, where the DR WaitResponder woke the failback's waits
+    List<LocalEventBus.Delivery> forwarded = sentinel.events.forwarded().stream().skip(forwardedBefore).toList();
+    assertTrue(forwarded.stream().allMatch(d -> d.via().startsWith("local-sentinel-dr-region-events-")
+        && d.function().equals("event-bus:eu-west-1")), forwarded.toString());
+    List<LocalEventBus.Delivery> woke = sentinel.events.deliveries().stream().skip(before)
+        .filter(d -> d.function().contains("region-wait-responder") && d.answer().contains("\"woke\"")
+            && "us-east-1".equals(d.event().path("region").asText())).toList();
+    assertTrue(woke.stream().anyMatch(d -> d.answer().contains("rds-instance:sentinel-db-failback#available")),
+        "the new primary's restored event woke no failback wait: " + woke + "\nforwarded: " + forwarded);
+    assertTrue(woke.stream().anyMatch(d -> d.answer().contains("ecs-service:sentinel-api#stable")),
+        "the primary services' events woke no failback wait: " + woke + "\nforwarded: " + forwarded);
     for (String check : List.of("PASS  new primary instance", "PASS  primary secret", "PASS  DNS",
         "PASS  CloudFront", "PASS  DR instance decommissioned", "PASS  DR services back to standby")) {
       assertTrue(out.contains(check), check + "\n" + out);

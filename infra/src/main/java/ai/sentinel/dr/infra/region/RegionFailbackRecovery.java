@@ -36,10 +36,11 @@ import software.constructs.Construct;
  *                                      ─complete─► RestoreCloudFrontOrigin → [Approve DecommissionDr, always]
  *   → DecommissionDr → VerifyFailback → Notify → Report → Recovered
  * </pre>
- * Its waits only poll ({@code $.options.pollSeconds}): the replica, the new primary instance and the primary services
- * are in the primary region, whose RDS and ECS events reach the primary region's EventBridge only. Waking these waits
- * would need a rule there forwarding them to this region's bus, i.e. a resource in the primary region, which this
- * stack cannot deploy (a stack has one region) and the primary stack has no room for (issue 15).
+ * The waits for the new primary instance and the primary services end on RDS's and ECS's own events (issue 15): they
+ * happen on the primary region's bus, and {@link RegionEventsStack} ({@code <env>-sentinel-dr-region-events}, a small
+ * stack in the primary region: a stack has one region and the primary stack has no room) forwards the ones naming the
+ * failback's instance and services to this region's bus, where this stack's WaitResponder answers the tokens; else
+ * {@code $.options.pollSeconds}. The replica's wait only polls (RDS sends snapshot events no ready rule matches yet).
  * Both gates are built whatever {@code safety.approvalSteps} says; a dry-run passes them and soaks 0 s.
  */
 public final class RegionFailbackRecovery extends RecoveryStateMachine {
@@ -100,11 +101,11 @@ public final class RegionFailbackRecovery extends RecoveryStateMachine {
     shiftTask.next(soak).next(judgeTask).next(judged);
     Choice stable = new Choice(this, "Primary services stable?")
         .when(isTrue(FAILBACK + ".services.stable"), alwaysGated(RegionFailback.SHIFT_STEP, shiftTask))
-        .otherwise(pollWait("Wait for primary services").next(restartTask));
+        .otherwise(eventWait("Wait for primary services", restartTask));
     secretTask.next(restartTask).next(stable);
     Choice available = new Choice(this, "Primary instance available?")
         .when(isTrue(FAILBACK + ".primary.available"), secretTask)
-        .otherwise(pollWait("Wait for primary instance").next(restoreTask));
+        .otherwise(eventWait("Wait for primary instance", restoreTask));
     restoreTask.next(available);
     Choice copied = new Choice(this, "Replica in primary?")
         .when(isTrue(FAILBACK + ".replica.copied"), restoreTask)

@@ -46,7 +46,10 @@ public final class RegionInfraScenario implements InfraScenario {
 
   @Override
   public List<Stack> stacks(Construct app, EnvironmentConfig config, Path lambdaJar) {
-    return config.settings(RegionSettings.class).<List<Stack>>map(r -> List.of(new RegionStack(app, config, lambdaJar)))
+    // with a failback, the small primary-region stack that forwards its waits' events to the DR region (issue 15)
+    return config.settings(RegionSettings.class).<List<Stack>>map(r -> r.failback() == null
+        ? List.of(new RegionStack(app, config, lambdaJar))
+        : List.of(new RegionStack(app, config, lambdaJar), new RegionEventsStack(app, config, r)))
         .orElse(List.of());
   }
 

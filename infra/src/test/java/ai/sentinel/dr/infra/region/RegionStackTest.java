@@ -30,9 +30,14 @@ class RegionStackTest {
     assertNotNull(dev.stack, "dev has a dr section");
     assertEquals("dev-sentinel-dr-region", dev.stack.getStackName());
     assertEquals("eu-west-1", dev.stack.getRegion());
-    assertEquals(List.of("dev-sentinel-dr", "dev-sentinel-dr-region"),
+    // with dr.failback, a third, small one in the primary region forwards the failback's ready events (issue 15)
+    assertEquals(List.of("dev-sentinel-dr", "dev-sentinel-dr-region", "dev-sentinel-dr-region-events"),
         dev.stacks().stream().map(s -> s.getStackName()).toList());
     assertEquals("us-east-1", dev.stacks().get(0).getRegion());
+    assertEquals("us-east-1", dev.stacks().get(2).getRegion());
+    // prod has a dr section without a failback: no forwarding stack
+    assertEquals(List.of("prod-sentinel-dr", "prod-sentinel-dr-region"),
+        RegionSynth.of("prod").stacks().stream().map(s -> s.getStackName()).toList());
   }
 
   @Test

@@ -83,6 +83,9 @@ class RegionWaitsStackTest {
     assertEquals(new TreeMap<>(Map.of(
         "RegionRecoveryFunctionsWaitForDrInstance", put,
         "RegionRecoveryFunctionsWaitForDrServices", put,
+        // the failback's waits for the new primary instance and services register here too (RegionEventsStack)
+        "RegionFailbackFunctionsRestorePrimary", put,
+        "RegionFailbackFunctionsRestartPrimaryServices", put,
         // the approval gates' pages, recorded for the timeline as in the primary stack (oncall/PagingLog)
         "SharedStepsRequestApproval", put,
         "SharedStepsAcknowledgeApproval", Set.of("dynamodb:Query"),
@@ -106,7 +109,10 @@ class RegionWaitsStackTest {
     assertEquals(2, responder.size(), "the failover and the failback: " + responder);
     assertTrue(responder.stream().allMatch(r -> r.matches("<Ref:Region(Recovery|Failback)StateMachine[0-9A-F]+>")),
         responder.toString());
+    assertEquals(Set.of(SM + "failback"), answers.get("RegionFailbackFunctionsRestorePrimary"));
+    assertEquals(Set.of(SM + "failback"), answers.get("RegionFailbackFunctionsRestartPrimaryServices"));
     assertEquals(Set.of("RegionRecoveryFunctionsWaitForDrInstance", "RegionRecoveryFunctionsWaitForDrServices",
+        "RegionFailbackFunctionsRestorePrimary", "RegionFailbackFunctionsRestartPrimaryServices",
         "TriggersWaitResponder"), answers.keySet());
     dev.statements("TriggersWaitResponder").forEach(st -> {
       assertTrue(Synth.list(st, "Action").stream().noneMatch(a -> a.startsWith("states:")
@@ -138,5 +144,29 @@ class RegionWaitsStackTest {
     // Route 53 and CloudFront send no readiness event: those waits stay plain Waits
     assertEquals("Wait", states.path("Wait for DNS").path("Type").asText());
     assertEquals("Wait", states.path("Wait for CloudFront").path("Type").asText());
+  }
+
+  @Test
+  void theFailbacksPrimaryInstanceAndServicesWaitsEndOnTheForwardedEventOrAfterPollSecondsThenPoll() throws Exception {
+    JsonNode sm = dev.properties("AWS::StepFunctions::StateMachine").stream()
+        .filter(p -> "dev-sentinel-dr-region-failback".equals(p.path("StateMachineName").asText())).findFirst()
+        .orElseThrow();
+    JsonNode states = Synth.JSON.readTree(Synth.render(sm.path("DefinitionString"))).path("States");
+    for (Map.Entry<String, String> wait : Map.of("Wait for primary instance", "RestorePrimary",
+        "Wait for primary services", "RestartPrimaryServices").entrySet()) {
+      JsonNode state = states.path(wait.getKey());
+      assertEquals("Task", state.path("Type").asText(), wait.getKey());
+      assertTrue(state.path("Resource").asText().endsWith("lambda:invoke.waitForTaskToken"), state.toString());
+      assertEquals("$.options.pollSeconds", state.path("TimeoutSecondsPath").asText());
+      assertEquals(wait.getValue(), state.path("Next").asText());
+      assertTrue(Synth.render(state.path("Parameters").path("FunctionName"))
+          .contains("RegionFailbackFunctions" + wait.getValue() + "Live"), state.toString());
+      JsonNode timeout = state.path("Catch").get(0);
+      assertEquals("[\"States.Timeout\"]", timeout.path("ErrorEquals").toString());
+      assertEquals(wait.getValue(), timeout.path("Next").asText(), "no event in time: poll as before");
+      assertEquals(wait.getKey() + " (polling)", state.path("Catch").get(1).path("Next").asText());
+    }
+    // the replica (a snapshot copy) has no ready rule: its wait stays a plain Wait
+    assertEquals("Wait", states.path("Wait for replica").path("Type").asText());
   }
 }
