@@ -120,7 +120,36 @@ public final class Notify extends Step {
     out = out.log(entry(PAGING_EVENTS.get(action), action + " to " + onCall.target() + ", severity "
         + alert.severity().eventsApiName() + ", dedup key " + recovery.executionName() + " (" + outcome + "): "
         + sent));
+    out = closeRepage(out, alert);
     return out.log(entry("notified", outcome + " (" + sent + ")"));
+  }
+
+  /**
+   * A gate that re-paged opened a second incident ({@link RequestApproval#repageKey}); an answer resolves it
+   * (AcknowledgeApproval), but a re-page that timed out too comes here unanswered: this message (a page under the
+   * execution name, the first request's incident) carries the recovery on, so the re-page's incident is resolved as
+   * superseded rather than left open, and the timeline says so.
+   */
+  private Recovery closeRepage(Recovery recovery, Alert outcome) {
+    String key = RequestApproval.repageKey(recovery.executionName());
+    if (!recovery.parts().containsKey(AcknowledgeApproval.REPAGED_FIELD)
+        || recovery.timeline().stream().anyMatch(e -> "resolved".equals(e.event())
+            && e.detail().contains("dedup key " + key + " "))) {
+      return recovery;
+    }
+    Alert alert = Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(),
+        "RE-PAGE superseded: " + outcome.happened(), "Recovery " + recovery.executionName() + ": the re-paged "
+            + "approval was not answered before the gate's timeout; this incident is closed and the recovery's own "
+            + "incident (dedup key " + recovery.executionName() + ") carries on: " + outcome.happened() + ".", key,
+        outcome.severity());
+    String sent;
+    try {
+      sent = onCall.resolve(alert);
+    } catch (RuntimeException e) {
+      sent = "resolve not delivered (" + e.getClass().getSimpleName() + "): the re-page's incident stays open";
+    }
+    return recovery.log(entry("resolved", "resolve to " + onCall.target() + ", dedup key " + key
+        + " (the re-page, unanswered: superseded by the page under " + recovery.executionName() + "): " + sent));
   }
 
   /** The timeline event of each on-call action (the gates' pages use the same: RequestApproval, AcknowledgeApproval). */

@@ -207,4 +207,62 @@ class NotifyTest {
     assertTrue(req.subject().endsWith(": NOT VERIFIED - human needed"), req.subject());
     assertTrue(req.subject().contains("..."), req.subject());
   }
+
+  /** An OnCall that records each action and its dedup key. */
+  private static final class Recording implements ai.sentinel.dr.oncall.OnCall {
+    final List<String> sent = new java.util.ArrayList<>();
+
+    @Override
+    public String page(ai.sentinel.dr.oncall.Alert alert) {
+      sent.add("trigger " + alert.dedupKey());
+      return "paged";
+    }
+
+    @Override
+    public String resolve(ai.sentinel.dr.oncall.Alert alert) {
+      sent.add("resolve " + alert.dedupKey() + " " + alert.happened());
+      return "resolved";
+    }
+
+    @Override
+    public String inform(ai.sentinel.dr.oncall.Alert alert) {
+      sent.add("inform " + alert.dedupKey());
+      return "informed";
+    }
+  }
+
+  private static Recovery repagedThenTimedOut() {
+    ObjectNode repaged = Json.object().put("Error", "States.Timeout");
+    return caught(Fixtures.recovery(false), "States.Timeout", "task timed out")
+        .with(new Part<>(AcknowledgeApproval.REPAGED_FIELD, com.fasterxml.jackson.databind.JsonNode.class), repaged);
+  }
+
+  @Test
+  void aRepageThatTimedOutIsResolvedAsSupersededByTheFailurePage() {
+    Recording onCall = new Recording();
+    Recovery in = repagedThenTimedOut();
+    Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb), onCall), in);
+    String execution = in.executionName();
+    assertEquals(List.of("trigger " + execution, "resolve " + execution + "/repage RE-PAGE superseded: FAILED - human "
+        + "needed"), onCall.sent);
+    TimelineEntry resolved = out.timeline().stream().filter(e -> e.event().equals("resolved")).findFirst()
+        .orElseThrow(() -> new AssertionError(out.timeline().toString()));
+    assertTrue(resolved.detail().contains("dedup key " + execution + "/repage (the re-page, unanswered"),
+        resolved.detail());
+  }
+
+  @Test
+  void aRepageAlreadyResolvedByItsAnswerIsNotResolvedAgainAndNoRepageNeedsNone() {
+    Recording onCall = new Recording();
+    Recovery in = repagedThenTimedOut();
+    String execution = in.executionName();
+    Recovery answered = in.log(new TimelineEntry("2026-01-17T10:10:00Z", AcknowledgeApproval.NAME, "resolved",
+        "resolve to sns, dedup key " + execution + "/repage (the re-page, answered): resolved"));
+    invoke(new Notify(Fixtures.deps(sns, ddb), onCall), answered);
+    assertEquals(List.of("trigger " + execution), onCall.sent);
+
+    Recording plain = new Recording();
+    invoke(new Notify(Fixtures.deps(sns, ddb), plain), caught(Fixtures.recovery(false), "States.Timeout", "x"));
+    assertEquals(List.of("trigger " + execution), plain.sent);
+  }
 }
