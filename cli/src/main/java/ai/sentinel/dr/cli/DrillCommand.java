@@ -212,6 +212,10 @@ final class DrillCommand implements Callable<Integer>, Main.Described {
   static List<String> deployedScenarios(List<CloudTemplate> templates) {
     List<String> deployed = new ArrayList<>();
     for (CloudTemplate template : templates) {
+      if (template.lambdaFunctions().stream().noneMatch(f -> f.handler() != null
+          && f.handler().startsWith(ai.sentinel.dr.trigger.ManualResponder.class.getName()))) {
+        continue; // a stack without a responder (<env>-sentinel-dr-region-events) starts no scenario
+      }
       String arns = new LocalDeployment(template).runbookEnvironment().get(DrConfig.Vars.STATE_MACHINE_ARNS);
       if (arns != null) {
         Json.tree(arns).fieldNames().forEachRemaining(deployed::add);

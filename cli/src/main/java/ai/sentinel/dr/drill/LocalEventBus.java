@@ -45,7 +45,8 @@ public final class LocalEventBus implements Consumer<byte[]> {
   /**
    * Several stacks of the app, each in its own region (the DR stack in the DR region): an EventBridge event reaches
    * the rules of the stacks of its own region only, as EventBridge rules are regional (an event without a region, the
-   * first stack's), and another region's through a rule that targets that region's bus; an SNS message the subscriptions of its topic, whichever stack has them.
+   * first stack's), and another region's through a rule that targets that region's bus; an SNS message the
+   * subscriptions of its topic, whichever stack has them.
    */
   public LocalEventBus(List<LocalDeployment> deployments) {
     this.deployments = List.copyOf(deployments);

@@ -54,6 +54,18 @@ class DrillAllIT {
     assertTrue(security.get(0).matches("\\| security-incident \\| \\d+s .* vs 30 minutes \\(PASS\\) \\| .* \\| yes \\| "
         + ".*report-security-incident-.*\\.md \\|"), security.get(0));
     assertTrue(text.contains("CONTAINED and VERIFIED"), text);
+    // Scenario 4 (issue 13): both region drills run in --all, on the DR stack in eu-west-1 (and the failback's
+    // forwarding stack in us-east-1), each verified; the failover against the runbook's "Region Failure" row
+    List<String> failover = text.lines().filter(l -> l.startsWith("| region-failure |")).toList();
+    assertEquals(1, failover.size(), text);
+    assertTrue(failover.get(0).matches("\\| region-failure \\| \\d+s .* vs 2 hours \\(PASS\\) \\| .* vs 1 hour "
+        + "\\(PASS\\) \\| yes \\| .*report-region-failure-.*\\.md \\|"), failover.get(0));
+    List<String> failback = text.lines().filter(l -> l.startsWith("| region-failback |")).toList();
+    assertEquals(1, failback.size(), text);
+    assertTrue(failback.get(0).matches("\\| region-failback \\| .* \\| yes \\| .*report-region-failback-.*\\.md \\|"),
+        failback.get(0));
+    assertTrue(text.contains("FAILED OVER to the DR region and VERIFIED")
+        && text.contains("FAILED BACK to the primary region and VERIFIED"), text);
     // a live view: each drill numbered its steps
     assertTrue(text.contains("step 11 of 11  > Report") && text.contains("> VerifyTargets"), text);
 
