@@ -20,10 +20,12 @@ import java.util.List;
  * @param polls       WaitForEvidence's checks so far
  * @param manifestSha256 the SHA-256 (hex) of the manifest as written: the report records it, so a later reader can
  *                    tell the manifest (and through it every object) is the one written during the incident
+ * @param retentionDays the bucket's Object Lock default retention (governance mode) each object was written under, in
+ *                    days from its write ({@code security.evidence.retentionDays}); null in older documents
  */
 public record EvidenceState(String bucket, String prefix, String from, String to, String exportTask,
     String snapshotId, List<EvidenceObject> objects, String manifestKey, boolean done, int polls,
-    String manifestSha256) {
+    String manifestSha256, Integer retentionDays) {
   public static final Part<EvidenceState> PART = new Part<>("evidence", EvidenceState.class);
 
   @JsonCreator
@@ -36,16 +38,16 @@ public record EvidenceState(String bucket, String prefix, String from, String to
 
   EvidenceState withExportTask(String id) {
     return new EvidenceState(bucket, prefix, from, to, id, snapshotId, objects, manifestKey, done, polls,
-        manifestSha256);
+        manifestSha256, retentionDays);
   }
 
   EvidenceState polled(int n) {
     return new EvidenceState(bucket, prefix, from, to, exportTask, snapshotId, objects, manifestKey, done, n,
-        manifestSha256);
+        manifestSha256, retentionDays);
   }
 
   EvidenceState finished(List<EvidenceObject> preserved, String manifest, String manifestHash) {
     return new EvidenceState(bucket, prefix, from, to, exportTask, snapshotId, preserved, manifest, true, polls,
-        manifestHash);
+        manifestHash, retentionDays);
   }
 }

@@ -53,7 +53,7 @@ public final class PreserveEvidence extends Step {
     SecuritySettings.Evidence settings = SecuritySettings.of(deps.config()).evidence();
     if (settings == null) {
       return recovery.with(EvidenceState.PART, new EvidenceState(null, null, null, null, null, null, null, null, true,
-          0, null)).log(entry("decided", "security.evidence is not configured: nothing preserved"));
+          0, null, null)).log(entry("decided", "security.evidence is not configured: nothing preserved"));
     }
     Evidence.requireBucket(settings);
     EvidenceState state = recovery.part(EvidenceState.PART);
@@ -66,7 +66,7 @@ public final class PreserveEvidence extends Step {
           .map(d -> d.instanceId() + "-evidence-" + Evidence.incident(recovery)).orElse(null) : null;
       state = new EvidenceState(settings.bucket(), "incidents/" + recovery.executionName() + "/",
           signal.minus(Duration.ofHours(settings.windowHours())).toString(), to.toString(), null, snapshot, null,
-          null, false, 0, null);
+          null, false, 0, null, settings.retentionDays());
       out = out.with(EvidenceState.PART, state);
     }
     out = putSignal(out, settings, state);

@@ -67,7 +67,9 @@ final class SecurityReportLines {
     List<String> listed = e.objects().stream().limit(LISTED_OBJECTS).map(o -> relative(o.key(), e.prefix()) + " ("
         + o.size() + " B, SHA-256 " + o.sha256() + ")").toList();
     int more = e.objects().size() - listed.size();
-    return oneLine("Evidence: " + where + " (Object Lock, deletes denied): " + window + ". Manifest s3://"
+    String lock = e.retentionDays() == null ? "Object Lock" : "Object Lock governance mode, each object retained "
+        + e.retentionDays() + " days from its write";
+    return oneLine("Evidence: " + where + " (" + lock + ", deletes denied): " + window + ". Manifest s3://"
         + e.bucket() + "/" + e.manifestKey() + (e.manifestSha256() == null ? "" : " (its SHA-256 "
         + e.manifestSha256() + ")") + " lists " + e.objects().size() + " object(s), " + bytes + " bytes: "
         + String.join("; ", listed) + (more > 0 ? "; and " + more + " more in the manifest" : "") + ".");

@@ -134,6 +134,7 @@ class PreserveEvidenceTest {
     assertEquals(BUCKET, export.getValue().destination());
     assertEquals(PREFIX + "logs", export.getValue().destinationPrefix());
     assertEquals("task-1", out.part(EvidenceState.PART).exportTask());
+    assertEquals(365, out.part(EvidenceState.PART).retentionDays(), "the Object Lock retention the objects are written under");
   }
 
   @Test

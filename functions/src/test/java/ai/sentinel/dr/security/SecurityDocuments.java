@@ -80,7 +80,7 @@ public final class SecurityDocuments {
         "2026-01-16T10:02:11Z", "2026-01-17T10:04:00Z", "task-1", "sentinel-db-evidence-0123456789ab", List.of(
             new EvidenceObject(PREFIX + "signal.json", 2048, "5e8d" + LOG_SHA.substring(4)),
             new EvidenceObject(PREFIX + "logs/task-1/api/000000.gz", 81920, LOG_SHA)),
-        PREFIX + "manifest.json", true, 2, MANIFEST_SHA);
+        PREFIX + "manifest.json", true, 2, MANIFEST_SHA, 365);
     MonitoringState monitoring = new MonitoringState(List.of(
         new MonitoringState.Alarm("dev-sentinel-dr-heightened-0123456789ab-http-4xx",
             "AWS/ApplicationELB HTTPCode_Target_4XX_Count [LoadBalancer=app/sentinel-alb/0123456789abcdef]", 40),

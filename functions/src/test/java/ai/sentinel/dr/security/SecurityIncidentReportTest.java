@@ -71,8 +71,8 @@ class SecurityIncidentReportTest {
   void evidenceSaysWhereItIsAndTheHashesThatProveItUnchanged() {
     String md = markdown(SecurityDocuments.contained());
     String p = SecurityDocuments.PREFIX;
-    assertTrue(md.contains("Evidence: s3://dev-sentinel-dr-evidence-123456789012/" + p + " (Object Lock, deletes "
-        + "denied): API logs 2026-01-16T10:02:11Z to 2026-01-17T10:04:00Z (export task task-1), database snapshot "
+    assertTrue(md.contains("Evidence: s3://dev-sentinel-dr-evidence-123456789012/" + p + " (Object Lock governance "
+        + "mode, each object retained 365 days from its write, deletes denied): API logs 2026-01-16T10:02:11Z to 2026-01-17T10:04:00Z (export task task-1), database snapshot "
         + "sentinel-db-evidence-0123456789ab. Manifest s3://dev-sentinel-dr-evidence-123456789012/" + p
         + "manifest.json (its SHA-256 " + SecurityDocuments.MANIFEST_SHA + ") lists 2 object(s), 83968 bytes: "
         + "signal.json (2048 B, SHA-256 5e8d"), md);

@@ -76,7 +76,7 @@ class VerifyContainmentTest {
         "new-version", "2026-01-17T10:05:10Z", "2026-01-17T10:05:30Z")), true, 2);
     EvidenceState evidence = new EvidenceState("dev-sentinel-dr-evidence-us-east-1", "incidents/x/", null, null, "e1",
         null, List.of(new EvidenceState.EvidenceObject("incidents/x/signal.json", 10, "ab")),
-        "incidents/x/manifest.json", true, 1, null);
+        "incidents/x/manifest.json", true, 1, null, 365);
     return r.with(SecurityState.PART, s).with(RotationState.PART, rotation).with(EvidenceState.PART, evidence);
   }
 
