@@ -85,20 +85,29 @@ public final class SecurityIncident implements Scenario {
   public Map<String, ApprovalGate> gates() {
     return Map.of("Isolate", SecurityIncident::explainIsolation,
         "RestoreGradually", (r, config) -> explainRestore(r),
-        "RevokeFoundKeys", (r, config) -> explainSecondRound(r));
+        "RevokeFoundKeys", SecurityIncident::explainSecondRound);
   }
 
-  static GateExplanation explainSecondRound(Recovery r) {
+  /**
+   * The second round's one gate (before RevokeFoundKeys and BlockFoundIps): which keys are revoked in which table of
+   * which database, and which addresses are blocked in which WAF IP set, so the approver knows what changes where.
+   */
+  static GateExplanation explainSecondRound(Recovery r, DrConfig config) {
     SecurityState state = r.part(SecurityState.PART);
     if (state == null || state.investigation() == null) {
       return null;
     }
     SecurityState.Investigation found = state.investigation();
     List<String> ips = found.proposedIps() == null ? List.of() : found.proposedIps();
+    SecuritySettings s = config.settings(SecuritySettings.class).orElse(null);
+    String table = s == null || s.apiKeys() == null ? "" : " in table " + s.apiKeys().table() + " (column "
+        + s.apiKeys().revokedColumn() + ") of the database in secret " + s.apiKeys().secretId();
+    String ipSet = s == null || s.ipSet() == null ? "WAF IP set" : "WAF IP set " + s.ipSet().name() + " ("
+        + s.ipSet().scope() + ")";
     if (ips.isEmpty()) {
       return new GateExplanation(
           "revoke the API keys the investigation found with threats in audit_logs: " + found.proposedKeys(),
-          "API keys " + found.proposedKeys() + " (" + found.threats().stream()
+          "API keys " + found.proposedKeys() + table + " (" + found.threats().stream()
               .map(t -> t.apiKeyId() + ": " + t.count() + " " + t.categories()).toList() + ")",
           "every request with these keys is refused from then on, legitimate clients included, until they get new "
               + "keys. Rejecting leaves them valid");
@@ -108,8 +117,8 @@ public final class SecurityIncident implements Scenario {
     return new GateExplanation(
         (keys ? "revoke the API keys the investigation found with threats in audit_logs: " + found.proposedKeys()
             + ", and " : "") + "block at WAF the addresses it saw with status >= 400 that no block covers: " + ips,
-        (keys ? "API keys " + found.proposedKeys() + "; " : "") + "WAF IP set addresses " + ips + " (by address: "
-            + found.byIp() + ")",
+        (keys ? "API keys " + found.proposedKeys() + table + "; " : "") + ipSet + ": addresses " + ips
+            + " (by address: " + found.byIp() + ")",
         (keys ? "requests with these keys are refused from then on; " : "") + "every request from these addresses "
             + "is blocked until the block expires, legitimate clients behind them included. Rejecting leaves "
             + (keys ? "the keys valid and " : "") + "the addresses unblocked");

@@ -51,7 +51,8 @@ class SecurityIncidentTest {
     Recovery r = IsolateTest.breach(false).update(SecurityState.PART, s -> s.withInvestigation(found));
     GateExplanation gate = scenario.gates().get("RevokeFoundKeys").explain(r, Fixtures.config());
     assertEquals("revoke the API keys the investigation found with threats in audit_logs: [key-7]", gate.change());
-    assertEquals("API keys [key-7] ([key-7: 12 [sql-injection]])", gate.resource());
+    assertEquals("API keys [key-7] in table api_keys (column revoked_at) of the database in secret "
+        + "sentinel/database-url ([key-7: 12 [sql-injection]])", gate.resource());
     assertTrue(gate.meaning().startsWith("every request with these keys is refused from then on"), gate.meaning());
   }
 
@@ -65,8 +66,9 @@ class SecurityIncidentTest {
     GateExplanation gate = scenario.gates().get("RevokeFoundKeys").explain(r, Fixtures.config());
     assertEquals("revoke the API keys the investigation found with threats in audit_logs: [key-7], and block at "
         + "WAF the addresses it saw with status >= 400 that no block covers: [198.51.100.77/32]", gate.change());
-    assertEquals("API keys [key-7]; WAF IP set addresses [198.51.100.77/32] (by address: {198.51.100.77=3})",
-        gate.resource());
+    assertEquals("API keys [key-7] in table api_keys (column revoked_at) of the database in secret "
+        + "sentinel/database-url; WAF IP set sentinel-blocklist (REGIONAL): addresses [198.51.100.77/32] (by "
+        + "address: {198.51.100.77=3})", gate.resource());
     assertTrue(gate.meaning().contains("every request from these addresses is blocked until the block expires"),
         gate.meaning());
   }
