@@ -15,7 +15,12 @@ public record LocalStack(LocalDeployment deployment, LocalAws aws) {
 
   /** True when this stack's responders start the scenario's state machine (its STATE_MACHINE_ARNS names it). */
   public boolean deploys(String scenario) {
-    String arns = deployment.runbookEnvironment().get(DrConfig.Vars.STATE_MACHINE_ARNS);
+    String arns;
+    try {
+      arns = deployment.runbookEnvironment().get(DrConfig.Vars.STATE_MACHINE_ARNS);
+    } catch (IllegalArgumentException e) {
+      return false; // a stack without a responder (<env>-sentinel-dr-region-events) starts nothing
+    }
     return arns != null && Json.tree(arns).has(scenario);
   }
 

@@ -26,5 +26,10 @@ class DrillStacksTest {
       assertEquals(List.of(all.get(0), all.get(1), all.get(2)), DrillCommand.stacksFor(all, region), region);
     }
     assertEquals(List.of(all.get(0)), DrillCommand.stacksFor(all, "database-failure"));
+    // a drill's home among the stacks it runs on: never the forwarding stack, which has no responder to ask
+    assertTrue(!new ai.sentinel.dr.drill.LocalStack(new ai.sentinel.dr.drill.LocalDeployment(all.get(2)), null)
+        .deploys("database-restore-test"));
+    assertTrue(new ai.sentinel.dr.drill.LocalStack(new ai.sentinel.dr.drill.LocalDeployment(all.get(1)), null)
+        .deploys("region-failback"));
   }
 }
