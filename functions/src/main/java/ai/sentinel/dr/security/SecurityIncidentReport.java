@@ -30,10 +30,13 @@ final class SecurityIncidentReport implements ReportPart {
       "Deploy updated security rules",
       "Monitor closely for 48 hours");
 
-  /** Containment is verified step by step: the RTO ends with the last containment check or the restore. */
+  /**
+   * The RTO ends when VerifyContainment has read every containment back (the second round's blocks and an isolated
+   * service's restore included), not when a step sent its change: success is declared only after verification.
+   */
   @Override
   public Set<String> verifySteps() {
-    return Set.of("BlockIps", "RevokeApiKeys", "RestoreGradually");
+    return Set.of("VerifyContainment");
   }
 
   @Override

@@ -2,6 +2,7 @@ package ai.sentinel.dr.security;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
+import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.recovery.Verification;
@@ -20,7 +21,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * AWSCURRENT is the version this recovery's rotation created (not the one before); the evidence manifest exists; an
  * isolated service is back at its remembered count. Revoked keys are the one check taken from the step's own record:
  * RevokeApiKeys re-read the table in the same transaction and fails unless every key was revoked (this function is
- * not in the database's VPC). A containment that did not apply is not checked; a dry-run verifies nothing.
+ * not in the database's VPC). A containment that did not apply is not checked; a dry-run verifies nothing. Any
+ * check that fails fails the step ({@link VerificationFailedError}): the execution never succeeds unverified, and the
+ * report's RTO ends at this step's "verified" entry.
  */
 @UsesSettings(SecuritySettings.class)
 public final class VerifyContainment extends Step {
@@ -73,9 +76,14 @@ public final class VerifyContainment extends Step {
       checks.add(new Check("containment", Result.FAIL, "no containment was recorded: nothing to verify"));
     }
     Verification verification = Verification.of(checks);
+    if (!verification.verified()) {
+      // no success without every containment read back: the execution fails and the on-call is paged with why
+      throw new VerificationFailedError("containment not verified: " + checks.stream()
+          .filter(c -> c.result() == Result.FAIL).map(c -> c.name() + ": " + c.detail()).toList());
+    }
     String summary = checks.stream().map(c -> c.name() + " " + c.result()).toList().toString();
-    return recovery.withVerification(verification).log(entry(verification.verified() ? "verified" : "failed",
-        summary));
+    // the report's RTO ends here (SecurityIncidentReport#verifySteps): containment verified, not merely sent
+    return recovery.withVerification(verification).log(entry("verified", summary));
   }
 
   private Check blocks(SecurityState.Blocks blocks) {

@@ -94,6 +94,7 @@ public final class SecurityDocuments {
         .log(at("10:02:40", "RevokeApiKeys", "verified", "all 1 API key(s) are revoked"))
         .log(at("10:12:00", "RestoreGradually", "verified", "sentinel-api back at 3"))
         .log(at("10:12:30", "HeightenedMonitoring", "monitoring", "2 temporary alarm(s) until 2026-01-19T10:12:30Z"))
+        .log(at("10:12:40", "VerifyContainment", "verified", "[blocked at WAF PASS, service restored PASS]"))
         .withVerification(Verification.of(List.of(new Check("ip-set", Result.PASS, "203.0.113.77/32 blocked"))));
   }
 }

@@ -49,6 +49,24 @@ class SecurityIncidentReportTest {
     assertFalse(md.contains("Observed: not diagnosed"), "Scenario 6 assesses, it has no Diagnose: " + md);
   }
 
+  /**
+   * The RTO runs from the signal to VerifyContainment's "verified" (10:02:11 to 10:12:40), after the restore and the
+   * second round, not to the last step that sent a change; without that entry nothing is measured.
+   */
+  @Test
+  void theRtoEndsWhenTheContainmentIsVerified() {
+    IncidentReport verified = report(SecurityDocuments.contained(), "SUCCEEDED");
+    assertEquals("2026-01-17T10:12:40Z", verified.verifiedAt());
+    assertEquals(629L, verified.objective("RTO").measuredSeconds());
+
+    Recovery r = SecurityDocuments.contained();
+    Recovery unverified = r.withTimeline(r.timeline().stream()
+        .filter(e -> !"VerifyContainment".equals(e.step())).toList());
+    IncidentReport failed = report(unverified, "FAILED");
+    assertEquals(null, failed.verifiedAt(), "RestoreGradually's own 'verified' does not end it");
+    assertEquals(null, failed.objective("RTO").measuredSeconds());
+  }
+
   @Test
   void evidenceSaysWhereItIsAndTheHashesThatProveItUnchanged() {
     String md = markdown(SecurityDocuments.contained());

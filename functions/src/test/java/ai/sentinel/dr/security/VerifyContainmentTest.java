@@ -2,12 +2,14 @@ package ai.sentinel.dr.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.StepHarness;
 import ai.sentinel.dr.recovery.Verification.Check;
@@ -87,28 +89,37 @@ class VerifyContainmentTest {
         .orElseThrow(() -> new AssertionError(name + " not checked: " + r.verification().checks()));
   }
 
+  /** An unverified containment fails the step, naming each check that failed: the execution cannot succeed. */
+  private String failure(Recovery r) {
+    return assertThrows(VerificationFailedError.class, () -> run(r)).getMessage();
+  }
+
   @Test
-  void everyContainmentReadBackPasses() {
+  void everyContainmentReadBackPassesAndTheVerifiedEntryEndsTheRto() {
     Recovery out = run(contained(false));
     assertTrue(out.verification().verified(), out.verification().toString());
     assertEquals(List.of("blocked at WAF", "rotated sentinel/jwt-secret", "evidence preserved", "service restored"),
         out.verification().checks().stream().map(Check::name).toList());
+    var last = out.timeline().get(out.timeline().size() - 1);
+    assertEquals("VerifyContainment", last.step());
+    assertEquals("verified", last.event());
+    assertTrue(new SecurityIncidentReport().verifySteps().contains(last.step()), "this entry ends the report's RTO");
   }
 
   @Test
   void aBlockThatIsNotInTheIpSetFails() {
     ipSet(List.of("192.0.2.200/32"));
-    Recovery out = run(contained(false));
-    assertFalse(out.verification().verified());
-    assertEquals(Result.FAIL, result(out, "blocked at WAF"));
+    String why = failure(contained(false));
+    assertTrue(why.contains("blocked at WAF: not in the IP set: [203.0.113.77/32]"), why);
+    assertFalse(why.contains("rotated sentinel/jwt-secret"), "only what failed: " + why);
   }
 
   @Test
   void aSecretWhoseRotationStoppedWithAwsCurrentOnTheOldVersionFails() {
     current = "old-version";
-    Recovery out = run(contained(false));
-    assertFalse(out.verification().verified());
-    assertEquals(Result.FAIL, result(out, "rotated sentinel/jwt-secret"));
+    String why = failure(contained(false));
+    assertTrue(why.contains("rotated sentinel/jwt-secret: AWSCURRENT is version old-version, expected new-version"),
+        why);
   }
 
   @Test
@@ -116,10 +127,17 @@ class VerifyContainmentTest {
     when(s3.headObject(any(HeadObjectRequest.class))).thenThrow(NoSuchKeyException.builder().statusCode(404)
         .message("missing").build());
     desired = 1;
-    Recovery out = run(contained(false));
-    assertEquals(Result.FAIL, result(out, "evidence preserved"));
-    assertEquals(Result.FAIL, result(out, "service restored"));
-    assertEquals(Result.PASS, result(out, "blocked at WAF"));
+    String why = failure(contained(false));
+    assertTrue(why.contains("evidence preserved: manifest s3://dev-sentinel-dr-evidence-us-east-1/"
+        + "incidents/x/manifest.json is missing"), why);
+    assertTrue(why.contains("service restored: sentinel-api desired 1"), why);
+    assertFalse(why.contains("blocked at WAF"), why);
+  }
+
+  @Test
+  void nothingRecordedToVerifyIsNotASuccess() {
+    String why = failure(IsolateTest.breach(false));
+    assertTrue(why.contains("no containment was recorded"), why);
   }
 
   @Test

@@ -25,6 +25,11 @@ public final class SecurityInfraScenario implements InfraScenario {
   public static final String ID = SecurityIncident.ID;
   /** The Testing Schedule's quarterly security incident drill: {@code <env>-sentinel-dr-drill-security-incident}. */
   public static final String INCIDENT_DRILL = "drill-security-incident";
+  /**
+   * The manual payload's fields of a rehearsal: an active breach reported by hand, so the plan shows every
+   * containment step. Without them a manual invoke names nothing to contain and the ManualResponder refuses it.
+   */
+  static final Map<String, Object> ACTIVE_BREACH = Map.of("activeBreach", true, "severity", "P4");
 
   @Override
   public String id() {
@@ -63,7 +68,16 @@ public final class SecurityInfraScenario implements InfraScenario {
     ScheduledTest test = config.drills().test(SecuritySettings.SECTION.drill().field());
     return test == null ? List.of() : List.of(new ScheduledDrills.Drill(INCIDENT_DRILL, test.schedule(),
         "Testing Schedule: security incident drill (dry-run plan of an active breach)", ID, null, true,
-        Map.of("activeBreach", true, "severity", "P4")));
+        ACTIVE_BREACH));
+  }
+
+  /**
+   * The full DR simulation's plan of this recovery where {@code drills.securityIncidentTest} is off: the same active
+   * breach as that drill (the default target, the runbook alone, would be refused as naming nothing to contain).
+   */
+  @Override
+  public ScheduledDrills.Target simulation(EnvironmentConfig config) {
+    return new ScheduledDrills.Target(ID, null, ACTIVE_BREACH);
   }
 
   @Override
