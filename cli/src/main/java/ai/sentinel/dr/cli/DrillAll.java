@@ -3,6 +3,7 @@ package ai.sentinel.dr.cli;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.drill.LocalTraffic;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.CloudTemplate;
 import ai.sentinel.dr.recovery.Verification;
@@ -96,7 +97,10 @@ final class DrillAll {
         }
         try {
           result = Drill.of(sentinel, scenario, out).run(dryRun, Drill.Gate.none());
-          report = result.executionArn() == null ? null : Reports.of(sentinel.home(scenario).aws().sfn,
+          // as the environment's Report step made it (its report section: exercise, owner, load balancer), not
+          // with the defaults: the table and the summary describe the reports the drills wrote
+          var home = sentinel.home(scenario);
+          report = result.executionArn() == null ? null : LocalTraffic.rebuild(home.aws(), home.deployment(),
               result.executionArn());
         } catch (InterruptedException e) {
           throw e;

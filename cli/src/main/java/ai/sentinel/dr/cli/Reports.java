@@ -71,10 +71,6 @@ public final class Reports {
         settings.loadBalancer());
   }
 
-  public static IncidentReport of(SfnClient sfn, String executionArn) {
-    return of(sfn, executionArn, ReportSettings.DEFAULTS, CustomerImpact.NOT_CONFIGURED);
-  }
-
   /**
    * The report as the Report step makes it: filled as the environment's {@code settings} say, with the customer
    * impact {@code meter} measures (a drill rebuilds its reports with its cloud's).
