@@ -67,7 +67,7 @@ public final class LocalPostgres implements AutoCloseable {
     Path bin = binaries().orElseThrow(() -> new IOException(
         "PostgreSQL server not installed (apt-get install -y postgresql)"));
     boolean root = "root".equals(System.getProperty("user.name"));
-    Path dir = Files.createTempDirectory("sentinel-pg-");
+    Path dir = LocalFiles.serverFolder("sentinel-pg-");
     int port = LocalCloud.freeLoopbackPort();
     LocalPostgres pg = new LocalPostgres(bin, dir.resolve("data"), port, password, root);
     Path pwFile = dir.resolve("pw");

@@ -2,6 +2,7 @@ package ai.sentinel.dr.drill.redis;
 
 import ai.sentinel.dr.localcloud.GuardedProcess;
 import ai.sentinel.dr.localcloud.LocalCloud;
+import ai.sentinel.dr.localcloud.LocalFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ public final class LocalRedis implements AutoCloseable {
   public static LocalRedis start() throws IOException, InterruptedException {
     Path bin = binary().orElseThrow(() -> new IOException("Redis server not installed (apt-get install -y "
         + "redis-server)"));
-    Path dir = Files.createTempDirectory("sentinel-redis-");
+    Path dir = LocalFiles.serverFolder("sentinel-redis-");
     IOException last = null;
     // the port is picked free then released before redis binds it; another process may take it in between
     for (int attempt = 1; attempt <= 3; attempt++) {
