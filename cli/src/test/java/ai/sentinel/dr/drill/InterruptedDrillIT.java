@@ -35,7 +35,9 @@ class InterruptedDrillIT {
   @ValueSource(strings = {"INT", "TERM"})
   void aDrillStoppedAtTheApprovalPauseLeavesNoProcessAndNoTemporaryFolder(String signal) throws Exception {
     Path root = RepoPaths.root();
-    Path tmp = Files.createTempDirectory("interrupted-drill-it-");
+    // where the build puts servers' folders (/tmp): the drill's servers live inside it, and target/ is too deep for
+    // PostgreSQL's socket path (107 bytes) and may be out of reach of the postgres user
+    Path tmp = LocalFiles.serverFolder("interrupted-drill-it-");
     // as /tmp is: PostgreSQL runs as its own user and must reach its data folder inside
     Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
