@@ -12,10 +12,6 @@ import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.region.RegionState.Confirmation;
 import ai.sentinel.dr.region.RegionState.Evidence;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +49,7 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
   private final AvailabilityZones zones;
   private final RdsClient rds;
   private final EcsClient ecs;
-  private final HttpClient http;
+  private final PublicHealth publicHealth;
 
   public ConfirmPrimaryDown() {
     this(Deps.fromProcessEnv());
@@ -71,7 +67,7 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
     this.zones = primary.availabilityZones();
     this.rds = primary.rds();
     this.ecs = primary.ecs();
-    this.http = HttpClient.newBuilder().connectTimeout(CHECK_TIMEOUT).build();
+    this.publicHealth = new PublicHealth(CHECK_TIMEOUT);
   }
 
   /** The runbook's step 1, "Confirm primary region is down". */
@@ -170,22 +166,8 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
 
   private Evidence publicHealth() {
     String url = region.primaryHealthUrl();
-    if (url == null) {
-      return new Evidence("public-health", Evidence.SKIPPED, "dr.primaryHealthUrl not configured");
-    }
-    try {
-      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(CHECK_TIMEOUT).GET()
-          .build(), HttpResponse.BodyHandlers.discarding());
-      int status = response.statusCode();
-      return new Evidence("public-health", status >= 200 && status < 300 ? Evidence.HEALTHY : Evidence.UNHEALTHY,
-          url + " answered " + status);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      return new Evidence("public-health", Evidence.UNREACHABLE, url + " did not answer within "
-          + CHECK_TIMEOUT.toSeconds() + " s (" + e.getClass().getSimpleName() + ")");
-    }
+    return url == null ? new Evidence(PublicHealth.CHECK, Evidence.SKIPPED, "dr.primaryHealthUrl not configured")
+        : publicHealth.check(url);
   }
 
   /**

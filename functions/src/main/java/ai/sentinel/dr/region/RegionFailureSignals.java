@@ -3,6 +3,7 @@ package ai.sentinel.dr.region;
 import ai.sentinel.dr.common.EventTimes;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.recovery.Trigger;
+import ai.sentinel.dr.report.EmbeddedMetrics;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.Fields;
 import ai.sentinel.dr.trigger.Fields.BadInput;
@@ -24,6 +25,11 @@ import java.util.Set;
  * the DR stack: its rule matches {@code detail.eventRegion} = the primary, whose events reach the DR region's bus when
  * the DR region is AWS Health's backup region or a rule in the primary forwards them (the events keep the primary's
  * region, which the origin check lets through for this scenario only: {@link #watchedRegions}).
+ *
+ * <p>The DR stack's alarm on its probe of the primary's public {@code /health} ({@link ProbePrimary},
+ * {@code dr.primaryProbe}) starts the same assessment: the shared alarm rule's branch for that metric, in the DR
+ * region only (Route 53 health checks publish their metrics in us-east-1 only, where such an alarm dies with the
+ * primary). A probe that succeeds never breaches; a second ALARM while the assessment runs joins it (the region lock).
  *
  * <p>The resource is the primary region. A payload naming another region, another DR region, or sent to a responder
  * that is not in the DR region is refused: a failover must run from the region it fails over to.
@@ -66,6 +72,34 @@ final class RegionFailureSignals implements SignalRules {
   public Set<String> watchedRegions(SignalContext context) {
     RegionSettings region = inDrStack(context);
     return region == null ? Set.of() : Set.of(region.primaryRegion());
+  }
+
+  /** The probe's metric, in the DR stack where the probe is deployed: a branch of the shared alarm rule. */
+  @Override
+  public List<SignalRules.MetricMatch> alarmMetrics(SignalContext context) {
+    RegionSettings region = inDrStack(context);
+    if (region == null || region.primaryProbe() == null) {
+      return List.of();
+    }
+    ObjectNode dimensions = Json.object();
+    dimensions.putArray(EmbeddedMetrics.ENVIRONMENT).add(context.config().environment());
+    dimensions.putArray(ProbePrimary.PRIMARY_REGION).add(region.primaryRegion());
+    return List.of(new SignalRules.MetricMatch(List.of(EmbeddedMetrics.NAMESPACE), dimensions));
+  }
+
+  /** The probe's alarm: the assessment of the primary region, never a failover without approval. */
+  @Override
+  public SignalRules.AlarmTarget watchedBy(SignalContext context, SignalRules.AlarmMetric metric) {
+    RegionSettings region = inDrStack(context);
+    if (region == null || region.primaryProbe() == null || !EmbeddedMetrics.NAMESPACE.equals(metric.namespace())
+        || !ProbePrimary.METRIC.equals(metric.name())
+        || !context.config().environment().equals(metric.dimension(EmbeddedMetrics.ENVIRONMENT))
+        || !region.primaryRegion().equals(metric.dimension(ProbePrimary.PRIMARY_REGION))) {
+      return null;
+    }
+    return new SignalRules.AlarmTarget(region.primaryRegion(), metric.watches(ProbePrimary.METRIC + " (the "
+        + region.drRegion() + " probe of " + region.primaryRegion() + "'s public /health): the failover's "
+        + "assessment starts; it waits for approval before any change"));
   }
 
   @Override

@@ -43,12 +43,14 @@ import java.util.regex.Pattern;
  * @param maxCopyAgeMinutes the newest copy older than this is not offered for approval: the failover stops and says
  *                         so (an operator who still wants it names it with {@code snapshotId}), default 1440
  * @param customerNotification the customers' notice by SES ({@code dr.customerNotification}), or null: none sent
+ * @param primaryProbe     the DR region's probe of {@code primaryHealthUrl} and its alarm, which starts the
+ *                         assessment ({@code dr.primaryProbe}), or null: none deployed
  */
 public record RegionSettings(String primaryRegion, String sourceInstanceId, String drRegion, String primaryHealthUrl,
     String drHealthUrl, DrDatabase database, DrServices ecs, LoadBalancer alb, Dns dns,
     String cloudFrontDistributionId, int rpoMinutes, int copiesToKeep, String copySchedule,
-    FailbackSettings failback, int maxCopyAgeMinutes, CustomerNotification customerNotification)
-    implements Settings {
+    FailbackSettings failback, int maxCopyAgeMinutes, CustomerNotification customerNotification,
+    ProbeSettings primaryProbe) implements Settings {
 
   /** The runbook id of Scenario 4. */
   public static final String SCENARIO = "region-failure";
@@ -67,7 +69,7 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
 
   private static final Set<String> FIELDS = Set.of("region", "primaryHealthUrl", "drHealthUrl", "database", "ecs",
       "alb", "dns", "cloudFrontDistributionId", "rpoMinutes", "copiesToKeep", "copySchedule", "failback",
-      "maxCopyAgeMinutes", "customerNotification");
+      "maxCopyAgeMinutes", "customerNotification", "primaryProbe");
   private static final Set<String> DATABASE_FIELDS = Set.of("instanceId", "instanceClass", "subnetGroup",
       "securityGroups", "secretId", "kmsKeyId");
   private static final Set<String> ECS_FIELDS = Set.of("cluster", "subnets", "securityGroups", "desiredCount",
@@ -223,7 +225,7 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
   public RegionSettings withLocal(String newPrimaryHealthUrl, String newDrHealthUrl) {
     return new RegionSettings(primaryRegion, sourceInstanceId, drRegion, newPrimaryHealthUrl, newDrHealthUrl,
         database, ecs, alb, dns, cloudFrontDistributionId, rpoMinutes, copiesToKeep, copySchedule, failback,
-        maxCopyAgeMinutes, customerNotification);
+        maxCopyAgeMinutes, customerNotification, primaryProbe);
   }
 
   static RegionSettings read(JsonNode node, ConfigReader config) {
@@ -259,8 +261,9 @@ public record RegionSettings(String primaryRegion, String sourceInstanceId, Stri
       config.problem("dr.maxCopyAgeMinutes (" + maxAge + ") must be at least dr.rpoMinutes (" + rpo + ")");
     }
     CustomerNotification customers = CustomerNotification.read(node, config);
+    ProbeSettings probe = ProbeSettings.read(node, config, primaryHealth);
     return new RegionSettings(config.region(), source, drRegion, primaryHealth, drHealth, database, ecs, alb, dns,
-        distribution, rpo, keep, schedule, failback, maxAge, customers);
+        distribution, rpo, keep, schedule, failback, maxAge, customers, probe);
   }
 
   /**

@@ -69,6 +69,37 @@ class RegionFailureSignalsTest {
   }
 
   @Test
+  void theDrProbesAlarmStartsTheAssessmentInTheDrStackOnlyAndOnlyInAlarm() throws Exception {
+    String sample = java.nio.file.Files.readString(Fixtures.events().resolve(
+        "alarm-eventbridge-dr-primary-unreachable.json"));
+    Map<String, String> probed = Regions.probed("https://api.example.com/health", 5);
+    Classification dr = classify(probed, sample);
+    assertTrue(dr.starts(), dr.reason());
+    assertEquals("region-failure", dr.scenario());
+    assertEquals("us-east-1", dr.resource());
+    assertEquals("alarm", dr.trigger().kind());
+    assertTrue(dr.reason().contains("waits for approval"), dr.reason());
+    // the probe succeeding again (OK), or a DR stack that deploys no probe, starts nothing
+    Classification ok = classify(probed, sample.replace("\"value\": \"ALARM\"", "\"value\": \"OK\""));
+    assertFalse(ok.starts(), ok.reason());
+    Classification unprobed = classify(Regions.env(null), sample);
+    assertFalse(unprobed.starts(), unprobed.reason());
+    // the same metric naming another primary region or environment is not this stack's
+    Classification other = classify(probed, sample.replace("\"PrimaryRegion\": \"us-east-1\"",
+        "\"PrimaryRegion\": \"us-west-2\""));
+    assertFalse(other.starts(), other.reason());
+    Classification staging = classify(probed, sample.replace("\"Environment\": \"dev\"",
+        "\"Environment\": \"staging\""));
+    assertFalse(staging.starts(), staging.reason());
+    // and the primary stack's responders never act on it
+    Map<String, String> primary = new java.util.HashMap<>(probed);
+    primary.put("AWS_REGION", "us-east-1");
+    primary.put("NOTIFY_TOPIC_ARN", Fixtures.TOPIC);
+    Classification there = classify(primary, sample);
+    assertFalse(there.starts(), there.reason());
+  }
+
+  @Test
   void theSamePairNamedExplicitlyAndANamedCopyAreAccepted() {
     Classification c = classify(Regions.env(null), "{\"runbook\":\"region-failure\",\"resource\":\"us-east-1\","
         + "\"drRegion\":\"eu-west-1\",\"snapshotId\":\"sentinel-db-cross-region-20260117-090000\"}");

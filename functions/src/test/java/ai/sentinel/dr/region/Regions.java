@@ -47,6 +47,18 @@ final class Regions {
     return env;
   }
 
+  /**
+   * The DR stack's function environment with the probe of the primary's public /health ({@code dr.primaryProbe}):
+   * {@code timeoutSeconds} per probe, 3 failed of the last 5.
+   */
+  static Map<String, String> probed(String healthUrl, int timeoutSeconds) {
+    Map<String, String> env = env(healthUrl);
+    String section = env.get("SETTINGS_DR");
+    env.put("SETTINGS_DR", section.substring(0, section.length() - 1) + ",\"primaryProbe\":{\"intervalMinutes\":1,"
+        + "\"timeoutSeconds\":" + timeoutSeconds + ",\"datapointsToAlarm\":3,\"evaluationPeriods\":5}}");
+    return env;
+  }
+
   /** Deps whose DR-region clients are {@code dr} and primary-region clients are {@code primary}. */
   static Deps deps(Map<String, String> env, Map<Class<?>, Object> dr, Map<Class<?>, Object> primary) {
     Clients clients = Clients.preset(Region.EU_WEST_1, dr).presetRegion(Region.US_EAST_1, primary);

@@ -23,6 +23,7 @@ import ai.sentinel.dr.region.RegionFailback;
 import ai.sentinel.dr.region.RegionFailure;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.trigger.AlarmResponder;
 import ai.sentinel.dr.trigger.HealthEventResponder;
 import ai.sentinel.dr.trigger.ManualResponder;
 import ai.sentinel.dr.trigger.TriggerPatterns;
@@ -65,6 +66,10 @@ import software.constructs.Construct;
  * runbook's prerequisite "cross-region RDS snapshot replication" ({@link CopySnapshots} on
  * {@code dr.copySchedule}) with the alarm {@code <env>-sentinel-dr-region-rpo-at-risk} when the newest copy is
  * older than the RPO, or not measured at all.
+ *
+ * <p>Its triggers, each starting only the assessment (the failover waits for approval): the manual responder, AWS
+ * Health issues of the primary, and, with {@code dr.primaryProbe}, the alarm on the DR region's probe of the
+ * primary's public /health ({@link PrimaryProbeResources}) through the shared alarm rule and an AlarmResponder.
  */
 public final class RegionStack extends Stack {
   /** The settings sections the DR stack's functions read: the platform's database and services, and the DR's. */
@@ -78,6 +83,8 @@ public final class RegionStack extends Stack {
   /** The Failback Procedure's state machine, where cdk.json has {@code dr.failback}; null otherwise. */
   private final RegionFailbackRecovery failback;
   private final RunbookFunction manualResponder;
+  /** The probe of the primary's public /health and its alarm, where cdk.json has {@code dr.primaryProbe}. */
+  private final PrimaryProbeResources probe;
 
   public RegionStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
     this(scope, config, config.require(RegionSettings.class), lambdaJar);
@@ -101,6 +108,8 @@ public final class RegionStack extends Stack {
     Map<String, String> environment = new LinkedHashMap<>(config.lambdaEnvironment());
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
     environment.put(Vars.LOCK_TABLE, locks.tableName());
+    // the primary's alarm routes name the primary's alarms: the DR stack's alarm rule takes only its own metrics'
+    environment.put(Vars.ALARM_ROUTES, "{}");
     // the task tokens of the failover's waits, in this region: the primary's wait table is down with the primary
     WaitTokensTable waits = new WaitTokensTable(this, Names.waitTable(prefix));
     environment.put(Vars.WAIT_TABLE, waits.tableName());
@@ -129,6 +138,14 @@ public final class RegionStack extends Stack {
     Map<String, List<TriggerPatterns.Rule>> rules = drRules(functionsConfig, region);
     healthRules(triggers, shared, config, rules.getOrDefault(HealthEventResponder.class.getSimpleName(), List.of()));
     waitResponder(triggers, shared, waits, rules.getOrDefault(ReadyEvents.RESPONDER, List.of()));
+    if (region.primaryProbe() != null) {
+      // Scenario 4's alarm trigger: the DR region's probe of the primary's /health, its alarm, the alarm rule
+      probe = new PrimaryProbeResources(this, "PrimaryProbe", config.name(), prefix, region, steps, notifications);
+      RunbookFunction alarms = responder(triggers, shared, config, AlarmResponder.class);
+      rules.getOrDefault(TriggerPatterns.ALARM_RESPONDER, List.of()).forEach(rule -> rule(triggers, rule, alarms));
+    } else {
+      probe = null;
+    }
 
     failoverTest(config, prefix);
     customerTemplate(region);
@@ -221,6 +238,7 @@ public final class RegionStack extends Stack {
     Map<String, String> scope = new LinkedHashMap<>(functionsConfig.lambdaEnvironment(HealthEventResponder.class));
     scope.put(Vars.REGION, region.drRegion());
     scope.put(Vars.NOTIFY_TOPIC_ARN, "deployed-by-the-stack");
+    scope.put(Vars.ALARM_ROUTES, "{}");
     Map<String, List<TriggerPatterns.Rule>> byResponder = new LinkedHashMap<>();
     TriggerPatterns.of(DrConfig.fromEnv(scope)).forEach(r -> byResponder.computeIfAbsent(r.responder(),
         k -> new java.util.ArrayList<>()).add(r));
@@ -281,8 +299,8 @@ public final class RegionStack extends Stack {
   }
 
   /**
-   * A responder of the DR stack ({@code <env>-sentinel-dr-region-manual-responder}, {@code -health-event-responder}):
-   * it may start only the failover, and takes its locks in this stack's table.
+   * A responder of the DR stack ({@code <env>-sentinel-dr-region-manual-responder}, {@code -health-event-responder},
+   * {@code -alarm-responder}): it may start only the failover, and takes its locks in this stack's table.
    */
   private RunbookFunction responder(Construct triggers, RunbookFunctions shared, EnvironmentConfig config,
       Class<?> handler) {
@@ -368,5 +386,15 @@ public final class RegionStack extends Stack {
 
   public RunbookFunction manualResponder() {
     return manualResponder;
+  }
+
+  /** The probe of the primary's public /health, or null where cdk.json has no {@code dr.primaryProbe}. */
+  public RunbookFunction primaryProbe() {
+    return probe == null ? null : probe.probe();
+  }
+
+  /** The alarm on the probe that starts the failover's assessment, or null without {@code dr.primaryProbe}. */
+  public Alarm primaryUnreachableAlarm() {
+    return probe == null ? null : probe.alarm();
   }
 }

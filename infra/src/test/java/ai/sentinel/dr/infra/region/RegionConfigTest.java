@@ -70,6 +70,33 @@ class RegionConfigTest {
   }
 
   @Test
+  void theProbeOfThePrimaryIsReadAndEveryBadFieldOfItIsNamed() throws Exception {
+    var probe = Synth.load("dev").require(RegionSettings.class).primaryProbe();
+    assertEquals(new ai.sentinel.dr.region.ProbeSettings(1, 5, 3, 5), probe);
+    assertEquals("rate(1 minute)", probe.schedule());
+    String message = failure(r -> {
+      ObjectNode p = (ObjectNode) r.get("primaryProbe");
+      p.put("intervalMinutes", 61);
+      p.put("timeoutSeconds", 0);
+      p.put("datapointsToAlarm", 6);
+      p.put("every", "minute");
+    });
+    assertTrue(message.startsWith("Invalid environment 'dev'"), message);
+    for (String expected : new String[] {"dr.primaryProbe.intervalMinutes must be an integer from 1 to 60",
+        "dr.primaryProbe.timeoutSeconds must be an integer from 1 to 30",
+        "dr.primaryProbe.datapointsToAlarm (6) must be at most dr.primaryProbe.evaluationPeriods (5)",
+        "unknown field 'dr.primaryProbe.every'"}) {
+      assertTrue(message.contains(expected), expected + " in " + message);
+    }
+    String tooLong = failure(r -> ((ObjectNode) r.get("primaryProbe")).put("intervalMinutes", 60)
+        .put("evaluationPeriods", 25));
+    assertTrue(tooLong.contains("dr.primaryProbe.evaluationPeriods x intervalMinutes (25 x 60 min) must be at most "
+        + "one day"), tooLong);
+    String noUrl = failure(r -> r.remove("primaryHealthUrl"));
+    assertTrue(noUrl.contains("dr.primaryProbe needs dr.primaryHealthUrl"), noUrl);
+  }
+
+  @Test
   void theDrInstanceMustNotBeThePrimaryOne() throws Exception {
     String message = failure(r -> ((ObjectNode) r.get("database")).put("instanceId", "sentinel-db"));
     assertTrue(message.contains("dr.database.instanceId must not be the primary's instance sentinel-db"),
