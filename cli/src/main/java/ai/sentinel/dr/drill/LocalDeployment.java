@@ -263,6 +263,17 @@ public final class LocalDeployment implements FunctionRegistry {
             + topics().keySet()));
   }
 
+  /**
+   * The properties of the template's alarm {@code alarmName}, resolved as deployed; deployResources creates no alarm
+   * (moto keeps alarms but never evaluates them): a test that needs one evaluated puts it with {@link LocalAlarms}.
+   */
+  public JsonNode alarm(String alarmName) {
+    return template.resources("AWS::CloudWatch::Alarm").stream()
+        .map(r -> template.resolve(r.properties(), this::ref, this::getAtt))
+        .filter(p -> alarmName.equals(p.path("AlarmName").asText())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("template has no alarm " + alarmName));
+  }
+
   /** Function names, as registered in the gateway. */
   public java.util.Set<String> functionNames() {
     return java.util.Set.copyOf(functions.keySet());
