@@ -23,6 +23,11 @@ import software.amazon.awssdk.services.wafv2.model.Scope;
 /** Runbook Scenario 6: Security Incident. */
 public final class SecurityIncident implements Scenario {
   public static final String ID = SecuritySettings.SCENARIO;
+  /**
+   * The second containment round's one gate ("Approve SecondContainmentRound"), before RevokeFoundKeys and then
+   * BlockFoundIps: named after the round it approves, not after its first step, since one answer covers both.
+   */
+  public static final String SECOND_ROUND = "SecondContainmentRound";
 
   @Override
   public String id() {
@@ -85,12 +90,13 @@ public final class SecurityIncident implements Scenario {
   public Map<String, ApprovalGate> gates() {
     return Map.of("Isolate", SecurityIncident::explainIsolation,
         "RestoreGradually", (r, config) -> explainRestore(r),
-        "RevokeFoundKeys", SecurityIncident::explainSecondRound);
+        SECOND_ROUND, SecurityIncident::explainSecondRound);
   }
 
   /**
-   * The second round's one gate (before RevokeFoundKeys and BlockFoundIps): which keys are revoked in which table of
-   * which database, and which addresses are blocked in which WAF IP set, so the approver knows what changes where.
+   * The second round's one gate ({@link #SECOND_ROUND}, before RevokeFoundKeys and BlockFoundIps): which keys are
+   * revoked in which table of which database, and which addresses are blocked in which WAF IP set, so the approver
+   * knows what changes where.
    */
   static GateExplanation explainSecondRound(Recovery r, DrConfig config) {
     SecurityState state = r.part(SecurityState.PART);

@@ -18,7 +18,7 @@ class SecurityIncidentTest {
 
   @Test
   void isolationSaysWhichServiceGoesToZeroAndThatThePlatformStopsAnswering() {
-    assertEquals(Set.of("Isolate", "RestoreGradually", "RevokeFoundKeys"), scenario.gates().keySet());
+    assertEquals(Set.of("Isolate", "RestoreGradually", "SecondContainmentRound"), scenario.gates().keySet());
     Recovery breach = IsolateTest.breach(false);
     GateExplanation gate = scenario.gates().get("Isolate").explain(breach, Fixtures.config());
     assertEquals("scale sentinel-api to 0 tasks (its desired count is remembered for the gradual restore)",
@@ -49,7 +49,7 @@ class SecurityIncidentTest {
         "2026-01-17T10:00:00Z", "/sentinel/api", 120, 30, false, Map.of(), Map.of(), Map.of(),
         List.of(new SecurityState.Threat("key-7", 12, List.of("sql-injection"))), List.of("key-7"), true, null);
     Recovery r = IsolateTest.breach(false).update(SecurityState.PART, s -> s.withInvestigation(found));
-    GateExplanation gate = scenario.gates().get("RevokeFoundKeys").explain(r, Fixtures.config());
+    GateExplanation gate = scenario.gates().get("SecondContainmentRound").explain(r, Fixtures.config());
     assertEquals("revoke the API keys the investigation found with threats in audit_logs: [key-7]", gate.change());
     assertEquals("API keys [key-7] in table api_keys (column revoked_at) of the database in secret "
         + "sentinel/database-url ([key-7: 12 [sql-injection]])", gate.resource());
@@ -63,7 +63,7 @@ class SecurityIncidentTest {
         List.of(new SecurityState.Threat("key-7", 12, List.of("sql-injection"))), List.of("key-7"), true,
         List.of("198.51.100.77/32"));
     Recovery r = IsolateTest.breach(false).update(SecurityState.PART, s -> s.withInvestigation(found));
-    GateExplanation gate = scenario.gates().get("RevokeFoundKeys").explain(r, Fixtures.config());
+    GateExplanation gate = scenario.gates().get("SecondContainmentRound").explain(r, Fixtures.config());
     assertEquals("revoke the API keys the investigation found with threats in audit_logs: [key-7], and block at "
         + "WAF the addresses it saw with status >= 400 that no block covers: [198.51.100.77/32]", gate.change());
     assertEquals("API keys [key-7] in table api_keys (column revoked_at) of the database in secret "

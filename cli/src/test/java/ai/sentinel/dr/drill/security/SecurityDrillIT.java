@@ -118,7 +118,8 @@ class SecurityDrillIT {
     List<TimelineEntry> approvals = result.recovery().timeline().stream().filter(e -> e.event().equals("approved"))
         .toList();
     assertEquals(3, approvals.size(), "isolation, the second round, the restore: " + approvals);
-    assertTrue(states.indexOf("RevokeFoundKeys") > states.indexOf("Approve RevokeFoundKeys"), states.toString());
+    int approveRound = states.indexOf("Approve SecondContainmentRound");
+    assertTrue(approveRound > 0 && states.indexOf("RevokeFoundKeys") > approveRound, states.toString());
     assertEquals("BlockFoundIps", states.get(states.indexOf("RevokeFoundKeys") + 1), states.toString());
     assertTrue(approvals.stream().allMatch(e -> e.detail().contains("drill")), approvals.toString());
   }

@@ -16,6 +16,7 @@ import ai.sentinel.dr.security.PruneBlocks;
 import ai.sentinel.dr.security.RestoreGradually;
 import ai.sentinel.dr.security.RevokeApiKeys;
 import ai.sentinel.dr.security.RotateSecrets;
+import ai.sentinel.dr.security.SecurityIncident;
 import ai.sentinel.dr.security.SecuritySettings;
 import ai.sentinel.dr.security.WaitForEvidence;
 import ai.sentinel.dr.security.VerifyContainment;
@@ -38,7 +39,8 @@ import software.constructs.Construct;
  *   otherwise ───────────────────────────────────────────────────────┴→ [rotation configured]
  *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲
  *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → "Isolate?"
- *   (Investigate → "Second round?" → Approve RevokeFoundKeys → RevokeFoundKeys → BlockFoundIps, after the evidence)
+ *   (after the evidence: Investigate → "Second round?" → Approve SecondContainmentRound → RevokeFoundKeys
+ *   → BlockFoundIps)
  *   $.security.assessment.containment.isolate → "Dry-run? (Isolate)" → Approve Isolate → Isolate ─┐
  *   otherwise ─────────────────────────────────────────────────────────────────────────────────┴→ "Restore?"
  *   isolated → "Dry-run? (RestoreGradually)" → Approve RestoreGradually → RestoreGradually ⟲ "Service restored?" ─┐
@@ -114,9 +116,10 @@ public final class SecurityRecovery extends RecoveryStateMachine {
 
   /**
    * Investigate (the runbook's two queries, in the database's VPC), then "Second round?": keys it found with threats
-   * and addresses no block covers are contained only after one approval, by RevokeFoundKeys (the RevokeApiKeys
-   * function) and BlockFoundIps (the BlockIps function: no function of its own, the dev stack being at 495 of
-   * CloudFormation's 500 resources), then {@code next}.
+   * and addresses no block covers are contained only after one approval for the round
+   * ({@link SecurityIncident#SECOND_ROUND}), by RevokeFoundKeys (the RevokeApiKeys function) and BlockFoundIps (the
+   * BlockIps function: no function of its own, the dev stack being at 495 of CloudFormation's 500 resources), then
+   * {@code next}.
    */
   private IChainable investigate(RunbookFunction revokeApiKeys, RunbookFunction blockIps, IChainable next) {
     RunbookFunction investigate = function(Investigate.class, config.vpc());
@@ -127,7 +130,8 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     revokeFound.next(blockFound);
     blockFound.next(next);
     investigateTask.next(new Choice(this, "Second round?")
-        .when(isTrue("$.security.investigation.secondRound"), alwaysGated("RevokeFoundKeys", revokeFound))
+        .when(isTrue("$.security.investigation.secondRound"),
+            alwaysGated(SecurityIncident.SECOND_ROUND, revokeFound))
         .otherwise(next));
     return investigateTask;
   }

@@ -99,9 +99,13 @@ public class SecurityRecoveryStackTest {
       JsonNode second = s.path("Second round?");
       assertEquals("Second round?", s.path("Investigate").path("Next").asText());
       assertTrue(second.path("Choices").toString().contains("$.security.investigation.secondRound"));
-      assertEquals("Dry-run? (RevokeFoundKeys)", second.path("Choices").path(0).path("Next").asText());
-      assertEquals("Approve RevokeFoundKeys", s.path("Dry-run? (RevokeFoundKeys)").path("Default").asText(),
-          "keys the investigation found are revoked only after an approval");
+      assertEquals("Dry-run? (SecondContainmentRound)", second.path("Choices").path(0).path("Next").asText());
+      assertEquals("Approve SecondContainmentRound", s.path("Dry-run? (SecondContainmentRound)").path("Default")
+          .asText(), "keys and addresses the investigation found are contained only after an approval");
+      assertEquals("RevokeFoundKeys", s.path("Acknowledge SecondContainmentRound").path("Next").asText(),
+          "the round's approval leads to its first step");
+      assertEquals("SecondContainmentRound", s.path("Approve SecondContainmentRound").path("Parameters")
+          .path("Payload").path("step").asText(), "RequestApproval asks the scenario to explain the round");
       assertEquals("BlockFoundIps", s.path("RevokeFoundKeys").path("Next").asText(),
           "one approval for the second round: keys, then addresses");
       assertEquals("Isolate?", s.path("BlockFoundIps").path("Next").asText());
