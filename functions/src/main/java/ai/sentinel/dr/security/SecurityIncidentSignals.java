@@ -158,6 +158,16 @@ final class SecurityIncidentSignals implements SignalRules {
         + "watched by the on-call it pages, not a new incident; no recovery starts";
   }
 
+  /**
+   * {@code *-sentinel-dr-heightened-*-*-*}: any environment's {@code <env>-sentinel-dr-heightened-<incident>-<kind>},
+   * every kind being two words ({@code waf-blocked}). A platform alarm that merely resembles one, without the incident
+   * ({@code dev-sentinel-dr-heightened-waf-blocked}), is still delivered, as {@link #ownAlarm} does not claim it.
+   */
+  @Override
+  public String ownAlarmWildcard(SignalContext context) {
+    return "*" + HEIGHTENED + "*-*-*";
+  }
+
   @Override
   public AlarmTarget routedAlarm(SignalContext context, String alarmName, JsonNode detail, String why) {
     if (settings(context) == null) {

@@ -53,6 +53,17 @@ public interface SignalRules {
   }
 
   /**
+   * The deployed side of {@link #ownAlarm}: an EventBridge wildcard (only {@code *}) matching the names of the alarms
+   * its recoveries put up, or null. The shared alarm rule's metric branches leave out alarms so named ({@code
+   * anything-but} with {@code wildcard}), so they never reach a responder through it; the classifier still judges any
+   * that arrive otherwise (SNS, a route by name, a replay by hand). It must match no platform alarm, which would then
+   * never be delivered, so it matches the shape of the names, not just a part they share with the platform's.
+   */
+  default String ownAlarmWildcard(SignalContext context) {
+    return null;
+  }
+
+  /**
    * The resource an ALARM that {@code ALARM_ROUTES} sends here acts on; a {@link BadInput} when the alarm cannot say
    * which protected resource that is.
    *

@@ -14,7 +14,8 @@ import java.util.List;
  * The EventBridge patterns of every trigger, in one place: the CDK app deploys exactly these as rules, and the
  * responders match incoming EventBridge events against the same patterns with AWS's event-ruler, so what is deployed
  * and what is handled cannot drift apart. The alarm rule is shared (alarms routed by name, plus each scenario's
- * {@link SignalRules#alarmMetrics}); every other rule is a scenario's own ({@link SignalRules#rules}).
+ * {@link SignalRules#alarmMetrics} less the alarms recoveries put up themselves, {@link SignalRules#ownAlarmWildcard});
+ * every other rule is a scenario's own ({@link SignalRules#rules}).
  */
 public final class TriggerPatterns {
   /** The shared alarm rule's id; the CDK app names its rules after their ids. */
@@ -65,10 +66,11 @@ public final class TriggerPatterns {
       config.alarmRoutes().keySet().stream().sorted().forEach(names::add);
       branches.add(byName);
     }
+    String own = ownAlarms(config);
     for (Scenario scenario : ScenarioRegistry.all()) {
       for (SignalRules.MetricMatch match : scenario.signals().alarmMetrics(new SignalContext(scenario.id(),
           config))) {
-        branches.add(metricBranch(match));
+        branches.add(metricBranch(match, own));
       }
     }
     if (branches.size() == 1) {
@@ -80,9 +82,29 @@ public final class TriggerPatterns {
     return root.toString();
   }
 
-  /** A branch matching one metric of the alarm in these namespaces with these dimensions. */
-  private static ObjectNode metricBranch(SignalRules.MetricMatch match) {
+  /**
+   * The wildcard of the alarms the recoveries put up themselves ({@link SignalRules#ownAlarmWildcard}), or null.
+   * EventBridge documents one wildcard per {@code anything-but}, and values listed for one field match when any
+   * does: two scenarios' wildcards could not both be left out of one branch.
+   */
+  private static String ownAlarms(DrConfig config) {
+    List<String> wildcards = ScenarioRegistry.all().stream().map(s -> s.signals().ownAlarmWildcard(
+        new SignalContext(s.id(), config))).filter(java.util.Objects::nonNull).distinct().toList();
+    if (wildcards.size() > 1) {
+      throw new IllegalStateException("the alarm rule can leave out one wildcard of alarm names, got " + wildcards);
+    }
+    return wildcards.isEmpty() ? null : wildcards.get(0);
+  }
+
+  /**
+   * A branch matching one metric of the alarm in these namespaces with these dimensions, unless the alarm's name
+   * matches {@code own} (null: none). Alarms routed by name are listed exactly and keep their branch as they are.
+   */
+  private static ObjectNode metricBranch(SignalRules.MetricMatch match, String own) {
     ObjectNode branch = Json.object();
+    if (own != null) {
+      branch.putArray("alarmName").addObject().putObject("anything-but").put("wildcard", own);
+    }
     ObjectNode metric = branch.putObject("configuration").putObject("metrics").putObject("metricStat")
         .putObject("metric");
     ArrayNode ns = metric.putArray("namespace");

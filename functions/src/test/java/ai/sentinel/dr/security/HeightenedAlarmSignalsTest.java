@@ -50,13 +50,15 @@ class HeightenedAlarmSignalsTest {
   private static final String SAMPLE = "alarm-eventbridge-heightened-waf-blocked.json";
 
   @Test
-  void theSampleReachesTheDeployedAlarmRuleAndStartsNothing() throws Exception {
-    Machine machine = new Machine();
-    for (TriggerPatterns.Rule rule : TriggerPatterns.of(Fixtures.config())) {
-      machine.addRule(rule.id(), rule.pattern());
-    }
-    assertEquals(List.of(TriggerPatterns.ALARM_STATE_CHANGE), machine.rulesForJSONEvent(Signals.text(SAMPLE)),
-        "the web ACL's alarms are delivered to the alarm responder: the classifier is what must tell them apart");
+  void theSampleReachesNoDeployedRuleAndStartsNothing() throws Exception {
+    Machine machine = deployed(Fixtures.config());
+    assertEquals(List.of(), machine.rulesForJSONEvent(Signals.text(SAMPLE)),
+        "the alarm rule's web ACL branch leaves out the heightened-monitoring alarms: they never reach a responder");
+    String platformAlarm = Signals.text(SAMPLE).replace("dev-sentinel-dr-heightened-0123456789ab-waf-blocked",
+        "sentinel-waf-blocked");
+    assertEquals(List.of(TriggerPatterns.ALARM_STATE_CHANGE), machine.rulesForJSONEvent(platformAlarm),
+        "the same alarm on the same web ACL under a platform name is delivered");
+    // replayed by hand (./sentinel classify, a copy sent by SNS): the classifier still tells it apart
     Classification c = Signals.standard().classify(SAMPLE);
     assertEquals(Classification.IGNORE, c.action(), c.reason());
     assertNull(c.scenario(), "joins no recovery either: the incident it watches may be long over");
@@ -77,6 +79,28 @@ class HeightenedAlarmSignalsTest {
     Responder.Response r = responder.handle(Signals.read(SAMPLE), Set.of("alarm"), "AlarmResponder");
     assertEquals(Classification.IGNORE, r.action(), r.reason());
     verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
+  }
+
+  /** Each alarm the step really puts, as EventBridge delivers it: no deployed rule matches it. */
+  @Test
+  void noAlarmTheStepPutsMatchesADeployedRule() throws Exception {
+    Machine machine = deployed(DrConfig.fromEnv(HeightenedMonitoringTest.env()));
+    for (PutMetricAlarmRequest alarm : alarmsPut()) {
+      assertEquals(List.of(), machine.rulesForJSONEvent(eventBridge(alarm)), alarm.alarmName());
+    }
+  }
+
+  /** The patterns the stack deploys for {@code config}, loaded into AWS's matcher. */
+  private static Machine deployed(DrConfig config) {
+    Machine machine = new Machine();
+    for (TriggerPatterns.Rule rule : TriggerPatterns.of(config)) {
+      try {
+        machine.addRule(rule.id(), rule.pattern());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return machine;
   }
 
   /** Each alarm the step really puts, as EventBridge and SNS deliver it, routed by name or not: ignored. */
