@@ -10,12 +10,12 @@ import ai.sentinel.dr.oncall.Severity;
 import ai.sentinel.dr.recovery.Notify;
 import ai.sentinel.dr.report.Objectives;
 import ai.sentinel.dr.report.ReportTimes;
+import ai.sentinel.dr.report.SimulationSummary;
 import ai.sentinel.dr.report.TemplatePlaceholders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,34 +70,25 @@ final class FullSimulation {
     all.printTable(outcomes, plan.notDrilled());
 
     Path root = RepoPaths.root();
-    List<SimulationReport.Row> rows = new ArrayList<>();
-    List<SimulationReport.Issue> issues = new ArrayList<>();
-    for (DrillAll.Outcome o : outcomes) {
-      rows.add(SimulationReport.row(o, root));
-      issues.addAll(SimulationReport.issues(o));
-    }
-    for (String missing : plan.notDrilled()) {
-      String scenario = missing.substring(0, missing.indexOf(" - "));
-      String why = missing.substring(missing.indexOf(" - ") + 3);
-      rows.add(SimulationReport.notDrilled(scenario, why));
-      issues.add(new SimulationReport.Issue(scenario, SimulationReport.SKIPPED, "the scenario was not drilled: "
-          + why));
-    }
-    String markdown = SimulationReport.markdown(new SimulationReport.Window(env, start, end, told[0], told[1]), rows,
-        issues);
+    List<SimulationSummary.Drilled> drilled = outcomes.stream().map(o -> SimulationReport.drilled(o, root)).toList();
+    // the summary adds a row for each runbook recovery not drilled (the registry's), with the plan's reason
+    String markdown = SimulationSummary.of(new SimulationSummary.Window(env, start, end, told[0], told[1]), drilled,
+        scenario -> plan.notDrilled().stream().filter(n -> n.startsWith(scenario + " - ")).findFirst()
+            .map(n -> n.substring(scenario.length() + 3)).orElse("no drill yet"));
+    long issues = markdown.lines().filter(l -> l.startsWith("- **")).count();
     Path dir = DrillCommand.workDir(root, "full");
     Files.createDirectories(dir);
-    Path file = dir.resolve("full-dr-simulation-report.md");
+    Path file = dir.resolve(SimulationSummary.FILE);
     Files.writeString(file, markdown);
     List<String> left = TemplatePlaceholders.in(markdown);
     out.println();
-    out.println("duration: " + ReportTimes.human(ReportTimes.between(start, end)) + "; " + issues.size()
+    out.println("duration: " + ReportTimes.human(ReportTimes.between(start, end)) + "; " + issues
         + " issue(s) collected");
     out.println("summary report: " + file.toAbsolutePath());
     if (!left.isEmpty()) {
       out.println("FAILED: the summary keeps template placeholders " + left);
     }
-    boolean every = plan.notDrilled().isEmpty() && rows.stream().allMatch(r -> r.verified().equals("yes"));
+    boolean every = plan.notDrilled().isEmpty() && drilled.stream().allMatch(d -> d.verified().equals("yes"));
     out.println(every && left.isEmpty() ? "FULL DR SIMULATION PASSED: every scenario verified"
         : "FULL DR SIMULATION NOT PASSED: see the summary's failures");
     return every && left.isEmpty() ? Main.OK : Main.FAILED;

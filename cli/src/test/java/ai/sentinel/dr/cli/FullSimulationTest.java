@@ -11,6 +11,7 @@ import ai.sentinel.dr.report.IncidentReport;
 import ai.sentinel.dr.report.IncidentReport.ObjectiveResult;
 import ai.sentinel.dr.report.IncidentReport.Verdict;
 import ai.sentinel.dr.report.IncidentReport.VerificationResult;
+import ai.sentinel.dr.report.SimulationSummary;
 import ai.sentinel.dr.report.TemplatePlaceholders;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -128,14 +129,14 @@ class FullSimulationTest {
 
   @Test
   void summaryHasOneRowPerScenarioAgainstTheObjectivesAndEveryFailureAndSkippedCheck() {
-    List<SimulationReport.Row> rows = new ArrayList<>();
-    List<SimulationReport.Issue> issues = new ArrayList<>();
+    List<SimulationSummary.Row> rows = new ArrayList<>();
+    List<SimulationSummary.Issue> issues = new ArrayList<>();
     for (DrillAll.Outcome o : outcomes()) {
       rows.add(SimulationReport.row(o, ROOT));
       issues.addAll(SimulationReport.issues(o));
     }
-    rows.add(SimulationReport.notDrilled("database-failure", "not deployed in 'local'"));
-    String md = SimulationReport.markdown(new SimulationReport.Window("local", START,
+    rows.add(SimulationSummary.notDrilled("database-failure", "not deployed in 'local'"));
+    String md = SimulationSummary.markdown(new SimulationSummary.Window("local", START,
         START.plusSeconds(263), "SNS message 1 to SNS topic local-sentinel-dr-notifications",
         "SNS message 2 to SNS topic local-sentinel-dr-notifications"), rows, issues);
 
@@ -195,7 +196,7 @@ class FullSimulationTest {
         RECOVERED and VERIFIED in 7.1 s
         """));
     String longRpo = "35m 13s (point-in-time copy; " + "audit_logs: 160 row(s) repaired, ".repeat(10) + ")";
-    String cell = SimulationReport.shorten(longRpo);
+    String cell = SimulationSummary.shorten(longRpo);
     assertTrue(cell.length() < longRpo.length() && cell.endsWith("... (the rest in its report)"), cell);
   }
 
@@ -209,7 +210,7 @@ class FullSimulationTest {
         List.of(new VerificationResult("targets healthy", "PASS", "2 of 2"))),
         DrillAll.warnings("== Drill: region-failure ==\nFAILED OVER to the DR region and VERIFIED in 10.132 s\n"),
         null);
-    String md = SimulationReport.markdown(new SimulationReport.Window("local", START, START.plusSeconds(60),
+    String md = SimulationSummary.markdown(new SimulationSummary.Window("local", START, START.plusSeconds(60),
         "SNS message 1", "SNS message 2"), List.of(SimulationReport.row(clean, ROOT)),
         SimulationReport.issues(clean));
     assertTrue(md.contains("**Outcome:** PASSED: 1 of 1 scenarios verified, 0 objective(s) missed, 0 failure(s), "

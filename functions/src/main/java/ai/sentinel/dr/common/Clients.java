@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
@@ -164,6 +165,10 @@ public final class Clients {
 
   public SfnClient sfn() {
     return get(SfnClient.class, () -> configure(SfnClient.builder()).build());
+  }
+
+  public LambdaClient lambda() {
+    return get(LambdaClient.class, () -> configure(LambdaClient.builder()).build());
   }
 
   public SnsClient sns() {

@@ -159,7 +159,8 @@ public record EnvironmentConfig(
    *
    * @param tests          the scheduled tests by their {@code drills} field
    * @param fullSimulation the quarterly full DR simulation's schedule ({@code drills.fullSimulation}: a dry-run drill
-   *                       of every deployed recovery at once, {@link ScheduledDrills}), or null when it is off
+   *                       of every deployed recovery and the region failover, then the leadership summary, in its
+   *                       own stack {@link SimulationStack}), or null when it is off
    */
   public record Drills(Map<String, ScheduledTest> tests, String fullSimulation) {
     public static final Drills OFF = new Drills(Map.of());

@@ -42,22 +42,23 @@ public final class ScheduledDrills extends Construct {
   }
 
   /**
-   * One drill of the full DR simulation: a dry-run of the runbook through the ManualResponder.
+   * One drill of the full DR simulation: a dry-run of the runbook through a manual responder.
    *
-   * @param runbook  the manual payload's runbook
-   * @param resource the manual payload's resource, or null for the scenario's own
-   * @param fields   further fields of the manual payload the runbook needs, none if empty
+   * @param runbook   the manual payload's runbook
+   * @param resource  the manual payload's resource, or null for the scenario's own
+   * @param fields    further fields of the manual payload the runbook needs, none if empty
+   * @param responder the manual responder's function name, or null for the environment stack's
+   * @param region    the responder's region, or null for the environment's
    */
-  public record Target(String runbook, String resource, Map<String, Object> fields) {
+  public record Target(String runbook, String resource, Map<String, Object> fields, String responder, String region) {
     public Target {
       fields = Map.copyOf(fields);
     }
-  }
 
-  /** The full DR simulation's rule: {@code <env>-sentinel-dr-drill-full-simulation}. */
-  public static final String SIMULATION_RULE = "drill-full-simulation";
-  /** EventBridge's limit of targets per rule: the simulation is one rule (and one invoke permission). */
-  static final int MAX_TARGETS = 5;
+    public Target(String runbook, String resource, Map<String, Object> fields) {
+      this(runbook, resource, fields, null, null);
+    }
+  }
 
   /**
    * @param config          the environment and its {@code drills}
@@ -76,22 +77,6 @@ public final class ScheduledDrills extends Construct {
             List.of(payload(drill.runbook(), drill.resource(), drill.dryRun(), drill.fields(), REASON)));
       }
     }
-    String simulation = props.config().drills().fullSimulation();
-    if (simulation != null) {
-      List<Map<String, Object>> payloads = props.scenarios().stream().map(s -> simulation(s, props.config()))
-          .filter(java.util.Objects::nonNull)
-          .map(t -> payload(t.runbook(), t.resource(), true, t.fields(), SIMULATION_REASON)).toList();
-      if (payloads.size() > MAX_TARGETS) {
-        // one rule keeps the simulation to two resources; a sixth scenario needs a second rule, deliberately
-        throw new IllegalStateException("drills.fullSimulation: " + payloads.size() + " scenarios exceed "
-            + "EventBridge's " + MAX_TARGETS + " targets per rule");
-      }
-      if (!payloads.isEmpty()) {
-        schedule(props, SIMULATION_RULE, simulation, "Testing Schedule: quarterly full DR simulation (a dry-run "
-            + "drill of every deployed recovery: " + String.join(", ", payloads.stream()
-            .map(p -> (String) p.get("runbook")).toList()) + ")", payloads);
-      }
-    }
   }
 
   /**
@@ -99,14 +84,14 @@ public final class ScheduledDrills extends Construct {
    * this environment schedules one (the payload already rehearsed: e.g. Scenario 6's active breach), else its
    * {@link InfraScenario#simulation} default.
    */
-  private static Target simulation(InfraScenario scenario, EnvironmentConfig config) {
+  public static Target simulation(InfraScenario scenario, EnvironmentConfig config) {
     Target own = scenario.test() ? null : scenario.drills(config).stream()
-        .filter(d -> d.runbook().equals(scenario.id())).findFirst().map(d -> new Target(d.runbook(), d.resource(), d.fields())).orElse(null);
+        .filter(d -> d.runbook().equals(scenario.id())).findFirst()
+        .map(d -> new Target(d.runbook(), d.resource(), d.fields())).orElse(null);
     return own != null ? own : scenario.simulation(config);
   }
 
   private static final String REASON = "scheduled by the runbook's Testing Schedule at ";
-  private static final String SIMULATION_REASON = "full DR simulation (runbook Testing Schedule, quarterly) at ";
 
   private static Map<String, Object> payload(String runbook, String resource, boolean dryRun,
       Map<String, Object> fields, String reason) {

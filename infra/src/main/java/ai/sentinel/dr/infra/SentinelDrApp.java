@@ -36,6 +36,9 @@ public final class SentinelDrApp {
   public static SentinelDrStack build(App app, EnvironmentConfig config, Path lambdaJar) {
     SentinelDrStack stack = new SentinelDrStack(app, config, lambdaJar);
     InfraScenarios.all().forEach(s -> s.stacks(app, config, lambdaJar));
+    if (config.drills().fullSimulation() != null) {
+      new SimulationStack(app, config, lambdaJar, stack.reports(), stack.notifications());
+    }
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     return stack;
   }

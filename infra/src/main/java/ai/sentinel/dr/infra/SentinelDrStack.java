@@ -31,6 +31,7 @@ public final class SentinelDrStack extends Stack {
   private final Map<String, RecoveryStateMachine> stateMachines = new LinkedHashMap<>();
   private final List<InfraScenario> scenarios;
   private final ScheduledDrills scheduledDrills;
+  private final ReportsBucket reports;
   private final Triggers triggers;
 
   public SentinelDrStack(Construct scope, EnvironmentConfig config, Path lambdaJar) {
@@ -59,7 +60,7 @@ public final class SentinelDrStack extends Stack {
     config.settings(HealthSettings.class).ifPresent(h -> new PlatformHealthSchedule(this, "HealthCheck",
         new PlatformHealthSchedule.Props(functionsConfig(config), functions, h)));
 
-    ReportsBucket reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
+    reports = new ReportsBucket(this, "Reports", new ReportsBucket.Props(lockTableRemoval(config)));
     sharedSteps = new SharedSteps(this, "SharedSteps",
         new SharedSteps.Props(config, functions, notifications, locks, reports));
     RecoveryStateMachine.Props recoveryProps = new RecoveryStateMachine.Props(config, functions, sharedSteps,
@@ -148,6 +149,11 @@ public final class SentinelDrStack extends Stack {
 
   public Triggers triggers() {
     return triggers;
+  }
+
+  /** The post-incident reports' bucket (the scheduled full DR simulation writes its summary there too). */
+  public ReportsBucket reports() {
+    return reports;
   }
 
   public ScheduledDrills scheduledDrills() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.report.ScheduledSimulation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * The Testing Schedule's quarterly "Full DR simulation" in CDK (cdk.json {@code drills.fullSimulation}): off unless
@@ -24,12 +29,22 @@ import org.junit.jupiter.api.Test;
 class FullSimulationScheduleTest {
   private static final String QUARTERLY = "cron(0 6 15 3/3 ? *)";
   private static final String RULE = "dev-sentinel-dr-drill-full-simulation";
-  private static final String ID = "\"7bf73129-1428-4cd3-a780-95db273d1602\"";
-  private static final String TIME = "\"2026-03-15T06:00:00Z\"";
+  private static final String TIME = "2026-03-15T06:00:00Z";
 
   private static List<JsonNode> simulationRules(Synth synth) {
     return synth.properties("AWS::Events::Rule").stream()
         .filter(r -> r.path("Name").asText().endsWith("-drill-full-simulation")).toList();
+  }
+
+  /** The app of {@code config} (every stack, with cdk-nag), and its simulation stack or null. */
+  private record Built(App app, SentinelDrStack primary, SimulationStack simulation) {
+    static Built of(EnvironmentConfig config) {
+      App app = new App();
+      SentinelDrStack primary = SentinelDrApp.build(app, config, RepoPaths.lambdaJar(RepoPaths.root()));
+      SimulationStack simulation = app.getNode().getChildren().stream().filter(SimulationStack.class::isInstance)
+          .map(SimulationStack.class::cast).findFirst().orElse(null);
+      return new Built(app, primary, simulation);
+    }
   }
 
   @Test
@@ -37,41 +52,89 @@ class FullSimulationScheduleTest {
     assertTrue(simulationRules(Synth.of("dev")).isEmpty(), "dev does not set drills.fullSimulation");
     assertTrue(simulationRules(Synth.of("prod")).isEmpty(), "prod does not set drills.fullSimulation");
     assertEquals(null, Synth.load("dev").drills().fullSimulation());
+    assertEquals(null, Built.of(Synth.load("dev")).simulation(), "no simulation stack without the schedule");
   }
 
   @Test
-  void whenSetOneRuleDrillsEveryDeployedRecoveryAsAPlanInTwoResources() {
+  void whenSetItsOwnStackDrillsEveryRecoveryAndTheFailoverAndWritesTheSummary() throws Exception {
     Synth dev = Synth.of("dev");
     EnvironmentConfig.Drills drills = dev.config.drills();
-    Synth withSimulation = Synth.of("dev with the full simulation", () -> Synth.load("dev")
-        .withDrills(new EnvironmentConfig.Drills(drills.tests(), QUARTERLY)));
+    Built built = Built.of(Synth.load("dev").withDrills(new EnvironmentConfig.Drills(drills.tests(), QUARTERLY)));
 
-    List<JsonNode> rules = simulationRules(withSimulation);
+    // the environment's stack is unchanged (495 of 500 resources): everything is in <env>-sentinel-dr-simulation
+    JsonNode primary = Synth.JSON.valueToTree(Template.fromStack(built.primary()).toJSON());
+    assertEquals(dev.json.path("Resources").size(), primary.path("Resources").size());
+    assertTrue(simulationRules(dev).isEmpty());
+    SimulationStack stack = built.simulation();
+    assertEquals("dev-sentinel-dr-simulation", stack.getStackName());
+    Template template = Template.fromStack(stack);
+    JsonNode json = Synth.JSON.valueToTree(template.toJSON());
+    String out = System.getProperty("simulation.templates");
+    if (out != null) {
+      // for cfn-lint: mvn ... -Dtest=FullSimulationScheduleTest -Dsimulation.templates=DIR, then cfn-lint DIR/*.json
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(out));
+      Synth.JSON.writeValue(java.nio.file.Path.of(out, stack.getStackName() + ".json").toFile(), json);
+    }
+    assertEquals(List.of(), Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))
+        .stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList(), "cdk-nag clean");
+
+    // the schedule starts the state machine: start, wait, check until every drill ended, then the summary
+    List<JsonNode> rules = new ArrayList<>();
+    json.path("Resources").forEach(r -> {
+      if (r.path("Type").asText().equals("AWS::Events::Rule")) {
+        rules.add(r.path("Properties"));
+      }
+    });
     assertEquals(1, rules.size(), rules.toString());
-    JsonNode rule = rules.get(0);
-    assertEquals(RULE, rule.path("Name").asText());
-    assertEquals(QUARTERLY, rule.path("ScheduleExpression").asText());
-    int added = withSimulation.json.path("Resources").size() - dev.json.path("Resources").size();
-    assertEquals(2, added, "the rule and its one invoke permission");
-    assertTrue(withSimulation.json.path("Resources").size() <= 500, "under CloudFormation's 500 resources");
+    assertEquals(RULE, rules.get(0).path("Name").asText());
+    assertEquals(QUARTERLY, rules.get(0).path("ScheduleExpression").asText());
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName",
+        "dev-sentinel-dr-full-simulation"));
+    String definition = Synth.render(json.path("Resources").findValues("DefinitionString").get(0));
+    for (String state : List.of("Start drills", "Wait for the drills", "Check drills", "Every drill ended?",
+        "Write summary")) {
+      assertTrue(definition.contains("\"" + state + "\""), state + " in " + definition);
+    }
 
-    // every target: the ManualResponder, a drill that is a plan, accepted by its classifier where recoveries are real
+    // every drill is a dry-run drill of a deployed recovery, accepted by its responder; the failover goes to the DR
+    // stack's responder in the DR region (the primary's cannot start it)
     var classifier = classifier(dev);
     List<String> runbooks = new ArrayList<>();
-    for (JsonNode target : rule.path("Targets")) {
-      assertTrue(target.path("Arn").path("Ref").asText().startsWith("TriggersManualResponderLive"), target.toString());
-      String input = target.path("InputTransformer").path("InputTemplate").asText()
-          .replace("\"<id>\"", ID).replace("<id>", ID)
-          // the window's start is the event's time (a whole value); the reason only quotes it
-          .replace(":\"<time>\"", ":" + TIME).replace(":<time>", ":" + TIME);
-      var c = classifier.classify(input.getBytes(StandardCharsets.UTF_8));
-      assertEquals("start", c.action(), input + ": " + c.reason());
-      assertEquals("drill", c.trigger().kind(), input);
-      assertTrue(c.options().dryRun(), "a drill of a recovery is a plan: " + input);
-      runbooks.add(c.scenario());
+    for (ScheduledSimulation.Drill d : stack.drills()) {
+      runbooks.add(d.scenario());
+      assertEquals(true, d.payload().get("dryRun"), d.toString());
+      assertEquals(true, d.payload().get("drill"), d.toString());
+      if (d.scenario().equals("region-failure")) {
+        assertEquals("dev-sentinel-dr-region-manual-responder:live", d.function());
+        assertEquals(dev.config.require(ai.sentinel.dr.region.RegionSettings.class).drRegion(), d.region());
+        continue;
+      }
+      assertEquals("dev-sentinel-dr-manual-responder:live", d.function());
+      // as the function sends it: the exercise's start filled in, its own request id and reason
+      @SuppressWarnings("unchecked")
+      Map<String, Object> payload = new LinkedHashMap<>((Map<String, Object>) ScheduledSimulation.fill(d.payload(),
+          TIME));
+      payload.put("requestId", "sim-1-" + d.scenario());
+      payload.put("reason", "full DR simulation at " + TIME);
+      var c = classifier.classify(Json.write(payload).getBytes(StandardCharsets.UTF_8));
+      assertEquals("start", c.action(), payload + ": " + c.reason());
+      assertTrue(c.options().dryRun() && c.trigger().kind().equals("drill"), payload.toString());
     }
-    assertEquals(List.of("database-failure", "redis-failure", "ecs-service-failure", "data-corruption",
-        "security-incident"), runbooks, "every recovery the stack deploys; the restore test keeps its own schedule");
+    assertEquals(List.of("database-failure", "redis-failure", "ecs-service-failure", "region-failure",
+        "data-corruption", "security-incident"), runbooks, "every recovery and the region failover; the restore "
+        + "test keeps its own schedule");
+
+    // IAM: invoke exactly those responders, read only their scenarios' executions, write only the summaries
+    String policies = Synth.JSON.valueToTree(template.findResources("AWS::IAM::Policy")).toString();
+    assertTrue(policies.contains(":function:dev-sentinel-dr-region-manual-responder:live")
+        && policies.contains(":function:dev-sentinel-dr-manual-responder:live"), policies);
+    assertTrue(policies.contains(":execution:dev-sentinel-dr-region-failure:*"), policies);
+    assertTrue(policies.contains("/reports/full-dr-simulation/*"), policies);
+    // the window told on the environment's on-call topic, encrypted with its key
+    assertTrue(policies.contains("sns:Publish") && policies.contains("kms:GenerateDataKey"), policies);
+    JsonNode env = json.path("Resources").findValues("Environment").get(0).path("Variables");
+    assertTrue(env.has(ai.sentinel.dr.report.Report.BUCKET_VAR), env.toString());
+    assertEquals(stack.drills().size(), Json.tree(env.path(ScheduledSimulation.DRILLS_VAR).asText()).size());
   }
 
   private static ai.sentinel.dr.trigger.EventClassifier classifier(Synth dev) {

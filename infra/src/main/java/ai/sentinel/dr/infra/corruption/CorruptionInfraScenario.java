@@ -4,12 +4,12 @@ import ai.sentinel.dr.corruption.DataCorruption;
 import ai.sentinel.dr.corruption.DataCorruptionSettings;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
+import ai.sentinel.dr.report.ScheduledSimulation;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.ScheduledDrills;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.services.events.EventField;
 import software.constructs.Construct;
 
 /**
@@ -45,13 +45,13 @@ public final class CorruptionInfraScenario implements InfraScenario {
 
   /**
    * A repair needs its tables and a condition: the full simulation plans the first configured table's rows written
-   * since the exercise started (a window from the schedule's event time), so the plan is real and bounded.
+   * since the exercise started (the simulation's start, filled in when it runs), so the plan is real and bounded.
    */
   @Override
   public ScheduledDrills.Target simulation(EnvironmentConfig config) {
     return config.settings(DataCorruptionSettings.class).filter(s -> !s.tableNames().isEmpty())
         .map(s -> new ScheduledDrills.Target(ID, null, Map.<String, Object>of("tables", List.of(s.tableNames().get(0)),
-            "condition", Map.of("window", Map.of("from", EventField.getTime())))))
+            "condition", Map.of("window", Map.of("from", ScheduledSimulation.STARTED_AT)))))
         .orElse(null);
   }
 

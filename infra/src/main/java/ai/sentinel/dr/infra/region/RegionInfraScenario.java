@@ -3,10 +3,13 @@ package ai.sentinel.dr.infra.region;
 import ai.sentinel.dr.common.Settings;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.InfraScenario;
+import ai.sentinel.dr.infra.Names;
+import ai.sentinel.dr.infra.ScheduledDrills;
 import ai.sentinel.dr.infra.RecoveryStateMachine;
 import ai.sentinel.dr.infra.SentinelDrStack;
 import ai.sentinel.dr.region.RegionFailure;
 import ai.sentinel.dr.region.RegionSettings;
+import ai.sentinel.dr.trigger.ManualResponder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,16 @@ public final class RegionInfraScenario implements InfraScenario {
         ? List.of(new RegionStack(app, config, lambdaJar))
         : List.of(new RegionStack(app, config, lambdaJar), new RegionEventsStack(app, config, r)))
         .orElse(List.of());
+  }
+
+  /**
+   * The annual failover test in the full DR simulation, where the environment deploys the DR stack: a dry-run drill
+   * to the DR stack's manual responder in the DR region (the primary stack's cannot start a failover).
+   */
+  @Override
+  public ScheduledDrills.Target simulation(EnvironmentConfig config) {
+    return config.settings(RegionSettings.class).map(r -> new ScheduledDrills.Target(ID, null, Map.of(),
+        Names.function(RegionStack.prefix(config), ManualResponder.class), r.drRegion())).orElse(null);
   }
 
   /** The primary stack's functions never read the dr section. */

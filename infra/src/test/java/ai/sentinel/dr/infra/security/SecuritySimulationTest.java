@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.infra.EnvironmentConfig;
+import ai.sentinel.dr.infra.SimulationStack;
 import ai.sentinel.dr.infra.Synth;
+import ai.sentinel.dr.report.ScheduledSimulation;
 import ai.sentinel.dr.security.SecuritySettings;
 import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.EventClassifier;
 import ai.sentinel.dr.trigger.ManualResponder;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,30 +28,24 @@ import org.junit.jupiter.api.Test;
  */
 class SecuritySimulationTest {
   private static final String QUARTERLY = "cron(0 6 15 3/3 ? *)";
-  private static final String ID = "\"7bf73129-1428-4cd3-a780-95db273d1602\"";
 
   @Test
   void withoutItsOwnDrillTheSimulationStillPlansAnActiveBreach() {
     EnvironmentConfig prod = Synth.load("prod");
     assertEquals(null, prod.drills().test(SecuritySettings.SECTION.drill().field()), "prod schedules no security "
         + "drill of its own: the simulation's target is SecurityInfraScenario.simulation()");
-    Synth synth = Synth.of("prod with the full simulation", () -> Synth.load("prod")
-        .withDrills(new EnvironmentConfig.Drills(prod.drills().tests(), QUARTERLY)));
-    List<JsonNode> rules = synth.properties("AWS::Events::Rule").stream()
-        .filter(r -> r.path("Name").asText().endsWith("-drill-full-simulation")).toList();
-    assertEquals(1, rules.size(), rules.toString());
-
-    EventClassifier classifier = classifier(synth.config);
-    String security = null;
-    for (JsonNode target : rules.get(0).path("Targets")) {
-      String input = target.path("InputTransformer").path("InputTemplate").asText()
-          .replace("\"<id>\"", ID).replace("<id>", ID)
-          .replace(":\"<time>\"", ":\"2026-03-15T06:00:00Z\"").replace(":<time>", ":\"2026-03-15T06:00:00Z\"");
-      if (input.contains("\"runbook\":\"security-incident\"")) {
-        security = input;
-      }
-    }
-    assertTrue(security != null, "the simulation drills Scenario 6: " + rules.get(0).path("Targets"));
+    EnvironmentConfig withSimulation = prod.withDrills(new EnvironmentConfig.Drills(prod.drills().tests(), QUARTERLY));
+    // the drill as the simulation stack configures it and its function sends it
+    ScheduledSimulation.Drill drill = SimulationStack.drills(withSimulation).stream()
+        .filter(d -> d.scenario().equals("security-incident")).findFirst()
+        .orElseThrow(() -> new AssertionError("the simulation drills Scenario 6"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> payload = new LinkedHashMap<>((Map<String, Object>) ScheduledSimulation.fill(drill.payload(),
+        "2026-03-15T06:00:00Z"));
+    payload.put("requestId", "sim-1-security-incident");
+    payload.put("reason", "full DR simulation at 2026-03-15T06:00:00Z");
+    String security = Json.write(payload);
+    EventClassifier classifier = classifier(withSimulation);
     Classification c = classifier.classify(security.getBytes(StandardCharsets.UTF_8));
     assertEquals("start", c.action(), security + ": " + c.reason());
     assertEquals("security-incident", c.scenario());
