@@ -183,8 +183,9 @@ public final class CloudCommand {
         s.stateMachines().values().stream().findFirst().orElse("STATE_MACHINE_ARN"));
     out.println("  aws stepfunctions list-executions --state-machine-arn " + machine);
     out.println("  ./sentinel report EXECUTION_ARN");
-    out.println("  aws sqs receive-message --queue-url " + s.inboxQueueUrl()
-        + "   # notifications: an approval request carries its token");
+    // AWS CLI v1's sqs commands ignore AWS_ENDPOINT_URL (they went to queue.amazonaws.com): name it for both
+    out.println("  aws sqs receive-message --endpoint-url \"$AWS_ENDPOINT_URL\" --max-number-of-messages 10 "
+        + "--queue-url " + s.inboxQueueUrl() + "   # notifications: an approval request carries its token");
     out.println("  ./sentinel approve TOKEN --by YOUR_NAME");
     out.println();
     out.println("State in " + shown(stateDir().resolve(CloudState.FILE)) + ", logs in "
