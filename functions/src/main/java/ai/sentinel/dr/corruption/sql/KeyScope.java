@@ -28,8 +28,19 @@ public record KeyScope(int hashBits, List<long[]> ranges) {
 
   /** Adds [lo, hi) and keeps the list sorted, merged, and at most {@link #MAX_RANGES} long. */
   KeyScope with(long lo, long hi) {
+    return with(List.of(new long[] {lo, hi}));
+  }
+
+  /**
+   * Adds the ranges at once: one sort and merge for a whole fetch's differences (one at a time, a thousand of them
+   * cost a thousand copies and sorts of up to 512 ranges).
+   */
+  KeyScope with(List<long[]> added) {
+    if (added.isEmpty()) {
+      return this;
+    }
     List<long[]> all = new ArrayList<>(ranges);
-    all.add(new long[] {lo, hi});
+    all.addAll(added);
     all.sort(Comparator.comparingLong(r -> r[0]));
     List<long[]> merged = new ArrayList<>();
     for (long[] r : all) {

@@ -84,7 +84,7 @@ final class Parallel {
     try (Statement st = c.createStatement()) {
       st.execute("SET LOCAL jit = off; SET LOCAL enable_sort = off; SET LOCAL TimeZone = 'UTC';"
           + " SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL bytea_output = 'hex';"
-          + " SET LOCAL extra_float_digits = 3");
+          + " SET LOCAL extra_float_digits = 3; SET LOCAL lc_monetary = 'C'");
     }
   }
 

@@ -27,32 +27,39 @@ class TableSchemaTest {
 
   /**
    * Not hash_record_extended(t), whose column hashes are the types' own (numeric's and jsonb's ignore signs) and
-   * t::text depends on the session's time zone: each column by a rule for its type, chained by a 64-bit mix.
+   * t::text depends on the session's time zone: each column by a rule for its type, XORed, the row mixed once.
    */
   @Test
-  void eachColumnIsHashedByARuleForItsTypeAndMixedIn() {
+  void eachColumnIsHashedByARuleForItsTypeAndTheRowMixedOnce() {
     String h = schema().rowHash("t");
     assertFalse(h.contains("(t,") || h.contains("(t)") || h.contains("t::text") || h.contains("ROW("), h);
-    assertEquals(7, h.split("hashint8extended\\(0, ", -1).length - 1, "a 64-bit mix per column: " + h);
-    assertTrue(h.startsWith("hashint8extended(0, "), h);
-    assertTrue(h.contains("coalesce(hashint8extended(t.\"id\", 1), '"), h);
-    assertTrue(h.contains("timestamp_hash_extended(t.\"created_at\" AT TIME ZONE 'UTC', 2)"), "no session time zone: "
-        + h);
-    assertTrue(h.contains("hashint4extended(t.\"is_threat\"::integer, 3)"), h);
-    assertTrue(h.contains("hashtextextended(t.\"threat_details\"::text, 4)"), "jsonb's hash ignores signs: " + h);
-    assertTrue(h.contains("hashtextextended(t.\"payload\"::text, 5)"), "a type without a hash, by its text: " + h);
-    assertTrue(h.contains("hashtextextended(t.\"d\"::text, 6)"), "other types by their text: " + h);
-    assertTrue(h.contains("hash_numeric_extended(t.\"amount\", CASE WHEN t.\"amount\" < 0 THEN -7 ELSE 7 END)"),
-        "numeric's hash ignores the sign: " + h);
+    assertTrue(h.startsWith("hashint8extended(0, coalesce("), h);
+    assertEquals(1, h.split("hashint8extended\\(0, ", -1).length - 1, "one 64-bit mix per row: " + h);
+    assertEquals(6, h.split(" # ", -1).length - 1, "the 7 columns XORed: " + h);
+    assertTrue(h.contains("coalesce(hashint8extended(1, t.\"id\"), '"), "a bigint is the seed (all 64 bits): " + h);
+    assertTrue(h.contains("hashfloat8extended(date_part('epoch', t.\"created_at\"), '"), "no 32-bit fold, no time"
+        + " zone: " + h);
+    assertTrue(h.contains("CASE WHEN t.\"is_threat\" THEN '" + TableSchema.constant(3, 2) + "'::bigint WHEN NOT"
+        + " t.\"is_threat\" THEN '" + TableSchema.constant(3, 3) + "'::bigint END"), "a boolean without a call: " + h);
+    assertTrue(h.contains("hashtextextended(t.\"threat_details\"::text COLLATE \"C\", '" + TableSchema.constant(4, 0)
+        + "'::bigint)"), "jsonb's hash ignores signs: " + h);
+    assertTrue(h.contains("hashtextextended(t.\"payload\"::text COLLATE \"C\", '"), "a type without a hash: " + h);
+    assertTrue(h.contains("hashtextextended(t.\"d\"::text COLLATE \"C\", '"), "other types by their text: " + h);
+    assertTrue(h.contains("hashtextextended(t.\"amount\"::text COLLATE \"C\", '"), "numeric's hash ignores the sign"
+        + " and the scale: " + h);
+    assertTrue(h.endsWith(", '" + TableSchema.nullMark(7) + "'::bigint))"), h);
   }
 
   @Test
-  void everyPositionHasItsOwnNullMark() {
-    Set<Long> marks = new java.util.HashSet<>();
+  void everyPositionHasItsOwnConstants() {
+    Set<Long> constants = new java.util.HashSet<>();
     for (int i = 1; i <= 1600; i++) {
-      assertTrue(marks.add(TableSchema.nullMark(i)));
-      assertFalse(TableSchema.nullMark(i) >= 0 && TableSchema.nullMark(i) <= 1600, "not a seed");
+      assertEquals(TableSchema.constant(i, 1), TableSchema.nullMark(i));
+      for (int salt = 0; salt < 4; salt++) {
+        assertTrue(constants.add(TableSchema.constant(i, salt)));
+        assertTrue(Long.bitCount(TableSchema.constant(i, salt)) > 8, "not a small number");
+      }
     }
-    assertEquals(1600, marks.size());
+    assertEquals(6400, constants.size());
   }
 }
