@@ -13,6 +13,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.Rule;
@@ -29,7 +30,8 @@ import software.constructs.Construct;
  * <p>The alarm's state change reaches the DR stack's AlarmResponder through the shared alarm rule (its metric is a
  * branch of it: RegionFailureSignals), which starts the failover's assessment; the failover always waits for
  * approval. Its ALARM also pages the DR stack's on-call topic directly, so a page goes out even if the assessment
- * cannot start. A probe that does not run is missing data, never breaching: only failed probes start anything.
+ * cannot start. A probe that does not run is missing data, never breaching: only failed probes start anything; a
+ * second alarm pages when the probe stops running.
  */
 final class PrimaryProbeResources extends Construct {
   private final RunbookFunction probe;
@@ -72,6 +74,21 @@ final class PrimaryProbeResources extends Construct {
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .build();
     alarm.addAlarmAction(new SnsAction(notifications.topic()));
+    // a probe that stops running (rule disabled, function broken or throttled) is missing data, which the alarm
+    // above treats as healthy: this one pages for it and starts nothing (no alarm rule branch watches AWS/Lambda)
+    Alarm.Builder.create(this, "ProbeSilent")
+        .alarmName(prefix + "-primary-probe-silent")
+        .alarmDescription("The probe of " + region.primaryRegion() + "'s public /health has not run for "
+            + settings.evaluationPeriods() * settings.intervalMinutes() + " minutes: " + prefix
+            + "-primary-unreachable cannot fire until it runs again")
+        .metric(probe.function().metricInvocations(MetricOptions.builder()
+            .statistic("Sum").period(Duration.minutes(settings.intervalMinutes())).build()))
+        .threshold(1)
+        .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+        .evaluationPeriods(settings.evaluationPeriods())
+        .treatMissingData(TreatMissingData.BREACHING)
+        .build()
+        .addAlarmAction(new SnsAction(notifications.topic()));
   }
 
   RunbookFunction probe() {

@@ -98,6 +98,31 @@ class PrimaryProbeStackTest {
         "its ALARM pages the DR stack's on-call topic too");
   }
 
+  @Test
+  void aProbeThatStopsRunningPagesButStartsNothing() throws Exception {
+    JsonNode silent = dev.properties("AWS::CloudWatch::Alarm").stream()
+        .filter(a -> (PREFIX + "primary-probe-silent").equals(a.path("AlarmName").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError("no alarm for a probe that stopped running"));
+    // the probe's invocations, not its metric: missing probe data never breaches the failover's alarm
+    assertEquals("AWS/Lambda", silent.path("Namespace").asText());
+    assertEquals("Invocations", silent.path("MetricName").asText());
+    assertTrue(Synth.render(silent.path("Dimensions").get(0).path("Value"))
+        .contains("PrimaryProbeProbePrimaryFunction"), silent.toString());
+    assertEquals("Sum", silent.path("Statistic").asText());
+    assertEquals("LessThanThreshold", silent.path("ComparisonOperator").asText());
+    assertEquals(1, silent.path("Threshold").asInt());
+    assertEquals("breaching", silent.path("TreatMissingData").asText());
+    assertEquals(5 * 60, silent.path("Period").asInt() * silent.path("EvaluationPeriods").asInt(),
+        "silent for as long as the failover's alarm looks back (5 periods of 1 minute)");
+    assertTrue(Synth.render(silent.path("AlarmActions").get(0)).startsWith("<Ref:NotificationsTopic"));
+    // its state change reaches no responder: a silent probe is a page, not evidence that the primary is down
+    String event = Files.readString(SAMPLE).replace("\"SentinelDR\"", "\"AWS/Lambda\"")
+        .replace("\"PrimaryHealthProbeFailed\"", "\"Invocations\"")
+        .replace(PREFIX + "primary-unreachable", PREFIX + "primary-probe-silent");
+    assertTrue(event.contains("AWS/Lambda") && event.contains("primary-probe-silent"), event);
+    assertEquals(List.of(), matches(event));
+  }
+
   /** The AlarmResponder's deployed variables, with the values Lambda and the stack fill in at run time. */
   private Map<String, String> responderEnvironment() {
     JsonNode vars = dev.function(PREFIX + "alarm-responder").path("Environment").path("Variables");

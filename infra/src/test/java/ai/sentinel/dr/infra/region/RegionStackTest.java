@@ -132,7 +132,8 @@ class RegionStackTest {
         .sorted().toList();
     assertEquals(List.of("dev-sentinel-dr-region-failback-rto-missed", "dev-sentinel-dr-region-failback-timed-out",
         "dev-sentinel-dr-region-failure-rto-missed", "dev-sentinel-dr-region-failure-timed-out",
-        "dev-sentinel-dr-region-primary-unreachable", "dev-sentinel-dr-region-rpo-at-risk"), names);
+        "dev-sentinel-dr-region-primary-probe-silent", "dev-sentinel-dr-region-primary-unreachable",
+        "dev-sentinel-dr-region-rpo-at-risk"), names);
     JsonNode alarm = dev.properties("AWS::CloudWatch::Alarm").stream()
         .filter(a -> a.path("AlarmName").asText().endsWith("rpo-at-risk")).findFirst().orElseThrow();
     assertEquals("SentinelDR", alarm.path("Namespace").asText());
