@@ -47,12 +47,15 @@ class RepairIT {
     // three amounts negated: PostgreSQL's numeric hash ignores the sign, the row hash must not
     exec(live, "UPDATE sel_logs SET score = -score WHERE id IN (SELECT id FROM sel_logs WHERE created_at >="
         + " timestamptz '2026-01-15' AND score > 0 ORDER BY id OFFSET 5000 LIMIT 3)");
+    // two user ids XORed with 2^32 + 1: equal under hashint8extended's 32-bit fold, the row hash must not be
+    exec(live, "UPDATE sel_logs SET user_id = user_id # 4294967297 WHERE id IN (SELECT id FROM sel_logs WHERE"
+        + " created_at >= timestamptz '2026-01-15' AND user_id IS NOT NULL ORDER BY id OFFSET 6000 LIMIT 2)");
     TableSpec spec = new TableSpec("sel_logs", "id", "created_at");
     Map<String, String> cleanRows = rows(clean, "sel_logs", "id");
     TableDiff diff = TableCompare.compare(clean, live, spec);
 
     TableRepair.Result plan = TableRepair.planSelective(clean, live, spec, SINCE_CLEAN_TIME, diff);
-    assertEquals(new TableRepair.Result("sel_logs", 25, 40, 63), plan);
+    assertEquals(new TableRepair.Result("sel_logs", 25, 40, 65), plan);
     assertEquals(diff.onlyInLive(), TableCompare.compare(clean, live, spec).onlyInLive(), "a plan changes nothing");
 
     TableRepair.Result done = TableRepair.selective(clean, live, spec, SINCE_CLEAN_TIME, diff);
