@@ -48,6 +48,12 @@ class DryRunDrillsIT {
     Drill.Result result = Drill.of(sentinel, scenario, new PrintStream(buffer, true, StandardCharsets.UTF_8))
         .run(true);
     output.append(buffer.toString(StandardCharsets.UTF_8));
+    // issue 16: a dry-run never reads as a recovery: the watcher's end state line ("06:00:01  +   4.2s  = Recovered")
+    // says "planned only", and no line is a bare "execution SUCCEEDED"
+    for (String line : output.toString().lines().map(String::strip).toList()) {
+      assertFalse(line.matches("^\\S+\\s+\\+\\s*[0-9.]+s\\s+= \\w+$") || line.matches("(?i)execution SUCCEEDED\\.?"),
+          "a dry-run line reads as a recovery: '" + line + "'\n" + output);
+    }
     return result;
   }
 
