@@ -57,6 +57,10 @@ public final class Gateway implements AutoCloseable {
   public static final String OPERATOR_HEADER = "X-Sentinel-Operator";
   public static final String OPERATOR = "drill";
 
+  static {
+    noDelay();
+  }
+
   // not forwarded either way: connection-level, or set by the HTTP stack itself (java.net.http refuses some of them)
   private static final Set<String> SKIPPED_HEADERS = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
@@ -372,6 +376,20 @@ public final class Gateway implements AutoCloseable {
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
+    }
+  }
+
+  /**
+   * TCP_NODELAY on the sockets of this JVM's com.sun.net.httpserver servers. The JDK's server leaves Nagle's algorithm
+   * on, and an exchange with it then waits out the peer's delayed ACK (40 ms on Linux): measured on the local cloud, a
+   * DynamoDB PutItem took 55-59 ms through the gateway and 5-12 ms straight to moto; with this, 11-18 ms (issue 15: a
+   * recovery's steps make a few dozen calls, and moto's engine invokes each step through here). The JDK reads the
+   * property once, when the JVM's first server starts: the gateway sets it before any of ours (a server started
+   * earlier in the same JVM keeps the default, which is only slower).
+   */
+  static void noDelay() {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
     }
   }
 

@@ -39,6 +39,7 @@ public final class PagerDutyStandIn implements AutoCloseable {
 
   /** Starts on a free loopback port. */
   public static PagerDutyStandIn start() throws IOException {
+    Gateway.noDelay();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     PagerDutyStandIn standIn = new PagerDutyStandIn(server);
     server.createContext("/v2/enqueue", standIn::handle);

@@ -33,16 +33,23 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
  * drill: the operations' time, the runbook's patience (loops the step ended without the resource getting ready: the
  * ECS drill's broken deployment, given stablePolls polls before the rollback, the same in both modes), the recovery's
  * total (execution start to end), the overhead (total minus operations and patience: the steps' own time and the
- * waits' overhead), and the waits' overhead alone. A benchmark, not a test: it prints, it asserts nothing but that every drill verified.
+ * waits' overhead), the waits' overhead alone, and the rest split by {@link OverheadBreakdown} into the steps' Lambda
+ * invocations and the Step Functions engine's own time (per state in each run's states.tsv, every history event in
+ * history.tsv). A benchmark, not a test: it prints, it asserts nothing but that every drill verified.
  */
 public final class Overhead {
   private Overhead() {}
 
   /** One drill's measurements. */
   record Measured(String scenario, boolean events, boolean verified, double total, double operations,
-      double patience, int waits, double waitOverhead) {
+      double patience, int waits, double waitOverhead, OverheadBreakdown.Split split) {
     double overhead() {
       return total - operations - patience;
+    }
+
+    /** The Step Functions engine's share: the overhead that is neither the waits' nor the steps' invocations. */
+    double engine() {
+      return overhead() - waitOverhead - split.invocations();
     }
   }
 
@@ -65,6 +72,13 @@ public final class Overhead {
     overrides.put("POLL_SECONDS", Integer.toString(poll));
     // the ECS drill's broken deployment is given 2 polls before the rollback (the same in both modes)
     overrides.put("SETTINGS_ECS", "{\"stablePolls\":2}");
+    // the first drill in a JVM loads and compiles the classes of every step (the cold start bench/coldstart.sh
+    // measures): counted, it made whichever mode ran first look 1-1.5 s slower in its steps alone
+    if (!"0".equals(System.getenv("WARMUP"))) {
+      Measured w = run(template, overrides, work, scenarios.get(0), true, 0, 0, 0);
+      System.out.printf(Locale.ROOT, "  warm-up (not counted): %s, total %.1f s%s%n", scenarios.get(0), w.total(),
+          w.verified() ? "" : "  NOT VERIFIED");
+    }
     List<Measured> all = new ArrayList<>();
     java.util.Random random = new java.util.Random(Long.parseLong(System.getenv().getOrDefault("SEED", "15")));
     for (int round = 0; round < rounds; round++) {
@@ -79,8 +93,9 @@ public final class Overhead {
           Measured m = run(template, overrides, work, scenario, events, r, o, c);
           all.add(m);
           System.out.printf(Locale.ROOT, "  %-20s %-13s total %6.1f s, operations %5.1f s, patience %4.1f s, waits %d, "
-              + "wait overhead %5.1f s%s%n", scenario, events ? "event-driven" : "polling-only", m.total(),
-              m.operations(), m.patience(), m.waits(), m.waitOverhead(), m.verified() ? "" : "  NOT VERIFIED");
+              + "wait overhead %5.1f s, steps' invocations %4.1f s, engine %4.1f s%s%n", scenario,
+              events ? "event-driven" : "polling-only", m.total(), m.operations(), m.patience(), m.waits(),
+              m.waitOverhead(), m.split().invocations(), m.engine(), m.verified() ? "" : "  NOT VERIFIED");
         }
       }
     }
@@ -104,11 +119,14 @@ public final class Overhead {
       software.amazon.awssdk.services.sfn.SfnClient sfn = sentinel.stacks.stream().map(s -> s.aws())
           .filter(a -> a.region.id().equals(region)).findFirst().orElse(sentinel.aws).sfn;
       List<HistoryEvent> history = ExecutionWatcher.history(sfn, result.executionArn());
+      OverheadBreakdown.writeHistory(history, dir.resolve("history.tsv"));
       String definition = sfn.describeStateMachine(b -> b.stateMachineArn(result.execution().stateMachineArn()))
           .definition();
       List<Instant> ready = sentinel.events.deliveries().stream().filter(d -> d.via().contains("ready-")
           || d.via().contains("elasticache")).map(LocalEventBus.Delivery::at).sorted().toList();
-      return measure(scenario, events, result, history, StatePath.of(definition), ready);
+      Measured m = measure(scenario, events, result, history, StatePath.of(definition), ready);
+      Files.write(dir.resolve("states.tsv"), m.split().states());
+      return m;
     }
   }
 
@@ -125,6 +143,9 @@ public final class Overhead {
     Instant foundAt = null;
     boolean waited = false;
     double patience = 0;
+    // what is not overhead (the operations, the patience) and the waits' own overhead, as intervals
+    List<Instant[]> excluded = new ArrayList<>();
+    List<Instant[]> waitGaps = new ArrayList<>();
     for (int i = 0; i <= tasks.size(); i++) {
       String name = i < tasks.size() ? tasks.get(i).stateEnteredEventDetails().name() : null;
       boolean wait = name != null && path.isWait(name);
@@ -135,10 +156,13 @@ public final class Overhead {
           waits++;
           operations += seconds(loopStart, readyAt);
           overhead += seconds(readyAt, foundAt);
+          excluded.add(new Instant[] {loopStart, readyAt});
+          waitGaps.add(new Instant[] {readyAt, foundAt});
         } else if (waited && loopStart != null && name != null) {
           // polled until the step decided without the resource getting ready (the ECS drill's broken deployment,
           // given stablePolls polls before the rollback): the runbook's patience, the same in both modes
           patience += seconds(loopStart, tasks.get(i).timestamp());
+          excluded.add(new Instant[] {loopStart, tasks.get(i).timestamp()});
         }
         loopStart = name == null ? null : tasks.get(i).timestamp();
         readyAt = null;
@@ -160,14 +184,16 @@ public final class Overhead {
       }
     }
     double total = seconds(result.execution().startDate(), result.execution().stopDate());
-    return new Measured(scenario, events, result.passed(), total, operations, patience, waits, overhead);
+    excluded.addAll(waitGaps);
+    return new Measured(scenario, events, result.passed(), total, operations, patience, waits, overhead,
+        OverheadBreakdown.split(history, excluded));
   }
 
   private static void print(List<Measured> all, List<String> scenarios) {
     System.out.println();
     System.out.println("| scenario | mode | AWS operations | runbook patience | total | overhead (total - operations "
-        + "- patience) | waits | wait overhead | per wait |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        + "- patience) | waits | wait overhead | per wait | steps' Lambda invocations | Step Functions engine |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (String scenario : scenarios) {
       for (boolean events : new boolean[] {true, false}) {
         List<Measured> ms = all.stream().filter(m -> m.scenario().equals(scenario) && m.events() == events).toList();
@@ -176,10 +202,12 @@ public final class Overhead {
         }
         double waits = avg(ms, Measured::waits);
         double waitOverhead = avg(ms, Measured::waitOverhead);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.1f s | %.1f s | %.1f s | %.1f s | %.0f | %.1f s | %.2f s |%n",
-            scenario, events ? "event-driven" : "polling-only", avg(ms, Measured::operations),
+        System.out.printf(Locale.ROOT, "| %s | %s | %.1f s | %.1f s | %.1f s | %.1f s | %.0f | %.1f s | %.2f s "
+            + "| %.1f s | %.1f s |%n", scenario, events ? "event-driven" : "polling-only",
+            avg(ms, Measured::operations),
             avg(ms, Measured::patience), avg(ms, Measured::total), avg(ms, Measured::overhead), waits, waitOverhead,
-            waits == 0 ? 0 : waitOverhead / waits);
+            waits == 0 ? 0 : waitOverhead / waits, avg(ms, m -> m.split().invocations()),
+            avg(ms, Measured::engine));
       }
     }
     System.out.println();
