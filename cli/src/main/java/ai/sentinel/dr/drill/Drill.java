@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -104,7 +105,15 @@ public final class Drill {
    * How the drill meets an approval gate: none configured, a human answers from another terminal, or the drill
    * answers itself as the named person (approve or reject), as a rehearsal would.
    */
-  public record Gate(String mode, String name) {
+  public record Gate(String mode, String name, List<String> choices) {
+    public Gate {
+      choices = choices == null ? List.of() : List.copyOf(choices);
+    }
+
+    public Gate(String mode, String name) {
+      this(mode, name, List.of());
+    }
+
     public static Gate none() {
       return new Gate("none", null);
     }
@@ -115,6 +124,11 @@ public final class Drill {
 
     public static Gate approveAs(String name) {
       return new Gate("approve", name);
+    }
+
+    /** Approves taking options the gate offers ({@code ./sentinel approve --choose}, e.g. delete-clean-copy). */
+    public static Gate approveAs(String name, List<String> choices) {
+      return new Gate("approve", name, choices);
     }
 
     public static Gate rejectAs(String name) {
@@ -335,8 +349,9 @@ public final class Drill {
     switch (gate.mode()) {
       case "approve" -> {
         out.println("  drill approves as " + gate.name() + ": " + env + "./sentinel approve TOKEN --by "
-            + gate.name());
-        ai.sentinel.dr.cli.Approvals.approve(home.aws().sfn, token, gate.name(), identity, "drill rehearsal");
+            + gate.name() + gate.choices().stream().map(c -> " --choose " + c).collect(Collectors.joining()));
+        ai.sentinel.dr.cli.Approvals.approve(home.aws().sfn, token, gate.name(), identity, "drill rehearsal",
+            gate.choices());
       }
       case "reject" -> {
         out.println("  drill rejects as " + gate.name() + ": " + env + "./sentinel reject TOKEN --reason ...");
