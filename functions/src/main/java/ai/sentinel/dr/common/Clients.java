@@ -233,6 +233,14 @@ public final class Clients {
   }
 
   /**
+   * AWS Health's DescribeEvents, and nothing else of Health (a JSON call, as {@link #availabilityZones()}). Health is
+   * global and answers in us-east-1: ask the factory of that region ({@code in("us-east-1")}).
+   */
+  public HealthEvents healthEvents() {
+    return get(HealthEvents.class, () -> new HealthEvents.Api(region, endpoint, credentials));
+  }
+
+  /**
    * SES's SendTemplatedEmail, and nothing else of SES (a Query call, as {@link #availabilityZones()}: no SES module
    * in the functions jar). Same region, endpoint and credentials as every client here.
    */

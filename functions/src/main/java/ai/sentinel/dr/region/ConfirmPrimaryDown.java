@@ -4,6 +4,7 @@ import ai.sentinel.dr.common.AvailabilityZones;
 import ai.sentinel.dr.common.AvailabilityZones.Zone;
 import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.HealthEvents;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.ecs.EcsSettings;
@@ -28,12 +29,16 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 /**
  * Scenario 4, step 1 ("Confirm primary region is down"), run from the DR region: the primary's availability zones
  * (the runbook's {@code aws ec2 describe-availability-zones --region us-east-1}), its database and its services
- * described in the primary with short timeouts, and the platform's /health as the public reaches it. Read-only.
+ * described in the primary with short timeouts, the platform's /health as the public reaches it, and the open AWS
+ * Health events ({@link HealthEvidence}: the event that started the assessment, if one did, and DescribeEvents).
+ * Read-only.
  *
  * <p>An error or a timeout is evidence too: a region that does not answer cannot be told healthy. The verdict is
  * "confirmed" only when (1) the platform is down: no check of it (database, services, public /health) is healthy,
- * and (2) the region shows it: one of its APIs does not answer or one of its zones is not available. A platform down
- * in a region that answers normally is a per-resource failure (Scenarios 1-3), not a reason to leave the region.
+ * and (2) the region shows it: one of its APIs does not answer, one of its zones is not available, or AWS Health has
+ * an open issue of its RDS, ECS, EC2 or ELB. A platform down in a region that answers normally is a per-resource
+ * failure (Scenarios 1-3), not a reason to leave the region. AWS Health alone never decides: an open issue with the
+ * platform still healthy is not confirmed, and DescribeEvents failing is "not available", counted neither way.
  * It is the scenario's diagnosis ({@link DiagnoseStep}: the state machine's "Act on diagnosis?" reads it): confirmed
  * is FAILED and the failover goes on to its approval gate; a platform still healthy is HEALTHY, anything between is
  * INCONCLUSIVE (a human is paged); either way nothing is changed.
@@ -50,6 +55,7 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
   private final RdsClient rds;
   private final EcsClient ecs;
   private final PublicHealth publicHealth;
+  private final HealthEvents healthEvents;
 
   public ConfirmPrimaryDown() {
     this(Deps.fromProcessEnv());
@@ -68,6 +74,8 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
     this.rds = primary.rds();
     this.ecs = primary.ecs();
     this.publicHealth = new PublicHealth(CHECK_TIMEOUT);
+    // AWS Health is global: its API answers in us-east-1 whichever region is judged
+    this.healthEvents = deps.clients().in(HealthEvidence.API_REGION).healthEvents();
   }
 
   /** The runbook's step 1, "Confirm primary region is down". */
@@ -83,6 +91,12 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
     evidence.add(database());
     evidence.add(services());
     evidence.add(publicHealth());
+    Evidence trigger = HealthEvidence.trigger(recovery);
+    if (trigger != null) {
+      evidence.add(trigger);
+    }
+    evidence.add(HealthEvidence.describe(healthEvents, region.primaryRegion(), RegionFailureSignals.HEALTH_SERVICES,
+        CHECK_TIMEOUT));
     Confirmation confirmation = judge(region, evidence, now());
     Recovery out = recovery.with(RegionState.PART, RegionState.of(recovery.part(RegionState.PART))
         .withConfirmation(confirmation)).log(entry("assessed", confirmation.verdict()));
@@ -90,17 +104,17 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
     if (confirmation.confirmed()) {
       return Finding.of(out, Verdict.FAILED, lines);
     }
-    boolean healthy = evidence.stream().anyMatch(e -> !e.check().equals("availability-zones") && e.healthy());
+    boolean healthy = evidence.stream().anyMatch(e -> ofPlatform(e) && e.healthy());
     return Finding.of(out, healthy ? Verdict.HEALTHY : Verdict.INCONCLUSIVE, lines);
   }
 
   /** The verdict on the evidence (see the class comment). */
   static Confirmation judge(RegionSettings region, List<Evidence> evidence, String at) {
-    List<Evidence> platform = evidence.stream().filter(e -> !e.check().equals("availability-zones")
-        && !e.skipped()).toList();
+    List<Evidence> platform = evidence.stream().filter(e -> ofPlatform(e) && !e.skipped()).toList();
     List<Evidence> healthy = platform.stream().filter(Evidence::healthy).toList();
-    List<Evidence> regional = evidence.stream().filter(e -> Evidence.UNREACHABLE.equals(e.result())
-        || e.check().equals("availability-zones") && Evidence.UNHEALTHY.equals(e.result())).toList();
+    List<Evidence> regional = new ArrayList<>(evidence.stream().filter(e -> Evidence.UNREACHABLE.equals(e.result())
+        || e.check().equals("availability-zones") && Evidence.UNHEALTHY.equals(e.result())).toList());
+    regional.addAll(HealthEvidence.regional(evidence));
     String primary = region.primaryRegion();
     String verdict;
     boolean confirmed = false;
@@ -117,7 +131,13 @@ public final class ConfirmPrimaryDown extends DiagnoseStep {
       verdict = "confirmed: the platform is down in " + primary + " and the region itself shows it ("
           + String.join(", ", regional.stream().map(e -> e.check() + " " + e.result()).toList()) + ")";
     }
-    return new Confirmation(primary, region.drRegion(), confirmed, verdict, evidence, at);
+    return new Confirmation(primary, region.drRegion(), confirmed, verdict + ". " + HealthEvidence.note(evidence),
+        evidence, at);
+  }
+
+  /** A check of the platform itself, rather than of the region around it (its zones, AWS Health's word). */
+  private static boolean ofPlatform(Evidence e) {
+    return !e.check().equals("availability-zones") && !HealthEvidence.isHealth(e);
   }
 
   private Evidence availabilityZones() {

@@ -11,6 +11,7 @@ import ai.sentinel.dr.trigger.HealthEventResponder;
 import ai.sentinel.dr.trigger.SignalContext;
 import ai.sentinel.dr.trigger.SignalRules;
 import ai.sentinel.dr.trigger.TriggerPatterns;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -42,6 +43,9 @@ final class RegionFailureSignals implements SignalRules {
   static final String HEALTH_RULE = "aws-health-primary";
   /** The primary's services whose Health issues start the assessment (the platform's database, tasks, network). */
   static final List<String> HEALTH_SERVICES = List.of("RDS", "ECS", "EC2", "ELASTICLOADBALANCING");
+  /** The fields of an AWS Health event's detail kept in the trigger. */
+  static final List<String> HEALTH_FIELDS = List.of("eventArn", "service", "eventTypeCode", "eventTypeCategory",
+      "statusCode", "eventRegion", "startTime");
 
   /** The section, when this is the DR stack (its responders run in the DR region); null in the primary's. */
   private static RegionSettings inDrStack(SignalContext context) {
@@ -121,10 +125,25 @@ final class RegionFailureSignals implements SignalRules {
     }
     String time = EventTimes.normalize(Fields.textOrNull(event.event(), "time"));
     Trigger trigger = new Trigger(HealthEventResponder.KIND, "eventbridge", arn, time, "AWS Health: " + type
-        + " (" + service + " in " + region.primaryRegion() + ")");
+        + " (" + service + " in " + region.primaryRegion() + ")", healthEvent(event.detail()));
     return context.start(region.primaryRegion(), dedup, "AWS Health " + type + " (" + service + ") in "
         + region.primaryRegion() + ": the failover's assessment starts; it waits for approval before any change",
         trigger);
+  }
+
+  /**
+   * The Health event's fields ConfirmPrimaryDown lists as evidence (AWS Health's API may not answer from the DR
+   * region, or at all without a support plan: the event is then the only word AWS gave).
+   */
+  static ObjectNode healthEvent(JsonNode detail) {
+    ObjectNode shaped = Json.object();
+    for (String field : HEALTH_FIELDS) {
+      String value = Fields.textOrNull(detail, field);
+      if (value != null) {
+        shaped.put(field, value);
+      }
+    }
+    return shaped;
   }
 
   @Override

@@ -83,9 +83,12 @@ public record RegionState(Confirmation confirmation, CopyChoice copy, Fence fenc
   /**
    * One check of the primary.
    *
-   * @param check  availability-zones, rds, ecs, public-health
+   * @param check  availability-zones, rds, ecs, public-health, aws-health-event (the triggering AWS Health event),
+   *               aws-health-api (AWS Health's DescribeEvents)
    * @param result healthy (answered, fine), unhealthy (answered, not fine), unreachable (no answer in time, or an
-   *               error from the region's endpoint: evidence too), skipped (not configured)
+   *               error from the region's endpoint: evidence too), skipped (not configured), not available (a
+   *               source that could not answer and says nothing either way: AWS Health's API without a support
+   *               plan, or on a local cloud)
    * @param detail what was seen, in one line (never a secret)
    */
   public record Evidence(String check, String result, String detail) {
@@ -93,6 +96,7 @@ public record RegionState(Confirmation confirmation, CopyChoice copy, Fence fenc
     public static final String UNHEALTHY = "unhealthy";
     public static final String UNREACHABLE = "unreachable";
     public static final String SKIPPED = "skipped";
+    public static final String NOT_AVAILABLE = "not available";
 
     public boolean healthy() {
       return HEALTHY.equals(result);

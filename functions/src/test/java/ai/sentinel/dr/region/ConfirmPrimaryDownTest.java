@@ -6,18 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.reset;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.common.AvailabilityZones;
 import ai.sentinel.dr.common.AvailabilityZones.Zone;
+import ai.sentinel.dr.common.DrConfig;
+import ai.sentinel.dr.common.HealthEvents;
 import ai.sentinel.dr.recovery.Health.Verdict;
+import ai.sentinel.dr.recovery.Options;
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.Trigger;
 import ai.sentinel.dr.region.RegionState.Confirmation;
 import ai.sentinel.dr.region.RegionState.Evidence;
 import ai.sentinel.dr.support.Fixtures;
+import ai.sentinel.dr.trigger.EventClassifier;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -46,6 +56,7 @@ class ConfirmPrimaryDownTest {
   private final AvailabilityZones ec2 = org.mockito.Mockito.mock(AvailabilityZones.class);
   private final RdsClient rds = Fixtures.sdkMock(RdsClient.class);
   private final EcsClient ecs = Fixtures.sdkMock(EcsClient.class);
+  private final HealthEvents health = org.mockito.Mockito.mock(HealthEvents.class);
   private HttpServer server;
 
   @AfterEach
@@ -74,7 +85,8 @@ class ConfirmPrimaryDownTest {
   /** The step with the primary's clients only: a call in the DR region would fail (no preset client there). */
   private ConfirmPrimaryDown step(String healthUrl) {
     return new ConfirmPrimaryDown(Regions.deps(Regions.env(healthUrl), Map.of(),
-        Map.of(AvailabilityZones.class, ec2, RdsClient.class, rds, EcsClient.class, ecs)));
+        Map.of(AvailabilityZones.class, ec2, RdsClient.class, rds, EcsClient.class, ecs, HealthEvents.class,
+            health)));
   }
 
   private void regionUnreachable() {
@@ -83,6 +95,7 @@ class ConfirmPrimaryDownTest {
         .thenThrow(SdkClientException.create("Unable to execute HTTP request: Connect timed out"));
     when(ecs.describeServices(any(DescribeServicesRequest.class)))
         .thenThrow(ApiCallTimeoutException.create(5000));
+    when(health.openIssues(any(), any(), any())).thenThrow(ApiCallTimeoutException.create(5000));
   }
 
   private void regionAnswers(String zoneState, String dbStatus, int running) {
@@ -112,9 +125,12 @@ class ConfirmPrimaryDownTest {
     assertTrue(c.confirmed(), c.verdict());
     assertEquals("us-east-1", c.primaryRegion());
     assertEquals("eu-west-1", c.drRegion());
-    assertEquals(List.of("availability-zones", "rds", "ecs", "public-health"),
+    assertEquals(List.of("availability-zones", "rds", "ecs", "public-health", "aws-health-api"),
         c.evidence().stream().map(Evidence::check).toList());
-    assertTrue(c.evidence().stream().allMatch(e -> e.result().equals(Evidence.UNREACHABLE)), c.evidence()::toString);
+    assertTrue(c.evidence().stream().limit(4).allMatch(e -> e.result().equals(Evidence.UNREACHABLE)),
+        c.evidence()::toString);
+    // AWS Health's API is in the region that is down: it says nothing either way
+    assertEquals(Evidence.NOT_AVAILABLE, evidence(c, "aws-health-api").result());
     String detail = only(out, "ConfirmPrimaryDown", "confirmed").detail();
     assertTrue(detail.contains("rds unreachable") && detail.contains("public-health unreachable"), detail);
     assertEquals(Verdict.FAILED, out.diagnosis().verdict());
@@ -202,5 +218,102 @@ class ConfirmPrimaryDownTest {
     Recovery out = invoke(step(health(-1)), Regions.recovery(true));
     assertTrue(confirmation(out).confirmed());
     assertTrue(out.plan().isEmpty());
+  }
+
+  /** The recovery the DR stack starts for the events/ sample of an open RDS issue in the primary. */
+  private static Recovery startedByHealthEvent() throws Exception {
+    byte[] sample = Files.readAllBytes(Fixtures.events().resolve("health-eventbridge-primary-rds-issue.json"));
+    Trigger trigger = new EventClassifier(DrConfig.fromEnv(Regions.env(null)), Fixtures.CLOCK).classify(sample)
+        .trigger();
+    return Recovery.start("region-failure", Regions.PRIMARY, Regions.EXECUTION, "dev", trigger,
+        new Options(null, "latest", null, false, 30, 5));
+  }
+
+  private static HealthEvents.Event openIssue(String type, String service) {
+    return new HealthEvents.Event("arn:aws:health:us-east-1::event/" + service + "/" + type + "/1", service, type,
+        "us-east-1", "open", "2026-01-17T09:40:00Z");
+  }
+
+  @Test
+  void theTriggeringHealthEventAndAwsHealthsOpenIssuesOfThePrimaryAreEvidence() throws Exception {
+    // the platform is down in a region whose APIs answer: only AWS Health says the region itself is impaired
+    regionAnswers("available", "failed", 0);
+    when(health.openIssues(any(), any(), any())).thenReturn(List.of(openIssue("AWS_RDS_OPERATIONAL_ISSUE", "RDS"),
+        openIssue("AWS_EC2_OPERATIONAL_ISSUE", "EC2")));
+    Recovery out = invoke(step(health(503)), startedByHealthEvent());
+    ArgumentCaptor<String> asked = ArgumentCaptor.forClass(String.class);
+    @SuppressWarnings("unchecked")
+    ArgumentCaptor<List<String>> services = ArgumentCaptor.forClass(List.class);
+    verify(health).openIssues(asked.capture(), services.capture(), eq(Duration.ofSeconds(5)));
+    assertEquals("us-east-1", asked.getValue());
+    assertEquals(List.of("RDS", "ECS", "EC2", "ELASTICLOADBALANCING"), services.getValue());
+    Confirmation c = confirmation(out);
+    assertEquals(List.of("availability-zones", "rds", "ecs", "public-health", "aws-health-event", "aws-health-api"),
+        c.evidence().stream().map(Evidence::check).toList());
+    Evidence trigger = evidence(c, "aws-health-event");
+    assertEquals(Evidence.UNHEALTHY, trigger.result());
+    assertTrue(trigger.detail().contains("AWS_RDS_OPERATIONAL_ISSUE (RDS in us-east-1, issue open since Sat, 17 Jan "
+        + "2026 09:40:00 GMT) arn:aws:health:us-east-1::event/RDS/"), trigger.detail());
+    Evidence api = evidence(c, "aws-health-api");
+    assertTrue(api.detail().contains("2 open issues") && api.detail().contains("AWS_EC2_OPERATIONAL_ISSUE (EC2"),
+        api.detail());
+    assertTrue(c.confirmed(), c.verdict());
+    assertTrue(c.verdict().contains("region itself shows it (aws-health-api unhealthy)"), c.verdict());
+    assertTrue(c.verdict().contains("AWS Health: the assessment was started by an open AWS Health issue; "
+        + "DescribeEvents lists open issues"), c.verdict());
+    // the gate and the page show the evidence lines
+    assertTrue(out.diagnosis().evidence().stream().anyMatch(l -> l.startsWith("aws-health-event unhealthy: the "
+        + "trigger")), out.diagnosis().evidence().toString());
+  }
+
+  @Test
+  void describeEventsFailingIsNotedAndTheVerdictComesFromTheOtherEvidence() throws Exception {
+    regionUnreachable();
+    AwsServiceException noPlan = AwsServiceException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails
+        .builder().errorCode("SubscriptionRequiredException").build()).build();
+    doThrow(noPlan).when(health).openIssues(any(), any(), any());
+    Confirmation down = confirmation(invoke(step(health(-1)), Regions.recovery(false)));
+    assertTrue(down.confirmed(), down.verdict());
+    assertEquals("aws-health-api not available: DescribeEvents answered error SubscriptionRequiredException "
+        + "(HTTP 400)", evidence(down, "aws-health-api").toString());
+    assertFalse(down.verdict().contains("aws-health-api"), "not a reason: " + down.verdict());
+    assertTrue(down.verdict().contains("DescribeEvents not available (DescribeEvents answered error "
+        + "SubscriptionRequiredException (HTTP 400)), so the verdict rests on the other checks"), down.verdict());
+    // the same error with the platform answering healthy: no failover, and no crash either
+    reset(ec2, rds, ecs);
+    regionAnswers("available", "available", 3);
+    Recovery out = invoke(step(health(200)), Regions.recovery(false));
+    assertFalse(confirmation(out).confirmed());
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+  }
+
+  @Test
+  void anOpenHealthIssueIsNeverAVerdictByItselfWhileThePlatformIsHealthy() throws Exception {
+    regionAnswers("available", "available", 3);
+    when(health.openIssues(any(), any(), any())).thenReturn(List.of(openIssue("AWS_EC2_OPERATIONAL_ISSUE", "EC2")));
+    Recovery out = invoke(step(health(200)), startedByHealthEvent());
+    Confirmation c = confirmation(out);
+    assertFalse(c.confirmed(), c.verdict());
+    assertTrue(c.verdict().startsWith("not confirmed: rds, ecs, public-health in us-east-1 still healthy"),
+        c.verdict());
+    assertEquals(Verdict.HEALTHY, out.diagnosis().verdict());
+  }
+
+  @Test
+  void theTriggeringEventStandsInWhenDescribeEventsCannotAnswerAndYieldsToItWhenItDoes() throws Exception {
+    regionAnswers("available", "failed", 0);
+    when(health.openIssues(any(), any(), any())).thenThrow(SdkClientException.create("connect timed out"));
+    Confirmation unanswered = confirmation(invoke(step(health(503)), startedByHealthEvent()));
+    assertTrue(unanswered.confirmed(), unanswered.verdict());
+    assertTrue(unanswered.verdict().contains("(aws-health-event unhealthy)"), unanswered.verdict());
+    assertTrue(unanswered.verdict().contains("so the triggering event stands for it"), unanswered.verdict());
+    // DescribeEvents answering that nothing is open any more is newer than the event: a per-resource failure
+    reset(health);
+    when(health.openIssues(any(), any(), any())).thenReturn(List.of());
+    Confirmation closed = confirmation(invoke(step(health(503)), startedByHealthEvent()));
+    assertFalse(closed.confirmed(), closed.verdict());
+    assertTrue(closed.verdict().contains("per-resource failure"), closed.verdict());
+    assertTrue(closed.verdict().contains("DescribeEvents lists no open issue now (the triggering event has "
+        + "closed)"), closed.verdict());
   }
 }

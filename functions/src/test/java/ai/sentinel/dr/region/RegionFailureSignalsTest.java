@@ -57,6 +57,11 @@ class RegionFailureSignalsTest {
     assertTrue(dr.starts(), dr.reason());
     assertEquals("us-east-1", dr.resource());
     assertEquals("health-event", dr.trigger().kind());
+    // the event's own words travel with it: ConfirmPrimaryDown lists them as evidence
+    assertEquals("{\"eventArn\":\"arn:aws:health:us-east-1::event/RDS/AWS_RDS_OPERATIONAL_ISSUE/"
+        + "AWS_RDS_OPERATIONAL_ISSUE_7F35C8AE\",\"service\":\"RDS\",\"eventTypeCode\":\"AWS_RDS_OPERATIONAL_ISSUE\","
+        + "\"eventTypeCategory\":\"issue\",\"statusCode\":\"open\",\"eventRegion\":\"us-east-1\","
+        + "\"startTime\":\"Sat, 17 Jan 2026 09:40:00 GMT\"}", dr.trigger().detail().toString());
     assertTrue(dr.reason().contains("waits for approval"), dr.reason());
     // the same issue resolved, or of another service, starts nothing
     Classification closed = classify(Regions.env(null), sample.replace("\"open\"", "\"closed\""));

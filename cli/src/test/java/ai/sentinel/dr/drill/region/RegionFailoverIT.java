@@ -331,6 +331,12 @@ class RegionFailoverIT {
     assertEquals("availability-zones", zones.check());
     assertEquals(RegionState.Evidence.HEALTHY, zones.result(), zones.detail());
     assertEquals(RegionState.Evidence.HEALTHY, c.evidence().get(1).result(), "sentinel-db is available in moto");
+    // moto has no AWS Health API: DescribeEvents is listed as not available and decides nothing
+    RegionState.Evidence health = c.evidence().get(c.evidence().size() - 1);
+    System.out.println("[aws-health, us-east-1 up] " + health);
+    assertEquals("aws-health-api", health.check());
+    assertEquals(RegionState.Evidence.NOT_AVAILABLE, health.result(), health.detail());
+    assertTrue(c.verdict().contains("DescribeEvents not available"), c.verdict());
   }
 
   /**
@@ -399,6 +405,9 @@ class RegionFailoverIT {
       assertTrue(c.confirmed(), c.verdict());
       assertTrue(r.diagnosis().act(), "the failover goes on to its gate");
       assertEquals(RegionState.Evidence.UNREACHABLE, c.evidence().get(0).result(), c.evidence().toString());
+      RegionState.Evidence health = c.evidence().get(c.evidence().size() - 1);
+      System.out.println("[aws-health, us-east-1 down] " + health);
+      assertEquals(RegionState.Evidence.NOT_AVAILABLE, health.result(), health.detail());
       r = run(ChooseCopy::new, r);
       r = run(FenceRecoveries::new, r);
       assertEquals("unreachable", r.part(RegionState.PART).fence().primary(), "the primary's table is down too");

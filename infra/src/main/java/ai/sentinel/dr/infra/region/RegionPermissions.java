@@ -74,7 +74,7 @@ final class RegionPermissions {
     return names.stream().map(n -> slash(inRegion, "ecs", "service", cluster + "/" + n)).toList();
   }
 
-  /** ConfirmPrimaryDown: reads in the primary region only. */
+  /** ConfirmPrimaryDown: reads in the primary region only, and AWS Health's open events. */
   void confirm(RunbookFunction fn, EnvironmentConfig config) {
     String primary = region.primaryRegion();
     DatabaseSettings db = config.require(DatabaseSettings.class);
@@ -83,9 +83,12 @@ final class RegionPermissions {
     fn.allow(List.of("ecs:DescribeServices"), services(primary, ecs.cluster(), ecs.services()));
     fn.allow(List.of("ec2:DescribeAvailabilityZones"), List.of("*"),
         Map.of("StringEquals", Map.of("aws:RequestedRegion", primary)));
-    Nag.suppressFindings(fn.role(), Nag.IAM5, "ec2:DescribeAvailabilityZones supports no resource-level "
-        + "permissions (AWS requires Resource '*'); it is read-only and limited to the primary region "
-        + "(aws:RequestedRegion)", "/^Resource::\\*$/");
+    // the open AWS Health events: Health is global, its API answers in us-east-1 whichever region is judged
+    fn.allow(List.of("health:DescribeEvents"), List.of("*"));
+    Nag.suppressFindings(fn.role(), Nag.IAM5, "ec2:DescribeAvailabilityZones and health:DescribeEvents support no "
+        + "resource-level permissions (AWS requires Resource '*'); both are read-only; the zones are limited to the "
+        + "primary region (aws:RequestedRegion), Health's API is global (us-east-1 whichever region is judged)",
+        "/^Resource::\\*$/");
   }
 
   /** ChooseCopy: lists the DR region's snapshots. */

@@ -256,6 +256,20 @@ class RegionStackTest {
     });
   }
 
+  /** Runbook step 1's open AWS Health events: the assessment may ask DescribeEvents (read-only, global). */
+  @Test
+  void theAssessmentMayReadAwsHealthsEventsAndNoOtherFunctionMay() {
+    assertEquals(List.of("*"), dev.resourcesOf("RegionRecoveryFunctionsConfirmPrimaryDown", "health:DescribeEvents"));
+    List<String> readers = new java.util.ArrayList<>();
+    dev.resources("AWS::IAM::Policy").forEach((id, p) -> {
+      if (p.path("Properties").path("PolicyDocument").toString().contains("health:")) {
+        readers.add(id);
+      }
+    });
+    assertEquals(1, readers.size(), readers.toString());
+    assertTrue(readers.get(0).startsWith("RegionRecoveryFunctionsConfirmPrimaryDown"), readers.toString());
+  }
+
   /** Runbook step 9: the SES template of dr.customerNotification, sent only from its sender with it, in the DR region. */
   @Test
   void customersAreToldBySesFromTheConfiguredSenderWithTheConfiguredTemplateOnly() {
