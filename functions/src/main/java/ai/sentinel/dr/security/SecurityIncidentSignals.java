@@ -112,15 +112,27 @@ final class SecurityIncidentSignals implements SignalRules {
 
   // ---- alarms ----------------------------------------------------------------------------------------------------
 
+  /**
+   * The alarm rule's branches: the web ACL's {@code AWS/WAFV2} metrics, and the PII-access metric by namespace and
+   * name whatever its dimensions (the platform's own metric: {@link #watchedBy} judges it so too; without this branch
+   * its alarm never reached the responder).
+   */
   @Override
   public List<MetricMatch> alarmMetrics(SignalContext context) {
     SecuritySettings s = settings(context);
-    if (s == null || s.webAcl() == null) {
-      return List.of();
+    List<MetricMatch> matches = new ArrayList<>();
+    if (s == null) {
+      return matches;
     }
-    ObjectNode dimensions = Json.object();
-    dimensions.putArray("WebACL").add(s.webAcl());
-    return List.of(new MetricMatch(List.of("AWS/WAFV2"), dimensions));
+    if (s.webAcl() != null) {
+      ObjectNode dimensions = Json.object();
+      dimensions.putArray("WebACL").add(s.webAcl());
+      matches.add(new MetricMatch(List.of("AWS/WAFV2"), dimensions));
+    }
+    if (s.piiMetric() != null) {
+      matches.add(new MetricMatch(List.of(s.piiMetric().namespace()), null, List.of(s.piiMetric().name())));
+    }
+    return matches;
   }
 
   @Override

@@ -52,6 +52,8 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   public static final int DEFAULT_GROUPING_WINDOW_MINUTES = 60;
   /** The runbook's "restore services gradually": one task, half, all. */
   public static final List<String> DEFAULT_RESTORE_STEPS = List.of("1", "50%", "100%");
+  /** RestoreGradually's ceiling on the targets' 5xx per request over a step (the failback's default too). */
+  public static final double DEFAULT_MAX_ERROR_RATE_PERCENT = 1.0;
   /** WAF's limit of addresses (CIDR entries) in one IP set. */
   public static final int WAF_IP_SET_LIMIT = 10_000;
 
@@ -70,7 +72,11 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   private static final Set<String> IP_SET_FIELDS = Set.of("name", "id", "scope");
   private static final Set<String> METRIC_FIELDS = Set.of("namespace", "name");
   private static final Set<String> API_KEY_FIELDS = Set.of("secretId", "table", "idColumn", "revokedColumn");
-  private static final Set<String> ISOLATION_FIELDS = Set.of("service", "restoreSteps");
+  private static final Set<String> ISOLATION_FIELDS = Set.of("service", "restoreSteps", "loadBalancer",
+      "maxErrorRatePercent");
+  /** An ALB name, or its CloudWatch dimension app/NAME/ID (as report.loadBalancer). */
+  private static final Pattern LOAD_BALANCER =
+      Pattern.compile("(app/)?[A-Za-z0-9][A-Za-z0-9-]{0,31}(/[0-9a-f]{1,32})?");
   private static final Pattern WAF_NAME = Pattern.compile("[\\w-]{1,128}");
   private static final Pattern WAF_ID = Pattern.compile("[0-9a-f-]{1,36}");
   private static final Pattern SCOPE = Pattern.compile("REGIONAL|CLOUDFRONT");
@@ -154,10 +160,16 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
    * @param service      the ECS service Isolate scales to 0 (runbook: sentinel-api), one of {@code ecs.services}
    * @param restoreSteps RestoreGradually's steps back to the remembered count: a task count ("1") or a share of it
    *                     ("50%"); the last step is always the whole count
+   * @param loadBalancer the service's ALB (name or app/NAME/ID) whose target 5xx per request is checked between
+   *                     steps, or null: no error-rate check (the timeline says so)
+   * @param maxErrorRatePercent a step whose targets answered more 5xx per request than this is a regression: the
+   *                     restore halts there and pages (default 1)
    */
-  public record Isolation(String service, List<String> restoreSteps) {
+  public record Isolation(String service, List<String> restoreSteps, String loadBalancer,
+      Double maxErrorRatePercent) {
     public Isolation {
       restoreSteps = restoreSteps == null || restoreSteps.isEmpty() ? DEFAULT_RESTORE_STEPS : List.copyOf(restoreSteps);
+      maxErrorRatePercent = maxErrorRatePercent == null ? DEFAULT_MAX_ERROR_RATE_PERCENT : maxErrorRatePercent;
     }
 
     /** The desired counts RestoreGradually goes through to reach {@code target}, increasing, ending at it. */
@@ -371,7 +383,8 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
   }
 
   private static Isolation isolation(JsonNode node, ConfigReader config) {
-    JsonNode i = config.optionalObject(node, "security.isolation", "{service, restoreSteps}");
+    JsonNode i = config.optionalObject(node, "security.isolation", "{service, restoreSteps, loadBalancer, "
+        + "maxErrorRatePercent}");
     if (i == null) {
       if (!node.has("isolation")) {
         config.problem("security.isolation is missing ({service, restoreSteps}: the service Isolate scales to 0)");
@@ -389,7 +402,18 @@ public record SecuritySettings(IpSet ipSet, String webAcl, List<String> allowLis
         ? config.list(i, "security.isolation.restoreSteps", RESTORE_STEP, "restore steps: a task count (\"1\") or "
             + "a share of the remembered count (\"50%\")", false)
         : DEFAULT_RESTORE_STEPS;
-    return new Isolation(service, steps);
+    String lb = config.optionalText(i, "security.isolation.loadBalancer", LOAD_BALANCER, "an ALB name or its metric "
+        + "dimension app/NAME/ID");
+    double maxRate = DEFAULT_MAX_ERROR_RATE_PERCENT;
+    JsonNode rate = i.get("maxErrorRatePercent");
+    if (rate != null && !rate.isNull()) {
+      if (!rate.isNumber() || rate.asDouble() < 0 || rate.asDouble() > 100) {
+        config.problem("security.isolation.maxErrorRatePercent must be a number from 0 to 100, got " + rate);
+      } else {
+        maxRate = rate.asDouble();
+      }
+    }
+    return new Isolation(service, steps, lb, maxRate);
   }
 
   /** {@code drills.securityIncidentTest}: a schedule (quarterly); the drill is a dry-run on a documentation IP. */

@@ -146,8 +146,10 @@ public record SecurityState(Assessment assessment, Blocks blocks, Revocation rev
    * @param done    the last step is stable: the service is back
    * @param status  the last check's "running/desired, N healthy"
    * @param polls   checks in the current step
+   * @param since   when the current step's count was set: the start of the window its error rate is measured over
    */
-  public record Restore(List<Integer> counts, int index, boolean stable, boolean done, String status, int polls) {
+  public record Restore(List<Integer> counts, int index, boolean stable, boolean done, String status, int polls,
+      String since) {
     @JsonCreator
     public Restore {
       counts = counts == null ? List.of() : List.copyOf(counts);

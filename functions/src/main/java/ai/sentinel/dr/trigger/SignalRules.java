@@ -142,14 +142,26 @@ public interface SignalRules {
   record AlarmTarget(String resource, String why) {}
 
   /**
-   * One branch of the shared alarm rule: an alarm with a metric in one of these namespaces and these dimensions.
+   * One branch of the shared alarm rule: an alarm with a metric in one of these namespaces and these dimensions, and,
+   * where names are given, of one of these metric names (an application's own metric may carry no dimension to tell
+   * it by).
    *
    * @param namespaces CloudWatch namespaces
-   * @param dimensions an EventBridge pattern for the metric's dimensions (dimension name to allowed values)
+   * @param dimensions an EventBridge pattern for the metric's dimensions (dimension name to allowed values), or null:
+   *                   any dimensions
+   * @param names      metric names, or empty: any metric of the namespaces
    */
-  record MetricMatch(List<String> namespaces, ObjectNode dimensions) {
+  record MetricMatch(List<String> namespaces, ObjectNode dimensions, List<String> names) {
     public MetricMatch {
       namespaces = List.copyOf(namespaces);
+      names = names == null ? List.of() : List.copyOf(names);
+      if (dimensions == null && names.isEmpty()) {
+        throw new IllegalArgumentException("a metric branch needs dimensions or names: " + namespaces);
+      }
+    }
+
+    public MetricMatch(List<String> namespaces, ObjectNode dimensions) {
+      this(namespaces, dimensions, List.of());
     }
   }
 

@@ -97,7 +97,8 @@ public final class TriggerPatterns {
   }
 
   /**
-   * A branch matching one metric of the alarm in these namespaces with these dimensions, unless the alarm's name
+   * A branch matching one metric of the alarm in these namespaces with these dimensions (and names, where given),
+   * unless the alarm's name
    * matches {@code own} (null: none). Alarms routed by name are listed exactly and keep their branch as they are.
    */
   private static ObjectNode metricBranch(SignalRules.MetricMatch match, String own) {
@@ -109,7 +110,13 @@ public final class TriggerPatterns {
         .putObject("metric");
     ArrayNode ns = metric.putArray("namespace");
     match.namespaces().forEach(ns::add);
-    metric.set("dimensions", match.dimensions().deepCopy());
+    if (!match.names().isEmpty()) {
+      ArrayNode names = metric.putArray("name");
+      match.names().forEach(names::add);
+    }
+    if (match.dimensions() != null) {
+      metric.set("dimensions", match.dimensions().deepCopy());
+    }
     return branch;
   }
 }

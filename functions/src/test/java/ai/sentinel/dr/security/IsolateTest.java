@@ -9,18 +9,31 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import ai.sentinel.dr.common.Deps;
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
+import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.StepHarness;
 import ai.sentinel.dr.security.SecurityState.Assessment;
 import ai.sentinel.dr.security.SecurityState.Containment;
 import ai.sentinel.dr.support.Fixtures;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
@@ -37,10 +50,20 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
-/** Isolate and RestoreGradually: the remembered count, the steps back, each verified, the halt, re-runs, dry-runs. */
+/**
+ * Isolate and RestoreGradually: the remembered count, the steps back, each verified (tasks, targets, the error rate
+ * over the step's own window), the halt on a regression, re-runs, dry-runs.
+ */
 class IsolateTest {
+  static final String ALB = "app/sentinel-alb/0123456789abcdef";
   private EcsClient ecs;
   private ElasticLoadBalancingV2Client elb;
+  private CloudWatchClient cloudWatch;
+  /** The load balancer's counts over whatever window is asked: requests, its own 5xx, the targets' 5xx. */
+  private long requests = 200;
+  private long elb5xx = 0;
+  private long target5xx = 0;
+  private Instant now = Fixtures.NOW;
   private int desired = 3;
   private int running = 3;
   private int healthy = 3;
@@ -68,14 +91,28 @@ class IsolateTest {
       }
       return DescribeTargetHealthResponse.builder().targetHealthDescriptions(targets).build();
     });
+    cloudWatch = Fixtures.sdkMock(CloudWatchClient.class);
+    when(cloudWatch.getMetricData(any(GetMetricDataRequest.class))).thenAnswer(i -> {
+      List<MetricDataResult> results = new ArrayList<>();
+      for (MetricDataQuery q : i.<GetMetricDataRequest>getArgument(0).metricDataQueries()) {
+        String metric = q.metricStat().metric().metricName();
+        long value = metric.equals("RequestCount") ? requests : metric.contains("ELB") ? elb5xx : target5xx;
+        results.add(MetricDataResult.builder().id(q.id()).values((double) value).build());
+      }
+      return GetMetricDataResponse.builder().metricDataResults(results).build();
+    });
   }
 
   private Isolate isolate() {
     return new Isolate(Fixtures.deps(ecs, elb));
   }
 
+  /** RestoreGradually at {@link #now}, judging the error rate on {@link #ALB} (1% at most, the default). */
   private RestoreGradually restore() {
-    return new RestoreGradually(Fixtures.deps(ecs, elb));
+    DrConfig config = DrConfig.fromEnv(Fixtures.withSection(Fixtures.env(), "security",
+        s -> ((ObjectNode) s.get("isolation")).put("loadBalancer", ALB)));
+    Deps deps = Fixtures.deps(config, ecs, elb, cloudWatch);
+    return new RestoreGradually(new Deps(deps.config(), deps.clients(), Clock.fixed(now, ZoneOffset.UTC)));
   }
 
   static Recovery breach(boolean dryRun) {
@@ -159,5 +196,78 @@ class IsolateTest {
     verify(ecs, never()).updateService(any(UpdateServiceRequest.class));
     assertTrue(out.part(SecurityState.PART).restore().done());
     assertEquals(4, out.plan().size(), "0, then 1, 2, 3: " + out.plan());
+  }
+
+  @Test
+  void eachStepIsJudgedByItsTargets5xxOverItsOwnWindowOnTheLoadBalancer() {
+    Recovery out = StepHarness.invoke(isolate(), breach(false));
+    out = StepHarness.invoke(restore(), out); // step 1 (one task) set at 10:05:00
+    running = 1;
+    healthy = 1;
+    // the load balancer answered the isolation's requests itself (no target): not the restored tasks' errors
+    elb5xx = 150;
+    now = Instant.parse("2026-01-17T10:07:30Z");
+    out = StepHarness.invoke(restore(), out);
+    assertEquals(List.of(0, 1, 2), sent, "0% target 5xx: the next step");
+    ArgumentCaptor<GetMetricDataRequest> req = ArgumentCaptor.forClass(GetMetricDataRequest.class);
+    verify(cloudWatch).getMetricData(req.capture());
+    GetMetricDataRequest first = req.getValue();
+    assertEquals(Instant.parse("2026-01-17T10:05:00Z"), first.startTime(), "from step 1's UpdateService");
+    assertEquals(Instant.parse("2026-01-17T10:08:00Z"), first.endTime(), "to now, in whole minutes");
+    assertEquals(List.of("RequestCount", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"), first
+        .metricDataQueries().stream().map(q -> q.metricStat().metric().metricName()).toList());
+    for (MetricDataQuery q : first.metricDataQueries()) {
+      assertEquals("AWS/ApplicationELB", q.metricStat().metric().namespace());
+      assertEquals("LoadBalancer", q.metricStat().metric().dimensions().get(0).name());
+      assertEquals(ALB, q.metricStat().metric().dimensions().get(0).value());
+      assertEquals("Sum", q.metricStat().stat());
+    }
+    running = 2;
+    healthy = 2;
+    target5xx = 2; // 1% of 200: at the ceiling, not above it
+    now = Instant.parse("2026-01-17T10:10:10Z");
+    out = StepHarness.invoke(restore(), out);
+    assertEquals(List.of(0, 1, 2, 3), sent);
+    verify(cloudWatch, times(2)).getMetricData(req.capture());
+    assertEquals(Instant.parse("2026-01-17T10:07:00Z"), req.getValue().startTime(), "step 2's own window, 10:07:30");
+    assertEquals(Instant.parse("2026-01-17T10:11:00Z"), req.getValue().endTime());
+    String stable = out.timeline().stream().filter(e -> "stable".equals(e.event())).reduce((a, b) -> b)
+        .orElseThrow().detail();
+    assertTrue(stable.contains("1.00% target 5xx (2 of 200 requests on " + ALB), stable);
+  }
+
+  @Test
+  void aRegressionAtStep2HaltsThereAndNeverSendsStep3() {
+    Recovery out = StepHarness.invoke(isolate(), breach(false));
+    out = StepHarness.invoke(restore(), out);
+    running = 1;
+    healthy = 1;
+    out = StepHarness.invoke(restore(), out);
+    assertEquals(List.of(0, 1, 2), sent, "step 1 clean: step 2 set");
+    running = 2;
+    healthy = 2; // tasks and targets are fine: only the error rate tells
+    target5xx = 3; // 1.5% of 200
+    Recovery atStep2 = out;
+    VerificationFailedError e = assertThrows(VerificationFailedError.class,
+        () -> StepHarness.invoke(restore(), atStep2));
+    assertTrue(e.getMessage().contains("halted at step 2 of 3 (2 tasks)") && e.getMessage().contains("1.50% target "
+        + "5xx (3 of 200") && e.getMessage().contains("at most 1.00%"), e.getMessage());
+    assertEquals(List.of(0, 1, 2), sent, "left at 2 tasks");
+    verify(ecs, never()).updateService(org.mockito.ArgumentMatchers.<UpdateServiceRequest>argThat(
+        r -> r.desiredCount() == 3));
+  }
+
+  @Test
+  void metricsThatCannotBeReadAreWaitedForNeverSkipped() {
+    Recovery out = StepHarness.invoke(isolate(), breach(false));
+    out = StepHarness.invoke(restore(), out);
+    running = 1;
+    healthy = 1;
+    when(cloudWatch.getMetricData(any(GetMetricDataRequest.class))).thenThrow(CloudWatchException.builder()
+        .message("Rate exceeded").statusCode(400).build());
+    out = StepHarness.invoke(restore(), out);
+    assertEquals(List.of(0, 1), sent, "no step without its error rate");
+    String status = out.part(SecurityState.PART).restore().status();
+    assertTrue(status.contains("not measured") && status.contains("Rate exceeded"), status);
   }
 }

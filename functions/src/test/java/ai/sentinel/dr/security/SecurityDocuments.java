@@ -69,7 +69,8 @@ public final class SecurityDocuments {
             List.of("key-51c0de"), true, List.of("198.51.100.77/32")))
         .withRevocation(new SecurityState.Revocation(List.of("key-7f3a91", "key-51c0de"), List.of(), List.of()))
         .withAction(new Action("2026-01-17T10:09:10Z", "RevokeFoundKeys", "revoked API key key-51c0de in api_keys"))
-        .withRestore(new SecurityState.Restore(List.of(1, 2, 3), 2, true, true, "3/3, 3 healthy", 4))
+        .withRestore(new SecurityState.Restore(List.of(1, 2, 3), 2, true, true, "3/3, 3 healthy", 4,
+            "2026-01-17T10:11:00Z"))
         .withAction(new Action("2026-01-17T10:12:00Z", "RestoreGradually", "restored sentinel-api to 3"));
     Map<String, RotationState.Secret> secrets = new LinkedHashMap<>();
     secrets.put("sentinel/jwt-secret", new RotationState.Secret("v-jwt-old", "v-jwt-new", "2026-01-17T10:02:50Z",

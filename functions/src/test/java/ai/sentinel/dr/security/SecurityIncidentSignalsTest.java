@@ -101,6 +101,52 @@ class SecurityIncidentSignalsTest {
   }
 
   @Test
+  void anImportedCriticalFindingOfAChosenProductStartsAndAnotherProductsDoesNot() {
+    Classification hub = signals.classify("securityhub-eventbridge-imported-critical.json");
+    assertTrue(hub.starts(), hub.reason());
+    assertEquals("security-incident", hub.scenario());
+    assertEquals("203.0.113.91", hub.resource(), "named after the address in the finding");
+    assertTrue(hub.reason().contains("imported at CRITICAL from GuardDuty"), hub.reason());
+    IncidentSignal signal = Json.convert(hub.trigger().detail(), IncidentSignal.class);
+    assertEquals(java.util.List.of("203.0.113.91/32"), signal.ips());
+    assertEquals(9.0, signal.severity(), "CRITICAL, normalized 90");
+    Classification other = signals.classify("securityhub-eventbridge-imported-other-product.json");
+    assertEquals(Classification.IGNORE, other.action(), other.reason());
+    assertTrue(other.reason().contains("at CRITICAL from [GuardDuty]"), other.reason());
+  }
+
+  @Test
+  void aNonRootConsoleSignInWithoutMfaStartsAnIncidentAboutTheUser() {
+    Classification c = signals.classify("signin-eventbridge-user-without-mfa.json");
+    assertTrue(c.starts(), c.reason());
+    assertEquals("security-incident", c.scenario());
+    assertEquals("principal-bob", c.resource());
+    IncidentSignal signal = Json.convert(c.trigger().detail(), IncidentSignal.class);
+    assertEquals("arn:aws:iam::123456789012:user/bob", signal.principal());
+    assertEquals(java.util.List.of("203.0.113.45"), signal.ips(), "the address it signed in from (Assess "
+        + "normalises it and refuses allow-listed ones)");
+    assertEquals(7.0, signal.severity(), "below root's 9");
+    assertTrue(c.reason().contains("console sign-in without MFA"), c.reason());
+  }
+
+  @Test
+  void anAlarmOnThePiiMetricStartsAnIncidentAndTheDeployedAlarmRuleHasItsBranch() {
+    Classification c = signals.classify("alarm-eventbridge-pii-records-read.json");
+    assertTrue(c.starts(), c.reason());
+    assertEquals("security-incident", c.scenario());
+    assertEquals("pii-access", c.resource());
+    Classification own = signals.classify("alarm-eventbridge-heightened-pii-records.json");
+    assertEquals(Classification.IGNORE, own.action(), own.reason());
+    // without a web ACL the PII branch is still deployed (it used to hang on the WAF branch)
+    ai.sentinel.dr.common.DrConfig noWaf = ai.sentinel.dr.common.DrConfig.fromEnv(ai.sentinel.dr.support.Fixtures
+        .withSection(ai.sentinel.dr.support.Fixtures.env(), "security", sec -> sec.remove("webAcl")));
+    JsonNode alarmRule = Json.tree(ai.sentinel.dr.trigger.TriggerPatterns.of(noWaf).get(0).pattern());
+    String pii = "{\"namespace\":[\"Sentinel/Security\"],\"name\":[\"PiiRecordsRead\"]}";
+    assertTrue(alarmRule.toString().contains(pii), alarmRule.toString());
+    assertFalse(alarmRule.toString().contains("AWS/WAFV2"), alarmRule.toString());
+  }
+
+  @Test
   void manualInvokesAreCheckedBeforeAnythingStarts() {
     Classification ok = signals.classify("manual-security-incident.json");
     assertTrue(ok.starts(), ok.reason());

@@ -112,6 +112,12 @@ final class SecurityChecks {
         api + " isolated (approved) then restored in steps: now " + now.runningCount() + "/" + now.desiredCount()
         + " (before " + before.desired() + ")");
     SecurityState state = recovery.part(SecurityState.PART);
+    // each step's error rate was read from the load balancer's metrics (not skipped, not unmeasured)
+    int steps = state == null || state.restore() == null ? -1 : state.restore().counts().size();
+    long judged = recovery.timeline().stream().filter(e -> "RestoreGradually".equals(e.step()) && e.detail() != null
+        && e.detail().contains("% target 5xx (")).count();
+    ok &= check(out, judged == steps, "restore error rate measured on " + settings.isolation().loadBalancer()
+        + " after " + judged + " of " + steps + " steps");
     out.println("containment timeline:");
     if (state != null) {
       state.actions().forEach(a -> out.println("  " + a.at() + "  " + a.step() + ": " + a.action()));

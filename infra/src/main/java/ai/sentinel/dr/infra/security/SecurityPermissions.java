@@ -151,9 +151,11 @@ final class SecurityPermissions {
    */
   void grantRestore(RunbookFunction restore, String cluster) {
     grantIsolate(restore, cluster);
-    restore.allow(List.of("elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"),
-        List.of("*"));
-    Nag.suppressFindings(restore.role(), Nag.IAM5, "elasticloadbalancing:DescribeTargetGroups/DescribeTargetHealth "
-        + "support no resource-level permission (read-only)", "/^Resource::\\*$/");
+    // the step's error rate: GetMetricData (and a load balancer named, not given as app/NAME/ID, looked up)
+    restore.allow(List.of("elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeLoadBalancers", "cloudwatch:GetMetricData"), List.of("*"));
+    Nag.suppressFindings(restore.role(), Nag.IAM5, "elasticloadbalancing:DescribeTargetGroups/DescribeTargetHealth/"
+        + "DescribeLoadBalancers and cloudwatch:GetMetricData support no resource-level permission (read-only)",
+        "/^Resource::\\*$/");
   }
 }
