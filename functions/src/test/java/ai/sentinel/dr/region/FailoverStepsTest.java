@@ -17,9 +17,11 @@ import static org.mockito.Mockito.when;
 
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.StepFailedError;
+import ai.sentinel.dr.errors.TimedOutError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.region.RegionState.Confirmation;
 import ai.sentinel.dr.region.RegionState.CopyChoice;
+import ai.sentinel.dr.region.RegionState.DnsSwitch;
 import ai.sentinel.dr.region.RegionState.DrService;
 import ai.sentinel.dr.region.RegionState.DrServices;
 import ai.sentinel.dr.region.RegionState.Restore;
@@ -73,6 +75,8 @@ import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsRequest;
 import software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.GetChangeRequest;
+import software.amazon.awssdk.services.route53.model.GetChangeResponse;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsRequest;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -365,6 +369,39 @@ class FailoverStepsTest {
     Recovery again = invoke(new SwitchDns(deps()), out);
     verify(route53, times(1)).changeResourceRecordSets(any(ChangeResourceRecordSetsRequest.class));
     assertTrue(again.part(RegionState.PART).dns().insync());
+  }
+
+  /** Route 53 reports a change PENDING until its name servers have it (moto is INSYNC at once: only here). */
+  @Test
+  void theDnsWaitPollsTheChangeFromPendingToInsyncAndGivesUpAfterMaxPolls() {
+    when(route53.getChange(any(GetChangeRequest.class))).thenReturn(
+        GetChangeResponse.builder().changeInfo(ChangeInfo.builder().id("/change/C1").status("PENDING").build()).build(),
+        GetChangeResponse.builder().changeInfo(ChangeInfo.builder().id("/change/C1").status("INSYNC").build()).build());
+    RegionState switched = confirmed().withDns(new DnsSwitch("/change/C1", List.of("api.sentinel.example.com"),
+        "PENDING", false, 0));
+    Recovery pending = invoke(new WaitForDns(deps()), at(false, switched));
+    DnsSwitch first = pending.part(RegionState.PART).dns();
+    assertEquals("PENDING", first.status());
+    assertFalse(first.insync(), "the state machine waits and polls again");
+    assertEquals(1, first.polls());
+    assertTrue(only(pending, "WaitForDns", Recovery.WAITING).detail().contains("/change/C1 is PENDING"));
+    Recovery insync = invoke(new WaitForDns(deps()), pending);
+    DnsSwitch second = insync.part(RegionState.PART).dns();
+    assertEquals("INSYNC", second.status());
+    assertTrue(second.insync(), "DNS in sync?: on to SwitchCloudFront");
+    assertEquals(2, second.polls());
+    assertTrue(only(insync, "WaitForDns", "done").detail().contains("in sync after 2 poll(s)"));
+    ArgumentCaptor<GetChangeRequest> asked = ArgumentCaptor.forClass(GetChangeRequest.class);
+    verify(route53, times(2)).getChange(asked.capture());
+    assertEquals(List.of("/change/C1", "/change/C1"), asked.getAllValues().stream().map(GetChangeRequest::id)
+        .toList());
+    // still PENDING at the last allowed poll (maxPolls 5): the wait fails instead of looping for ever
+    when(route53.getChange(any(GetChangeRequest.class))).thenReturn(GetChangeResponse.builder().changeInfo(
+        ChangeInfo.builder().id("/change/C1").status("PENDING").build()).build());
+    RegionState late = confirmed().withDns(new DnsSwitch("/change/C1", List.of("api.sentinel.example.com"),
+        "PENDING", false, 4));
+    TimedOutError e = assertThrows(TimedOutError.class, () -> invoke(new WaitForDns(deps()), at(false, late)));
+    assertTrue(e.getMessage().contains("still PENDING after 5 polls"), e.getMessage());
   }
 
   private static GetDistributionConfigResponse distribution(String etag, String apiOrigin) {

@@ -154,13 +154,45 @@ class RegionDrillIT {
     assertTrue(out.contains("FAILED BACK to the primary region and VERIFIED"), out);
   }
 
-  /** A dry-run of the failover on a cloud of its own: a plan through every step, nothing changed in either region. */
+  /**
+   * What either recovery could change, read from the cloud: both regions' inventories, the DR instance, both database
+   * secrets (as digests: values never shown), the DR services' desired counts, the DR snapshots, DNS, the CloudFront
+   * origin and SES's delivery attempts.
+   */
+  private static Map<String, String> state(LocalSentinel on, RegionSeed seed) throws Exception {
+    Map<String, String> state = new java.util.TreeMap<>();
+    state.put("primary", RegionChecks.Inventory.of(seed.primary(), on.config).items().toString());
+    state.put("dr", RegionChecks.Inventory.of(seed.dr(), on.config).items().toString());
+    state.put("dr instance", RegionChecks.drInstance(seed).map(i -> i.dbInstanceStatus()).orElse("none"));
+    for (var region : Map.of("primary secret", seed.primary(), "dr secret", seed.dr()).entrySet()) {
+      byte[] value = region.getValue().secrets().getSecretValue(b -> b.secretId("sentinel/database-url"))
+          .secretString().getBytes(StandardCharsets.UTF_8);
+      state.put(region.getKey(), java.util.HexFormat.of().formatHex(java.security.MessageDigest
+          .getInstance("SHA-256").digest(value)));
+    }
+    state.put("dr services", seed.dr().ecs().listServices(b -> b.cluster(RegionSeed.DR_CLUSTER)).serviceArns()
+        .stream().sorted().map(arn -> arn + " desired " + seed.dr().ecs().describeServices(b -> b
+            .cluster(RegionSeed.DR_CLUSTER).services(arn)).services().get(0).desiredCount()).toList().toString());
+    state.put("dr snapshots", seed.dr().rds().describeDBSnapshots().dbSnapshots().stream()
+        .map(x -> x.dbSnapshotIdentifier()).sorted().toList().toString());
+    state.put("dns", RegionChecks.record(seed).stream().map(r -> r.setIdentifier() + " " + r.weight() + " "
+        + r.aliasTarget().dnsName()).toList().toString());
+    state.put("origin", RegionChecks.origin(seed));
+    state.put("ses delivery attempts", Integer.toString(seed.deliveryAttempts()));
+    return state;
+  }
+
+  /**
+   * Dry-runs of the failover, then of the failback from the state a failover leaves, on a cloud of their own: a plan
+   * through every step, nothing changed in either region (DR secret, DR services and SES included).
+   */
   @Test
   @Order(4)
   void aDryRunPlansTheFailoverAndChangesNothing() throws Exception {
     try (LocalSentinel dry = LocalSentinel.start(stacks, Map.of(DrConfig.Vars.DRY_RUN, "true"),
         Files.createTempDirectory("region-drill-it-dry-"))) {
       RegionSeed seed = dry.part(RegionSeed.class);
+      Map<String, String> before = state(dry, seed);
       StringBuilder output = new StringBuilder();
       Drill.Result result = drill(dry, "region-failure", true, Drill.Gate.none(), output);
       assertTrue(result.passed(), output.toString());
@@ -170,6 +202,23 @@ class RegionDrillIT {
       assertTrue(RegionChecks.drInstance(seed).isEmpty(), "no DR instance");
       assertTrue(RegionChecks.record(seed).get(0).aliasTarget().dnsName().startsWith(RegionSeed.PRIMARY_ALB));
       assertEquals(RegionSeed.PRIMARY_ALB, RegionChecks.origin(seed));
+      assertEquals(before, state(dry, seed), "the failover's dry-run changed something");
+      assertEquals("0", before.get("ses delivery attempts"));
+
+      // the failback's dry-run, from the platform as a failover leaves it (seeded by the drill's own injection)
+      new RegionFailbackDrill().inject(dry, System.out);
+      Map<String, String> failedOver = state(dry, seed);
+      assertEquals("available", failedOver.get("dr instance"));
+      StringBuilder back = new StringBuilder();
+      Drill.Result failback = drill(dry, "region-failback", true, Drill.Gate.none(), back);
+      assertTrue(failback.passed(), back.toString());
+      assertTrue(back.toString().contains("DRY-RUN OK"), back.toString());
+      List<String> planned = failback.recovery().plan().stream().map(c -> c.api() + " " + c.target()).toList();
+      System.out.println("[failback dry-run plan] " + planned);
+      assertTrue(planned.contains("RestoreDBInstanceFromDBSnapshot us-east-1:sentinel-db-failback")
+          && planned.contains("DeleteDBInstance eu-west-1:sentinel-db-dr"), "the failback planned its changes: "
+          + planned);
+      assertEquals(failedOver, state(dry, seed), "the failback's dry-run changed something");
     }
   }
 }

@@ -22,8 +22,8 @@ final class RegionSynth {
   final RegionStack stack;
   final JsonNode json;
 
-  private RegionSynth(String env) {
-    config = Synth.load(env);
+  private RegionSynth(String key, EnvironmentConfig config) {
+    this.config = config;
     app = new App();
     SentinelDrApp.build(app, config, RepoPaths.lambdaJar(RepoPaths.root()));
     stack = app.getNode().getChildren().stream().filter(RegionStack.class::isInstance).map(RegionStack.class::cast)
@@ -34,7 +34,9 @@ final class RegionSynth {
       // for cfn-lint: mvn ... -Dtest=RegionStackTest -Dregion.templates=DIR, then cfn-lint DIR/*.json
       try {
         java.nio.file.Files.createDirectories(java.nio.file.Path.of(out));
-        Synth.JSON.writeValue(java.nio.file.Path.of(out, stack.getStackName() + ".json").toFile(), json);
+        String file = key.equals(config.name()) ? stack.getStackName()
+            : stack.getStackName() + "-" + key.replaceAll("[^A-Za-z0-9]+", "-");
+        Synth.JSON.writeValue(java.nio.file.Path.of(out, file + ".json").toFile(), json);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -42,7 +44,12 @@ final class RegionSynth {
   }
 
   static synchronized RegionSynth of(String env) {
-    return CACHE.computeIfAbsent(env, RegionSynth::new);
+    return CACHE.computeIfAbsent(env, e -> new RegionSynth(e, Synth.load(e)));
+  }
+
+  /** A variant of a repository environment (an option no cdk.json environment sets), cached under {@code key}. */
+  static synchronized RegionSynth of(String key, java.util.function.Supplier<EnvironmentConfig> config) {
+    return CACHE.computeIfAbsent(key, k -> new RegionSynth(k, config.get()));
   }
 
   /** Every stack of the app. */
