@@ -85,17 +85,9 @@ public final class ExecutionWatcher {
     return history(sfn, executionArn);
   }
 
-  /** Every event of an execution's history, all pages. */
+  /** Every event of an execution's history, all pages (as the reports read it). */
   public static List<HistoryEvent> history(SfnClient sfn, String executionArn) {
-    List<HistoryEvent> events = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      var page = sfn.getExecutionHistory(b -> b.executionArn(executionArn).maxResults(1000).nextToken(next));
-      events.addAll(page.events());
-      token = page.nextToken();
-    } while (token != null);
-    return events;
+    return ai.sentinel.dr.report.ExecutionReports.history(sfn, executionArn);
   }
 
   private void print(HistoryEvent e, Instant started) {
