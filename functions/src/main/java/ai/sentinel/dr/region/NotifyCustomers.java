@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class NotifyCustomers extends Step {
   static final String SERVICE = "ses";
+  /** Why nothing is sent where the environment has no channel: the report's action item reads it. */
+  static final String NO_CHANNEL = "no customer channel configured (cdk.json dr.customerNotification)";
   private final RegionSettings region;
   private final TemplatedEmail email;
   private final DynamoDbClient table;
@@ -56,8 +58,7 @@ public final class NotifyCustomers extends Step {
   protected Recovery run(Recovery recovery) {
     CustomerNotification channel = region.customerNotification();
     if (channel == null) {
-      return recovery.log(entry("skipped", "no customer channel configured (cdk.json dr.customerNotification): "
-          + "tell the customers by hand"));
+      return recovery.log(entry("skipped", NO_CHANNEL + ": tell the customers by hand"));
     }
     if (!recovery.dryRun() && (recovery.verification() == null || !recovery.verification().verified())) {
       return recovery.log(entry("skipped", "the DR region is not verified: customers are not told it serves them"));

@@ -67,14 +67,18 @@ public final class RegionFailure implements Scenario {
   /** The failover always waits for a human: the gate before its first change shows what will happen. */
   @Override
   public Map<String, ApprovalGate> gates() {
-    return Map.of(GATED_STEP, (r, config) -> explainFailover(r));
+    return Map.of(GATED_STEP, (r, config) -> explainFailover(r, config.settings(RegionSettings.class)
+        .map(RegionSettings::customerNotification).orElse(null)));
   }
 
   /** The first step that changes anything: the gate is before it. */
   public static final String GATED_STEP = "FenceRecoveries";
 
-  /** What the on-call approves: the evidence, the copy and its age (the RPO the customers see), every change. */
-  static GateExplanation explainFailover(Recovery r) {
+  /**
+   * What the on-call approves: the evidence, the copy and its age (the RPO the customers see), every change, and
+   * whether the customers will be told ({@code channel} null: they will not, the on-call must).
+   */
+  static GateExplanation explainFailover(Recovery r, CustomerNotification channel) {
     RegionState state = r.part(RegionState.PART);
     if (state == null || state.confirmation() == null || state.copy() == null) {
       return null;
@@ -92,8 +96,15 @@ public final class RegionFailure implements Scenario {
             + String.join("; ", state.confirmation().evidence().stream().map(RegionState.Evidence::toString)
             .toList()) + "]. Data: restore " + copy.snapshotId() + ", taken " + copy.sourceTime() + " ("
             + copy.ageSeconds() / 60 + " min old: writes since then are lost"
-            + (copy.olderThanRpo() ? "; OLDER THAN THE RPO" : "") + "). Rejecting changes nothing: " + primary
-            + " keeps the traffic");
+            + (copy.olderThanRpo() ? "; OLDER THAN THE RPO" : "") + "). " + customers(channel)
+            + ". Rejecting changes nothing: " + primary + " keeps the traffic");
+  }
+
+  /** The gate's word on runbook step 9, the customers' notice. */
+  static String customers(CustomerNotification channel) {
+    return channel == null ? "Customers: NOT told by the failover (this environment sets no dr.customerNotification):"
+        + " tell them by hand" : "Customers: told once by SES template " + channel.template() + " from "
+        + channel.sender() + " (" + channel.recipients().size() + " recipient(s)) after VerifyDr";
   }
 
   @Override

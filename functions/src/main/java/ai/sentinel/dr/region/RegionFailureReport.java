@@ -77,8 +77,16 @@ final class RegionFailureReport implements ReportPart {
 
   @Override
   public List<String> actionItems(ReportFacts f) {
-    return List.of("Plan the failback (runbook Failback Procedure) once " + f.resource("the primary region")
+    List<String> items = new java.util.ArrayList<>();
+    // runbook step 9 not done by the failover: the environment has no customer channel
+    if (f.recovery().timeline().stream().anyMatch(e -> "NotifyCustomers".equals(e.step()) && e.detail() != null
+        && e.detail().startsWith(NotifyCustomers.NO_CHANNEL))) {
+      items.add("Tell the customers by hand that the service runs from the DR region: the failover told nobody ("
+          + NotifyCustomers.NO_CHANNEL + "); set it so that the next failover does");
+    }
+    items.add("Plan the failback (runbook Failback Procedure) once " + f.resource("the primary region")
         + " is healthy again: replicate the DR database back, shift traffic gradually (10% -> 50% -> 100%)");
+    return items;
   }
 
   private static Confirmation confirmation(ReportFacts f) {

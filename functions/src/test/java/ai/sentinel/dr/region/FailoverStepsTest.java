@@ -139,7 +139,8 @@ class FailoverStepsTest {
     assertEquals(3900, c.ageSeconds());
     assertTrue(c.olderThanRpo());
     assertTrue(only(out, "ChooseCopy", "chosen").detail().contains("OLDER THAN THE RPO of 60 min"));
-    String gate = RegionFailure.explainFailover(out).text();
+    String gate = new RegionFailure().gates().get(RegionFailure.GATED_STEP).explain(out, deps().config())
+        .text();
     assertTrue(gate.contains("restore sentinel-db-cross-region-20260117-090000, taken 2026-01-17T09:00:00Z (65 min "
         + "old: writes since then are lost; OLDER THAN THE RPO)"), gate);
     assertTrue(gate.contains("Evidence: confirmed: test"), gate);

@@ -1,6 +1,7 @@
 package ai.sentinel.dr.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -20,6 +21,11 @@ import ai.sentinel.dr.common.TemplatedEmail;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Verification;
 import ai.sentinel.dr.recovery.Verification.Check;
+import ai.sentinel.dr.report.Documents;
+import ai.sentinel.dr.report.IncidentReport;
+import ai.sentinel.dr.report.IncidentReports;
+import ai.sentinel.dr.scenario.ApprovalGate;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,5 +121,35 @@ class NotifyCustomersTest {
     verify(email, never()).send(anyString(), anyList(), anyString(), anyString());
     verify(table, times(0)).putItem(any(PutItemRequest.class));
     verify(table, never()).getItem(any(GetItemRequest.class));
+  }
+
+  /** prod sets no channel (cdk.json): the failover must say, before and after, that nobody tells the customers. */
+  @Test
+  void withoutAChannelTheGateAndTheReportSayTheCustomersAreNotTold() {
+    RegionState ready = new RegionState(new RegionState.Confirmation("us-east-1", "eu-west-1", true, "confirmed: test",
+        List.of(), "2026-01-17T10:02:00Z")).withCopy(new RegionState.CopyChoice(
+            "sentinel-db-cross-region-20260117-090000", "2026-01-17T09:00:00Z", 3900, false, "latest"));
+    ApprovalGate gate = new RegionFailure().gates().get(RegionFailure.GATED_STEP);
+    Recovery atGate = Regions.recovery(false).with(RegionState.PART, ready);
+    String without = gate.explain(atGate, deps(false).config()).meaning();
+    assertTrue(without.contains("Customers: NOT told by the failover (this environment sets no "
+        + "dr.customerNotification): tell them by hand"), without);
+    String with = gate.explain(atGate, deps(true).config()).meaning();
+    assertTrue(with.contains("Customers: told once by SES template sentinel-region-failover from "
+        + "status@sentinel.example.com (1 recipient(s)) after VerifyDr"), with);
+    // the failover's report gives the on-call the notice to send, only where none was sent
+    Recovery untold = new NotifyCustomers(deps(false)).run(verified(false).with(RegionState.PART, ready));
+    verify(email, never()).send(anyString(), anyList(), anyString(), anyString());
+    assertTrue(actions(untold).stream().anyMatch(a -> a.startsWith("Tell the customers by hand that the service "
+        + "runs from the DR region: the failover told nobody (no customer channel configured (cdk.json "
+        + "dr.customerNotification))")), actions(untold).toString());
+    when(email.send(anyString(), anyList(), anyString(), anyString())).thenReturn("msg-1");
+    Recovery told = new NotifyCustomers(deps(true)).run(verified(false).with(RegionState.PART, ready));
+    assertFalse(actions(told).stream().anyMatch(a -> a.startsWith("Tell the customers")), actions(told).toString());
+  }
+
+  private static List<String> actions(Recovery failover) {
+    return IncidentReports.from(failover, Documents.ARN, Documents.START, Instant.parse("2026-01-17T10:40:00Z"),
+        "SUCCEEDED").actionItems().stream().map(IncidentReport.ActionItem::action).toList();
   }
 }

@@ -72,6 +72,9 @@ import software.constructs.Construct;
  * primary's public /health ({@link PrimaryProbeResources}) through the shared alarm rule and an AlarmResponder.
  */
 public final class RegionStack extends Stack {
+  /** The synthesis warning of a DR stack whose failover tells no customer (no {@code dr.customerNotification}). */
+  static final String NO_CUSTOMER_CHANNEL = "sentinel:dr-no-customer-channel";
+
   /** The settings sections the DR stack's functions read: the platform's database and services, and the DR's. */
   static final List<Class<? extends Settings>> DR_SECTIONS = List.of(DatabaseSettings.class, EcsSettings.class,
       RegionSettings.class);
@@ -148,7 +151,7 @@ public final class RegionStack extends Stack {
     }
 
     failoverTest(config, prefix);
-    customerTemplate(region);
+    customerTemplate(config.name(), region);
     if (region.dns().failoverSwitch() != null) {
       new FailoverSwitchResources(this, "FailoverSwitch", region);
     }
@@ -185,10 +188,14 @@ public final class RegionStack extends Stack {
   /**
    * The customers' notice (runbook step 9, {@code dr.customerNotification}): the SES template NotifyCustomers sends,
    * in the DR region; its variables are the configured status text, the regions and the time of the trigger.
+   * Without the section nothing tells the customers: synthesis warns (the failover's gate and report say it too).
    */
-  private void customerTemplate(RegionSettings region) {
+  private void customerTemplate(String env, RegionSettings region) {
     var channel = region.customerNotification();
     if (channel == null) {
+      software.amazon.awscdk.Annotations.of(this).addWarningV2(NO_CUSTOMER_CHANNEL, env + ": dr.customerNotification "
+          + "is not set, so a failover tells no customer (NotifyCustomers skips it; the gate and the report say so). "
+          + "Production must set it (cdk.json environments." + env + ".dr.customerNotification)");
       return;
     }
     software.amazon.awscdk.services.ses.CfnTemplate.Builder.create(this, "CustomerNotificationTemplate")

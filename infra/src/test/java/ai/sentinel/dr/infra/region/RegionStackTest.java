@@ -256,6 +256,23 @@ class RegionStackTest {
     });
   }
 
+  /** prod's dr section has no customerNotification (no address is invented for it): synthesis says what it means. */
+  @Test
+  void aDrStackWhoseFailoverTellsNoCustomerSaysSoWhenSynthesized() {
+    RegionSynth prod = RegionSynth.of("prod");
+    List<SynthesisMessage> warned = Annotations.fromStack(prod.stack).findWarning("*",
+        Match.stringLikeRegexp(".*customerNotification.*"));
+    assertEquals(1, warned.size(), warned.toString());
+    String text = String.valueOf(warned.get(0).getEntry().getData());
+    assertTrue(text.startsWith("prod: dr.customerNotification is not set, so a failover tells no customer"), text);
+    assertTrue(text.contains("Production must set it (cdk.json environments.prod.dr.customerNotification)"), text);
+    assertEquals(0, prod.resources("AWS::SES::Template").size());
+    assertFalse(prod.json.path("Resources").toString().contains("ses:"), "no SES right either");
+    // dev sets it: no warning
+    assertEquals(List.of(), Annotations.fromStack(dev.stack).findWarning("*",
+        Match.stringLikeRegexp(".*customerNotification.*")));
+  }
+
   /** Runbook step 1's open AWS Health events: the assessment may ask DescribeEvents (read-only, global). */
   @Test
   void theAssessmentMayReadAwsHealthsEventsAndNoOtherFunctionMay() {
