@@ -38,6 +38,9 @@ public final class RunbookFunction extends Construct {
   public record Props(String functionName, Class<?> handler, Code code, Map<String, String> environment,
       RetentionDays logRetention, EnvironmentConfig.Vpc vpc) {}
 
+  /** Every function's timeout unless its stack sets another ({@link #timeout}): a step is one short AWS exchange. */
+  public static final int TIMEOUT_SECONDS = 60;
+
   private final Function function;
   private final Alias live;
   private final Role role;
@@ -66,7 +69,7 @@ public final class RunbookFunction extends Construct {
         .handler(Names.handler(props.handler()))
         .code(props.code())
         .memorySize(1024)
-        .timeout(Duration.seconds(60))
+        .timeout(Duration.seconds(TIMEOUT_SECONDS))
         .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
         .environment(props.environment())
         .logGroup(logGroup)
@@ -112,6 +115,11 @@ public final class RunbookFunction extends Construct {
 
   public Function function() {
     return function;
+  }
+
+  /** Sets the function's timeout to {@code seconds} (the L2 function has no setter once built). */
+  public void timeout(int seconds) {
+    ((CfnFunction) function.getNode().getDefaultChild()).setTimeout(seconds);
   }
 
   /** The handler class it runs. */

@@ -50,6 +50,9 @@ public final class SimulationStack extends Stack {
   /** Checks before the summary is written anyway (2 h: a dry-run drill that runs longer is a failure to report). */
   static final int MAX_CHECKS = 24;
 
+  /** Lambda's largest timeout. */
+  static final int LAMBDA_MAX_SECONDS = 900;
+
   private final StateMachine stateMachine;
   private final List<ScheduledSimulation.Drill> drills;
 
@@ -73,6 +76,7 @@ public final class SimulationStack extends Stack {
     RunbookFunctions functions = new RunbookFunctions(prefix, lambdaJar, environment,
         SentinelDrStack.functionsConfig(config)::settingsEnvironment, config.logRetention());
     RunbookFunction fn = functions.create(this, ScheduledSimulation.class, Map.of(), null);
+    fn.timeout(timeoutSeconds(drills.size()));
     permissions(fn, config, reports);
     // the window's announcement and close go to the environment's on-call topic (KMS-encrypted)
     notifications.grantPublish(fn);
@@ -111,6 +115,24 @@ public final class SimulationStack extends Stack {
         .schedule(Schedule.expression(config.drills().fullSimulation()))
         .targets(List.of(SfnStateMachine.Builder.create(stateMachine).retryAttempts(2).build()))
         .build();
+  }
+
+  /**
+   * The function's timeout for {@code drills} drills. "Start drills" announces the window (one SNS publish), then
+   * invokes each responder in turn and waits for its answer, because it needs the execution ARN the responder
+   * started (Check drills follows those executions): an asynchronous invoke would answer nothing. Each call ends
+   * within {@link RunbookFunction#TIMEOUT_SECONDS} (the responder's own timeout, and the SDK's 60 s apiCallTimeout of
+   * every client, Clients#configure), so the step ends within (drills + 1) calls of that bound; the default 60 s
+   * would cut the start short after one slow responder and leave the others unsent.
+   */
+  static int timeoutSeconds(int drills) {
+    int needed = (drills + 1) * RunbookFunction.TIMEOUT_SECONDS;
+    if (needed > LAMBDA_MAX_SECONDS) {
+      // more drills than one start can wait for: fail the synth rather than deploy a start that cannot finish
+      throw new IllegalStateException(drills + " drills need " + needed + " s to start, more than Lambda's "
+          + LAMBDA_MAX_SECONDS + " s");
+    }
+    return needed;
   }
 
   private LambdaInvoke invoke(String id, RunbookFunction fn, TaskInput input) {

@@ -135,6 +135,19 @@ class FullSimulationScheduleTest {
     JsonNode env = json.path("Resources").findValues("Environment").get(0).path("Variables");
     assertTrue(env.has(ai.sentinel.dr.report.Report.BUCKET_VAR), env.toString());
     assertEquals(stack.drills().size(), Json.tree(env.path(ScheduledSimulation.DRILLS_VAR).asText()).size());
+
+    // "Start drills" waits for each responder in turn (it needs the executions they start): 6 drills + the
+    // announcement, each within the 60 s bound of a call, not the default 60 s for the whole step
+    List<JsonNode> functions = new ArrayList<>();
+    json.path("Resources").forEach(r -> {
+      if (r.path("Type").asText().equals("AWS::Lambda::Function")) {
+        functions.add(r.path("Properties"));
+      }
+    });
+    assertEquals(1, functions.size(), functions.toString());
+    assertEquals((6 + 1) * 60, functions.get(0).path("Timeout").asInt(), functions.get(0).toString());
+    assertThrows(IllegalStateException.class, () -> SimulationStack.timeoutSeconds(15), "15 drills cannot start "
+        + "within Lambda's 900 s");
   }
 
   private static ai.sentinel.dr.trigger.EventClassifier classifier(Synth dev) {
