@@ -168,8 +168,12 @@ public final class CloudCommand {
   void describe(CloudState s) {
     String prefix = s.env() + "-sentinel-dr-";
     out.println();
-    out.println("Point the AWS CLI (v1 or v2), the SDKs and ./sentinel at it:");
+    out.println("Point the AWS CLI (v2 from 2.13.0, v1 from 1.29.0), the SDKs and ./sentinel at it:");
     s.exports().forEach(line -> out.println("  " + line));
+    // older CLIs (Debian 12's awscli is 2.9.19) ignore AWS_ENDPOINT_URL and call AWS itself: a function passes it on
+    // every call, so the commands below, $(aws ...) included, run as printed; without AWS_ENDPOINT_URL it adds nothing
+    out.println("  # an older AWS CLI ignores AWS_ENDPOINT_URL (aws --version): pass it on every call with");
+    out.println("  aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url \"$AWS_ENDPOINT_URL\"} \"$@\"; }");
     out.println();
     out.println("Then, for example:");
     out.println("  aws lambda list-functions --query 'Functions[].FunctionName'");
