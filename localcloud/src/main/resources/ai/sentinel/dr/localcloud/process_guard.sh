@@ -16,11 +16,18 @@ echo "$pid"
 stop() {
   trap '' TERM INT HUP
   kill -s "$sig" "$pid" 2>/dev/null
-  # a server that ignores its stop signal for 10 s is killed
-  (sleep 10; kill -KILL "$pid" 2>/dev/null) </dev/null >/dev/null 2>&1 &
-  timer=$!
+  # a server that ignores its stop signal for 10 s is killed. Polled here, not by a background timer: a timer
+  # subshell inherits the ignored TERM above, so it outlived the guard by 10 s and then SIGKILLed a pid that was no
+  # longer the server's (bash reaps the exited server, so kill -0 fails as soon as it is gone)
+  local tries=0
+  while kill -0 "$pid" 2>/dev/null && (( tries < 100 )); do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  if (( tries == 100 )); then
+    kill -KILL "$pid" 2>/dev/null
+  fi
   wait "$pid" 2>/dev/null
-  kill "$timer" 2>/dev/null
   if [[ -n "$dir" ]]; then
     rm -rf -- "$dir"
   fi

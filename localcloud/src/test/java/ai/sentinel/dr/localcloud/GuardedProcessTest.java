@@ -30,6 +30,32 @@ class GuardedProcessTest {
     assertFalse(Files.exists(dir));
   }
 
+  /**
+   * {@code cloud down} returned while each guard's 10 s kill timer (a subshell that ignored SIGTERM, so the guard could
+   * not stop it) and its {@code sleep 10} were still running; the timer then sent SIGKILL to a pid that was no longer
+   * the server's. Nothing of the guard may run once close() returns: the timer is a copy of the guard, named by the
+   * guard's arguments (the log path, unique here).
+   */
+  @Test
+  void closeLeavesNoProcessOfTheGuardBehind(@TempDir Path tmp) throws Exception {
+    Path log = tmp.resolve("guard-left-" + System.nanoTime() + ".log");
+    GuardedProcess server = GuardedProcess.start(List.of("sleep", "300"), Map.of(), log, "TERM", null);
+    assertTrue(server.isAlive());
+    server.close();
+    List<Long> left = ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+        .filter(p -> commandLine(p.pid()).contains(log.toString())).map(ProcessHandle::pid).toList();
+    assertEquals(List.of(), left, "processes of the guard still running after close()");
+  }
+
+  /** The whole command line: ProcessHandle.Info cuts it (the guard's script comes first and is long). */
+  private static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
+    } catch (java.io.IOException | SecurityException gone) {
+      return "";
+    }
+  }
+
   @Test
   void aServerThatExitsByItselfEndsItsGuard(@TempDir Path tmp) throws Exception {
     Path log = tmp.resolve("out.log");
