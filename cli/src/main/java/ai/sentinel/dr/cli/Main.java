@@ -64,7 +64,8 @@ public final class Main implements Callable<Integer> {
     return run(args, Cli.of(out, err));
   }
 
-  static int run(String[] args, Cli cli) {
+  /** Runs a command line as {@code ./sentinel} would with that environment (tests of other packages use it). */
+  public static int run(String[] args, Cli cli) {
     return commandLine(cli).execute(args);
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.cli.Cli;
+import ai.sentinel.dr.cli.Main;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.LocalAws;
 import ai.sentinel.dr.infra.RepoPaths;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,7 +31,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * {@code ./sentinel cloud up}, the AWS-style calls the README shows (through the SDK, as the AWS CLI makes them:
- * Lambda ListFunctions, Invoke of the manual responder with an events/ sample, Step Functions ListExecutions), then
+ * Lambda ListFunctions, Invoke of the manual responder with an events/ sample, Step Functions ListExecutions), the
+ * {@code ./sentinel report} of the execution it started (through {@link Main}, with the printed exports), then
  * {@code ./sentinel cloud down}, after which no process of the cloud is left (the daemon JVM, moto, the gateway it
  * hosts, PostgreSQL, Redis and their guards).
  */
@@ -82,6 +86,24 @@ class CloudUpIT {
         assertTrue(executions.stream().anyMatch(e -> e.executionArn().equals(executionArn)), executions.toString());
         ExecutionStatus status = awaitEnd(aws, executionArn);
         assertEquals(ExecutionStatus.SUCCEEDED, status, "a dry-run plan ends as a plan");
+
+        // ./sentinel report --env local ARN, with the exports cloud up printed
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        ByteArrayOutputStream reportErr = new ByteArrayOutputStream();
+        Map<String, String> exported = Map.of("AWS_ENDPOINT_URL", state.endpoint(), "AWS_REGION", state.region(),
+            "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+        long reportBegan = System.nanoTime();
+        int code = Main.run(new String[] {"report", "--env", "local", executionArn},
+            new Cli(new PrintStream(report, true, StandardCharsets.UTF_8),
+                new PrintStream(reportErr, true, StandardCharsets.UTF_8), exported, root));
+        System.out.printf("[report] %.1f s%n", (System.nanoTime() - reportBegan) / 1e9);
+        assertEquals(0, code, text(report) + text(reportErr));
+        assertTrue(text(report).startsWith(
+            "## Incident Report: [DRILL, DRY-RUN] Database failure on sentinel-db (Option B: restore from snapshot)"),
+            text(report));
+        assertTrue(text(report).contains("RestoreFromSnapshot planned: rds:RestoreDBInstanceFromDBSnapshot"),
+            text(report));
+        assertTrue(text(report).contains("from execution `" + executionArn + "` (DRY_RUN)"), text(report));
       }
 
       // a second up finds the running cloud and leaves it as it is
