@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.drill.Drill;
 import ai.sentinel.dr.drill.DrillReports;
+import ai.sentinel.dr.drill.HealthLines;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsSettings;
 import ai.sentinel.dr.ecs.EcsState;
@@ -74,6 +75,21 @@ class EcsDrillIT {
     assertEquals(ExecutionStatus.SUCCEEDED, result.status(), output);
     assertTrue(result.recovery().verification().verified(), output);
     assertTrue(output.contains("RECOVERED and VERIFIED"), output);
+  }
+
+  @Test
+  void theHealthCheckAfterTheRecoveryPassesWhatTheRecoveryTouched() {
+    // issue 14: the drill's third health check is all PASS for the checks the scenario touches: the services at
+    // their desired count and the load balancer's targets healthy (after the injection both were failing)
+    Map<String, String> injected = HealthLines.at(output, "after the injection");
+    Map<String, String> after = HealthLines.at(output, "after the recovery");
+    for (String check : List.of("ECS services", "ALB health")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + output);
+    }
+    assertTrue(!injected.getOrDefault("ECS services", "PASS  ").startsWith("PASS  ")
+        || !injected.getOrDefault("ALB health", "PASS  ").startsWith("PASS  "),
+        "the injection shows in the health check before the recovery: " + injected + "\n" + output);
   }
 
   @Test
