@@ -11,9 +11,13 @@ package ai.sentinel.dr.oncall;
  * @param source      the affected resource (PagerDuty {@code payload.source})
  * @param dedupKey    one incident per key: a page, its re-pages and its resolve share it (the execution name)
  * @param severity    how urgent
+ * @param links       where to look (the execution's console page...), PagerDuty's {@code links}; may be empty
  */
 public record Alert(String environment, String about, String happened, String details, String source,
-    String dedupKey, Severity severity) {
+    String dedupKey, Severity severity, java.util.List<Link> links) {
+  /** A link for the on-call: PagerDuty's Events API v2 {@code links} entry ({@code href}, {@code text}). */
+  public record Link(String href, String text) {}
+
   /** SNS subjects must be shorter than 100 characters. */
   public static final int SUBJECT_MAX = 99;
   /** PagerDuty's {@code payload.summary} limit. */
@@ -27,6 +31,20 @@ public record Alert(String environment, String about, String happened, String de
     happened = oneLine(happened);
     details = details == null ? "" : details;
     severity = severity == null ? Severity.INFO : severity;
+    links = links == null ? java.util.List.of() : java.util.List.copyOf(links);
+  }
+
+  /** An alert without links. */
+  public Alert(String environment, String about, String happened, String details, String source, String dedupKey,
+      Severity severity) {
+    this(environment, about, happened, details, source, dedupKey, severity, java.util.List.of());
+  }
+
+  /** The same alert with {@code more} links after its own. */
+  public Alert withLinks(java.util.List<Link> more) {
+    java.util.List<Link> all = new java.util.ArrayList<>(links);
+    all.addAll(more);
+    return new Alert(environment, about, happened, details, source, dedupKey, severity, all);
   }
 
   /** A message about one scenario's recovery of one resource: "&lt;scenario&gt; on &lt;resource&gt;". */

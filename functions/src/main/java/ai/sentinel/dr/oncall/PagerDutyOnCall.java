@@ -114,8 +114,19 @@ public final class PagerDutyOnCall implements OnCall {
       payload.put("severity", alert.severity().eventsApiName());
       payload.put("component", "sentinel-dr");
       payload.put("group", alert.environment());
-      payload.putObject("custom_details").put("environment", alert.environment()).put("details", alert.details());
+      ObjectNode custom = payload.putObject("custom_details").put("environment", alert.environment())
+          .put("details", alert.details());
       body.put("client", "Sentinel DR");
+      if (!alert.links().isEmpty()) {
+        // Events API v2 links ({href, text}, shown on the incident) and the same in the custom details, where the
+        // issue asks for them; the console needs a signed-in user, so a link gives nothing away by itself
+        var links = body.putArray("links");
+        var copy = custom.putArray("links");
+        alert.links().forEach(l -> {
+          links.addObject().put("href", l.href()).put("text", l.text());
+          copy.addObject().put("href", l.href()).put("text", l.text());
+        });
+      }
     }
     return body;
   }

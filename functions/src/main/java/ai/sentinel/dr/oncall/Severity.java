@@ -22,6 +22,15 @@ public enum Severity {
     };
   }
 
+  /**
+   * One level more urgent, capped at CRITICAL: an approval still unanswered is re-paged "at higher urgency" (issue 14)
+   * than the incident's priority gave its first page (P3 warning -&gt; error, P2 error -&gt; critical, P1 stays
+   * critical); INFO (P4 and unclassified) becomes WARNING.
+   */
+  public Severity higher() {
+    return this == CRITICAL ? CRITICAL : values()[ordinal() - 1];
+  }
+
   /** A drill (a planned exercise, P4) never pages at more than INFO, whatever it reports. */
   public Severity forDrill(boolean drill) {
     return drill ? INFO : this;

@@ -4,8 +4,10 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.errors.ErrorCauses;
 import ai.sentinel.dr.oncall.Alert;
+import ai.sentinel.dr.oncall.ConsoleLinks;
 import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.Severity;
+import ai.sentinel.dr.report.IncidentReports;
 import ai.sentinel.dr.safety.Claim;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import ai.sentinel.dr.scenario.Scenario;
@@ -99,11 +101,15 @@ public final class Notify extends Step {
       outcome = "NOT VERIFIED - human needed";
       human = true;
     }
-    // a recovery that did not verify leaves the outage to a human: the runbook's P1 rule; an inconclusive diagnosis
-    // changed nothing, so it asks for a look (P2) rather than an outage response
-    Severity severity = !human ? Severity.INFO : noAction ? Severity.ERROR : Severity.CRITICAL;
+    // the incident's priority as the report gives it: a recovery that did not verify leaves the outage to a human
+    // (FAILED: the runbook's P1 rule); an inconclusive diagnosis changed nothing (P2: a look, not an outage
+    // response); a message that pages nobody is info
+    Severity severity = !human ? Severity.INFO : RequestApproval.pageSeverity(recovery,
+        noAction ? IncidentReports.NO_ACTION : IncidentReports.FAILED, deps.config());
     Alert alert = Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), outcome,
-        render(out, outcome), recovery.executionName(), severity.forDrill(recovery.drill()));
+        render(out, outcome), recovery.executionName(), severity.forDrill(recovery.drill()))
+        .withLinks(ConsoleLinks.execution(functionArn(), recovery.environment(), recovery.scenario(),
+            recovery.executionName()));
     String sent;
     String action;
     if (human) {

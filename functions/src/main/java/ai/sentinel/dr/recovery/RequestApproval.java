@@ -5,9 +5,12 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
 import ai.sentinel.dr.oncall.Alert;
+import ai.sentinel.dr.oncall.ConsoleLinks;
 import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.PagingLog;
 import ai.sentinel.dr.oncall.Severity;
+import ai.sentinel.dr.report.IncidentReports;
+import ai.sentinel.dr.report.ReportSettings;
 import ai.sentinel.dr.scenario.GateExplanation;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -100,18 +103,32 @@ public final class RequestApproval implements RequestStreamHandler {
             + "nothing more, and escalates.\n\n" : "")
         + "Timeline so far:\n" + timeline(recovery)
         + "\ntoken: " + token + "\n";
-    // the recovery waits on a human mid-incident: as urgent as a failure, short of one; unanswered, more urgent
-    Severity severity = (repage ? Severity.CRITICAL : Severity.ERROR).forDrill(recovery.drill());
+    // the incident's priority as the report classifies the running recovery; unanswered, one level more urgent
+    Severity first = pageSeverity(recovery, IncidentReports.RUNNING, config);
+    Severity severity = (repage ? first.higher() : first).forDrill(recovery.drill());
     String happened = repage ? "APPROVAL STILL needed before " + step + " (unanswered for " + after + " min)"
         : "APPROVAL needed before " + step;
     String key = repage ? repageKey(recovery.executionName()) : recovery.executionName();
     String sent = onCall.page(Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), happened,
-        message, key, severity));
+        message, key, severity).withLinks(ConsoleLinks.execution(context == null ? null
+            : context.getInvokedFunctionArn(), recovery.environment(), recovery.scenario(), recovery.executionName())));
     record(recovery, step, repage, new TimelineEntry(clock.instant().toString(), "Approve " + step,
         repage ? "re-paged" : "paged", "trigger to " + onCall.target() + ", severity " + severity.eventsApiName()
         + ", dedup key " + key + " (" + happened + "): " + sent));
     Log.info(recovery.executionName(), "approval.requested", Map.of("step", step, "sent", sent));
     Json.MAPPER.writeValue(output, Map.of("requested", step, "sent", sent));
+  }
+
+  /**
+   * The PagerDuty severity of a page about {@code recovery}: the incident's P1-P4 as its report would give it with
+   * {@code status} ({@link IncidentReports#priority}: a drill P4, a failed recovery P1, else the scenario's own rule),
+   * mapped by {@link Severity#ofPriority}; a drill (dry-run or trigger kind "drill") never pages above info.
+   */
+  public static Severity pageSeverity(Recovery recovery, String status, DrConfig config) {
+    // the recovery's own classification, not the environment's exercise flag (report.exercise makes every report of
+    // the local cloud P4): a drill of a real failure pages as the recovery would, so the paging path is exercised
+    return Severity.ofPriority(IncidentReports.priority(recovery, status, ReportSettings.DEFAULTS).level())
+        .forDrill(recovery.drill());
   }
 
   private void record(Recovery recovery, String step, boolean repage, TimelineEntry entry) {

@@ -79,8 +79,17 @@ public abstract class Step implements RequestStreamHandler, Resource {
     throw new IllegalArgumentException(name() + " runs no scheduled work");
   }
 
+  private String functionArn;
+
+  /** The running function's ARN (Lambda's context), or null outside Lambda or before the first invocation. */
+  protected String functionArn() {
+    return functionArn;
+  }
+
   @Override
   public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    // one invocation at a time per instance: the ARN of this one, for links to its execution (oncall.ConsoleLinks)
+    functionArn = context == null ? null : context.getInvokedFunctionArn();
     JsonNode root = Json.MAPPER.readTree(input);
     if (root != null && root.has(SCHEDULED)) {
       Json.MAPPER.writeValue(output, scheduled(root.get(SCHEDULED)));

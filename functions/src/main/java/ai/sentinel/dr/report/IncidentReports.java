@@ -195,6 +195,16 @@ public final class IncidentReports {
     return oneLine(b.toString());
   }
 
+  /**
+   * The incident's priority (P1-P4) by the severity rule above, as the report would give it with {@code status}
+   * (RUNNING while a gate waits, FAILED when a human must take over): the pages (RequestApproval, Notify) carry the
+   * priority the review will read, PagerDuty's severity being its mapping (oncall.Severity#ofPriority).
+   */
+  public static Severity priority(Recovery recovery, String status, ReportSettings settings) {
+    return severity(frame(recovery == null ? empty() : recovery, null, null, null, status,
+        settings == null ? ReportSettings.DEFAULTS : settings));
+  }
+
   private static Severity severity(Frame frame) {
     ReportFacts f = frame.facts;
     if (f.drill()) {

@@ -181,8 +181,9 @@ class AcknowledgeApprovalTest {
         + " " + Json.tree(b).path("dedup_key").asText()).toList());
     JsonNode first = body(0).path("payload");
     JsonNode again = body(1).path("payload");
-    assertEquals("error", first.path("severity").asText());
-    assertEquals("critical", again.path("severity").asText(), "higher urgency: a new incident at critical");
+    // database failure not diagnosed yet: P1 (critical); the re-page is capped at critical
+    assertEquals("critical", first.path("severity").asText());
+    assertEquals("critical", again.path("severity").asText(), "higher urgency, capped: a new incident at critical");
     assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: APPROVAL STILL needed before UpdateSecret "
         + "(unanswered for 10 min)", again.path("summary").asText());
     assertTrue(again.path("custom_details").path("details").asText().startsWith("RE-PAGED: the approval request "
@@ -192,7 +193,7 @@ class AcknowledgeApprovalTest {
     TimelineEntry page = out.timeline().get(out.timeline().size() - 5);
     assertEquals(Fixtures.NOW.toString(), page.at());
     assertEquals("Approve UpdateSecret", page.step());
-    assertEquals("trigger to " + onCall.target() + ", severity error, dedup key " + execution + " (APPROVAL needed "
+    assertEquals("trigger to " + onCall.target() + ", severity critical, dedup key " + execution + " (APPROVAL needed "
         + "before UpdateSecret): PagerDuty trigger " + execution, page.detail());
     assertTrue(out.timeline().get(out.timeline().size() - 4).detail().startsWith("trigger to " + onCall.target()
         + ", severity critical, dedup key " + execution + "/repage"), out.timeline().toString());
@@ -224,7 +225,7 @@ class AcknowledgeApprovalTest {
         bodies.stream().map(b -> Json.tree(b).path("event_action").asText()).toList());
     bodies.forEach(b -> assertEquals(recovery.executionName(), Json.tree(b).path("dedup_key").asText()));
     JsonNode trigger = body(0);
-    assertEquals("error", trigger.path("payload").path("severity").asText());
+    assertEquals("critical", trigger.path("payload").path("severity").asText(), "P1: not diagnosed database failure");
     assertEquals("[Sentinel DR][dev] database-failure on sentinel-db: APPROVAL needed before UpdateSecret",
         trigger.path("payload").path("summary").asText());
     assertTrue(trigger.path("payload").path("custom_details").path("details").asText()

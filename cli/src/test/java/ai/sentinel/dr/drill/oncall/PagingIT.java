@@ -120,12 +120,20 @@ class PagingIT {
       assertEquals("[Sentinel DR][local] database-failure on sentinel-db: APPROVAL needed before UpdateSecret",
           trigger.path("payload").path("summary").asText());
       assertEquals("sentinel-db", trigger.path("payload").path("source").asText());
-      // a drill of a real failure (the alarm is delivered as AWS sends it) pages as the recovery would; a drill's own
-      // trigger kind would make every page info
-      String severity = result.recovery().drill() ? "info" : "error";
+      // the severity is the incident's priority as the report's rule gives it for the running recovery (a database
+      // failure at UpdateSecret: Option B/C, P1, critical), the re-page one level higher, capped at critical; a drill
+      // of a real failure (the alarm is delivered as AWS sends it) pages as the recovery would, a drill's own trigger
+      // kind would make every page info
+      String severity = result.recovery().drill() ? "info" : "critical";
       assertEquals(severity, trigger.path("payload").path("severity").asText());
-      assertEquals(result.recovery().drill() ? "info" : "critical", repage.path("payload").path("severity").asText(),
-          "the re-page is more urgent");
+      assertEquals(severity, repage.path("payload").path("severity").asText(), "the re-page, capped at critical");
+      // the console link of the execution, region-aware, in links and in the custom details
+      JsonNode links = trigger.path("links");
+      assertEquals(1, links.size(), trigger.toString());
+      assertTrue(links.get(0).path("href").asText().contains(".console.aws.amazon.com/states/home?region=")
+          && links.get(0).path("href").asText().endsWith(":execution:local-sentinel-dr-database-failure:"
+          + execution), links.toString());
+      assertEquals(links, trigger.path("payload").path("custom_details").path("links"));
       assertEquals("[Sentinel DR][local] database-failure on sentinel-db: APPROVAL STILL needed before UpdateSecret "
           + "(unanswered for 1 min)", repage.path("payload").path("summary").asText());
       for (int i = 2; i < 5; i++) {
