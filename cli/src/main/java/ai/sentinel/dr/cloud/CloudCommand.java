@@ -46,10 +46,20 @@ public final class CloudCommand {
     this.err = err;
   }
 
-  /** The java command of this JVM, with its classpath: the daemon runs the same build. */
+  /**
+   * The java command of this JVM, with its classpath: the daemon runs the same build, and keeps its temporary files
+   * (jsii's runtime, the servers' folders) where this JVM keeps its own: /tmp for ./sentinel, target/ in the tests.
+   */
   public static List<String> thisJvm() {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+    String servers = System.getProperty("sentinel.servers.tmpdir");
+    if (servers != null) {
+      command.add("-Dsentinel.servers.tmpdir=" + servers);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    return List.copyOf(command);
   }
 
   public Path stateDir() {
