@@ -78,6 +78,16 @@ public final class Notify extends Step {
       out = out.log(entry("unlocked", claim.resources() + " released"
           + (joined.isEmpty() ? "" : " (" + joined.size() + " signal(s) joined)")));
     }
+    if (locks != null && !recovery.dryRun()) {
+      // Scenario 4's FenceRecoveries does not interrupt a recovery already running in the region it fails over: the
+      // recovery is told at its end, in its timeline (so its message and report), that its region is being left
+      java.util.Optional<String> fence = locks.regionFence(deps.config().region());
+      if (fence.isPresent()) {
+        out = out.log(entry("fenced", "region " + deps.config().region() + " is being failed over by "
+            + fence.get() + " (Scenario 4): this recovery ran in a fenced region; what it restored there serves no "
+            + "traffic once the DR region takes over"));
+      }
+    }
     String outcome;
     boolean human;
     if (recovery.error() != null) {

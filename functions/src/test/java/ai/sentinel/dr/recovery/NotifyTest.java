@@ -75,6 +75,35 @@ class NotifyTest {
     assertTrue(sent.getValue().message().contains("RDS-EVENT-0049"), "the report shows the joined signal");
   }
 
+  @Test
+  void aRecoveryThatRanWhileARegionFailoverFencedItsRegionIsToldAtItsEnd() {
+    // Scenario 4's FenceRecoveries holds the region's fence in this lock table: the running recovery was not
+    // interrupted, so its timeline, its message and its report say so
+    when(ddb.deleteItem(any(DeleteItemRequest.class))).thenReturn(DeleteItemResponse.builder().build());
+    when(ddb.getItem(any(software.amazon.awssdk.services.dynamodb.model.GetItemRequest.class))).thenAnswer(a -> {
+      var req = (software.amazon.awssdk.services.dynamodb.model.GetItemRequest) a.getArgument(0);
+      String key = ai.sentinel.dr.safety.RegionFence.key("us-east-1");
+      return key.equals(req.key().get("pk").s())
+          ? software.amazon.awssdk.services.dynamodb.model.GetItemResponse.builder().item(Map.of("pk",
+              AttributeValue.fromS(key), "owner", AttributeValue.fromS("region-failure-us-east-1-0123"), "leaseUntil",
+              AttributeValue.fromN(Long.toString(java.time.Instant.now().getEpochSecond() + 3600)))).build()
+          : software.amazon.awssdk.services.dynamodb.model.GetItemResponse.builder().build();
+    });
+    Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), withVerification(true));
+    assertTrue(only(out, "Notify", "fenced").detail().contains("region-failure-us-east-1-0123"), out.toString());
+    ArgumentCaptor<PublishRequest> sent = ArgumentCaptor.forClass(PublishRequest.class);
+    verify(sns).publish(sent.capture());
+    assertTrue(sent.getValue().message().contains("being failed over by region-failure-us-east-1-0123"),
+        sent.getValue().message());
+  }
+
+  @Test
+  void withoutAFenceNothingIsSaidOfOne() {
+    when(ddb.deleteItem(any(DeleteItemRequest.class))).thenReturn(DeleteItemResponse.builder().build());
+    Recovery out = invoke(new Notify(Fixtures.deps(sns, ddb)), withVerification(true));
+    assertTrue(out.timeline().stream().noneMatch(e -> e.event().equals("fenced")), out.toString());
+  }
+
   private static Recovery diagnosed(Health.Verdict verdict, boolean act) {
     return Fixtures.recovery(false).withDiagnosis(new Health(verdict, List.of("sentinel-db is 'available'",
         "SELECT 1 on 10.0.0.5:5432/sentinel returned 1"), act, "no action: sentinel-db is healthy",
