@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 /**
  * Scenario 6 "Investigation", the runbook's two queries. (1) {@code FilterLogEvents} on the API's log group over the
  * evidence window with {@code { $.status >= 400 }}; every event returned is judged again here (a JSON line whose
- * numeric status is at least 400), because a service that does not evaluate JSON patterns (moto) returns everything,
- * and summarised by address, path and API key. (2) The {@code audit_logs} threat aggregation by api_key_id over JDBC,
+ * numeric status is at least 400), because a service that does not evaluate JSON patterns (moto 5.2.1 without the
+ * launcher's F13) returns everything, and summarised by address, path and API key. (2) The {@code audit_logs} threat aggregation by api_key_id over JDBC,
  * exactly as the runbook writes it. API keys with threats that are not yet revoked and were not already contained are
  * proposed for a second containment round ({@code $.security.investigation.secondRound}), which waits for an approval
  * before RevokeFoundKeys (the RevokeApiKeys function) revokes them. Read-only: it changes nothing, so a dry-run runs it

@@ -36,6 +36,8 @@ public final class LocalCloud implements AutoCloseable {
   public static final String ACCOUNT_ID = "123456789012";
 
   static final String LAUNCHER_RESOURCE = "moto_launcher.py";
+  /** The launcher and the modules it imports from its own folder. */
+  private static final List<String> LAUNCHER_RESOURCES = List.of(LAUNCHER_RESOURCE, "moto_logs_filter.py");
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
   private static final String SFN_EXECUTION_CONFIG = "{\"stepfunctions\":{\"execute_state_machine\":true}}";
   private static final int START_ATTEMPTS = 3;
@@ -97,11 +99,13 @@ public final class LocalCloud implements AutoCloseable {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       // (again after a failed attempt: a temporary directory went with that attempt's moto)
       Files.createDirectories(workDir);
-      try (InputStream in = LocalCloud.class.getResourceAsStream(LAUNCHER_RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("Missing resource " + LAUNCHER_RESOURCE);
+      for (String resource : LAUNCHER_RESOURCES) {
+        try (InputStream in = LocalCloud.class.getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new IllegalStateException("Missing resource " + resource);
+          }
+          Files.copy(in, workDir.resolve(resource), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.copy(in, launcher, StandardCopyOption.REPLACE_EXISTING);
       }
       int motoPort = freeLoopbackPort();
       URI motoEndpoint = URI.create("http://127.0.0.1:" + motoPort);

@@ -55,6 +55,10 @@ FIXES (moto answers differently from AWS; we answer as AWS does)
      Lambda task also builds a new boto3 client (10-25 ms; a cached one reused a keep-alive connection the gateway
      had closed and failed a drill's step, so that stays as moto does it), and the first one loaded the Lambda model
      (0.2-0.4 s): we load it once at start, in the background.
+  F13 CloudWatch Logs FilterLogEvents: moto matches plain and quoted terms only and lets any JSON pattern
+     (`{ $.status >= 400 }`) match every event (getmoto/moto#2419); AWS evaluates it against JSON messages. We do
+     (moto_logs_filter.py, copied beside this file: selectors, = != < <= > >=, wildcards, IS NULL/TRUE/FALSE,
+     NOT EXISTS, && || and parentheses; a message that is not JSON does not match).
 
 SIMULATIONS (failures AWS would produce that moto cannot; only what a drill or test asks for, via the control API)
   S1 A task definition revision marked "image cannot start" (POST /moto-api/localcloud/ecs/broken-image
@@ -972,6 +976,10 @@ moto_api_urls.url_paths["{0}/moto-api/localcloud/ecs/broken-image"] = _control(b
 moto_api_urls.url_paths["{0}/moto-api/localcloud/elasticache/snapshot-time"] = _control(snapshot_time)
 moto_api_urls.url_paths["{0}/moto-api/localcloud/readiness"] = _control(readiness)
 moto_api_urls.url_paths["{0}/moto-api/localcloud/ec2/zone-state"] = _control(zone_state)
+
+import moto_logs_filter  # F13 (beside this file: python puts the script's folder first on sys.path)
+
+moto_logs_filter.install()
 
 from moto.server import main
 
