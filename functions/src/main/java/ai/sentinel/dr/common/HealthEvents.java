@@ -3,26 +3,17 @@ package ai.sentinel.dr.common;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -48,10 +39,7 @@ public interface HealthEvents {
 
   /** The JSON 1.1 API (AWSHealth_20160804), SigV4-signed with the SDK's signer and sent with the JDK's client. */
   final class Api implements HealthEvents {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String TARGET = "AWSHealth_20160804.DescribeEvents";
-    // the JDK's client sets these itself (with the values signed) and refuses them as headers
-    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect");
 
     private final Region region;
     private final URI endpoint;
@@ -90,28 +78,8 @@ public interface HealthEvents {
     }
 
     private JsonNode call(String body, Duration timeout) {
-      SdkHttpFullRequest unsigned = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-          .putHeader("Content-Type", "application/x-amz-json-1.1").putHeader("X-Amz-Target", TARGET).build();
-      var signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials.resolveCredentials())
-          .request(unsigned).payload(ContentStreamProvider.fromUtf8String(body))
-          .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "health")
-          .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
-      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-      signed.request().headers().forEach((name, values) -> {
-        if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-          values.forEach(v -> request.header(name, v));
-        }
-      });
-      HttpResponse<String> response;
-      try {
-        response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw SdkClientException.create("DescribeEvents in " + region.id() + ": " + e, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw SdkClientException.create("DescribeEvents in " + region.id() + " interrupted", e);
-      }
+      HttpResponse<String> response = SignedPost.send(endpoint, Map.of("Content-Type", "application/x-amz-json-1.1",
+          "X-Amz-Target", TARGET), body, "health", region, credentials, timeout, "DescribeEvents");
       JsonNode json = parse(response.body());
       if (response.statusCode() != 200) {
         String type = text(json, "__type");

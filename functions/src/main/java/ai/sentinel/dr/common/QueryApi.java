@@ -1,16 +1,11 @@
 package ai.sentinel.dr.common;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -18,10 +13,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -35,11 +26,8 @@ import software.amazon.awssdk.regions.Region;
  */
 public record QueryApi(String service, String signingName, String version, Region region, URI endpoint,
     AwsCredentialsProvider credentials) {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
   private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
-  // the JDK's client sets these itself (with the values signed) and refuses them as headers
-  private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect");
 
   /** The endpoint AWS serves the API at in {@code region}, unless one is given (a local cloud). */
   public URI target() {
@@ -55,29 +43,8 @@ public record QueryApi(String service, String signingName, String version, Regio
   public String call(String action, Map<String, String> parameters, Duration timeout) {
     String body = "Action=" + encode(action) + "&Version=" + encode(version) + parameters.entrySet().stream()
         .map(e -> "&" + encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining());
-    URI uri = target();
-    SdkHttpFullRequest unsigned = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-        .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build();
-    var signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials.resolveCredentials())
-        .request(unsigned).payload(ContentStreamProvider.fromUtf8String(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, signingName)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    signed.request().headers().forEach((name, values) -> {
-      if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
-    HttpResponse<String> response;
-    try {
-      response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw SdkClientException.create(action + " in " + region.id() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw SdkClientException.create(action + " in " + region.id() + " interrupted", e);
-    }
+    HttpResponse<String> response = SignedPost.send(target(), Map.of("Content-Type",
+        "application/x-www-form-urlencoded; charset=utf-8"), body, signingName, region, credentials, timeout, action);
     String xml = response.body();
     if (response.statusCode() != 200) {
       throw AwsServiceException.builder().statusCode(response.statusCode()).message(first(MESSAGE, xml))
