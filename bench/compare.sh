@@ -6,11 +6,15 @@
 #   bench/compare.sh               ROWS=1000000, RUNS=3 (about 2 minutes on 2 cores, most of it loading data)
 #   ROWS=200000 bench/compare.sh   another table size
 #   SKIP_BUILD=1 bench/compare.sh  reuse the classes already compiled
+#   SERVER_OPTS="-c max_parallel_workers_per_gather=0" bench/compare.sh   more server settings (both servers)
 #
 # Live differs from clean in 0.1% of the rows (40% updated, 30% deleted, 30% inserted), all within the most recent
 # 10% of the table, as corruption that started at a point in time. Ours is measured over the whole table and, as
 # CompareTables runs it for a selective repair, over the condition's window (rows created since the corruption's
-# start); the last line is the window's. Needs Debian's postgresql server package.
+# start); the last line is the window's. Besides wall times it prints each method's CPU (both servers', parallel
+# workers included, and the client's) and the CPU ratios: this machine is often shared, and wall times move with the
+# load. The JVM runs as Lambda's java17/java21 runtimes run it (serial GC, C1 only). Needs Debian's postgresql server
+# package.
 # Not part of `mvn verify`: speed is measured here, never by timed tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,7 +51,8 @@ for side in clean live; do
   ports+=("$port")
   "${as_pg[@]}" "$pgbin/initdb" -D "$work/data-$port" -U postgres -A trust -E UTF8 --no-instructions >/dev/null
   "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data-$port" -l "$work/$side.log" -w -o \
-    "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+    "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off ${SERVER_OPTS:-}" \
+    start >/dev/null
   "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres sentinel
   declare "${side}_port=$port"
 done
@@ -90,6 +95,7 @@ SQL
 window_from=$("$pgbin/psql" -X -At -h 127.0.0.1 -p "$clean_port" -U postgres sentinel -c "SELECT replace(to_char(
   created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ' ', 'T') || 'Z' FROM audit_logs WHERE id = $rows - $rows / 10 + 1")
 cp="$root/functions/target/classes:$root/bench/target/classes:$(cat "$root/bench/target/compare-classpath.txt")"
-java -Xmx64m -XX:+UseSerialGC -cp "$cp" ai.sentinel.dr.bench.compare.CompareBench --clean-port "$clean_port" \
+java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cp" ai.sentinel.dr.bench.compare.CompareBench \
+  --clean-port "$clean_port" \
   --live-port "$live_port" --pg-bin "$pgbin" --work "$work" --runs "$runs" \
   --expected "$deleted/$inserted/$updated" --window-from "$window_from" | tee "$work/results.txt"

@@ -21,10 +21,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The data-corruption compare benchmark (bench/compare.sh prepares the two servers and the data): our compare, the
  * runbook's {@code pg_dump -t | diff}, and {@code SELECT count(*)} on both sides, each run RUNS times interleaved,
- * medians of wall time and bytes received from the servers. Ours twice: over the whole table, and as CompareTables
+ * medians of wall time, bytes received from the servers and CPU (both servers', parallel workers included, and the
+ * client's: this JVM, or pg_dump and diff; {@link CompareCpu}). Ours twice: over the whole table, and as CompareTables
  * runs it for a selective repair whose condition is the corruption's time window ({@code --window-from}: only rows
- * created since then are compared); the ratios line is the latter's, the whole table's is printed before it. Not a
- * test: nothing here asserts a speed.
+ * created since then are compared); the ratios line is the latter's, the whole table's is printed before it. The
+ * CPU ratios are printed too: on a machine shared with other work the wall times move with the load. Not a test:
+ * nothing here asserts a speed.
  */
 public final class CompareBench {
   private CompareBench() {}
@@ -53,37 +55,40 @@ public final class CompareBench {
     long peakHeap = 0;
     String dumpResult = "";
     long[] rows = null;
+    CompareCpu cpu;
+    try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
+      cpu = CompareCpu.of(clean, live);
+    }
+    String loadBefore = CompareCpu.load();
     for (int r = 0; r < runs; r++) {
       try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
-        CountingSocketFactory.RECEIVED.set(0);
-        long t0 = System.nanoTime();
+        Sample s = new Sample(cpu);
         rows = countBoth(clean, live, table);
-        count.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
+        count.add(s.end());
       }
       try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
         System.gc();
         resetPeaks();
-        CountingSocketFactory.RECEIVED.set(0);
-        long t0 = System.nanoTime();
+        Sample s = new Sample(cpu);
         wholeDiff = TableCompare.compare(clean, live, spec);
-        whole.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
+        whole.add(s.end());
         peakHeap = Math.max(peakHeap, peakHeapBytes());
       }
       try (Connection clean = connect(cleanPort); Connection live = connect(livePort)) {
         System.gc();
         resetPeaks();
-        CountingSocketFactory.RECEIVED.set(0);
-        long t0 = System.nanoTime();
+        Sample s = new Sample(cpu);
         List<String> window = windowFrom == null ? null : java.util.Arrays.asList(windowFrom, null);
         diff = TableCompare.advance(clean, live, spec, TableCompare.start(clean, live, spec, window),
             java.time.Instant.MAX).diff();
-        ours.add(new double[] {(System.nanoTime() - t0) / 1e9, CountingSocketFactory.RECEIVED.get()});
+        ours.add(s.end());
         peakHeap = Math.max(peakHeap, peakHeapBytes());
       }
-      long t0 = System.nanoTime();
+      Sample s = new Sample(cpu);
       dumpResult = dumpAndDiff(pgBin, work, table, cleanPort, livePort);
-      long bytes = Files.size(work.resolve("clean.sql")) + Files.size(work.resolve("live.sql"));
-      dump.add(new double[] {(System.nanoTime() - t0) / 1e9, bytes});
+      double[] d = s.end();
+      d[1] = Files.size(work.resolve("clean.sql")) + Files.size(work.resolve("live.sql"));
+      dump.add(d);
       System.err.printf("[compare] run %d/%d: count(*) %.3f s, ours whole table %.3f s, ours window %.3f s,"
           + " pg_dump+diff %.3f s%n", r + 1, runs, count.get(r)[0], whole.get(r)[0], ours.get(r)[0], dump.get(r)[0]);
     }
@@ -92,17 +97,23 @@ public final class CompareBench {
     double[] c = median(count);
     double[] d = median(dump);
     String found = found(diff);
-    System.out.printf("%-22s %12s %16s  %s%n", "method (median of " + runs + ")", "wall s", "bytes received",
-        "result");
-    System.out.printf("%-22s %12.3f %16s  %s%n", "count(*) both sides", c[0], bytes(c[1]),
+    System.out.printf("%-22s %8s %19s %16s  %s%n", "method (median of " + runs + ")", "wall s", "cpu s servers+client",
+        "bytes received", "result");
+    System.out.printf("%-22s %8.3f %19s %16s  %s%n", "count(*) both sides", c[0], cpu(c), bytes(c[1]),
         rows[0] + " / " + rows[1] + " rows");
-    System.out.printf("%-22s %12.3f %16s  %s%s%n", "ours, whole table", w[0], bytes(w[1]), found(wholeDiff),
-        check(expected, wholeDiff));
-    System.out.printf("%-22s %12.3f %16s  %s%s%n", windowFrom == null ? "ours (no window given)" : "ours, window",
-        o[0], bytes(o[1]), found + (windowFrom == null ? "" : " of " + diff.rowsLive() + " live rows since "
-            + windowFrom), check(expected, diff));
-    System.out.printf("%-22s %12.3f %16s  %s%n", "pg_dump -t | diff", d[0], bytes(d[1]) + "*", dumpResult);
+    System.out.printf("%-22s %8.3f %19s %16s  %s%s%n", "ours, whole table", w[0], cpu(w), bytes(w[1]),
+        found(wholeDiff), check(expected, wholeDiff));
+    System.out.printf("%-22s %8.3f %19s %16s  %s%s%n", windowFrom == null ? "ours (no window given)"
+        : "ours, window", o[0], cpu(o), bytes(o[1]), found + (windowFrom == null ? "" : " of " + diff.rowsLive()
+        + " live rows since " + windowFrom), check(expected, diff));
+    System.out.printf("%-22s %8.3f %19s %16s  %s%n", "pg_dump -t | diff", d[0], cpu(d), bytes(d[1]) + "*",
+        dumpResult);
     System.out.println("* bytes of the two dumps: a lower bound of what pg_dump received (COPY framing not counted)");
+    System.out.println("load average before/after: " + loadBefore + " / " + CompareCpu.load());
+    if (cpu != null) {
+      System.out.printf("cpu ratio pg_dump+diff/ours (servers + client): whole table %.1fx, window %.1fx%n",
+          (d[2] + d[3]) / (w[2] + w[3]), (d[2] + d[3]) / (o[2] + o[3]));
+    }
     System.out.printf("whole table: ratio pg_dump+diff/ours: %.1fx, ours/count(*): %.1fx, bytes pg_dump/ours: %.1fx%n",
         d[0] / w[0], w[0] / c[0], d[1] / w[1]);
     System.out.printf("compare ratio pg_dump+diff/ours: %.1fx, ours/count(*): %.1fx, bytes pg_dump/ours: %.1fx,"
@@ -181,10 +192,40 @@ public final class CompareBench {
     return sum;
   }
 
+  /** The median of each measure (wall, bytes, servers' CPU, client's CPU) on its own. */
   private static double[] median(List<double[]> samples) {
-    double[] wall = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
-    double[] bytes = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
-    return new double[] {wall[wall.length / 2], bytes[bytes.length / 2]};
+    double[] m = new double[samples.get(0).length];
+    for (int i = 0; i < m.length; i++) {
+      int k = i;
+      double[] sorted = samples.stream().mapToDouble(s -> s[k]).sorted().toArray();
+      m[i] = sorted[sorted.length / 2];
+    }
+    return m;
+  }
+
+  private static String cpu(double[] m) {
+    return Double.isNaN(m[2]) ? "-" : String.format("%.2f + %.2f", m[2], m[3]);
+  }
+
+  /** One measurement: wall time, bytes received (the counting socket factory), CPU when known. */
+  private static final class Sample {
+    private final CompareCpu cpu;
+    private final long[] cpuBefore;
+    private final long t0;
+
+    Sample(CompareCpu cpu) {
+      this.cpu = cpu;
+      CountingSocketFactory.RECEIVED.set(0);
+      this.cpuBefore = cpu == null ? null : cpu.mark();
+      this.t0 = System.nanoTime();
+    }
+
+    /** {wall s, bytes, servers' CPU s, client's CPU s} (CPU NaN when unknown). */
+    double[] end() {
+      double wall = (System.nanoTime() - t0) / 1e9;
+      double[] used = cpu == null ? new double[] {Double.NaN, Double.NaN} : cpu.since(cpuBefore);
+      return new double[] {wall, CountingSocketFactory.RECEIVED.get(), used[0], used[1]};
+    }
   }
 
   private static String bytes(double b) {
