@@ -2,18 +2,15 @@ package ai.sentinel.dr.infra.corruption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.dr.corruption.DataCorruptionSettings;
 import ai.sentinel.dr.corruption.sql.TableSpec;
+import ai.sentinel.dr.infra.CdkJson;
 import ai.sentinel.dr.infra.EnvironmentConfig;
-import ai.sentinel.dr.infra.RepoPaths;
-import ai.sentinel.dr.infra.Synth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -26,17 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** cdk.json's dataCorruption sections load, and a bad field fails naming the environment and the field. */
 class CorruptionConfigTest {
 
-  private static JsonNode environments() throws IOException {
-    return Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
-        .path("environments");
-  }
-
   @Test
   void theRepositorysSectionsLoad() throws IOException {
     for (String env : List.of("dev", "prod", "local")) {
-      DataCorruptionSettings s = EnvironmentConfig.load(environments(), env).require(DataCorruptionSettings.class);
+      DataCorruptionSettings s = EnvironmentConfig.load(CdkJson.environments(), env)
+          .require(DataCorruptionSettings.class);
       assertEquals(new TableSpec("audit_logs", "id", "created_at", Set.of("threat_details")), s.table("audit_logs"));
-      assertEquals("sentinel-db-clean", EnvironmentConfig.load(environments(), env)
+      assertEquals("sentinel-db-clean", EnvironmentConfig.load(CdkJson.environments(), env)
           .require(ai.sentinel.dr.database.DatabaseSettings.class).cleanInstanceId(), env);
       assertEquals("non-get", s.maintenance().modeName(), env + ": read-only mode by default");
       assertEquals("/sentinel/maintenance-mode", s.maintenance().parameter(), env);
@@ -47,7 +40,7 @@ class CorruptionConfigTest {
       assertTrue(s.allows("postgres", "audit_logs"));
       assertFalse(s.allows("postgres", "users"));
     }
-    DataCorruptionSettings prod = EnvironmentConfig.load(environments(), "prod")
+    DataCorruptionSettings prod = EnvironmentConfig.load(CdkJson.environments(), "prod")
         .require(DataCorruptionSettings.class);
     assertEquals("sentinel-alb", prod.maintenance().loadBalancer());
     assertEquals(443, prod.maintenance().port());
@@ -88,18 +81,14 @@ class CorruptionConfigTest {
   @ParameterizedTest
   @MethodSource("badFields")
   void aBadFieldNamesTheEnvironmentAndTheField(Consumer<ObjectNode> edit, String expected) throws IOException {
-    JsonNode envs = environments().deepCopy();
-    edit.accept((ObjectNode) envs.get("prod"));
-    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
-        () -> EnvironmentConfig.load(envs, "prod")).getMessage();
+    String message = CdkJson.failure("prod", edit);
     assertTrue(message.contains("'prod'"), message);
     assertTrue(message.contains(expected), message);
   }
 
   @Test
   void withoutTheSectionNoScenario5IsDeployed() throws IOException {
-    JsonNode envs = environments().deepCopy();
-    ((ObjectNode) envs.get("dev")).remove("dataCorruption");
+    JsonNode envs = CdkJson.with("dev", e -> e.remove("dataCorruption"));
     EnvironmentConfig dev = EnvironmentConfig.load(envs, "dev");
     assertFalse(new CorruptionInfraScenario().deployedIn(dev));
     assertFalse(dev.deployedScenarios().contains("data-corruption"));

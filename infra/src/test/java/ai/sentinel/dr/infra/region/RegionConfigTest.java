@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.infra.CdkJson;
 import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.infra.Synth;
@@ -19,11 +20,7 @@ import org.junit.jupiter.api.Test;
 class RegionConfigTest {
 
   private static String failure(Consumer<ObjectNode> edit) throws Exception {
-    JsonNode envs = Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
-        .path("environments").deepCopy();
-    edit.accept((ObjectNode) envs.get("dev").get("dr"));
-    return assertThrows(EnvironmentConfig.InvalidConfigException.class, () -> EnvironmentConfig.load(envs, "dev"))
-        .getMessage();
+    return CdkJson.failure("dev", e -> edit.accept((ObjectNode) e.get("dr")));
   }
 
   @Test

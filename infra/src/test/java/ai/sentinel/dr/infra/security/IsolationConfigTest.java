@@ -2,17 +2,14 @@ package ai.sentinel.dr.infra.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.infra.CdkJson;
 import ai.sentinel.dr.infra.EnvironmentConfig;
-import ai.sentinel.dr.infra.RepoPaths;
-import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.security.SecuritySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -23,15 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** cdk.json's security.isolation: the load balancer RestoreGradually judges each step's error rate on, its ceiling. */
 class IsolationConfigTest {
-  private static JsonNode environments() throws IOException {
-    return Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
-        .path("environments");
-  }
-
   @Test
   void theRepositorysSectionsJudgeTheErrorRate() throws IOException {
     for (String env : List.of("dev", "prod", "local")) {
-      SecuritySettings.Isolation i = EnvironmentConfig.load(environments(), env).require(SecuritySettings.class)
+      SecuritySettings.Isolation i = EnvironmentConfig.load(CdkJson.environments(), env).require(SecuritySettings.class)
           .isolation();
       assertEquals("sentinel-alb", i.loadBalancer(), env);
       assertEquals(1.0, i.maxErrorRatePercent(), env);
@@ -40,10 +32,8 @@ class IsolationConfigTest {
 
   @Test
   void withoutTheFieldsTheCeilingIsOnePercentAndNoLoadBalancerIsJudged() throws IOException {
-    JsonNode envs = environments().deepCopy();
-    ObjectNode isolation = (ObjectNode) envs.get("dev").get("security").get("isolation");
-    isolation.remove("loadBalancer");
-    isolation.remove("maxErrorRatePercent");
+    JsonNode envs = CdkJson.with("dev", e -> ((ObjectNode) e.get("security").get("isolation"))
+        .remove(List.of("loadBalancer", "maxErrorRatePercent")));
     SecuritySettings.Isolation i = EnvironmentConfig.load(envs, "dev").require(SecuritySettings.class).isolation();
     assertNull(i.loadBalancer());
     assertEquals(SecuritySettings.DEFAULT_MAX_ERROR_RATE_PERCENT, i.maxErrorRatePercent());
@@ -63,10 +53,7 @@ class IsolationConfigTest {
   @ParameterizedTest
   @MethodSource("badFields")
   void aBadFieldNamesTheEnvironmentAndTheField(Consumer<ObjectNode> edit, String expected) throws IOException {
-    JsonNode envs = environments().deepCopy();
-    edit.accept((ObjectNode) envs.get("prod").get("security").get("isolation"));
-    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
-        () -> EnvironmentConfig.load(envs, "prod")).getMessage();
+    String message = CdkJson.failure("prod", e -> edit.accept((ObjectNode) e.get("security").get("isolation")));
     assertTrue(message.contains("'prod'"), message);
     assertTrue(message.contains(expected), message);
   }

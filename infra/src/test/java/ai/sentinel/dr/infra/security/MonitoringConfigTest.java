@@ -3,18 +3,15 @@ package ai.sentinel.dr.infra.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.infra.CdkJson;
 import ai.sentinel.dr.infra.EnvironmentConfig;
-import ai.sentinel.dr.infra.RepoPaths;
-import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.security.MonitoringSettings;
 import ai.sentinel.dr.security.SecuritySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -25,19 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** cdk.json's security.monitoring loads, is validated, and without it no HeightenedMonitoring is deployed. */
 class MonitoringConfigTest {
-  private static JsonNode environments() throws IOException {
-    return Synth.JSON.readTree(Files.readString(RepoPaths.cdkJson(RepoPaths.root()))).path("context")
-        .path("environments");
-  }
-
   @Test
   void theRepositorysSectionsLoad() throws IOException {
     for (String env : List.of("dev", "prod", "local")) {
-      MonitoringSettings m = EnvironmentConfig.load(environments(), env).require(SecuritySettings.class).monitoring();
+      MonitoringSettings m = EnvironmentConfig.load(CdkJson.environments(), env).require(SecuritySettings.class)
+          .monitoring();
       assertEquals(48, m.hours(), env);
       assertEquals("app/sentinel-alb/0123456789abcdef", m.loadBalancerMetric(), env);
       assertEquals(5, m.periodMinutes(), env);
-      SecuritySettings s = EnvironmentConfig.load(environments(), env).require(SecuritySettings.class);
+      SecuritySettings s = EnvironmentConfig.load(CdkJson.environments(), env).require(SecuritySettings.class);
       assertTrue(s.allows("cloudwatch", env + "-sentinel-dr-heightened-0123456789ab-waf-blocked"));
       assertFalse(s.allows("cloudwatch", "sentinel-rds-connections"), "never an alarm it did not create");
       assertTrue(s.allows("scheduler", env + "-sentinel-dr-heightened-end-0123456789ab"));
@@ -60,18 +53,14 @@ class MonitoringConfigTest {
   @ParameterizedTest
   @MethodSource("badFields")
   void aBadFieldNamesTheEnvironmentAndTheField(Consumer<ObjectNode> edit, String expected) throws IOException {
-    JsonNode envs = environments().deepCopy();
-    edit.accept((ObjectNode) envs.get("prod").get("security").get("monitoring"));
-    String message = assertThrows(EnvironmentConfig.InvalidConfigException.class,
-        () -> EnvironmentConfig.load(envs, "prod")).getMessage();
+    String message = CdkJson.failure("prod", e -> edit.accept((ObjectNode) e.get("security").get("monitoring")));
     assertTrue(message.contains("'prod'"), message);
     assertTrue(message.contains(expected), message);
   }
 
   @Test
   void withoutTheSectionNothingIsMonitoredAndNothingAllowed() throws IOException {
-    JsonNode envs = environments().deepCopy();
-    ((ObjectNode) envs.get("dev").get("security")).remove("monitoring");
+    JsonNode envs = CdkJson.with("dev", e -> ((ObjectNode) e.get("security")).remove("monitoring"));
     SecuritySettings s = EnvironmentConfig.load(envs, "dev").require(SecuritySettings.class);
     assertNull(s.monitoring());
     assertFalse(s.allows("cloudwatch", "dev-sentinel-dr-heightened-0123456789ab-waf-blocked"));
