@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param budgetWindowSeconds BUDGET_WINDOW_SECONDS: the window of that budget
  * @param maxSignalAgeSeconds MAX_SIGNAL_AGE_SECONDS: an alarm or event older than this starts nothing (a replay)
  * @param waitTable       WAIT_TABLE: DynamoDB table of the task tokens of waiting recoveries (null: waits only poll)
+ * @param reportBucket    REPORT_BUCKET: where the Report step stores reports; the functions that page are given it
+ *                        too, to link the report a page is about (null: not given, no link)
  * @param sections        the scenarios' settings this function was given (SETTINGS_&lt;SECTION&gt;: JSON), in
  *                        {@link SettingsSections#ALL}'s order
  */
@@ -50,6 +52,7 @@ public record DrConfig(
     int budgetWindowSeconds,
     int maxSignalAgeSeconds,
     String waitTable,
+    String reportBucket,
     List<Settings> sections) {
 
   public DrConfig {
@@ -74,6 +77,7 @@ public record DrConfig(
     public static final String BUDGET_WINDOW_SECONDS = "BUDGET_WINDOW_SECONDS";
     public static final String MAX_SIGNAL_AGE_SECONDS = "MAX_SIGNAL_AGE_SECONDS";
     public static final String WAIT_TABLE = "WAIT_TABLE";
+    public static final String REPORT_BUCKET = "REPORT_BUCKET";
 
     private Vars() {}
   }
@@ -105,6 +109,7 @@ public record DrConfig(
         r.integer(Vars.BUDGET_WINDOW_SECONDS, 24 * 3600),
         r.integer(Vars.MAX_SIGNAL_AGE_SECONDS, DEFAULT_MAX_SIGNAL_AGE_SECONDS),
         r.optional(Vars.WAIT_TABLE).orElse(null),
+        r.optional(Vars.REPORT_BUCKET).orElse(null),
         sections);
   }
 

@@ -12,9 +12,11 @@ package ai.sentinel.dr.oncall;
  * @param dedupKey    one incident per key: a page, its re-pages and its resolve share it (the execution name)
  * @param severity    how urgent
  * @param links       where to look (the execution's console page...), PagerDuty's {@code links}; may be empty
+ * @param facts       named one-line facts for an incident tool, in order (PagerDuty {@code custom_details} entries,
+ *                    e.g. the report's s3:// location); may be empty; SNS has them in {@code details} if anywhere
  */
 public record Alert(String environment, String about, String happened, String details, String source,
-    String dedupKey, Severity severity, java.util.List<Link> links) {
+    String dedupKey, Severity severity, java.util.List<Link> links, java.util.Map<String, String> facts) {
   /** A link for the on-call: PagerDuty's Events API v2 {@code links} entry ({@code href}, {@code text}). */
   public record Link(String href, String text) {}
 
@@ -32,6 +34,14 @@ public record Alert(String environment, String about, String happened, String de
     details = details == null ? "" : details;
     severity = severity == null ? Severity.INFO : severity;
     links = links == null ? java.util.List.of() : java.util.List.copyOf(links);
+    facts = facts == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(facts));
+  }
+
+  /** An alert without facts. */
+  public Alert(String environment, String about, String happened, String details, String source, String dedupKey,
+      Severity severity, java.util.List<Link> links) {
+    this(environment, about, happened, details, source, dedupKey, severity, links, java.util.Map.of());
   }
 
   /** An alert without links. */
@@ -44,7 +54,18 @@ public record Alert(String environment, String about, String happened, String de
   public Alert withLinks(java.util.List<Link> more) {
     java.util.List<Link> all = new java.util.ArrayList<>(links);
     all.addAll(more);
-    return new Alert(environment, about, happened, details, source, dedupKey, severity, all);
+    return new Alert(environment, about, happened, details, source, dedupKey, severity, all, facts);
+  }
+
+  /**
+   * The same alert with {@code more} links after its own, {@code more} facts after its own, and {@code moreDetails}
+   * at the end of its text (where the SNS fallback, which has neither links nor facts, shows them).
+   */
+  public Alert with(java.util.List<Link> moreLinks, java.util.Map<String, String> moreFacts, String moreDetails) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(facts);
+    all.putAll(moreFacts);
+    return new Alert(environment, about, happened, details + (moreDetails == null ? "" : moreDetails), source,
+        dedupKey, severity, links, all).withLinks(moreLinks);
   }
 
   /** A message about one scenario's recovery of one resource: "&lt;scenario&gt; on &lt;resource&gt;". */

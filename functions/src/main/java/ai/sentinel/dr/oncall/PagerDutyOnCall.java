@@ -116,6 +116,7 @@ public final class PagerDutyOnCall implements OnCall {
       payload.put("group", alert.environment());
       ObjectNode custom = payload.putObject("custom_details").put("environment", alert.environment())
           .put("details", alert.details());
+      alert.facts().forEach(custom::put);
       body.put("client", "Sentinel DR");
       if (!alert.links().isEmpty()) {
         // Events API v2 links ({href, text}, shown on the incident) and the same in the custom details, where the

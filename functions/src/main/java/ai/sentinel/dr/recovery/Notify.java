@@ -4,7 +4,6 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.common.UsesSettings;
 import ai.sentinel.dr.errors.ErrorCauses;
 import ai.sentinel.dr.oncall.Alert;
-import ai.sentinel.dr.oncall.ConsoleLinks;
 import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.Severity;
 import ai.sentinel.dr.report.IncidentReports;
@@ -117,9 +116,9 @@ public final class Notify extends Step {
     Severity severity = !human ? Severity.INFO : RequestApproval.pageSeverity(recovery,
         noAction ? IncidentReports.NO_ACTION : IncidentReports.FAILED, deps.config());
     Alert alert = Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), outcome,
-        render(out, outcome), recovery.executionName(), severity.forDrill(recovery.drill()))
-        .withLinks(ConsoleLinks.execution(functionArn(), recovery.environment(), recovery.scenario(),
-            recovery.executionName()));
+        render(out, outcome), recovery.executionName(), severity.forDrill(recovery.drill()));
+    // the execution and its report, which the Report step writes right after this step on every path
+    alert = PageLinks.add(alert, recovery, functionArn(), deps.config().reportBucket(), PageLinks.NEXT);
     String sent;
     String action;
     if (human) {

@@ -5,7 +5,6 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.common.Log;
 import ai.sentinel.dr.oncall.Alert;
-import ai.sentinel.dr.oncall.ConsoleLinks;
 import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.PagingLog;
 import ai.sentinel.dr.oncall.Severity;
@@ -109,9 +108,10 @@ public final class RequestApproval implements RequestStreamHandler {
     String happened = repage ? "APPROVAL STILL needed before " + step + " (unanswered for " + after + " min)"
         : "APPROVAL needed before " + step;
     String key = repage ? repageKey(recovery.executionName()) : recovery.executionName();
-    String sent = onCall.page(Alert.about(recovery.environment(), recovery.scenario(), recovery.resource(), happened,
-        message, key, severity).withLinks(ConsoleLinks.execution(context == null ? null
-            : context.getInvokedFunctionArn(), recovery.environment(), recovery.scenario(), recovery.executionName())));
+    // the execution and where its report will be: the recovery is waiting here, its report comes at its end
+    String sent = onCall.page(PageLinks.add(Alert.about(recovery.environment(), recovery.scenario(),
+        recovery.resource(), happened, message, key, severity), recovery, context == null ? null
+            : context.getInvokedFunctionArn(), config.reportBucket(), PageLinks.AT_END));
     record(recovery, step, repage, new TimelineEntry(clock.instant().toString(), "Approve " + step,
         repage ? "re-paged" : "paged", "trigger to " + onCall.target() + ", severity " + severity.eventsApiName()
         + ", dedup key " + key + " (" + happened + "): " + sent));

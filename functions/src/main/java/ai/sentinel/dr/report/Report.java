@@ -39,7 +39,7 @@ import java.util.Map;
  */
 public final class Report implements RequestStreamHandler {
   /** S3 bucket for reports; unset: reports are built, logged as metrics, and not stored. */
-  public static final String BUCKET_VAR = "REPORT_BUCKET";
+  public static final String BUCKET_VAR = ai.sentinel.dr.common.DrConfig.Vars.REPORT_BUCKET;
   public static final String PREFIX = "reports/";
 
   private final Deps deps;
@@ -182,14 +182,9 @@ public final class Report implements RequestStreamHandler {
     return node.isTextual() ? ReportTimes.parse(node.asText()) : null;
   }
 
-  /** reports/<scenario>/<executionName>, each part limited to characters safe in any S3 key. */
+  /** reports/<scenario>/<executionName> ({@link ReportLocation}: the pages sent before this step name it too). */
   static String key(IncidentReport report) {
-    return PREFIX + segment(report.scenario()) + "/" + segment(report.executionName());
-  }
-
-  private static String segment(String s) {
-    String clean = s == null ? "" : s.replaceAll("[^A-Za-z0-9._-]", "_").replace("..", "__");
-    return clean.isEmpty() ? "unknown" : clean;
+    return ReportLocation.key(report.scenario(), report.executionName());
   }
 
   private static String summary(IncidentReport r) {

@@ -8,6 +8,8 @@ import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.Severity;
 import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.recovery.Recovery;
+import ai.sentinel.dr.recovery.RequestApproval;
+import ai.sentinel.dr.report.IncidentReports;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import ai.sentinel.dr.safety.Claim;
@@ -273,7 +275,8 @@ public final class Responder {
    * A resource this recovery would change is being changed by another recovery (another scenario, or another
    * resource's recovery restarting a shared service). Nothing starts: waiting would act later on a platform the other
    * recovery has changed meanwhile, so a human decides, with the holder named. The page's key is per scenario and
-   * resource, so redeliveries and repeated signals add to one incident.
+   * resource, so redeliveries and repeated signals add to one incident; its severity is the signal's incident's
+   * ({@link #priority}).
    */
   private Response busy(Classification c, RecoveryLocks.Lock lock, String responderName) {
     String reason = "resource busy: " + lock.describeBusy() + "; " + c.scenario() + " on " + c.resource()
@@ -281,13 +284,18 @@ public final class Responder {
     onCall.page(Alert.about(config.environment(), c.scenario(), c.resource(), "NOT STARTED - resource busy",
         reason + "\nSignal: " + c.dedupKey() + "\n" + c.trigger().summary() + "\nStart it again when "
             + lock.owner() + " has ended (manual invoke with runbook " + c.scenario() + ").",
-        "busy-" + c.scenario() + "-" + c.resource(),
-        Severity.CRITICAL.forDrill("drill".equals(c.trigger().kind()))));
+        "busy-" + c.scenario() + "-" + c.resource(), priority(c)));
     Log.warn(null, "trigger.busy", Map.of("responder", responderName, "dedupKey", c.dedupKey(), "reason", reason));
     return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), reason, null);
   }
 
-  /** Beyond the budget the automation stops acting and asks for a human, once per window. */
+  /**
+   * Beyond the budget the automation stops acting and asks for a human, once per window. The page is one level above
+   * the signal's incident's priority ({@link #priority}, then Severity.higher, capped at critical), as an approval
+   * still unanswered is re-paged: the resource has failed again after every recovery the budget allowed, which is
+   * worse than the incident alone, and no later signal pages again in the window. Only automatic signals get here
+   * (operator-started recoveries, drills included, bypass the budget).
+   */
   private Response budgetExhausted(Classification c, int started, Duration window, String responderName) {
     String reason = "attempt budget exhausted: " + started + " automatic recoveries of " + c.resource() + " ("
         + c.scenario() + ") in the last " + window.toHours() + " h (budget " + config.budgetMaxAttempts()
@@ -297,12 +305,26 @@ public final class Responder {
       // one incident per resource and scenario while the budget holds it back, whatever signal arrives
       onCall.page(Alert.about(config.environment(), c.scenario(), c.resource(), "ESCALATION - human needed",
           reason + "\nLatest signal: " + c.dedupKey() + "\n" + c.trigger().summary(),
-          "budget-" + c.scenario() + "-" + c.resource(), Severity.CRITICAL));
+          "budget-" + c.scenario() + "-" + c.resource(), priority(c).higher()));
     }
     Log.warn(null, "trigger.escalated", Map.of("responder", responderName, "dedupKey", c.dedupKey(),
         "reason", reason, "notified", first));
     return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), reason
         + (first ? " (escalated)" : " (already escalated in this window)"), null);
+  }
+
+  /**
+   * The severity of a page about a signal that started nothing: the incident's P1-P4 as the recovery's own pages give
+   * it (RequestApproval.pageSeverity: the report's rule for a running recovery; a drill info), for the recovery the
+   * signal would have started. Nothing is diagnosed yet, so each scenario's rule for an undiagnosed incident decides:
+   * a database failure P1 (treated as a complete loss until shown otherwise), ECS P2, Redis P3, a security incident P2
+   * until assessed; a scenario without a rule P3 (unclassified, as its report says until the review sets it). Critical
+   * for every signal paged a Redis blip like a lost database, and the service's urgency "based on severity" could not
+   * tell them apart.
+   */
+  private Severity priority(Classification c) {
+    return RequestApproval.pageSeverity(Recovery.start(c.scenario(), c.resource(), null, config.environment(),
+        c.trigger(), c.options()), IncidentReports.RUNNING, config);
   }
 
   private boolean exists(String executionArn) {

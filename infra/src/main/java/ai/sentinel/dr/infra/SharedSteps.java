@@ -28,7 +28,7 @@ public final class SharedSteps extends Construct {
    * @param functions     makes the functions
    * @param notifications where Notify and RequestApproval publish
    * @param locks         the per-resource lock table (AcquireLock takes the lock, Notify releases it)
-   * @param reports       where Report writes
+   * @param reports       where Report writes (and what Notify's and RequestApproval's pages link)
    */
   public record Props(EnvironmentConfig config, RunbookFunctions functions, Notifications notifications,
       RecoveryLocksTable locks, ReportsBucket reports) {}
@@ -49,8 +49,10 @@ public final class SharedSteps extends Construct {
     acquireLock = create(AcquireLock.class, Map.of());
     restartServices = create(RestartServices.class, Map.of());
     waitForServices = create(WaitForServices.class, Map.of());
-    notify = create(Notify.class, Map.of());
-    report = create(Report.class, Map.of(Report.BUCKET_VAR, props.reports().bucket().getBucketName()));
+    // Notify and the gates' pages link the report Report will write (recovery/PageLinks): the bucket's name only, no
+    // right on it, and no resource added (an environment variable; the primary stack is at 497 of 500 resources)
+    notify = create(Notify.class, reportsBucket());
+    report = create(Report.class, reportsBucket());
 
     props.locks().grantAcquire(acquireLock);
     props.locks().grantRelease(notify);
@@ -72,6 +74,10 @@ public final class SharedSteps extends Construct {
     List<String> services = ecs.services().stream().map(s -> arns.ecsService(ecs.cluster(), s)).toList();
     restartServices.allow(List.of("ecs:DescribeServices", "ecs:UpdateService"), services);
     waitForServices.allow(List.of("ecs:DescribeServices"), services);
+  }
+
+  private Map<String, String> reportsBucket() {
+    return Map.of(Report.BUCKET_VAR, props.reports().bucket().getBucketName());
   }
 
   private RunbookFunction create(Class<?> handler, Map<String, String> extraEnvironment) {
@@ -107,7 +113,7 @@ public final class SharedSteps extends Construct {
    */
   public RunbookFunction requestApproval() {
     if (requestApproval == null) {
-      requestApproval = create(RequestApproval.class, Map.of());
+      requestApproval = create(RequestApproval.class, reportsBucket());
       props.notifications().grantPublish(requestApproval);
       // each page is recorded for the timeline (oncall/PagingLog, in the wait table)
       WaitTokensTable.find(this).ifPresent(t -> t.grantRegister(requestApproval));

@@ -55,6 +55,23 @@ class ReportsStackTest {
   }
 
   @Test
+  void theFunctionsThatPageAreToldWhereReportsAreAndNothingElse() {
+    // a page links the report the Report step will write (recovery/PageLinks): the same bucket, by an environment
+    // variable only (the primary stack is at 497 of 500 resources); no right on the bucket: the name is all they use
+    JsonNode bucket = dev.function("dev-sentinel-dr-report").path("Environment").path("Variables")
+        .path("REPORT_BUCKET");
+    assertTrue(bucket.has("Ref"), bucket.toString());
+    for (String name : List.of("dev-sentinel-dr-notify", "dev-sentinel-dr-request-approval")) {
+      assertEquals(bucket, dev.function(name).path("Environment").path("Variables").path("REPORT_BUCKET"), name);
+    }
+    List<String> readers = dev.policyStatements().entrySet().stream()
+        .filter(e -> e.getValue().stream().anyMatch(s -> s.toString().contains(bucket.path("Ref").asText())))
+        .map(Map.Entry::getKey).toList();
+    assertTrue(readers.stream().noneMatch(r -> r.contains("Notify") || r.contains("RequestApproval")),
+        readers.toString());
+  }
+
+  @Test
   void theReportReadsTheLoadBalancersMetricsAndKnowsWhoOwnsTheActions() {
     JsonNode variables = dev.function("dev-sentinel-dr-report").path("Environment").path("Variables");
     JsonNode section = ai.sentinel.dr.common.Json.tree(variables.path("SETTINGS_REPORT").asText());

@@ -14,6 +14,7 @@ import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.localcloud.PagerDutyStandIn;
 import ai.sentinel.dr.oncall.PagerDutySettings;
 import ai.sentinel.dr.recovery.TimelineEntry;
+import ai.sentinel.dr.report.Report;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -127,13 +128,30 @@ class PagingIT {
       String severity = result.recovery().drill() ? "info" : "critical";
       assertEquals(severity, trigger.path("payload").path("severity").asText());
       assertEquals(severity, repage.path("payload").path("severity").asText(), "the re-page, capped at critical");
-      // the console link of the execution, region-aware, in links and in the custom details
+      // the console link of the execution, region-aware, then where the report will be (the gate waits before the
+      // Report step), in links and in the custom details
       JsonNode links = trigger.path("links");
-      assertEquals(1, links.size(), trigger.toString());
+      assertEquals(2, links.size(), trigger.toString());
       assertTrue(links.get(0).path("href").asText().contains(".console.aws.amazon.com/states/home?region=")
           && links.get(0).path("href").asText().endsWith(":execution:local-sentinel-dr-database-failure:"
           + execution), links.toString());
-      assertEquals(links, trigger.path("payload").path("custom_details").path("links"));
+      // the function's region, as the execution's link has it (the bucket is in the function's stack)
+      String region = links.get(0).path("href").asText().replaceFirst("^https://([^.]+)\\..*$", "$1");
+      String bucket = sentinel.deployment.environmentOf(sentinel.deployment.functionFor(Report.class))
+          .get(Report.BUCKET_VAR);
+      String key = "reports/database-failure/" + execution + ".md";
+      assertEquals(Json.tree("{\"href\":\"https://s3.console.aws.amazon.com/s3/object/" + bucket + "?region=" + region
+          + "&prefix=" + key + "\",\"text\":\"Post-incident report (not written yet: the Report step writes it when "
+          + "the recovery ends)\"}"), links.get(1));
+      JsonNode custom = trigger.path("payload").path("custom_details");
+      assertEquals(links, custom.path("links"));
+      assertEquals("s3://" + bucket + "/" + key, custom.path("report").asText());
+      assertEquals("not written yet: the Report step writes it when the recovery ends",
+          custom.path("report_status").asText());
+      assertEquals(custom.path("report"), repage.path("payload").path("custom_details").path("report"));
+      // and it is the object the Report step wrote once the recovery ended: the report the drill read
+      assertEquals(Files.readString(result.reportFile()), sentinel.aws.s3.getObjectAsBytes(b -> b.bucket(bucket)
+          .key(key)).asUtf8String());
       assertEquals("[Sentinel DR][local] database-failure on sentinel-db: APPROVAL STILL needed before UpdateSecret "
           + "(unanswered for 1 min)", repage.path("payload").path("summary").asText());
       for (int i = 2; i < 5; i++) {
