@@ -227,7 +227,8 @@ public final class Drill {
         out.println(passed ? "approval recorded in the timeline" : "FAILED: the approval is not in the timeline");
       }
     }
-    DrillHealth.print(sentinel, "after the recovery", out);
+    DrillHealth.print(scenario.healthAfter(sentinel, passed && rejection == null && !dryRun), "after the recovery",
+        out);
     Path reportFile = saveReport(executionArn);
     passed &= reportComplete(reportFile);
     return new Result(scenario.id(), executionArn, done.status(), recovery, passed, done, reportFile, rejection);

@@ -71,6 +71,15 @@ public interface DrillScenario {
   }
 
   /**
+   * What the drill's health check after the recovery reads: where the platform runs once the recovery is over.
+   * {@code recovered}: the recovery ended verified (false after a dry-run, a rejection or a failure). Default: the
+   * environment's platform in its own region, as before the failure.
+   */
+  default HealthScope healthAfter(LocalSentinel sentinel, boolean recovered) {
+    return HealthScope.of(sentinel);
+  }
+
+  /**
    * Prints what a run that did not succeed left behind (e.g. whether its cleanup ran); the flow has already said
    * that it failed and why.
    */

@@ -33,6 +33,8 @@ public final class LocalSentinel implements AutoCloseable {
   public final List<LocalStack> stacks;
   private final List<SeedPart> parts;
   private final Path workDir;
+  /** The API's /health as the load balancers answer it, started when a drill's health check first asks. */
+  private LocalApi api;
 
   private LocalSentinel(LocalCloud cloud, List<LocalStack> stacks, DrConfig config, List<SeedPart> parts,
       Path workDir, LocalEventBus events) {
@@ -140,6 +142,17 @@ public final class LocalSentinel implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException(type.getSimpleName() + " is not in LocalScenarios.ALL"));
   }
 
+  /**
+   * The URL of the API's {@code /health} on this cloud ({@link LocalApi}: the environment's load balancers and the
+   * target groups of its {@code ecs.targetGroups} in its own region).
+   */
+  public synchronized String apiHealthUrl() {
+    if (api == null) {
+      api = LocalApi.start(aws.elbv2, ai.sentinel.dr.ecs.EcsSettings.of(config).targetGroups().values());
+    }
+    return api.url();
+  }
+
   public Path workDir() {
     return workDir;
   }
@@ -168,6 +181,11 @@ public final class LocalSentinel implements AutoCloseable {
   @Override
   public void close() {
     try {
+      synchronized (this) {
+        if (api != null) {
+          api.close();
+        }
+      }
       stacks.forEach(s -> s.aws().close());
     } finally {
       cloud.close();

@@ -2,8 +2,10 @@ package ai.sentinel.dr.drill.region;
 
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.HealthScope;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.ecs.EcsSettings;
+import ai.sentinel.dr.health.HealthChecks;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.region.RegionFailback;
 import ai.sentinel.dr.trigger.ManualResponder;
@@ -21,6 +23,25 @@ import java.util.Map;
  * is back, the DR instance is gone with its final snapshot kept and the DR services are at 0.
  */
 public final class RegionFailbackDrill implements DrillScenario {
+
+  /**
+   * After a verified failback the platform runs in the primary region again, on the new primary instance the
+   * primary's secret names ({@code dr.failback.instanceId}): the health check judges that one, not the instance the
+   * region lost. Otherwise the primary is checked as before.
+   */
+  @Override
+  public HealthScope healthAfter(LocalSentinel sentinel, boolean recovered) {
+    HealthScope primary = DrillScenario.super.healthAfter(sentinel, recovered);
+    if (!recovered) {
+      return primary;
+    }
+    HealthChecks.Targets t = primary.targets();
+    List<String> instances = new java.util.ArrayList<>(t.dbInstances());
+    instances.add(RegionFailureDrill.settings(sentinel).requireFailback().instanceId());
+    return new HealthScope("in the primary region " + sentinel.config.region() + ", where the failback returned the "
+        + "platform", new HealthChecks.Targets(t.environment(), instances, t.dbSecret(), t.redisClusters(),
+            t.redisSecret(), t.ecsCluster(), t.services(), t.targetGroups(), t.healthUrl()), primary.clients());
+  }
 
   @Override
   public String id() {

@@ -1,10 +1,15 @@
 package ai.sentinel.dr.drill.region;
 
+import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
+import ai.sentinel.dr.common.SettingsSections;
 import ai.sentinel.dr.drill.DrillScenario;
+import ai.sentinel.dr.drill.HealthScope;
 import ai.sentinel.dr.drill.LocalSentinel;
+import ai.sentinel.dr.health.HealthChecks;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.region.RegionSettings;
+import ai.sentinel.dr.region.VerifyDr;
 import ai.sentinel.dr.trigger.ManualResponder;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +105,36 @@ public final class RegionFailureDrill implements DrillScenario {
     List<RegionChecks.Check> checks = RegionChecks.failover(sentinel, seed, primaryBefore);
     checks.forEach(c -> out.println("  " + (c.ok() ? "PASS" : "FAIL") + "  " + c.name() + ": " + c.detail()));
     return checks.stream().allMatch(RegionChecks.Check::ok);
+  }
+
+  /**
+   * After a verified failover the platform runs in the DR region: the health check reads the DR instance (through the
+   * DR secret), the DR services, the DR target groups and {@code /health} through the DR endpoint
+   * ({@code dr.drHealthUrl}), with clients of the DR region. Redis is not part of the failover (no Redis in
+   * {@code dr}). A rejected, dry or failed failover leaves the platform in the primary, checked as before.
+   */
+  @Override
+  public HealthScope healthAfter(LocalSentinel sentinel, boolean recovered) {
+    if (!recovered) {
+      return DrillScenario.super.healthAfter(sentinel, false);
+    }
+    RegionSeed seed = seeded(sentinel);
+    RegionSettings dr = settings(sentinel);
+    HealthChecks.Targets targets = new HealthChecks.Targets(sentinel.config.environment() + "'s DR region "
+        + dr.drRegion(), List.of(dr.database().instanceId()), dr.database().secretId(), List.of(), null,
+        dr.ecs().cluster(), dr.ecs().services(), dr.ecs().targetGroups(), dr.drHealthUrl());
+    return new HealthScope("in the DR region " + dr.drRegion() + ", where the failover moved the platform", targets,
+        seed.dr());
+  }
+
+  /** The dr section as the DR stack's functions read it (the primary stack's functions have none). */
+  static RegionSettings settings(LocalSentinel sentinel) {
+    RegionSeed seed = seeded(sentinel);
+    var deployment = seed.drStack().deployment();
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>(deployment.environmentOf(
+        deployment.functionFor(VerifyDr.class)));
+    env.putAll(seed.drStack().aws().functionEnvironment());
+    return RegionSettings.of(DrConfig.fromEnv(SettingsSections.override(env, seed.functionEnvironment())));
   }
 
   @Override

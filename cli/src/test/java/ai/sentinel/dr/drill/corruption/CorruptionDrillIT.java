@@ -7,6 +7,7 @@ import ai.sentinel.dr.drill.DrillReports;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.corruption.CorruptionState;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.HealthLines;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.RepoPaths;
 import java.io.ByteArrayOutputStream;
@@ -94,6 +95,22 @@ class CorruptionDrillIT {
     assertTrue(sentinel.cloud.calls().stream().anyMatch(c -> "DeleteRule".equals(c.action()) && c.succeeded()));
     assertEquals(1, CorruptionSeed.rules(sentinel, sentinel.part(CorruptionSeed.class).listenerArn()).size(),
         "the default rule only");
+  }
+
+  /**
+   * Issue 14: the drill's health check after the recovery passes what Scenario 5 touches: the live database (the
+   * clean copy came and went beside it) and the API's /health at the front door once maintenance is off (the
+   * listener's rules answer it again, not a 503 rule).
+   */
+  @Test
+  void theHealthCheckAfterTheRecoveryPassesTheDatabaseAndTheApi() {
+    Map<String, String> after = HealthLines.at(output, "after the recovery");
+    for (String check : java.util.List.of("RDS status", "API health")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + output);
+    }
+    assertTrue(after.get("RDS status").startsWith("PASS  sentinel-db available"), after.toString());
+    assertTrue(after.get("API health").endsWith(" HTTP 200"), after.toString());
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.sentinel.dr.cli.Templates;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.HealthLines;
 import ai.sentinel.dr.drill.LocalEventBus;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.RepoPaths;
@@ -116,6 +117,20 @@ class RegionDrillIT {
     }
     assertTrue(out.contains("FAILED OVER to the DR region and VERIFIED"), out);
     assertTrue(out.contains("region us-east-1 DOWN"), out);
+    // issue 14: the drill's health check after the recovery reads where the platform now runs, the DR region, and
+    // passes what the failover touched there: the DR instance (through the DR secret), the DR services, the DR
+    // target group and /health through the DR endpoint
+    assertTrue(out.contains("health after the recovery: ") && out.lines().anyMatch(l -> l.startsWith(
+        "health after the recovery: ") && l.contains("in the DR region eu-west-1")), out);
+    Map<String, String> after = HealthLines.at(out, "after the recovery");
+    for (String check : List.of("RDS status", "ECS services", "ALB health", "API health")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + out);
+    }
+    assertTrue(after.get("RDS status").startsWith("PASS  " + RegionSeed.DR_INSTANCE + " available"), after.toString());
+    assertTrue(after.get("ECS services").startsWith("PASS  " + RegionSeed.DR_CLUSTER + ": "), after.toString());
+    assertTrue(after.get("ALB health").startsWith("PASS  " + RegionSeed.DR_TARGET_GROUP + " "), after.toString());
+    assertTrue(after.get("API health").contains("/dr/health HTTP 200"), after.toString());
   }
 
   @Test
@@ -152,6 +167,15 @@ class RegionDrillIT {
       assertTrue(out.contains(check), check + "\n" + out);
     }
     assertTrue(out.contains("FAILED BACK to the primary region and VERIFIED"), out);
+    // issue 14: the health check after the failback judges the new primary instance the primary's secret names,
+    // with the primary services and /health
+    Map<String, String> after = HealthLines.at(out, "after the recovery");
+    for (String check : List.of("RDS status", "ECS services", "ALB health", "API health")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + out);
+    }
+    assertTrue(after.get("RDS status").startsWith("PASS  " + RegionSeed.FAILBACK_INSTANCE + " available"),
+        after.toString());
   }
 
   /**

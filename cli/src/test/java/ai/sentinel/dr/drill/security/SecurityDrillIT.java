@@ -160,6 +160,20 @@ class SecurityDrillIT {
     assertFalse(scaled.isEmpty());
   }
 
+  /**
+   * Issue 14: the drill's health check after the recovery passes what Scenario 6 touched: the API isolated to 0 and
+   * restored step by step is at its count with healthy targets, and /health answers at the front door.
+   */
+  @Test
+  void theHealthCheckAfterTheRestorePassesTheServicesAndTheirTargets() {
+    Map<String, String> after = ai.sentinel.dr.drill.HealthLines.at(output, "after the recovery");
+    for (String check : List.of("ECS services", "ALB health", "API health")) {
+      assertTrue(after.getOrDefault(check, "").startsWith("PASS  "), check + " after the recovery: " + after
+          + "\n" + output);
+    }
+    assertTrue(after.get("ECS services").contains(settings().isolation().service() + " 3/3"), after.toString());
+  }
+
   @Test
   void noSecretValueOldOrNewAppearsAnywhereAnOperatorReads() throws Exception {
     List<String> secrets = new ArrayList<>();
