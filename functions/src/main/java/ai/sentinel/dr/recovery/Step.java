@@ -160,9 +160,7 @@ public abstract class Step implements RequestStreamHandler, Resource {
     }
     boolean waiting;
     try {
-      List<TimelineEntry> timeline = run(in).timeline();
-      TimelineEntry last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
-      waiting = last != null && Recovery.WAITING.equals(last.event()) && name().equals(last.step());
+      waiting = stillWaiting(in);
     } catch (RuntimeException e) {
       waiting = false; // the poll after the wait raises it where the state machine catches it
     }
@@ -172,6 +170,18 @@ public abstract class Step implements RequestStreamHandler, Resource {
     fields.put("answered", answered);
     Log.info(in.executionName(), "wait.registered", fields);
     return fields;
+  }
+
+  /**
+   * Whether the poll would still wait, asked by the wait state right after it registered its token (its answer is
+   * discarded: the poll after the wait runs for real). By default the poll itself, which must then change nothing; a
+   * poll step that acts once what it waits for is there (e.g. sets the next restore step) overrides it with a check
+   * that only reads.
+   */
+  protected boolean stillWaiting(Recovery in) {
+    List<TimelineEntry> timeline = run(in).timeline();
+    TimelineEntry last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
+    return last != null && Recovery.WAITING.equals(last.event()) && name().equals(last.step());
   }
 
   private RuntimeException classify(AwsServiceException e) {

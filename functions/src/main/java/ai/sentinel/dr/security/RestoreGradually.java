@@ -14,6 +14,8 @@ import ai.sentinel.dr.report.AlbCustomerImpact;
 import ai.sentinel.dr.report.CustomerImpact;
 import ai.sentinel.dr.security.SecurityState.Action;
 import ai.sentinel.dr.security.SecurityState.Restore;
+import ai.sentinel.dr.wait.Awaited;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +85,15 @@ public final class RestoreGradually extends Step {
           "planned", 0, end.since())));
     }
     String status = check(isolation, restore.counts().get(restore.index()));
+    Integer soak = status == null ? soak(recovery, restore) : null;
+    if (soak != null) {
+      // stable before pollSeconds (woken by ECS's steady-state event): the error rate is judged over no shorter a
+      // window than the polling loop gave it, after a Wait of the rest ("Soak restore step")
+      return recovery.with(SecurityState.PART, state.withRestore(new Restore(restore.counts(), restore.index(), false,
+          false, "stable, soaking " + soak + " s more before the error rate is judged", restore.polls(),
+          restore.since(), soak))).log(entry(Recovery.WAITING, isolation.service() + " step " + (restore.index() + 1)
+          + ": stable; its error rate is judged after " + soak + " s more"));
+    }
     Rate rate = status == null ? errorRate(isolation, restore) : null;
     if (rate != null && !rate.measured()) {
       status = rate.detail();
@@ -111,6 +122,51 @@ public final class RestoreGradually extends Step {
     Recovery out = recovery.log(entry("stable", isolation.service() + " step " + (restore.index() + 1) + ": "
         + stable));
     return scale(out, state, new Restore(restore.counts(), restore.index() + 1, false, false, "scaling", 0, null));
+  }
+
+  /**
+   * What ECS says once the step's tasks run: the service in steady state (SERVICE_STEADY_STATE, also sent after a
+   * desired-count change), which wakes "Wait for restore step"; the poll then checks targets, /health and the error
+   * rate itself. Nothing while no step is under way.
+   */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    SecurityState state = recovery.part(SecurityState.PART);
+    if (state == null || state.isolation() == null || state.restore() == null || state.restore().done()) {
+      return List.of();
+    }
+    return List.of(Awaited.ecsServiceStable(state.isolation().service()));
+  }
+
+  /**
+   * Read-only, for the wait: the poll itself sets the next step once this one is judged. Still waiting while the
+   * step is not stable, or stable with an error rate that cannot be read yet; a soak is the state machine's Wait.
+   */
+  @Override
+  protected boolean stillWaiting(Recovery recovery) {
+    SecurityState state = recovery.part(SecurityState.PART);
+    Restore restore = state == null ? null : state.restore();
+    if (recovery.dryRun() || restore == null || restore.done() || state.isolation() == null) {
+      return false;
+    }
+    if (check(state.isolation(), restore.counts().get(restore.index())) != null) {
+      return true;
+    }
+    return soak(recovery, restore) == null && !errorRate(state.isolation(), restore).measured();
+  }
+
+  /**
+   * The seconds a stable step still soaks before its error rate is judged: a step is judged no earlier than
+   * {@code pollSeconds} after its UpdateService, as when polls were spaced by a Wait of that length (the event that
+   * wakes the wait early must not shorten the window the rate is measured over). Null: judge now.
+   */
+  private Integer soak(Recovery recovery, Restore restore) {
+    if (restore.since() == null) {
+      return null;
+    }
+    long age = Duration.between(Instant.parse(restore.since()), Instant.now(deps.clock())).toSeconds();
+    long rest = recovery.options().pollSeconds() - age;
+    return rest > 0 ? (int) rest : null;
   }
 
   private Recovery scale(Recovery recovery, SecurityState state, Restore restore) {

@@ -147,12 +147,19 @@ public record SecurityState(Assessment assessment, Blocks blocks, Revocation rev
    * @param status  the last check's "running/desired, N healthy"
    * @param polls   checks in the current step
    * @param since   when the current step's count was set: the start of the window its error rate is measured over
+   * @param soakSeconds the current step is stable but younger than {@code pollSeconds}: its error rate is judged
+   *                    after this many more seconds (the state machine's "Soak restore step"); null otherwise
    */
   public record Restore(List<Integer> counts, int index, boolean stable, boolean done, String status, int polls,
-      String since) {
+      String since, Integer soakSeconds) {
     @JsonCreator
     public Restore {
       counts = counts == null ? List.of() : List.copyOf(counts);
+    }
+
+    public Restore(List<Integer> counts, int index, boolean stable, boolean done, String status, int polls,
+        String since) {
+      this(counts, index, stable, done, status, polls, since, null);
     }
   }
 

@@ -9,6 +9,7 @@ import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.security.EvidenceState.EvidenceObject;
 import ai.sentinel.dr.security.SecurityState.Action;
+import ai.sentinel.dr.wait.Awaited;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,6 +47,20 @@ public final class WaitForEvidence extends Step {
     return "WaitForEvidence";
   }
 
+  /**
+   * What RDS says when the evidence snapshot is available (RDS-EVENT-0042, manual snapshot created), which wakes
+   * "Wait for evidence". The log export has no such event (CloudWatch Logs reports an export task's end through
+   * DescribeExportTasks only): while only it is pending, the wait ends after pollSeconds, as a Wait would.
+   */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    EvidenceState state = recovery.part(EvidenceState.PART);
+    if (state == null || state.done() || state.snapshotId() == null) {
+      return List.of();
+    }
+    return List.of(Awaited.rdsSnapshotAvailable(state.snapshotId()));
+  }
+
   @Override
   protected Recovery run(Recovery recovery) {
     EvidenceState state = recovery.part(EvidenceState.PART);
@@ -70,26 +85,10 @@ public final class WaitForEvidence extends Step {
     if (state.exportTask() == null) {
       waiting.add("the log export (another export holds the account's one slot)");
     } else {
-      String id = state.exportTask();
-      ExportTask task = logs.describeExportTasks(b -> b.taskId(id)).exportTasks().stream().findFirst()
-          .orElseThrow(() -> new StepFailedError("export task " + id + " is gone"));
-      String status = task.status() == null ? "?" : task.status().codeAsString();
-      if (status.equals("FAILED") || status.equals("CANCELLED")) {
-        throw new StepFailedError("export of " + settings.logGroup() + " (task " + id + ") " + status + ": "
-            + (task.status().message() == null ? "" : task.status().message()) + "; the logs were not preserved");
-      }
-      if (!status.equals("COMPLETED")) {
-        waiting.add("export task " + id + " " + status);
-      }
+      waiting.addAll(pending(state, settings, logs));
     }
     if (state.snapshotId() != null) {
-      String snapshotId = state.snapshotId();
-      DBSnapshot snapshot = deps.clients().rds().describeDBSnapshots(b -> b.dbSnapshotIdentifier(snapshotId))
-          .dbSnapshots().stream().findFirst().orElseThrow(() -> new StepFailedError("snapshot " + snapshotId
-              + " is gone"));
-      if (!"available".equals(snapshot.status())) {
-        waiting.add("snapshot " + snapshotId + " " + snapshot.status());
-      }
+      waiting.addAll(snapshotPending(state));
     }
     int polls = state.polls() + 1;
     if (!waiting.isEmpty()) {
@@ -100,6 +99,48 @@ public final class WaitForEvidence extends Step {
           + " (poll " + polls + ")"));
     }
     return manifest(out, state.polled(polls));
+  }
+
+  /**
+   * Read-only, for the wait: the poll itself starts a delayed export and writes the manifest (a second manifest
+   * version in the locked bucket otherwise). Still waiting while the export is not started or not completed, or the
+   * snapshot not available.
+   */
+  @Override
+  protected boolean stillWaiting(Recovery recovery) {
+    EvidenceState state = recovery.part(EvidenceState.PART);
+    if (state == null || state.done() || recovery.dryRun()) {
+      return false;
+    }
+    if (state.exportTask() == null) {
+      return true;
+    }
+    SecuritySettings.Evidence settings = SecuritySettings.of(deps.config()).evidence();
+    return !pending(state, settings, deps.clients().logs()).isEmpty()
+        || (state.snapshotId() != null && !snapshotPending(state).isEmpty());
+  }
+
+  /** The export task, unless COMPLETED; FAILED or CANCELLED stops the recovery. */
+  private List<String> pending(EvidenceState state, SecuritySettings.Evidence settings, CloudWatchLogsClient logs) {
+    String id = state.exportTask();
+    ExportTask task = logs.describeExportTasks(b -> b.taskId(id)).exportTasks().stream().findFirst()
+        .orElseThrow(() -> new StepFailedError("export task " + id + " is gone"));
+    String status = task.status() == null ? "?" : task.status().codeAsString();
+    if (status.equals("FAILED") || status.equals("CANCELLED")) {
+      throw new StepFailedError("export of " + settings.logGroup() + " (task " + id + ") " + status + ": "
+          + (task.status().message() == null ? "" : task.status().message()) + "; the logs were not preserved");
+    }
+    return status.equals("COMPLETED") ? List.of() : List.of("export task " + id + " " + status);
+  }
+
+  /** The snapshot, unless available. */
+  private List<String> snapshotPending(EvidenceState state) {
+    String snapshotId = state.snapshotId();
+    DBSnapshot snapshot = deps.clients().rds().describeDBSnapshots(b -> b.dbSnapshotIdentifier(snapshotId))
+        .dbSnapshots().stream().findFirst().orElseThrow(() -> new StepFailedError("snapshot " + snapshotId
+            + " is gone"));
+    return "available".equals(snapshot.status()) ? List.of() : List.of("snapshot " + snapshotId + " "
+        + snapshot.status());
   }
 
   private Recovery manifest(Recovery recovery, EvidenceState state) {

@@ -5,6 +5,7 @@ import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.errors.TimedOutError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
+import ai.sentinel.dr.wait.Awaited;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,20 @@ public final class WaitForRotation extends Step {
   @Override
   public String name() {
     return "WaitForRotation";
+  }
+
+  /**
+   * What Secrets Manager says when a rotation's finishSecret moves AWSCURRENT to the new version (its "Secret Label
+   * Updated" event), for each secret not yet seen rotated: it wakes "Wait for rotation"; the poll decides.
+   */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    RotationState state = recovery.part(RotationState.PART);
+    if (state == null || state.done()) {
+      return List.of();
+    }
+    return state.secrets().entrySet().stream().filter(e -> e.getValue().rotatedAt() == null)
+        .map(e -> Awaited.secretCurrentMoved(e.getKey())).toList();
   }
 
   @Override

@@ -28,6 +28,33 @@ public final class ReadyEvents {
    */
   public static final List<String> RDS_READY_EVENTS = List.of("RDS-EVENT-0005", "RDS-EVENT-0008", "RDS-EVENT-0015",
       "RDS-EVENT-0019", "RDS-EVENT-0043", "RDS-EVENT-0049", "RDS-EVENT-0051");
+  // ---- Scenario 6's waits (issue 15), in the rules above: a rule of their own would add a rule and its invoke
+  // permission to the dev primary stack, which is at CloudFormation's 500-resource limit ----------------------------
+  /** The RDS rule's detail-types: instance events, and snapshot events for the manual snapshot's creation. */
+  static final List<String> RDS_READY_TYPES = List.of("RDS DB Instance Event", "RDS DB Snapshot Event");
+  /**
+   * RDS DB snapshot events after which a manual snapshot is available ("Amazon RDS event categories and event
+   * messages", DB snapshot events): manual snapshot created (0042). RDS event ids are unique across source types, so
+   * listing them beside the instance events matches no instance event.
+   */
+  public static final List<String> RDS_SNAPSHOT_READY_EVENTS = List.of("RDS-EVENT-0042");
+  /**
+   * Secrets Manager's own EventBridge event when a staging label other than AWSPENDING and AWSPREVIOUS moves to a new
+   * version ("Secret event notifications", detail-type "Secret Label Updated", detail {name, labelUpdated,
+   * versionId}): sent without CloudTrail or a trail, unlike RotationSucceeded (a CloudTrail service event). A
+   * rotation's finishSecret moving AWSCURRENT is the end WaitForRotation polls for. A branch of the steady-state
+   * rule's {@code $or}.
+   */
+  public static final String SECRET_LABEL_UPDATED = "Secret Label Updated";
+  static final String SECRET_CURRENT_PATTERN = "{\"source\":[\"aws.secretsmanager\"],\"detail-type\":[\""
+      + SECRET_LABEL_UPDATED + "\"],\"detail\":{\"labelUpdated\":[\"" + Awaited.AWSCURRENT + "\"]}}";
+
+  private static List<String> rdsReadyEventIds() {
+    List<String> ids = new ArrayList<>(RDS_READY_EVENTS);
+    ids.addAll(RDS_SNAPSHOT_READY_EVENTS);
+    return ids;
+  }
+
   /**
    * ElastiCache's SNS notification that a cluster's nodes are ready to use ("Event Notifications and Amazon SNS"):
    * node-based clusters publish no EventBridge events, so this one arrives on the stack's ElastiCache topic.
@@ -41,15 +68,17 @@ public final class ReadyEvents {
   /** The EventBridge rules of the ready events. */
   public static List<TriggerPatterns.Rule> rules() {
     return List.of(
-        new TriggerPatterns.Rule(RDS_INSTANCE, RESPONDER, "RDS instances created, restored or failed over: wakes "
-            + "the recoveries waiting for them (never starts one)", "{\"source\":[\"aws.rds\"],\"detail-type\":"
-            + "[\"RDS DB Instance Event\"],\"detail\":{\"EventID\":" + jsonList(RDS_READY_EVENTS) + "}}"),
+        new TriggerPatterns.Rule(RDS_INSTANCE, RESPONDER, "RDS instances created, restored or failed over, and "
+            + "manual DB snapshots created: wakes the recoveries waiting for them (never starts one)",
+            "{\"source\":[\"aws.rds\"],\"detail-type\":" + jsonList(RDS_READY_TYPES) + ",\"detail\":{\"EventID\":"
+            + jsonList(rdsReadyEventIds()) + "}}"),
         new TriggerPatterns.Rule(ECS_DEPLOYMENT, RESPONDER, "ECS deployments completed: wakes the recoveries "
             + "waiting for the service (never starts one)", "{\"source\":[\"aws.ecs\"],\"detail-type\":"
             + "[\"ECS Deployment State Change\"],\"detail\":{\"eventName\":[\"SERVICE_DEPLOYMENT_COMPLETED\"]}}"),
-        new TriggerPatterns.Rule(ECS_STEADY_STATE, RESPONDER, "ECS services in steady state: wakes the recoveries "
-            + "waiting for the service (never starts one)", "{\"source\":[\"aws.ecs\"],\"detail-type\":"
-            + "[\"ECS Service Action\"],\"detail\":{\"eventName\":[\"SERVICE_STEADY_STATE\"]}}"));
+        new TriggerPatterns.Rule(ECS_STEADY_STATE, RESPONDER, "ECS services in steady state, and secrets whose "
+            + "AWSCURRENT label moved: wakes the recoveries waiting for them (never starts one)",
+            "{\"$or\":[{\"source\":[\"aws.ecs\"],\"detail-type\":[\"ECS Service Action\"],\"detail\":"
+            + "{\"eventName\":[\"SERVICE_STEADY_STATE\"]}}," + SECRET_CURRENT_PATTERN + "]}"));
   }
 
   /** What an EventBridge event that matched {@code matchedRules} says is ready (empty: none of the ready rules). */
@@ -60,8 +89,16 @@ public final class ReadyEvents {
       // SourceIdentifier arrives bare and with the "rds:" prefix
       id = id.startsWith("rds:") ? id.substring(4) : id;
       if (!id.isBlank()) {
-        out.add(Awaited.rdsInstanceAvailable(id));
+        out.add(RDS_READY_TYPES.get(1).equals(event.path("detail-type").asText())
+            ? Awaited.rdsSnapshotAvailable(id) : Awaited.rdsInstanceAvailable(id));
       }
+    }
+    if (matchedRules.contains(ECS_STEADY_STATE) && SECRET_LABEL_UPDATED.equals(event.path("detail-type").asText())) {
+      String name = event.path("detail").path("name").asText("");
+      if (!name.isBlank()) {
+        out.add(Awaited.secretCurrentMoved(name));
+      }
+      return out;
     }
     if (matchedRules.contains(ECS_DEPLOYMENT) || matchedRules.contains(ECS_STEADY_STATE)) {
       // resources[0]: arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME (or service/NAME, the old format)

@@ -32,6 +32,24 @@ public final class StepHarness {
     return out.toByteArray();
   }
 
+  /**
+   * The step invoked as the wait state before its poll ({"recovery": in, "await": {"token": token}}): what it answered
+   * (ready, registered, answered).
+   */
+  public static com.fasterxml.jackson.databind.JsonNode awaitInvoke(Step step, Recovery in, String token) {
+    com.fasterxml.jackson.databind.node.ObjectNode payload = Json.object();
+    payload.set(Step.RECOVERY, Json.tree(Json.write(in)));
+    payload.putObject(Step.AWAIT).put("token", token);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      step.handleRequest(new ByteArrayInputStream(payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          out, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Json.tree(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Sends every log line to the returned list until {@link #releaseLogs()}. */
   public static List<String> captureLogs() {
     List<String> lines = new CopyOnWriteArrayList<>();

@@ -1,6 +1,8 @@
 package ai.sentinel.dr.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
@@ -49,6 +52,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTarg
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.SendTaskSuccessRequest;
 
 /**
  * Isolate and RestoreGradually: the remembered count, the steps back, each verified (tasks, targets, the error rate
@@ -115,6 +120,11 @@ class IsolateTest {
     return new RestoreGradually(new Deps(deps.config(), deps.clients(), Clock.fixed(now, ZoneOffset.UTC)));
   }
 
+  /** The state machine's Wait of pollSeconds (30 here) before the next poll. */
+  private void pollInterval() {
+    now = now.plusSeconds(30);
+  }
+
   static Recovery breach(boolean dryRun) {
     return assessed(dryRun, true);
   }
@@ -157,14 +167,17 @@ class IsolateTest {
     assertEquals(List.of(0, 1), sent, "not yet running: waits, sends nothing");
     running = 1;
     healthy = 1;
+    pollInterval();
     out = StepHarness.invoke(restore(), out);
     assertEquals(List.of(0, 1, 2), sent, "half of 3, rounded up");
     running = 2;
     healthy = 2;
+    pollInterval();
     out = StepHarness.invoke(restore(), out);
     assertEquals(List.of(0, 1, 2, 3), sent);
     running = 3;
     healthy = 3;
+    pollInterval();
     out = StepHarness.invoke(restore(), out);
     assertTrue(out.part(SecurityState.PART).restore().done());
     assertEquals(List.of(1, 2, 3), out.part(SecurityState.PART).restore().counts());
@@ -242,11 +255,13 @@ class IsolateTest {
     out = StepHarness.invoke(restore(), out);
     running = 1;
     healthy = 1;
+    pollInterval();
     out = StepHarness.invoke(restore(), out);
     assertEquals(List.of(0, 1, 2), sent, "step 1 clean: step 2 set");
     running = 2;
     healthy = 2; // tasks and targets are fine: only the error rate tells
     target5xx = 3; // 1.5% of 200
+    pollInterval();
     Recovery atStep2 = out;
     VerificationFailedError e = assertThrows(VerificationFailedError.class,
         () -> StepHarness.invoke(restore(), atStep2));
@@ -265,9 +280,72 @@ class IsolateTest {
     healthy = 1;
     when(cloudWatch.getMetricData(any(GetMetricDataRequest.class))).thenThrow(CloudWatchException.builder()
         .message("Rate exceeded").statusCode(400).build());
+    pollInterval();
     out = StepHarness.invoke(restore(), out);
     assertEquals(List.of(0, 1), sent, "no step without its error rate");
     String status = out.part(SecurityState.PART).restore().status();
     assertTrue(status.contains("not measured") && status.contains("Rate exceeded"), status);
+  }
+
+  @Test
+  void aStepStableBeforePollSecondsSoaksTheRestBeforeItsErrorRateIsJudged() {
+    Recovery out = StepHarness.invoke(isolate(), breach(false));
+    out = StepHarness.invoke(restore(), out); // step 1 set at 10:05:00
+    running = 1;
+    healthy = 1;
+    // ECS's steady-state event woke the wait 12 s after the UpdateService, before pollSeconds (30)
+    now = now.plusSeconds(12);
+    out = StepHarness.invoke(restore(), out);
+    SecurityState.Restore soaking = out.part(SecurityState.PART).restore();
+    assertEquals(18, soaking.soakSeconds(), "the rest of pollSeconds: " + soaking);
+    assertFalse(soaking.done());
+    assertEquals(List.of(0, 1), sent, "no next step before the error rate is judged");
+    verify(cloudWatch, never()).getMetricData(any(GetMetricDataRequest.class));
+    assertEquals(Recovery.WAITING, out.timeline().get(out.timeline().size() - 1).event());
+    now = now.plusSeconds(18); // the state machine's "Soak restore step"
+    out = StepHarness.invoke(restore(), out);
+    assertEquals(List.of(0, 1, 2), sent, "judged after the soak: the next step");
+    assertNull(out.part(SecurityState.PART).restore().soakSeconds());
+    ArgumentCaptor<GetMetricDataRequest> req = ArgumentCaptor.forClass(GetMetricDataRequest.class);
+    verify(cloudWatch).getMetricData(req.capture());
+    assertEquals(Instant.parse("2026-01-17T10:05:00Z"), req.getValue().startTime());
+  }
+
+  @Test
+  void theRestoreAwaitsTheServicesSteadyStateWhileAStepIsUnderWay() {
+    Recovery isolated = StepHarness.invoke(isolate(), breach(false));
+    assertEquals(List.of(), restore().awaits(isolated), "no step under way yet");
+    Recovery out = StepHarness.invoke(restore(), isolated);
+    assertEquals(List.of("ecs-service:sentinel-api#stable"),
+        restore().awaits(out).stream().map(ai.sentinel.dr.wait.Awaited::key).toList());
+    for (int count : List.of(1, 2, 3)) {
+      running = count;
+      healthy = count;
+      pollInterval();
+      out = StepHarness.invoke(restore(), out);
+    }
+    assertTrue(out.part(SecurityState.PART).restore().done());
+    assertEquals(List.of(), restore().awaits(out), "restored: nothing to wait for");
+  }
+
+  @Test
+  void theWaitOnlyReadsTheNextStepIsSetByThePollAfterIt() {
+    SfnClient sfn = Fixtures.sdkMock(SfnClient.class);
+    DynamoDbClient ddb = Fixtures.sdkMock(DynamoDbClient.class);
+    DrConfig config = DrConfig.fromEnv(Fixtures.withSection(Fixtures.env(), "security",
+        s -> ((ObjectNode) s.get("isolation")).put("loadBalancer", ALB)));
+    Deps deps = Fixtures.deps(config, ecs, elb, cloudWatch, sfn, ddb);
+    RestoreGradually waiting = new RestoreGradually(new Deps(deps.config(), deps.clients(),
+        Clock.fixed(now.plusSeconds(30), ZoneOffset.UTC)));
+    Recovery out = StepHarness.invoke(isolate(), breach(false));
+    out = StepHarness.invoke(restore(), out);
+    running = 0;
+    healthy = 0;
+    assertFalse(StepHarness.awaitInvoke(waiting, out, "t-1").path("ready").asBoolean(), "tasks not running yet");
+    running = 1;
+    healthy = 1;
+    assertTrue(StepHarness.awaitInvoke(waiting, out, "t-2").path("ready").asBoolean(), "stable: its own token");
+    assertEquals(List.of(0, 1), sent, "the wait sets no step: the poll after it does, once");
+    verify(sfn, times(1)).sendTaskSuccess(any(SendTaskSuccessRequest.class));
   }
 }

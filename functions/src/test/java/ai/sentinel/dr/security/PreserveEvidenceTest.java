@@ -52,6 +52,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.SendTaskSuccessRequest;
 
 /** PreserveEvidence and WaitForEvidence: what is preserved where, the export slot, the manifest's hashes, re-runs. */
 class PreserveEvidenceTest {
@@ -142,6 +144,8 @@ class PreserveEvidenceTest {
     Recovery started = StepHarness.invoke(preserve(), BlockIpsTest.assessed(false, List.of("203.0.113.77/32")));
     exportStatus("RUNNING");
     snapshotExists = true;
+    assertEquals(List.of("rds-snapshot:sentinel-db-evidence-0123456789ab#available"), waitFor().awaits(started)
+        .stream().map(ai.sentinel.dr.wait.Awaited::key).toList(), "RDS-EVENT-0042 of the snapshot wakes the wait");
     Recovery polled = StepHarness.invoke(waitFor(), started);
     assertFalse(polled.part(EvidenceState.PART).done());
     assertFalse(objects.containsKey(PREFIX + "manifest.json"));
@@ -149,6 +153,7 @@ class PreserveEvidenceTest {
     Recovery done = StepHarness.invoke(waitFor(), polled);
     EvidenceState state = done.part(EvidenceState.PART);
     assertTrue(state.done());
+    assertEquals(List.of(), waitFor().awaits(done), "preserved: nothing to wait for");
     var manifest = Json.tree(new String(objects.get(PREFIX + "manifest.json"), StandardCharsets.UTF_8));
     assertEquals(2, manifest.path("objects").size(), manifest.toString());
     for (var o : manifest.path("objects")) {
@@ -201,5 +206,21 @@ class PreserveEvidenceTest {
     assertEquals(List.of("PutObject", "CreateDBSnapshot", "CreateExportTask"),
         out.plan().stream().map(p -> p.api()).toList());
     assertTrue(StepHarness.invoke(waitFor(), out).part(EvidenceState.PART).done());
+  }
+
+  @Test
+  void theWaitOnlyReadsTheManifestIsWrittenOnceByThePollAfterIt() {
+    SfnClient sfn = Fixtures.sdkMock(SfnClient.class);
+    WaitForEvidence waiting = new WaitForEvidence(Fixtures.deps(DrConfig.fromEnv(env()), s3, logs, rds, sfn));
+    Recovery started = StepHarness.invoke(preserve(), BlockIpsTest.assessed(false, List.of("203.0.113.77/32")));
+    exportStatus("RUNNING");
+    snapshotExists = true;
+    assertFalse(StepHarness.awaitInvoke(waiting, started, "t-1").path("ready").asBoolean(), "the export runs");
+    exportStatus("COMPLETED");
+    assertTrue(StepHarness.awaitInvoke(waiting, started, "t-2").path("ready").asBoolean());
+    assertFalse(objects.containsKey(PREFIX + "manifest.json"), "the wait writes no manifest (a locked version)");
+    verify(sfn, times(1)).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    assertTrue(StepHarness.invoke(waitFor(), started).part(EvidenceState.PART).done());
+    assertTrue(objects.containsKey(PREFIX + "manifest.json"));
   }
 }

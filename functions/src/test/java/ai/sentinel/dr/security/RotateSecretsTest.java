@@ -58,6 +58,18 @@ class RotateSecretsTest {
     return new RotateSecrets(Fixtures.deps(ai.sentinel.dr.common.DrConfig.fromEnv(env()), secrets));
   }
 
+  private List<String> awaited(Recovery recovery) {
+    return waitFor().awaits(recovery).stream().map(ai.sentinel.dr.wait.Awaited::key).toList();
+  }
+
+  @Test
+  void aSecretGivenByArnIsAwaitedByTheNameItsEventCarries() {
+    assertEquals("secret:sentinel/jwt-secret#AWSCURRENT", ai.sentinel.dr.wait.Awaited.secretCurrentMoved(
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:sentinel/jwt-secret-AbC123").key());
+    assertEquals("secret:sentinel/jwt-secret#AWSCURRENT",
+        ai.sentinel.dr.wait.Awaited.secretCurrentMoved("sentinel/jwt-secret").key());
+  }
+
   private WaitForRotation waitFor() {
     return new WaitForRotation(Fixtures.deps(ai.sentinel.dr.common.DrConfig.fromEnv(env()), secrets));
   }
@@ -114,7 +126,10 @@ class RotateSecretsTest {
     versions.get(JWT).put(jwtToken, List.of("AWSCURRENT"));
     versions.get(JWT).put("v-jwt-1", List.of("AWSPREVIOUS"));
     versions.get(DB).put(dbToken, List.of("AWSPENDING"));
+    assertEquals(List.of("secret:" + JWT + "#AWSCURRENT", "secret:" + DB + "#AWSCURRENT"), awaited(out),
+        "Secrets Manager's Secret Label Updated (AWSCURRENT) of each wakes the wait");
     Recovery polled = StepHarness.invoke(waitFor(), out);
+    assertEquals(List.of("secret:" + DB + "#AWSCURRENT"), awaited(polled), "the JWT secret is rotated already");
     assertEquals(false, polled.part(RotationState.PART).done());
     assertTrue(polled.part(RotationState.PART).secrets().get(JWT).rotatedAt() != null);
     assertNull(polled.repointedAt());
@@ -122,6 +137,7 @@ class RotateSecretsTest {
     versions.get(DB).put("v-db-1", List.of("AWSPREVIOUS"));
     Recovery done = StepHarness.invoke(waitFor(), polled);
     assertTrue(done.part(RotationState.PART).done());
+    assertEquals(List.of(), awaited(done));
     assertEquals(Fixtures.NOW.toString(), done.repointedAt(), "services deployed before now get restarted");
   }
 

@@ -70,6 +70,24 @@ class WaitResponderTest {
   }
 
   @Test
+  void secretsManagersLabelEventNamesTheSecretWhoseAwscurrentMoved() throws Exception {
+    waiting("t-1");
+    WaitResponder.Answer answer = responder().handle(sample("secretsmanager-eventbridge-label-updated-current.json"));
+    assertEquals(List.of("secret:sentinel/jwt-secret#AWSCURRENT"), answer.awaited());
+    assertEquals("woke", answer.action());
+    assertEquals(List.of(), responder().handle(sample("secretsmanager-eventbridge-label-updated-custom.json"))
+        .awaited(), "a custom label is no rotation's end");
+    verify(sfn, never()).startExecution(any(StartExecutionRequest.class));
+  }
+
+  @Test
+  void aManualSnapshotCreatedNamesTheSnapshotNotAnInstance() throws Exception {
+    waiting("t-1");
+    assertEquals(List.of("rds-snapshot:sentinel-db-evidence-0123456789ab#available"),
+        responder().handle(sample("rds-eventbridge-snapshot-created.json")).awaited());
+  }
+
+  @Test
   void deploymentCompletedAndSteadyStateNameTheService() throws Exception {
     waiting("t-1");
     assertEquals(List.of("ecs-service:sentinel-api#stable"),

@@ -50,17 +50,21 @@ class WaitTokensStackTest {
       }
     }));
     Set<String> put = Set.of("dynamodb:PutItem");
-    assertEquals(new TreeMap<>(Map.of(
-        "DatabaseRecoveryFunctionsVerifyFailover", put,
-        "DatabaseRecoveryFunctionsWaitForInstance", put,
-        "RedisRecoveryFunctionsWaitForCluster", put,
-        "EcsRecoveryFunctionsWaitForStability", put,
-        "DataCorruptionRecoveryFunctionsWaitForInstance", put,
-        "SharedStepsWaitForServices", put,
+    assertEquals(new TreeMap<>(Map.ofEntries(
+        Map.entry("DatabaseRecoveryFunctionsVerifyFailover", put),
+        Map.entry("DatabaseRecoveryFunctionsWaitForInstance", put),
+        Map.entry("RedisRecoveryFunctionsWaitForCluster", put),
+        Map.entry("EcsRecoveryFunctionsWaitForStability", put),
+        Map.entry("DataCorruptionRecoveryFunctionsWaitForInstance", put),
+        Map.entry("SharedStepsWaitForServices", put),
+        // Scenario 6: the rotation, the evidence snapshot, the restore's steps
+        Map.entry("SecurityRecoveryFunctionsWaitForRotation", put),
+        Map.entry("SecurityRecoveryFunctionsWaitForEvidence", put),
+        Map.entry("SecurityRecoveryFunctionsRestoreGradually", put),
         // an approval gate's pages, recorded for the timeline (oncall/PagingLog) and read back after the answer
-        "SharedStepsRequestApproval", put,
-        "SharedStepsAcknowledgeApproval", Set.of("dynamodb:Query"),
-        "TriggersWaitResponder", Set.of("dynamodb:Query", "dynamodb:DeleteItem"))), granted);
+        Map.entry("SharedStepsRequestApproval", put),
+        Map.entry("SharedStepsAcknowledgeApproval", Set.of("dynamodb:Query")),
+        Map.entry("TriggersWaitResponder", Set.of("dynamodb:Query", "dynamodb:DeleteItem")))), granted);
   }
 
   @Test
@@ -81,6 +85,9 @@ class WaitTokensStackTest {
     // the shared WaitForServices waits in every recovery that restarts the services
     assertEquals(Set.of(sm + "database-failure", sm + "redis-failure", sm + "security-incident"),
         answers.get("SharedStepsWaitForServices"));
+    for (String poll : List.of("WaitForRotation", "WaitForEvidence", "RestoreGradually")) {
+      assertEquals(Set.of(sm + "security-incident"), answers.get("SecurityRecoveryFunctions" + poll), poll);
+    }
     Set<String> responder = answers.get("TriggersWaitResponder");
     // every deployed state machine, the restore test's included
     assertEquals(6, responder.size(), responder.toString());
@@ -88,7 +95,9 @@ class WaitTokensStackTest {
     assertEquals(Set.of("DatabaseRecoveryFunctionsVerifyFailover", "DatabaseRecoveryFunctionsWaitForInstance",
         "RedisRecoveryFunctionsWaitForCluster",
         "EcsRecoveryFunctionsWaitForStability", "DataCorruptionRecoveryFunctionsWaitForInstance",
-        "SharedStepsWaitForServices", "TriggersWaitResponder"), answers.keySet());
+        "SharedStepsWaitForServices", "SecurityRecoveryFunctionsWaitForRotation",
+        "SecurityRecoveryFunctionsWaitForEvidence", "SecurityRecoveryFunctionsRestoreGradually",
+        "TriggersWaitResponder"), answers.keySet());
   }
 
   @Test

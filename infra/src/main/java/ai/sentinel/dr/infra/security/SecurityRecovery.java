@@ -24,6 +24,8 @@ import ai.sentinel.dr.security.WaitForRotation;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.IChainable;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -39,11 +41,14 @@ import software.constructs.Construct;
  *   otherwise ───────────────────────────────────────────────────────┴→ [rotation configured]
  *   RotateSecrets → WaitForRotation ⟲ "Secrets rotated?" → RestartServices → WaitForServices ⟲
  *   → [evidence configured] PreserveEvidence → WaitForEvidence ⟲ "Evidence preserved?" → "Isolate?"
+ *   (⟲: a wait that ends on AWS's event, else after pollSeconds: Secrets Manager's Secret Label Updated, ECS's
+ *   steady state, RDS-EVENT-0042 for the evidence snapshot; the log export sends none)
  *   (after the evidence: Investigate → "Second round?" → Approve SecondContainmentRound → RevokeFoundKeys
  *   → BlockFoundIps)
  *   $.security.assessment.containment.isolate → "Dry-run? (Isolate)" → Approve Isolate → Isolate ─┐
  *   otherwise ─────────────────────────────────────────────────────────────────────────────────┴→ "Restore?"
  *   isolated → "Dry-run? (RestoreGradually)" → Approve RestoreGradually → RestoreGradually ⟲ "Service restored?" ─┐
+ *   (a step stable before pollSeconds: "Soak restore step", a Wait of the rest, before its error rate is judged)
  *   otherwise ──────────────────────────────────────────────────────────────────────────────────────────────┴→
  *   [monitoring configured] HeightenedMonitoring → VerifyContainment → Notify
  * </pre>
@@ -61,6 +66,8 @@ import software.constructs.Construct;
  */
 public final class SecurityRecovery extends RecoveryStateMachine {
   static final String CONTAINMENT = "$.security.assessment.containment.";
+  /** The rest of a restore step's soak ({@code SecurityState.Restore#soakSeconds}). */
+  static final String SOAK_SECONDS = "$.security.restore.soakSeconds";
   /** VerifyContainment: the evidence step grants it the read of the bucket it creates. */
   private RunbookFunction verifier;
 
@@ -166,8 +173,12 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke restoreTask = step("RestoreGradually", restore);
     Choice restored = new Choice(this, "Service restored?")
         .when(isTrue("$.security.restore.done"), next)
-        // a deliberate soak between traffic steps, not a wait for AWS: no event ends it early
-        .otherwise(pollWait("Wait for restore step").next(restoreTask));
+        // a step stable before pollSeconds soaks the rest before its error rate is judged: no event ends a soak
+        .when(Condition.and(Condition.isPresent(SOAK_SECONDS), Condition.numberGreaterThan(SOAK_SECONDS, 0)),
+            Wait.Builder.create(this, "Soak restore step").time(WaitTime.secondsPath(SOAK_SECONDS)).build()
+                .next(restoreTask))
+        // the step's tasks starting: ends on ECS's SERVICE_STEADY_STATE (sent after a desired-count change too)
+        .otherwise(eventWait("Wait for restore step", restoreTask));
     restoreTask.next(restored);
     return new Choice(this, "Restore?")
         .when(Condition.isPresent("$.security.isolation.service"), alwaysGated("RestoreGradually", restoreTask))
@@ -193,8 +204,9 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke waitTask = step("WaitForEvidence", waitForEvidence);
     Choice preserved = new Choice(this, "Evidence preserved?")
         .when(isTrue("$.evidence.done"), next)
-        // CloudWatch Logs export tasks send no completion event (DescribeExportTasks only): polled
-        .otherwise(pollWait("Wait for evidence").next(waitTask));
+        // ends on RDS-EVENT-0042 (the snapshot created); CloudWatch Logs export tasks send no completion event
+        // (DescribeExportTasks only): while only the export is pending, the wait's timeout is the poll
+        .otherwise(eventWait("Wait for evidence", waitTask));
     preserveTask.next(waitTask).next(preserved);
     return preserveTask;
   }
@@ -218,9 +230,9 @@ public final class SecurityRecovery extends RecoveryStateMachine {
     LambdaInvoke waitTask = step("WaitForRotation", waitForRotation);
     Choice rotated = new Choice(this, "Secrets rotated?")
         .when(isTrue("$.rotation.done"), restartServices(next))
-        // Secrets Manager reports a rotation's end only as a CloudTrail service event (RotationSucceeded), which
-        // needs a trail: polled
-        .otherwise(pollWait("Wait for rotation").next(waitTask));
+        // ends on Secrets Manager's own "Secret Label Updated" (AWSCURRENT moved by finishSecret), which needs no
+        // trail, unlike the CloudTrail service event RotationSucceeded
+        .otherwise(eventWait("Wait for rotation", waitTask));
     rotateTask.next(waitTask).next(rotated);
     return rotateTask;
   }

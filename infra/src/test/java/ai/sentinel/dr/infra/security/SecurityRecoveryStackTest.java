@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.infra.StateMachineAssert;
 import ai.sentinel.dr.infra.Synth;
 import ai.sentinel.dr.recovery.RequestApproval;
 import ai.sentinel.dr.security.Assess;
@@ -81,7 +82,8 @@ public class SecurityRecoveryStackTest {
     assertTrue(rotated.path("Choices").toString().contains("$.rotation.done"));
     assertEquals("RestartServices", rotated.path("Choices").path(0).path("Next").asText());
     assertEquals("Wait for rotation", rotated.path("Default").asText(), "a Wait state, never a sleep in a Lambda");
-    assertEquals("WaitForRotation", states.path("Wait for rotation").path("Next").asText());
+    // ends on Secrets Manager's Secret Label Updated (AWSCURRENT moved), else after pollSeconds
+    StateMachineAssert.assertEventWait(states, "Wait for rotation", "WaitForRotation");
   }
 
   @Test
@@ -128,7 +130,20 @@ public class SecurityRecoveryStackTest {
       assertEquals("RestoreGradually", s.path("Acknowledge RestoreGradually").path("Next").asText());
       assertEquals("Service restored?", s.path("RestoreGradually").path("Next").asText());
       assertTrue(s.path("Service restored?").path("Choices").toString().contains("$.security.restore.done"));
-      assertEquals("Wait for restore step", s.path("Service restored?").path("Default").asText());
+      // a step under way ends its wait on ECS's SERVICE_STEADY_STATE; a step stable before pollSeconds soaks the
+      // rest ($.security.restore.soakSeconds, a plain Wait: no event ends a soak) before its error rate is judged
+      JsonNode restored = s.path("Service restored?");
+      assertEquals("Wait for restore step", restored.path("Default").asText());
+      StateMachineAssert.assertEventWait(s, "Wait for restore step", "RestoreGradually");
+      JsonNode soaking = restored.path("Choices").path(1);
+      assertEquals("Soak restore step", soaking.path("Next").asText(), restored.toString());
+      assertTrue(soaking.toString().contains("{\"Variable\":\"$.security.restore.soakSeconds\",\"IsPresent\":true}"),
+          soaking.toString());
+      assertTrue(soaking.toString().contains("\"NumericGreaterThan\":0"), soaking.toString());
+      JsonNode soak = s.path("Soak restore step");
+      assertEquals("Wait", soak.path("Type").asText());
+      assertEquals("$.security.restore.soakSeconds", soak.path("SecondsPath").asText());
+      assertEquals("RestoreGradually", soak.path("Next").asText());
     }
     for (String fn : List.of("Isolate", "RestoreGradually")) {
       Set<String> resources = new TreeSet<>();
@@ -173,6 +188,8 @@ public class SecurityRecoveryStackTest {
     assertTrue(preserved.path("Choices").toString().contains("$.evidence.done"));
     assertEquals("Investigate", preserved.path("Choices").path(0).path("Next").asText());
     assertEquals("Wait for evidence", preserved.path("Default").asText());
+    // ends on RDS-EVENT-0042 (the evidence snapshot created); the log export sends none: its timeout is the poll
+    StateMachineAssert.assertEventWait(states, "Wait for evidence", "WaitForEvidence");
   }
 
   @Test
