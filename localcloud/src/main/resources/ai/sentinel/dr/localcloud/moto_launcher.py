@@ -23,6 +23,8 @@ READINESS AND THE EVENTS AWS SENDS (event-driven waits; configurable so a benchm
   E2, E6 ECS (moto_ecs.py): rollouts and scale-ups take time and send deployment / steady-state events.
   E3 ElastiCache (moto_elasticache.py): provisioning complete notification on the cluster's SNS topic.
   E4 (moto_base.py): POST /moto-api/localcloud/readiness changes the delays and turns events off.
+  E7 Secrets Manager (moto_secrets.py): "Secret Label Updated" when a label such as AWSCURRENT moves.
+  E8 RDS (moto_rds.py): RDS-EVENT-0042 when a manual DB snapshot is created.
 
 Controls take optional "accountId" and "region" (default 123456789012, us-east-1). /moto-api/reset forgets all of it
 (the state lives on moto's own model objects). python puts this script's folder first on sys.path, so the modules
@@ -40,8 +42,8 @@ import moto_ec2
 import moto_ecs
 import moto_elasticache
 import moto_logs_filter
-import moto_rds  # noqa: F401 (E1, E5 apply on import)
-import moto_secrets  # noqa: F401 (F8, F9 apply on import)
+import moto_rds  # noqa: F401 (E1, E5, E8 apply on import)
+import moto_secrets  # noqa: F401 (F8, F9, E7 apply on import)
 import moto_sfn
 
 

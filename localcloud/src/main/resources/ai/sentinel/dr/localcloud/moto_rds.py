@@ -16,6 +16,10 @@
      instance "rebooting" for rdsFailoverSeconds (LOCALCLOUD_RDS_FAILOVER_SECONDS, default 0), then "available" with
      its AvailabilityZone moved to the standby's (a <-> b) and 0049 (EventCategories ["failover"]). On a single-AZ
      instance ForceFailover is refused as on AWS (InvalidParameterCombination).
+  E8 RDS CreateDBSnapshot (manual): moto makes the snapshot "available" at once and sends no event. AWS sends the RDS
+     DB Snapshot Event RDS-EVENT-0042 ("Manual snapshot created", EventCategories ["creation"], SourceType SNAPSHOT,
+     SourceIdentifier the snapshot id) when it is available. We send it as the snapshot is created (it is available
+     then); automated snapshots and copies send nothing here.
 """
 import threading
 
@@ -110,3 +114,26 @@ def _reboot_db_instance(self):
 
 
 rds_responses.RDSResponse.reboot_db_instance = _reboot_db_instance
+
+
+# ---- E8: a manual DB snapshot's "created" event ---------------------------------------------------------------------
+
+_original_create_db_snapshot = rds_models.RDSBackend.create_db_snapshot
+
+
+def _create_db_snapshot(self, db_instance_identifier, db_snapshot_identifier, snapshot_type="manual", *args,
+                        **kwargs):
+    snapshot = _original_create_db_snapshot(self, db_instance_identifier, db_snapshot_identifier, snapshot_type,
+                                            *args, **kwargs)
+    if snapshot_type == "manual":
+        arn = snapshot.db_snapshot_arn
+        stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
+        event = _event_bridge("aws.rds", "RDS DB Snapshot Event", self.account_id, self.region_name, [arn], {
+            "EventCategories": ["creation"], "SourceType": "SNAPSHOT", "SourceArn": arn, "Date": stamp,
+            "Message": "Manual snapshot created", "SourceIdentifier": db_snapshot_identifier,
+            "EventID": "RDS-EVENT-0042"})
+        _later(0, lambda: event)  # E8: after this answer, on its own thread
+    return snapshot
+
+
+rds_models.RDSBackend.create_db_snapshot = _create_db_snapshot

@@ -14,6 +14,11 @@
   F9 Secrets Manager UpdateSecretVersionStage moving AWSCURRENT leaves moto's default version on the old one, so a
      GetSecretValue without VersionStage still returns the old value; AWS returns the version holding AWSCURRENT.
      We move the default with the label.
+  E7 Secrets Manager's own EventBridge event "Secret Label Updated": AWS sends it (without CloudTrail) whenever a
+     staging label other than AWSPENDING and AWSPREVIOUS moves to a new version, e.g. a rotation's finishSecret moving
+     AWSCURRENT, with detail {name, labelUpdated, versionId} and resources [the secret's ARN]; moto sends nothing. We
+     send it after UpdateSecretVersionStage moves such a label (the call rotation functions make; PutSecretValue's
+     implicit AWSCURRENT move is not covered), through the gateway's event bus as the other events (moto_base E4).
 """
 import json
 import os
@@ -26,6 +31,8 @@ import uuid
 
 from moto.secretsmanager import models as sm_models
 from moto.secretsmanager.exceptions import InvalidRequestException as _SmInvalidRequest
+
+from moto_base import event_bridge as _event_bridge, later as _later
 
 
 _original_rotate_secret = sm_models.SecretsManagerBackend.rotate_secret
@@ -82,6 +89,12 @@ def _update_secret_version_stage(self, secret_id, version_stage, remove_from_ver
     answer = _original_update_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id)
     if version_stage == "AWSCURRENT" and move_to_version_id:
         self.secrets[secret_id].default_version_id = move_to_version_id  # F9
+    if move_to_version_id and version_stage not in ("AWSPENDING", "AWSPREVIOUS"):
+        secret = self.secrets[secret_id]
+        event = _event_bridge("aws.secretsmanager", "Secret Label Updated", self.account_id, self.region_name,
+                              [secret.arn], {"name": secret.name, "labelUpdated": version_stage,
+                                             "versionId": move_to_version_id})
+        _later(0, lambda: event)  # E7: after this answer, on its own thread (the rotation function still runs)
     return answer
 
 

@@ -24,11 +24,13 @@ import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.RdsException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * moto_launcher.py E5 and E6 over HTTP: a forced Multi-AZ failover and an ECS scale-up take the configured time and end
  * with the event AWS sends (RDS-EVENT-0049, SERVICE_STEADY_STATE), which the waits of Scenario 1 Option A ("Wait for
- * failover") and Scenario 3 ("Wait for scale-up") await.
+ * failover") and Scenario 3 ("Wait for scale-up") await. E7 and E8: Secrets Manager's "Secret Label Updated" when
+ * AWSCURRENT moves and RDS-EVENT-0042 for a manual snapshot, which Scenario 6's rotation and evidence waits await.
  */
 class ReadinessEventsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +38,7 @@ class ReadinessEventsIT {
   private static LocalCloud cloud;
   private static RdsClient rds;
   private static EcsClient ecs;
+  private static SecretsManagerClient sm;
 
   @BeforeAll
   static void start() throws Exception {
@@ -49,6 +52,7 @@ class ReadinessEventsIT {
     });
     rds = configure(RdsClient.builder()).build();
     ecs = configure(EcsClient.builder()).build();
+    sm = configure(SecretsManagerClient.builder()).build();
   }
 
   private static <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
@@ -61,6 +65,7 @@ class ReadinessEventsIT {
   static void stop() {
     rds.close();
     ecs.close();
+    sm.close();
     cloud.close();
   }
 
@@ -132,6 +137,45 @@ class ReadinessEventsIT {
     assertEquals("SERVICE_STEADY_STATE", next("ECS Service Action").path("detail").path("eventName").asText());
     assertEquals(1, service("scale-api").runningCount());
     assertEquals(List.of(), EVENTS.stream().toList(), "one event per change");
+  }
+
+  @Test
+  void movingAwsCurrentSendsSecretsManagersLabelEventAndAwsPendingSendsNone() throws Exception {
+    String arn = sm.createSecret(b -> b.name("app/label").secretString("v1")).arn();
+    String token = "22222222-3333-4444-8555-666666666666";
+    sm.putSecretValue(b -> b.secretId("app/label").secretString("v2").clientRequestToken(token)
+        .versionStages("AWSPENDING"));
+    String old = sm.describeSecret(b -> b.secretId("app/label")).versionIdsToStages().entrySet().stream()
+        .filter(e -> e.getValue().contains("AWSCURRENT")).map(Map.Entry::getKey).findFirst().orElseThrow();
+    EVENTS.clear();
+    // what a rotation's finishSecret does (E7); AWS sends no event for AWSPENDING or AWSPREVIOUS
+    sm.updateSecretVersionStage(b -> b.secretId("app/label").versionStage("AWSPENDING").removeFromVersionId(token));
+    sm.updateSecretVersionStage(b -> b.secretId(arn).versionStage("AWSCURRENT").moveToVersionId(token)
+        .removeFromVersionId(old));
+    JsonNode moved = next("Secret Label Updated");
+    assertEquals("aws.secretsmanager", moved.path("source").asText());
+    assertEquals(arn, moved.path("resources").path(0).asText());
+    assertEquals("app/label", moved.path("detail").path("name").asText(), moved.toString());
+    assertEquals("AWSCURRENT", moved.path("detail").path("labelUpdated").asText());
+    assertEquals(token, moved.path("detail").path("versionId").asText());
+    Thread.sleep(500);
+    assertEquals(List.of(), EVENTS.stream().toList(), "one event, for AWSCURRENT only");
+  }
+
+  @Test
+  void aManualSnapshotSendsManualSnapshotCreated() throws Exception {
+    rds.createDBInstance(b -> b.dbInstanceIdentifier("snap-db").engine("postgres").dbInstanceClass("db.t3.micro")
+        .allocatedStorage(20).masterUsername("app").masterUserPassword("not-a-secret-1"));
+    EVENTS.clear();
+    rds.createDBSnapshot(b -> b.dbInstanceIdentifier("snap-db").dbSnapshotIdentifier("snap-db-evidence-1"));
+    JsonNode created = next("RDS DB Snapshot Event");
+    assertEquals("RDS-EVENT-0042", created.path("detail").path("EventID").asText(), created.toString());
+    assertEquals("snap-db-evidence-1", created.path("detail").path("SourceIdentifier").asText());
+    assertEquals("SNAPSHOT", created.path("detail").path("SourceType").asText());
+    assertTrue(created.path("resources").path(0).asText().endsWith(":snapshot:snap-db-evidence-1"),
+        created.toString());
+    assertEquals("available", rds.describeDBSnapshots(b -> b.dbSnapshotIdentifier("snap-db-evidence-1"))
+        .dbSnapshots().get(0).status());
   }
 
   /** The next event of {@code detailType} as EventBridge delivers it ({"eventBridge": EVENT}), within 10 s. */
