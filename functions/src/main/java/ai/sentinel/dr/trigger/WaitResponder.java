@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The responder of the ready events ({@link ai.sentinel.dr.wait.ReadyEvents}: an RDS instance created or restored, an
- * ECS deployment completed or service in steady state, an ElastiCache cluster provisioned): wakes every recovery
+ * ECS deployment completed or service in steady state, an ElastiCache cluster provisioned, a manual DB snapshot
+ * created, a secret's AWSCURRENT label moved): wakes every recovery
  * whose wait loop registered a task token for that resource (SendTaskSuccess), then forgets the token. It starts
  * nothing. The event is matched by the classifier's event-ruler against the deployed rules (so it is given every
  * settings section, as the responders are), and the woken wait polls the resource itself before anything goes on.
