@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Scenario 5 (data corruption) working state, filled in step by step. Choice states read
  * {@code $.corruption.clean.available}, {@code $.corruption.compare.done}, {@code $.corruption.compare.differs} and
- * {@code $.corruption.verify.done}.
+ * {@code $.corruption.restored} and {@code $.corruption.verify.done}.
  *
  * @param request     what the person asked for (tables, condition, clean time, mode), from the trigger
  * @param diagnosis   the corruption timeline per table, recent deployments, the clean time chosen
@@ -22,9 +22,11 @@ import java.util.Map;
  * @param compare     the resumable compare per table and its diffs
  * @param repairs     per table: the runbook's checks before and after, and the rows changed
  * @param verify      VerifyData's resumable fresh compare per table
+ * @param restored    RestoreTables has repaired every table that needed it (it repairs one table per invocation, so
+ *                    that each committed repair is in the document before the next one can fail)
  */
 public record CorruptionState(CorruptionRequest request, Diagnosis diagnosis, MaintenanceState maintenance,
-    CleanInstance clean, Compare compare, Map<String, Repair> repairs, Verify verify) {
+    CleanInstance clean, Compare compare, Map<String, Repair> repairs, Verify verify, boolean restored) {
   /** Where Scenario 5 keeps its state in the recovery document. */
   public static final Part<CorruptionState> PART = new Part<>("corruption", CorruptionState.class);
 
@@ -34,37 +36,41 @@ public record CorruptionState(CorruptionRequest request, Diagnosis diagnosis, Ma
 
   public CorruptionState(CorruptionRequest request, Diagnosis diagnosis, MaintenanceState maintenance,
       CleanInstance clean, Compare compare, Map<String, Repair> repairs) {
-    this(request, diagnosis, maintenance, clean, compare, repairs, null);
+    this(request, diagnosis, maintenance, clean, compare, repairs, null, false);
   }
 
   public CorruptionState withRequest(CorruptionRequest value) {
-    return new CorruptionState(value, diagnosis, maintenance, clean, compare, repairs, verify);
+    return new CorruptionState(value, diagnosis, maintenance, clean, compare, repairs, verify, restored);
   }
 
   public CorruptionState withDiagnosis(Diagnosis value) {
-    return new CorruptionState(request, value, maintenance, clean, compare, repairs, verify);
+    return new CorruptionState(request, value, maintenance, clean, compare, repairs, verify, restored);
   }
 
   public CorruptionState withMaintenance(MaintenanceState value) {
-    return new CorruptionState(request, diagnosis, value, clean, compare, repairs, verify);
+    return new CorruptionState(request, diagnosis, value, clean, compare, repairs, verify, restored);
   }
 
   public CorruptionState withClean(CleanInstance value) {
-    return new CorruptionState(request, diagnosis, maintenance, value, compare, repairs, verify);
+    return new CorruptionState(request, diagnosis, maintenance, value, compare, repairs, verify, restored);
   }
 
   public CorruptionState withCompare(Compare value) {
-    return new CorruptionState(request, diagnosis, maintenance, clean, value, repairs, verify);
+    return new CorruptionState(request, diagnosis, maintenance, clean, value, repairs, verify, restored);
   }
 
   public CorruptionState withRepair(String table, Repair value) {
     Map<String, Repair> next = new LinkedHashMap<>(repairs);
     next.put(table, value);
-    return new CorruptionState(request, diagnosis, maintenance, clean, compare, next, verify);
+    return new CorruptionState(request, diagnosis, maintenance, clean, compare, next, verify, restored);
   }
 
   public CorruptionState withVerify(Verify value) {
-    return new CorruptionState(request, diagnosis, maintenance, clean, compare, repairs, value);
+    return new CorruptionState(request, diagnosis, maintenance, clean, compare, repairs, value, restored);
+  }
+
+  public CorruptionState withRestored(boolean value) {
+    return new CorruptionState(request, diagnosis, maintenance, clean, compare, repairs, verify, value);
   }
 
   /**

@@ -143,8 +143,7 @@ final class DataCorruptionReport implements ReportPart {
     if (s.compare() != null && s.compare().done()) {
       out.add("Compared with the clean copy: " + CompareTables.summary(s.compare()) + ".");
     }
-    boolean verified = f.recovery().verification() != null && f.recovery().verification().verified();
-    HoldMaintenance.tables(s, verified).forEach(line -> out.add("Table " + line + "."));
+    HoldMaintenance.tables(s, f.recovery().verification()).forEach(line -> out.add("Table " + line + "."));
     return out;
   }
 

@@ -12,7 +12,6 @@ import ai.sentinel.dr.corruption.sql.TableRepair;
 import ai.sentinel.dr.corruption.sql.TableSpec;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.errors.StepFailedError;
-import ai.sentinel.dr.errors.VerificationFailedError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.recovery.Verification;
@@ -35,11 +34,14 @@ import java.util.Map;
  * {@code SELECT COUNT(*), MIN(created_at), MAX(created_at)} is recorded beside the values before the repair. Resumable
  * like CompareTables: each invocation works until its deadline and keeps the fresh compare's progress in
  * {@code $.corruption.verify} (bounded by the differing ranges, not the rows); the state machine loops on
- * {@code $.corruption.verify.done}, and only the run that finishes every table judges. Throws unless every check
- * passes: maintenance is then held.
+ * {@code $.corruption.verify.done}, and only the run that finishes every table judges. A failed check does not throw:
+ * the verdict ({@code $.verification.verified} false, each table's check) stays in the document, and the state
+ * machine holds maintenance (HoldMaintenance tells which table passed and which did not).
  */
 @UsesSettings({DataCorruptionSettings.class, DatabaseSettings.class})
 public final class VerifyData extends Step {
+  /** The name of a table's verification check: {@code repaired-<table>}. */
+  static final String CHECK_PREFIX = "repaired-";
   private final Databases databases;
   /** Work per invocation (CompareTables': well inside Lambda's 15 minutes). */
   private final Duration work;
@@ -82,7 +84,7 @@ public final class VerifyData extends Step {
     List<Check> checks = new ArrayList<>();
     if (recovery.dryRun()) {
       for (String table : request.tables()) {
-        checks.add(new Check("repaired-" + table, Result.SKIP, "dry-run: nothing was repaired"));
+        checks.add(new Check(CHECK_PREFIX + table, Result.SKIP, "dry-run: nothing was repaired"));
       }
       Verification v = Verification.of(checks);
       return recovery.withVerification(v).update(CorruptionState.PART, st -> st.withVerify(new Verify(null,
@@ -134,11 +136,18 @@ public final class VerifyData extends Step {
     Verify finished = new Verify(progress, before.runs() + 1, true);
     Recovery out = recovery.withVerification(v).update(CorruptionState.PART, st -> st.withVerify(finished));
     if (!v.verified()) {
-      throw new VerificationFailedError("verification failed: " + checks.stream()
-          .filter(c -> c.result() == Result.FAIL).map(c -> c.name() + ": " + c.detail()).toList());
+      // returned, not thrown: a throw would lose which tables passed (the Catch keeps only the input), and
+      // HoldMaintenance must tell each table's state; the state machine holds maintenance on verified = false
+      return out.log(entry("not-verified", failures(v)));
     }
     return out.log(entry("verified", checks.stream().map(c -> c.name() + "=" + c.result()).toList().toString()
         + (finished.runs() > 1 ? " (compared again over " + finished.runs() + " runs)" : "")));
+  }
+
+  /** The failed checks, one line. */
+  static String failures(Verification v) {
+    return "verification failed: " + v.checks().stream().filter(c -> c.result() == Result.FAIL)
+        .map(c -> c.name() + ": " + c.detail()).toList();
   }
 
   /** Where each table's fresh compare stands, one line. */
@@ -158,7 +167,7 @@ public final class VerifyData extends Step {
    * outside the condition may differ (writes since the clean time, kept). An unfinished compare fails: unverified.
    */
   static Check check(String table, CorruptionRequest request, CompareProgress fresh, TableRepair.Result left) {
-    String name = "repaired-" + table;
+    String name = CHECK_PREFIX + table;
     TableDiff d = fresh.diff();
     long differing = d.onlyInClean() + d.onlyInLive() + d.changed();
     if (!fresh.done()) {

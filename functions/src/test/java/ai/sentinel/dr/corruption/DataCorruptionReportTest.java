@@ -47,8 +47,9 @@ class DataCorruptionReportTest {
         new TableRepair.Result("threat_reports", 0, 0, 12), new TableChecks("threat_reports", 2000, "a", "b"), true));
     Recovery r = Cases.with(Cases.recovery(false, request), new CorruptionState(request, d, null, null, null,
         repairs));
+    // VerifyData judges every table: one check each (the report reads each table's own)
     return r.withVerification(Verification.of(List.of(new Check("repaired-audit_logs",
-        verified ? Result.PASS : Result.FAIL, "x"))));
+        verified ? Result.PASS : Result.FAIL, "x"), new Check("repaired-threat_reports", Result.PASS, "y"))));
   }
 
   @Test

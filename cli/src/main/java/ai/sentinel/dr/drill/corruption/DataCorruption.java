@@ -189,7 +189,7 @@ public final class DataCorruption implements DrillScenario {
     if (state != null) {
       state.repairs().forEach((table, r) -> out.println("repaired " + table + ": " + r.result().deleted()
           + " deleted, " + r.result().inserted() + " inserted, " + r.result().updated() + " updated; COUNT(*) "
-          + r.before().rows() + " -> " + r.after().rows()));
+          + r.before().rows() + " -> " + (r.after() == null ? "not read again" : r.after().rows())));
     }
     return ok && handled;
   }

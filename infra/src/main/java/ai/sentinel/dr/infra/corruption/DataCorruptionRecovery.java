@@ -28,8 +28,9 @@ import software.constructs.Construct;
  * <pre>
  * AcquireLock → Diagnose → "Act on diagnosis?" (rows match the condition) → EnterMaintenance → PointInTimeRestore → WaitForInstance ⟲ "Clean copy available?"
  *   → CompareTables ⟲ "Compare done?" → "Repair needed?"
- *       yes → "Dry-run?" / Approve RestoreTables (always) → RestoreTables → VerifyData ⟲ "Verify done?"
- *       no  → VerifyData ⟲ "Verify done?"
+ *       yes → "Dry-run?" / Approve RestoreTables (always) → RestoreTables ⟲ "Tables restored?" (one table a run)
+ *             → VerifyData ⟲ "Verify done?"
+ *       no  → VerifyData ⟲ "Verify done?"  (done, not verified → HoldMaintenance)
  *   → ExitMaintenance → DeleteCleanInstance → Notify → Report → "Clean copy kept?"
  *       kept (keepCleanInstanceHours) → Keep clean copy (Wait until deleteAfter) → DeleteCleanInstance (after
  *       retention) → "Clean copy kept?"; otherwise → Recovered
@@ -93,11 +94,18 @@ public final class DataCorruptionRecovery extends RecoveryStateMachine {
       laterDelete.next(kept);
       return kept;
     }));
-    // the fresh compare resumes like CompareTables'; writes resume only once every table is judged
+    // the fresh compare resumes like CompareTables'; writes resume only once every table is judged and verified (a
+    // dry-run's checks are all SKIP: its plan goes on); a failed verdict is returned, not thrown, so that
+    // HoldMaintenance can tell which table passed
     verifyTask.next(new Choice(this, "Verify done?")
-        .when(isTrue("$.corruption.verify.done"), exitTask)
+        .when(Condition.and(isTrue("$.corruption.verify.done"), Condition.or(isTrue("$.verification.verified"),
+            isTrue(DRY_RUN))), exitTask)
+        .when(isTrue("$.corruption.verify.done"), holdTask)
         .otherwise(verifyTask));
-    repairTask.next(verifyTask);
+    // one table per RestoreTables run: each committed repair is in the document before the next one can fail
+    repairTask.next(new Choice(this, "Tables restored?")
+        .when(isTrue("$.corruption.restored"), verifyTask)
+        .otherwise(repairTask));
     Choice repairNeeded = new Choice(this, "Repair needed?")
         .when(isTrue("$.corruption.compare.differs"), alwaysGated(DataCorruption.GATED_STEP, repairTask,
             rejectedExit, holdTask))

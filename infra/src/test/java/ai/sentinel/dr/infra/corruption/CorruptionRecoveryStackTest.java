@@ -75,11 +75,17 @@ public class CorruptionRecoveryStackTest {
     JsonNode needed = states.path(compared.path("Choices").path(0).path("Next").asText());
     assertTrue(needed.path("Choices").toString().contains("$.corruption.compare.differs"));
     assertEquals("VerifyData", needed.path("Default").asText(), "nothing to repair: verify and resume");
-    assertEquals("VerifyData", next("RestoreTables"));
+    JsonNode restored = states.path(next("RestoreTables"));
+    assertTrue(restored.path("Choices").toString().contains("$.corruption.restored"), restored.toString());
+    assertEquals("VerifyData", restored.path("Choices").path(0).path("Next").asText());
+    assertEquals("RestoreTables", restored.path("Default").asText(), "one table a run until every table is done");
     JsonNode verified = states.path(next("VerifyData"));
     assertTrue(verified.path("Choices").toString().contains("$.corruption.verify.done"), verified.toString());
+    assertTrue(verified.path("Choices").path(0).toString().contains("$.verification.verified"), verified.toString());
     assertEquals("ExitMaintenance", verified.path("Choices").path(0).path("Next").asText(),
-        "writes resume only after verification");
+        "writes resume only after a passed verification");
+    assertEquals("HoldMaintenance", verified.path("Choices").path(1).path("Next").asText(),
+        "a failed verdict holds maintenance");
     assertEquals("VerifyData", verified.path("Default").asText(), "the verification resumes until done");
     assertEquals("DeleteCleanInstance", next("ExitMaintenance"));
     assertEquals("Notify", next("DeleteCleanInstance"));
