@@ -51,7 +51,8 @@ public final class Main implements Callable<Integer> {
   /** The subcommands, in the order the usage lists them. */
   private static List<Object> subcommands(Cli cli) {
     return List.of(new ClassifyCommand(cli), new DrillCommand(cli), new AnswerCommands.Approve(cli),
-        new AnswerCommands.Reject(cli), new ReportCommand(cli), new HealthCommand(cli), new CloudCli(cli),
+        new AnswerCommands.Reject(cli), new ReleaseCommand(cli), new ReportCommand(cli), new HealthCommand(cli),
+        new CloudCli(cli),
         new CommandLine.HelpCommand());
   }
 

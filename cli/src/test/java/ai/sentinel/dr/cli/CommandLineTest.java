@@ -88,7 +88,8 @@ class CommandLineTest {
     List<String> commands = new ArrayList<>(Main.commandLine(new Cli(System.out, System.err, Map.of(), Path.of("")))
         .getSubcommands().keySet());
     commands.remove("help");
-    assertTrue(commands.containsAll(List.of("classify", "drill", "approve", "reject", "report", "health")), "" + commands);
+    assertTrue(commands.containsAll(List.of("classify", "drill", "approve", "reject", "release", "report", "health")),
+        "" + commands);
     for (String command : commands) {
       for (String help : List.of("--help", "-h")) {
         Run r = run(command, help);
@@ -110,7 +111,7 @@ class CommandLineTest {
   void theUsageListsEveryCommandAndTheExitCodes() {
     Run top = run("--help");
     assertEquals(0, top.code());
-    for (String c : List.of("classify", "drill", "approve", "reject", "report", "health")) {
+    for (String c : List.of("classify", "drill", "approve", "reject", "release", "report", "health")) {
       assertTrue(top.out().contains("  " + c + " "), c + " in\n" + top.out());
     }
     assertTrue(top.out().contains("Exit codes:") && top.out().contains("64") && top.out().contains("69"), top.out());

@@ -59,6 +59,23 @@ public final class DataCorruption implements Scenario {
     return out;
   }
 
+  /**
+   * Maintenance held after a failure (HoldMaintenance): writes stay stopped on a partly repaired database, so the
+   * database, the clean copy kept for the manual repair and the maintenance switches stay locked until a human has
+   * ended maintenance and releases them; a second recovery would otherwise repair again or resume writes.
+   */
+  @Override
+  public String locksHeldAfter(Recovery recovery) {
+    CorruptionState s = recovery.part(CorruptionState.PART);
+    CorruptionState.MaintenanceState m = s == null ? null : s.maintenance();
+    // on whenever entered and not exited, held or not: a HoldMaintenance that failed itself left it on all the same
+    if (recovery.dryRun() || m == null || m.enteredAt() == null || m.exitedAt() != null) {
+      return null;
+    }
+    return "maintenance held by " + recovery.executionName() + " (" + m.describe() + ", "
+        + (m.held() != null ? m.held() : "left on by a failure") + ")";
+  }
+
   @Override
   public ReportPart report() {
     return new DataCorruptionReport();

@@ -54,6 +54,10 @@ public final class AcquireLock extends Step {
     Scenario scenario = ScenarioRegistry.get(recovery.scenario());
     Claim claim = Claim.of(scenario, recovery.resource(), deps.config());
     RecoveryLocks.Lock lock = locks.acquire(claim, recovery.executionName());
+    if (!lock.ours() && lock.held() != null) {
+      throw new StepFailedError("resource busy: " + lock.describeBusy() + "; one recovery per resource at a time, "
+          + "nothing was changed");
+    }
     if (!lock.ours()) {
       throw new StepFailedError("another recovery is working on a resource this one would change: "
           + lock.describeBusy() + "; one recovery per resource at a time, nothing was changed");

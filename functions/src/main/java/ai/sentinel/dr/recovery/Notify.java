@@ -8,6 +8,7 @@ import ai.sentinel.dr.oncall.OnCall;
 import ai.sentinel.dr.oncall.Severity;
 import ai.sentinel.dr.report.IncidentReports;
 import ai.sentinel.dr.safety.Claim;
+import ai.sentinel.dr.safety.LockedResource;
 import ai.sentinel.dr.safety.RecoveryLocks;
 import ai.sentinel.dr.scenario.Scenario;
 import ai.sentinel.dr.scenario.ScenarioRegistry;
@@ -66,7 +67,15 @@ public final class Notify extends Step {
       out = out.log(entry("refunded", refunded ? "no action taken: the attempt counted at start was given back"
           : "no action taken: no attempt was counted for this start (an operator's)"));
     }
-    if (locks != null && !recovery.dryRun() && scenario != null) {
+    String held = scenario == null ? null : scenario.locksHeldAfter(recovery);
+    if (locks != null && !recovery.dryRun() && held != null) {
+      // what this recovery leaves only a human may end: its locks stay, without lease, so no recovery acts on it
+      Claim claim = Claim.of(scenario, recovery.resource(), deps.config());
+      List<LockedResource> kept = locks.hold(claim, recovery.executionName(), held);
+      out = out.log(entry("locks-held", kept + " stay locked: " + held + "; a new recovery of them is refused "
+          + "until a human has ended this and runs " + RecoveryLocks.RELEASE_HINT + " " + recovery.executionName()
+          + " --env " + recovery.environment()));
+    } else if (locks != null && !recovery.dryRun() && scenario != null) {
       // every terminal path passes here (success and Catch): the resources are free for the next recovery; only the
       // locks held under this execution's name are deleted (a refused start's holder keeps its own)
       Claim claim = Claim.of(scenario, recovery.resource(), deps.config());

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * One recovery per resource at a time, and a budget of automatic attempts, kept in one DynamoDB table (pk {@code pk}).
@@ -24,11 +25,17 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * and all-or-nothing: an acquisition that finds one resource held gives back what it wrote and waits for nothing, so
  * two recoveries never deadlock. Two copies of one signal share one execution name, so the name alone does not say who
  * took the lock: the execution releases its locks by name when it ends, a responder only what its acquisition wrote
- * (name and token). Attempts item {@code attempts#<scenario>#<resource>}: start times of automatic recoveries.
+ * (name and token), unless its scenario says what it leaves must stay locked ({@link #hold}: kept without lease until
+ * a human releases it, {@link #releaseHeld}). Attempts item {@code attempts#<scenario>#<resource>}: start times of
+ * automatic recoveries.
  */
 public final class RecoveryLocks {
   public static final String KEY = "pk";
   public static final String TTL = "expiresAt";
+  /** On a lock kept after its recovery ended ({@link #hold}): why. Such a lock has no lease and no expiry. */
+  public static final String HELD = "held";
+  /** The operator's command that frees a held lock, followed by the owner's execution name. */
+  public static final String RELEASE_HINT = "./sentinel release";
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -52,9 +59,15 @@ public final class RecoveryLocks {
    * @param holderScenario the scenario of the recovery holding {@code busy} (null when ours)
    * @param holderResource the resource that recovery recovers (null when ours)
    * @param busy           the first resource of the claim found held by another recovery (null when ours)
+   * @param held           why {@code busy} stays locked after its recovery ended ({@link #hold}), else null
    */
   public record Lock(boolean ours, String owner, String token, String holderScenario, String holderResource,
-      LockedResource busy) {
+      LockedResource busy, String held) {
+    public Lock(boolean ours, String owner, String token, String holderScenario, String holderResource,
+        LockedResource busy) {
+      this(ours, owner, token, holderScenario, holderResource, busy, null);
+    }
+
     /** This call took locks (and may give them back); false when all were already held, even under the same name. */
     public boolean acquired() {
       return token != null;
@@ -62,11 +75,17 @@ public final class RecoveryLocks {
 
     /** Held by a recovery of the same scenario on the same resource: a new signal joins it instead of starting. */
     public boolean heldBySameRecovery(Claim claim) {
-      return !ours && claim.scenario().equals(holderScenario) && claim.resource().equals(holderResource);
+      // a recovery that ended holding its locks runs no more: nothing to join, a human is needed
+      return !ours && held == null && claim.scenario().equals(holderScenario)
+          && claim.resource().equals(holderResource);
     }
 
     /** Why the claim cannot be taken, for a reason or a page. */
     public String describeBusy() {
+      if (held != null) {
+        return held + " (" + busy + " stays locked by " + owner + ", " + holderScenario + " on " + holderResource
+            + ", which has ended: " + RELEASE_HINT + " " + owner + " once a human has ended what it left)";
+      }
       return busy + " is held by " + holderScenario + " on " + holderResource + " (" + owner + ")";
     }
   }
@@ -117,7 +136,7 @@ public final class RecoveryLocks {
       // all-or-nothing: what this call wrote is given back at once, and nobody waits while holding a lock
       written.forEach(r -> deleteOwn(r, owner, token));
       return new Lock(false, holderName == null ? "(changing hands)" : holderName, null, text(holder, "scenario"),
-          text(holder, "resource"), resource);
+          text(holder, "resource"), resource, text(holder, HELD));
     }
     return new Lock(true, owner, written.isEmpty() ? null : token, null, null, null);
   }
@@ -130,9 +149,10 @@ public final class RecoveryLocks {
               "joined", AttributeValue.fromM(Map.of()),
               "leaseUntil", n(now.plus(lease).getEpochSecond()), TTL, n(now.plus(lease).plus(lease)
                   .getEpochSecond())))
-          // only a free or expired lock is written: the owner's own lock is left as is, with the joins it holds
-          .conditionExpression("attribute_not_exists(#pk) OR #lease < :now")
-          .expressionAttributeNames(Map.of("#pk", KEY, "#lease", "leaseUntil"))
+          // only a free or expired lock is written: the owner's own lock is left as is, with the joins it holds; a
+          // held lock never expires (its recovery ended leaving what only a human may end)
+          .conditionExpression("attribute_not_exists(#pk) OR (#lease < :now AND attribute_not_exists(#held))")
+          .expressionAttributeNames(Map.of("#pk", KEY, "#lease", "leaseUntil", "#held", HELD))
           .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
       return true;
     } catch (ConditionalCheckFailedException e) {
@@ -169,7 +189,7 @@ public final class RecoveryLocks {
     Map<String, AttributeValue> holder = ddb.getItem(b -> b.tableName(table)
         .key(Map.of(KEY, s(lockKey(claim.own())))).consistentRead(true)).item();
     String owner = text(holder, "owner");
-    if (owner == null || !holder.containsKey("leaseUntil")
+    if (owner == null || !holder.containsKey("leaseUntil") || holder.containsKey(HELD)
         || Long.parseLong(holder.get("leaseUntil").n()) < clock.instant().getEpochSecond()) {
       return null;
     }
@@ -198,6 +218,61 @@ public final class RecoveryLocks {
     }
     joined.sort(null);
     return joined;
+  }
+
+  /**
+   * The execution's end when it leaves its resources in a state only a human may end: instead of being released, every
+   * lock of the claim held under its name is kept, marked {@link #HELD} with {@code reason}, without lease or expiry,
+   * so that no recovery (of any scenario) takes them until {@link #releaseHeld} by a human. Returns the resources
+   * kept; someone else's locks are left alone. Safe to run twice.
+   */
+  public List<LockedResource> hold(Claim claim, String owner, String reason) {
+    List<LockedResource> kept = new ArrayList<>();
+    for (LockedResource resource : claim.resources()) {
+      try {
+        ddb.updateItem(b -> b.tableName(table).key(Map.of(KEY, s(lockKey(resource))))
+            .updateExpression("SET #held = :reason, #heldAt = :now REMOVE #ttl")
+            .conditionExpression("#owner = :owner")
+            .expressionAttributeNames(Map.of("#held", HELD, "#heldAt", "heldAt", "#ttl", TTL, "#owner", "owner"))
+            .expressionAttributeValues(Map.of(":reason", s(reason), ":now", s(clock.instant().toString()),
+                ":owner", s(owner))));
+        kept.add(resource);
+      } catch (ConditionalCheckFailedException e) {
+        // not held under this name: not ours to keep
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * A human's release of the locks {@code owner} kept when it ended ({@link #hold}), once they have ended what it left:
+   * every held lock of that owner, wherever it is; a running recovery's locks (not held) are never touched. Returns
+   * the released resources' keys with the reason each was held.
+   */
+  public Map<String, String> releaseHeld(String owner) {
+    Map<String, String> released = new java.util.TreeMap<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      ScanResponse page = ddb.scan(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from)
+          .filterExpression("#owner = :owner AND attribute_exists(#held)")
+          .expressionAttributeNames(Map.of("#owner", "owner", "#held", HELD))
+          .expressionAttributeValues(Map.of(":owner", s(owner))));
+      for (Map<String, AttributeValue> item : page.items()) {
+        String key = item.get(KEY).s();
+        try {
+          ddb.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(key)))
+              .conditionExpression("#owner = :owner AND attribute_exists(#held)")
+              .expressionAttributeNames(Map.of("#owner", "owner", "#held", HELD))
+              .expressionAttributeValues(Map.of(":owner", s(owner))));
+          released.put(key.substring("lock#".length()), text(item, HELD));
+        } catch (ConditionalCheckFailedException e) {
+          // released meanwhile by someone else: nothing to do
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return released;
   }
 
   /**

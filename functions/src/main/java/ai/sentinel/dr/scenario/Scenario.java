@@ -40,6 +40,17 @@ public interface Scenario {
    */
   List<LockedResource> mutates(String resource, DrConfig config);
 
+  /**
+   * Why the locks of this recovery must outlive it, or null (the default) to release them when it ends: a recovery
+   * that ends leaving its resources in a state only a human may end (a change held on after a failure) keeps them
+   * locked without lease, so no other recovery, of any scenario, acts on them meanwhile; a human releases them
+   * ({@code ./sentinel release EXECUTION}). Read by the final step on every path; begin the reason with what is held
+   * and by which execution, e.g. "X held by EXECUTION".
+   */
+  default String locksHeldAfter(ai.sentinel.dr.recovery.Recovery recovery) {
+    return null;
+  }
+
   /** Its part of the post-incident report. */
   ReportPart report();
 

@@ -283,7 +283,8 @@ public final class Responder {
         + " not started (one recovery per resource at a time), a human is needed";
     onCall.page(Alert.about(config.environment(), c.scenario(), c.resource(), "NOT STARTED - resource busy",
         reason + "\nSignal: " + c.dedupKey() + "\n" + c.trigger().summary() + "\nStart it again when "
-            + lock.owner() + " has ended (manual invoke with runbook " + c.scenario() + ").",
+            + (lock.held() == null ? lock.owner() + " has ended" : "a human has ended what " + lock.owner()
+                + " left and released its locks") + " (manual invoke with runbook " + c.scenario() + ").",
         "busy-" + c.scenario() + "-" + c.resource(), priority(c)));
     Log.warn(null, "trigger.busy", Map.of("responder", responderName, "dedupKey", c.dedupKey(), "reason", reason));
     return new Response(Classification.IGNORE, c.scenario(), c.resource(), c.dedupKey(), reason, null);

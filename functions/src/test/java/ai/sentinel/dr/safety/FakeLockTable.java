@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -25,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * An in-memory DynamoDB table that evaluates the condition and update expressions it is sent, so a test of the lock
  * and the budget fails when a condition is wrong or missing (a mock scripted to refuse the second call does not).
  * Covers the expression forms {@link RecoveryLocks} uses: comparisons, AND/OR, parentheses,
- * attribute_exists/attribute_not_exists, {@code SET a = :v}, {@code SET a.#b = if_not_exists(a.#b, :v)}.
+ * attribute_exists/attribute_not_exists, {@code SET a = :v}, {@code SET a.#b = if_not_exists(a.#b, :v)},
+ * {@code SET ... REMOVE a, b}, and a Scan's filter expression.
  */
 public final class FakeLockTable implements DynamoDbClient {
   private static final Pattern TOKEN = Pattern.compile(
@@ -99,6 +102,17 @@ public final class FakeLockTable implements DynamoDbClient {
       if (!set.startsWith("SET ")) {
         throw new UnsupportedOperationException(set);
       }
+      // SET ... REMOVE a, b: the removals after the assignments
+      int removeAt = set.indexOf(" REMOVE ");
+      List<String[]> removals = new ArrayList<>();
+      if (removeAt >= 0) {
+        Parser rp = new Parser(set.substring(removeAt + 8), item, r.expressionAttributeNames(),
+            r.expressionAttributeValues());
+        do {
+          removals.add(rp.path(rp.next()));
+        } while (rp.accept(","));
+        set = set.substring(0, removeAt);
+      }
       Parser p = new Parser(set.substring(4), item, r.expressionAttributeNames(), r.expressionAttributeValues());
       Map<String[], AttributeValue> assignments = new LinkedHashMap<>();
       do {
@@ -107,9 +121,23 @@ public final class FakeLockTable implements DynamoDbClient {
         assignments.put(path, p.operand());
       } while (p.accept(","));
       assignments.forEach((path, value) -> assign(item, path, value));
+      removals.forEach(path -> remove(item, path));
       items.put(key, item);
       return UpdateItemResponse.builder().build();
     }
+  }
+
+  /** One page holding every item the filter expression keeps (the table is small). */
+  @Override
+  public synchronized ScanResponse scan(ScanRequest r) {
+    List<Map<String, AttributeValue>> kept = new ArrayList<>();
+    for (Map<String, AttributeValue> item : items.values()) {
+      if (r.filterExpression() == null || new Parser(r.filterExpression(), item, r.expressionAttributeNames(),
+          r.expressionAttributeValues()).or()) {
+        kept.add(Map.copyOf(item));
+      }
+    }
+    return ScanResponse.builder().items(kept).count(kept.size()).build();
   }
 
   private void check(Map<String, AttributeValue> item, String condition, Map<String, String> names,

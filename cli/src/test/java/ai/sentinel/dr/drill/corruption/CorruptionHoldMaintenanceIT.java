@@ -5,22 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.dr.cli.Cli;
+import ai.sentinel.dr.cli.Main;
 import ai.sentinel.dr.cli.Templates;
+import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.database.DatabaseSettings;
 import ai.sentinel.dr.database.DatabaseUrl;
 import ai.sentinel.dr.drill.Drill;
+import ai.sentinel.dr.drill.DrillScenario;
 import ai.sentinel.dr.drill.HistoryText;
 import ai.sentinel.dr.drill.LocalSentinel;
 import ai.sentinel.dr.infra.RepoPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -87,7 +95,41 @@ class CorruptionHoldMaintenanceIT {
 
       // no repair: live exactly as the corruption left it
       assertEquals(drill.liveAfterInjection(), drill.liveNow(sentinel), "live as the corruption left it");
+
+      // one recovery per resource at a time: the failed recovery left maintenance on, so it keeps the database
+      // locked, and a second request for the same database starts nothing (issue 11's user expectation)
+      String first = result.executionArn().substring(result.executionArn().lastIndexOf(':') + 1);
+      String lockKey = "lock#rds-instance:" + DatabaseSettings.of(sentinel.config).instanceId();
+      assertTrue(lockItem(sentinel, lockKey).containsKey("held"), "the database lock is kept after the end");
+      DrillScenario.Signal again = drill.signal(sentinel);
+      JsonNode refused = Json.tree(sentinel.aws.lambda.invoke(b -> b.functionName(again.function())
+          .payload(SdkBytes.fromByteArray(again.payload()))).payload().asUtf8String());
+      assertTrue(refused.path("reason").asText().startsWith("resource busy: maintenance held by " + first),
+          refused.toString());
+      assertTrue(refused.path("executionArn").isMissingNode() || refused.path("executionArn").isNull(),
+          refused.toString());
+      assertEquals(1, sentinel.aws.sfn.listExecutions(b -> b.stateMachineArn(sentinel.stateMachine(drill.id())))
+          .executions().size(), "no second recovery started");
+      assertEquals(drill.liveAfterInjection(), drill.liveNow(sentinel), "the second request touched nothing");
+
+      // the human, having ended maintenance, releases the locks: the database is free again
+      ByteArrayOutputStream said = new ByteArrayOutputStream();
+      int code = Main.run(new String[] {"release", first, "--env", "local", "--by", "alice"}, new Cli(
+          new PrintStream(said, true, StandardCharsets.UTF_8), System.err, Map.of("AWS_ENDPOINT_URL",
+              sentinel.cloud.endpoint().toString(), "AWS_REGION", sentinel.config.region(), "AWS_ACCESS_KEY_ID",
+              "test", "AWS_SECRET_ACCESS_KEY", "test"), Path.of("")));
+      String released = said.toString(StandardCharsets.UTF_8);
+      assertEquals(0, code, released);
+      assertTrue(released.contains("released rds-instance:") && released.contains("maintenance held by " + first),
+          released);
+      assertTrue(lockItem(sentinel, lockKey).isEmpty(), "released");
     }
+  }
+
+  private static Map<String, AttributeValue> lockItem(LocalSentinel sentinel, String key) {
+    var item = sentinel.aws.dynamoDb.getItem(b -> b.tableName(sentinel.config.requireLockTable())
+        .key(Map.of("pk", AttributeValue.fromS(key))).consistentRead(true));
+    return item.hasItem() ? item.item() : Map.of();
   }
 
   /** A queue subscribed to each of the stack's topics: every page of the recovery. */
