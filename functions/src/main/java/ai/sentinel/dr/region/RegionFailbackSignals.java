@@ -4,12 +4,30 @@ import ai.sentinel.dr.trigger.Fields;
 import ai.sentinel.dr.trigger.Fields.BadInput;
 import ai.sentinel.dr.trigger.SignalContext;
 import ai.sentinel.dr.trigger.SignalRules;
+import ai.sentinel.dr.trigger.TriggerPatterns;
+import ai.sentinel.dr.wait.ReadyEvents;
+import java.util.List;
 
 /**
  * The failback starts by hand only ({@code {"runbook": "region-failback"}} to the DR stack's manual responder): a
  * person decides the primary region is back. No alarm or event starts it. The resource is the primary region.
  */
 final class RegionFailbackSignals implements SignalRules {
+
+  /**
+   * Issue 15: the ready rule of the copies of the failback's own snapshots ({@link ReplicateToPrimary}'s, named
+   * {@link RegionSettings#failbackSnapshotPrefix}), in the DR stack where a failback is deployed: RDS says "copy
+   * finished" on the primary region's bus (the copy's region), and {@code <env>-sentinel-dr-region-events} forwards
+   * it here. It starts nothing: it only wakes the replica's wait.
+   */
+  @Override
+  public List<TriggerPatterns.Rule> rules(SignalContext context) {
+    RegionSettings region = context.config().settings(RegionSettings.class).orElse(null);
+    if (region == null || region.failback() == null || !region.drRegion().equals(context.config().region())) {
+      return List.of();
+    }
+    return List.of(ReadyEvents.rdsSnapshot(region.failbackSnapshotPrefix()));
+  }
 
   @Override
   public ManualTarget manual(SignalContext context, ManualRequest request) {

@@ -1,11 +1,14 @@
 package ai.sentinel.dr.region;
 
+import ai.sentinel.dr.common.Clients;
 import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.errors.TimedOutError;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.Step;
 import ai.sentinel.dr.region.FailbackState.Replica;
+import ai.sentinel.dr.wait.Awaited;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,6 +25,12 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * then, once available, its copy into the primary region under the same name (SourceRegion, the primary's key when
  * configured), then polls until the copy is available. Names come from the execution, so running it twice sends
  * nothing twice: what exists is adopted, what is pending is polled.
+ *
+ * <p>Its wait ("Wait for replica", issue 15) ends on RDS's own events for that name: the copy's "Finished copy of
+ * snapshot" (RDS-EVENT-0060), which RDS sends in the destination region, i.e. the primary, and
+ * {@code <env>-sentinel-dr-region-events} forwards to the DR region's bus where the token waits
+ * ({@link RegionFailbackSignals#rules}); the DR snapshot's "Manual snapshot created" (RDS-EVENT-0042) where a ready
+ * rule of the DR stack takes it. Else after {@code pollSeconds}, as every event wait.
  */
 public final class ReplicateToPrimary extends Step {
   private final RegionSettings region;
@@ -48,6 +57,32 @@ public final class ReplicateToPrimary extends Step {
   @Override
   public String name() {
     return "ReplicateToPrimary";
+  }
+
+  /** Once the snapshot is requested: RDS says when it, then its copy (the same name), is available. */
+  @Override
+  public List<Awaited> awaits(Recovery recovery) {
+    Replica replica = FailbackState.of(recovery.part(FailbackState.PART)).replica();
+    return replica == null ? List.of() : List.of(Awaited.rdsSnapshotAvailable(replica.snapshotId()));
+  }
+
+  /** The failback's state machine and wait table are in the DR region. */
+  @Override
+  protected Clients waitClients() {
+    return deps.clients().in(region.drRegion());
+  }
+
+  /**
+   * Before the copy is requested, the wait only looks at the DR snapshot: once it is available the wait ends and this
+   * step, run next, sends the copy where its request is recorded. After, the wait's look is the poll of the copy.
+   */
+  @Override
+  protected boolean stillWaiting(Recovery recovery) {
+    Replica replica = FailbackState.of(recovery.part(FailbackState.PART)).replica();
+    if (replica == null || replica.copy() != null || recovery.dryRun()) {
+      return super.stillWaiting(recovery);
+    }
+    return !find(drRds, replica.snapshotId()).map(DBSnapshot::status).filter("available"::equals).isPresent();
   }
 
   /** {@code <dr instance>-failback-<12 hex of the execution name>}: the same on every run of one execution. */

@@ -144,8 +144,10 @@ final class SecurityEvents {
         continue; // another account's finding in the same event acts on nothing here
       }
       String label = textOrNull(f.path("Severity"), "Label");
-      if (!custom && (!"CRITICAL".equals(label)
-          || !settings.securityHubProducts().contains(textOrNull(f, "ProductName")))) {
+      String product = textOrNull(f, "ProductName");
+      // a missing or non-text product is nobody's: List.contains(null) would throw
+      if (!custom && (!"CRITICAL".equals(label) || product == null
+          || !settings.securityHubProducts().contains(product))) {
         continue;
       }
       first = first == null ? f : first;

@@ -63,6 +63,29 @@ public final class ReadyEvents {
   /** The ElastiCache notification as an event-ruler pattern over the SNS message (also the subscription's filter). */
   public static final String CACHE_READY_PATTERN = "{\"" + CACHE_READY_NOTIFICATION + "\":[{\"exists\":true}]}";
 
+  // ---- the failback's replica (issue 15): a rule only the DR stack deploys --------------------------------------
+  public static final String RDS_SNAPSHOT = "ready-rds-snapshot";
+  /**
+   * RDS DB snapshot events after which the copy they name is available (RDS User Guide, "Amazon RDS event categories
+   * and event messages", DB snapshot events): cross-Region copy finished (0060, "Finished copy of snapshot NAME from
+   * region NAME": sent in the destination Region, where CopyDBSnapshot is called, naming the copy), local copy
+   * finished (0197). EventBridge detail-type "RDS DB Snapshot Event", detail.SourceIdentifier the snapshot id (bare or
+   * "rds:"-prefixed), detail.SourceArn its ARN in that Region.
+   */
+  public static final List<String> RDS_COPY_READY_EVENTS = List.of("RDS-EVENT-0060", "RDS-EVENT-0197");
+
+  /**
+   * The ready rule of the copies of DB snapshots whose identifier starts with {@code idPrefix}. Not one of
+   * {@link #rules()} (deployed by every stack): only a stack whose recovery copies snapshots deploys it, narrowed to
+   * their names (the primary stack copies none and has no room for more rules).
+   */
+  public static TriggerPatterns.Rule rdsSnapshot(String idPrefix) {
+    return new TriggerPatterns.Rule(RDS_SNAPSHOT, RESPONDER, "RDS snapshots " + idPrefix + "* copied: wakes the "
+        + "recovery waiting for them (never starts one)", "{\"source\":[\"aws.rds\"],\"detail-type\":"
+        + "[\"RDS DB Snapshot Event\"],\"detail\":{\"EventID\":" + jsonList(RDS_COPY_READY_EVENTS)
+        + ",\"SourceIdentifier\":[{\"prefix\":\"" + idPrefix + "\"},{\"prefix\":\"rds:" + idPrefix + "\"}]}}");
+  }
+
   private ReadyEvents() {}
 
   /** The EventBridge rules of the ready events. */
@@ -91,6 +114,13 @@ public final class ReadyEvents {
       if (!id.isBlank()) {
         out.add(RDS_READY_TYPES.get(1).equals(event.path("detail-type").asText())
             ? Awaited.rdsSnapshotAvailable(id) : Awaited.rdsInstanceAvailable(id));
+      }
+    }
+    if (matchedRules.contains(RDS_SNAPSHOT)) {
+      String id = event.path("detail").path("SourceIdentifier").asText("");
+      id = id.startsWith("rds:") ? id.substring(4) : id;
+      if (!id.isBlank()) {
+        out.add(Awaited.rdsSnapshotAvailable(id));
       }
     }
     if (matchedRules.contains(ECS_STEADY_STATE) && SECRET_LABEL_UPDATED.equals(event.path("detail-type").asText())) {

@@ -20,6 +20,7 @@ import ai.sentinel.dr.region.FailbackState.Primary;
 import ai.sentinel.dr.region.FailbackState.Replica;
 import ai.sentinel.dr.region.FailbackState.Services;
 import ai.sentinel.dr.support.Fixtures;
+import ai.sentinel.dr.trigger.WaitResponder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
@@ -31,16 +32,24 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.CopyDbSnapshotRequest;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+import software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsResponse;
 import software.amazon.awssdk.services.rds.model.Endpoint;
 import software.amazon.awssdk.services.rds.model.Tag;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -61,6 +70,7 @@ class FailbackWaitsTest {
   private final SfnClient primarySfn = Fixtures.sdkMock(SfnClient.class);
   private final DynamoDbClient drTable = Fixtures.sdkMock(DynamoDbClient.class);
   private final SfnClient drSfn = Fixtures.sdkMock(SfnClient.class);
+  private final RdsClient drRds = Fixtures.sdkMock(RdsClient.class);
 
   private Deps deps() {
     Map<String, String> env = new java.util.HashMap<>(FailbackStepsTest.env());
@@ -68,7 +78,7 @@ class FailbackWaitsTest {
     // the default region is deliberately the primary: only an explicit in(drRegion) reaches the DR wait table
     Clients clients = Clients.preset(Region.US_EAST_1, Map.of(RdsClient.class, primaryRds, EcsClient.class,
         primaryEcs, DynamoDbClient.class, primaryTable, SfnClient.class, primarySfn)).presetRegion(Region.EU_WEST_1,
-        Map.of(DynamoDbClient.class, drTable, SfnClient.class, drSfn));
+        Map.of(DynamoDbClient.class, drTable, SfnClient.class, drSfn, RdsClient.class, drRds));
     return new Deps(DrConfig.fromEnv(env), clients, Fixtures.CLOCK);
   }
 
@@ -148,5 +158,93 @@ class FailbackWaitsTest {
     Recovery none = at(FailbackState.of(null));
     assertEquals(List.of(), new RestorePrimary(deps()).awaits(none));
     assertEquals(List.of(), new RestartPrimaryServices(deps()).awaits(none));
+    assertEquals(List.of(), new ReplicateToPrimary(deps()).awaits(none));
+  }
+
+  // ---- the replica: the DR snapshot, then its copy in the primary region (RDS-EVENT-0042, then RDS-EVENT-0060) ---
+
+  private static final String SNAPSHOT = "sentinel-db-dr-failback-1";
+
+  private static FailbackState replica(String snapshot, String copy) {
+    return FailbackState.of(null).withReplica(new Replica(SNAPSHOT, "t", snapshot, copy, false, 1));
+  }
+
+  private static DescribeDbSnapshotsResponse snapshot(String region, String status) {
+    return DescribeDbSnapshotsResponse.builder().dbSnapshots(DBSnapshot.builder().dbSnapshotIdentifier(SNAPSHOT)
+        .status(status).dbSnapshotArn("arn:aws:rds:" + region + ":123456789012:snapshot:" + SNAPSHOT).build()).build();
+  }
+
+  @Test
+  void theReplicaCopyWaitRegistersTheSnapshotInTheDrRegionsWaitTable() throws Exception {
+    when(drRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(snapshot("eu-west-1",
+        "available"));
+    when(primaryRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(snapshot("us-east-1",
+        "pending"));
+    JsonNode answer = awaitInvoke(new ReplicateToPrimary(deps()), at(replica("available", "copying")));
+    ArgumentCaptor<PutItemRequest> put = ArgumentCaptor.forClass(PutItemRequest.class);
+    verify(drTable).putItem(put.capture());
+    assertEquals(TABLE, put.getValue().tableName());
+    // RDS names the copy by its own identifier, the same as the DR snapshot's: one key for both halves of the wait
+    assertEquals("rds-snapshot:" + SNAPSHOT + "#available", put.getValue().item().get("pk").s());
+    verify(drSfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    verifyNoInteractions(primaryTable, primarySfn);
+    assertFalse(answer.path("ready").asBoolean());
+  }
+
+  @Test
+  void aCopyAvailableBeforeTheRegistrationAnswersItsOwnToken() throws Exception {
+    when(drRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(snapshot("eu-west-1",
+        "available"));
+    when(primaryRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(snapshot("us-east-1",
+        "available"));
+    JsonNode answer = awaitInvoke(new ReplicateToPrimary(deps()), at(replica("available", "copying")));
+    verify(drSfn).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    assertTrue(answer.path("ready").asBoolean());
+  }
+
+  @Test
+  void theSnapshotWaitNeverCopiesItWakesTheStepThatDoes() throws Exception {
+    // the DR snapshot became available between the step's poll and its wait: the wait's own look must not send the
+    // copy (that change would be missing from the recovery's timeline); it ends the wait so the step sends it now
+    when(drRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(snapshot("eu-west-1",
+        "available"));
+    when(primaryRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class)))
+        .thenThrow(DbSnapshotNotFoundException.builder().build());
+    JsonNode answer = awaitInvoke(new ReplicateToPrimary(deps()), at(replica("creating", null)));
+    verify(primaryRds, never()).copyDBSnapshot(any(CopyDbSnapshotRequest.class));
+    verify(drSfn).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    assertTrue(answer.path("ready").asBoolean());
+
+    org.mockito.Mockito.reset(drSfn);
+    when(drRds.describeDBSnapshots(any(DescribeDbSnapshotsRequest.class))).thenReturn(snapshot("eu-west-1",
+        "creating"));
+    JsonNode creating = awaitInvoke(new ReplicateToPrimary(deps()), at(replica("creating", null)));
+    verify(primaryRds, never()).copyDBSnapshot(any(CopyDbSnapshotRequest.class));
+    verify(drSfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    assertFalse(creating.path("ready").asBoolean());
+  }
+
+  @Test
+  void theForwardedCopyFinishedEventWakesTheDrStacksWaitResponderAndNotThePrimarys() throws Exception {
+    byte[] sample = java.nio.file.Files.readAllBytes(Fixtures.events().resolve(
+        "rds-eventbridge-snapshot-copy-finished.json"));
+    Map<String, String> env = new java.util.HashMap<>(FailbackStepsTest.env());
+    env.put(DrConfig.Vars.WAIT_TABLE, TABLE);
+    when(drTable.query(any(QueryRequest.class))).thenReturn(QueryResponse.builder().items(Map.of(
+        "pk", AttributeValue.fromS("k"), "execution", AttributeValue.fromS("exec-1"), "token", AttributeValue.fromS(
+        TOKEN), "expiresAt", AttributeValue.fromN(Long.toString(Fixtures.NOW.getEpochSecond() + 60)))).build());
+    WaitResponder dr = new WaitResponder(new Deps(DrConfig.fromEnv(env), Clients.preset(Region.EU_WEST_1, Map.of(
+        DynamoDbClient.class, drTable, SfnClient.class, drSfn)), Fixtures.CLOCK));
+    WaitResponder.Answer woke = dr.handle(sample);
+    assertEquals(List.of("rds-snapshot:sentinel-db-dr-failback-0123456789ab#available"), woke.awaited());
+    assertEquals(List.of("exec-1"), woke.woken());
+    // the primary stack deploys no snapshot rule (and has no room for one): the event is nothing to it
+    Map<String, String> primaryEnv = new java.util.HashMap<>(Fixtures.env());
+    primaryEnv.put(DrConfig.Vars.WAIT_TABLE, "dev-sentinel-dr-waits");
+    WaitResponder.Answer primary = new WaitResponder(new Deps(DrConfig.fromEnv(primaryEnv), Clients.preset(
+        Region.US_EAST_1, Map.of(DynamoDbClient.class, primaryTable, SfnClient.class, primarySfn)), Fixtures.CLOCK))
+        .handle(sample);
+    assertEquals(List.of(), primary.awaited());
+    verifyNoInteractions(primaryTable, primarySfn);
   }
 }

@@ -11,6 +11,7 @@ import ai.sentinel.dr.trigger.Classification;
 import ai.sentinel.dr.trigger.ExecutionNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Scenario 6's signals: which start an incident, which are ignored or rejected, and how they group. */
@@ -113,6 +114,17 @@ class SecurityIncidentSignalsTest {
     Classification other = signals.classify("securityhub-eventbridge-imported-other-product.json");
     assertEquals(Classification.IGNORE, other.action(), other.reason());
     assertTrue(other.reason().contains("at CRITICAL from [GuardDuty]"), other.reason());
+  }
+
+  @Test
+  void anImportedFindingWhoseProductNameIsNotTextIsIgnoredNotACrash() {
+    // found by ResponderFuzzTest: List.of(...).contains(null) throws, and a non-text ProductName read as null
+    String sample = Signals.text("securityhub-eventbridge-imported-critical.json");
+    for (String product : List.of("true", "null", "{}")) {
+      Classification c = signals.classifyText(sample.replace("\"ProductName\": \"GuardDuty\"", "\"ProductName\": "
+          + product));
+      assertEquals(Classification.IGNORE, c.action(), product + ": " + c.reason());
+    }
   }
 
   @Test

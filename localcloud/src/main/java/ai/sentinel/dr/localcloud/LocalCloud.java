@@ -272,7 +272,8 @@ public final class LocalCloud implements AutoCloseable {
    * E4 by name, for every setting of moto_launcher.py E1-E6 (null values: unchanged): rdsRestoreSeconds,
    * ecsRolloutSeconds, cacheCreateSeconds, rdsFailoverSeconds (E5: a forced Multi-AZ failover is "rebooting" this
    * long, then RDS-EVENT-0049), ecsScaleSeconds (E6: a scale-up reaches its desired count after this long, then
-   * SERVICE_STEADY_STATE), emitEvents.
+   * SERVICE_STEADY_STATE), rdsCopySeconds (E9: a DB snapshot copy is "pending" this long, then RDS-EVENT-0060 or
+   * 0197 in its region), emitEvents.
    *
    * @return the settings now
    */

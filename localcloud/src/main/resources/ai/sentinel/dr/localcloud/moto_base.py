@@ -2,9 +2,9 @@
 the readiness settings and the delivery of the events AWS would send (to the gateway's event bus).
 
   E4 POST /moto-api/localcloud/readiness {"rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds",
-     "rdsFailoverSeconds", "ecsScaleSeconds", "emitEvents"} changes these at run time (each optional; the answer is
-     the settings now). emitEvents false (LOCALCLOUD_EMIT_EVENTS=false) sends no event at all: what a lost event, or
-     polling-only waits, look like.
+     "rdsFailoverSeconds", "ecsScaleSeconds", "rdsCopySeconds", "emitEvents"} changes these at run time (each
+     optional; the answer is the settings now). emitEvents false (LOCALCLOUD_EMIT_EVENTS=false) sends no event at
+     all: what a lost event, or polling-only waits, look like.
 """
 import datetime
 import json
@@ -33,6 +33,8 @@ READINESS = {
     "cacheCreateSeconds": CACHE_CREATE_SECONDS,
     "rdsFailoverSeconds": float(os.environ.get("LOCALCLOUD_RDS_FAILOVER_SECONDS", "0")),
     "ecsScaleSeconds": float(os.environ.get("LOCALCLOUD_ECS_SCALE_SECONDS", "0")),
+    # E9 (moto_rds.py): a DB snapshot copy is "pending" this long
+    "rdsCopySeconds": float(os.environ.get("LOCALCLOUD_RDS_COPY_SECONDS", "0")),
     "emitEvents": os.environ.get("LOCALCLOUD_EMIT_EVENTS", "true").lower() != "false",
 }
 
@@ -75,7 +77,7 @@ def event_bridge(source, detail_type, account, region, resources, detail):
 def readiness(body, account, region):
     """E4: how long operations take, and whether events are sent."""
     for key in ("rdsRestoreSeconds", "ecsRolloutSeconds", "cacheCreateSeconds", "rdsFailoverSeconds",
-                "ecsScaleSeconds"):
+                "ecsScaleSeconds", "rdsCopySeconds"):
         if key in body:
             READINESS[key] = float(body[key])
     if "emitEvents" in body:

@@ -19,7 +19,7 @@ SIMULATIONS (failures AWS would produce that moto cannot; only what a drill or t
   S4 EC2 (moto_ec2.py): availability zones of an impaired region.
 
 READINESS AND THE EVENTS AWS SENDS (event-driven waits; configurable so a benchmark's operations take realistic time)
-  E1, E5 RDS (moto_rds.py): restores and Multi-AZ failovers take time and send RDS DB Instance Events.
+  E1, E5, E9 RDS (moto_rds.py): restores, Multi-AZ failovers and snapshot copies take time and send RDS's events.
   E2, E6 ECS (moto_ecs.py): rollouts and scale-ups take time and send deployment / steady-state events.
   E3 ElastiCache (moto_elasticache.py): provisioning complete notification on the cluster's SNS topic.
   E4 (moto_base.py): POST /moto-api/localcloud/readiness changes the delays and turns events off.

@@ -20,6 +20,14 @@
      DB Snapshot Event RDS-EVENT-0042 ("Manual snapshot created", EventCategories ["creation"], SourceType SNAPSHOT,
      SourceIdentifier the snapshot id) when it is available. We send it as the snapshot is created (it is available
      then); automated snapshots and copies send nothing here.
+  E9 RDS CopyDBSnapshot: moto makes the copy "available" at once and sends no event. AWS reports the copy "pending"
+     until it is done and sends RDS DB Snapshot Events in the copy's region (the one CopyDBSnapshot is called in),
+     naming the copy (SourceIdentifier, SourceArn): RDS-EVENT-0059 "Started copy of snapshot NAME from region NAME."
+     and RDS-EVENT-0060 "Finished copy of snapshot NAME from region NAME in N minutes." for a cross-Region copy,
+     RDS-EVENT-0196 / RDS-EVENT-0197 ("... in region NAME.") for a copy in the same region (RDS User Guide, DB
+     snapshot events; EventCategories ["notification"], SourceType SNAPSHOT). We do the same: the started event at
+     once, the copy "pending" for rdsCopySeconds (LOCALCLOUD_RDS_COPY_SECONDS, default 0), then "available" and the
+     finished event.
 """
 import threading
 
@@ -137,3 +145,51 @@ def _create_db_snapshot(self, db_instance_identifier, db_snapshot_identifier, sn
 
 
 rds_models.RDSBackend.create_db_snapshot = _create_db_snapshot
+
+
+# ---- E9: a DB snapshot copy takes time and RDS says when it is finished ------------------------------------------
+
+_original_copy_db_snapshot = rds_models.RDSBackend.copy_db_snapshot
+
+
+def _snapshot_event(backend, snapshot, event_id, message):
+    arn = snapshot.db_snapshot_arn
+    stamp = _now().strftime("%Y-%m-%dT%H:%M:%S.") + "{:03d}Z".format(_now().microsecond // 1000)
+    return _event_bridge("aws.rds", "RDS DB Snapshot Event", backend.account_id, backend.region_name, [arn], {
+        "EventCategories": ["notification"], "SourceType": "SNAPSHOT", "SourceArn": arn, "Date": stamp,
+        "Message": message, "SourceIdentifier": snapshot.db_snapshot_identifier, "EventID": event_id})
+
+
+def _copy_db_snapshot(self, source_db_snapshot_identifier, target_db_snapshot_identifier, *args, **kwargs):
+    snapshot = _original_copy_db_snapshot(self, source_db_snapshot_identifier, target_db_snapshot_identifier,
+                                          *args, **kwargs)
+    source = source_db_snapshot_identifier
+    parts = source.split(":")
+    # a copy from another region names its source by ARN: arn:aws:rds:REGION:ACCOUNT:snapshot:NAME
+    source_region = parts[3] if source.startswith("arn:") and len(parts) >= 7 else self.region_name
+    source_name = parts[-1] if source.startswith("arn:") else source
+    cross = source_region != self.region_name
+    delay = _READINESS["rdsCopySeconds"]
+    if delay > 0:
+        snapshot.status = "pending"
+    began = _now()
+    if cross:
+        ids, where = ("RDS-EVENT-0059", "RDS-EVENT-0060"), "from region " + source_region
+    else:
+        ids, where = ("RDS-EVENT-0196", "RDS-EVENT-0197"), "in region " + self.region_name
+    started = _snapshot_event(self, snapshot, ids[0], "Started copy of snapshot {0} {1}.".format(source_name, where))
+
+    def finished():
+        if self.database_snapshots.get(snapshot.db_snapshot_identifier) is not snapshot \
+                or snapshot.status not in ("pending", "available"):
+            return None  # deleted or changed meanwhile: no "finished" event
+        snapshot.status = "available"
+        minutes = int((_now() - began).total_seconds() // 60)
+        message = "Finished copy of snapshot {0} {1}".format(source_name, where)
+        return _snapshot_event(self, snapshot, ids[1], message + (" in {0} minutes.".format(minutes) if cross else "."))
+
+    _later(delay, finished, first=started)
+    return snapshot
+
+
+rds_models.RDSBackend.copy_db_snapshot = _copy_db_snapshot

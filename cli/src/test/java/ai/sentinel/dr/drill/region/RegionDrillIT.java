@@ -137,16 +137,18 @@ class RegionDrillIT {
   @Order(3)
   void theFailbackAfterItReturnsTrafficToThePrimaryAndDecommissionsDr() throws Exception {
     StringBuilder output = new StringBuilder();
-    // the new primary instance's restore and the primary services' restart take a few seconds (E1, E2), and their
-    // events happen in us-east-1
-    sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 3.0, "ecsRolloutSeconds", 3.0, "ecsScaleSeconds", 3.0));
+    // the replica's copy into us-east-1, the new primary instance's restore and the primary services' restart take a
+    // few seconds (E9, E1, E2), and their events happen in us-east-1
+    sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 3.0, "ecsRolloutSeconds", 3.0, "ecsScaleSeconds", 3.0,
+        "rdsCopySeconds", 3.0));
     int before = sentinel.events.deliveries().size();
     int forwardedBefore = sentinel.events.forwarded().size();
     Drill.Result result;
     try {
       result = drill(sentinel, "region-failback", false, Drill.Gate.approveAs("it-oncall"), output);
     } finally {
-      sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 0.0, "ecsRolloutSeconds", 0.0, "ecsScaleSeconds", 0.0));
+      sentinel.cloud.setReadiness(Map.of("rdsRestoreSeconds", 0.0, "ecsRolloutSeconds", 0.0, "ecsScaleSeconds", 0.0,
+          "rdsCopySeconds", 0.0));
     }
     assertTrue(result.passed(), output.toString());
     String out = output.toString();
@@ -162,6 +164,23 @@ class RegionDrillIT {
         "the new primary's restored event woke no failback wait: " + woke + "\nforwarded: " + forwarded);
     assertTrue(woke.stream().anyMatch(d -> d.answer().contains("ecs-service:sentinel-api#stable")),
         "the primary services' events woke no failback wait: " + woke + "\nforwarded: " + forwarded);
+    // the replica: RDS's "Finished copy of snapshot" (RDS-EVENT-0060) in us-east-1, forwarded, woke 'Wait for replica',
+    // and the poll after it ran within a second of the copy completing (pollSeconds is 10, the copy took 3 s)
+    LocalEventBus.Delivery copied = forwarded.stream().filter(d -> d.via().endsWith(ReadyEvents.RDS_SNAPSHOT)
+        && "RDS-EVENT-0060".equals(d.event().path("detail").path("EventID").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError("the replica's copy-finished event was not forwarded: " + forwarded));
+    assertTrue(woke.stream().anyMatch(d -> d.answer().contains("rds-snapshot:sentinel-db-dr-failback-")),
+        "the copy's event woke no failback wait: " + woke);
+    software.amazon.awssdk.services.sfn.SfnClient sfn = sentinel.stacks.stream().map(st -> st.aws())
+        .filter(a -> a.region.id().equals("eu-west-1")).findFirst().orElseThrow().sfn;
+    java.time.Instant pollAfter = ai.sentinel.dr.drill.ExecutionWatcher.history(sfn, result.executionArn()).stream()
+        .filter(e -> e.type() == software.amazon.awssdk.services.sfn.model.HistoryEventType.TASK_STATE_ENTERED
+            && "ReplicateToPrimary".equals(e.stateEnteredEventDetails().name())
+            && !e.timestamp().isBefore(copied.at().minusMillis(50))).map(e -> e.timestamp()).findFirst()
+        .orElseThrow(() -> new AssertionError("no ReplicateToPrimary after the copy finished"));
+    long lag = java.time.Duration.between(copied.at(), pollAfter).toMillis();
+    System.out.println("[replica wait] poll " + lag + " ms after the copy finished");
+    assertTrue(lag < 1000, "the poll after 'Wait for replica' came " + lag + " ms after the copy finished");
     for (String check : List.of("PASS  new primary instance", "PASS  primary secret", "PASS  DNS",
         "PASS  CloudFront", "PASS  DR instance decommissioned", "PASS  DR services back to standby")) {
       assertTrue(out.contains(check), check + "\n" + out);

@@ -27,12 +27,13 @@ import software.constructs.Construct;
 
 /**
  * {@code <env>-sentinel-dr-region-events}, a small stack in the primary region, deployed beside the DR stack where
- * cdk.json has {@code dr.failback} (issue 15): the failback's waits for the new primary instance and the restarted
- * primary services end on RDS's and ECS's own events, which happen on the primary region's EventBridge only (rules are
- * regional). Its rules forward those events, and only those naming the failback's own instance and services, to the
- * DR region's default bus, where the DR stack's ready rules hand them to its WaitResponder. Nothing here acts on an
- * event: a forwarded event only wakes a wait, whose poll decides. The primary stack is not touched (it is at the
- * 500-resource limit); this one has the ready rules and the role EventBridge forwards with.
+ * cdk.json has {@code dr.failback} (issue 15): the failback's waits for the replica's copy, the new primary instance
+ * and the restarted primary services end on RDS's and ECS's own events, which happen on the primary region's
+ * EventBridge only (rules are regional; a cross-region snapshot copy's "copy finished" is sent in the destination
+ * region). Its rules forward those events, and only those naming the failback's own snapshot, instance and services,
+ * to the DR region's default bus, where the DR stack's ready rules hand them to its WaitResponder. Nothing here acts
+ * on an event: a forwarded event only wakes a wait, whose poll decides. The primary stack is not touched (it is at
+ * the 500-resource limit); this one has the ready rules and the role EventBridge forwards with.
  */
 public final class RegionEventsStack extends Stack {
   /** The forwarding rules' names: {@code <env>-sentinel-dr-region-events-<ready rule id>}. */
@@ -57,7 +58,10 @@ public final class RegionEventsStack extends Stack {
             PolicyStatement.Builder.create().actions(List.of("events:PutEvents")).resources(List.of(drBus))
                 .build())).build()))
         .build();
-    for (TriggerPatterns.Rule rule : ReadyEvents.rules()) {
+    List<TriggerPatterns.Rule> forwarded = new ArrayList<>(ReadyEvents.rules());
+    // the replica's copy: RDS says "Finished copy of snapshot" (RDS-EVENT-0060) in the copy's region, this one
+    forwarded.add(ReadyEvents.rdsSnapshot(region.failbackSnapshotPrefix()));
+    for (TriggerPatterns.Rule rule : forwarded) {
       String ruleName = name(config) + "-" + rule.id();
       CfnRule.Builder.create(this, "Forward-" + rule.id())
           .name(ruleName)
@@ -74,11 +78,14 @@ public final class RegionEventsStack extends Stack {
   /**
    * The ready rule's own pattern (the one the DR stack's rule and WaitResponder match), narrowed to the failback's
    * resources: the new primary instance by its SourceIdentifier (bare and with RDS's "rds:" prefix), the primary
-   * services by their ARNs. The primary region's other recoveries keep their events to themselves.
+   * services by their ARNs, the replica's copy by its name (the snapshot rule is narrowed already). The primary
+   * region's other recoveries keep their events to themselves.
    */
   private Map<String, Object> pattern(TriggerPatterns.Rule rule, FailbackSettings failback, RegionSettings region) {
     ObjectNode pattern = (ObjectNode) Json.tree(rule.pattern());
-    if (rule.id().equals(ReadyEvents.RDS_INSTANCE)) {
+    if (rule.id().equals(ReadyEvents.RDS_SNAPSHOT)) {
+      // already narrowed to the failback's snapshot names
+    } else if (rule.id().equals(ReadyEvents.RDS_INSTANCE)) {
       ArrayNode ids = ((ObjectNode) pattern.path("detail")).putArray("SourceIdentifier");
       ids.add(failback.instanceId()).add("rds:" + failback.instanceId());
     } else {

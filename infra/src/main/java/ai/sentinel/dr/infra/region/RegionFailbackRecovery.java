@@ -36,11 +36,12 @@ import software.constructs.Construct;
  *                                      ─complete─► RestoreCloudFrontOrigin → [Approve DecommissionDr, always]
  *   → DecommissionDr → VerifyFailback → Notify → Report → Recovered
  * </pre>
- * The waits for the new primary instance and the primary services end on RDS's and ECS's own events (issue 15): they
- * happen on the primary region's bus, and {@link RegionEventsStack} ({@code <env>-sentinel-dr-region-events}, a small
- * stack in the primary region: a stack has one region and the primary stack has no room) forwards the ones naming the
- * failback's instance and services to this region's bus, where this stack's WaitResponder answers the tokens; else
- * {@code $.options.pollSeconds}. The replica's wait only polls (RDS sends snapshot events no ready rule matches yet).
+ * The waits for the replica, the new primary instance and the primary services end on RDS's and ECS's own events
+ * (issue 15): the replica's copy's "copy finished" (RDS-EVENT-0060, sent in the copy's region), the restore's and the
+ * services' events happen on the primary region's bus, and {@link RegionEventsStack}
+ * ({@code <env>-sentinel-dr-region-events}, a small stack in the primary region: a stack has one region and the
+ * primary stack has no room) forwards the ones naming the failback's snapshot, instance and services to this region's
+ * bus, where this stack's WaitResponder answers the tokens; else {@code $.options.pollSeconds}.
  * Both gates are built whatever {@code safety.approvalSteps} says; a dry-run passes them and soaks 0 s.
  */
 public final class RegionFailbackRecovery extends RecoveryStateMachine {
@@ -109,7 +110,7 @@ public final class RegionFailbackRecovery extends RecoveryStateMachine {
     restoreTask.next(available);
     Choice copied = new Choice(this, "Replica in primary?")
         .when(isTrue(FAILBACK + ".replica.copied"), restoreTask)
-        .otherwise(pollWait("Wait for replica").next(replicateTask));
+        .otherwise(eventWait("Wait for replica", replicateTask));
     replicateTask.next(copied);
     acquire.next(checkTask).next(replicateTask);
 

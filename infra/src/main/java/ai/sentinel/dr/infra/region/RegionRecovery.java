@@ -92,6 +92,10 @@ public final class RegionRecovery extends RecoveryStateMachine {
     LambdaInvoke customersTask = step("NotifyCustomers", customers);
 
     verifyTask.next(customersTask).next(finish());
+    // Route 53 and CloudFront send no event when a change is INSYNC or a distribution Deployed: EventBridge's event
+    // reference lists neither among the services that send service events (CloudFront's events arrive via CloudTrail
+    // only, i.e. the UpdateDistribution call itself, at request time; Route 53's ChangeResourceRecordSets the same);
+    // GetChange and GetDistribution are the only ways to learn it, so these two waits poll
     Choice cloudFrontDeployed = new Choice(this, "CloudFront deployed?")
         .when(isTrue("$.region.cloudFront.deployed"), verifyTask)
         .otherwise(pollWait("Wait for CloudFront").next(waitForCloudFrontTask));

@@ -107,8 +107,10 @@ class RegionEventsStackTest {
     Map<String, Integer> types = new TreeMap<>();
     json.path("Resources").forEach(r -> types.merge(r.path("Type").asText(), 1, Integer::sum));
     types.remove("AWS::CDK::Metadata");
-    assertEquals(Map.of("AWS::Events::Rule", 3, "AWS::IAM::Role", 1), types);
-    assertEquals(ReadyEvents.rules().stream().map(r -> "dev-sentinel-dr-region-events-" + r.id()).sorted().toList(),
+    assertEquals(Map.of("AWS::Events::Rule", 4, "AWS::IAM::Role", 1), types);
+    List<String> ids = new ArrayList<>(ReadyEvents.rules().stream().map(r -> r.id()).toList());
+    ids.add(ReadyEvents.RDS_SNAPSHOT);
+    assertEquals(ids.stream().map(id -> "dev-sentinel-dr-region-events-" + id).sorted().toList(),
         List.copyOf(rules().keySet()));
   }
 
@@ -164,5 +166,23 @@ class RegionEventsStackTest {
     assertEquals(List.of(), Annotations.fromStack(stack()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))
         .stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList());
     assertTrue(Json.write(json).contains("sentinel-db-failback"));
+  }
+
+  @Test
+  void theReplicasCopyFinishedEventIsForwardedAndTheDrStacksSnapshotRuleTakesIt() throws Exception {
+    // RDS sends "Finished copy of snapshot" (RDS-EVENT-0060) in the copy's region, us-east-1 here
+    String copied = java.nio.file.Files.readString(java.nio.file.Path.of("..", "events",
+        "rds-eventbridge-snapshot-copy-finished.json"));
+    assertEquals(List.of("dev-sentinel-dr-region-events-" + ReadyEvents.RDS_SNAPSHOT), forwardedBy(copied));
+    assertEquals(List.of("dev-sentinel-dr-region-events-" + ReadyEvents.RDS_SNAPSHOT), forwardedBy(copied.replace(
+        "\"SourceIdentifier\": \"sentinel-db-dr-failback-", "\"SourceIdentifier\": \"rds:sentinel-db-dr-failback-")));
+    assertEquals(List.of(), forwardedBy(copied.replace("sentinel-db-dr-failback-", "sentinel-db-nightly-")));
+    boolean drRuleMatches = false;
+    for (JsonNode rule : dev.properties("AWS::Events::Rule")) {
+      if (rule.path("Name").asText().equals("dev-sentinel-dr-region-" + ReadyEvents.RDS_SNAPSHOT)) {
+        drRuleMatches = Ruler.matchesRule(copied, rule.path("EventPattern").toString());
+      }
+    }
+    assertTrue(drRuleMatches, "the DR stack's snapshot rule does not take the forwarded event");
   }
 }

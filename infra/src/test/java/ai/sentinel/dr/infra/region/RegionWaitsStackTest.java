@@ -48,7 +48,10 @@ class RegionWaitsStackTest {
 
   @Test
   void theReadyRulesTargetTheDrWaitResponderWithThePatternsItMatches() throws Exception {
-    Map<String, String> expected = ReadyEvents.rules().stream().collect(Collectors.toMap(
+    List<ai.sentinel.dr.trigger.TriggerPatterns.Rule> ready = new java.util.ArrayList<>(ReadyEvents.rules());
+    // the failback's snapshots (sentinel-db-dr-failback-<hash>): a DR-stack rule only
+    ready.add(ReadyEvents.rdsSnapshot("sentinel-db-dr-failback-"));
+    Map<String, String> expected = ready.stream().collect(Collectors.toMap(
         r -> "dev-sentinel-dr-region-" + r.id(), r -> Json.tree(r.pattern()).toString(), (a, b) -> a,
         TreeMap::new));
     Map<String, String> deployed = new TreeMap<>();
@@ -84,6 +87,7 @@ class RegionWaitsStackTest {
         "RegionRecoveryFunctionsWaitForDrInstance", put,
         "RegionRecoveryFunctionsWaitForDrServices", put,
         // the failback's waits for the new primary instance and services register here too (RegionEventsStack)
+        "RegionFailbackFunctionsReplicateToPrimary", put,
         "RegionFailbackFunctionsRestorePrimary", put,
         "RegionFailbackFunctionsRestartPrimaryServices", put,
         // the approval gates' pages, recorded for the timeline as in the primary stack (oncall/PagingLog)
@@ -109,11 +113,12 @@ class RegionWaitsStackTest {
     assertEquals(2, responder.size(), "the failover and the failback: " + responder);
     assertTrue(responder.stream().allMatch(r -> r.matches("<Ref:Region(Recovery|Failback)StateMachine[0-9A-F]+>")),
         responder.toString());
+    assertEquals(Set.of(SM + "failback"), answers.get("RegionFailbackFunctionsReplicateToPrimary"));
     assertEquals(Set.of(SM + "failback"), answers.get("RegionFailbackFunctionsRestorePrimary"));
     assertEquals(Set.of(SM + "failback"), answers.get("RegionFailbackFunctionsRestartPrimaryServices"));
     assertEquals(Set.of("RegionRecoveryFunctionsWaitForDrInstance", "RegionRecoveryFunctionsWaitForDrServices",
-        "RegionFailbackFunctionsRestorePrimary", "RegionFailbackFunctionsRestartPrimaryServices",
-        "TriggersWaitResponder"), answers.keySet());
+        "RegionFailbackFunctionsReplicateToPrimary", "RegionFailbackFunctionsRestorePrimary",
+        "RegionFailbackFunctionsRestartPrimaryServices", "TriggersWaitResponder"), answers.keySet());
     dev.statements("TriggersWaitResponder").forEach(st -> {
       assertTrue(Synth.list(st, "Action").stream().noneMatch(a -> a.startsWith("states:")
           && !a.equals("states:SendTaskSuccess")), st.toString());
@@ -152,8 +157,9 @@ class RegionWaitsStackTest {
         .filter(p -> "dev-sentinel-dr-region-failback".equals(p.path("StateMachineName").asText())).findFirst()
         .orElseThrow();
     JsonNode states = Synth.JSON.readTree(Synth.render(sm.path("DefinitionString"))).path("States");
-    for (Map.Entry<String, String> wait : Map.of("Wait for primary instance", "RestorePrimary",
-        "Wait for primary services", "RestartPrimaryServices").entrySet()) {
+    for (Map.Entry<String, String> wait : Map.of("Wait for replica", "ReplicateToPrimary",
+        "Wait for primary instance", "RestorePrimary", "Wait for primary services", "RestartPrimaryServices")
+        .entrySet()) {
       JsonNode state = states.path(wait.getKey());
       assertEquals("Task", state.path("Type").asText(), wait.getKey());
       assertTrue(state.path("Resource").asText().endsWith("lambda:invoke.waitForTaskToken"), state.toString());
@@ -166,7 +172,27 @@ class RegionWaitsStackTest {
       assertEquals(wait.getValue(), timeout.path("Next").asText(), "no event in time: poll as before");
       assertEquals(wait.getKey() + " (polling)", state.path("Catch").get(1).path("Next").asText());
     }
-    // the replica (a snapshot copy) has no ready rule: its wait stays a plain Wait
-    assertEquals("Wait", states.path("Wait for replica").path("Type").asText());
+  }
+
+  @Test
+  void theCopyFinishedSampleMatchesOnlyTheDrStacksSnapshotRuleAndNamesTheCopy() throws Exception {
+    String sample = java.nio.file.Files.readString(java.nio.file.Path.of("..", "events",
+        "rds-eventbridge-snapshot-copy-finished.json"));
+    List<String> matched = new java.util.ArrayList<>();
+    for (JsonNode rule : dev.properties("AWS::Events::Rule")) {
+      if (rule.has("EventPattern") && software.amazon.event.ruler.Ruler.matchesRule(sample,
+          rule.path("EventPattern").toString())) {
+        matched.add(rule.path("Name").asText());
+      }
+    }
+    assertEquals(List.of("dev-sentinel-dr-region-" + ReadyEvents.RDS_SNAPSHOT), matched);
+    // another database's snapshot, a failed copy and the DR snapshot of another name wake nothing
+    for (String other : List.of(sample.replace("sentinel-db-dr-failback-", "billing-db-"),
+        sample.replace("RDS-EVENT-0060", "RDS-EVENT-0061"))) {
+      for (JsonNode rule : dev.properties("AWS::Events::Rule")) {
+        assertFalse(rule.has("EventPattern") && software.amazon.event.ruler.Ruler.matchesRule(other,
+            rule.path("EventPattern").toString()), rule.path("Name").asText());
+      }
+    }
   }
 }
