@@ -55,6 +55,12 @@ public final class Templates {
   private static final java.util.Map<String, List<CloudTemplate>> CACHE =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Every stack of the app for the environment as configured, changed by {@code change}, as {@link #stacks}. */
+  public static List<CloudTemplate> stacks(Path root, String env, UnaryOperator<EnvironmentConfig> change)
+      throws IOException {
+    return synthesizeStacks(root, env, change);
+  }
+
   /** The environment as configured, changed by {@code change} (drills and tests rehearse variants). */
   public static CloudTemplate synthesize(Path root, String env, UnaryOperator<EnvironmentConfig> change)
       throws IOException {

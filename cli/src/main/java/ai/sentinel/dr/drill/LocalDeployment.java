@@ -44,6 +44,28 @@ public final class LocalDeployment implements FunctionRegistry {
     this.resources = template.resources();
   }
 
+  /**
+   * The stacks of one app deployed together, as {@code cdk deploy --all} does: each stack's {@code Fn::ImportValue}s
+   * read what the others export (CDK makes a cross-stack reference an export and an import), resolved to local names.
+   */
+  public static List<LocalDeployment> linked(List<CloudTemplate> templates) {
+    Map<String, String> exports = new LinkedHashMap<>();
+    templates.forEach(t -> exports.putAll(new LocalDeployment(t).exports()));
+    return templates.stream().map(t -> new LocalDeployment(t.withImports(exports))).toList();
+  }
+
+  /** The template's exports (Outputs with an Export), export name to value, as deployed here. */
+  public Map<String, String> exports() {
+    Map<String, String> out = new LinkedHashMap<>();
+    template.root().path("Outputs").forEach(o -> {
+      if (o.has("Export")) {
+        out.put(template.resolve(o.path("Export").path("Name"), this::ref, this::getAtt).asText(),
+            template.resolve(o.path("Value"), this::ref, this::getAtt).asText());
+      }
+    });
+    return out;
+  }
+
   @Override
   public Optional<LocalFunction> find(String name) {
     return Optional.ofNullable(functions.get(name));
@@ -181,6 +203,32 @@ public final class LocalDeployment implements FunctionRegistry {
           String function = arn.substring(at + ":function:".length()).split(":")[0];
           out.put(rule.name() != null ? rule.name() : rule.logicalId(), function);
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One target of a scheduled rule, as deployed: what EventBridge starts on the schedule.
+   *
+   * @param rule      the rule's name
+   * @param schedule  its schedule expression
+   * @param targetArn the target (a function, a state machine), resolved to its local ARN
+   * @param input     the target's Input, or null: EventBridge then sends its "Scheduled Event"
+   */
+  public record Scheduled(String rule, String schedule, String targetArn, String input) {}
+
+  /** Every target of the template's scheduled rules (moto keeps rules but never runs a schedule: a test does). */
+  public List<Scheduled> scheduled() {
+    List<Scheduled> out = new ArrayList<>();
+    for (CloudTemplate.RuleDef rule : template.rules()) {
+      if (rule.scheduleExpression() == null) {
+        continue;
+      }
+      for (JsonNode target : rule.targets()) {
+        JsonNode t = template.resolve(target, this::ref, this::getAtt);
+        out.add(new Scheduled(rule.name() != null ? rule.name() : rule.logicalId(), rule.scheduleExpression(),
+            t.path("Arn").asText(), t.hasNonNull("Input") ? t.path("Input").asText() : null));
       }
     }
     return out;

@@ -71,7 +71,7 @@ public final class LocalSentinel implements AutoCloseable {
     Files.createDirectories(workDir);
     routeFunctionLogs(workDir.resolve("functions.log"));
     List<SeedPart> parts = LocalScenarios.ALL.stream().map(s -> s.seed().get()).toList();
-    List<LocalDeployment> deployments = templates.stream().map(LocalDeployment::new).toList();
+    List<LocalDeployment> deployments = LocalDeployment.linked(templates);
     LocalDeployment deployment = deployments.get(0);
     LocalCloud cloud = null;
     List<LocalStack> stacks = new java.util.ArrayList<>();

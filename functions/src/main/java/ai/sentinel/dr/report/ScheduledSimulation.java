@@ -41,6 +41,11 @@ public final class ScheduledSimulation implements RequestStreamHandler {
   public static final String DRILLS_VAR = "SIMULATION_DRILLS";
   /** How many checks before the summary is written with the executions still running as failures. */
   public static final String MAX_CHECKS_VAR = "SIMULATION_MAX_CHECKS";
+  /**
+   * Seconds the state machine waits between two checks (its Wait reads {@code $.waitSeconds}, which each task
+   * returns): the stack sets 300; a local cloud, whose dry-run drills end in seconds, sets a few.
+   */
+  public static final String CHECK_SECONDS_VAR = "SIMULATION_CHECK_SECONDS";
   /** The key prefix of the summaries (under the Report step's reports/). */
   public static final String KEY_PREFIX = Report.PREFIX + "full-dr-simulation/";
   static final String REASON = "full DR simulation (runbook Testing Schedule, quarterly) at ";
@@ -60,9 +65,9 @@ public final class ScheduledSimulation implements RequestStreamHandler {
   /** One drill as sent: its execution, or why the responder started none. */
   public record Sent(String scenario, String region, String executionArn, String rejected) {}
 
-  /** The state the state machine passes from task to task. */
+  /** The state the state machine passes from task to task ({@code waitSeconds}: its Wait before the next check). */
   public record Run(String phase, String id, String startedAt, String announced, List<Sent> drills, Integer checks,
-      Boolean done, String summary) {}
+      Boolean done, String summary, Integer waitSeconds) {}
 
   private final Deps deps;
   private final Map<String, String> env;
@@ -113,7 +118,7 @@ public final class ScheduledSimulation implements RequestStreamHandler {
     for (Drill d : drills) {
       @SuppressWarnings("unchecked")
       Map<String, Object> payload = (Map<String, Object>) fill(d.payload(), run.startedAt());
-      payload.put("requestId", run.id() + "-" + d.scenario());
+      payload.put("requestId", requestId(run.id(), d.scenario()));
       payload.put("reason", REASON + run.startedAt());
       try {
         var answer = deps.clients().in(d.region()).lambda().invoke(b -> b.functionName(d.function())
@@ -128,7 +133,32 @@ public final class ScheduledSimulation implements RequestStreamHandler {
             + SimulationSummary.oneLine(e.getMessage())));
       }
     }
-    return new Run("check", run.id(), run.startedAt(), announced, sent, 0, false, null);
+    return new Run("check", run.id(), run.startedAt(), announced, sent, 0, false, null, waitSeconds());
+  }
+
+  /**
+   * The drill's request id: the same for a retried start (its responder then starts no second execution), another
+   * for another exercise. The responders take 1-40 letters, digits, '-' or '_' (ManualInvokes), and the run id is
+   * the execution's name, 36 characters when EventBridge starts it (and a name may hold other characters): a short
+   * digest of it, then the scenario; a digest of both when that is still too long.
+   */
+  public static String requestId(String runId, String scenario) {
+    String id = "sim-" + digest(runId).substring(0, 10) + "-" + scenario;
+    return id.length() <= 40 && id.matches("[A-Za-z0-9_-]+") ? id : "sim-" + digest(runId + "/" + scenario)
+        .substring(0, 36);
+  }
+
+  private static String digest(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private int waitSeconds() {
+    return Integer.parseInt(env.getOrDefault(CHECK_SECONDS_VAR, "300"));
   }
 
   /** {@code value} with every {@link #STARTED_AT} replaced by {@code startedAt}, in nested maps and lists too. */
@@ -154,7 +184,7 @@ public final class ScheduledSimulation implements RequestStreamHandler {
         == ExecutionStatus.RUNNING);
     int max = Integer.parseInt(env.getOrDefault(MAX_CHECKS_VAR, "24"));
     return new Run(running && checks < max ? "check" : "summary", run.id(), run.startedAt(), run.announced(),
-        run.drills(), checks, !running || checks >= max, null);
+        run.drills(), checks, !running || checks >= max, null, waitSeconds());
   }
 
   private Run summary(Run run) {
@@ -174,7 +204,8 @@ public final class ScheduledSimulation implements RequestStreamHandler {
         end, run.announced(), closed), drilled, scenario -> "not deployed in '" + deps.config().environment() + "'");
     String key = KEY_PREFIX + run.startedAt().replace(':', '-') + "/" + SimulationSummary.FILE;
     String stored = store.put(key, markdown.getBytes(StandardCharsets.UTF_8), "text/markdown; charset=utf-8");
-    return new Run("done", run.id(), run.startedAt(), run.announced(), run.drills(), run.checks(), true, stored);
+    return new Run("done", run.id(), run.startedAt(), run.announced(), run.drills(), run.checks(), true, stored,
+        run.waitSeconds());
   }
 
   /** One execution as the summary reads it: its report rebuilt as the Report step made it, and its verdict. */

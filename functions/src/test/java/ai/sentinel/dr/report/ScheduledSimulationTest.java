@@ -50,6 +50,8 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
 class ScheduledSimulationTest {
   private static final String BUCKET = "dev-sentinel-dr-reports";
   private static final String STARTED = "2026-03-15T06:00:00Z";
+  /** The execution's name as EventBridge's rule target starts it: a 36-character id. */
+  private static final String EXECUTION = "2f1c6b7e-93a4-4f0e-b5d2-7c1e8a9b0d3f";
   private static final String DB_ARN = "arn:aws:states:us-east-1:123456789012:execution:dev-sentinel-dr-database-"
       + "failure:sim-1-database-failure";
   private static final String REGION_ARN = "arn:aws:states:eu-west-1:123456789012:execution:dev-sentinel-dr-region-"
@@ -94,8 +96,10 @@ class ScheduledSimulationTest {
         answer("{\"action\":\"start\",\"scenario\":\"region-failure\",\"executionArn\":\"" + REGION_ARN + "\"}"));
     ScheduledSimulation s = simulation();
 
-    var started = s.handle(new ScheduledSimulation.Run("start", "sim-1", STARTED, null, null, null, null, null));
+    var started = s.handle(new ScheduledSimulation.Run("start", EXECUTION, STARTED, null, null, null, null, null,
+        null));
     assertEquals("check", started.phase());
+    assertEquals(300, started.waitSeconds(), "5 min between checks unless SIMULATION_CHECK_SECONDS says otherwise");
     assertTrue(started.announced().startsWith("SNS message m-1 to SNS topic dev-sentinel-dr-notifications"),
         started.announced());
     ArgumentCaptor<InvokeRequest> sent = ArgumentCaptor.forClass(InvokeRequest.class);
@@ -107,9 +111,16 @@ class ScheduledSimulationTest {
     var regionPayload = Json.tree(drSent.getValue().payload().asUtf8String());
     assertEquals("region-failure", regionPayload.path("runbook").asText());
     assertTrue(regionPayload.path("dryRun").asBoolean() && regionPayload.path("drill").asBoolean());
-    assertEquals("sim-1-region-failure", regionPayload.path("requestId").asText());
-    assertEquals("sim-1-database-failure", Json.tree(sent.getAllValues().get(0).payload().asUtf8String())
-        .path("requestId").asText());
+    // ManualInvokes accepts 1-40 letters, digits, '-' or '_': the execution's name and the scenario would be 53
+    String regionId = regionPayload.path("requestId").asText();
+    String databaseId = Json.tree(sent.getAllValues().get(0).payload().asUtf8String()).path("requestId").asText();
+    for (String id : List.of(regionId, databaseId)) {
+      assertTrue(id.matches("[A-Za-z0-9_-]{1,40}"), id);
+    }
+    assertTrue(regionId.endsWith("-region-failure") && databaseId.endsWith("-database-failure"), regionId);
+    // the same for a retried start (the responder starts one execution), another for another exercise
+    assertEquals(databaseId, ScheduledSimulation.requestId(EXECUTION, "database-failure"));
+    assertTrue(!databaseId.equals(ScheduledSimulation.requestId("another-run", "database-failure")), databaseId);
     // a payload's window from the exercise's start (Scenario 5's repair) is filled with the run's start
     assertEquals(STARTED, Json.tree(sent.getAllValues().get(1).payload().asUtf8String()).path("condition")
         .path("window").path("from").asText());

@@ -72,6 +72,7 @@ public final class SimulationStack extends Stack {
     environment.put(Vars.NOTIFY_TOPIC_ARN, notifications.topic().getTopicArn());
     environment.put(ScheduledSimulation.DRILLS_VAR, Json.write(drills));
     environment.put(ScheduledSimulation.MAX_CHECKS_VAR, Integer.toString(MAX_CHECKS));
+    environment.put(ScheduledSimulation.CHECK_SECONDS_VAR, Long.toString(CHECK_EVERY.toSeconds().longValue()));
     environment.put(Report.BUCKET_VAR, reports.bucket().getBucketName());
     RunbookFunctions functions = new RunbookFunctions(prefix, lambdaJar, environment,
         SentinelDrStack.functionsConfig(config)::settingsEnvironment, config.logRetention());
@@ -83,9 +84,12 @@ public final class SimulationStack extends Stack {
 
     LambdaInvoke start = invoke("Start drills", fn, TaskInput.fromObject(Map.of("phase", "start",
         "id", JsonPath.stringAt("$$.Execution.Name"), "startedAt", JsonPath.stringAt("$$.Execution.StartTime"))));
-    Wait wait = Wait.Builder.create(this, "Wait for the drills").time(WaitTime.duration(CHECK_EVERY)).build();
-    LambdaInvoke check = invoke("Check drills", fn, TaskInput.fromJsonPathAt("$"));
-    LambdaInvoke summary = invoke("Write summary", fn, TaskInput.fromJsonPathAt("$"));
+    // the function says how long (CHECK_EVERY here; a local cloud's drills end in seconds and it sets a few)
+    Wait wait = Wait.Builder.create(this, "Wait for the drills").time(WaitTime.secondsPath("$.waitSeconds")).build();
+    // no payload: the whole state goes as it is (with payloadResponseOnly, TaskInput.fromJsonPathAt("$") renders
+    // "Parameters": "$", a string where ASL wants an object: Step Functions refuses that definition, aws/aws-cdk#34260)
+    LambdaInvoke check = invoke("Check drills", fn, null);
+    LambdaInvoke summary = invoke("Write summary", fn, null);
     Choice ended = Choice.Builder.create(this, "Every drill ended?").build()
         .when(Condition.booleanEquals("$.done", true), summary).otherwise(wait);
     start.next(wait);
@@ -137,7 +141,7 @@ public final class SimulationStack extends Stack {
 
   private LambdaInvoke invoke(String id, RunbookFunction fn, TaskInput input) {
     return LambdaInvoke.Builder.create(this, id).lambdaFunction(fn.live()).payload(input).payloadResponseOnly(true)
-        .build();
+        .build(); // a null input: the state's input
   }
 
   /**

@@ -114,7 +114,7 @@ class FullSimulationScheduleTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> payload = new LinkedHashMap<>((Map<String, Object>) ScheduledSimulation.fill(d.payload(),
           TIME));
-      payload.put("requestId", "sim-1-" + d.scenario());
+      payload.put("requestId", ScheduledSimulation.requestId("2f1c6b7e-93a4-4f0e-b5d2-7c1e8a9b0d3f", d.scenario()));
       payload.put("reason", "full DR simulation at " + TIME);
       var c = classifier.classify(Json.write(payload).getBytes(StandardCharsets.UTF_8));
       assertEquals("start", c.action(), payload + ": " + c.reason());
@@ -135,6 +135,14 @@ class FullSimulationScheduleTest {
     JsonNode env = json.path("Resources").findValues("Environment").get(0).path("Variables");
     assertTrue(env.has(ai.sentinel.dr.report.Report.BUCKET_VAR), env.toString());
     assertEquals(stack.drills().size(), Json.tree(env.path(ScheduledSimulation.DRILLS_VAR).asText()).size());
+    // every task's Parameters is an object, as ASL requires (Step Functions refuses "Parameters": "$")
+    JsonNode states = Synth.JSON.readTree(definition).path("States");
+    states.fields().forEachRemaining(s -> assertTrue(!s.getValue().has("Parameters")
+        || s.getValue().path("Parameters").isObject(), s.getKey() + ": " + s.getValue()));
+    // checks 5 min apart in AWS: the function says so and the Wait reads it (a local cloud sets a few seconds)
+    assertEquals("300", env.path(ScheduledSimulation.CHECK_SECONDS_VAR).asText(), env.toString());
+    assertTrue(definition.contains("\"Wait for the drills\":{\"Type\":\"Wait\",\"SecondsPath\":\"$.waitSeconds\""),
+        definition);
 
     // "Start drills" waits for each responder in turn (it needs the executions they start): 6 drills + the
     // announcement, each within the 60 s bound of a call, not the default 60 s for the whole step

@@ -49,20 +49,23 @@ public final class CloudTemplate {
   private final JsonNode root;
   private final String region;
   private final String accountId;
+  /** The values other stacks export, by export name, for {@code Fn::ImportValue}. */
+  private final Map<String, String> imports;
 
-  private CloudTemplate(JsonNode root, String region, String accountId) {
+  private CloudTemplate(JsonNode root, String region, String accountId, Map<String, String> imports) {
     if (!root.path("Resources").isObject()) {
       throw new IllegalArgumentException("Not a CloudFormation template: no Resources object");
     }
     this.root = root;
     this.region = region;
     this.accountId = accountId;
+    this.imports = Map.copyOf(imports);
   }
 
   /** Parses a template, with moto's default region and account as the pseudo parameters. */
   public static CloudTemplate parse(String json) {
     try {
-      return new CloudTemplate(JSON.readTree(json), LocalCloud.REGION, LocalCloud.ACCOUNT_ID);
+      return new CloudTemplate(JSON.readTree(json), LocalCloud.REGION, LocalCloud.ACCOUNT_ID, Map.of());
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("Template is not JSON: " + e.getOriginalMessage(), e);
     }
@@ -77,12 +80,20 @@ public final class CloudTemplate {
 
   /** Reads a template from a stream, which stays open. */
   public static CloudTemplate read(InputStream in) throws IOException {
-    return new CloudTemplate(JSON.readTree(in), LocalCloud.REGION, LocalCloud.ACCOUNT_ID);
+    return new CloudTemplate(JSON.readTree(in), LocalCloud.REGION, LocalCloud.ACCOUNT_ID, Map.of());
   }
 
   /** This template with other values for {@code AWS::Region} and {@code AWS::AccountId}. */
   public CloudTemplate withEnvironment(String newRegion, String newAccountId) {
-    return new CloudTemplate(root, Objects.requireNonNull(newRegion), Objects.requireNonNull(newAccountId));
+    return new CloudTemplate(root, Objects.requireNonNull(newRegion), Objects.requireNonNull(newAccountId), imports);
+  }
+
+  /**
+   * This template with the values its {@code Fn::ImportValue}s read (what the stacks deployed before it export, by
+   * export name): CDK turns a reference to another stack's resource into an export there and an import here.
+   */
+  public CloudTemplate withImports(Map<String, String> exported) {
+    return new CloudTemplate(root, region, accountId, exported);
   }
 
   public String region() {
@@ -258,9 +269,9 @@ public final class CloudTemplate {
 
   /**
    * Returns {@code value} with every intrinsic function replaced by its value: {@code Ref}, {@code Fn::GetAtt} (array
-   * and dotted string forms), {@code Fn::Join}, {@code Fn::Sub} (string and [string, map] forms), {@code Fn::Select}
-   * and {@code Fn::Split}. {@code Ref: AWS::NoValue} removes the property or element it is in. {@code value} itself is
-   * not modified.
+   * and dotted string forms), {@code Fn::Join}, {@code Fn::Sub} (string and [string, map] forms), {@code Fn::Select},
+   * {@code Fn::Split} and {@code Fn::ImportValue} ({@link #withImports}). {@code Ref: AWS::NoValue} removes the
+   * property or element it is in. {@code value} itself is not modified.
    *
    * @param refResolver physical id of a logical id (or a parameter); null when unknown
    * @param getAttResolver value of (logical id, attribute), e.g. ({@code Fn}, {@code Arn}); null when unknown
@@ -364,6 +375,14 @@ public final class CloudTemplate {
           out.add(piece);
         }
         return out;
+      }
+      case "Fn::ImportValue" -> {
+        String name = scalarText(function, resolveNode(args, refs, atts));
+        if (!imports.containsKey(name)) {
+          throw new IllegalArgumentException("Cannot resolve Fn::ImportValue " + name + ": no deployed stack exports"
+              + " it (exports known: " + imports.keySet() + ")");
+        }
+        return TextNode.valueOf(imports.get(name));
       }
       default -> throw new IllegalArgumentException("Unsupported intrinsic function " + function + ": " + args);
     }

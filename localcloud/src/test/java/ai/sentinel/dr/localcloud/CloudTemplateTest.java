@@ -152,6 +152,22 @@ class CloudTemplateTest {
     assertThrows(IllegalArgumentException.class, () -> CloudTemplate.parse("{\"Outputs\":{}}"));
   }
 
+  /**
+   * A stack that references another stack's resource (CDK: an export there, {@code Fn::ImportValue} here) resolves
+   * it from the exports it is deployed with, keeps them across withEnvironment, and names a missing one.
+   */
+  @Test
+  void importValueReadsTheExportsOfTheStacksDeployedBefore() throws IOException {
+    String json = "{\"Fn::Join\":[\"\",[\"arn:aws:s3:::\",{\"Fn::ImportValue\":\"local-sentinel-dr:ExportsOutputRef"
+        + "Bucket\"},\"/reports/*\"]]}";
+    CloudTemplate deployed = template.withImports(Map.of("local-sentinel-dr:ExportsOutputRefBucket", "reports-b"));
+    assertEquals("arn:aws:s3:::reports-b/reports/*", resolve(deployed, json));
+    assertEquals("arn:aws:s3:::reports-b/reports/*", resolve(deployed.withEnvironment("eu-west-1", "1"), json));
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> resolve(template, json));
+    assertTrue(missing.getMessage().contains("Cannot resolve Fn::ImportValue local-sentinel-dr:ExportsOutputRef"
+        + "Bucket"), missing.getMessage());
+  }
+
   private static String resolve(CloudTemplate t, String json) throws IOException {
     return t.resolve(JSON.readTree(json), REF, GET_ATT).asText();
   }
