@@ -11,7 +11,7 @@ import ai.sentinel.dr.common.Deps;
 import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
 import ai.sentinel.dr.corruption.CorruptionState.Diagnosis;
 import ai.sentinel.dr.corruption.sql.Condition;
-import ai.sentinel.dr.corruption.sql.TestPostgres;
+import ai.sentinel.dr.corruption.sql.TwoPostgres;
 import ai.sentinel.dr.errors.StepFailedError;
 import ai.sentinel.dr.recovery.Health.Verdict;
 import ai.sentinel.dr.recovery.Recovery;
@@ -48,17 +48,15 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  */
 class CorruptionStepsIT {
   private static final Condition SINCE = new Condition(null, "WINDOW", Arrays.asList("2026-01-16T12:00:00Z", null));
-  private static TestPostgres cleanServer;
-  private static TestPostgres liveServer;
+  private static TwoPostgres servers;
   private static Connection clean;
   private static Connection live;
 
   @BeforeAll
   static void servers() throws Exception {
-    cleanServer = TestPostgres.start();
-    liveServer = TestPostgres.start();
-    clean = cleanServer.connect();
-    live = liveServer.connect();
+    servers = TwoPostgres.start();
+    clean = servers.clean();
+    live = servers.live();
     for (Connection c : List.of(clean, live)) {
       exec(c, "CREATE TABLE audit_logs (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, api_key_id text,"
           + " is_threat boolean NOT NULL, threat_details jsonb, note text)");
@@ -78,10 +76,7 @@ class CorruptionStepsIT {
 
   @AfterAll
   static void stop() throws Exception {
-    clean.close();
-    live.close();
-    cleanServer.close();
-    liveServer.close();
+    servers.close();
   }
 
   private static void exec(Connection c, String sql) throws Exception {
@@ -102,8 +97,8 @@ class CorruptionStepsIT {
   }
 
   private static Deps deps() {
-    Map<String, String> env = Cases.env(s -> s.put("connectHost", "127.0.0.1:" + liveServer.port())
-        .put("cleanConnectHost", "127.0.0.1:" + cleanServer.port()));
+    Map<String, String> env = Cases.env(s -> s.put("connectHost", "127.0.0.1:" + servers.liveServer().port())
+        .put("cleanConnectHost", "127.0.0.1:" + servers.cleanServer().port()));
     SecretsManagerClient secrets = Fixtures.sdkMock(SecretsManagerClient.class);
     when(secrets.getSecretValue(any(GetSecretValueRequest.class))).thenReturn(GetSecretValueResponse.builder()
         .secretString("postgresql://postgres@sentinel-db.abc.us-east-1.rds.amazonaws.com:5432/sentinel").build());

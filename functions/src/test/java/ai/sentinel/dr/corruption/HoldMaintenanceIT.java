@@ -12,7 +12,7 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.corruption.CorruptionState.CleanInstance;
 import ai.sentinel.dr.corruption.CorruptionState.MaintenanceState;
 import ai.sentinel.dr.corruption.sql.Condition;
-import ai.sentinel.dr.corruption.sql.TestPostgres;
+import ai.sentinel.dr.corruption.sql.TwoPostgres;
 import ai.sentinel.dr.recovery.Recovery;
 import ai.sentinel.dr.recovery.StepHarness;
 import ai.sentinel.dr.recovery.TimelineEntry;
@@ -44,17 +44,15 @@ class HoldMaintenanceIT {
   private static final List<String> TABLES = List.of("audit_logs", "threat_reports");
   private static final String SINCE = "2026-01-16T12:00:00Z";
   private static final String RECENT = "created_at >= timestamptz '" + SINCE + "'";
-  private static TestPostgres cleanServer;
-  private static TestPostgres liveServer;
+  private static TwoPostgres servers;
   private static Connection clean;
   private static Connection live;
 
   @BeforeAll
   static void servers() throws Exception {
-    cleanServer = TestPostgres.start();
-    liveServer = TestPostgres.start();
-    clean = cleanServer.connect();
-    live = liveServer.connect();
+    servers = TwoPostgres.start();
+    clean = servers.clean();
+    live = servers.live();
   }
 
   /** Both tables seeded on both servers, then corrupted in live since SINCE: fresh for each test. */
@@ -81,10 +79,7 @@ class HoldMaintenanceIT {
 
   @AfterAll
   static void stop() throws Exception {
-    clean.close();
-    live.close();
-    cleanServer.close();
-    liveServer.close();
+    servers.close();
   }
 
   @Test
@@ -198,8 +193,8 @@ class HoldMaintenanceIT {
 
   private Deps deps() {
     Map<String, String> env = Cases.env(s -> {
-      s.put("connectHost", "127.0.0.1:" + liveServer.port()).put("cleanConnectHost", "127.0.0.1:"
-          + cleanServer.port());
+      s.put("connectHost", "127.0.0.1:" + servers.liveServer().port()).put("cleanConnectHost", "127.0.0.1:"
+          + servers.cleanServer().port());
       ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("tables")).addObject().put("table", "threat_reports")
           .put("key", "id").put("timestamp", "created_at");
     });

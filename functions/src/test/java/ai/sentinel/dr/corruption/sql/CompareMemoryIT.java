@@ -29,25 +29,20 @@ import org.junit.jupiter.api.Test;
  */
 class CompareMemoryIT {
   private static final int ROWS = 200_000;
-  private static TestPostgres cleanServer;
-  private static TestPostgres liveServer;
+  private static TwoPostgres servers;
   private static Connection clean;
   private static Connection live;
 
   @BeforeAll
   static void servers() throws Exception {
-    cleanServer = TestPostgres.start();
-    liveServer = TestPostgres.start();
-    clean = cleanServer.connect();
-    live = liveServer.connect();
+    servers = TwoPostgres.start();
+    clean = servers.clean();
+    live = servers.live();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    clean.close();
-    live.close();
-    cleanServer.close();
-    liveServer.close();
+    servers.close();
   }
 
   @Test
