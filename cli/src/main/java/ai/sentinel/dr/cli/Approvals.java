@@ -11,10 +11,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.SfnClientBuilder;
 
 /**
  * Answers an approval gate: {@code ./sentinel approve TOKEN --by NAME} and {@code ./sentinel reject TOKEN --reason
@@ -28,13 +29,22 @@ public final class Approvals {
   private Approvals() {}
 
   public static SfnClient client(Map<String, String> env) {
-    SfnClientBuilder b = SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region(env)))
-        .credentialsProvider(credentials(env));
+    return client(SfnClient.builder(), env, region(env));
+  }
+
+  /**
+   * A client of any service as the AWS CLI would reach it from {@code env}: the url-connection HTTP client, {@code
+   * region}, {@link #credentials} and AWS_ENDPOINT_URL when set (a local cloud).
+   */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder,
+      Map<String, String> env, String region) {
+    builder.httpClient(UrlConnectionHttpClient.create()).region(Region.of(region)).credentialsProvider(
+        credentials(env));
     String endpoint = env.get("AWS_ENDPOINT_URL");
     if (endpoint != null && !endpoint.isBlank()) {
-      b.endpointOverride(URI.create(endpoint));
+      builder.endpointOverride(URI.create(endpoint));
     }
-    return b.build();
+    return builder.build();
   }
 
   public static String region(Map<String, String> env) {

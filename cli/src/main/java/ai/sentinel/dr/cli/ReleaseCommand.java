@@ -4,7 +4,6 @@ import ai.sentinel.dr.infra.EnvironmentConfig;
 import ai.sentinel.dr.infra.Names;
 import ai.sentinel.dr.infra.RepoPaths;
 import ai.sentinel.dr.safety.RecoveryLocks;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -12,10 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * {@code ./sentinel release EXECUTION [--env ENV] [--by NAME]}: frees the locks a recovery kept when it ended leaving
@@ -53,7 +49,9 @@ final class ReleaseCommand implements Callable<Integer> {
     EnvironmentConfig config = EnvironmentConfig.fromCdkJson(RepoPaths.cdkJson(RepoPaths.root()), env);
     String table = Names.lockTable(config.prefix());
     String who = by != null ? by : cli.env().getOrDefault("USER", System.getProperty("user.name"));
-    try (DynamoDbClient ddb = client(cli.env(), config.region())) {
+    // AWS_REGION when set, else the environment's region
+    try (DynamoDbClient ddb = Approvals.client(DynamoDbClient.builder(), cli.env(),
+        cli.env().getOrDefault("AWS_REGION", config.region()))) {
       // lease and clock do not matter to a release of held locks
       Map<String, String> released = new RecoveryLocks(ddb, table, Clock.systemUTC(), Duration.ZERO)
           .releaseHeld(execution);
@@ -65,16 +63,5 @@ final class ReleaseCommand implements Callable<Integer> {
       cli.out().println("released by " + who + ": new recoveries of these resources may start");
       return Main.OK;
     }
-  }
-
-  private static DynamoDbClient client(Map<String, String> env, String defaultRegion) {
-    DynamoDbClientBuilder b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-        .region(Region.of(env.getOrDefault("AWS_REGION", defaultRegion))).credentialsProvider(Approvals.credentials(
-            env));
-    String endpoint = env.get("AWS_ENDPOINT_URL");
-    if (endpoint != null && !endpoint.isBlank()) {
-      b.endpointOverride(URI.create(endpoint));
-    }
-    return b.build();
   }
 }

@@ -4,17 +4,13 @@ import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.report.IncidentReport;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.report.ReportTimes;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -32,13 +28,9 @@ public final class ReportTrend {
 
   /** S3 as the AWS CLI would reach it (AWS_ENDPOINT_URL: a local cloud, path-style). */
   public static S3Client client(Map<String, String> env) {
-    S3ClientBuilder b = S3Client.builder().httpClient(UrlConnectionHttpClient.create())
-        .region(Region.of(Approvals.region(env))).credentialsProvider(Approvals.credentials(env));
     String endpoint = env.get("AWS_ENDPOINT_URL");
-    if (endpoint != null && !endpoint.isBlank()) {
-      b.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
-    }
-    return b.build();
+    return Approvals.client(S3Client.builder().forcePathStyle(endpoint != null && !endpoint.isBlank()), env,
+        Approvals.region(env));
   }
 
   /**
