@@ -10,10 +10,9 @@ import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.oncall.ConsoleLinks;
 import ai.sentinel.dr.oncall.OnCall;
-import ai.sentinel.dr.oncall.PagerDutyOnCall;
-import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.report.Report;
 import ai.sentinel.dr.report.ReportStore;
+import ai.sentinel.dr.support.CapturedPages;
 import ai.sentinel.dr.support.Fixtures;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,15 +34,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * page is sent before the Report step runs; never a secret.
  */
 class PageLinksTest {
-  private static final String KEY = "R0UT1NGKEY0123456789abcdef012345";
+  private static final String KEY = CapturedPages.ROUTING_KEY;
   private static final String BUCKET = "dev-sentinel-dr-reportsbucket-1a2b3c4d5e6f";
   private static final String APPROVAL_STATUS = "not written yet: the Report step writes it when the recovery ends";
   private static final String NOTIFY_STATUS = "not written yet: the Report step writes it right after this message";
-  private final List<String> bodies = new ArrayList<>();
-  private final OnCall onCall = new PagerDutyOnCall("http://127.0.0.1:8089", () -> KEY, (url, body) -> {
-    bodies.add(body);
-    return 202;
-  }, d -> { }, new SnsOnCall(Fixtures.sdkMock(SnsClient.class), Fixtures.TOPIC));
+  private final CapturedPages pages = new CapturedPages();
+  private final List<String> bodies = pages.bodies();
+  private final OnCall onCall = pages.onCall();
 
   private static Context in(String functionArn) {
     Context context = mock(Context.class);

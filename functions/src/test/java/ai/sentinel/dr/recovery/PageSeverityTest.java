@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.oncall.OnCall;
-import ai.sentinel.dr.oncall.PagerDutyOnCall;
-import ai.sentinel.dr.oncall.SnsOnCall;
+import ai.sentinel.dr.support.CapturedPages;
 import ai.sentinel.dr.support.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,12 +21,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * pages above info. Checked on the exact Events API v2 bodies the adapter sends.
  */
 class PageSeverityTest {
-  private static final String KEY = "R0UT1NGKEY0123456789abcdef012345";
-  private final List<String> bodies = new ArrayList<>();
-  private final OnCall onCall = new PagerDutyOnCall("http://127.0.0.1:8089", () -> KEY, (url, body) -> {
-    bodies.add(body);
-    return 202;
-  }, d -> { }, new SnsOnCall(Fixtures.sdkMock(SnsClient.class), Fixtures.TOPIC));
+  private final CapturedPages pages = new CapturedPages();
+  private final List<String> bodies = pages.bodies();
+  private final OnCall onCall = pages.onCall();
 
   private static Recovery of(String scenario, String resource, String triggerKind) {
     return Recovery.start(scenario, resource, scenario + "-" + resource + "-0123456789abcdef", "dev",

@@ -7,10 +7,9 @@ import static org.mockito.Mockito.when;
 import ai.sentinel.dr.common.DrConfig;
 import ai.sentinel.dr.common.Json;
 import ai.sentinel.dr.oncall.OnCall;
-import ai.sentinel.dr.oncall.PagerDutyOnCall;
-import ai.sentinel.dr.oncall.SnsOnCall;
 import ai.sentinel.dr.safety.FakeLockTable;
 import ai.sentinel.dr.safety.RecoveryLocks;
+import ai.sentinel.dr.support.CapturedPages;
 import ai.sentinel.dr.support.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +30,6 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The responders' own pages (nothing started: the resource is busy, or the attempt budget is spent) carry the
@@ -40,13 +38,11 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * exact Events API v2 bodies.
  */
 class ResponderPagesTest {
-  private static final String KEY = "R0UT1NGKEY0123456789abcdef012345";
+  private static final String KEY = CapturedPages.ROUTING_KEY;
   private static final String MACHINES = "arn:aws:states:us-east-1:123456789012:stateMachine:dev-sentinel-dr-";
-  private final List<String> bodies = new ArrayList<>();
-  private final OnCall onCall = new PagerDutyOnCall("http://127.0.0.1:8089", () -> KEY, (url, body) -> {
-    bodies.add(body);
-    return 202;
-  }, d -> { }, new SnsOnCall(Fixtures.sdkMock(SnsClient.class), Fixtures.TOPIC));
+  private final CapturedPages pages = new CapturedPages();
+  private final List<String> bodies = pages.bodies();
+  private final OnCall onCall = pages.onCall();
   private final SfnClient sfn = Fixtures.sdkMock(SfnClient.class);
 
   private static DrConfig config() {
