@@ -31,7 +31,8 @@ public final class ReadyEvents {
   // ---- Scenario 6's waits (issue 15), in the rules above: a rule of their own would add a rule and its invoke
   // permission to the dev primary stack, which is at CloudFormation's 500-resource limit ----------------------------
   /** The RDS rule's detail-types: instance events, and snapshot events for the manual snapshot's creation. */
-  static final List<String> RDS_READY_TYPES = List.of("RDS DB Instance Event", "RDS DB Snapshot Event");
+  static final String RDS_SNAPSHOT_EVENT = "RDS DB Snapshot Event";
+  static final List<String> RDS_READY_TYPES = List.of("RDS DB Instance Event", RDS_SNAPSHOT_EVENT);
   /**
    * RDS DB snapshot events after which a manual snapshot is available ("Amazon RDS event categories and event
    * messages", DB snapshot events): manual snapshot created (0042). RDS event ids are unique across source types, so
@@ -82,11 +83,17 @@ public final class ReadyEvents {
   public static TriggerPatterns.Rule rdsSnapshot(String idPrefix) {
     return new TriggerPatterns.Rule(RDS_SNAPSHOT, RESPONDER, "RDS snapshots " + idPrefix + "* copied: wakes the "
         + "recovery waiting for them (never starts one)", "{\"source\":[\"aws.rds\"],\"detail-type\":"
-        + "[\"RDS DB Snapshot Event\"],\"detail\":{\"EventID\":" + jsonList(RDS_COPY_READY_EVENTS)
+        + jsonList(List.of(RDS_SNAPSHOT_EVENT)) + ",\"detail\":{\"EventID\":" + jsonList(RDS_COPY_READY_EVENTS)
         + ",\"SourceIdentifier\":[{\"prefix\":\"" + idPrefix + "\"},{\"prefix\":\"rds:" + idPrefix + "\"}]}}");
   }
 
   private ReadyEvents() {}
+
+  /** An RDS event's SourceIdentifier, which arrives bare and with the "rds:" prefix, without the prefix. */
+  private static String rdsSourceId(JsonNode event) {
+    String id = event.path("detail").path("SourceIdentifier").asText("");
+    return id.startsWith("rds:") ? id.substring(4) : id;
+  }
 
   /** The EventBridge rules of the ready events. */
   public static List<TriggerPatterns.Rule> rules() {
@@ -108,17 +115,14 @@ public final class ReadyEvents {
   public static List<Awaited> fromEventBridge(JsonNode event, List<String> matchedRules) {
     List<Awaited> out = new ArrayList<>();
     if (matchedRules.contains(RDS_INSTANCE)) {
-      String id = event.path("detail").path("SourceIdentifier").asText("");
-      // SourceIdentifier arrives bare and with the "rds:" prefix
-      id = id.startsWith("rds:") ? id.substring(4) : id;
+      String id = rdsSourceId(event);
       if (!id.isBlank()) {
-        out.add(RDS_READY_TYPES.get(1).equals(event.path("detail-type").asText())
+        out.add(RDS_SNAPSHOT_EVENT.equals(event.path("detail-type").asText())
             ? Awaited.rdsSnapshotAvailable(id) : Awaited.rdsInstanceAvailable(id));
       }
     }
     if (matchedRules.contains(RDS_SNAPSHOT)) {
-      String id = event.path("detail").path("SourceIdentifier").asText("");
-      id = id.startsWith("rds:") ? id.substring(4) : id;
+      String id = rdsSourceId(event);
       if (!id.isBlank()) {
         out.add(Awaited.rdsSnapshotAvailable(id));
       }
